@@ -1,0 +1,138 @@
+//! Builds the server from a configuration: opens the database, binds the listener, and runs until a signal.
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use poem::{
+    Server,
+    listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
+};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+
+use crate::{
+    config::{Bind, Config},
+    db::{self, Db},
+    web::{self, AppState, session::spawn_session_purger},
+};
+
+/// How long shutdown waits for requests in flight.
+const GRACE: Duration = Duration::from_secs(20);
+
+/// A bound, ready server; `run` serves it.
+pub struct App {
+    acceptor: TcpAcceptor,
+    state: Arc<AppState>,
+    csrf_key: [u8; 32],
+    local_addr: SocketAddr,
+}
+
+impl App {
+    /// Opens and migrates the database and binds the listener, so that `port()` is known before serving.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let path = config.database.clone();
+        let db = tokio::task::spawn_blocking(move || Db::open(&path)).await??;
+        let secret = secret_key(&config, &db).await?;
+        let Bind::Tcp(address) = &config.bind;
+        let acceptor = TcpListener::bind(address.clone())
+            .into_acceptor()
+            .await
+            .map_err(|err| anyhow::anyhow!("cannot listen on {address}: {err}"))?;
+        let local_addr = acceptor
+            .local_addr()
+            .first()
+            .and_then(|addr| addr.as_socket_addr().copied())
+            .ok_or_else(|| anyhow::anyhow!("the listener on {address} has no address"))?;
+        Ok(Self {
+            acceptor,
+            state: Arc::new(AppState {
+                db,
+                config: Arc::new(config),
+                throttle: Default::default(),
+            }),
+            csrf_key: derive_key(&secret, b"miniboard csrf"),
+            local_addr,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.local_addr.port()
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Serves until `shutdown` completes, then stops accepting, lets requests in flight finish (up to 20 s),
+    /// and closes the pool.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let purger = spawn_session_purger(self.state.db.clone());
+        tracing::info!(
+            address = %self.local_addr,
+            profile = self.state.config.profile.name(),
+            database = %self.state.config.database.display(),
+            "miniboard is serving"
+        );
+        let endpoint = web::endpoint(self.state.clone(), self.csrf_key);
+        let result = Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(endpoint, shutdown, Some(GRACE))
+            .await;
+        purger.abort();
+        tracing::info!("miniboard stopped");
+        result
+    }
+}
+
+/// The configured secret, or in development one generated once and kept in the database, so that sessions
+/// and forms survive a restart.
+async fn secret_key(config: &Config, db: &Db) -> anyhow::Result<String> {
+    if let Some(key) = &config.secret_key {
+        return Ok(key.clone());
+    }
+    let key = db
+        .write(|tx| {
+            db::settings::get_or_insert(tx, "secret_key", || {
+                let bytes: [u8; 32] = rand::rng().random();
+                bytes.iter().map(|b| format!("{b:02x}")).collect()
+            })
+        })
+        .await?;
+    Ok(key)
+}
+
+/// A 32-byte key for one purpose, derived from the secret, so no two uses share a key.
+fn derive_key(secret: &str, purpose: &[u8]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(purpose);
+    hasher.update([0]);
+    hasher.update(secret.as_bytes());
+    hasher.finalize().into()
+}
+
+/// Completes on SIGTERM or SIGINT.
+pub async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(err) => {
+                    tracing::warn!(%err, "cannot listen for SIGTERM; only SIGINT stops the server");
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

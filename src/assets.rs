@@ -1,0 +1,100 @@
+//! Bootstrap, htmx and our stylesheet, embedded in the binary so it serves from any working directory.
+//!
+//! A URL made by [`url`] carries a content hash (`?v=`): such a response may be cached for a year, because a new
+//! file gets a new URL. Without the hash, or with an old one, the response must be revalidated; the ETag makes
+//! that a cheap 304.
+
+use std::{collections::HashMap, sync::OnceLock};
+
+use poem::{
+    Body, Request, Response, handler,
+    http::{StatusCode, header},
+    web::Path,
+};
+use rust_embed::RustEmbed;
+
+#[derive(RustEmbed)]
+#[folder = "assets/"]
+struct Files;
+
+/// A file's hash (its ETag and URL version) and type, computed once.
+struct Entry {
+    version: String,
+    content_type: &'static str,
+}
+
+fn index() -> &'static HashMap<String, Entry> {
+    static INDEX: OnceLock<HashMap<String, Entry>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        Files::iter()
+            .filter_map(|path| {
+                let file = Files::get(&path)?;
+                let hash = file.metadata.sha256_hash();
+                let version: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+                Some((
+                    path.to_string(),
+                    Entry {
+                        version,
+                        content_type: content_type(&path),
+                    },
+                ))
+            })
+            .collect()
+    })
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next() {
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("ico") => "image/x-icon",
+        Some("woff2") => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The URL of an embedded file with its content hash, for pages to link.
+pub fn url(path: &str) -> String {
+    match index().get(path) {
+        Some(entry) => format!("/static/{path}?v={}", entry.version),
+        None => format!("/static/{path}"),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Version {
+    v: Option<String>,
+}
+
+/// `GET /static/*path`.
+#[handler]
+pub fn serve(Path(path): Path<String>, req: &Request) -> Response {
+    let (Some(entry), Some(file)) = (index().get(&path), Files::get(&path)) else {
+        return StatusCode::NOT_FOUND.into();
+    };
+    let etag = format!("\"{}\"", entry.version);
+    let versioned = req
+        .params::<Version>()
+        .ok()
+        .and_then(|q| q.v)
+        .is_some_and(|v| v == entry.version);
+    let cache_control = if versioned {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, no-cache"
+    };
+    let builder = Response::builder()
+        .header(header::ETAG, &etag)
+        .header(header::CACHE_CONTROL, cache_control);
+    let matches = req
+        .header(header::IF_NONE_MATCH)
+        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if matches {
+        return builder.status(StatusCode::NOT_MODIFIED).finish();
+    }
+    builder
+        .content_type(entry.content_type)
+        .body(Body::from_bytes(file.data.into_owned().into()))
+}

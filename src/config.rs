@@ -1,0 +1,339 @@
+//! Settings, layered so that later wins: built-in defaults < profile < TOML file (`--config`) < environment.
+//!
+//! Every value, wherever it comes from, goes through the same `apply` so that a bad value is reported the same
+//! way: one line that names the key and the problem.
+
+use std::{fmt, path::Path, path::PathBuf};
+
+/// Where the server listens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Bind {
+    /// `host:port`; port 0 picks a free port (tests use it).
+    Tcp(String),
+}
+
+impl fmt::Display for Bind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Tcp(addr) => f.write_str(addr),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profile {
+    Development,
+    Production,
+}
+
+impl Profile {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Development => "development",
+            Self::Production => "production",
+        }
+    }
+}
+
+/// The effective configuration of one run.
+#[derive(Clone)]
+pub struct Config {
+    pub profile: Profile,
+    pub bind: Bind,
+    pub database: PathBuf,
+    /// `None` in development: a generated key is kept in the database instead.
+    pub secret_key: Option<String>,
+    /// A `tracing` filter such as `info` or `miniboard=debug,info`.
+    pub log: String,
+}
+
+/// The shortest secret key `production` accepts, in bytes.
+pub const MIN_SECRET_KEY_BYTES: usize = 32;
+
+/// A configuration problem: printed as one line, and the process exits with code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{key}: {problem}")]
+pub struct ConfigError {
+    /// The key as the user wrote it: `bind` in a file, `MINIBOARD_BIND` in the environment.
+    pub key: String,
+    pub problem: String,
+}
+
+impl ConfigError {
+    fn new(key: impl Into<String>, problem: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            problem: problem.into(),
+        }
+    }
+}
+
+/// Keys a TOML file may hold, with the environment variable that overrides each.
+const KEYS: [(&str, &str); 5] = [
+    ("profile", "MINIBOARD_PROFILE"),
+    ("bind", "MINIBOARD_BIND"),
+    ("database", "MINIBOARD_DATABASE"),
+    ("secret_key", "MINIBOARD_SECRET_KEY"),
+    ("log", "MINIBOARD_LOG"),
+];
+
+impl Config {
+    /// Defaults of a profile, before any file or variable.
+    pub fn for_profile(profile: Profile) -> Self {
+        Self {
+            profile,
+            bind: Bind::Tcp("127.0.0.1:8000".into()),
+            database: PathBuf::from("miniboard.db"),
+            secret_key: None,
+            log: match profile {
+                Profile::Development => "info".into(),
+                Profile::Production => "info,hyper=warn".into(),
+            },
+        }
+    }
+
+    /// Loads the layers from an optional TOML file and the given environment variables.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let table = match file {
+            Some(path) => read_table(path)?,
+            None => toml::Table::new(),
+        };
+        let file_label = |key: &str| match file {
+            Some(path) => format!("{key} (in {})", path.display()),
+            None => key.to_owned(),
+        };
+
+        // Unknown keys first: a typo must not be silently ignored.
+        if let Some(unknown) = table
+            .keys()
+            .find(|k| !KEYS.iter().any(|(name, _)| name == k))
+        {
+            let known: Vec<&str> = KEYS.iter().map(|(name, _)| *name).collect();
+            return Err(ConfigError::new(
+                file_label(unknown),
+                format!("unknown key; the keys are {}", known.join(", ")),
+            ));
+        }
+        let file_values: Vec<(String, &str, String)> = table
+            .iter()
+            .map(|(key, value)| match value.as_str() {
+                Some(text) => Ok((file_label(key), key.as_str(), text.to_owned())),
+                None => Err(ConfigError::new(
+                    file_label(key),
+                    format!("expected a string, found {}", value.type_str()),
+                )),
+            })
+            .collect::<Result<_, _>>()?;
+        let env_values: Vec<(String, &str, String)> = KEYS
+            .iter()
+            .filter_map(|(key, var)| env(var).map(|value| (var.to_string(), *key, value)))
+            .collect();
+
+        // The profile picks the defaults the other layers override, so it is settled first.
+        let mut profile = Profile::Development;
+        for (label, key, value) in file_values.iter().chain(&env_values) {
+            if *key == "profile" {
+                profile = parse_profile(label, value)?;
+            }
+        }
+        let mut config = Self::for_profile(profile);
+        for (label, key, value) in file_values.iter().chain(&env_values) {
+            config.apply(label, key, value)?;
+        }
+        config.check()?;
+        Ok(config)
+    }
+
+    fn apply(&mut self, label: &str, key: &str, value: &str) -> Result<(), ConfigError> {
+        match key {
+            "profile" => self.profile = parse_profile(label, value)?,
+            "bind" => self.bind = parse_bind(label, value)?,
+            "database" => {
+                if value.trim().is_empty() {
+                    return Err(ConfigError::new(label, "must be a file path, not empty"));
+                }
+                self.database = PathBuf::from(value);
+            }
+            "secret_key" => self.secret_key = Some(value.to_owned()).filter(|v| !v.is_empty()),
+            "log" => {
+                tracing_subscriber::EnvFilter::try_new(value)
+                    .map_err(|err| ConfigError::new(label, format!("not a log filter ({err})")))?;
+                self.log = value.to_owned();
+            }
+            _ => return Err(ConfigError::new(label, "unknown key")),
+        }
+        Ok(())
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        if self.profile == Profile::Production {
+            match &self.secret_key {
+                None => {
+                    return Err(ConfigError::new(
+                        "MINIBOARD_SECRET_KEY",
+                        "production needs a secret key (at least 32 bytes; e.g. `openssl rand -hex 32`)",
+                    ));
+                }
+                Some(key) if key.len() < MIN_SECRET_KEY_BYTES => {
+                    return Err(ConfigError::new(
+                        "MINIBOARD_SECRET_KEY",
+                        format!(
+                            "is {} bytes; production needs at least {MIN_SECRET_KEY_BYTES}",
+                            key.len()
+                        ),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether cookies carry `Secure`: browsers drop such cookies on plain http, so only in production.
+    pub fn secure_cookies(&self) -> bool {
+        self.profile == Profile::Production
+    }
+
+    /// The effective configuration as TOML, the secret masked.
+    pub fn describe(&self) -> String {
+        let secret = match &self.secret_key {
+            Some(key) => format!("\"********\" # set, {} bytes", key.len()),
+            None => "\"\" # not set: a generated key is kept in the database".to_owned(),
+        };
+        format!(
+            "profile = {}\nbind = {}\ndatabase = {}\nsecret_key = {secret}\nlog = {}\n",
+            quote(self.profile.name()),
+            quote(&self.bind.to_string()),
+            quote(&self.database.display().to_string()),
+            quote(&self.log),
+        )
+    }
+}
+
+fn quote(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
+}
+
+fn read_table(path: &Path) -> Result<toml::Table, ConfigError> {
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| ConfigError::new(&label, format!("cannot read the file ({err})")))?;
+    text.parse::<toml::Table>().map_err(|err| {
+        let line = err
+            .span()
+            .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+        let place = line.map(|n| format!(" at line {n}")).unwrap_or_default();
+        ConfigError::new(
+            label,
+            format!("not valid TOML{place}: {}", err.message().trim()),
+        )
+    })
+}
+
+fn parse_profile(label: &str, value: &str) -> Result<Profile, ConfigError> {
+    match value {
+        "development" => Ok(Profile::Development),
+        "production" => Ok(Profile::Production),
+        other => Err(ConfigError::new(
+            label,
+            format!("`{other}` is not a profile; use development or production"),
+        )),
+    }
+}
+
+fn parse_bind(label: &str, value: &str) -> Result<Bind, ConfigError> {
+    let problem = || {
+        ConfigError::new(
+            label,
+            format!("`{value}` is not host:port (for example 127.0.0.1:8000)"),
+        )
+    };
+    if value.starts_with("unix:") {
+        return Err(ConfigError::new(
+            label,
+            "unix sockets are not supported by this build; use host:port",
+        ));
+    }
+    let (host, port) = value.rsplit_once(':').ok_or_else(problem)?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.is_empty() || host.chars().any(char::is_whitespace) || port.parse::<u16>().is_err() {
+        return Err(problem());
+    }
+    Ok(Bind::Tcp(value.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load_env(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::load(None, |name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_serve_development_on_localhost_8000() {
+        let config = load_env(&[]).expect("defaults are valid");
+        assert_eq!(config.profile, Profile::Development);
+        assert_eq!(config.bind, Bind::Tcp("127.0.0.1:8000".into()));
+        assert_eq!(config.database, PathBuf::from("miniboard.db"));
+        assert!(!config.secure_cookies());
+    }
+
+    #[test]
+    fn environment_overrides_defaults() {
+        let config = load_env(&[
+            ("MINIBOARD_BIND", "0.0.0.0:9000"),
+            ("MINIBOARD_LOG", "debug"),
+        ])
+        .expect("valid values");
+        assert_eq!(config.bind, Bind::Tcp("0.0.0.0:9000".into()));
+        assert_eq!(config.log, "debug");
+    }
+
+    #[test]
+    fn production_without_a_long_secret_is_refused() {
+        let err = load_env(&[("MINIBOARD_PROFILE", "production")]).err();
+        assert_eq!(err.map(|e| e.key), Some("MINIBOARD_SECRET_KEY".into()));
+        let short = load_env(&[
+            ("MINIBOARD_PROFILE", "production"),
+            ("MINIBOARD_SECRET_KEY", "too-short"),
+        ]);
+        assert!(short.is_err());
+        let long = load_env(&[
+            ("MINIBOARD_PROFILE", "production"),
+            ("MINIBOARD_SECRET_KEY", &"k".repeat(32)),
+        ])
+        .expect("32 bytes is enough");
+        assert!(long.secure_cookies());
+    }
+
+    #[test]
+    fn bad_bind_names_the_variable() {
+        for bad in ["8000", "localhost", ":80", "host:99999", "a b:80"] {
+            let err = load_env(&[("MINIBOARD_BIND", bad)]).err();
+            assert_eq!(
+                err.map(|e| e.key),
+                Some("MINIBOARD_BIND".into()),
+                "{bad} accepted"
+            );
+        }
+        assert!(load_env(&[("MINIBOARD_BIND", "[::1]:8000")]).is_ok());
+    }
+
+    #[test]
+    fn the_secret_is_masked_when_described() {
+        let config = load_env(&[("MINIBOARD_SECRET_KEY", "hunter2-hunter2-hunter2-hunter2-x")])
+            .expect("valid");
+        let text = config.describe();
+        assert!(!text.contains("hunter2"));
+        assert!(text.contains("********"));
+    }
+}

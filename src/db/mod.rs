@@ -1,0 +1,142 @@
+//! Storage: an r2d2 pool of SQLite connections, with every call moved off the async executor.
+//!
+//! Writers are serialised inside the process and open `BEGIN IMMEDIATE` transactions, so concurrent writers
+//! queue instead of meeting "database is locked"; the busy timeout covers other processes (backups, the CLI).
+
+pub mod migrations;
+pub mod sessions;
+pub mod settings;
+pub mod users;
+
+use std::{
+    path::Path,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+/// A storage failure: never the user's fault, so it becomes a 500 with the details in the log.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("connection pool: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("storage task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    #[error("migration: {0}")]
+    Migration(String),
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+/// How long a connection waits for another process's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The handle every part of the app shares; cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    pool: r2d2::Pool<SqliteConnectionManager>,
+    writer: Arc<Mutex<()>>,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> DbResult<Self> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|err| {
+                DbError::Migration(format!("cannot create {}: {err}", parent.display()))
+            })?;
+        }
+        // WAL is a property of the file: set it once, before the pool opens its connections.
+        let mut first = Connection::open(path)?;
+        first.busy_timeout(BUSY_TIMEOUT)?;
+        first.pragma_update(None, "journal_mode", "WAL")?;
+        let applied = migrations::run(&mut first)?;
+        if !applied.is_empty() {
+            tracing::info!(?applied, path = %path.display(), "migrated the database schema");
+        }
+        drop(first);
+
+        let manager = SqliteConnectionManager::file(path).with_init(|conn| {
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            conn.execute_batch(
+                "PRAGMA foreign_keys = ON;
+                 PRAGMA synchronous = NORMAL;
+                 PRAGMA temp_store = MEMORY;
+                 PRAGMA cache_size = -8000;",
+            )
+        });
+        let pool = r2d2::Pool::builder()
+            .max_size(8)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(30))
+            .build(manager)?;
+        Ok(Self {
+            pool,
+            writer: Arc::new(Mutex::new(())),
+        })
+    }
+
+    /// Runs a read on a pooled connection, on a blocking thread.
+    pub async fn read<T, F>(&self, query: F) -> DbResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || -> DbResult<T> {
+            let conn = pool.get()?;
+            Ok(query(&conn)?)
+        })
+        .await?
+    }
+
+    /// Runs `change` in one IMMEDIATE transaction, committed when it returns `Ok`.
+    pub async fn write<T, F>(&self, change: F) -> DbResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let writer = self.writer.clone();
+        tokio::task::spawn_blocking(move || -> DbResult<T> {
+            let mut conn = pool.get()?;
+            // A poisoned lock only means another writer panicked; its transaction was rolled back.
+            let _turn = writer
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let value = change(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })
+        .await?
+    }
+}
+
+impl Db {
+    /// The schema version the database is at.
+    pub async fn schema_version(&self) -> DbResult<i64> {
+        self.read(|conn| conn.pragma_query_value(None, "user_version", |row| row.get(0)))
+            .await
+    }
+}
+
+/// Seconds since the Unix epoch, the unit every timestamp column uses.
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Whether `err` is a UNIQUE violation on `table.column`.
+pub fn is_unique_violation(err: &rusqlite::Error, column: &str) -> bool {
+    match err {
+        rusqlite::Error::SqliteFailure(code, Some(message)) => {
+            code.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                && message.contains(column)
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,30 @@
+//! The `settings` table: values the server keeps for itself.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+/// The value stored under `name`, or `make()` stored there now: one transaction, so two
+/// processes starting together agree on one value.
+pub fn get_or_insert(
+    tx: &Transaction,
+    name: &str,
+    make: impl FnOnce() -> String,
+) -> rusqlite::Result<String> {
+    let existing: Option<String> = tx
+        .query_row(
+            "SELECT value FROM settings WHERE name = ?1",
+            [name],
+            |row| row.get(0),
+        )
+        .optional()?;
+    match existing {
+        Some(value) => Ok(value),
+        None => {
+            let value = make();
+            tx.execute(
+                "INSERT INTO settings (name, value) VALUES (?1, ?2)",
+                params![name, value],
+            )?;
+            Ok(value)
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! Sign-up and log-in input.
+
+use serde::{Deserialize, Serialize};
+
+use super::{FieldError, Problem, ids::UserId};
+
+/// The logged-in user, as kept in the session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: UserId,
+    pub username: String,
+}
+
+/// 3–25 characters of letters (any script, Hangul included), digits, `_` and `-`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Username(String);
+
+impl Username {
+    pub const MIN_CHARS: usize = 3;
+    pub const MAX_CHARS: usize = 25;
+
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Err(Problem::Required);
+        }
+        if !(Self::MIN_CHARS..=Self::MAX_CHARS).contains(&name.chars().count()) {
+            return Err(Problem::UsernameLength);
+        }
+        if !name
+            .chars()
+            .all(|c| c.is_alphabetic() || c.is_ascii_digit() || c == '_' || c == '-')
+        {
+            return Err(Problem::UsernameCharacters);
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The form uniqueness and log-in compare: letter case does not make a different user.
+    pub fn key(&self) -> String {
+        username_key(&self.0)
+    }
+}
+
+/// The lookup key of a typed user name; also used at log-in, where the input is not validated.
+pub fn username_key(raw: &str) -> String {
+    raw.trim().to_lowercase()
+}
+
+/// A syntactically valid address: `local@domain.tld`, at most 254 bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
+        let email = raw.trim();
+        if email.is_empty() {
+            return Err(Problem::Required);
+        }
+        let valid = email.len() <= 254
+            && email
+                .split_once('@')
+                .is_some_and(|(local, domain)| valid_local_part(local) && valid_domain(domain));
+        if valid {
+            Ok(Self(email.to_owned()))
+        } else {
+            Err(Problem::EmailInvalid)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Addresses differing only in letter case belong to one person.
+    pub fn key(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+fn valid_local_part(local: &str) -> bool {
+    !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c))
+}
+
+fn valid_domain(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+        && labels
+            .last()
+            .is_some_and(|tld| tld.chars().all(char::is_alphabetic) && tld.chars().count() >= 2)
+}
+
+/// A new password: at least 8 characters, at most 1,024 bytes (hashing cost must stay bounded).
+pub struct Password(String);
+
+impl Password {
+    pub const MIN_CHARS: usize = 8;
+    pub const MAX_BYTES: usize = 1024;
+
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
+        if raw.is_empty() {
+            Err(Problem::Required)
+        } else if raw.len() > Self::MAX_BYTES {
+            Err(Problem::PasswordTooLong)
+        } else if raw.chars().count() < Self::MIN_CHARS {
+            Err(Problem::PasswordTooShort)
+        } else {
+            Ok(Self(raw.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The fields of the sign-up form, as typed.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct SignupForm {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password1: String,
+    #[serde(default)]
+    pub password2: String,
+}
+
+/// A sign-up that passed every check but uniqueness, which only storage can tell.
+pub struct NewAccount {
+    pub username: Username,
+    pub email: Email,
+    pub password: Password,
+}
+
+impl SignupForm {
+    /// Every problem at once, so the user fixes the form in one go.
+    pub fn parse(&self) -> Result<NewAccount, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let username = Username::parse(&self.username)
+            .map_err(|p| errors.push(FieldError::new("username", p)))
+            .ok();
+        let email = Email::parse(&self.email)
+            .map_err(|p| errors.push(FieldError::new("email", p)))
+            .ok();
+        let password = Password::parse(&self.password1)
+            .map_err(|p| errors.push(FieldError::new("password1", p)))
+            .ok();
+        if self.password2.is_empty() {
+            errors.push(FieldError::new("password2", Problem::Required));
+        } else if self.password1 != self.password2 {
+            errors.push(FieldError::new("password2", Problem::PasswordsDiffer));
+        }
+        match (username, email, password) {
+            (Some(username), Some(email), Some(password)) if errors.is_empty() => Ok(NewAccount {
+                username,
+                email,
+                password,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_take_letters_of_any_script_digits_underscore_and_dash() {
+        for good in ["bob", "홍길동", "user_01", "a-b", &"x".repeat(25)] {
+            assert!(Username::parse(good).is_ok(), "{good} refused");
+        }
+        assert_eq!(Username::parse(""), Err(Problem::Required));
+        assert_eq!(Username::parse("ab"), Err(Problem::UsernameLength));
+        assert_eq!(
+            Username::parse(&"x".repeat(26)),
+            Err(Problem::UsernameLength)
+        );
+        for bad in ["a b c", "bob!", "<script>", "a.b.c", "ab\u{0}c"] {
+            assert_eq!(
+                Username::parse(bad),
+                Err(Problem::UsernameCharacters),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn username_keys_ignore_letter_case() {
+        let upper = Username::parse("Alice").expect("valid");
+        let lower = Username::parse("alice").expect("valid");
+        assert_eq!(upper.key(), lower.key());
+    }
+
+    #[test]
+    fn emails_need_a_local_part_and_a_dotted_domain() {
+        for good in ["a@b.co", "first.last+tag@example.com", "이메일@example.kr"] {
+            assert!(Email::parse(good).is_ok(), "{good} refused");
+        }
+        for bad in [
+            "plain",
+            "@example.com",
+            "a@",
+            "a@localhost",
+            "a@@b.com",
+            "a b@c.com",
+            "a@b..com",
+            "a@-b.com",
+            ".a@b.com",
+            "a@b.c0m",
+        ] {
+            assert_eq!(Email::parse(bad), Err(Problem::EmailInvalid), "{bad}");
+        }
+        let long = format!("{}@example.com", "a".repeat(250));
+        assert_eq!(Email::parse(&long), Err(Problem::EmailInvalid));
+    }
+
+    #[test]
+    fn passwords_are_8_characters_to_1024_bytes() {
+        assert!(Password::parse("12345678").is_ok());
+        assert!(Password::parse("비밀번호비밀번호").is_ok());
+        assert!(matches!(
+            Password::parse("1234567"),
+            Err(Problem::PasswordTooShort)
+        ));
+        assert!(Password::parse(&"p".repeat(1024)).is_ok());
+        assert!(matches!(
+            Password::parse(&"p".repeat(1025)),
+            Err(Problem::PasswordTooLong)
+        ));
+    }
+
+    #[test]
+    fn a_signup_form_reports_every_problem_at_once() {
+        let form = SignupForm {
+            username: "x".into(),
+            email: "nope".into(),
+            password1: "short".into(),
+            password2: "other".into(),
+        };
+        let errors = form.parse().err().expect("invalid form");
+        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["username", "email", "password1", "password2"]);
+    }
+}

@@ -1,0 +1,33 @@
+//! Input parsed once into types that cannot hold a bad value, so storage and views never check again.
+
+pub mod accounts;
+pub mod ids;
+pub mod redirect;
+
+/// What was wrong with one form field; the view puts the localized message beside the field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub problem: Problem,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, problem: Problem) -> Self {
+        Self { field, problem }
+    }
+}
+
+/// Every validation problem the UI can report; `i18n` holds its wording in each language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    Required,
+    UsernameLength,
+    UsernameCharacters,
+    UsernameTaken,
+    EmailInvalid,
+    EmailTaken,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordsDiffer,
+    LoginFailed,
+}

@@ -1,0 +1,69 @@
+//! One error type for the whole app. Handlers return it with `?`; the error-page middleware turns it into a
+//! page (or an htmx fragment) with the right status. Internal details go to the log, never to the client.
+
+use std::time::Duration;
+
+use poem::{error::ResponseError, http::StatusCode};
+
+use crate::db::DbError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400: the request is malformed beyond what a form can report.
+    #[error("bad request")]
+    BadRequest,
+    /// 303 to the log-in page, which brings the user back to `next` afterwards.
+    #[error("login required")]
+    LoginRequired { next: String },
+    /// 403: the user may not do this.
+    #[error("forbidden")]
+    Forbidden,
+    /// 403: a state-changing request without a valid CSRF token.
+    #[error("missing or invalid CSRF token")]
+    Csrf,
+    /// 404.
+    #[error("not found")]
+    NotFound,
+    /// 413: the body is over the limit.
+    #[error("request body too large")]
+    PayloadTooLarge,
+    /// 500: storage failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// 500: anything else that is not the user's fault.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn internal(what: impl std::fmt::Display) -> Self {
+        Self::Internal(what.to_string())
+    }
+}
+
+impl ResponseError for AppError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest => StatusCode::BAD_REQUEST,
+            Self::LoginRequired { .. } => StatusCode::SEE_OTHER,
+            Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Db(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl From<tokio::task::JoinError> for AppError {
+    fn from(err: tokio::task::JoinError) -> Self {
+        Self::internal(format!("background task failed: {err}"))
+    }
+}
+
+/// The result of a handler.
+pub type AppResult<T> = Result<T, AppError>;
+
+/// How long a throttled client must wait, rounded up to whole seconds.
+pub fn whole_seconds(wait: Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+}

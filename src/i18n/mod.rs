@@ -1,0 +1,262 @@
+//! The UI in English and Korean: every string a view shows lives in `en.rs` or `ko.rs`, one struct each.
+
+mod en;
+mod ko;
+
+use time::OffsetDateTime;
+
+use crate::domain::Problem;
+
+/// A language the UI speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Ko,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Ko];
+
+    /// The code used in the `lang` cookie and the `lang` attribute of `<html>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Ko => "ko",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|lang| lang.code() == code)
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Self::En => &en::TEXTS,
+            Self::Ko => &ko::TEXTS,
+        }
+    }
+
+    /// The language a visitor gets: the `lang` cookie, else the best match in `Accept-Language`, else English.
+    pub fn choose(cookie: Option<&str>, accept_language: Option<&str>) -> Self {
+        cookie
+            .and_then(Self::from_code)
+            .or_else(|| accept_language.and_then(best_accepted))
+            .unwrap_or(Self::En)
+    }
+
+    /// A timestamp (UTC seconds) the way people of this language write it.
+    pub fn format_datetime(self, unix_seconds: i64) -> String {
+        let Ok(at) = OffsetDateTime::from_unix_timestamp(unix_seconds) else {
+            return String::new();
+        };
+        let (hour12, is_pm) = match at.hour() {
+            0 => (12, false),
+            h @ 1..=11 => (h, false),
+            12 => (12, true),
+            h => (h - 12, true),
+        };
+        match self {
+            // pybo's `%Y년 %m월 %d일 %p %I:%M`, with the Korean words for AM/PM.
+            Self::Ko => format!(
+                "{}년 {:02}월 {:02}일 {} {:02}:{:02}",
+                at.year(),
+                u8::from(at.month()),
+                at.day(),
+                if is_pm { "오후" } else { "오전" },
+                hour12,
+                at.minute()
+            ),
+            Self::En => format!(
+                "{} {}, {} {}:{:02} {}",
+                month_abbreviation(at.month()),
+                at.day(),
+                at.year(),
+                hour12,
+                at.minute(),
+                if is_pm { "PM" } else { "AM" }
+            ),
+        }
+    }
+}
+
+fn month_abbreviation(month: time::Month) -> &'static str {
+    use time::Month::*;
+    match month {
+        January => "Jan",
+        February => "Feb",
+        March => "Mar",
+        April => "Apr",
+        May => "May",
+        June => "Jun",
+        July => "Jul",
+        August => "Aug",
+        September => "Sep",
+        October => "Oct",
+        November => "Nov",
+        December => "Dec",
+    }
+}
+
+/// The supported language with the highest `q` in an `Accept-Language` header.
+fn best_accepted(header: &str) -> Option<Lang> {
+    let mut best: Option<(Lang, f32)> = None;
+    for item in header.split(',') {
+        let mut parts = item.split(';');
+        let tag = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let quality = parts
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())
+            .unwrap_or(0.0);
+        let primary = tag.split('-').next().unwrap_or_default();
+        if let Some(lang) = Lang::from_code(primary)
+            && quality > 0.0
+            && best.is_none_or(|(_, q)| quality > q)
+        {
+            best = Some((lang, quality));
+        }
+    }
+    best.map(|(lang, _)| lang)
+}
+
+/// Fills `{}` placeholders in order.
+pub fn fill(template: &str, values: &[&str]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut values = values.iter();
+    let mut rest = template;
+    while let Some(at) = rest.find("{}") {
+        out.push_str(&rest[..at]);
+        out.push_str(values.next().copied().unwrap_or_default());
+        rest = &rest[at + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every string of the UI in one language.
+pub struct Texts {
+    pub language_name: &'static str,
+    pub language_label: &'static str,
+    pub site_name: &'static str,
+    pub skip_to_content: &'static str,
+    pub nav_questions: &'static str,
+    pub nav_login: &'static str,
+    pub nav_signup: &'static str,
+    pub nav_logout: &'static str,
+    pub nav_account: &'static str,
+    pub close: &'static str,
+
+    pub questions_title: &'static str,
+    pub questions_empty: &'static str,
+
+    pub signup_title: &'static str,
+    pub signup_submit: &'static str,
+    pub signup_have_account: &'static str,
+    pub username: &'static str,
+    pub username_hint: &'static str,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub password_hint: &'static str,
+    pub password_again: &'static str,
+
+    pub login_title: &'static str,
+    pub login_submit: &'static str,
+    pub login_no_account: &'static str,
+    pub login_throttled: &'static str,
+
+    pub account_title: &'static str,
+    pub account_joined: &'static str,
+
+    pub flash_signed_up: &'static str,
+    pub flash_logged_in: &'static str,
+    pub flash_logged_out: &'static str,
+
+    pub problem_required: &'static str,
+    pub problem_username_length: &'static str,
+    pub problem_username_characters: &'static str,
+    pub problem_username_taken: &'static str,
+    pub problem_email_invalid: &'static str,
+    pub problem_email_taken: &'static str,
+    pub problem_password_too_short: &'static str,
+    pub problem_password_too_long: &'static str,
+    pub problem_passwords_differ: &'static str,
+    pub problem_login_failed: &'static str,
+
+    pub error_request_id: &'static str,
+    pub error_back_home: &'static str,
+    pub error_400_title: &'static str,
+    pub error_400_body: &'static str,
+    pub error_403_title: &'static str,
+    pub error_403_body: &'static str,
+    pub error_csrf_title: &'static str,
+    pub error_csrf_body: &'static str,
+    pub error_404_title: &'static str,
+    pub error_404_body: &'static str,
+    pub error_405_title: &'static str,
+    pub error_405_body: &'static str,
+    pub error_413_title: &'static str,
+    pub error_413_body: &'static str,
+    pub error_429_title: &'static str,
+    pub error_500_title: &'static str,
+    pub error_500_body: &'static str,
+}
+
+impl Texts {
+    pub fn problem(&self, problem: Problem) -> &'static str {
+        match problem {
+            Problem::Required => self.problem_required,
+            Problem::UsernameLength => self.problem_username_length,
+            Problem::UsernameCharacters => self.problem_username_characters,
+            Problem::UsernameTaken => self.problem_username_taken,
+            Problem::EmailInvalid => self.problem_email_invalid,
+            Problem::EmailTaken => self.problem_email_taken,
+            Problem::PasswordTooShort => self.problem_password_too_short,
+            Problem::PasswordTooLong => self.problem_password_too_long,
+            Problem::PasswordsDiffer => self.problem_passwords_differ,
+            Problem::LoginFailed => self.problem_login_failed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cookie_wins_then_accept_language_then_english() {
+        assert_eq!(Lang::choose(Some("ko"), Some("en")), Lang::Ko);
+        assert_eq!(Lang::choose(Some("xx"), Some("ko-KR,ko;q=0.9")), Lang::Ko);
+        assert_eq!(Lang::choose(None, Some("fr, en;q=0.5, ko;q=0.8")), Lang::Ko);
+        assert_eq!(Lang::choose(None, Some("ko;q=0, en;q=0.1")), Lang::En);
+        assert_eq!(Lang::choose(None, Some("fr")), Lang::En);
+        assert_eq!(Lang::choose(None, Some(";;q=,")), Lang::En);
+        assert_eq!(Lang::choose(None, None), Lang::En);
+    }
+
+    #[test]
+    fn korean_dates_follow_pybos_format() {
+        // 2026-11-25 17:02:00 UTC
+        assert_eq!(
+            Lang::Ko.format_datetime(1_795_626_120),
+            "2026년 11월 25일 오후 05:02"
+        );
+        assert_eq!(
+            Lang::En.format_datetime(1_795_626_120),
+            "Nov 25, 2026 5:02 PM"
+        );
+        // Midnight is 12 AM, not 0 AM.
+        assert_eq!(
+            Lang::En.format_datetime(1_795_564_800),
+            "Nov 25, 2026 12:00 AM"
+        );
+        assert_eq!(
+            Lang::Ko.format_datetime(1_795_564_800),
+            "2026년 11월 25일 오전 12:00"
+        );
+    }
+
+    #[test]
+    fn fill_replaces_placeholders_in_order() {
+        assert_eq!(fill("try in {} s ({})", &["5", "x"]), "try in 5 s (x)");
+        assert_eq!(fill("no placeholder", &["5"]), "no placeholder");
+    }
+}

@@ -1,0 +1,88 @@
+use std::{io::IsTerminal, process::ExitCode};
+
+use clap::Parser;
+use miniboard::{
+    app::{App, shutdown_signal},
+    cli::{Cli, Command},
+    config::Config,
+    db::Db,
+};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref(), |name| std::env::var(name).ok()) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("miniboard: configuration error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Config => {
+            print!("{}", config.describe());
+            ExitCode::SUCCESS
+        }
+        Command::Migrate => {
+            init_logging(&config.log);
+            match Db::open(&config.database) {
+                Ok(_) => {
+                    println!(
+                        "{}: schema version {}",
+                        config.database.display(),
+                        miniboard::db::migrations::LATEST
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("miniboard: {err}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Serve => {
+            init_logging(&config.log);
+            serve(config)
+        }
+    }
+}
+
+fn serve(config: Config) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("miniboard: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        let app = match App::build(config).await {
+            Ok(app) => app,
+            Err(err) => {
+                tracing::error!("{err:#}");
+                eprintln!("miniboard: {err:#}");
+                return ExitCode::FAILURE;
+            }
+        };
+        match app.run_until(shutdown_signal()).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("miniboard: {err}");
+                ExitCode::FAILURE
+            }
+        }
+    })
+}
+
+fn init_logging(filter: &str) {
+    // The filter was validated with the configuration.
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+}

@@ -1,0 +1,134 @@
+//! The base layout (pybo's base.html): navbar, flash messages, main container.
+
+use maud::{DOCTYPE, Markup, html};
+
+use super::PageContext;
+use crate::{assets, i18n::Lang};
+
+/// htmx settings: no inline styles or eval (the CSP allows neither), no page copies in localStorage (a shared
+/// computer must not show a logged-out user's pages from history), and error pages swapped in like any page.
+const HTMX_CONFIG: &str = r#"{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"historyCacheSize":0,"responseHandling":[{"code":"204","swap":false},{"code":"...","swap":true}]}"#;
+
+/// A full HTML page around `content`.
+pub fn page(ctx: &PageContext, title: &str, content: Markup) -> Markup {
+    let t = ctx.t();
+    html! {
+        (DOCTYPE)
+        html lang=(ctx.lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="htmx-config" content=(HTMX_CONFIG);
+                title { (title) " · " (t.site_name) }
+                link rel="stylesheet" href=(assets::url("vendor/bootstrap.min.css"));
+                link rel="stylesheet" href=(assets::url("app.css"));
+                script src=(assets::url("vendor/htmx.min.js")) defer {}
+            }
+            body hx-boost="true" hx-headers=[ctx.csrf_token.as_ref().map(|token| csrf_header(token))] {
+                a.skip-link.btn.btn-light href="#main" { (t.skip_to_content) }
+                (navbar(ctx))
+                div #flash .container.mt-3 aria-live="polite" {
+                    @for flash in &ctx.flashes {
+                        div.alert.(flash.bootstrap_class()) role="status" { (flash.text(t)) }
+                    }
+                }
+                main #main .container.mb-5 tabindex="-1" { (content) }
+            }
+        }
+    }
+}
+
+/// The `hx-headers` value that makes every htmx request carry the CSRF token.
+fn csrf_header(token: &str) -> String {
+    serde_json::json!({ "X-CSRF-Token": token }).to_string()
+}
+
+fn navbar(ctx: &PageContext) -> Markup {
+    let t = ctx.t();
+    let other = match ctx.lang {
+        Lang::En => Lang::Ko,
+        Lang::Ko => Lang::En,
+    };
+    html! {
+        nav.navbar.navbar-expand.bg-body-tertiary.border-bottom aria-label=(t.site_name) {
+            div.container.flex-wrap.gap-2 {
+                a.navbar-brand.fw-semibold href="/" { (t.site_name) }
+                ul.navbar-nav.me-auto {
+                    li.nav-item { a.nav-link href="/" { (t.nav_questions) } }
+                }
+                div.d-flex.flex-wrap.align-items-center.gap-2 {
+                    @if let Some(token) = &ctx.csrf_token {
+                        // A full reload, not a boosted swap: `<html lang>` must change too.
+                        form method="post" action="/lang" hx-boost="false" {
+                            (csrf_field(token))
+                            input type="hidden" name="next" value=(ctx.here);
+                            button.btn.btn-link.btn-sm type="submit" name="lang" value=(other.code())
+                                lang=(other.code()) aria-label=(format!("{}: {}", t.language_label, other.texts().language_name)) {
+                                (other.texts().language_name)
+                            }
+                        }
+                    }
+                    @match &ctx.user {
+                        Some(user) => {
+                            a.nav-link.px-1 href="/account" title=(t.nav_account) { (user.username) }
+                            @if let Some(token) = &ctx.csrf_token {
+                                form method="post" action="/logout" {
+                                    (csrf_field(token))
+                                    button.btn.btn-outline-secondary.btn-sm type="submit" { (t.nav_logout) }
+                                }
+                            }
+                        }
+                        None => {
+                            a.nav-link.px-1 href=(login_href(&ctx.here)) { (t.nav_login) }
+                            a.btn.btn-primary.btn-sm href="/signup" { (t.nav_signup) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The hidden field every POST form carries.
+pub fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name="csrf_token" value=(token); }
+}
+
+/// `/login`, coming back to `here` afterwards unless that is an account page or the front page.
+pub fn login_href(here: &str) -> String {
+    let plain = here == "/" || here.starts_with("/login") || here.starts_with("/signup");
+    if plain {
+        "/login".into()
+    } else {
+        format!("/login?next={}", encode_query_value(here))
+    }
+}
+
+/// Percent-encodes a value for a query string.
+pub fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_links_come_back_to_the_page_they_were_on() {
+        assert_eq!(login_href("/"), "/login");
+        assert_eq!(login_href("/login?next=/x"), "/login");
+        assert_eq!(
+            login_href("/questions?page=2&q=a b"),
+            "/login?next=/questions%3Fpage%3D2%26q%3Da%20b"
+        );
+    }
+}

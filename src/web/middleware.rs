@@ -1,0 +1,225 @@
+//! Cross-cutting layers: request ids and the access log, security headers, error pages and the CSRF check.
+
+use std::{panic::AssertUnwindSafe, sync::Arc, time::Instant};
+
+use futures_util::FutureExt;
+use poem::{
+    Endpoint, IntoResponse, Request, Response,
+    error::ReadBodyError,
+    http::{HeaderValue, Method, StatusCode, header},
+    web::CsrfVerifier,
+};
+use rand::Rng;
+
+use super::session::{page_context, request_lang, wants_fragment};
+use crate::{
+    error::AppError,
+    views::{
+        PageContext,
+        errors::{ErrorView, error_fragment, error_page},
+        layout::login_href,
+    },
+};
+
+/// The largest request body accepted (nginx's `client_max_body_size` matches it).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Identifies one request in the log and on its error page.
+#[derive(Clone)]
+pub struct RequestId(pub String);
+
+impl RequestId {
+    fn new() -> Self {
+        Self(format!("{:016x}", rand::rng().random::<u64>()))
+    }
+}
+
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; \
+     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Outermost layer, on every response: a request id, the security headers, and one log line.
+pub async fn log_and_secure<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem::Result<Response> {
+    let started = Instant::now();
+    let request_id = RequestId::new();
+    req.extensions_mut().insert(request_id.clone());
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let client = match req.remote_addr().as_socket_addr() {
+        Some(addr) => addr.ip().to_string(),
+        None => req.remote_addr().to_string(),
+    };
+    // Errors that escaped the inner error pages (static files, session storage) still get a page.
+    let fallback_ctx = PageContext {
+        lang: request_lang(&req),
+        user: None,
+        csrf_token: None,
+        flashes: Vec::new(),
+        here: "/".into(),
+    };
+    let fragment = wants_fragment(&req);
+    let mut response = match next.call(req).await {
+        Ok(response) => response.into_response(),
+        Err(err) => error_response(&fallback_ctx, fragment, &request_id.0, &err),
+    };
+    let headers = response.headers_mut();
+    for (name, value) in [
+        ("content-security-policy", CONTENT_SECURITY_POLICY),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "same-origin"),
+        ("x-frame-options", "DENY"),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    if let Ok(value) = HeaderValue::from_str(&request_id.0) {
+        headers.insert("x-request-id", value);
+    }
+    tracing::info!(
+        target: "miniboard::access",
+        %method,
+        %path,
+        status = response.status().as_u16(),
+        latency_ms = format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0),
+        request_id = %request_id.0,
+        %client,
+    );
+    Ok(response)
+}
+
+/// Inside the session and CSRF layers: turns errors and panics into pages that know the user and language,
+/// and marks HTML that differs for htmx with `Vary: HX-Request`.
+pub async fn error_pages<E: Endpoint>(next: Arc<E>, req: Request) -> poem::Result<Response> {
+    let ctx = page_context(&req, false);
+    let fragment = wants_fragment(&req);
+    let request_id = req
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.clone())
+        .unwrap_or_default();
+    let outcome = AssertUnwindSafe(next.call(req)).catch_unwind().await;
+    let mut response = match outcome {
+        Ok(Ok(response)) => response.into_response(),
+        Ok(Err(err)) => error_response(&ctx, fragment, &request_id, &err),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let err: poem::Error = AppError::internal(format!("handler panicked: {what}")).into();
+            error_response(&ctx, fragment, &request_id, &err)
+        }
+    };
+    let headers = response.headers_mut();
+    headers.append(header::VARY, HeaderValue::from_static("HX-Request"));
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        // Pages carry a user's name and a CSRF token: no shared cache may keep them.
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        );
+    }
+    Ok(response)
+}
+
+/// The page (or htmx fragment) for an error. Internal errors are logged with the request id, never shown.
+pub fn error_response(
+    ctx: &PageContext,
+    fragment: bool,
+    request_id: &str,
+    err: &poem::Error,
+) -> Response {
+    let app_error = err.downcast_ref::<AppError>();
+    if let Some(AppError::LoginRequired { next }) = app_error {
+        let target = login_href(next);
+        return if fragment {
+            // htmx would swap a followed redirect into the fragment's place; make it navigate instead.
+            Response::builder()
+                .status(StatusCode::UNAUTHORIZED)
+                .header("HX-Redirect", target)
+                .finish()
+        } else {
+            Response::builder()
+                .status(StatusCode::SEE_OTHER)
+                .header(header::LOCATION, target)
+                .finish()
+        };
+    }
+    let status = err.status();
+    if status.is_server_error() {
+        tracing::error!(request_id, error = %err, "request failed");
+    }
+    let t = ctx.t();
+    let (title, message) = match (status.as_u16(), app_error) {
+        (403, Some(AppError::Csrf)) => (t.error_csrf_title, t.error_csrf_body),
+        (403, _) => (t.error_403_title, t.error_403_body),
+        (404, _) => (t.error_404_title, t.error_404_body),
+        (405, _) => (t.error_405_title, t.error_405_body),
+        (413, _) => (t.error_413_title, t.error_413_body),
+        (400..=499, _) => (t.error_400_title, t.error_400_body),
+        _ => (t.error_500_title, t.error_500_body),
+    };
+    let view = ErrorView {
+        status: status.as_u16(),
+        title,
+        message,
+        request_id,
+    };
+    if fragment {
+        let mut response = error_fragment(ctx, &view)
+            .with_status(status)
+            .into_response();
+        // The fragment's own target would be the button that was clicked: show errors in the flash area.
+        response
+            .headers_mut()
+            .insert("HX-Retarget", HeaderValue::from_static("#flash"));
+        response
+            .headers_mut()
+            .insert("HX-Reswap", HeaderValue::from_static("innerHTML"));
+        response
+    } else {
+        error_page(ctx, &view).with_status(status).into_response()
+    }
+}
+
+/// Every state change carries a CSRF token: the `X-CSRF-Token` header (htmx) or the `csrf_token` form field.
+/// The body is read here, once, within the size limit, and handed on to the handler.
+pub async fn verify_csrf<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem::Result<Response> {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.call(req).await.map(IntoResponse::into_response);
+    }
+    let body = req
+        .take_body()
+        .into_bytes_limit(MAX_BODY_BYTES)
+        .await
+        .map_err(|err| match err {
+            ReadBodyError::PayloadTooLarge => AppError::PayloadTooLarge,
+            _ => AppError::BadRequest,
+        })?;
+    let token = match req.header("X-CSRF-Token") {
+        Some(token) => Some(token.to_owned()),
+        None => form_field(&req, &body, "csrf_token"),
+    };
+    let valid = match (token, req.extensions().get::<CsrfVerifier>()) {
+        (Some(token), Some(verifier)) => verifier.is_valid(&token),
+        _ => false,
+    };
+    if !valid {
+        return Err(AppError::Csrf.into());
+    }
+    req.set_body(body);
+    next.call(req).await.map(IntoResponse::into_response)
+}
+
+/// A field of a urlencoded form body.
+fn form_field(req: &Request, body: &[u8], name: &str) -> Option<String> {
+    let is_form = req
+        .content_type()
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return None;
+    }
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find_map(|(key, value)| (key == name).then_some(value))
+}
