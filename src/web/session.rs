@@ -162,7 +162,8 @@ impl<E: Endpoint> Endpoint for RefreshSessionCookieEndpoint<E> {
         let session = req.extensions().get::<Session>().cloned();
         let response = self.inner.call(req).await?.into_response();
         if let (Some(id), Some(session)) = (self.config.get_cookie_value(&jar), session)
-            && session.status() == SessionStatus::Unchanged
+            // A renewed or purged session has had its cookie set or removed by `ServerSession`.
+            && matches!(session.status(), SessionStatus::Unchanged | SessionStatus::Changed)
             && !session.is_empty()
         {
             self.config.set_cookie_value(&jar, &id);

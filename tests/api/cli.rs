@@ -1,0 +1,132 @@
+//! The command line: subcommands, and configuration errors that stop the start with one line and exit code 2.
+
+use std::process::Output;
+
+use crate::helpers::{ServerProcess, miniboard_command};
+
+fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
+    miniboard_command()
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .expect("run miniboard")
+}
+
+fn stderr_of(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn help_and_version_describe_the_binary() {
+    let help = run(&["--help"], &[]);
+    assert!(help.status.success());
+    let text = String::from_utf8_lossy(&help.stdout);
+    for word in ["serve", "migrate", "config", "--config"] {
+        assert!(text.contains(word), "--help mentions {word}");
+    }
+    let version = run(&["--version"], &[]);
+    assert!(version.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout).trim(),
+        format!("miniboard {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn config_prints_the_effective_settings_with_the_secret_masked() {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("miniboard.toml");
+    std::fs::write(
+        &file,
+        "bind = \"127.0.0.1:9100\"\ndatabase = \"/tmp/from-file.db\"\nlog = \"debug\"\n",
+    )
+    .expect("write");
+    let output = run(
+        &["--config", file.to_str().expect("path"), "config"],
+        &[
+            ("MINIBOARD_DATABASE", "/tmp/from-env.db"),
+            ("MINIBOARD_SECRET_KEY", "a-very-secret-value-of-forty-bytes-long!!"),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("bind = \"127.0.0.1:9100\""), "file beats defaults:\n{text}");
+    assert!(text.contains("database = \"/tmp/from-env.db\""), "env beats file:\n{text}");
+    assert!(text.contains("log = \"debug\""));
+    assert!(text.contains("profile = \"development\""));
+    assert!(!text.contains("a-very-secret"), "secret masked:\n{text}");
+    assert!(text.contains("********"));
+}
+
+#[test]
+fn each_configuration_error_exits_2_with_one_line_naming_the_key() {
+    let dir = tempfile::tempdir().expect("dir");
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        path.to_str().expect("path").to_owned()
+    };
+    let unknown_key = write("unknown.toml", "bind = \"127.0.0.1:1\"\nport = \"80\"\n");
+    let wrong_type = write("type.toml", "bind = 8000\n");
+    let bad_syntax = write("syntax.toml", "bind = \"unterminated\n");
+    let missing = dir.path().join("missing.toml").to_str().expect("path").to_owned();
+    let cases: Vec<(Vec<&str>, Vec<(&str, &str)>, &str)> = vec![
+        (vec![], vec![("MINIBOARD_BIND", "8000")], "MINIBOARD_BIND"),
+        (vec![], vec![("MINIBOARD_BIND", "localhost:http")], "MINIBOARD_BIND"),
+        (vec![], vec![("MINIBOARD_PROFILE", "staging")], "MINIBOARD_PROFILE"),
+        (vec![], vec![("MINIBOARD_LOG", "info,[[[")], "MINIBOARD_LOG"),
+        (vec![], vec![("MINIBOARD_DATABASE", "")], "MINIBOARD_DATABASE"),
+        (vec![], vec![("MINIBOARD_PROFILE", "production")], "MINIBOARD_SECRET_KEY"),
+        (
+            vec![],
+            vec![("MINIBOARD_PROFILE", "production"), ("MINIBOARD_SECRET_KEY", "short")],
+            "MINIBOARD_SECRET_KEY",
+        ),
+        (vec!["--config", &unknown_key], vec![], "port"),
+        (vec!["--config", &wrong_type], vec![], "bind"),
+        (vec!["--config", &bad_syntax], vec![], "syntax.toml"),
+        (vec!["--config", &missing], vec![], "missing.toml"),
+    ];
+    for (args, env, key) in cases {
+        // `serve` is the default: a bad configuration must stop it before it listens.
+        let output = run(&args, &env);
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?} {env:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.contains(key), "names {key}: {stderr}");
+    }
+}
+
+#[test]
+fn migrate_creates_the_database_at_the_latest_schema() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("nested").join("board.db");
+    let output = run(&["migrate"], &[("MINIBOARD_DATABASE", db.to_str().expect("path"))]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .expect("version");
+    assert_eq!(version, miniboard::db::migrations::LATEST);
+    let journal: String = conn
+        .pragma_query_value(None, "journal_mode", |row| row.get(0))
+        .expect("journal mode");
+    assert_eq!(journal, "wal");
+    // Running it again changes nothing and succeeds.
+    let again = run(&["migrate"], &[("MINIBOARD_DATABASE", db.to_str().expect("path"))]);
+    assert!(again.status.success());
+}
+
+#[tokio::test]
+async fn the_binary_serves_its_embedded_assets_from_any_directory_and_exits_0_on_sigterm() {
+    let dir = tempfile::tempdir().expect("dir");
+    // ServerProcess runs the binary in an empty working directory.
+    let server = ServerProcess::start(&dir.path().join("miniboard.db"), &[]);
+    let response = reqwest::get(format!("{}/static/vendor/htmx.min.js", server.base))
+        .await
+        .expect("GET");
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    assert!(response.text().await.expect("body").contains("htmx"));
+    let status = server.terminate();
+    assert_eq!(status.code(), Some(0));
+}

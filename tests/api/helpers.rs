@@ -1,0 +1,298 @@
+//! Test harness: a real server on a free port with a fresh database, and a browser-like client.
+
+use std::{
+    io::{BufRead, BufReader},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use miniboard::{
+    app::App,
+    config::{Bind, Config, Profile},
+};
+use reqwest::{Client, Response, StatusCode, redirect::Policy};
+use tokio::{sync::oneshot, task::JoinHandle};
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A server running inside the test process.
+pub struct TestApp {
+    pub base: String,
+    pub db_path: PathBuf,
+    stop: Option<oneshot::Sender<()>>,
+    handle: Option<JoinHandle<std::io::Result<()>>>,
+    // Kept so the temporary directory outlives the server.
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A server on a fresh database in a temporary directory.
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db_path = dir.path().join("miniboard.db");
+    let mut app = spawn_app_on(&db_path).await;
+    app._dir = Some(dir);
+    app
+}
+
+/// A server on the given database file (it may exist already: restarts use this).
+pub async fn spawn_app_on(db_path: &Path) -> TestApp {
+    let mut config = Config::for_profile(Profile::Development);
+    config.bind = Bind::Tcp("127.0.0.1:0".into());
+    config.database = db_path.to_owned();
+    let app = App::build(config).await.expect("app builds");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let handle = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        base,
+        db_path: db_path.to_owned(),
+        stop: Some(stop),
+        handle: Some(handle),
+        _dir: None,
+    }
+}
+
+impl TestApp {
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(handle) = self.handle.take() {
+            handle
+                .await
+                .expect("server task")
+                .expect("server stops cleanly");
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, client: &Client, path: &str) -> Response {
+        client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn get_html(&self, client: &Client, path: &str) -> String {
+        self.get(client, path).await.text().await.expect("body")
+    }
+
+    /// A CSRF token as a page would hand it to this client.
+    pub async fn csrf_token(&self, client: &Client) -> String {
+        let html = self.get_html(client, "/").await;
+        csrf_token_in(&html).expect("the page carries a CSRF token")
+    }
+
+    /// Posts a form the way a browser does: with the page's CSRF token.
+    pub async fn post_form(&self, client: &Client, path: &str, fields: &[(&str, &str)]) -> Response {
+        let token = self.csrf_token(client).await;
+        let mut body: Vec<(&str, &str)> = fields.to_vec();
+        body.push(("csrf_token", &token));
+        client
+            .post(self.url(path))
+            .form(&body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Posts a form without any CSRF token.
+    pub async fn post_form_without_token(
+        &self,
+        client: &Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
+        client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn sign_up(&self, client: &Client, username: &str) -> Response {
+        let email = format!("{username}@example.com");
+        self.post_form(
+            client,
+            "/signup",
+            &[
+                ("username", username),
+                ("email", &email),
+                ("password1", PASSWORD),
+                ("password2", PASSWORD),
+            ],
+        )
+        .await
+    }
+
+    /// A new client that has signed up (and so is logged in) as `username`.
+    pub async fn signed_up_user(&self, username: &str) -> Client {
+        let client = browser();
+        let response = self.sign_up(&client, username).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "sign-up of {username}");
+        client
+    }
+
+    pub async fn log_in(&self, client: &Client, username: &str, password: &str) -> Response {
+        self.post_form(client, "/login", &[("username", username), ("password", password)])
+            .await
+    }
+
+    pub async fn log_out(&self, client: &Client) -> Response {
+        self.post_form(client, "/logout", &[]).await
+    }
+
+    /// The name the navbar shows for this client, if logged in.
+    pub async fn logged_in_as(&self, client: &Client) -> Option<String> {
+        let html = self.get_html(client, "/").await;
+        let start = html.find(r#"href="/account""#)?;
+        let after = &html[start..];
+        let name_start = after.find('>')? + 1;
+        let name_end = after[name_start..].find('<')? + name_start;
+        Some(after[name_start..name_end].to_owned())
+    }
+}
+
+/// A client that keeps cookies and does not follow redirects, so tests see each 303.
+pub fn browser() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .expect("client")
+}
+
+pub fn csrf_token_in(html: &str) -> Option<String> {
+    attribute_after(html, r#"name="csrf_token" value=""#)
+}
+
+/// The text up to the next `"` after `marker`.
+pub fn attribute_after(html: &str, marker: &str) -> Option<String> {
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}
+
+pub fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The value of one cookie in the response's `Set-Cookie` headers.
+pub fn set_cookie_value(response: &Response, name: &str) -> Option<String> {
+    response.headers().get_all("set-cookie").iter().find_map(|value| {
+        let text = value.to_str().ok()?;
+        let (pair, _) = text.split_once(';').unwrap_or((text, ""));
+        let (key, value) = pair.split_once('=')?;
+        (key.trim() == name).then(|| value.to_owned())
+    })
+}
+
+/// The miniboard binary, run as an operator would, with a clean `MINIBOARD_*` environment.
+pub fn miniboard_command() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_miniboard"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("MINIBOARD_") {
+            command.env_remove(name);
+        }
+    }
+    command.env("RUST_BACKTRACE", "0").stdin(Stdio::null());
+    command
+}
+
+/// The binary serving on a free port, its log collected.
+pub struct ServerProcess {
+    pub child: Child,
+    pub base: String,
+    log: Arc<Mutex<String>>,
+    // An empty working directory: the binary must need nothing beside it.
+    _cwd: tempfile::TempDir,
+}
+
+impl ServerProcess {
+    pub fn start(db_path: &Path, extra_env: &[(&str, &str)]) -> Self {
+        let cwd = tempfile::tempdir().expect("working dir");
+        let mut command = miniboard_command();
+        command
+            .current_dir(cwd.path())
+            .env("MINIBOARD_BIND", "127.0.0.1:0")
+            .env("MINIBOARD_DATABASE", db_path)
+            .env("MINIBOARD_LOG", "info")
+            .envs(extra_env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("start miniboard");
+        let stderr = child.stderr.take().expect("stderr");
+        let log = Arc::new(Mutex::new(String::new()));
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut all = sink.lock().expect("log lock");
+                all.push_str(&line);
+                all.push('\n');
+            }
+        });
+        let mut server = Self {
+            child,
+            base: String::new(),
+            log,
+            _cwd: cwd,
+        };
+        let address = server
+            .wait_for_log(|log| {
+                log.lines()
+                    .find(|line| line.contains("miniboard is serving"))
+                    .and_then(|line| line.split("address=").nth(1))
+                    .and_then(|rest| rest.split_whitespace().next())
+                    .map(str::to_owned)
+            })
+            .expect("the server reports its address");
+        server.base = format!("http://{address}");
+        server
+    }
+
+    pub fn log(&self) -> String {
+        self.log.lock().expect("log lock").clone()
+    }
+
+    /// Polls the log for up to 10 s until `find` returns something.
+    pub fn wait_for_log<T>(&self, find: impl Fn(&str) -> Option<T>) -> Option<T> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Some(found) = find(&self.log()) {
+                return Some(found);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
+    /// Sends SIGTERM and waits for the exit status.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = libc::pid_t::try_from(self.child.id()).expect("pid fits");
+        // SAFETY: kill(2) on the pid of our own child, which has not been reaped yet.
+        let sent = unsafe { libc::kill(pid, libc::SIGTERM) };
+        assert_eq!(sent, 0, "SIGTERM delivered");
+        self.child.wait().expect("wait")
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        // Only our own child, and only if still running.
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}

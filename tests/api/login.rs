@@ -1,0 +1,197 @@
+//! Log-in: success, failures that read the same, the throttle, and where the user goes afterwards.
+
+use std::time::Instant;
+
+use reqwest::StatusCode;
+
+use crate::helpers::{PASSWORD, TestApp, browser, location, spawn_app};
+
+/// The error message shown above the log-in form.
+fn login_error(html: &str) -> Option<String> {
+    let marker = r#"id="login-error" role="alert">"#;
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('<')? + start;
+    Some(html[start..end].to_owned())
+}
+
+async fn signed_up_then_logged_out(app: &TestApp, name: &str) {
+    let client = app.signed_up_user(name).await;
+    app.log_out(&client).await;
+}
+
+#[tokio::test]
+async fn the_right_password_logs_in_with_any_letter_case_of_the_name() {
+    let app = spawn_app().await;
+    signed_up_then_logged_out(&app, "Carol").await;
+    let client = browser();
+    let response = app.log_in(&client, "carol", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/");
+    assert!(app.get_html(&client, "/").await.contains("You are logged in."));
+    assert_eq!(app.logged_in_as(&client).await.as_deref(), Some("Carol"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_user_and_wrong_password_read_exactly_the_same() {
+    let app = spawn_app().await;
+    signed_up_then_logged_out(&app, "dave").await;
+    let client = browser();
+    let wrong_password = app.log_in(&client, "dave", "not the password").await;
+    let unknown_user = app.log_in(&client, "nobody", "not the password").await;
+    assert_eq!(wrong_password.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown_user.status(), wrong_password.status());
+    let a = login_error(&wrong_password.text().await.expect("body"));
+    let b = login_error(&unknown_user.text().await.expect("body"));
+    assert_eq!(a.as_deref(), Some("The username or password is incorrect."));
+    assert_eq!(a, b);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_user_and_wrong_password_take_about_the_same_time() {
+    let app = spawn_app().await;
+    signed_up_then_logged_out(&app, "erin").await;
+    async fn median_millis(app: &TestApp, username: &str) -> f64 {
+        let mut times = Vec::new();
+        for _ in 0..4 {
+            // A fresh client per try; the username throttle allows 5 failures a minute.
+            let client = browser();
+            let started = Instant::now();
+            app.log_in(&client, username, "wrong password").await;
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(f64::total_cmp);
+        times[times.len() / 2]
+    }
+    let wrong_password = median_millis(&app, "erin").await;
+    let unknown_user = median_millis(&app, "nobody-at-all").await;
+    // Both run one argon2 verification; without the dummy one an unknown user answers many times faster.
+    let ratio = unknown_user / wrong_password;
+    assert!(
+        (0.5..2.0).contains(&ratio),
+        "unknown user {unknown_user:.1} ms vs wrong password {wrong_password:.1} ms"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn five_failures_for_a_username_get_429_with_when_to_try_again() {
+    let app = spawn_app().await;
+    signed_up_then_logged_out(&app, "frank").await;
+    let client = browser();
+    for _ in 0..5 {
+        let response = app.log_in(&client, "frank", "guess").await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    // Now even the right password waits.
+    let response = app.log_in(&client, "frank", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After header");
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    let message = login_error(&response.text().await.expect("body")).expect("message");
+    assert_eq!(
+        message,
+        format!("Too many failed log-in attempts. Try again in {retry_after} seconds.")
+    );
+    assert_eq!(app.logged_in_as(&client).await, None);
+    // Another username is not affected.
+    signed_up_then_logged_out(&app, "grace").await;
+    let other = app.log_in(&browser(), "grace", PASSWORD).await;
+    assert_eq!(other.status(), StatusCode::SEE_OTHER);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn fifty_failures_from_one_address_throttle_every_username() {
+    let app = spawn_app().await;
+    signed_up_then_logged_out(&app, "heidi").await;
+    let client = browser();
+    for i in 0..50 {
+        let response = app.log_in(&client, &format!("guess{i}"), "guess").await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "try {i}");
+    }
+    let response = app.log_in(&client, "heidi", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn after_log_in_the_user_goes_to_next_only_when_it_is_a_local_path() {
+    let app = spawn_app().await;
+    signed_up_then_logged_out(&app, "ivan").await;
+    let cases = [
+        ("/account", "/account"),
+        ("/questions?page=2&q=x", "/questions?page=2&q=x"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("javascript:alert(1)", "/"),
+        ("/\t/evil.example", "/"),
+        ("", "/"),
+    ];
+    for (next, expected) in cases {
+        let client = browser();
+        let response = app
+            .post_form(
+                &client,
+                "/login",
+                &[("username", "ivan"), ("password", PASSWORD), ("next", next)],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{next:?}");
+        assert_eq!(location(&response), expected, "next={next:?}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_login_only_page_sends_a_visitor_to_log_in_and_back() {
+    let app = spawn_app().await;
+    signed_up_then_logged_out(&app, "judy").await;
+    let client = browser();
+    let response = app.get(&client, "/account").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/login?next=/account");
+    // The log-in form carries `next` through.
+    let form = app.get_html(&client, "/login?next=/account").await;
+    assert!(form.contains(r#"name="next" value="/account""#));
+    // An off-site next is dropped from the form.
+    let hostile = app.get_html(&client, "/login?next=//evil.example").await;
+    assert!(!hostile.contains(r#"name="next" value="//evil.example""#));
+    let response = app
+        .post_form(
+            &client,
+            "/login",
+            &[("username", "judy"), ("password", PASSWORD), ("next", "/account")],
+        )
+        .await;
+    assert_eq!(location(&response), "/account");
+    let account = app.get(&client, "/account").await;
+    assert_eq!(account.status(), StatusCode::OK);
+    let html = account.text().await.expect("body");
+    assert!(html.contains("judy@example.com"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn logging_out_ends_the_session_and_the_navbar_offers_log_in_again() {
+    let app = spawn_app().await;
+    let client = app.signed_up_user("kim").await;
+    let page = app.get_html(&client, "/").await;
+    assert!(page.contains(r#"action="/logout""#));
+    let response = app.log_out(&client).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/");
+    let page = app.get_html(&client, "/").await;
+    assert!(page.contains("You are logged out."));
+    assert!(page.contains(r#"href="/signup""#));
+    assert!(!page.contains(r#"action="/logout""#));
+    assert_eq!(app.logged_in_as(&client).await, None);
+    app.stop().await;
+}

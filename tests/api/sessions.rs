@@ -1,0 +1,233 @@
+//! Sessions: cookie attributes, new ids at log-in and log-out, expiry, and surviving a restart.
+
+use reqwest::StatusCode;
+use rusqlite::Connection;
+
+use crate::helpers::{
+    PASSWORD, ServerProcess, browser, set_cookie_value, spawn_app, spawn_app_on,
+};
+
+const SESSION_COOKIE: &str = "miniboard_session";
+
+fn session_rows(db: &std::path::Path) -> Vec<String> {
+    let conn = Connection::open(db).expect("open db");
+    let mut stmt = conn.prepare("SELECT id FROM sessions").expect("prepare");
+    stmt.query_map([], |row| row.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+/// A client that presents `session_id` as its session cookie.
+fn client_with_session(session_id: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "cookie",
+        format!("{SESSION_COOKIE}={session_id}").parse().expect("header"),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_httponly_and_samesite_lax() {
+    let app = spawn_app().await;
+    let client = browser();
+    let response = app.sign_up(&client, "alice").await;
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(SESSION_COOKIE))
+        .expect("session cookie")
+        .to_owned();
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(cookie.contains("Max-Age=1209600"), "14 days: {cookie}");
+    // Development serves plain http, where browsers drop Secure cookies.
+    assert!(!cookie.contains("Secure"), "{cookie}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn logging_in_issues_a_new_session_id_and_retires_the_old_one() {
+    let app = spawn_app().await;
+    let setup = app.signed_up_user("bob").await;
+    app.log_out(&setup).await;
+
+    // A visitor with a session (the log-out flash keeps one alive) logs in.
+    let client = browser();
+    let response = app.sign_up(&client, "carol").await;
+    let first = set_cookie_value(&response, SESSION_COOKIE).expect("session after sign-up");
+    let response = app.log_out(&client).await;
+    let visitor = set_cookie_value(&response, SESSION_COOKIE).expect("new id at log-out");
+    assert_ne!(first, visitor, "log-out changes the id");
+    assert!(!session_rows(&app.db_path).contains(&first), "the old row is gone");
+
+    let response = app.log_in(&client, "bob", PASSWORD).await;
+    let logged_in = set_cookie_value(&response, SESSION_COOKIE).expect("new id at log-in");
+    assert_ne!(visitor, logged_in, "log-in changes the id");
+    let rows = session_rows(&app.db_path);
+    assert!(!rows.contains(&visitor));
+    assert!(rows.contains(&logged_in));
+
+    // The retired ids log nobody in.
+    for old in [&first, &visitor] {
+        let stale = client_with_session(old);
+        assert_eq!(app.logged_in_as(&stale).await, None);
+    }
+    assert_eq!(
+        app.logged_in_as(&client_with_session(&logged_in)).await.as_deref(),
+        Some("bob")
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_planted_session_id_is_ignored_and_never_adopted() {
+    let app = spawn_app().await;
+    app.signed_up_user("dora").await;
+    let planted = "attacker-chosen-session-id";
+    let client = client_with_session(planted);
+    let html = client
+        .get(app.url("/"))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(html.contains(r#"href="/login""#));
+    assert!(!session_rows(&app.db_path).contains(&planted.to_owned()));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_expired_session_logs_nobody_in_and_is_purged() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("miniboard.db");
+    let app = spawn_app_on(&db).await;
+    let client = app.signed_up_user("erin").await;
+    app.stop().await;
+
+    // Fourteen days pass without a visit.
+    Connection::open(&db)
+        .expect("open")
+        .execute("UPDATE sessions SET expires_at = strftime('%s','now') - 1", [])
+        .expect("expire");
+    let app = spawn_app_on(&db).await;
+    assert_eq!(app.logged_in_as(&client).await, None);
+    // The purger runs at start and then hourly.
+    let mut purged = false;
+    for _ in 0..100 {
+        if session_rows(&db).is_empty() {
+            purged = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(purged, "expired rows are deleted");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_session_in_use_has_its_expiry_pushed_forward() {
+    let app = spawn_app().await;
+    let client = app.signed_up_user("faye").await;
+    let conn = Connection::open(&app.db_path).expect("open");
+    // Pretend the last visit was ten days ago: four days left.
+    conn.execute(
+        "UPDATE sessions SET expires_at = strftime('%s','now') + 4 * 86400",
+        [],
+    )
+    .expect("age");
+    let response = app.get(&client, "/").await;
+    assert!(
+        set_cookie_value(&response, SESSION_COOKIE).is_some(),
+        "the cookie is re-sent"
+    );
+    let left: i64 = conn
+        .query_row(
+            "SELECT expires_at - strftime('%s','now') FROM sessions",
+            [],
+            |row| row.get(0),
+        )
+        .expect("expiry");
+    assert!(left > 13 * 86400, "{left} seconds left");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_session_and_its_forms_survive_a_restart() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("miniboard.db");
+    let app = spawn_app_on(&db).await;
+    let client = app.signed_up_user("gina").await;
+    let token = app.csrf_token(&client).await;
+    app.stop().await;
+
+    let app = spawn_app_on(&db).await;
+    assert_eq!(app.logged_in_as(&client).await.as_deref(), Some("gina"));
+    // A form rendered before the restart still posts: the development key was kept in the database.
+    let response = client
+        .post(app.url("/logout"))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn production_cookies_are_secure() {
+    let dir = tempfile::tempdir().expect("dir");
+    let server = ServerProcess::start(
+        &dir.path().join("miniboard.db"),
+        &[
+            ("MINIBOARD_PROFILE", "production"),
+            ("MINIBOARD_SECRET_KEY", "0123456789abcdef0123456789abcdef"),
+        ],
+    );
+    let full_cookie = |response: &reqwest::Response, name: &str| {
+        response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .map(str::to_owned)
+    };
+    let page = reqwest::get(format!("{}/signup", server.base)).await.expect("GET");
+    let csrf_cookie = full_cookie(&page, "miniboard_csrf").expect("csrf cookie");
+    assert!(csrf_cookie.contains("Secure"), "{csrf_cookie}");
+    assert!(csrf_cookie.contains("HttpOnly"), "{csrf_cookie}");
+
+    // A client that keeps cookies would not send Secure ones over http: pass the CSRF cookie by hand.
+    let csrf_pair = csrf_cookie.split(';').next().expect("pair").to_owned();
+    let token = crate::helpers::csrf_token_in(&page.text().await.expect("body")).expect("token");
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .post(format!("{}/signup", server.base))
+        .header("cookie", csrf_pair)
+        .form(&[
+            ("username", "henry"),
+            ("email", "henry@example.com"),
+            ("password1", PASSWORD),
+            ("password2", PASSWORD),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let session_cookie = full_cookie(&response, SESSION_COOKIE).expect("session cookie");
+    assert!(session_cookie.contains("Secure"), "{session_cookie}");
+    assert!(server.terminate().success());
+}
