@@ -4,8 +4,9 @@
 //! file gets a new URL. Without the hash, or with an old one, the response must be revalidated; the ETag makes
 //! that a cheap 304.
 
-use std::{collections::HashMap, sync::OnceLock};
+use std::{borrow::Cow, collections::HashMap, sync::OnceLock};
 
+use bytes::Bytes;
 use poem::{
     Body, Request, Response, handler,
     http::{StatusCode, header},
@@ -94,7 +95,12 @@ pub fn serve(Path(path): Path<String>, req: &Request) -> Response {
     if matches {
         return builder.status(StatusCode::NOT_MODIFIED).finish();
     }
+    // Embedded files are `'static` in the binary: serve them without copying.
+    let bytes = match file.data {
+        Cow::Borrowed(data) => Bytes::from_static(data),
+        Cow::Owned(data) => Bytes::from(data),
+    };
     builder
         .content_type(entry.content_type)
-        .body(Body::from_bytes(file.data.into_owned().into()))
+        .body(Body::from_bytes(bytes))
 }

@@ -55,19 +55,110 @@ async fn each_signup_rule_is_reported_beside_its_field_with_422() {
     let good_email = "someone@example.com";
     // (username, email, password1, password2, field, message)
     let cases: &[(&str, &str, &str, &str, &str, &str)] = &[
-        ("", good_email, PASSWORD, PASSWORD, "username", "This field is required."),
-        ("ab", good_email, PASSWORD, PASSWORD, "username", "Use 3 to 25 characters."),
-        (&long, good_email, PASSWORD, PASSWORD, "username", "Use 3 to 25 characters."),
-        ("bad name!", good_email, PASSWORD, PASSWORD, "username", "Use only letters, digits, _ and -."),
-        ("<script>", good_email, PASSWORD, PASSWORD, "username", "Use only letters, digits, _ and -."),
-        ("valid_name", "", PASSWORD, PASSWORD, "email", "This field is required."),
-        ("valid_name", "not-an-email", PASSWORD, PASSWORD, "email", "Enter a valid email address"),
-        ("valid_name", &long_email, PASSWORD, PASSWORD, "email", "Enter a valid email address"),
-        ("valid_name", good_email, "", "", "password1", "This field is required."),
-        ("valid_name", good_email, "short", "short", "password1", "Use at least 8 characters."),
-        ("valid_name", good_email, &long, &long, "password1", "Use at most 1,024 bytes."),
-        ("valid_name", good_email, PASSWORD, "", "password2", "This field is required."),
-        ("valid_name", good_email, PASSWORD, "different123", "password2", "The two passwords do not match."),
+        (
+            "",
+            good_email,
+            PASSWORD,
+            PASSWORD,
+            "username",
+            "This field is required.",
+        ),
+        (
+            "ab",
+            good_email,
+            PASSWORD,
+            PASSWORD,
+            "username",
+            "Use 3 to 25 characters.",
+        ),
+        (
+            &long,
+            good_email,
+            PASSWORD,
+            PASSWORD,
+            "username",
+            "Use 3 to 25 characters.",
+        ),
+        (
+            "bad name!",
+            good_email,
+            PASSWORD,
+            PASSWORD,
+            "username",
+            "Use only letters, digits, _ and -.",
+        ),
+        (
+            "<script>",
+            good_email,
+            PASSWORD,
+            PASSWORD,
+            "username",
+            "Use only letters, digits, _ and -.",
+        ),
+        (
+            "valid_name",
+            "",
+            PASSWORD,
+            PASSWORD,
+            "email",
+            "This field is required.",
+        ),
+        (
+            "valid_name",
+            "not-an-email",
+            PASSWORD,
+            PASSWORD,
+            "email",
+            "Enter a valid email address",
+        ),
+        (
+            "valid_name",
+            &long_email,
+            PASSWORD,
+            PASSWORD,
+            "email",
+            "Enter a valid email address",
+        ),
+        (
+            "valid_name",
+            good_email,
+            "",
+            "",
+            "password1",
+            "This field is required.",
+        ),
+        (
+            "valid_name",
+            good_email,
+            "short",
+            "short",
+            "password1",
+            "Use at least 8 characters.",
+        ),
+        (
+            "valid_name",
+            good_email,
+            &long,
+            &long,
+            "password1",
+            "Use at most 1,024 bytes.",
+        ),
+        (
+            "valid_name",
+            good_email,
+            PASSWORD,
+            "",
+            "password2",
+            "This field is required.",
+        ),
+        (
+            "valid_name",
+            good_email,
+            PASSWORD,
+            "different123",
+            "password2",
+            "The two passwords do not match.",
+        ),
     ];
     let client = browser();
     for (username, email, password1, password2, field, message) in cases {
@@ -96,7 +187,11 @@ async fn each_signup_rule_is_reported_beside_its_field_with_422() {
         );
         assert!(html.contains(r#"class="form-control is-invalid""#));
     }
-    assert_eq!(app.logged_in_as(&client).await, None, "no account was created");
+    assert_eq!(
+        app.logged_in_as(&client).await,
+        None,
+        "no account was created"
+    );
     app.stop().await;
 }
 
@@ -171,14 +266,23 @@ async fn simultaneous_sign_ups_for_one_name_create_one_account_and_no_500() {
                 ("password2", PASSWORD),
                 ("csrf_token", token.as_str()),
             ];
-            client.post(url).form(&form).send().await.expect("POST").status()
+            client
+                .post(url)
+                .form(&form)
+                .send()
+                .await
+                .expect("POST")
+                .status()
         }));
     }
     let mut statuses = Vec::new();
     for attempt in attempts {
         statuses.push(attempt.await.expect("task"));
     }
-    let created = statuses.iter().filter(|s| **s == StatusCode::SEE_OTHER).count();
+    let created = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::SEE_OTHER)
+        .count();
     let refused = statuses
         .iter()
         .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)

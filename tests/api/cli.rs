@@ -45,13 +45,22 @@ fn config_prints_the_effective_settings_with_the_secret_masked() {
         &["--config", file.to_str().expect("path"), "config"],
         &[
             ("MINIBOARD_DATABASE", "/tmp/from-env.db"),
-            ("MINIBOARD_SECRET_KEY", "a-very-secret-value-of-forty-bytes-long!!"),
+            (
+                "MINIBOARD_SECRET_KEY",
+                "a-very-secret-value-of-forty-bytes-long!!",
+            ),
         ],
     );
     assert!(output.status.success(), "{}", stderr_of(&output));
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(text.contains("bind = \"127.0.0.1:9100\""), "file beats defaults:\n{text}");
-    assert!(text.contains("database = \"/tmp/from-env.db\""), "env beats file:\n{text}");
+    assert!(
+        text.contains("bind = \"127.0.0.1:9100\""),
+        "file beats defaults:\n{text}"
+    );
+    assert!(
+        text.contains("database = \"/tmp/from-env.db\""),
+        "env beats file:\n{text}"
+    );
     assert!(text.contains("log = \"debug\""));
     assert!(text.contains("profile = \"development\""));
     assert!(!text.contains("a-very-secret"), "secret masked:\n{text}");
@@ -69,17 +78,43 @@ fn each_configuration_error_exits_2_with_one_line_naming_the_key() {
     let unknown_key = write("unknown.toml", "bind = \"127.0.0.1:1\"\nport = \"80\"\n");
     let wrong_type = write("type.toml", "bind = 8000\n");
     let bad_syntax = write("syntax.toml", "bind = \"unterminated\n");
-    let missing = dir.path().join("missing.toml").to_str().expect("path").to_owned();
-    let cases: Vec<(Vec<&str>, Vec<(&str, &str)>, &str)> = vec![
+    let missing = dir
+        .path()
+        .join("missing.toml")
+        .to_str()
+        .expect("path")
+        .to_owned();
+    // (arguments, environment, the key the message must name)
+    type Case<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case> = vec![
         (vec![], vec![("MINIBOARD_BIND", "8000")], "MINIBOARD_BIND"),
-        (vec![], vec![("MINIBOARD_BIND", "localhost:http")], "MINIBOARD_BIND"),
-        (vec![], vec![("MINIBOARD_PROFILE", "staging")], "MINIBOARD_PROFILE"),
-        (vec![], vec![("MINIBOARD_LOG", "info,[[[")], "MINIBOARD_LOG"),
-        (vec![], vec![("MINIBOARD_DATABASE", "")], "MINIBOARD_DATABASE"),
-        (vec![], vec![("MINIBOARD_PROFILE", "production")], "MINIBOARD_SECRET_KEY"),
         (
             vec![],
-            vec![("MINIBOARD_PROFILE", "production"), ("MINIBOARD_SECRET_KEY", "short")],
+            vec![("MINIBOARD_BIND", "localhost:http")],
+            "MINIBOARD_BIND",
+        ),
+        (
+            vec![],
+            vec![("MINIBOARD_PROFILE", "staging")],
+            "MINIBOARD_PROFILE",
+        ),
+        (vec![], vec![("MINIBOARD_LOG", "info,[[[")], "MINIBOARD_LOG"),
+        (
+            vec![],
+            vec![("MINIBOARD_DATABASE", "")],
+            "MINIBOARD_DATABASE",
+        ),
+        (
+            vec![],
+            vec![("MINIBOARD_PROFILE", "production")],
+            "MINIBOARD_SECRET_KEY",
+        ),
+        (
+            vec![],
+            vec![
+                ("MINIBOARD_PROFILE", "production"),
+                ("MINIBOARD_SECRET_KEY", "short"),
+            ],
             "MINIBOARD_SECRET_KEY",
         ),
         (vec!["--config", &unknown_key], vec![], "port"),
@@ -101,7 +136,10 @@ fn each_configuration_error_exits_2_with_one_line_naming_the_key() {
 fn migrate_creates_the_database_at_the_latest_schema() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("nested").join("board.db");
-    let output = run(&["migrate"], &[("MINIBOARD_DATABASE", db.to_str().expect("path"))]);
+    let output = run(
+        &["migrate"],
+        &[("MINIBOARD_DATABASE", db.to_str().expect("path"))],
+    );
     assert!(output.status.success(), "{}", stderr_of(&output));
     let conn = rusqlite::Connection::open(&db).expect("open");
     let version: i64 = conn
@@ -113,7 +151,10 @@ fn migrate_creates_the_database_at_the_latest_schema() {
         .expect("journal mode");
     assert_eq!(journal, "wal");
     // Running it again changes nothing and succeeds.
-    let again = run(&["migrate"], &[("MINIBOARD_DATABASE", db.to_str().expect("path"))]);
+    let again = run(
+        &["migrate"],
+        &[("MINIBOARD_DATABASE", db.to_str().expect("path"))],
+    );
     assert!(again.status.success());
 }
 

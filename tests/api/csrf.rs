@@ -16,7 +16,10 @@ fn post_routes() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
                 ("password2", PASSWORD),
             ],
         ),
-        ("/login", vec![("username", "victim"), ("password", PASSWORD)]),
+        (
+            "/login",
+            vec![("username", "victim"), ("password", PASSWORD)],
+        ),
         ("/logout", vec![]),
         ("/lang", vec![("lang", "ko"), ("next", "/")]),
     ]
@@ -28,7 +31,11 @@ async fn every_post_route_refuses_a_missing_or_wrong_token_with_a_403_page() {
     let client = app.signed_up_user("victim").await;
     for (path, fields) in post_routes() {
         let missing = app.post_form_without_token(&client, path, &fields).await;
-        assert_eq!(missing.status(), StatusCode::FORBIDDEN, "{path} without token");
+        assert_eq!(
+            missing.status(),
+            StatusCode::FORBIDDEN,
+            "{path} without token"
+        );
         let html = missing.text().await.expect("body");
         assert!(html.contains("The form has expired"), "{path}: {html}");
         assert!(html.contains("<nav"), "the 403 page is in the layout");
@@ -36,7 +43,11 @@ async fn every_post_route_refuses_a_missing_or_wrong_token_with_a_403_page() {
         let mut forged = fields.clone();
         forged.push(("csrf_token", "Zm9yZ2VkIHRva2Vu"));
         let wrong = app.post_form_without_token(&client, path, &forged).await;
-        assert_eq!(wrong.status(), StatusCode::FORBIDDEN, "{path} with a forged token");
+        assert_eq!(
+            wrong.status(),
+            StatusCode::FORBIDDEN,
+            "{path} with a forged token"
+        );
     }
     // Nothing happened: still logged in as the victim, no account for mallory.
     assert_eq!(app.logged_in_as(&client).await.as_deref(), Some("victim"));

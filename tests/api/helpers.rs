@@ -89,7 +89,12 @@ impl TestApp {
     }
 
     /// Posts a form the way a browser does: with the page's CSRF token.
-    pub async fn post_form(&self, client: &Client, path: &str, fields: &[(&str, &str)]) -> Response {
+    pub async fn post_form(
+        &self,
+        client: &Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
         let token = self.csrf_token(client).await;
         let mut body: Vec<(&str, &str)> = fields.to_vec();
         body.push(("csrf_token", &token));
@@ -135,13 +140,21 @@ impl TestApp {
     pub async fn signed_up_user(&self, username: &str) -> Client {
         let client = browser();
         let response = self.sign_up(&client, username).await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "sign-up of {username}");
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "sign-up of {username}"
+        );
         client
     }
 
     pub async fn log_in(&self, client: &Client, username: &str, password: &str) -> Response {
-        self.post_form(client, "/login", &[("username", username), ("password", password)])
-            .await
+        self.post_form(
+            client,
+            "/login",
+            &[("username", username), ("password", password)],
+        )
+        .await
     }
 
     pub async fn log_out(&self, client: &Client) -> Response {
@@ -190,12 +203,16 @@ pub fn location(response: &Response) -> String {
 
 /// The value of one cookie in the response's `Set-Cookie` headers.
 pub fn set_cookie_value(response: &Response, name: &str) -> Option<String> {
-    response.headers().get_all("set-cookie").iter().find_map(|value| {
-        let text = value.to_str().ok()?;
-        let (pair, _) = text.split_once(';').unwrap_or((text, ""));
-        let (key, value) = pair.split_once('=')?;
-        (key.trim() == name).then(|| value.to_owned())
-    })
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .find_map(|value| {
+            let text = value.to_str().ok()?;
+            let (pair, _) = text.split_once(';').unwrap_or((text, ""));
+            let (key, value) = pair.split_once('=')?;
+            (key.trim() == name).then(|| value.to_owned())
+        })
 }
 
 /// The miniboard binary, run as an operator would, with a clean `MINIBOARD_*` environment.

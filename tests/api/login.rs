@@ -27,7 +27,11 @@ async fn the_right_password_logs_in_with_any_letter_case_of_the_name() {
     let response = app.log_in(&client, "carol", PASSWORD).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), "/");
-    assert!(app.get_html(&client, "/").await.contains("You are logged in."));
+    assert!(
+        app.get_html(&client, "/")
+            .await
+            .contains("You are logged in.")
+    );
     assert_eq!(app.logged_in_as(&client).await.as_deref(), Some("Carol"));
     app.stop().await;
 }
@@ -114,7 +118,11 @@ async fn fifty_failures_from_one_address_throttle_every_username() {
     let client = browser();
     for i in 0..50 {
         let response = app.log_in(&client, &format!("guess{i}"), "guess").await;
-        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "try {i}");
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "try {i}"
+        );
     }
     let response = app.log_in(&client, "heidi", PASSWORD).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
@@ -168,7 +176,11 @@ async fn a_login_only_page_sends_a_visitor_to_log_in_and_back() {
         .post_form(
             &client,
             "/login",
-            &[("username", "judy"), ("password", PASSWORD), ("next", "/account")],
+            &[
+                ("username", "judy"),
+                ("password", PASSWORD),
+                ("next", "/account"),
+            ],
         )
         .await;
     assert_eq!(location(&response), "/account");

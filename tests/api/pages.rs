@@ -68,7 +68,13 @@ async fn a_wrong_method_gets_a_405_page() {
     let app = spawn_app().await;
     let response = app.get(&browser(), "/logout").await;
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
-    assert!(response.text().await.expect("body").contains("Method not allowed"));
+    assert!(
+        response
+            .text()
+            .await
+            .expect("body")
+            .contains("Method not allowed")
+    );
     app.stop().await;
 }
 
@@ -99,7 +105,13 @@ async fn every_response_carries_the_security_headers() {
     let app = spawn_app().await;
     let client = browser();
     let mut responses = Vec::new();
-    for path in ["/", "/signup", "/no/such/page", "/healthz", "/static/app.css"] {
+    for path in [
+        "/",
+        "/signup",
+        "/no/such/page",
+        "/healthz",
+        "/static/app.css",
+    ] {
         responses.push((path, app.get(&client, path).await));
     }
     responses.push((
@@ -181,7 +193,12 @@ async fn the_language_switch_sets_a_cookie_that_wins_over_accept_language() {
         .post_form(
             &client,
             "/signup",
-            &[("username", "x"), ("email", "bad"), ("password1", ""), ("password2", "")],
+            &[
+                ("username", "x"),
+                ("email", "bad"),
+                ("password1", ""),
+                ("password2", ""),
+            ],
         )
         .await;
     let html = response.text().await.expect("body");
@@ -190,10 +207,18 @@ async fn the_language_switch_sets_a_cookie_that_wins_over_accept_language() {
 
     // And back to English; an off-site `next` goes home.
     let response = app
-        .post_form(&client, "/lang", &[("lang", "en"), ("next", "//evil.example")])
+        .post_form(
+            &client,
+            "/lang",
+            &[("lang", "en"), ("next", "//evil.example")],
+        )
         .await;
     assert_eq!(location(&response), "/");
-    assert!(app.get_html(&client, "/").await.contains(r#"<html lang="en">"#));
+    assert!(
+        app.get_html(&client, "/")
+            .await
+            .contains(r#"<html lang="en">"#)
+    );
 
     let unknown = app
         .post_form(&client, "/lang", &[("lang", "fr"), ("next", "/")])
@@ -207,8 +232,8 @@ async fn the_switch_comes_back_to_the_page_it_was_on() {
     let app = spawn_app().await;
     let client = browser();
     let html = app.get_html(&client, "/login?next=/account").await;
-    let next = attribute_after(&html, r#"<input type="hidden" name="next" value=""#)
-        .expect("next field");
+    let next =
+        attribute_after(&html, r#"<input type="hidden" name="next" value=""#).expect("next field");
     assert_eq!(next, "/login?next=/account");
     app.stop().await;
 }
@@ -265,7 +290,11 @@ async fn a_500_shows_no_internals_and_its_request_id_is_in_the_log() {
             .find(|line| line.contains(&id) && line.contains("no such table"))
             .map(str::to_owned)
     });
-    assert!(logged.is_some(), "the error and its id are logged:\n{}", server.log());
+    assert!(
+        logged.is_some(),
+        "the error and its id are logged:\n{}",
+        server.log()
+    );
     // The access log has one line for the request, with its status and id.
     let access = server.wait_for_log(|log| {
         log.lines()

@@ -3,9 +3,7 @@
 use reqwest::StatusCode;
 use rusqlite::Connection;
 
-use crate::helpers::{
-    PASSWORD, ServerProcess, browser, set_cookie_value, spawn_app, spawn_app_on,
-};
+use crate::helpers::{PASSWORD, ServerProcess, browser, set_cookie_value, spawn_app, spawn_app_on};
 
 const SESSION_COOKIE: &str = "miniboard_session";
 
@@ -23,7 +21,9 @@ fn client_with_session(session_id: &str) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(
         "cookie",
-        format!("{SESSION_COOKIE}={session_id}").parse().expect("header"),
+        format!("{SESSION_COOKIE}={session_id}")
+            .parse()
+            .expect("header"),
     );
     reqwest::Client::builder()
         .default_headers(headers)
@@ -66,7 +66,10 @@ async fn logging_in_issues_a_new_session_id_and_retires_the_old_one() {
     let response = app.log_out(&client).await;
     let visitor = set_cookie_value(&response, SESSION_COOKIE).expect("new id at log-out");
     assert_ne!(first, visitor, "log-out changes the id");
-    assert!(!session_rows(&app.db_path).contains(&first), "the old row is gone");
+    assert!(
+        !session_rows(&app.db_path).contains(&first),
+        "the old row is gone"
+    );
 
     let response = app.log_in(&client, "bob", PASSWORD).await;
     let logged_in = set_cookie_value(&response, SESSION_COOKIE).expect("new id at log-in");
@@ -81,7 +84,9 @@ async fn logging_in_issues_a_new_session_id_and_retires_the_old_one() {
         assert_eq!(app.logged_in_as(&stale).await, None);
     }
     assert_eq!(
-        app.logged_in_as(&client_with_session(&logged_in)).await.as_deref(),
+        app.logged_in_as(&client_with_session(&logged_in))
+            .await
+            .as_deref(),
         Some("bob")
     );
     app.stop().await;
@@ -117,7 +122,10 @@ async fn an_expired_session_logs_nobody_in_and_is_purged() {
     // Fourteen days pass without a visit.
     Connection::open(&db)
         .expect("open")
-        .execute("UPDATE sessions SET expires_at = strftime('%s','now') - 1", [])
+        .execute(
+            "UPDATE sessions SET expires_at = strftime('%s','now') - 1",
+            [],
+        )
         .expect("expire");
     let app = spawn_app_on(&db).await;
     assert_eq!(app.logged_in_as(&client).await, None);
@@ -202,7 +210,9 @@ async fn production_cookies_are_secure() {
             .find(|v| v.starts_with(&format!("{name}=")))
             .map(str::to_owned)
     };
-    let page = reqwest::get(format!("{}/signup", server.base)).await.expect("GET");
+    let page = reqwest::get(format!("{}/signup", server.base))
+        .await
+        .expect("GET");
     let csrf_cookie = full_cookie(&page, "miniboard_csrf").expect("csrf cookie");
     assert!(csrf_cookie.contains("Secure"), "{csrf_cookie}");
     assert!(csrf_cookie.contains("HttpOnly"), "{csrf_cookie}");

@@ -12,7 +12,10 @@ async fn pages_link_hashed_asset_urls_that_are_cached_for_a_year() {
     let htmx = attribute_after(&html, r#"<script src=""#).expect("htmx script");
     let css = attribute_after(&html, r#"<link rel="stylesheet" href=""#).expect("stylesheet");
     assert!(htmx.starts_with("/static/vendor/htmx.min.js?v="), "{htmx}");
-    assert!(css.starts_with("/static/vendor/bootstrap.min.css?v="), "{css}");
+    assert!(
+        css.starts_with("/static/vendor/bootstrap.min.css?v="),
+        "{css}"
+    );
     for (url, content_type, needle) in [
         (&htmx, "text/javascript; charset=utf-8", "htmx"),
         (&css, "text/css; charset=utf-8", "Bootstrap"),
@@ -24,8 +27,14 @@ async fn pages_link_hashed_asset_urls_that_are_cached_for_a_year() {
             response.headers()["cache-control"],
             "public, max-age=31536000, immutable"
         );
-        assert!(response.headers().get("set-cookie").is_none(), "no cookies on assets");
-        let etag = response.headers()["etag"].to_str().expect("etag").to_owned();
+        assert!(
+            response.headers().get("set-cookie").is_none(),
+            "no cookies on assets"
+        );
+        let etag = response.headers()["etag"]
+            .to_str()
+            .expect("etag")
+            .to_owned();
         let version = url.rsplit("v=").next().expect("version");
         assert_eq!(etag, format!("\"{version}\""));
         assert!(response.text().await.expect("body").contains(needle));
@@ -40,7 +49,10 @@ async fn an_unversioned_url_is_revalidated_and_a_matching_etag_gets_304() {
     let response = app.get(&client, "/static/vendor/htmx.min.js").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["cache-control"], "public, no-cache");
-    let etag = response.headers()["etag"].to_str().expect("etag").to_owned();
+    let etag = response.headers()["etag"]
+        .to_str()
+        .expect("etag")
+        .to_owned();
 
     let again = client
         .get(app.url("/static/vendor/htmx.min.js"))
@@ -57,7 +69,11 @@ async fn an_unversioned_url_is_revalidated_and_a_matching_etag_gets_304() {
         .send()
         .await
         .expect("GET");
-    assert_eq!(stale.status(), StatusCode::OK, "an old ETag gets the new file");
+    assert_eq!(
+        stale.status(),
+        StatusCode::OK,
+        "an old ETag gets the new file"
+    );
     assert_eq!(stale.headers()["cache-control"], "public, no-cache");
     app.stop().await;
 }
