@@ -18,6 +18,9 @@ pub enum AppError {
     /// 403: the user may not do this.
     #[error("forbidden")]
     Forbidden,
+    /// 403: liking one's own post.
+    #[error("cannot like one's own post")]
+    OwnPostLike,
     /// 403: a state-changing request without a valid CSRF token.
     #[error("missing or invalid CSRF token")]
     Csrf,
@@ -46,7 +49,7 @@ impl ResponseError for AppError {
         match self {
             Self::BadRequest => StatusCode::BAD_REQUEST,
             Self::LoginRequired { .. } => StatusCode::SEE_OTHER,
-            Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::Csrf | Self::OwnPostLike => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Db(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -57,6 +60,15 @@ impl ResponseError for AppError {
 impl From<tokio::task::JoinError> for AppError {
     fn from(err: tokio::task::JoinError) -> Self {
         Self::internal(format!("background task failed: {err}"))
+    }
+}
+
+/// An author-only change's outcome: a missing post is 404, someone else's is 403.
+pub fn guarded<T>(outcome: crate::db::Guarded<T>) -> AppResult<T> {
+    match outcome {
+        crate::db::Guarded::Done(value) => Ok(value),
+        crate::db::Guarded::Missing => Err(AppError::NotFound),
+        crate::db::Guarded::NotAuthor => Err(AppError::Forbidden),
     }
 }
 

@@ -6,7 +6,10 @@ use rusqlite::Connection;
 use super::{DbError, DbResult};
 
 /// Every schema step in order; index + 1 is the version it brings the database to.
-const STEPS: &[(&str, &str)] = &[("schema.sql", include_str!("../../schema.sql"))];
+const STEPS: &[(&str, &str)] = &[
+    ("schema.sql", include_str!("../../schema.sql")),
+    ("0002_board.sql", include_str!("migrations/0002_board.sql")),
+];
 
 /// The version a fully migrated database has.
 pub const LATEST: i64 = STEPS.len() as i64;

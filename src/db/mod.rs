@@ -3,7 +3,11 @@
 //! Writers are serialised inside the process and open `BEGIN IMMEDIATE` transactions, so concurrent writers
 //! queue instead of meeting "database is locked"; the busy timeout covers other processes (backups, the CLI).
 
+pub mod answers;
+pub mod likes;
 pub mod migrations;
+pub mod questions;
+pub mod search;
 pub mod sessions;
 pub mod settings;
 pub mod users;
@@ -123,6 +127,33 @@ impl Db {
         self.read(|conn| conn.pragma_query_value(None, "user_version", |row| row.get(0)))
             .await
     }
+}
+
+/// The outcome of a change only a post's author may make, decided inside the write transaction.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Guarded<T> {
+    Done(T),
+    Missing,
+    NotAuthor,
+}
+
+/// Whether `user` wrote row `id` of `table` (`questions` or `answers`).
+fn check_author(
+    conn: &Connection,
+    table: &str,
+    id: i64,
+    user: crate::domain::ids::UserId,
+) -> rusqlite::Result<Guarded<()>> {
+    let author: Option<i64> = rusqlite::OptionalExtension::optional(conn.query_row(
+        &format!("SELECT author_id FROM {table} WHERE id = ?1"),
+        [id],
+        |row| row.get(0),
+    ))?;
+    Ok(match author {
+        None => Guarded::Missing,
+        Some(author) if author == user.0 => Guarded::Done(()),
+        Some(_) => Guarded::NotAuthor,
+    })
 }
 
 /// Seconds since the Unix epoch, the unit every timestamp column uses.

@@ -1,6 +1,7 @@
 //! Input parsed once into types that cannot hold a bad value, so storage and views never check again.
 
 pub mod accounts;
+pub mod board;
 pub mod ids;
 pub mod redirect;
 
@@ -30,4 +31,6 @@ pub enum Problem {
     PasswordTooLong,
     PasswordsDiffer,
     LoginFailed,
+    SubjectTooLong,
+    ContentTooLong,
 }

@@ -15,34 +15,91 @@ pub struct Field<'a> {
     pub max_length: Option<usize>,
 }
 
+/// A multi-line field, with the same label, hint and error handling as [`field`].
+pub struct TextArea<'a> {
+    pub name: &'static str,
+    pub label: &'a str,
+    pub value: &'a str,
+    pub hint: Option<&'a str>,
+    pub rows: u32,
+    pub max_length: usize,
+    /// Distinguishes two forms with the same field on one page (an inline edit beside the answer form).
+    pub id_suffix: &'a str,
+}
+
+/// The ids and messages around one control: its hint, its error, and what `aria-describedby` lists.
+struct Around<'a> {
+    id: String,
+    hint: Option<(String, &'a str)>,
+    error: Option<(String, &'static str)>,
+}
+
+impl<'a> Around<'a> {
+    fn new(
+        t: &Texts,
+        name: &str,
+        suffix: &str,
+        hint: Option<&'a str>,
+        errors: &[FieldError],
+    ) -> Self {
+        let id = format!("field-{name}{suffix}");
+        Self {
+            hint: hint.map(|text| (format!("{id}-hint"), text)),
+            error: errors
+                .iter()
+                .find(|e| e.field == name)
+                .map(|e| (format!("{id}-error"), t.problem(e.problem))),
+            id,
+        }
+    }
+
+    fn described_by(&self) -> Option<String> {
+        let ids: Vec<&str> = [
+            self.hint.as_ref().map(|h| h.0.as_str()),
+            self.error.as_ref().map(|e| e.0.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+
+    fn invalid(&self) -> Option<&'static str> {
+        self.error.as_ref().map(|_| "true")
+    }
+
+    fn below(&self) -> Markup {
+        html! {
+            @if let Some((id, hint)) = &self.hint { div.form-text #(id) { (hint) } }
+            @if let Some((id, message)) = &self.error { div.invalid-feedback #(id) { (message) } }
+        }
+    }
+}
+
 /// Renders `field`, marked invalid with its message when `errors` has one for it.
 pub fn field(t: &Texts, field: Field, errors: &[FieldError]) -> Markup {
-    let id = format!("field-{}", field.name);
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let error = errors.iter().find(|e| e.field == field.name);
-    let described_by = [
-        field.hint.map(|_| hint_id.as_str()),
-        error.map(|_| error_id.as_str()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
+    let around = Around::new(t, field.name, "", field.hint, errors);
     html! {
         div.mb-3 {
-            label.form-label for=(id) { (field.label) }
-            input.form-control.is-invalid[error.is_some()] #(id) type=(field.input_type) name=(field.name)
-                value=(field.value) autocomplete=(field.autocomplete) required
+            label.form-label for=(around.id) { (field.label) }
+            input.form-control.is-invalid[around.error.is_some()] #(around.id) type=(field.input_type)
+                name=(field.name) value=(field.value) autocomplete=(field.autocomplete) required
                 maxlength=[field.max_length]
-                aria-invalid=[error.map(|_| "true")]
-                aria-describedby=[Some(described_by).filter(|d| !d.is_empty())];
-            @if let Some(hint) = field.hint {
-                div.form-text #(hint_id) { (hint) }
-            }
-            @if let Some(error) = error {
-                div.invalid-feedback #(error_id) { (t.problem(error.problem)) }
-            }
+                aria-invalid=[around.invalid()] aria-describedby=[around.described_by()];
+            (around.below())
+        }
+    }
+}
+
+pub fn textarea(t: &Texts, area: TextArea, errors: &[FieldError]) -> Markup {
+    let around = Around::new(t, area.name, area.id_suffix, area.hint, errors);
+    html! {
+        div.mb-3 {
+            label.form-label for=(around.id) { (area.label) }
+            textarea.form-control.is-invalid[around.error.is_some()] #(around.id) name=(area.name)
+                rows=(area.rows) required maxlength=(area.max_length)
+                aria-invalid=[around.invalid()] aria-describedby=[around.described_by()] { (area.value) }
+            (around.below())
         }
     }
 }

@@ -2,10 +2,15 @@
 //! alone as an htmx fragment. Views hold no SQL and read every string from `i18n`.
 
 pub mod accounts;
+pub mod answers;
 pub mod errors;
 pub mod forms;
-pub mod home;
+pub mod highlight;
 pub mod layout;
+pub mod likes;
+pub mod pagination;
+pub mod questions;
+pub mod urls;
 
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +43,8 @@ pub enum Flash {
     SignedUp,
     LoggedIn,
     LoggedOut,
+    QuestionDeleted,
+    AnswerDeleted,
 }
 
 impl Flash {
@@ -46,13 +53,15 @@ impl Flash {
             Self::SignedUp => t.flash_signed_up,
             Self::LoggedIn => t.flash_logged_in,
             Self::LoggedOut => t.flash_logged_out,
+            Self::QuestionDeleted => t.flash_question_deleted,
+            Self::AnswerDeleted => t.flash_answer_deleted,
         }
     }
 
     fn bootstrap_class(self) -> &'static str {
         match self {
             Self::SignedUp | Self::LoggedIn => "alert-success",
-            Self::LoggedOut => "alert-info",
+            Self::LoggedOut | Self::QuestionDeleted | Self::AnswerDeleted => "alert-info",
         }
     }
 }

@@ -151,6 +151,7 @@ pub fn error_response(
     let t = ctx.t();
     let (title, message) = match (status.as_u16(), app_error) {
         (403, Some(AppError::Csrf)) => (t.error_csrf_title, t.error_csrf_body),
+        (403, Some(AppError::OwnPostLike)) => (t.error_403_title, t.like_own_post),
         (403, _) => (t.error_403_title, t.error_403_body),
         (404, _) => (t.error_404_title, t.error_404_body),
         (405, _) => (t.error_405_title, t.error_405_body),

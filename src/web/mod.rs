@@ -1,8 +1,11 @@
 //! HTTP: one module per resource, each with its `routes()`, and the layers every request passes through.
 
 pub mod accounts;
-pub mod home;
+pub mod answers;
+pub mod board;
+pub mod likes;
 pub mod middleware;
+pub mod questions;
 pub mod session;
 pub mod throttle;
 
@@ -28,7 +31,15 @@ pub struct AppState {
 /// The whole application: static files and the health check bare, pages inside sessions, CSRF and error pages.
 pub fn endpoint(state: Arc<AppState>, csrf_key: [u8; 32]) -> impl Endpoint + 'static {
     let secure = state.config.secure_cookies();
-    let pages = accounts::routes(home::routes(Route::new()))
+    let routes = [
+        accounts::routes,
+        questions::routes,
+        answers::routes,
+        likes::routes,
+    ];
+    let pages = routes
+        .into_iter()
+        .fold(Route::new(), |route, add| add(route))
         .around(middleware::verify_csrf)
         .around(middleware::error_pages)
         .with(session::RefreshSessionCookie::new(session::cookie_config(

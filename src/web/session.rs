@@ -242,7 +242,8 @@ pub fn page_context(req: &Request, take_flashes: bool) -> PageContext {
 
 impl<'a> FromRequest<'a> for PageContext {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
-        Ok(page_context(req, true))
+        // A fragment has no flash area: leave pending messages for the next full page.
+        Ok(page_context(req, !wants_fragment(req)))
     }
 }
 
@@ -264,14 +265,25 @@ impl<'a> FromRequest<'a> for RequireUser {
 
 /// Where a visitor should land after logging in: this page for a GET, else the page the form was on.
 fn come_back_to(req: &Request) -> String {
-    if req.method() == Method::GET {
+    if req.method() == Method::GET && !wants_fragment(req) {
         return here(req);
     }
-    let referer_path = req
-        .header(header::REFERER)
-        .and_then(|referer| referer.parse::<poem::http::Uri>().ok())
-        .and_then(|uri| uri.path_and_query().map(|pq| pq.as_str().to_owned()));
-    LocalPath::or_home(referer_path.as_deref())
-        .as_str()
-        .to_owned()
+    referer_path(req).unwrap_or_else(|| "/".to_owned())
+}
+
+/// The page a form or button was on, when it is a page of this site (the Referer names this host).
+pub fn referer_path(req: &Request) -> Option<String> {
+    let uri = req
+        .header(header::REFERER)?
+        .parse::<poem::http::Uri>()
+        .ok()?;
+    let same_host = match (uri.authority(), req.header(header::HOST)) {
+        (Some(authority), Some(host)) => authority.as_str().eq_ignore_ascii_case(host),
+        (None, _) => true,
+        (Some(_), None) => false,
+    };
+    if !same_host {
+        return None;
+    }
+    LocalPath::parse(uri.path_and_query()?.as_str()).map(|p| p.as_str().to_owned())
 }

@@ -313,3 +313,89 @@ impl Drop for ServerProcess {
         }
     }
 }
+
+impl TestApp {
+    /// Asks a question; returns its id.
+    pub async fn ask(&self, client: &Client, subject: &str, content: &str) -> i64 {
+        let response = self
+            .post_form(
+                client,
+                "/questions",
+                &[("subject", subject), ("content", content)],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "asking {subject:?}"
+        );
+        let location = location(&response);
+        location
+            .trim_start_matches("/questions/")
+            .parse()
+            .unwrap_or_else(|_| panic!("question id in {location}"))
+    }
+
+    /// Answers a question; returns the answer's id (from the `#answer-{id}` the redirect points at).
+    pub async fn answer(&self, client: &Client, question: i64, content: &str) -> i64 {
+        let response = self
+            .post_form(
+                client,
+                &format!("/questions/{question}/answers"),
+                &[("content", content)],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "answering {question}"
+        );
+        let location = location(&response);
+        location
+            .rsplit("#answer-")
+            .next()
+            .and_then(|id| id.parse().ok())
+            .unwrap_or_else(|| panic!("answer id in {location}"))
+    }
+
+    /// Posts the way an htmx element (not a boosted form) does: the token in the header, `HX-Request` set.
+    pub async fn htmx_post(
+        &self,
+        client: &Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
+        let token = self.csrf_token(client).await;
+        client
+            .post(self.url(path))
+            .header("X-CSRF-Token", token)
+            .header("HX-Request", "true")
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Toggles a like the way the htmx button does.
+    pub async fn like_with_htmx(&self, client: &Client, path: &str) -> Response {
+        self.htmx_post(client, path, &[]).await
+    }
+
+    /// A GET as htmx sends it for a fragment.
+    pub async fn htmx_get(&self, client: &Client, path: &str) -> Response {
+        client
+            .get(self.url(path))
+            .header("HX-Request", "true")
+            .send()
+            .await
+            .expect("GET")
+    }
+}
+
+/// The like count shown inside the element with id `element_id`, e.g. `question-3` or `answer-7`.
+pub fn like_count_in(html: &str, element_id: &str) -> Option<i64> {
+    let start = html.find(&format!(r#"id="{element_id}""#))?;
+    attribute_after(&html[start..], r#"data-like-count=""#)?
+        .parse()
+        .ok()
+}

@@ -1,10 +1,16 @@
 //! One test binary against the real server: a module per feature.
 
 mod accounts;
+mod answers;
+mod authorization;
 mod cli;
 mod csrf;
 mod helpers;
+mod likes;
 mod login;
 mod pages;
+mod questions;
+mod search;
 mod sessions;
 mod static_assets;
+mod xss;

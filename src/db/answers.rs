@@ -1,0 +1,197 @@
+//! The `answers` table; each change also moves its question's answer counter.
+
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+
+use super::{Guarded, search};
+use crate::domain::{
+    board::{AnswerId, AnswerSort, Content, QuestionId},
+    ids::UserId,
+};
+
+#[derive(Clone, Debug)]
+pub struct Answer {
+    pub id: AnswerId,
+    pub question_id: QuestionId,
+    pub author_id: UserId,
+    pub author: String,
+    pub content: String,
+    pub content_html: String,
+    pub created_at: i64,
+    pub modified_at: Option<i64>,
+    pub like_count: i64,
+    pub liked: bool,
+}
+
+const COLUMNS: &str = "a.id, a.question_id, a.author_id, u.username, a.content, a.content_html,
+     a.created_at, a.modified_at, a.like_count,
+     EXISTS (SELECT 1 FROM answer_likes l WHERE l.answer_id = a.id AND l.user_id = :viewer)";
+
+fn from_row(row: &Row) -> rusqlite::Result<Answer> {
+    Ok(Answer {
+        id: AnswerId(row.get(0)?),
+        question_id: QuestionId(row.get(1)?),
+        author_id: UserId(row.get(2)?),
+        author: row.get(3)?,
+        content: row.get(4)?,
+        content_html: row.get(5)?,
+        created_at: row.get(6)?,
+        modified_at: row.get(7)?,
+        like_count: row.get(8)?,
+        liked: row.get(9)?,
+    })
+}
+
+fn order_by(sort: AnswerSort) -> &'static str {
+    match sort {
+        AnswerSort::Likes => "a.like_count DESC, a.id ASC",
+        AnswerSort::Recent => "a.id DESC",
+    }
+}
+
+/// One page of a question's answers, with whether `viewer` liked each.
+pub fn page(
+    conn: &Connection,
+    question: QuestionId,
+    sort: AnswerSort,
+    offset: i64,
+    limit: i64,
+    viewer: Option<UserId>,
+) -> rusqlite::Result<Vec<Answer>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM answers a JOIN users u ON u.id = a.author_id
+         WHERE a.question_id = :question ORDER BY {} LIMIT :limit OFFSET :offset",
+        order_by(sort)
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(
+        rusqlite::named_params! {
+            ":question": question.0,
+            ":limit": limit,
+            ":offset": offset,
+            ":viewer": viewer.map_or(0, |v| v.0),
+        },
+        from_row,
+    )?;
+    rows.collect()
+}
+
+/// Whether `user` may change the answer: it exists and they wrote it.
+pub fn check_author(
+    conn: &Connection,
+    id: AnswerId,
+    user: UserId,
+) -> rusqlite::Result<Guarded<()>> {
+    super::check_author(conn, "answers", id.0, user)
+}
+
+pub fn find(
+    conn: &Connection,
+    id: AnswerId,
+    viewer: Option<UserId>,
+) -> rusqlite::Result<Option<Answer>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM answers a JOIN users u ON u.id = a.author_id WHERE a.id = :id"
+    );
+    conn.prepare_cached(&sql)?
+        .query_row(
+            rusqlite::named_params! { ":id": id.0, ":viewer": viewer.map_or(0, |v| v.0) },
+            from_row,
+        )
+        .optional()
+}
+
+/// Where an answer stands (0-based) among its question's answers in `sort` order, for the page that holds it.
+pub fn position(conn: &Connection, id: AnswerId, sort: AnswerSort) -> rusqlite::Result<i64> {
+    let sql = match sort {
+        AnswerSort::Likes => {
+            "SELECT count(*) FROM answers a, answers me
+             WHERE me.id = ?1 AND a.question_id = me.question_id
+               AND (a.like_count > me.like_count OR (a.like_count = me.like_count AND a.id < me.id))"
+        }
+        AnswerSort::Recent => {
+            "SELECT count(*) FROM answers a, answers me
+             WHERE me.id = ?1 AND a.question_id = me.question_id AND a.id > me.id"
+        }
+    };
+    conn.query_row(sql, [id.0], |row| row.get(0))
+}
+
+pub struct NewAnswer<'a> {
+    pub question_id: QuestionId,
+    pub author_id: UserId,
+    pub author: &'a str,
+    pub content: &'a Content,
+    pub content_html: &'a str,
+    pub now: i64,
+}
+
+/// Adds an answer, or returns `None` when the question is gone.
+pub fn insert(tx: &Transaction, answer: &NewAnswer) -> rusqlite::Result<Option<AnswerId>> {
+    let updated = tx.execute(
+        "UPDATE questions SET answer_count = answer_count + 1 WHERE id = ?1",
+        [answer.question_id.0],
+    )?;
+    if updated == 0 {
+        return Ok(None);
+    }
+    tx.execute(
+        "INSERT INTO answers (question_id, author_id, content, content_html, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            answer.question_id.0,
+            answer.author_id.0,
+            answer.content.as_str(),
+            answer.content_html,
+            answer.now
+        ],
+    )?;
+    let id = AnswerId(tx.last_insert_rowid());
+    search::index_answer(
+        tx,
+        id,
+        answer.question_id,
+        answer.content.as_str(),
+        answer.author,
+    )?;
+    Ok(Some(id))
+}
+
+pub fn update(
+    tx: &Transaction,
+    id: AnswerId,
+    content: &Content,
+    content_html: &str,
+    now: i64,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE answers SET content = ?2, content_html = ?3, modified_at = ?4 WHERE id = ?1",
+        params![id.0, content.as_str(), content_html, now],
+    )?;
+    let (question, author): (i64, String) = tx.query_row(
+        "SELECT a.question_id, u.username FROM answers a JOIN users u ON u.id = a.author_id
+         WHERE a.id = ?1",
+        [id.0],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    search::index_answer(tx, id, QuestionId(question), content.as_str(), &author)
+}
+
+/// Deletes an answer and its likes; returns its question, or `None` if it was already gone.
+pub fn delete(tx: &Transaction, id: AnswerId) -> rusqlite::Result<Option<QuestionId>> {
+    let question: Option<i64> = tx
+        .query_row(
+            "DELETE FROM answers WHERE id = ?1 RETURNING question_id",
+            [id.0],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let Some(question) = question else {
+        return Ok(None);
+    };
+    tx.execute(
+        "UPDATE questions SET answer_count = answer_count - 1 WHERE id = ?1",
+        [question],
+    )?;
+    search::remove_answer(tx, id)?;
+    Ok(Some(QuestionId(question)))
+}

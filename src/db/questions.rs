@@ -1,0 +1,229 @@
+//! The `questions` table and its total.
+
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+
+use super::{Guarded, search};
+use crate::domain::{
+    board::{ListSort, PAGE_SIZE, QuestionDraft, QuestionId, clamp_page},
+    ids::UserId,
+};
+
+/// A question as the list shows it.
+#[derive(Clone, Debug)]
+pub struct QuestionSummary {
+    pub id: QuestionId,
+    pub subject: String,
+    pub author: String,
+    pub created_at: i64,
+    pub answer_count: i64,
+    pub like_count: i64,
+}
+
+/// A question as its own page shows it.
+#[derive(Clone, Debug)]
+pub struct Question {
+    pub id: QuestionId,
+    pub author_id: UserId,
+    pub author: String,
+    pub subject: String,
+    pub content: String,
+    pub content_html: String,
+    pub created_at: i64,
+    pub modified_at: Option<i64>,
+    pub answer_count: i64,
+    pub like_count: i64,
+    /// Whether the user viewing the page has liked it.
+    pub liked: bool,
+}
+
+const SUMMARY_COLUMNS: &str =
+    "q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count";
+
+fn summary_from_row(row: &Row) -> rusqlite::Result<QuestionSummary> {
+    Ok(QuestionSummary {
+        id: QuestionId(row.get(0)?),
+        subject: row.get(1)?,
+        author: row.get(2)?,
+        created_at: row.get(3)?,
+        answer_count: row.get(4)?,
+        like_count: row.get(5)?,
+    })
+}
+
+/// How many questions there are, kept as a counter (COUNT(*) would scan the table).
+pub fn total(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT value FROM board_totals WHERE name = 'questions'",
+        [],
+        |row| row.get(0),
+    )
+}
+
+fn change_total(tx: &Transaction, delta: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE board_totals SET value = value + ?1 WHERE name = 'questions'",
+        [delta],
+    )?;
+    Ok(())
+}
+
+/// One page of the list, clamped to the pages that exist: (total, page number, questions).
+pub fn list(
+    conn: &Connection,
+    sort: ListSort,
+    requested_page: i64,
+) -> rusqlite::Result<(i64, i64, Vec<QuestionSummary>)> {
+    let total = total(conn)?;
+    let page_number = clamp_page(requested_page, total);
+    let rows = page(conn, sort, (page_number - 1) * PAGE_SIZE, PAGE_SIZE)?;
+    Ok((total, page_number, rows))
+}
+
+/// One page of the list in the given order; each order has an index that serves it.
+pub fn page(
+    conn: &Connection,
+    sort: ListSort,
+    offset: i64,
+    limit: i64,
+) -> rusqlite::Result<Vec<QuestionSummary>> {
+    let order = match sort {
+        ListSort::Recent => "q.id DESC",
+        ListSort::Likes => "q.like_count DESC, q.id DESC",
+        ListSort::Answers => "q.answer_count DESC, q.id DESC",
+    };
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM questions q JOIN users u ON u.id = q.author_id
+         ORDER BY {order} LIMIT ?1 OFFSET ?2"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![limit, offset], summary_from_row)?;
+    rows.collect()
+}
+
+/// The questions with these ids, in the order given.
+pub fn summaries(conn: &Connection, ids: &[QuestionId]) -> rusqlite::Result<Vec<QuestionSummary>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1"
+    ))?;
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(summary) = stmt.query_row([id.0], summary_from_row).optional()? {
+            found.push(summary);
+        }
+    }
+    Ok(found)
+}
+
+pub fn find(
+    conn: &Connection,
+    id: QuestionId,
+    viewer: Option<UserId>,
+) -> rusqlite::Result<Option<Question>> {
+    conn.prepare_cached(
+        "SELECT q.id, q.author_id, u.username, q.subject, q.content, q.content_html, q.created_at,
+                q.modified_at, q.answer_count, q.like_count,
+                EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = ?2)
+         FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1",
+    )?
+    .query_row(params![id.0, viewer.map_or(0, |v| v.0)], |row| {
+        Ok(Question {
+            id: QuestionId(row.get(0)?),
+            author_id: UserId(row.get(1)?),
+            author: row.get(2)?,
+            subject: row.get(3)?,
+            content: row.get(4)?,
+            content_html: row.get(5)?,
+            created_at: row.get(6)?,
+            modified_at: row.get(7)?,
+            answer_count: row.get(8)?,
+            like_count: row.get(9)?,
+            liked: row.get(10)?,
+        })
+    })
+    .optional()
+}
+
+/// Whether `user` may change the question: it exists and they wrote it.
+pub fn check_author(
+    conn: &Connection,
+    id: QuestionId,
+    user: UserId,
+) -> rusqlite::Result<Guarded<()>> {
+    super::check_author(conn, "questions", id.0, user)
+}
+
+/// The markup is rendered by the caller, outside the write lock.
+pub struct NewQuestion<'a> {
+    pub author_id: UserId,
+    pub author: &'a str,
+    pub draft: &'a QuestionDraft,
+    pub content_html: &'a str,
+    pub now: i64,
+}
+
+pub fn insert(tx: &Transaction, question: &NewQuestion) -> rusqlite::Result<QuestionId> {
+    tx.execute(
+        "INSERT INTO questions (author_id, subject, content, content_html, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            question.author_id.0,
+            question.draft.subject.as_str(),
+            question.draft.content.as_str(),
+            question.content_html,
+            question.now
+        ],
+    )?;
+    let id = QuestionId(tx.last_insert_rowid());
+    change_total(tx, 1)?;
+    search::index_question(
+        tx,
+        id,
+        question.draft.subject.as_str(),
+        question.draft.content.as_str(),
+        question.author,
+    )?;
+    Ok(id)
+}
+
+pub fn update(
+    tx: &Transaction,
+    id: QuestionId,
+    draft: &QuestionDraft,
+    content_html: &str,
+    now: i64,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE questions SET subject = ?2, content = ?3, content_html = ?4, modified_at = ?5
+         WHERE id = ?1",
+        params![
+            id.0,
+            draft.subject.as_str(),
+            draft.content.as_str(),
+            content_html,
+            now
+        ],
+    )?;
+    let author: String = tx.query_row(
+        "SELECT u.username FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1",
+        [id.0],
+        |row| row.get(0),
+    )?;
+    search::index_question(
+        tx,
+        id,
+        draft.subject.as_str(),
+        draft.content.as_str(),
+        &author,
+    )
+}
+
+/// Deletes the question; its answers and every like go with it (foreign keys cascade), and so do their
+/// search rows. One transaction: all or nothing.
+pub fn delete(tx: &Transaction, id: QuestionId) -> rusqlite::Result<()> {
+    search::remove_question(tx, id)?;
+    let deleted = tx.execute("DELETE FROM questions WHERE id = ?1", [id.0])?;
+    if deleted > 0 {
+        change_total(tx, -1)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,285 @@
+//! Board input: subjects, post bodies, ids, sorts, page numbers and search terms, each parsed once.
+
+use serde::{Deserialize, Serialize};
+
+use super::{FieldError, Problem};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct QuestionId(pub i64);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct AnswerId(pub i64);
+
+/// Parses an id from a URL segment: a positive decimal number, anything else is "no such post".
+pub fn parse_id(raw: &str) -> Option<i64> {
+    raw.parse::<i64>().ok().filter(|id| *id > 0)
+}
+
+/// A question's subject: 1–200 characters after trimming.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Subject(String);
+
+impl Subject {
+    pub const MAX_CHARS: usize = 200;
+
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
+        let subject = raw.trim();
+        match subject.chars().count() {
+            0 => Err(Problem::Required),
+            n if n > Self::MAX_CHARS => Err(Problem::SubjectTooLong),
+            _ => Ok(Self(subject.to_owned())),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The Markdown body of a question or answer: 1–20,000 characters after trimming.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Content(String);
+
+impl Content {
+    pub const MAX_CHARS: usize = 20_000;
+
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
+        // Browsers send CRLF; store one kind of line ending.
+        let content = raw.trim().replace("\r\n", "\n");
+        match content.chars().count() {
+            0 => Err(Problem::Required),
+            n if n > Self::MAX_CHARS => Err(Problem::ContentTooLong),
+            _ => Ok(Self(content)),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The question form as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct QuestionForm {
+    #[serde(default)]
+    pub subject: String,
+    #[serde(default)]
+    pub content: String,
+}
+
+/// A question that passed validation.
+pub struct QuestionDraft {
+    pub subject: Subject,
+    pub content: Content,
+}
+
+impl QuestionForm {
+    pub fn parse(&self) -> Result<QuestionDraft, Vec<FieldError>> {
+        let subject = Subject::parse(&self.subject);
+        let content = Content::parse(&self.content);
+        match (subject, content) {
+            (Ok(subject), Ok(content)) => Ok(QuestionDraft { subject, content }),
+            (subject, content) => Err([
+                subject.err().map(|p| FieldError::new("subject", p)),
+                content.err().map(|p| FieldError::new("content", p)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect()),
+        }
+    }
+}
+
+/// The answer form as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct AnswerForm {
+    #[serde(default)]
+    pub content: String,
+}
+
+impl AnswerForm {
+    pub fn parse(&self) -> Result<Content, Vec<FieldError>> {
+        Content::parse(&self.content).map_err(|p| vec![FieldError::new("content", p)])
+    }
+}
+
+/// How the question list is ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ListSort {
+    #[default]
+    Recent,
+    Likes,
+    Answers,
+}
+
+impl ListSort {
+    pub const ALL: [ListSort; 3] = [ListSort::Recent, ListSort::Likes, ListSort::Answers];
+
+    pub fn parse(raw: Option<&str>) -> Self {
+        match raw {
+            Some("likes") => Self::Likes,
+            Some("answers") => Self::Answers,
+            _ => Self::Recent,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Recent => "recent",
+            Self::Likes => "likes",
+            Self::Answers => "answers",
+        }
+    }
+}
+
+/// How a question's answers are ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AnswerSort {
+    /// Most liked first, ties oldest first (pybo's board_x_1).
+    #[default]
+    Likes,
+    /// Newest first.
+    Recent,
+}
+
+impl AnswerSort {
+    pub const ALL: [AnswerSort; 2] = [AnswerSort::Likes, AnswerSort::Recent];
+
+    pub fn parse(raw: Option<&str>) -> Self {
+        match raw {
+            Some("recent") => Self::Recent,
+            _ => Self::Likes,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Likes => "likes",
+            Self::Recent => "recent",
+        }
+    }
+}
+
+/// Ten posts a page, on the list and under a question.
+pub const PAGE_SIZE: i64 = 10;
+
+/// A requested page number: garbage reads as page 1; the caller clamps it to the last page.
+pub fn parse_page(raw: Option<&str>) -> i64 {
+    raw.and_then(|p| p.trim().parse::<i64>().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1)
+}
+
+/// A page number that exists for `total` items: past the end is the last page, and an empty list has page 1.
+pub fn clamp_page(page: i64, total: i64) -> i64 {
+    let last = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    page.clamp(1, last)
+}
+
+/// What someone typed in the search box, split into terms.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchQuery {
+    terms: Vec<String>,
+}
+
+impl SearchQuery {
+    /// At most this many terms are searched; the rest are ignored.
+    const MAX_TERMS: usize = 8;
+    /// And the input is cut at this many characters.
+    const MAX_CHARS: usize = 200;
+
+    pub fn parse(raw: &str) -> Self {
+        let cleaned: String = raw
+            .chars()
+            .take(Self::MAX_CHARS)
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let terms = cleaned
+            .split_whitespace()
+            // Only letters and digits reach the index's tokens; everything else is a separator there too.
+            .map(|word| {
+                word.chars()
+                    .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+                    .collect::<String>()
+            })
+            .flat_map(|word| {
+                word.split_whitespace()
+                    .map(str::to_lowercase)
+                    .collect::<Vec<_>>()
+            })
+            .take(Self::MAX_TERMS)
+            .collect();
+        Self { terms }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    pub fn terms(&self) -> &[String] {
+        &self.terms
+    }
+
+    /// The FTS5 query: every term quoted (so no input is ever FTS syntax) and matched as a prefix, which is
+    /// how a Korean word with its particle (파이썬을) is found from the word (파이썬).
+    pub fn fts_match(&self) -> String {
+        self.terms
+            .iter()
+            .map(|term| format!("\"{}\"*", term.replace('"', "\"\"")))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subjects_are_1_to_200_characters_after_trimming() {
+        assert_eq!(Subject::parse("  hello  ").map(|s| s.0), Ok("hello".into()));
+        assert_eq!(Subject::parse("   "), Err(Problem::Required));
+        assert!(Subject::parse(&"가".repeat(200)).is_ok());
+        assert_eq!(
+            Subject::parse(&"가".repeat(201)),
+            Err(Problem::SubjectTooLong)
+        );
+    }
+
+    #[test]
+    fn content_is_1_to_20000_characters_with_unix_line_ends() {
+        assert_eq!(Content::parse("a\r\nb").map(|c| c.0), Ok("a\nb".to_owned()));
+        assert_eq!(Content::parse("\n \n"), Err(Problem::Required));
+        assert!(Content::parse(&"x".repeat(20_000)).is_ok());
+        assert_eq!(
+            Content::parse(&"x".repeat(20_001)),
+            Err(Problem::ContentTooLong)
+        );
+    }
+
+    #[test]
+    fn garbage_page_numbers_read_as_page_one_and_clamp_to_the_last() {
+        for raw in ["-1", "0", "abc", "1e9", "\0", "", " "] {
+            assert_eq!(parse_page(Some(raw)), 1, "{raw:?}");
+        }
+        assert_eq!(parse_page(Some("3")), 3);
+        assert_eq!(clamp_page(99, 25), 3);
+        assert_eq!(clamp_page(2, 0), 1);
+        assert_eq!(clamp_page(i64::MAX, 10), 1);
+    }
+
+    #[test]
+    fn search_input_never_reaches_fts_as_syntax() {
+        let hostile = SearchQuery::parse(r#"a" OR "b NEAR( x* ) \ AND -c ^d"#);
+        assert_eq!(
+            hostile.terms(),
+            ["a", "or", "b", "near", "x", "and", "c", "d"]
+        );
+        assert_eq!(
+            SearchQuery::parse("파이썬을 배우자").fts_match(),
+            r#""파이썬을"* "배우자"*"#
+        );
+        assert!(SearchQuery::parse(" \" ( ) * ").is_empty());
+        assert!(SearchQuery::parse("\0\u{1}").is_empty());
+    }
+}

@@ -1,0 +1,171 @@
+//! Answers: the answer list with its sort and pages, one answer, the inline edit form and the answer form.
+//! Each is used inside the question page and alone as the htmx response.
+
+use maud::{Markup, PreEscaped, html};
+
+use super::{
+    PageContext,
+    forms::{TextArea, textarea},
+    layout::{csrf_field, page},
+    likes::{LikeButton, like_button},
+    pagination::{InPlace, pagination},
+    questions::post_meta,
+    urls,
+};
+use crate::{
+    db::answers::Answer,
+    domain::{
+        FieldError,
+        board::{AnswerId, AnswerSort, Content, QuestionId},
+    },
+    i18n::fill,
+};
+
+/// One page of a question's answers.
+pub struct AnswerSection<'a> {
+    pub question_id: QuestionId,
+    pub total: i64,
+    pub sort: AnswerSort,
+    pub page: i64,
+    pub last_page: i64,
+    pub answers: &'a [Answer],
+}
+
+/// `#answers`: heading, sort links and one page of answers. Sorting and paging swap this element in place
+/// (and push the URL); without JavaScript they are plain links to the question page.
+pub fn answer_section(ctx: &PageContext, section: &AnswerSection) -> Markup {
+    let t = ctx.t();
+    let in_place = InPlace { target: "#answers" };
+    let sort_label = |sort: AnswerSort| match sort {
+        AnswerSort::Likes => t.answer_sort_likes,
+        AnswerSort::Recent => t.answer_sort_recent,
+    };
+    html! {
+        section #answers aria-labelledby="answers-heading" {
+            div.d-flex.flex-wrap.justify-content-between.align-items-center.gap-2.border-bottom.pb-2.mb-3 {
+                h2.h5.mb-0 #answers-heading { (fill(t.answers_heading, &[&section.total.to_string()])) }
+                @if section.total > 1 {
+                    nav aria-label=(t.answer_sort_label) {
+                        ul.nav.nav-pills.nav-sm {
+                            @for sort in AnswerSort::ALL {
+                                @let url = urls::question(section.question_id, sort, 1);
+                                li.nav-item {
+                                    a.nav-link.py-1.px-2.active[sort == section.sort] href=(url)
+                                        aria-current=[(sort == section.sort).then_some("true")]
+                                        hx-get=(url) hx-target="#answers" hx-swap="outerHTML" hx-push-url="true" {
+                                        (sort_label(sort))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            div.d-flex.flex-column.gap-3 {
+                @for answer in section.answers { (answer_item(ctx, answer)) }
+            }
+            (pagination(t, section.page, section.last_page,
+                &|page| urls::question(section.question_id, section.sort, page), Some(&in_place)))
+        }
+    }
+}
+
+/// One answer: `#answer-{id}`.
+pub fn answer_item(ctx: &PageContext, answer: &Answer) -> Markup {
+    let t = ctx.t();
+    let is_author = ctx.user.as_ref().is_some_and(|u| u.id == answer.author_id);
+    let target = format!("#answer-{}", answer.id.0);
+    html! {
+        article.card #{"answer-" (answer.id.0)} {
+            div.card-body {
+                div.post-content { (PreEscaped(&answer.content_html)) }
+                div.d-flex.flex-wrap.justify-content-between.align-items-end.gap-2.mt-3 {
+                    (like_button(t, ctx.csrf_token.as_deref(), &LikeButton {
+                        action: urls::answer_action(answer.id, "like"),
+                        label: t.like_answer_label,
+                        count: answer.like_count,
+                        liked: answer.liked,
+                        own_post: is_author,
+                    }))
+                    (post_meta(ctx, &answer.author, answer.created_at, answer.modified_at))
+                }
+                @if is_author {
+                    div.mt-3.d-flex.gap-2 {
+                        a.btn.btn-sm.btn-outline-secondary href=(urls::answer_action(answer.id, "edit"))
+                            hx-get=(urls::answer_action(answer.id, "edit")) hx-target=(target) hx-swap="outerHTML" {
+                            (t.edit)
+                        }
+                        a.btn.btn-sm.btn-outline-danger href=(urls::answer_action(answer.id, "delete"))
+                            hx-post=(urls::answer_action(answer.id, "delete"))
+                            hx-confirm=(t.delete_answer_title) { (t.delete) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The inline edit form, in the answer's place: saving swaps the rendered answer back.
+pub fn answer_edit_form(
+    ctx: &PageContext,
+    id: AnswerId,
+    content: &str,
+    errors: &[FieldError],
+) -> Markup {
+    let t = ctx.t();
+    let target = format!("#answer-{}", id.0);
+    let action = urls::answer_action(id, "edit");
+    html! {
+        article.card #{"answer-" (id.0)} {
+            div.card-body {
+                form method="post" action=(action) hx-post=(action) hx-target=(target) hx-swap="outerHTML" {
+                    @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
+                    (textarea(t, TextArea { name: "content", label: t.answer_edit_title, value: content,
+                        hint: Some(t.content_hint), rows: 8, max_length: Content::MAX_CHARS,
+                        id_suffix: &format!("-{}", id.0) }, errors))
+                    div.d-flex.gap-2 {
+                        button.btn.btn-primary.btn-sm type="submit" { (t.save) }
+                        a.btn.btn-outline-secondary.btn-sm href=(urls::answer(id))
+                            hx-get=(urls::answer(id)) hx-target=(target) hx-swap="outerHTML" { (t.cancel) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The same edit form as a page, for browsers without JavaScript.
+pub fn answer_edit_page(
+    ctx: &PageContext,
+    id: AnswerId,
+    content: &str,
+    errors: &[FieldError],
+) -> Markup {
+    let t = ctx.t();
+    page(
+        ctx,
+        t.answer_edit_title,
+        html! {
+            h1.h3.mb-4 { (t.answer_edit_title) }
+            (answer_edit_form(ctx, id, content, errors))
+        },
+    )
+}
+
+/// The form under the answers.
+pub fn answer_form(
+    ctx: &PageContext,
+    question: QuestionId,
+    draft: &str,
+    errors: &[FieldError],
+) -> Markup {
+    let t = ctx.t();
+    html! {
+        form.mt-4 #answer-form method="post" action=(urls::question_action(question, "answers")) {
+            @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
+            (textarea(t, TextArea { name: "content", label: t.answer_label, value: draft,
+                hint: Some(t.content_hint), rows: 6, max_length: Content::MAX_CHARS, id_suffix: "" }, errors))
+            button.btn.btn-primary type="submit" { (t.answer_submit) }
+        }
+    }
+}

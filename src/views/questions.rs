@@ -1,0 +1,265 @@
+//! The question list, the question page, the question form and the delete confirmation.
+
+use maud::{Markup, PreEscaped, html};
+
+use super::{
+    PageContext,
+    accounts::iso8601,
+    answers::{AnswerSection, answer_form, answer_section},
+    forms::{Field, TextArea, field, textarea},
+    highlight::highlight,
+    layout::{csrf_field, login_href, page},
+    likes::{LikeButton, like_button},
+    pagination::pagination,
+    urls,
+};
+use crate::{
+    db::questions::{Question, QuestionSummary},
+    domain::{
+        FieldError,
+        board::{Content, ListSort, SearchQuery, Subject},
+    },
+    i18n::fill,
+};
+
+/// One page of the list, as the handler found it.
+pub struct ListView<'a> {
+    /// What the user typed (kept in the search box and the links).
+    pub raw_query: &'a str,
+    pub query: &'a SearchQuery,
+    pub sort: ListSort,
+    pub page: i64,
+    pub last_page: i64,
+    pub total: i64,
+    pub questions: &'a [QuestionSummary],
+}
+
+pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
+    let t = ctx.t();
+    let searching = !view.query.is_empty();
+    let sort_label = |sort: ListSort| match sort {
+        ListSort::Recent => t.sort_recent,
+        ListSort::Likes => t.sort_likes,
+        ListSort::Answers => t.sort_answers,
+    };
+    let content = html! {
+        div.d-flex.flex-wrap.align-items-center.justify-content-between.gap-2.mb-3 {
+            h1.h3.mb-0 { (t.questions_title) }
+            a.btn.btn-primary href="/questions/new" { (t.ask_question) }
+        }
+        form.d-flex.gap-2.mb-3 method="get" action="/questions" role="search" {
+            label.visually-hidden for="search-q" { (t.search_label) }
+            input.form-control #search-q type="search" name="q" value=(view.raw_query)
+                placeholder=(t.search_placeholder) maxlength="200";
+            @if view.sort != ListSort::Recent {
+                input type="hidden" name="sort" value=(view.sort.code());
+            }
+            button.btn.btn-outline-secondary type="submit" { (t.search_submit) }
+        }
+        nav aria-label=(t.sort_label) {
+            ul.nav.nav-tabs.mb-3 {
+                @for sort in ListSort::ALL {
+                    li.nav-item {
+                        @if sort == view.sort {
+                            a.nav-link.active aria-current="page" href=(urls::list(view.raw_query, sort, 1)) { (sort_label(sort)) }
+                        } @else {
+                            a.nav-link href=(urls::list(view.raw_query, sort, 1)) { (sort_label(sort)) }
+                        }
+                    }
+                }
+            }
+        }
+        @if searching {
+            p.text-body-secondary #search-summary {
+                (fill(t.search_results, &[view.raw_query.trim(), &view.total.to_string()]))
+                " " a href=(urls::list("", view.sort, 1)) { (t.search_clear) }
+            }
+        }
+        section #question-list aria-label=(t.questions_title) {
+            @if view.questions.is_empty() {
+                p.text-body-secondary.py-3 {
+                    (if searching { t.search_no_results } else { t.questions_empty })
+                }
+            } @else {
+                ol.list-group.list-unstyled {
+                    @for (index, question) in view.questions.iter().enumerate() {
+                        @let number = view.total - (view.page - 1) * crate::domain::board::PAGE_SIZE - index as i64;
+                        (question_item(ctx, question, number, view.query))
+                    }
+                }
+            }
+        }
+        (pagination(t, view.page, view.last_page, &|page| urls::list(view.raw_query, view.sort, page), None))
+    };
+    page(ctx, t.questions_title, content)
+}
+
+fn question_item(
+    ctx: &PageContext,
+    question: &QuestionSummary,
+    number: i64,
+    query: &SearchQuery,
+) -> Markup {
+    let t = ctx.t();
+    let answers = question.answer_count.to_string();
+    let likes = question.like_count.to_string();
+    html! {
+        li.list-group-item.d-flex.flex-wrap.gap-2.align-items-baseline #{"question-" (question.id.0)} {
+            span.text-body-secondary.small.question-number { (number) }
+            div.flex-grow-1 {
+                a.fw-semibold.text-decoration-none href=(urls::question(question.id, Default::default(), 1)) {
+                    (highlight(&question.subject, query.terms()))
+                }
+                @if question.answer_count > 0 {
+                    " " span.badge.text-bg-primary.rounded-pill title=(fill(t.answer_count_label, &[&answers])) {
+                        (answers) span.visually-hidden { " " (fill(t.answer_count_label, &[&answers])) }
+                    }
+                }
+            }
+            div.small.text-body-secondary.d-flex.flex-wrap.gap-2 {
+                span title=(fill(t.like_count_label, &[&likes])) {
+                    span aria-hidden="true" { "♥ " }
+                    span data-like-count=(question.like_count) { (likes) }
+                    span.visually-hidden { " " (t.like) }
+                }
+                span.author { (question.author) }
+                time datetime=(iso8601(question.created_at)) { (ctx.lang.format_datetime(question.created_at)) }
+            }
+        }
+    }
+}
+
+/// The question with one page of its answers and the answer form.
+pub struct QuestionView<'a> {
+    pub question: &'a Question,
+    pub answers: AnswerSection<'a>,
+    /// The answer form as typed, after a failed post.
+    pub answer_draft: &'a str,
+    pub answer_errors: &'a [FieldError],
+}
+
+pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
+    let t = ctx.t();
+    let question = view.question;
+    let is_author = ctx
+        .user
+        .as_ref()
+        .is_some_and(|u| u.id == question.author_id);
+    let content = html! {
+        article.mb-4 #{"question-" (question.id.0)} {
+            h1.h3.mb-3 { (question.subject) }
+            div.card {
+                div.card-body {
+                    div.post-content { (PreEscaped(&question.content_html)) }
+                    div.d-flex.flex-wrap.justify-content-between.align-items-end.gap-2.mt-3 {
+                        (like_button(t, ctx.csrf_token.as_deref(), &LikeButton {
+                            action: urls::question_action(question.id, "like"),
+                            label: t.like_question_label,
+                            count: question.like_count,
+                            liked: question.liked,
+                            own_post: is_author,
+                        }))
+                        (post_meta(ctx, &question.author, question.created_at, question.modified_at))
+                    }
+                    @if is_author {
+                        div.mt-3.d-flex.gap-2 {
+                            a.btn.btn-sm.btn-outline-secondary href=(urls::question_action(question.id, "edit")) { (t.edit) }
+                            a.btn.btn-sm.btn-outline-danger href=(urls::question_action(question.id, "delete"))
+                                hx-post=(urls::question_action(question.id, "delete"))
+                                hx-confirm=(t.delete_question_title) { (t.delete) }
+                        }
+                    }
+                }
+            }
+        }
+        (answer_section(ctx, &view.answers))
+        @match &ctx.user {
+            Some(_) => (answer_form(ctx, question.id, view.answer_draft, view.answer_errors)),
+            None => {
+                p.mt-4 #answer-login {
+                    a href=(login_href(&urls::question(question.id, Default::default(), 1))) { (t.answer_login_prompt) }
+                }
+            }
+        }
+    };
+    page(ctx, &question.subject, content)
+}
+
+/// Author and dates under a post.
+pub fn post_meta(
+    ctx: &PageContext,
+    author: &str,
+    created_at: i64,
+    modified_at: Option<i64>,
+) -> Markup {
+    let t = ctx.t();
+    html! {
+        div.small.text-body-secondary.text-end {
+            span.author.fw-semibold { (author) }
+            " · "
+            time datetime=(iso8601(created_at)) { (ctx.lang.format_datetime(created_at)) }
+            @if let Some(modified) = modified_at {
+                br;
+                span.edited { (t.edited) " " time datetime=(iso8601(modified)) { (ctx.lang.format_datetime(modified)) } }
+            }
+        }
+    }
+}
+
+/// The form to ask or to edit a question.
+pub struct QuestionFormView<'a> {
+    pub title: &'a str,
+    pub action: &'a str,
+    pub subject: &'a str,
+    pub content: &'a str,
+    pub errors: &'a [FieldError],
+    pub submit: &'a str,
+    /// Where "cancel" goes.
+    pub back: &'a str,
+}
+
+pub fn question_form_page(ctx: &PageContext, view: &QuestionFormView) -> Markup {
+    let t = ctx.t();
+    let content = html! {
+        h1.h3.mb-4 { (view.title) }
+        form method="post" action=(view.action) {
+            @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
+            (field(t, Field { name: "subject", label: t.subject, input_type: "text", value: view.subject,
+                hint: None, autocomplete: "off", max_length: Some(Subject::MAX_CHARS) }, view.errors))
+            (textarea(t, TextArea { name: "content", label: t.content, value: view.content,
+                hint: Some(t.content_hint), rows: 12, max_length: Content::MAX_CHARS, id_suffix: "" }, view.errors))
+            div.d-flex.gap-2 {
+                button.btn.btn-primary type="submit" { (view.submit) }
+                a.btn.btn-outline-secondary href=(view.back) { (t.cancel) }
+            }
+        }
+    };
+    page(ctx, view.title, content)
+}
+
+/// The page that asks before deleting, for browsers without JavaScript.
+pub struct ConfirmDelete<'a> {
+    pub title: &'a str,
+    pub body: &'a str,
+    /// What is being deleted, shown so the user knows.
+    pub excerpt: &'a str,
+    pub action: &'a str,
+    pub back: &'a str,
+}
+
+pub fn confirm_delete_page(ctx: &PageContext, view: &ConfirmDelete) -> Markup {
+    let t = ctx.t();
+    let content = html! {
+        div.form-narrow.mx-auto {
+            h1.h3.mb-3 { (view.title) }
+            p { (view.body) }
+            blockquote.border-start.ps-3.text-body-secondary { (view.excerpt) }
+            form.d-flex.gap-2 method="post" action=(view.action) {
+                @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
+                button.btn.btn-danger type="submit" { (t.delete) }
+                a.btn.btn-outline-secondary href=(view.back) { (t.cancel) }
+            }
+        }
+    };
+    page(ctx, view.title, content)
+}

@@ -1,0 +1,69 @@
+//! URLs the views link to, built in one place so every link keeps the same parameters.
+
+use super::layout::encode_query_value;
+use crate::domain::board::{AnswerId, AnswerSort, ListSort, QuestionId};
+
+/// The question list: defaults are left out, so page 1 of the newest questions is just `/questions`.
+pub fn list(query: &str, sort: ListSort, page: i64) -> String {
+    let mut params = Vec::new();
+    if !query.is_empty() {
+        params.push(format!("q={}", encode_query_value(query)));
+    }
+    if sort != ListSort::Recent {
+        params.push(format!("sort={}", sort.code()));
+    }
+    if page > 1 {
+        params.push(format!("page={page}"));
+    }
+    with_params("/questions", &params)
+}
+
+/// A question's page, at one page of its answers.
+pub fn question(id: QuestionId, sort: AnswerSort, page: i64) -> String {
+    let mut params = Vec::new();
+    if sort != AnswerSort::Likes {
+        params.push(format!("asort={}", sort.code()));
+    }
+    if page > 1 {
+        params.push(format!("apage={page}"));
+    }
+    with_params(&format!("/questions/{}", id.0), &params)
+}
+
+pub fn question_action(id: QuestionId, action: &str) -> String {
+    format!("/questions/{}/{action}", id.0)
+}
+
+pub fn answer(id: AnswerId) -> String {
+    format!("/answers/{}", id.0)
+}
+
+pub fn answer_action(id: AnswerId, action: &str) -> String {
+    format!("/answers/{}/{action}", id.0)
+}
+
+fn with_params(path: &str, params: &[String]) -> String {
+    if params.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", params.join("&"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_urls_keep_query_and_sort_and_drop_defaults() {
+        assert_eq!(list("", ListSort::Recent, 1), "/questions");
+        assert_eq!(
+            list("a b&c", ListSort::Likes, 3),
+            "/questions?q=a%20b%26c&sort=likes&page=3"
+        );
+        assert_eq!(
+            question(QuestionId(7), AnswerSort::Recent, 2),
+            "/questions/7?asort=recent&apage=2"
+        );
+    }
+}

@@ -1,0 +1,283 @@
+//! Answering, and editing (in place with htmx) and deleting answers.
+
+use std::sync::Arc;
+
+use maud::Markup;
+use poem::{
+    IntoResponse, Request, Response, Route, get, handler,
+    http::StatusCode,
+    post,
+    session::Session,
+    web::{Data, Form, Path},
+};
+
+use super::{
+    AppState,
+    board::{answer_id, question_id, redirect_after_post, render_markdown},
+    questions::load_question_page,
+    session::{RequireUser, flash, wants_fragment},
+};
+use crate::{
+    db::{
+        self, Guarded,
+        answers::{self, NewAnswer},
+    },
+    domain::{
+        FieldError,
+        board::{AnswerForm, AnswerId, AnswerSort, PAGE_SIZE, QuestionId, clamp_page},
+    },
+    error::{AppError, AppResult, guarded},
+    views::{
+        Flash, PageContext,
+        answers::{AnswerSection, answer_edit_form, answer_edit_page, answer_item},
+        questions::{ConfirmDelete, QuestionView, confirm_delete_page, question_page},
+        urls,
+    },
+};
+
+pub fn routes(route: Route) -> Route {
+    route
+        .at("/questions/:id/answers", post(create))
+        .at("/answers/:id", get(show))
+        .at("/answers/:id/edit", get(edit_form).post(update))
+        .at("/answers/:id/delete", get(confirm_delete).post(delete))
+}
+
+/// Where an answer is: its question's page that holds it (default sort), at its anchor.
+async fn location_of(state: &AppState, id: AnswerId) -> AppResult<String> {
+    let found = state
+        .db
+        .read(move |conn| {
+            let Some(answer) = answers::find(conn, id, None)? else {
+                return Ok(None);
+            };
+            let position = answers::position(conn, id, AnswerSort::Likes)?;
+            Ok(Some((answer.question_id, position)))
+        })
+        .await?;
+    let (question, position) = found.ok_or(AppError::NotFound)?;
+    let page = position / PAGE_SIZE + 1;
+    Ok(format!(
+        "{}#answer-{}",
+        urls::question(question, AnswerSort::Likes, page),
+        id.0
+    ))
+}
+
+#[handler]
+async fn create(
+    Path(id): Path<String>,
+    ctx: PageContext,
+    RequireUser(user): RequireUser,
+    state: Data<&Arc<AppState>>,
+    Form(form): Form<AnswerForm>,
+) -> AppResult<Response> {
+    let question = question_id(&id)?;
+    let content = match form.parse() {
+        Ok(content) => content,
+        Err(errors) => return invalid_answer(&state, &ctx, question, &form, &errors).await,
+    };
+    let html = render_markdown(content.as_str()).await?;
+    let id = state
+        .db
+        .write(move |tx| {
+            answers::insert(
+                tx,
+                &NewAnswer {
+                    question_id: question,
+                    author_id: user.id,
+                    author: &user.username,
+                    content: &content,
+                    content_html: &html,
+                    now: db::now(),
+                },
+            )
+        })
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(poem::web::Redirect::see_other(location_of(&state, id).await?).into_response())
+}
+
+/// The question page again, the answer form showing what was typed and what is wrong with it.
+async fn invalid_answer(
+    state: &AppState,
+    ctx: &PageContext,
+    id: QuestionId,
+    form: &AnswerForm,
+    errors: &[FieldError],
+) -> AppResult<Response> {
+    let page = load_question_page(state, id, AnswerSort::Likes, 1, ctx).await?;
+    let view = QuestionView {
+        question: &page.question,
+        answers: AnswerSection {
+            question_id: id,
+            total: page.question.answer_count,
+            sort: AnswerSort::Likes,
+            page: page.page,
+            last_page: clamp_page(i64::MAX, page.question.answer_count),
+            answers: &page.answers,
+        },
+        answer_draft: &form.content,
+        answer_errors: errors,
+    };
+    Ok(question_page(ctx, &view)
+        .with_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .into_response())
+}
+
+/// One answer: the fragment for htmx (cancelling an inline edit), else a redirect to where it stands.
+#[handler]
+async fn show(
+    req: &Request,
+    Path(id): Path<String>,
+    ctx: PageContext,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Response> {
+    let id = answer_id(&id)?;
+    if !wants_fragment(req) {
+        return Ok(poem::web::Redirect::see_other(location_of(&state, id).await?).into_response());
+    }
+    let viewer = ctx.user.as_ref().map(|u| u.id);
+    let answer = state
+        .db
+        .read(move |conn| answers::find(conn, id, viewer))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(answer_item(&ctx, &answer).into_response())
+}
+
+/// The answer's author only; returns its current Markdown.
+async fn own_answer(state: &AppState, id: AnswerId, ctx: &PageContext) -> AppResult<String> {
+    let user = ctx.user.as_ref().map(|u| u.id);
+    let answer = state
+        .db
+        .read(move |conn| answers::find(conn, id, None))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if Some(answer.author_id) != user {
+        return Err(AppError::Forbidden);
+    }
+    Ok(answer.content)
+}
+
+fn edit_response(
+    req: &Request,
+    ctx: &PageContext,
+    id: AnswerId,
+    content: &str,
+    errors: &[FieldError],
+) -> Markup {
+    if wants_fragment(req) {
+        answer_edit_form(ctx, id, content, errors)
+    } else {
+        answer_edit_page(ctx, id, content, errors)
+    }
+}
+
+#[handler]
+async fn edit_form(
+    req: &Request,
+    Path(id): Path<String>,
+    ctx: PageContext,
+    _user: RequireUser,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Markup> {
+    let id = answer_id(&id)?;
+    let content = own_answer(&state, id, &ctx).await?;
+    Ok(edit_response(req, &ctx, id, &content, &[]))
+}
+
+/// Saves an edit: htmx gets the rendered answer back in the form's place; a browser goes to the answer.
+#[handler]
+async fn update(
+    req: &Request,
+    Path(id): Path<String>,
+    ctx: PageContext,
+    RequireUser(user): RequireUser,
+    state: Data<&Arc<AppState>>,
+    Form(form): Form<AnswerForm>,
+) -> AppResult<Response> {
+    let id = answer_id(&id)?;
+    own_answer(&state, id, &ctx).await?;
+    let content = match form.parse() {
+        Ok(content) => content,
+        Err(errors) => {
+            return Ok(edit_response(req, &ctx, id, &form.content, &errors)
+                .with_status(StatusCode::UNPROCESSABLE_ENTITY)
+                .into_response());
+        }
+    };
+    let html = render_markdown(content.as_str()).await?;
+    let viewer = user.id;
+    let outcome = state
+        .db
+        .write(move |tx| match answers::check_author(tx, id, viewer)? {
+            Guarded::Done(()) => {
+                answers::update(tx, id, &content, &html, db::now())?;
+                answers::find(tx, id, Some(viewer)).map(|found| match found {
+                    Some(answer) => Guarded::Done(answer),
+                    None => Guarded::Missing,
+                })
+            }
+            Guarded::Missing => Ok(Guarded::Missing),
+            Guarded::NotAuthor => Ok(Guarded::NotAuthor),
+        })
+        .await?;
+    let answer = guarded(outcome)?;
+    if wants_fragment(req) {
+        return Ok(answer_item(&ctx, &answer).into_response());
+    }
+    Ok(poem::web::Redirect::see_other(location_of(&state, id).await?).into_response())
+}
+
+#[handler]
+async fn confirm_delete(
+    Path(id): Path<String>,
+    ctx: PageContext,
+    _user: RequireUser,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Markup> {
+    let id = answer_id(&id)?;
+    let content = own_answer(&state, id, &ctx).await?;
+    let back = location_of(&state, id).await?;
+    let t = ctx.t();
+    let excerpt: String = content.chars().take(200).collect();
+    Ok(confirm_delete_page(
+        &ctx,
+        &ConfirmDelete {
+            title: t.delete_answer_title,
+            body: t.delete_answer_body,
+            excerpt: &excerpt,
+            action: &urls::answer_action(id, "delete"),
+            back: &back,
+        },
+    ))
+}
+
+#[handler]
+async fn delete(
+    req: &Request,
+    Path(id): Path<String>,
+    session: &Session,
+    RequireUser(user): RequireUser,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Response> {
+    let id = answer_id(&id)?;
+    let outcome = state
+        .db
+        .write(move |tx| match answers::check_author(tx, id, user.id)? {
+            Guarded::Done(()) => answers::delete(tx, id).map(|question| match question {
+                Some(question) => Guarded::Done(question),
+                None => Guarded::Missing,
+            }),
+            Guarded::Missing => Ok(Guarded::Missing),
+            Guarded::NotAuthor => Ok(Guarded::NotAuthor),
+        })
+        .await?;
+    let question = guarded(outcome)?;
+    flash(session, Flash::AnswerDeleted);
+    Ok(redirect_after_post(
+        req,
+        &urls::question(question, AnswerSort::Likes, 1),
+    ))
+}

@@ -1,0 +1,64 @@
+//! Pieces the board's handlers share: ids from paths, query parameters, Markdown off the executor, and
+//! answering a POST with a redirect that works with and without htmx.
+
+use poem::{
+    IntoResponse, Request, Response,
+    http::{HeaderValue, StatusCode, header},
+};
+
+use super::session::wants_fragment;
+use crate::{
+    domain::board::{AnswerId, QuestionId, parse_id},
+    error::{AppError, AppResult},
+    markdown,
+};
+
+pub fn question_id(raw: &str) -> AppResult<QuestionId> {
+    parse_id(raw).map(QuestionId).ok_or(AppError::NotFound)
+}
+
+pub fn answer_id(raw: &str) -> AppResult<AnswerId> {
+    parse_id(raw).map(AnswerId).ok_or(AppError::NotFound)
+}
+
+/// Query parameters read leniently: undecodable bytes become U+FFFD instead of failing the request, and
+/// unknown parameters are ignored.
+pub struct QueryParams(Vec<(String, String)>);
+
+impl QueryParams {
+    pub fn of(req: &Request) -> Self {
+        let raw = req.uri().query().unwrap_or_default();
+        Self(serde_urlencoded::from_str(raw).unwrap_or_default())
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find_map(|(key, value)| (key == name).then_some(value.as_str()))
+    }
+}
+
+/// Renders Markdown on a blocking thread: a 20,000-character post is real CPU work.
+pub async fn render_markdown(source: &str) -> AppResult<String> {
+    let source = source.to_owned();
+    Ok(tokio::task::spawn_blocking(move || markdown::render(&source)).await?)
+}
+
+/// After a successful POST: a 303 for a browser; for an htmx request that expects a fragment, an
+/// `HX-Redirect` so the whole page navigates instead of a page landing inside the fragment.
+pub fn redirect_after_post(req: &Request, to: &str) -> Response {
+    let mut response = if wants_fragment(req) {
+        StatusCode::OK.into_response()
+    } else {
+        StatusCode::SEE_OTHER.into_response()
+    };
+    if let Ok(value) = HeaderValue::from_str(to) {
+        let name = if wants_fragment(req) {
+            header::HeaderName::from_static("hx-redirect")
+        } else {
+            header::LOCATION
+        };
+        response.headers_mut().insert(name, value);
+    }
+    response
+}

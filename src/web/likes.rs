@@ -1,0 +1,121 @@
+//! Liking questions and answers: a toggle. htmx gets the button back with the new count; a browser without
+//! JavaScript goes back to the post.
+
+use std::sync::Arc;
+
+use poem::{
+    IntoResponse, Request, Response, Route, handler, post,
+    web::{Data, Path, Redirect},
+};
+
+use super::{
+    AppState,
+    board::{answer_id, question_id},
+    session::{RequireUser, referer_path, wants_fragment},
+};
+use crate::{
+    db::likes::{self, LikeOutcome, LikeTarget},
+    domain::board::AnswerSort,
+    error::{AppError, AppResult},
+    views::{
+        PageContext,
+        likes::{LikeButton, like_button},
+        urls,
+    },
+};
+
+pub fn routes(route: Route) -> Route {
+    route
+        .at("/questions/:id/like", post(like_question))
+        .at("/answers/:id/like", post(like_answer))
+}
+
+#[handler]
+async fn like_question(
+    req: &Request,
+    Path(id): Path<String>,
+    ctx: PageContext,
+    user: RequireUser,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Response> {
+    let id = question_id(&id)?;
+    let back = urls::question(id, AnswerSort::Likes, 1);
+    toggle(
+        req,
+        &ctx,
+        user,
+        &state,
+        LikeTarget::Question(id.0),
+        LikeButton {
+            action: urls::question_action(id, "like"),
+            label: ctx.t().like_question_label,
+            count: 0,
+            liked: false,
+            own_post: false,
+        },
+        format!("#question-{}", id.0),
+        back,
+    )
+    .await
+}
+
+#[handler]
+async fn like_answer(
+    req: &Request,
+    Path(id): Path<String>,
+    ctx: PageContext,
+    user: RequireUser,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Response> {
+    let id = answer_id(&id)?;
+    toggle(
+        req,
+        &ctx,
+        user,
+        &state,
+        LikeTarget::Answer(id.0),
+        LikeButton {
+            action: urls::answer_action(id, "like"),
+            label: ctx.t().like_answer_label,
+            count: 0,
+            liked: false,
+            own_post: false,
+        },
+        format!("#answer-{}", id.0),
+        urls::answer(id),
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn toggle(
+    req: &Request,
+    ctx: &PageContext,
+    RequireUser(user): RequireUser,
+    state: &AppState,
+    target: LikeTarget,
+    mut button: LikeButton<'_>,
+    anchor: String,
+    fallback: String,
+) -> AppResult<Response> {
+    let outcome = state
+        .db
+        .write(move |tx| likes::toggle(tx, target, user.id))
+        .await?;
+    let (liked, count) = match outcome {
+        LikeOutcome::Toggled { liked, count } => (liked, count),
+        LikeOutcome::OwnPost => return Err(AppError::OwnPostLike),
+        LikeOutcome::Missing => return Err(AppError::NotFound),
+    };
+    if wants_fragment(req) {
+        button.liked = liked;
+        button.count = count;
+        return Ok(like_button(ctx.t(), ctx.csrf_token.as_deref(), &button).into_response());
+    }
+    // Back to the page the button was on, at the post.
+    let back = match referer_path(req) {
+        Some(path) => format!("{}{anchor}", path.split('#').next().unwrap_or(&path)),
+        None => fallback,
+    };
+    Ok(Redirect::see_other(back).into_response())
+}

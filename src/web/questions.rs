@@ -1,0 +1,343 @@
+//! The question list (with search), the question page, and asking, editing and deleting questions.
+
+use std::sync::Arc;
+
+use maud::Markup;
+use poem::{
+    IntoResponse, Request, Response, Route, get, handler,
+    http::StatusCode,
+    session::Session,
+    web::{Data, Form, Path},
+};
+
+use super::{
+    AppState,
+    board::{QueryParams, question_id, redirect_after_post, render_markdown},
+    session::{RequireUser, flash, wants_fragment},
+};
+use crate::{
+    db::{
+        self, Guarded,
+        answers::{self},
+        questions::{self, NewQuestion},
+        search,
+    },
+    domain::{
+        FieldError,
+        board::{
+            AnswerSort, ListSort, PAGE_SIZE, QuestionForm, QuestionId, SearchQuery, clamp_page,
+            parse_page,
+        },
+    },
+    error::{AppError, AppResult, guarded},
+    views::{
+        Flash, PageContext,
+        answers::{AnswerSection, answer_section},
+        questions::{
+            ConfirmDelete, ListView, QuestionFormView, QuestionView, confirm_delete_page,
+            list_page, question_form_page, question_page,
+        },
+        urls,
+    },
+};
+
+pub fn routes(route: Route) -> Route {
+    route
+        .at("/", get(list))
+        .at("/questions", get(list).post(create))
+        .at("/questions/new", get(new_form))
+        .at("/questions/:id", get(show))
+        .at("/questions/:id/edit", get(edit_form).post(update))
+        .at("/questions/:id/delete", get(confirm_delete).post(delete))
+}
+
+#[handler]
+async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> AppResult<Markup> {
+    let params = QueryParams::of(req);
+    let raw_query = params.get("q").unwrap_or_default().to_owned();
+    let query = SearchQuery::parse(&raw_query);
+    let sort = ListSort::parse(params.get("sort"));
+    let requested = parse_page(params.get("page"));
+    let search_for = query.clone();
+    let (total, page, rows) = state
+        .db
+        .read(move |conn| {
+            if search_for.is_empty() {
+                questions::list(conn, sort, requested)
+            } else {
+                search::page(conn, &search_for, sort, requested)
+            }
+        })
+        .await?;
+    let last_page = clamp_page(i64::MAX, total);
+    Ok(list_page(
+        &ctx,
+        &ListView {
+            raw_query: &raw_query,
+            query: &query,
+            sort,
+            page,
+            last_page,
+            total,
+            questions: &rows,
+        },
+    ))
+}
+
+/// The question and one page of its answers; an htmx request for another page or sort gets just `#answers`.
+#[handler]
+async fn show(
+    req: &Request,
+    Path(id): Path<String>,
+    ctx: PageContext,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Response> {
+    let id = question_id(&id)?;
+    let params = QueryParams::of(req);
+    let sort = AnswerSort::parse(params.get("asort"));
+    let requested = parse_page(params.get("apage"));
+    let page = load_question_page(&state, id, sort, requested, &ctx).await?;
+    let section = AnswerSection {
+        question_id: id,
+        total: page.question.answer_count,
+        sort,
+        page: page.page,
+        last_page: clamp_page(i64::MAX, page.question.answer_count),
+        answers: &page.answers,
+    };
+    if wants_fragment(req) {
+        return Ok(answer_section(&ctx, &section).into_response());
+    }
+    Ok(question_page(
+        &ctx,
+        &QuestionView {
+            question: &page.question,
+            answers: section,
+            answer_draft: "",
+            answer_errors: &[],
+        },
+    )
+    .into_response())
+}
+
+/// A question with one page of its answers, as the viewer sees them.
+pub struct LoadedQuestion {
+    pub question: questions::Question,
+    pub page: i64,
+    pub answers: Vec<answers::Answer>,
+}
+
+pub async fn load_question_page(
+    state: &AppState,
+    id: QuestionId,
+    sort: AnswerSort,
+    requested_page: i64,
+    ctx: &PageContext,
+) -> AppResult<LoadedQuestion> {
+    let viewer = ctx.user.as_ref().map(|u| u.id);
+    state
+        .db
+        .read(move |conn| {
+            let Some(question) = questions::find(conn, id, viewer)? else {
+                return Ok(None);
+            };
+            let page = clamp_page(requested_page, question.answer_count);
+            let answers = answers::page(conn, id, sort, (page - 1) * PAGE_SIZE, PAGE_SIZE, viewer)?;
+            Ok(Some(LoadedQuestion {
+                question,
+                page,
+                answers,
+            }))
+        })
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+fn form_page(
+    ctx: &PageContext,
+    editing: Option<QuestionId>,
+    form: &QuestionForm,
+    errors: &[FieldError],
+) -> Markup {
+    let t = ctx.t();
+    let (title, action, back) = match editing {
+        Some(id) => (
+            t.question_edit_title,
+            urls::question_action(id, "edit"),
+            urls::question(id, AnswerSort::Likes, 1),
+        ),
+        None => (
+            t.question_new_title,
+            "/questions".to_owned(),
+            "/".to_owned(),
+        ),
+    };
+    question_form_page(
+        ctx,
+        &QuestionFormView {
+            title,
+            action: &action,
+            subject: &form.subject,
+            content: &form.content,
+            errors,
+            submit: if editing.is_some() {
+                t.save
+            } else {
+                t.question_submit
+            },
+            back: &back,
+        },
+    )
+}
+
+#[handler]
+fn new_form(ctx: PageContext, _user: RequireUser) -> Markup {
+    form_page(&ctx, None, &QuestionForm::default(), &[])
+}
+
+#[handler]
+async fn create(
+    ctx: PageContext,
+    RequireUser(user): RequireUser,
+    state: Data<&Arc<AppState>>,
+    Form(form): Form<QuestionForm>,
+) -> AppResult<Response> {
+    let draft = match form.parse() {
+        Ok(draft) => draft,
+        Err(errors) => {
+            return Ok(form_page(&ctx, None, &form, &errors)
+                .with_status(StatusCode::UNPROCESSABLE_ENTITY)
+                .into_response());
+        }
+    };
+    let html = render_markdown(draft.content.as_str()).await?;
+    let id = state
+        .db
+        .write(move |tx| {
+            questions::insert(
+                tx,
+                &NewQuestion {
+                    author_id: user.id,
+                    author: &user.username,
+                    draft: &draft,
+                    content_html: &html,
+                    now: db::now(),
+                },
+            )
+        })
+        .await?;
+    Ok(poem::web::Redirect::see_other(urls::question(id, AnswerSort::Likes, 1)).into_response())
+}
+
+#[handler]
+async fn edit_form(
+    Path(id): Path<String>,
+    ctx: PageContext,
+    RequireUser(user): RequireUser,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Markup> {
+    let id = question_id(&id)?;
+    let question = state
+        .db
+        .read(move |conn| questions::find(conn, id, None))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if question.author_id != user.id {
+        return Err(AppError::Forbidden);
+    }
+    let form = QuestionForm {
+        subject: question.subject,
+        content: question.content,
+    };
+    Ok(form_page(&ctx, Some(id), &form, &[]))
+}
+
+#[handler]
+async fn update(
+    req: &Request,
+    Path(id): Path<String>,
+    ctx: PageContext,
+    RequireUser(user): RequireUser,
+    state: Data<&Arc<AppState>>,
+    Form(form): Form<QuestionForm>,
+) -> AppResult<Response> {
+    let id = question_id(&id)?;
+    let may_edit = state
+        .db
+        .read(move |conn| questions::check_author(conn, id, user.id))
+        .await?;
+    guarded(may_edit)?;
+    let draft = match form.parse() {
+        Ok(draft) => draft,
+        Err(errors) => {
+            return Ok(form_page(&ctx, Some(id), &form, &errors)
+                .with_status(StatusCode::UNPROCESSABLE_ENTITY)
+                .into_response());
+        }
+    };
+    let html = render_markdown(draft.content.as_str()).await?;
+    let outcome = state
+        .db
+        .write(move |tx| match questions::check_author(tx, id, user.id)? {
+            Guarded::Done(()) => {
+                questions::update(tx, id, &draft, &html, db::now()).map(Guarded::Done)
+            }
+            other => Ok(other),
+        })
+        .await?;
+    guarded(outcome)?;
+    Ok(redirect_after_post(
+        req,
+        &urls::question(id, AnswerSort::Likes, 1),
+    ))
+}
+
+#[handler]
+async fn confirm_delete(
+    Path(id): Path<String>,
+    ctx: PageContext,
+    RequireUser(user): RequireUser,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Markup> {
+    let id = question_id(&id)?;
+    let question = state
+        .db
+        .read(move |conn| questions::find(conn, id, None))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if question.author_id != user.id {
+        return Err(AppError::Forbidden);
+    }
+    let t = ctx.t();
+    Ok(confirm_delete_page(
+        &ctx,
+        &ConfirmDelete {
+            title: t.delete_question_title,
+            body: t.delete_question_body,
+            excerpt: &question.subject,
+            action: &urls::question_action(id, "delete"),
+            back: &urls::question(id, AnswerSort::Likes, 1),
+        },
+    ))
+}
+
+#[handler]
+async fn delete(
+    req: &Request,
+    Path(id): Path<String>,
+    session: &Session,
+    RequireUser(user): RequireUser,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Response> {
+    let id = question_id(&id)?;
+    let outcome = state
+        .db
+        .write(move |tx| match questions::check_author(tx, id, user.id)? {
+            Guarded::Done(()) => questions::delete(tx, id).map(Guarded::Done),
+            other => Ok(other),
+        })
+        .await?;
+    guarded(outcome)?;
+    flash(session, Flash::QuestionDeleted);
+    Ok(redirect_after_post(req, "/"))
+}
