@@ -27,4 +27,22 @@ pub enum Command {
     Migrate,
     /// Print the effective configuration, secrets masked.
     Config,
+    /// Fill the database with random Korean and English posts (for trying the board and for benchmarks).
+    Seed {
+        /// Users to add (they all log in with the password `seed-password`).
+        #[arg(long, default_value_t = 50)]
+        users: u64,
+        /// Questions to add.
+        #[arg(long, default_value_t = 500)]
+        questions: u64,
+        /// Answers to add, spread over the questions (newer ones get more).
+        #[arg(long, default_value_t = 1500)]
+        answers: u64,
+        /// Likes to try to add; one a user already gave to a post is skipped.
+        #[arg(long, default_value_t = 3000)]
+        likes: u64,
+        /// Random seed: the same plan and seed make the same board.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }

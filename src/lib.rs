@@ -12,5 +12,6 @@ pub mod error;
 pub mod i18n;
 pub mod markdown;
 pub mod passwords;
+pub mod seed;
 pub mod views;
 pub mod web;

@@ -39,6 +39,39 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Seed {
+            users,
+            questions,
+            answers,
+            likes,
+            seed,
+        } => {
+            let plan = miniboard::seed::SeedPlan {
+                users,
+                questions,
+                answers,
+                likes,
+                seed,
+            };
+            match miniboard::seed::run(&config.database, plan) {
+                Ok(report) => {
+                    println!(
+                        "{}: added {} users, {} questions, {} answers, {} likes in {:.1} s",
+                        config.database.display(),
+                        report.users,
+                        report.questions,
+                        report.answers,
+                        report.likes,
+                        report.seconds
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("miniboard: seed failed: {err}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Serve => {
             init_logging(&config.log);
             serve(config)

@@ -1,5 +1,6 @@
 //! The `answers` table; each change also moves its question's answer counter.
 
+use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use super::{Guarded, search};
@@ -113,7 +114,7 @@ pub fn position(conn: &Connection, id: AnswerId, sort: AnswerSort) -> rusqlite::
              WHERE me.id = ?1 AND a.question_id = me.question_id AND a.id > me.id"
         }
     };
-    conn.query_row(sql, [id.0], |row| row.get(0))
+    conn.one(sql, [id.0], |row| row.get(0))
 }
 
 pub struct NewAnswer<'a> {
@@ -127,14 +128,14 @@ pub struct NewAnswer<'a> {
 
 /// Adds an answer, or returns `None` when the question is gone.
 pub fn insert(tx: &Transaction, answer: &NewAnswer) -> rusqlite::Result<Option<AnswerId>> {
-    let updated = tx.execute(
+    let updated = tx.run(
         "UPDATE questions SET answer_count = answer_count + 1 WHERE id = ?1",
         [answer.question_id.0],
     )?;
     if updated == 0 {
         return Ok(None);
     }
-    tx.execute(
+    tx.run(
         "INSERT INTO answers (question_id, author_id, content, content_html, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
@@ -163,11 +164,11 @@ pub fn update(
     content_html: &str,
     now: i64,
 ) -> rusqlite::Result<()> {
-    tx.execute(
+    tx.run(
         "UPDATE answers SET content = ?2, content_html = ?3, modified_at = ?4 WHERE id = ?1",
         params![id.0, content.as_str(), content_html, now],
     )?;
-    let (question, author): (i64, String) = tx.query_row(
+    let (question, author): (i64, String) = tx.one(
         "SELECT a.question_id, u.username FROM answers a JOIN users u ON u.id = a.author_id
          WHERE a.id = ?1",
         [id.0],
@@ -188,7 +189,7 @@ pub fn delete(tx: &Transaction, id: AnswerId) -> rusqlite::Result<Option<Questio
     let Some(question) = question else {
         return Ok(None);
     };
-    tx.execute(
+    tx.run(
         "UPDATE questions SET answer_count = answer_count - 1 WHERE id = ?1",
         [question],
     )?;

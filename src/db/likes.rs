@@ -1,5 +1,6 @@
 //! Likes on questions and answers: a toggle, with the post's counter moved in the same transaction.
 
+use super::Cached;
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use crate::domain::ids::UserId;
@@ -52,18 +53,18 @@ pub fn toggle(tx: &Transaction, target: LikeTarget, user: UserId) -> rusqlite::R
         Some(author) if author == user.0 => return Ok(LikeOutcome::OwnPost),
         Some(_) => {}
     }
-    let added = tx.execute(
+    let added = tx.run(
         &format!("INSERT OR IGNORE INTO {likes} ({post_column}, user_id) VALUES (?1, ?2)"),
         params![target.id(), user.0],
     )?;
     let liked = added == 1;
     if !liked {
-        tx.execute(
+        tx.run(
             &format!("DELETE FROM {likes} WHERE {post_column} = ?1 AND user_id = ?2"),
             params![target.id(), user.0],
         )?;
     }
-    let count = tx.query_row(
+    let count = tx.one(
         &format!(
             "UPDATE {posts} SET like_count = like_count + ?2 WHERE id = ?1 RETURNING like_count"
         ),

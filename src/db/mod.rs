@@ -66,6 +66,7 @@ impl Db {
 
         let manager = SqliteConnectionManager::file(path).with_init(|conn| {
             conn.busy_timeout(BUSY_TIMEOUT)?;
+            conn.set_prepared_statement_cache_capacity(64);
             conn.execute_batch(
                 "PRAGMA foreign_keys = ON;
                  PRAGMA synchronous = NORMAL;
@@ -144,7 +145,7 @@ fn check_author(
     id: i64,
     user: crate::domain::ids::UserId,
 ) -> rusqlite::Result<Guarded<()>> {
-    let author: Option<i64> = rusqlite::OptionalExtension::optional(conn.query_row(
+    let author: Option<i64> = rusqlite::OptionalExtension::optional(conn.one(
         &format!("SELECT author_id FROM {table} WHERE id = ?1"),
         [id],
         |row| row.get(0),
@@ -154,6 +155,33 @@ fn check_author(
         Some(author) if author == user.0 => Guarded::Done(()),
         Some(_) => Guarded::NotAuthor,
     })
+}
+
+/// `execute` and `query_row` through the connection's statement cache: the same SQL is parsed once per
+/// connection, not on every call.
+pub trait Cached {
+    fn run<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize>;
+    fn one<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        row: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T>;
+}
+
+impl Cached for Connection {
+    fn run<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
+        self.prepare_cached(sql)?.execute(params)
+    }
+
+    fn one<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        row: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        self.prepare_cached(sql)?.query_row(params, row)
+    }
 }
 
 /// Seconds since the Unix epoch, the unit every timestamp column uses.

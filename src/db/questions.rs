@@ -1,5 +1,6 @@
 //! The `questions` table and its total.
 
+use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use super::{Guarded, search};
@@ -52,7 +53,7 @@ fn summary_from_row(row: &Row) -> rusqlite::Result<QuestionSummary> {
 
 /// How many questions there are, kept as a counter (COUNT(*) would scan the table).
 pub fn total(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row(
+    conn.one(
         "SELECT value FROM board_totals WHERE name = 'questions'",
         [],
         |row| row.get(0),
@@ -60,7 +61,7 @@ pub fn total(conn: &Connection) -> rusqlite::Result<i64> {
 }
 
 fn change_total(tx: &Transaction, delta: i64) -> rusqlite::Result<()> {
-    tx.execute(
+    tx.run(
         "UPDATE board_totals SET value = value + ?1 WHERE name = 'questions'",
         [delta],
     )?;
@@ -162,7 +163,7 @@ pub struct NewQuestion<'a> {
 }
 
 pub fn insert(tx: &Transaction, question: &NewQuestion) -> rusqlite::Result<QuestionId> {
-    tx.execute(
+    tx.run(
         "INSERT INTO questions (author_id, subject, content, content_html, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
@@ -192,7 +193,7 @@ pub fn update(
     content_html: &str,
     now: i64,
 ) -> rusqlite::Result<()> {
-    tx.execute(
+    tx.run(
         "UPDATE questions SET subject = ?2, content = ?3, content_html = ?4, modified_at = ?5
          WHERE id = ?1",
         params![
@@ -203,7 +204,7 @@ pub fn update(
             now
         ],
     )?;
-    let author: String = tx.query_row(
+    let author: String = tx.one(
         "SELECT u.username FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1",
         [id.0],
         |row| row.get(0),
@@ -221,7 +222,7 @@ pub fn update(
 /// search rows. One transaction: all or nothing.
 pub fn delete(tx: &Transaction, id: QuestionId) -> rusqlite::Result<()> {
     search::remove_question(tx, id)?;
-    let deleted = tx.execute("DELETE FROM questions WHERE id = ?1", [id.0])?;
+    let deleted = tx.run("DELETE FROM questions WHERE id = ?1", [id.0])?;
     if deleted > 0 {
         change_total(tx, -1)?;
     }

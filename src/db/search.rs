@@ -1,6 +1,7 @@
 //! The full-text index over every post. A question's row id is `2 × id`, an answer's `2 × id + 1`, so each
 //! post's row is found directly when it changes.
 
+use super::Cached;
 use rusqlite::{Connection, Transaction, params};
 
 use super::questions::{self, QuestionSummary};
@@ -22,8 +23,8 @@ fn put(
     author: &str,
     question: QuestionId,
 ) -> rusqlite::Result<()> {
-    tx.execute("DELETE FROM search_index WHERE rowid = ?1", [rowid])?;
-    tx.execute(
+    tx.run("DELETE FROM search_index WHERE rowid = ?1", [rowid])?;
+    tx.run(
         "INSERT INTO search_index (rowid, subject, body, author, question_id)
          VALUES (?1, ?2, ?3, ?4, ?5)",
         params![rowid, subject, body, author, question.0],
@@ -52,7 +53,7 @@ pub fn index_answer(
 }
 
 pub fn remove_answer(tx: &Transaction, id: AnswerId) -> rusqlite::Result<()> {
-    tx.execute(
+    tx.run(
         "DELETE FROM search_index WHERE rowid = ?1",
         [answer_row(id)],
     )?;
@@ -61,7 +62,7 @@ pub fn remove_answer(tx: &Transaction, id: AnswerId) -> rusqlite::Result<()> {
 
 /// Removes the question's row and its answers' rows (call before the answers are deleted).
 pub fn remove_question(tx: &Transaction, id: QuestionId) -> rusqlite::Result<()> {
-    tx.execute(
+    tx.run(
         "DELETE FROM search_index WHERE rowid = ?1
             OR rowid IN (SELECT id * 2 + 1 FROM answers WHERE question_id = ?2)",
         params![question_row(id), id.0],

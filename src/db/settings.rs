@@ -1,5 +1,6 @@
 //! The `settings` table: values the server keeps for itself.
 
+use super::Cached;
 use rusqlite::{OptionalExtension, Transaction, params};
 
 /// The value stored under `name`, or `make()` stored there now: one transaction, so two
@@ -20,7 +21,7 @@ pub fn get_or_insert(
         Some(value) => Ok(value),
         None => {
             let value = make();
-            tx.execute(
+            tx.run(
                 "INSERT INTO settings (name, value) VALUES (?1, ?2)",
                 params![name, value],
             )?;

@@ -1,5 +1,6 @@
 //! The `users` table.
 
+use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::domain::{
@@ -31,7 +32,7 @@ pub fn insert(
     password_hash: &str,
     now: i64,
 ) -> rusqlite::Result<Result<UserId, Taken>> {
-    let result = tx.execute(
+    let result = tx.run(
         "INSERT INTO users (username, username_key, email, email_key, password_hash, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
@@ -61,7 +62,7 @@ pub fn taken(
 ) -> rusqlite::Result<Vec<Taken>> {
     let mut taken = Vec::new();
     let exists = |sql: &str, key: String| -> rusqlite::Result<bool> {
-        conn.query_row(sql, [key], |_| Ok(()))
+        conn.one(sql, [key], |_| Ok(()))
             .optional()
             .map(|row| row.is_some())
     };
@@ -82,7 +83,7 @@ pub fn credentials(
     conn: &Connection,
     username_key: &str,
 ) -> rusqlite::Result<Option<(User, String)>> {
-    conn.query_row(
+    conn.one(
         "SELECT id, username, email, created_at, password_hash FROM users WHERE username_key = ?1",
         [username_key],
         |row| Ok((user_from_row(row)?, row.get(4)?)),
@@ -91,7 +92,7 @@ pub fn credentials(
 }
 
 pub fn find(conn: &Connection, id: UserId) -> rusqlite::Result<Option<User>> {
-    conn.query_row(
+    conn.one(
         "SELECT id, username, email, created_at FROM users WHERE id = ?1",
         [id.0],
         user_from_row,

@@ -56,6 +56,7 @@ pub const TEXTS: Texts = Texts {
     search_no_results: "No question matches your search.",
     search_clear: "Clear search",
     sort_label: "Sort by",
+    sort_relevance: "Best match",
     sort_recent: "Newest",
     sort_likes: "Most liked",
     sort_answers: "Most answered",

@@ -56,6 +56,7 @@ pub const TEXTS: Texts = Texts {
     search_no_results: "검색 결과가 없습니다.",
     search_clear: "검색 지우기",
     sort_label: "정렬",
+    sort_relevance: "정확도순",
     sort_recent: "최신순",
     sort_likes: "추천순",
     sort_answers: "답변순",

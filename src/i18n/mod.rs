@@ -190,6 +190,7 @@ pub struct Texts {
     pub search_clear: &'static str,
     pub sort_label: &'static str,
     pub sort_recent: &'static str,
+    pub sort_relevance: &'static str,
     pub sort_likes: &'static str,
     pub sort_answers: &'static str,
     pub list_number: &'static str,

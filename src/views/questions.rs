@@ -38,6 +38,8 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
     let t = ctx.t();
     let searching = !view.query.is_empty();
     let sort_label = |sort: ListSort| match sort {
+        // With a query, the default order is relevance.
+        ListSort::Recent if searching => t.sort_relevance,
         ListSort::Recent => t.sort_recent,
         ListSort::Likes => t.sort_likes,
         ListSort::Answers => t.sort_answers,
@@ -54,7 +56,7 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
             @if view.sort != ListSort::Recent {
                 input type="hidden" name="sort" value=(view.sort.code());
             }
-            button.btn.btn-outline-secondary type="submit" { (t.search_submit) }
+            button.btn.btn-outline-secondary.flex-shrink-0 type="submit" { (t.search_submit) }
         }
         nav aria-label=(t.sort_label) {
             ul.nav.nav-tabs.mb-3 {

@@ -171,3 +171,90 @@ async fn the_binary_serves_its_embedded_assets_from_any_directory_and_exits_0_on
     let status = server.terminate();
     assert_eq!(status.code(), Some(0));
 }
+
+#[test]
+fn seed_fills_a_database_whose_counters_match_its_rows() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("seeded.db");
+    let output = run(
+        &[
+            "seed",
+            "--users",
+            "6",
+            "--questions",
+            "40",
+            "--answers",
+            "90",
+            "--likes",
+            "120",
+        ],
+        &[("MINIBOARD_DATABASE", db.to_str().expect("path"))],
+    );
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        report.contains("added 6 users, 40 questions, 90 answers"),
+        "{report}"
+    );
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |row| row.get(0)).expect(sql) };
+    assert_eq!(count("SELECT count(*) FROM users"), 6);
+    assert_eq!(count("SELECT count(*) FROM questions"), 40);
+    assert_eq!(
+        count("SELECT value FROM board_totals WHERE name = 'questions'"),
+        40
+    );
+    assert_eq!(count("SELECT count(*) FROM answers"), 90);
+    assert!(
+        count("SELECT count(*) FROM question_likes") + count("SELECT count(*) FROM answer_likes")
+            > 0
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM questions q WHERE answer_count != (SELECT count(*) FROM answers a WHERE a.question_id = q.id)
+                OR like_count != (SELECT count(*) FROM question_likes l WHERE l.question_id = q.id)"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM answers a WHERE like_count != (SELECT count(*) FROM answer_likes l WHERE l.answer_id = a.id)"
+        ),
+        0
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM search_index"),
+        130,
+        "every post is searchable"
+    );
+    // Korean and English both.
+    assert!(count("SELECT count(*) FROM users WHERE username LIKE '사용자%'") > 0);
+    // The same seed makes the same board.
+    let again = dir.path().join("again.db");
+    let output = run(
+        &[
+            "seed",
+            "--users",
+            "6",
+            "--questions",
+            "40",
+            "--answers",
+            "90",
+            "--likes",
+            "120",
+        ],
+        &[("MINIBOARD_DATABASE", again.to_str().expect("path"))],
+    );
+    assert!(output.status.success());
+    let other = rusqlite::Connection::open(&again).expect("open");
+    let subjects = |c: &rusqlite::Connection| -> Vec<String> {
+        let mut stmt = c
+            .prepare("SELECT subject FROM questions ORDER BY id")
+            .expect("prepare");
+        stmt.query_map([], |row| row.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    };
+    assert_eq!(subjects(&conn), subjects(&other));
+}
