@@ -80,25 +80,81 @@ pub fn list(
     Ok((total, page_number, rows))
 }
 
-/// One page of the list in the given order; each order has an index that serves it.
+/// Below this offset a plain OFFSET over the sort's index is cheapest.
+const DIRECT_OFFSET_LIMIT: i64 = 2_000;
+/// Ids per block in `question_rank_blocks` (`id >> 10`).
+const BLOCK_BITS: i64 = 10;
+
+/// One page of the list in the given order. Each order has an index that serves it; a deep page starts
+/// from the id block that holds its first row (found by adding up block counts), so page 50,000 of a
+/// million questions costs about what page 1 does.
 pub fn page(
     conn: &Connection,
     sort: ListSort,
     offset: i64,
     limit: i64,
 ) -> rusqlite::Result<Vec<QuestionSummary>> {
-    let order = match sort {
-        ListSort::Recent => "q.id DESC",
-        ListSort::Likes => "q.like_count DESC, q.id DESC",
-        ListSort::Answers => "q.answer_count DESC, q.id DESC",
+    let (order, key) = match sort {
+        ListSort::Recent => ("q.id DESC", None),
+        ListSort::Likes => ("q.like_count DESC, q.id DESC", Some("q.like_count")),
+        ListSort::Answers => ("q.answer_count DESC, q.id DESC", Some("q.answer_count")),
+    };
+    let (start, skip) = if offset < DIRECT_OFFSET_LIMIT {
+        (None, offset)
+    } else {
+        match locate_block(conn, sort, offset)? {
+            Some((score, block, before)) => {
+                (Some((score, (block + 1) << BLOCK_BITS)), offset - before)
+            }
+            None => (None, offset),
+        }
+    };
+    // Rows from the start of the block on, in list order: (key, id) below (score, first id of the next block).
+    let from = match (start, key) {
+        (None, _) => String::new(),
+        (Some(_), None) => "WHERE q.id < ?3".to_owned(),
+        (Some(_), Some(key)) => format!("WHERE ({key}, q.id) < (?4, ?3)"),
     };
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM questions q JOIN users u ON u.id = q.author_id
-         ORDER BY {order} LIMIT ?1 OFFSET ?2"
+         {from} ORDER BY {order} LIMIT ?1 OFFSET ?2"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![limit, offset], summary_from_row)?;
+    let rows = match (start, key) {
+        (None, _) => stmt.query_map(params![limit, skip], summary_from_row)?,
+        (Some((_, end)), None) => stmt.query_map(params![limit, skip, end], summary_from_row)?,
+        (Some((score, end)), Some(_)) => {
+            stmt.query_map(params![limit, skip, end, score], summary_from_row)?
+        }
+    };
     rows.collect()
+}
+
+/// The block that holds row `offset` of the list: (score, block, rows before the block).
+fn locate_block(
+    conn: &Connection,
+    sort: ListSort,
+    offset: i64,
+) -> rusqlite::Result<Option<(i64, i64, i64)>> {
+    let sort_code = match sort {
+        ListSort::Recent => 0,
+        ListSort::Likes => 1,
+        ListSort::Answers => 2,
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT score, block, n FROM question_rank_blocks WHERE sort = ?1
+         ORDER BY score DESC, block DESC",
+    )?;
+    let mut rows = stmt.query([sort_code])?;
+    let mut before = 0;
+    while let Some(row) = rows.next()? {
+        let n: i64 = row.get(2)?;
+        if before + n > offset {
+            return Ok(Some((row.get(0)?, row.get(1)?, before)));
+        }
+        before += n;
+    }
+    Ok(None)
 }
 
 /// The questions with these ids, in the order given.
@@ -227,4 +283,100 @@ pub fn delete(tx: &Transaction, id: QuestionId) -> rusqlite::Result<()> {
         change_total(tx, -1)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    use super::*;
+    use crate::{
+        db::likes::{self, LikeTarget},
+        seed::{SeedPlan, run},
+    };
+
+    fn plain_offset(conn: &Connection, sort: ListSort, offset: i64) -> Vec<i64> {
+        let order = match sort {
+            ListSort::Recent => "id DESC",
+            ListSort::Likes => "like_count DESC, id DESC",
+            ListSort::Answers => "answer_count DESC, id DESC",
+        };
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT id FROM questions ORDER BY {order} LIMIT 10 OFFSET ?1"
+            ))
+            .expect("prepare");
+        stmt.query_map([offset], |row| row.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    }
+
+    #[test]
+    fn deep_pages_match_a_plain_offset_in_every_sort_after_changes() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("deep.db");
+        let plan = SeedPlan {
+            users: 30,
+            questions: 3_000,
+            answers: 3_000,
+            likes: 6_000,
+            seed: 7,
+        };
+        run(&path, plan).expect("seed");
+        let mut conn = Connection::open(&path).expect("open");
+        conn.execute_batch("PRAGMA foreign_keys = ON").expect("fk");
+        // Deletes, likes given and taken back, so every trigger runs.
+        let tx = conn.transaction().expect("tx");
+        for id in (100..400).step_by(7) {
+            delete(&tx, QuestionId(id)).expect("delete");
+        }
+        for (n, id) in (1000..1400).enumerate() {
+            let user = UserId(1 + (n as i64 % 30));
+            likes::toggle(&tx, LikeTarget::Question(id), user).expect("like");
+            if n % 3 == 0 {
+                likes::toggle(&tx, LikeTarget::Question(id), user).expect("unlike");
+            }
+        }
+        tx.commit().expect("commit");
+
+        let total = total(&conn).expect("total");
+        assert_eq!(total, 3_000 - (100..400).step_by(7).count() as i64);
+        for sort in ListSort::ALL {
+            for offset in [
+                0,
+                1_990,
+                1_999,
+                2_000,
+                2_001,
+                2_345,
+                2_500,
+                2_900,
+                total - 10,
+                total - 1,
+            ] {
+                let fast: Vec<i64> = page(&conn, sort, offset, 10)
+                    .expect("page")
+                    .iter()
+                    .map(|q| q.id.0)
+                    .collect();
+                assert_eq!(
+                    fast,
+                    plain_offset(&conn, sort, offset),
+                    "{sort:?} at {offset}"
+                );
+            }
+        }
+        // The block counts are exactly what the rows say.
+        let drift: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM (
+                    SELECT 1, like_count, id >> 10, count(*) AS n FROM questions GROUP BY like_count, id >> 10
+                    EXCEPT SELECT sort, score, block, n FROM question_rank_blocks WHERE sort = 1)",
+                [],
+                |row| row.get(0),
+            )
+            .expect("compare");
+        assert_eq!(drift, 0);
+    }
 }

@@ -60,3 +60,57 @@ CREATE TABLE board_totals (
     value INTEGER NOT NULL
 ) WITHOUT ROWID;
 INSERT INTO board_totals (name, value) VALUES ('questions', 0);
+
+-- Deep pages without OFFSET over a million rows: how many questions each (sort, score, id block) holds.
+-- A page's first row is found by adding up these counts in list order, then a short OFFSET inside one block.
+-- sort 0 = recent (score 0), 1 = likes (score like_count), 2 = answers (score answer_count);
+-- block = id >> 10. Triggers keep the counts in the same transaction as the change.
+CREATE TABLE question_rank_blocks (
+    sort  INTEGER NOT NULL,
+    score INTEGER NOT NULL,
+    block INTEGER NOT NULL,
+    n     INTEGER NOT NULL,
+    PRIMARY KEY (sort, score, block)
+) WITHOUT ROWID;
+
+CREATE TRIGGER question_rank_insert AFTER INSERT ON questions BEGIN
+    INSERT OR IGNORE INTO question_rank_blocks (sort, score, block, n)
+        VALUES (0, 0, new.id >> 10, 0), (1, new.like_count, new.id >> 10, 0),
+               (2, new.answer_count, new.id >> 10, 0);
+    UPDATE question_rank_blocks SET n = n + 1
+        WHERE block = new.id >> 10
+          AND ((sort = 0 AND score = 0) OR (sort = 1 AND score = new.like_count)
+               OR (sort = 2 AND score = new.answer_count));
+END;
+
+CREATE TRIGGER question_rank_delete AFTER DELETE ON questions BEGIN
+    UPDATE question_rank_blocks SET n = n - 1
+        WHERE block = old.id >> 10
+          AND ((sort = 0 AND score = 0) OR (sort = 1 AND score = old.like_count)
+               OR (sort = 2 AND score = old.answer_count));
+    DELETE FROM question_rank_blocks WHERE block = old.id >> 10 AND n = 0;
+END;
+
+CREATE TRIGGER question_rank_likes AFTER UPDATE OF like_count ON questions
+WHEN old.like_count != new.like_count BEGIN
+    UPDATE question_rank_blocks SET n = n - 1
+        WHERE sort = 1 AND score = old.like_count AND block = old.id >> 10;
+    DELETE FROM question_rank_blocks
+        WHERE sort = 1 AND score = old.like_count AND block = old.id >> 10 AND n = 0;
+    INSERT OR IGNORE INTO question_rank_blocks (sort, score, block, n)
+        VALUES (1, new.like_count, new.id >> 10, 0);
+    UPDATE question_rank_blocks SET n = n + 1
+        WHERE sort = 1 AND score = new.like_count AND block = new.id >> 10;
+END;
+
+CREATE TRIGGER question_rank_answers AFTER UPDATE OF answer_count ON questions
+WHEN old.answer_count != new.answer_count BEGIN
+    UPDATE question_rank_blocks SET n = n - 1
+        WHERE sort = 2 AND score = old.answer_count AND block = old.id >> 10;
+    DELETE FROM question_rank_blocks
+        WHERE sort = 2 AND score = old.answer_count AND block = old.id >> 10 AND n = 0;
+    INSERT OR IGNORE INTO question_rank_blocks (sort, score, block, n)
+        VALUES (2, new.answer_count, new.id >> 10, 0);
+    UPDATE question_rank_blocks SET n = n + 1
+        WHERE sort = 2 AND score = new.answer_count AND block = new.id >> 10;
+END;
