@@ -45,6 +45,8 @@ pub struct Config {
     pub secret_key: Option<String>,
     /// A `tracing` filter such as `info` or `miniboard=debug,info`.
     pub log: String,
+    /// The offset dates are shown in (stored times are UTC): `+09:00` for a board in Korea.
+    pub timezone: time::UtcOffset,
 }
 
 /// The shortest secret key `production` accepts, in bytes.
@@ -69,12 +71,13 @@ impl ConfigError {
 }
 
 /// Keys a TOML file may hold, with the environment variable that overrides each.
-const KEYS: [(&str, &str); 5] = [
+const KEYS: [(&str, &str); 6] = [
     ("profile", "MINIBOARD_PROFILE"),
     ("bind", "MINIBOARD_BIND"),
     ("database", "MINIBOARD_DATABASE"),
     ("secret_key", "MINIBOARD_SECRET_KEY"),
     ("log", "MINIBOARD_LOG"),
+    ("timezone", "MINIBOARD_TIMEZONE"),
 ];
 
 impl Config {
@@ -89,6 +92,7 @@ impl Config {
                 Profile::Development => "info".into(),
                 Profile::Production => "info,hyper=warn".into(),
             },
+            timezone: time::UtcOffset::UTC,
         }
     }
 
@@ -163,6 +167,7 @@ impl Config {
                     .map_err(|err| ConfigError::new(label, format!("not a log filter ({err})")))?;
                 self.log = value.to_owned();
             }
+            "timezone" => self.timezone = parse_timezone(label, value)?,
             _ => return Err(ConfigError::new(label, "unknown key")),
         }
         Ok(())
@@ -204,11 +209,12 @@ impl Config {
             None => "\"\" # not set: a generated key is kept in the database".to_owned(),
         };
         format!(
-            "profile = {}\nbind = {}\ndatabase = {}\nsecret_key = {secret}\nlog = {}\n",
+            "profile = {}\nbind = {}\ndatabase = {}\nsecret_key = {secret}\nlog = {}\ntimezone = {}\n",
             quote(self.profile.name()),
             quote(&self.bind.to_string()),
             quote(&self.database.display().to_string()),
             quote(&self.log),
+            quote(&format_timezone(self.timezone)),
         )
     }
 }
@@ -242,6 +248,40 @@ fn parse_profile(label: &str, value: &str) -> Result<Profile, ConfigError> {
             format!("`{other}` is not a profile; use development or production"),
         )),
     }
+}
+
+/// `UTC` or an offset such as `+09:00` / `-05:30`.
+fn parse_timezone(label: &str, value: &str) -> Result<time::UtcOffset, ConfigError> {
+    let problem = || {
+        ConfigError::new(
+            label,
+            format!("`{value}` is not UTC or an offset like +09:00"),
+        )
+    };
+    if value.eq_ignore_ascii_case("utc") || value == "Z" {
+        return Ok(time::UtcOffset::UTC);
+    }
+    let (sign, rest) = match value.split_at_checked(1) {
+        Some(("+", rest)) => (1, rest),
+        Some(("-", rest)) => (-1, rest),
+        _ => return Err(problem()),
+    };
+    let (hours, minutes) = rest.split_once(':').ok_or_else(problem)?;
+    let hours: i8 = hours.parse().map_err(|_| problem())?;
+    let minutes: i8 = minutes.parse().map_err(|_| problem())?;
+    if !(0..=14).contains(&hours) || !(0..=59).contains(&minutes) {
+        return Err(problem());
+    }
+    time::UtcOffset::from_hms(sign * hours, sign * minutes, 0).map_err(|_| problem())
+}
+
+fn format_timezone(offset: time::UtcOffset) -> String {
+    if offset.is_utc() {
+        return "UTC".into();
+    }
+    let (hours, minutes, _) = offset.as_hms();
+    let sign = if offset.is_negative() { '-' } else { '+' };
+    format!("{sign}{:02}:{:02}", hours.abs(), minutes.abs())
 }
 
 fn parse_bind(label: &str, value: &str) -> Result<Bind, ConfigError> {
@@ -326,6 +366,24 @@ mod tests {
             );
         }
         assert!(load_env(&[("MINIBOARD_BIND", "[::1]:8000")]).is_ok());
+    }
+
+    #[test]
+    fn timezones_are_utc_or_an_offset() {
+        let korea = load_env(&[("MINIBOARD_TIMEZONE", "+09:00")]).expect("valid");
+        assert_eq!(
+            korea.timezone,
+            time::UtcOffset::from_hms(9, 0, 0).expect("offset")
+        );
+        assert!(korea.describe().contains("timezone = \"+09:00\""));
+        let india = load_env(&[("MINIBOARD_TIMEZONE", "-05:30")]).expect("valid");
+        assert_eq!(
+            india.timezone,
+            time::UtcOffset::from_hms(-5, -30, 0).expect("offset")
+        );
+        for bad in ["KST", "9", "+9", "+25:00", "+09:60", "Asia/Seoul"] {
+            assert!(load_env(&[("MINIBOARD_TIMEZONE", bad)]).is_err(), "{bad}");
+        }
     }
 
     #[test]

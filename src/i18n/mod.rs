@@ -3,7 +3,7 @@
 mod en;
 mod ko;
 
-use time::OffsetDateTime;
+use time::{OffsetDateTime, UtcOffset};
 
 use crate::domain::Problem;
 
@@ -44,11 +44,12 @@ impl Lang {
             .unwrap_or(Self::En)
     }
 
-    /// A timestamp (UTC seconds) the way people of this language write it.
-    pub fn format_datetime(self, unix_seconds: i64) -> String {
+    /// A timestamp (UTC seconds), shown at `offset`, the way people of this language write it.
+    pub fn format_datetime(self, unix_seconds: i64, offset: UtcOffset) -> String {
         let Ok(at) = OffsetDateTime::from_unix_timestamp(unix_seconds) else {
             return String::new();
         };
+        let at = at.to_offset(offset);
         let (hour12, is_pm) = match at.hour() {
             0 => (12, false),
             h @ 1..=11 => (h, false),
@@ -292,21 +293,31 @@ mod tests {
     fn korean_dates_follow_pybos_format() {
         // 2026-11-25 17:02:00 UTC
         assert_eq!(
-            Lang::Ko.format_datetime(1_795_626_120),
+            Lang::Ko.format_datetime(1_795_626_120, UtcOffset::UTC),
             "2026년 11월 25일 오후 05:02"
         );
         assert_eq!(
-            Lang::En.format_datetime(1_795_626_120),
+            Lang::En.format_datetime(1_795_626_120, UtcOffset::UTC),
             "Nov 25, 2026 5:02 PM"
         );
         // Midnight is 12 AM, not 0 AM.
         assert_eq!(
-            Lang::En.format_datetime(1_795_564_800),
+            Lang::En.format_datetime(1_795_564_800, UtcOffset::UTC),
             "Nov 25, 2026 12:00 AM"
         );
         assert_eq!(
-            Lang::Ko.format_datetime(1_795_564_800),
+            Lang::Ko.format_datetime(1_795_564_800, UtcOffset::UTC),
             "2026년 11월 25일 오전 12:00"
+        );
+    }
+
+    #[test]
+    fn dates_are_shown_at_the_configured_offset() {
+        let korea = UtcOffset::from_hms(9, 0, 0).expect("offset");
+        // 17:02 UTC is 02:02 the next morning in Seoul.
+        assert_eq!(
+            Lang::Ko.format_datetime(1_795_626_120, korea),
+            "2026년 11월 26일 오전 02:02"
         );
     }
 

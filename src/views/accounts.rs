@@ -80,20 +80,9 @@ pub fn account_page(ctx: &PageContext, user: &User) -> Markup {
                 dt.col-sm-4 { (t.email) }
                 dd.col-sm-8 #account-email { (user.email) }
                 dt.col-sm-4 { (t.account_joined) }
-                dd.col-sm-8 { time datetime=(iso8601(user.created_at)) { (ctx.lang.format_datetime(user.created_at)) } }
+                dd.col-sm-8 { (ctx.time(user.created_at)) }
             }
         }
     };
     page(ctx, t.account_title, content)
-}
-
-/// A timestamp for the `datetime` attribute of `<time>`.
-pub fn iso8601(unix_seconds: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix_seconds)
-        .ok()
-        .and_then(|at| {
-            at.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default()
 }

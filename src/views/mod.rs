@@ -28,11 +28,22 @@ pub struct PageContext {
     pub flashes: Vec<Flash>,
     /// Path and query of this request, so the language switch and "log in" come back here.
     pub here: String,
+    /// Where dates are shown (the `timezone` setting).
+    pub utc_offset: time::UtcOffset,
 }
 
 impl PageContext {
     pub fn t(&self) -> &'static Texts {
         self.lang.texts()
+    }
+
+    /// A `<time>` element: machine-readable UTC in `datetime`, the reader's language and zone as text.
+    pub fn time(&self, unix_seconds: i64) -> maud::Markup {
+        maud::html! {
+            time datetime=(iso8601(unix_seconds)) {
+                (self.lang.format_datetime(unix_seconds, self.utc_offset))
+            }
+        }
     }
 }
 
@@ -64,4 +75,15 @@ impl Flash {
             Self::LoggedOut | Self::QuestionDeleted | Self::AnswerDeleted => "alert-info",
         }
     }
+}
+
+/// A timestamp for the `datetime` attribute of `<time>`.
+fn iso8601(unix_seconds: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix_seconds)
+        .ok()
+        .and_then(|at| {
+            at.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
 }

@@ -4,7 +4,6 @@ use maud::{Markup, PreEscaped, html};
 
 use super::{
     PageContext,
-    accounts::iso8601,
     answers::{AnswerSection, answer_form, answer_section},
     forms::{Field, TextArea, field, textarea},
     highlight::highlight,
@@ -125,7 +124,7 @@ fn question_item(
                     span.visually-hidden { " " (t.like) }
                 }
                 span.author { (question.author) }
-                time datetime=(iso8601(question.created_at)) { (ctx.lang.format_datetime(question.created_at)) }
+                (ctx.time(question.created_at))
             }
         }
     }
@@ -199,10 +198,10 @@ pub fn post_meta(
         div.small.text-body-secondary.text-end {
             span.author.fw-semibold { (author) }
             " · "
-            time datetime=(iso8601(created_at)) { (ctx.lang.format_datetime(created_at)) }
+            (ctx.time(created_at))
             @if let Some(modified) = modified_at {
                 br;
-                span.edited { (t.edited) " " time datetime=(iso8601(modified)) { (ctx.lang.format_datetime(modified)) } }
+                span.edited { (t.edited) " " (ctx.time(modified)) }
             }
         }
     }

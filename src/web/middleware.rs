@@ -55,6 +55,7 @@ pub async fn log_and_secure<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem
         csrf_token: None,
         flashes: Vec::new(),
         here: "/".into(),
+        utc_offset: time::UtcOffset::UTC,
     };
     let fragment = wants_fragment(&req);
     let mut response = match next.call(req).await {

@@ -237,6 +237,9 @@ pub fn page_context(req: &Request, take_flashes: bool) -> PageContext {
         csrf_token: req.extensions().get::<CsrfToken>().map(|t| t.0.clone()),
         flashes,
         here: here(req),
+        utc_offset: req
+            .data::<std::sync::Arc<super::AppState>>()
+            .map_or(time::UtcOffset::UTC, |state| state.config.timezone),
     }
 }
 

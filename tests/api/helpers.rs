@@ -36,11 +36,24 @@ pub async fn spawn_app() -> TestApp {
     app
 }
 
+/// A server on a fresh database, with settings changed by `configure`.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = start(&dir.path().join("miniboard.db"), configure).await;
+    app._dir = Some(dir);
+    app
+}
+
 /// A server on the given database file (it may exist already: restarts use this).
 pub async fn spawn_app_on(db_path: &Path) -> TestApp {
+    start(db_path, |_| {}).await
+}
+
+async fn start(db_path: &Path, configure: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = Config::for_profile(Profile::Development);
     config.bind = Bind::Tcp("127.0.0.1:0".into());
     config.database = db_path.to_owned();
+    configure(&mut config);
     let app = App::build(config).await.expect("app builds");
     let base = format!("http://127.0.0.1:{}", app.port());
     let (stop, stopped) = oneshot::channel::<()>();

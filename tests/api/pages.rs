@@ -239,6 +239,32 @@ async fn the_switch_comes_back_to_the_page_it_was_on() {
 }
 
 #[tokio::test]
+async fn dates_show_in_the_configured_timezone_and_language() {
+    let app = crate::helpers::spawn_app_with(|config| {
+        config.timezone = time::UtcOffset::from_hms(9, 0, 0).expect("offset");
+    })
+    .await;
+    let client = app.signed_up_user("mina").await;
+    // 2026-11-25 17:02 UTC.
+    rusqlite::Connection::open(&app.db_path)
+        .expect("db")
+        .execute("UPDATE users SET created_at = 1795626120", [])
+        .expect("update");
+    let english = app.get_html(&client, "/account").await;
+    assert!(
+        english.contains(r#"<time datetime="2026-11-25T17:02:00Z">Nov 26, 2026 2:02 AM</time>"#)
+    );
+    app.post_form(&client, "/lang", &[("lang", "ko"), ("next", "/")])
+        .await;
+    let korean = app.get_html(&client, "/account").await;
+    assert!(
+        korean.contains(">2026년 11월 26일 오전 02:02</time>"),
+        "pybo's format, in Seoul time"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn healthz_answers_ok_when_the_database_answers() {
     let app = spawn_app().await;
     let response = app.get(&browser(), "/healthz").await;
