@@ -85,49 +85,73 @@ const DIRECT_OFFSET_LIMIT: i64 = 2_000;
 /// Ids per block in `question_rank_blocks` (`id >> 10`).
 const BLOCK_BITS: i64 = 10;
 
-/// One page of the list in the given order. Each order has an index that serves it; a deep page starts
-/// from the id block that holds its first row (found by adding up block counts), so page 50,000 of a
-/// million questions costs about what page 1 does.
+/// One page of the list in the given order: the ids from the sort's index alone, then the ten rows.
 pub fn page(
     conn: &Connection,
     sort: ListSort,
     offset: i64,
     limit: i64,
 ) -> rusqlite::Result<Vec<QuestionSummary>> {
-    let (order, key) = match sort {
-        ListSort::Recent => ("q.id DESC", None),
-        ListSort::Likes => ("q.like_count DESC, q.id DESC", Some("q.like_count")),
-        ListSort::Answers => ("q.answer_count DESC, q.id DESC", Some("q.answer_count")),
+    summaries(conn, &page_ids(conn, sort, offset, limit)?)
+}
+
+/// Each order has an index that serves it. A deep page starts from the id block that holds its first row
+/// (found by adding up block counts), so page 50,000 of a million questions costs about what page 1 does.
+fn page_ids(
+    conn: &Connection,
+    sort: ListSort,
+    offset: i64,
+    limit: i64,
+) -> rusqlite::Result<Vec<QuestionId>> {
+    let key = match sort {
+        ListSort::Recent => None,
+        ListSort::Likes => Some("like_count"),
+        ListSort::Answers => Some("answer_count"),
     };
-    let (start, skip) = if offset < DIRECT_OFFSET_LIMIT {
-        (None, offset)
+    let ids = |sql: &str, values: &[i64]| -> rusqlite::Result<Vec<QuestionId>> {
+        conn.prepare_cached(sql)?
+            .query_map(rusqlite::params_from_iter(values), |row| {
+                Ok(QuestionId(row.get(0)?))
+            })?
+            .collect()
+    };
+    let located = if offset < DIRECT_OFFSET_LIMIT {
+        None
     } else {
-        match locate_block(conn, sort, offset)? {
-            Some((score, block, before)) => {
-                (Some((score, (block + 1) << BLOCK_BITS)), offset - before)
-            }
-            None => (None, offset),
-        }
+        locate_block(conn, sort, offset)?
     };
-    // Rows from the start of the block on, in list order: (key, id) below (score, first id of the next block).
-    let from = match (start, key) {
-        (None, _) => String::new(),
-        (Some(_), None) => "WHERE q.id < ?3".to_owned(),
-        (Some(_), Some(key)) => format!("WHERE ({key}, q.id) < (?4, ?3)"),
+    let Some((score, block, before)) = located else {
+        let order = key.map_or("id DESC".to_owned(), |key| format!("{key} DESC, id DESC"));
+        return ids(
+            &format!("SELECT id FROM questions ORDER BY {order} LIMIT ?1 OFFSET ?2"),
+            &[limit, offset],
+        );
     };
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM questions q JOIN users u ON u.id = q.author_id
-         {from} ORDER BY {order} LIMIT ?1 OFFSET ?2"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = match (start, key) {
-        (None, _) => stmt.query_map(params![limit, skip], summary_from_row)?,
-        (Some((_, end)), None) => stmt.query_map(params![limit, skip, end], summary_from_row)?,
-        (Some((score, end)), Some(_)) => {
-            stmt.query_map(params![limit, skip, end, score], summary_from_row)?
-        }
+    let end = (block + 1) << BLOCK_BITS;
+    let skip = offset - before;
+    let Some(key) = key else {
+        return ids(
+            "SELECT id FROM questions WHERE id < ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3",
+            &[end, limit, skip],
+        );
     };
-    rows.collect()
+    // The rest of this score from the block on, then the lower scores if the page runs past them.
+    let mut page = ids(
+        &format!(
+            "SELECT id FROM questions WHERE {key} = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3 OFFSET ?4"
+        ),
+        &[score, end, limit, skip],
+    )?;
+    let missing = limit - page.len() as i64;
+    if missing > 0 {
+        page.extend(ids(
+            &format!(
+                "SELECT id FROM questions WHERE {key} < ?1 ORDER BY {key} DESC, id DESC LIMIT ?2"
+            ),
+            &[score, missing],
+        )?);
+    }
+    Ok(page)
 }
 
 /// The block that holds row `offset` of the list: (score, block, rows before the block).
@@ -219,25 +243,30 @@ pub struct NewQuestion<'a> {
 }
 
 pub fn insert(tx: &Transaction, question: &NewQuestion) -> rusqlite::Result<QuestionId> {
+    let search_rowid = search::next_rowid(tx)?;
     tx.run(
-        "INSERT INTO questions (author_id, subject, content, content_html, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO questions (author_id, subject, content, content_html, created_at, search_rowid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
             question.author_id.0,
             question.draft.subject.as_str(),
             question.draft.content.as_str(),
             question.content_html,
-            question.now
+            question.now,
+            search_rowid
         ],
     )?;
     let id = QuestionId(tx.last_insert_rowid());
     change_total(tx, 1)?;
-    search::index_question(
+    search::put(
         tx,
-        id,
-        question.draft.subject.as_str(),
-        question.draft.content.as_str(),
-        question.author,
+        search_rowid,
+        &search::Document {
+            subject: question.draft.subject.as_str(),
+            body: question.draft.content.as_str(),
+            author: question.author,
+            question: id,
+        },
     )?;
     Ok(id)
 }
@@ -260,17 +289,21 @@ pub fn update(
             now
         ],
     )?;
-    let author: String = tx.one(
-        "SELECT u.username FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1",
+    let (search_rowid, author): (i64, String) = tx.one(
+        "SELECT q.search_rowid, u.username FROM questions q JOIN users u ON u.id = q.author_id
+         WHERE q.id = ?1",
         [id.0],
-        |row| row.get(0),
+        |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
-    search::index_question(
+    search::put(
         tx,
-        id,
-        draft.subject.as_str(),
-        draft.content.as_str(),
-        &author,
+        search_rowid,
+        &search::Document {
+            subject: draft.subject.as_str(),
+            body: draft.content.as_str(),
+            author: &author,
+            question: id,
+        },
     )
 }
 

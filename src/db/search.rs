@@ -1,118 +1,129 @@
-//! The full-text index over every post. A question's row id is `2 × id`, an answer's `2 × id + 1`, so each
-//! post's row is found directly when it changes.
+//! The full-text index over every post. Row ids come from one sequence in posting order, so the newest
+//! matches are a reverse walk of the index; each question and answer keeps its row id to change it later.
 
-use super::Cached;
 use rusqlite::{Connection, Transaction, params};
 
-use super::questions::{self, QuestionSummary};
-use crate::domain::board::{AnswerId, ListSort, PAGE_SIZE, QuestionId, SearchQuery, clamp_page};
+use super::{
+    Cached,
+    questions::{self, QuestionSummary},
+};
+use crate::domain::board::{ListSort, PAGE_SIZE, QuestionId, SearchQuery, clamp_page, index_stems};
 
-fn question_row(id: QuestionId) -> i64 {
-    id.0 * 2
+/// Ranking looks at the newest this many matching posts: a word in half of a million posts would
+/// otherwise mean scoring half a million rows for every search. A rarer word is ranked in full.
+pub const SEARCH_WINDOW: i64 = 2_000;
+
+/// A post's searchable text.
+pub struct Document<'a> {
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub author: &'a str,
+    pub question: QuestionId,
 }
 
-fn answer_row(id: AnswerId) -> i64 {
-    id.0 * 2 + 1
+/// The next row id, for a new post.
+pub fn next_rowid(tx: &Transaction) -> rusqlite::Result<i64> {
+    tx.one(
+        "UPDATE board_totals SET value = value + 1 WHERE name = 'search_rowid' RETURNING value",
+        [],
+        |row| row.get(0),
+    )
 }
 
-fn put(
-    tx: &Transaction,
-    rowid: i64,
-    subject: &str,
-    body: &str,
-    author: &str,
-    question: QuestionId,
-) -> rusqlite::Result<()> {
-    tx.run("DELETE FROM search_index WHERE rowid = ?1", [rowid])?;
+/// Writes (or rewrites) the post's row.
+pub fn put(tx: &Transaction, rowid: i64, doc: &Document) -> rusqlite::Result<()> {
+    remove(tx, rowid)?;
+    let stems = index_stems(&[doc.subject, doc.body]);
     tx.run(
-        "INSERT INTO search_index (rowid, subject, body, author, question_id)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![rowid, subject, body, author, question.0],
+        "INSERT INTO search_index (rowid, subject, body, author, stems, question_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            rowid,
+            doc.subject,
+            doc.body,
+            doc.author,
+            stems,
+            doc.question.0
+        ],
     )?;
     Ok(())
 }
 
-pub fn index_question(
-    tx: &Transaction,
-    id: QuestionId,
-    subject: &str,
-    body: &str,
-    author: &str,
-) -> rusqlite::Result<()> {
-    put(tx, question_row(id), subject, body, author, id)
-}
-
-pub fn index_answer(
-    tx: &Transaction,
-    id: AnswerId,
-    question: QuestionId,
-    body: &str,
-    author: &str,
-) -> rusqlite::Result<()> {
-    put(tx, answer_row(id), "", body, author, question)
-}
-
-pub fn remove_answer(tx: &Transaction, id: AnswerId) -> rusqlite::Result<()> {
-    tx.run(
-        "DELETE FROM search_index WHERE rowid = ?1",
-        [answer_row(id)],
-    )?;
+pub fn remove(tx: &Transaction, rowid: i64) -> rusqlite::Result<()> {
+    tx.run("DELETE FROM search_index WHERE rowid = ?1", [rowid])?;
     Ok(())
 }
 
 /// Removes the question's row and its answers' rows (call before the answers are deleted).
 pub fn remove_question(tx: &Transaction, id: QuestionId) -> rusqlite::Result<()> {
     tx.run(
-        "DELETE FROM search_index WHERE rowid = ?1
-            OR rowid IN (SELECT id * 2 + 1 FROM answers WHERE question_id = ?2)",
-        params![question_row(id), id.0],
+        "DELETE FROM search_index WHERE rowid IN (
+             SELECT search_rowid FROM questions WHERE id = ?1
+             UNION ALL SELECT search_rowid FROM answers WHERE question_id = ?1)",
+        [id.0],
     )?;
     Ok(())
 }
 
-/// One page of the questions matching `query`, clamped to the pages that exist: (total, page, questions).
-/// `Recent` (the default tab) ranks by relevance, a subject hit counting most, then newest first; the other
-/// sorts order the matches by their counters.
+/// A page of search results.
+pub struct SearchPage {
+    /// Questions among the newest matching posts.
+    pub total: i64,
+    /// More posts match than the window ranks.
+    pub capped: bool,
+    pub page: i64,
+    pub questions: Vec<QuestionSummary>,
+}
+
+/// One page of the questions matching `query`, clamped to the pages that exist. `Recent` (the default
+/// tab) ranks by relevance, a subject hit counting most, then newest first; the other sorts order the
+/// matches by their counters.
 pub fn page(
     conn: &Connection,
     query: &SearchQuery,
     sort: ListSort,
     requested_page: i64,
-) -> rusqlite::Result<(i64, i64, Vec<QuestionSummary>)> {
+) -> rusqlite::Result<SearchPage> {
     let pattern = query.fts_match();
-    let total: i64 = conn
-        .prepare_cached(
-            "SELECT count(DISTINCT question_id) FROM search_index WHERE search_index MATCH ?1",
-        )?
-        .query_row([&pattern], |row| row.get(0))?;
+    let (total, window): (i64, i64) = conn.one(
+        "SELECT count(DISTINCT question_id), count(*) FROM (
+             SELECT question_id FROM search_index WHERE search_index MATCH ?1
+             ORDER BY rowid DESC LIMIT ?2)",
+        params![pattern, SEARCH_WINDOW],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
     let page_number = clamp_page(requested_page, total);
-    let sql = match sort {
-        ListSort::Recent => {
-            // bm25() cannot run inside an aggregate: score each post first, then take a question's best.
-            "WITH hits AS MATERIALIZED (
-                 SELECT question_id, bm25(search_index, 4.0, 1.0, 2.0) AS score
-                 FROM search_index WHERE search_index MATCH ?1
-             )
-             SELECT question_id, min(score) AS best FROM hits
-             GROUP BY question_id ORDER BY best, question_id DESC LIMIT ?2 OFFSET ?3"
-        }
-        ListSort::Likes => {
-            "SELECT id FROM questions
-             WHERE id IN (SELECT question_id FROM search_index WHERE search_index MATCH ?1)
-             ORDER BY like_count DESC, id DESC LIMIT ?2 OFFSET ?3"
-        }
-        ListSort::Answers => {
-            "SELECT id FROM questions
-             WHERE id IN (SELECT question_id FROM search_index WHERE search_index MATCH ?1)
-             ORDER BY answer_count DESC, id DESC LIMIT ?2 OFFSET ?3"
-        }
+    let order = match sort {
+        ListSort::Recent => "best, q.id DESC",
+        ListSort::Likes => "q.like_count DESC, q.id DESC",
+        ListSort::Answers => "q.answer_count DESC, q.id DESC",
     };
+    // bm25() cannot run inside an aggregate: score the window's posts first, then take a question's best.
+    let sql = format!(
+        "WITH hits AS MATERIALIZED (
+             SELECT question_id, bm25(search_index, 4.0, 1.0, 2.0, 1.0) AS score
+             FROM search_index WHERE search_index MATCH ?1 ORDER BY rowid DESC LIMIT ?2
+         ),
+         best AS (SELECT question_id, min(score) AS best FROM hits GROUP BY question_id)
+         SELECT q.id FROM best JOIN questions q ON q.id = best.question_id
+         ORDER BY {order} LIMIT ?3 OFFSET ?4"
+    );
     let ids = conn
-        .prepare_cached(sql)?
+        .prepare_cached(&sql)?
         .query_map(
-            params![pattern, PAGE_SIZE, (page_number - 1) * PAGE_SIZE],
+            params![
+                pattern,
+                SEARCH_WINDOW,
+                PAGE_SIZE,
+                (page_number - 1) * PAGE_SIZE
+            ],
             |row| Ok(QuestionId(row.get(0)?)),
         )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok((total, page_number, questions::summaries(conn, &ids)?))
+    Ok(SearchPage {
+        total,
+        capped: window >= SEARCH_WINDOW,
+        page: page_number,
+        questions: questions::summaries(conn, &ids)?,
+    })
 }

@@ -182,6 +182,59 @@ pub struct SearchQuery {
     terms: Vec<String>,
 }
 
+/// Korean particles and endings that follow a word, longest first: `파이썬을` is searched as `파이썬`.
+const PARTICLES: &[&str] = &[
+    "에서부터",
+    "으로부터",
+    "에게서",
+    "한테서",
+    "이라고",
+    "에서",
+    "에게",
+    "한테",
+    "으로",
+    "까지",
+    "부터",
+    "처럼",
+    "보다",
+    "이나",
+    "이랑",
+    "하고",
+    "라고",
+    "은",
+    "는",
+    "이",
+    "가",
+    "을",
+    "를",
+    "의",
+    "에",
+    "로",
+    "와",
+    "과",
+    "도",
+    "만",
+    "랑",
+];
+
+fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
+}
+
+/// A Hangul word without its trailing particle, when at least two syllables remain.
+fn korean_stem(word: &str) -> &str {
+    if !word.chars().any(is_hangul) {
+        return word;
+    }
+    PARTICLES
+        .iter()
+        .find_map(|particle| {
+            word.strip_suffix(particle)
+                .filter(|stem| stem.chars().count() >= 2)
+        })
+        .unwrap_or(word)
+}
+
 impl SearchQuery {
     /// At most this many terms are searched; the rest are ignored.
     const MAX_TERMS: usize = 8;
@@ -189,24 +242,12 @@ impl SearchQuery {
     const MAX_CHARS: usize = 200;
 
     pub fn parse(raw: &str) -> Self {
-        let cleaned: String = raw
-            .chars()
-            .take(Self::MAX_CHARS)
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
+        let cleaned: String = raw.chars().take(Self::MAX_CHARS).collect();
+        // Only letters and digits make the index's tokens; everything else separates them there too.
         let terms = cleaned
-            .split_whitespace()
-            // Only letters and digits reach the index's tokens; everything else is a separator there too.
-            .map(|word| {
-                word.chars()
-                    .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-                    .collect::<String>()
-            })
-            .flat_map(|word| {
-                word.split_whitespace()
-                    .map(str::to_lowercase)
-                    .collect::<Vec<_>>()
-            })
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .map(|word| korean_stem(&word.to_lowercase()).to_owned())
             .take(Self::MAX_TERMS)
             .collect();
         Self { terms }
@@ -220,15 +261,35 @@ impl SearchQuery {
         &self.terms
     }
 
-    /// The FTS5 query: every term quoted (so no input is ever FTS syntax) and matched as a prefix, which is
-    /// how a Korean word with its particle (파이썬을) is found from the word (파이썬).
+    /// The FTS5 query: every term quoted, so no input is ever FTS syntax, and matched as a whole token,
+    /// which FTS5 streams newest first. Korean words match through the index's `stems` column.
     pub fn fts_match(&self) -> String {
         self.terms
             .iter()
-            .map(|term| format!("\"{}\"*", term.replace('"', "\"\"")))
+            .map(|term| format!("\"{}\"", term.replace('"', "\"\"")))
             .collect::<Vec<_>>()
             .join(" ")
     }
+}
+
+/// The leading parts of each Hangul word of `texts` (two syllables up to one short of the word), so that
+/// the index finds `파이썬을` from `파이썬` and `질문이` from `질문` with plain token matches.
+pub fn index_stems(texts: &[&str]) -> String {
+    let mut stems: Vec<String> = Vec::new();
+    for text in texts {
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            if !word.chars().any(is_hangul) {
+                continue;
+            }
+            let chars: Vec<char> = word.chars().collect();
+            for len in 2..chars.len() {
+                stems.push(chars[..len].iter().collect());
+            }
+        }
+    }
+    stems.sort_unstable();
+    stems.dedup();
+    stems.join(" ")
 }
 
 #[cfg(test)]
@@ -276,10 +337,38 @@ mod tests {
             ["a", "or", "b", "near", "x", "and", "c", "d"]
         );
         assert_eq!(
-            SearchQuery::parse("파이썬을 배우자").fts_match(),
-            r#""파이썬을"* "배우자"*"#
+            hostile.fts_match(),
+            r#""a" "or" "b" "near" "x" "and" "c" "d""#
         );
         assert!(SearchQuery::parse(" \" ( ) * ").is_empty());
         assert!(SearchQuery::parse("\0\u{1}").is_empty());
+    }
+
+    #[test]
+    fn korean_particles_come_off_search_terms() {
+        assert_eq!(
+            SearchQuery::parse("파이썬을 배우자").terms(),
+            ["파이썬", "배우자"]
+        );
+        assert_eq!(SearchQuery::parse("서버에서").terms(), ["서버"]);
+        assert_eq!(SearchQuery::parse("질문이").terms(), ["질문"]);
+        // A word ending in what looks like a particle loses it too, and is still found through the stems.
+        assert_eq!(SearchQuery::parse("고양이").terms(), ["고양"]);
+        assert!(
+            index_stems(&["고양이"])
+                .split(' ')
+                .any(|stem| stem == "고양")
+        );
+        assert_eq!(SearchQuery::parse("이").terms(), ["이"]);
+        assert_eq!(SearchQuery::parse("Flask").terms(), ["flask"]);
+    }
+
+    #[test]
+    fn the_index_holds_the_leading_parts_of_korean_words() {
+        assert_eq!(
+            index_stems(&["파이썬을 배우는 질문이", "flask"]),
+            "배우 질문 파이 파이썬"
+        );
+        assert_eq!(index_stems(&["no korean here"]), "");
     }
 }

@@ -52,6 +52,7 @@ pub const TEXTS: Texts = Texts {
     search_label: "Search",
     search_placeholder: "Search questions and answers",
     search_submit: "Search",
+    search_results_capped: "Results for “{}”: {}+ questions, best matches among the newest posts.",
     search_results: "Results for “{}”: {} questions.",
     search_no_results: "No question matches your search.",
     search_clear: "Clear search",

@@ -52,6 +52,7 @@ pub const TEXTS: Texts = Texts {
     search_label: "검색",
     search_placeholder: "질문과 답변 검색",
     search_submit: "찾기",
+    search_results_capped: "“{}” 검색 결과: 최근 글에서 찾은 질문 {}개 이상",
     search_results: "“{}” 검색 결과: 질문 {}개",
     search_no_results: "검색 결과가 없습니다.",
     search_clear: "검색 지우기",

@@ -187,6 +187,7 @@ pub struct Texts {
     pub search_placeholder: &'static str,
     pub search_submit: &'static str,
     pub search_results: &'static str,
+    pub search_results_capped: &'static str,
     pub search_no_results: &'static str,
     pub search_clear: &'static str,
     pub sort_label: &'static str,

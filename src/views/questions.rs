@@ -30,6 +30,8 @@ pub struct ListView<'a> {
     pub page: i64,
     pub last_page: i64,
     pub total: i64,
+    /// Search only: more posts match than are ranked; `total` counts the newest matches.
+    pub capped: bool,
     pub questions: &'a [QuestionSummary],
 }
 
@@ -72,7 +74,10 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
         }
         @if searching {
             p.text-body-secondary #search-summary {
-                (fill(t.search_results, &[view.raw_query.trim(), &view.total.to_string()]))
+                (fill(
+                    if view.capped { t.search_results_capped } else { t.search_results },
+                    &[view.raw_query.trim(), &view.total.to_string()],
+                ))
                 " " a href=(urls::list("", view.sort, 1)) { (t.search_clear) }
             }
         }

@@ -59,13 +59,15 @@ async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> A
     let sort = ListSort::parse(params.get("sort"));
     let requested = parse_page(params.get("page"));
     let search_for = query.clone();
-    let (total, page, rows) = state
+    let (total, capped, page, rows) = state
         .db
         .read(move |conn| {
             if search_for.is_empty() {
-                questions::list(conn, sort, requested)
+                let (total, page, rows) = questions::list(conn, sort, requested)?;
+                Ok((total, false, page, rows))
             } else {
-                search::page(conn, &search_for, sort, requested)
+                let found = search::page(conn, &search_for, sort, requested)?;
+                Ok((found.total, found.capped, found.page, found.questions))
             }
         })
         .await?;
@@ -79,6 +81,7 @@ async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> A
             page,
             last_page,
             total,
+            capped,
             questions: &rows,
         },
     ))

@@ -69,6 +69,9 @@ async fn korean_words_are_found_with_their_particles() {
     assert_eq!(hits(&search(&app, "플라스크").await), [question]);
     let html = search(&app, "파이썬").await;
     assert!(html.contains("<mark>파이썬</mark>을 배우고 싶어요"));
+    // Typed with a particle, the word is still found.
+    assert_eq!(hits(&search(&app, "파이썬은").await), [python]);
+    assert_eq!(hits(&search(&app, "질문을").await), [question]);
     app.stop().await;
 }
 
@@ -157,5 +160,31 @@ async fn search_results_page_and_keep_the_query() {
         page2.contains(r#"value="topic""#),
         "the box keeps the query"
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_very_common_word_ranks_the_newest_matches_and_says_so() {
+    let app = spawn_app().await;
+    // About 2,400 posts hold "the": more matches than ranking looks at.
+    miniboard::seed::run(
+        &app.db_path,
+        miniboard::seed::SeedPlan {
+            users: 5,
+            questions: 4_000,
+            answers: 4_000,
+            likes: 0,
+            seed: 3,
+        },
+    )
+    .expect("seed");
+    let html = search(&app, "the").await;
+    assert!(
+        html.contains("+ questions, best matches among the newest posts."),
+        "capped"
+    );
+    assert_eq!(hits(&html).len(), 10);
+    let rare = search(&app, "nothing-matches-this").await;
+    assert!(rare.contains("No question matches your search."));
     app.stop().await;
 }

@@ -10,7 +10,8 @@ CREATE TABLE questions (
     created_at    INTEGER NOT NULL,
     modified_at   INTEGER,
     answer_count  INTEGER NOT NULL DEFAULT 0,
-    like_count    INTEGER NOT NULL DEFAULT 0
+    like_count    INTEGER NOT NULL DEFAULT 0,
+    search_rowid  INTEGER NOT NULL  -- its row in search_index
 );
 -- "recent" is rowid order; these serve the other two sorts (ties: newest first).
 CREATE INDEX questions_by_likes   ON questions (like_count DESC, id DESC);
@@ -25,7 +26,8 @@ CREATE TABLE answers (
     content_html  TEXT    NOT NULL,
     created_at    INTEGER NOT NULL,
     modified_at   INTEGER,
-    like_count    INTEGER NOT NULL DEFAULT 0
+    like_count    INTEGER NOT NULL DEFAULT 0,
+    search_rowid  INTEGER NOT NULL
 );
 -- Answer pages: oldest first by default ordering, or most liked first (ties: oldest first).
 CREATE INDEX answers_by_question ON answers (question_id, id);
@@ -44,12 +46,15 @@ CREATE TABLE answer_likes (
     PRIMARY KEY (answer_id, user_id)
 ) WITHOUT ROWID;
 
--- One row per post. Korean attaches particles to words (파이썬을), so searches are prefix queries over
--- unicode61 tokens: "파이썬"* finds 파이썬을, "질문"* finds 질문이.
+-- One row per post, row ids in posting order (a shared sequence), so "the newest matches" is a cheap
+-- reverse walk of the index. Terms are matched as whole tokens, which FTS5 streams; Korean attaches particles
+-- to words (파이썬을), so `stems` holds the leading parts of each Hangul word (파이, 파이썬) and the word
+-- 파이썬 finds 파이썬을 without a prefix query.
 CREATE VIRTUAL TABLE search_index USING fts5 (
     subject,
     body,
     author,
+    stems,
     question_id UNINDEXED,
     tokenize = 'unicode61 remove_diacritics 2'
 );
@@ -59,7 +64,7 @@ CREATE TABLE board_totals (
     name  TEXT PRIMARY KEY,
     value INTEGER NOT NULL
 ) WITHOUT ROWID;
-INSERT INTO board_totals (name, value) VALUES ('questions', 0);
+INSERT INTO board_totals (name, value) VALUES ('questions', 0), ('search_rowid', 0);
 
 -- Deep pages without OFFSET over a million rows: how many questions each (sort, score, id block) holds.
 -- A page's first row is found by adding up these counts in list order, then a short OFFSET inside one block.
