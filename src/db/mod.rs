@@ -138,6 +138,20 @@ pub enum Guarded<T> {
     NotAuthor,
 }
 
+impl Guarded<()> {
+    /// Runs `change` only when the author check passed.
+    pub fn then<T>(
+        self,
+        change: impl FnOnce() -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<Guarded<T>> {
+        match self {
+            Guarded::Done(()) => change().map(Guarded::Done),
+            Guarded::Missing => Ok(Guarded::Missing),
+            Guarded::NotAuthor => Ok(Guarded::NotAuthor),
+        }
+    }
+}
+
 /// Whether `user` wrote row `id` of `table` (`questions` or `answers`).
 fn check_author(
     conn: &Connection,

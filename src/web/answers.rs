@@ -19,7 +19,7 @@ use super::{
 };
 use crate::{
     db::{
-        self, Guarded,
+        self,
         answers::{self, NewAnswer},
     },
     domain::{
@@ -211,19 +211,14 @@ async fn update(
     let viewer = user.id;
     let outcome = state
         .db
-        .write(move |tx| match answers::check_author(tx, id, viewer)? {
-            Guarded::Done(()) => {
+        .write(move |tx| {
+            answers::check_author(tx, id, viewer)?.then(|| {
                 answers::update(tx, id, &content, &html, db::now())?;
-                answers::find(tx, id, Some(viewer)).map(|found| match found {
-                    Some(answer) => Guarded::Done(answer),
-                    None => Guarded::Missing,
-                })
-            }
-            Guarded::Missing => Ok(Guarded::Missing),
-            Guarded::NotAuthor => Ok(Guarded::NotAuthor),
+                answers::find(tx, id, Some(viewer))
+            })
         })
         .await?;
-    let answer = guarded(outcome)?;
+    let answer = guarded(outcome)?.ok_or(AppError::NotFound)?;
     if wants_fragment(req) {
         return Ok(answer_item(&ctx, &answer).into_response());
     }
@@ -265,16 +260,9 @@ async fn delete(
     let id = answer_id(&id)?;
     let outcome = state
         .db
-        .write(move |tx| match answers::check_author(tx, id, user.id)? {
-            Guarded::Done(()) => answers::delete(tx, id).map(|question| match question {
-                Some(question) => Guarded::Done(question),
-                None => Guarded::Missing,
-            }),
-            Guarded::Missing => Ok(Guarded::Missing),
-            Guarded::NotAuthor => Ok(Guarded::NotAuthor),
-        })
+        .write(move |tx| answers::check_author(tx, id, user.id)?.then(|| answers::delete(tx, id)))
         .await?;
-    let question = guarded(outcome)?;
+    let question = guarded(outcome)?.ok_or(AppError::NotFound)?;
     flash(session, Flash::AnswerDeleted);
     Ok(redirect_after_post(
         req,

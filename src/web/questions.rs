@@ -17,13 +17,14 @@ use super::{
 };
 use crate::{
     db::{
-        self, Guarded,
+        self,
         answers::{self},
         questions::{self, NewQuestion},
         search,
     },
     domain::{
         FieldError,
+        accounts::CurrentUser,
         board::{
             AnswerSort, ListSort, PAGE_SIZE, QuestionForm, QuestionId, SearchQuery, clamp_page,
             parse_page,
@@ -156,6 +157,23 @@ pub async fn load_question_page(
         .ok_or(AppError::NotFound)
 }
 
+/// The question, when `user` wrote it: 404 if it is gone, 403 if it is someone else's.
+async fn own_question(
+    state: &AppState,
+    id: QuestionId,
+    user: &CurrentUser,
+) -> AppResult<questions::Question> {
+    let question = state
+        .db
+        .read(move |conn| questions::find(conn, id, None))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if question.author_id != user.id {
+        return Err(AppError::Forbidden);
+    }
+    Ok(question)
+}
+
 fn form_page(
     ctx: &PageContext,
     editing: Option<QuestionId>,
@@ -240,14 +258,7 @@ async fn edit_form(
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
     let id = question_id(&id)?;
-    let question = state
-        .db
-        .read(move |conn| questions::find(conn, id, None))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if question.author_id != user.id {
-        return Err(AppError::Forbidden);
-    }
+    let question = own_question(&state, id, &user).await?;
     let form = QuestionForm {
         subject: question.subject,
         content: question.content,
@@ -281,11 +292,9 @@ async fn update(
     let html = render_markdown(draft.content.as_str()).await?;
     let outcome = state
         .db
-        .write(move |tx| match questions::check_author(tx, id, user.id)? {
-            Guarded::Done(()) => {
-                questions::update(tx, id, &draft, &html, db::now()).map(Guarded::Done)
-            }
-            other => Ok(other),
+        .write(move |tx| {
+            questions::check_author(tx, id, user.id)?
+                .then(|| questions::update(tx, id, &draft, &html, db::now()))
         })
         .await?;
     guarded(outcome)?;
@@ -303,14 +312,7 @@ async fn confirm_delete(
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
     let id = question_id(&id)?;
-    let question = state
-        .db
-        .read(move |conn| questions::find(conn, id, None))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if question.author_id != user.id {
-        return Err(AppError::Forbidden);
-    }
+    let question = own_question(&state, id, &user).await?;
     let t = ctx.t();
     Ok(confirm_delete_page(
         &ctx,
@@ -335,9 +337,8 @@ async fn delete(
     let id = question_id(&id)?;
     let outcome = state
         .db
-        .write(move |tx| match questions::check_author(tx, id, user.id)? {
-            Guarded::Done(()) => questions::delete(tx, id).map(Guarded::Done),
-            other => Ok(other),
+        .write(move |tx| {
+            questions::check_author(tx, id, user.id)?.then(|| questions::delete(tx, id))
         })
         .await?;
     guarded(outcome)?;
