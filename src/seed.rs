@@ -242,15 +242,15 @@ pub fn run(path: &Path, plan: SeedPlan) -> Result<SeedReport, DbError> {
             format!("user{number}")
         };
         let account = NewAccount {
-            username: Username::parse(&name).map_err(|p| DbError::Migration(format!("{p:?}")))?,
+            username: Username::parse(&name).map_err(|p| DbError::Refused(format!("{p:?}")))?,
             email: Email::parse(&format!("user{number}@example.com"))
-                .map_err(|p| DbError::Migration(format!("{p:?}")))?,
+                .map_err(|p| DbError::Refused(format!("{p:?}")))?,
             password: Password::parse(SEED_PASSWORD)
-                .map_err(|p| DbError::Migration(format!("{p:?}")))?,
+                .map_err(|p| DbError::Refused(format!("{p:?}")))?,
         };
         let id = match crate::db::users::insert(tx, &account, &hash, now - year)? {
             Ok(id) => id,
-            Err(taken) => return Err(DbError::Migration(format!("{name}: {taken:?} already"))),
+            Err(taken) => return Err(DbError::Refused(format!("{name}: {taken:?} already"))),
         };
         names.push((id, name));
         Ok(())
@@ -262,7 +262,7 @@ pub fn run(path: &Path, plan: SeedPlan) -> Result<SeedReport, DbError> {
             .collect::<Result<_, _>>()?;
     }
     if names.is_empty() && (plan.questions > 0 || plan.answers > 0) {
-        return Err(DbError::Migration("posts need users: add --users".into()));
+        return Err(DbError::Refused("posts need users: add --users".into()));
     }
 
     let mut question_ids: Vec<(QuestionId, UserId)> = Vec::with_capacity(plan.questions as usize);
@@ -270,9 +270,9 @@ pub fn run(path: &Path, plan: SeedPlan) -> Result<SeedReport, DbError> {
         let (author_id, author) = &names[rng.random_range(0..names.len())];
         let draft = QuestionDraft {
             subject: Subject::parse(&subject(&mut rng))
-                .map_err(|p| DbError::Migration(format!("{p:?}")))?,
+                .map_err(|p| DbError::Refused(format!("{p:?}")))?,
             content: Content::parse(&body(&mut rng))
-                .map_err(|p| DbError::Migration(format!("{p:?}")))?,
+                .map_err(|p| DbError::Refused(format!("{p:?}")))?,
         };
         let html = markdown::render(draft.content.as_str());
         // Oldest first, spread over the past year, so ids and dates agree.
@@ -300,7 +300,7 @@ pub fn run(path: &Path, plan: SeedPlan) -> Result<SeedReport, DbError> {
     let mut answer_ids: Vec<(AnswerId, UserId)> = Vec::with_capacity(plan.answers as usize);
     in_batches(&mut conn, plan.answers, |tx, _| {
         if question_ids.is_empty() {
-            return Err(DbError::Migration(
+            return Err(DbError::Refused(
                 "answers need questions: add --questions".into(),
             ));
         }
@@ -314,7 +314,7 @@ pub fn run(path: &Path, plan: SeedPlan) -> Result<SeedReport, DbError> {
         let (question, _) = question_ids[index];
         let (author_id, author) = &names[rng.random_range(0..names.len())];
         let content =
-            Content::parse(&body(&mut rng)).map_err(|p| DbError::Migration(format!("{p:?}")))?;
+            Content::parse(&body(&mut rng)).map_err(|p| DbError::Refused(format!("{p:?}")))?;
         let html = markdown::render(content.as_str());
         if let Some(id) = answers::insert(
             tx,
@@ -353,7 +353,10 @@ pub fn run(path: &Path, plan: SeedPlan) -> Result<SeedReport, DbError> {
         }
         Ok(())
     })?;
-    conn.execute_batch("PRAGMA optimize;")?;
+    // One merged full-text index instead of the many segments bulk inserts leave behind.
+    conn.execute_batch(
+        "INSERT INTO search_index (search_index) VALUES ('optimize'); PRAGMA optimize;",
+    )?;
     Ok(SeedReport {
         users: plan.users,
         questions: plan.questions,

@@ -48,13 +48,14 @@ CREATE TABLE answer_likes (
 
 -- One row per post, row ids in posting order (a shared sequence), so "the newest matches" is a cheap
 -- reverse walk of the index. Terms are matched as whole tokens, which FTS5 streams; Korean attaches particles
--- to words (파이썬을), so `stems` holds the leading parts of each Hangul word (파이, 파이썬) and the word
--- 파이썬 finds 파이썬을 without a prefix query.
+-- to words (파이썬을), so the *_stems columns hold the leading parts of each Hangul word (파이, 파이썬) and the
+-- word 파이썬 finds 파이썬을 without a prefix query.
 CREATE VIRTUAL TABLE search_index USING fts5 (
     subject,
+    subject_stems,
     body,
+    body_stems,
     author,
-    stems,
     question_id UNINDEXED,
     tokenize = 'unicode61 remove_diacritics 2'
 );
