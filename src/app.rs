@@ -1,17 +1,15 @@
 //! Builds the server from a configuration: opens the database, binds the listener, and runs until a signal.
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
-use poem::{
-    Server,
-    listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
-};
+use poem::{Server, listener::BoxAcceptor};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
 use crate::{
-    config::{Bind, Config},
+    config::Config,
     db::{self, Db},
+    listen::{self, Listening, SocketFile},
     web::{self, AppState, session::spawn_session_purger},
 };
 
@@ -20,28 +18,22 @@ const GRACE: Duration = Duration::from_secs(20);
 
 /// A bound, ready server; `run` serves it.
 pub struct App {
-    acceptor: TcpAcceptor,
+    acceptor: BoxAcceptor,
     state: Arc<AppState>,
     csrf_key: [u8; 32],
-    local_addr: SocketAddr,
+    listening: Listening,
+    socket_file: SocketFile,
+    _serving: db::backup::ServingLock,
 }
 
 impl App {
     /// Opens and migrates the database and binds the listener, so that `port()` is known before serving.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let serving = db::backup::hold_while_serving(&config.database)?;
         let path = config.database.clone();
         let db = tokio::task::spawn_blocking(move || Db::open(&path)).await??;
         let secret = secret_key(&config, &db).await?;
-        let Bind::Tcp(address) = &config.bind;
-        let acceptor = TcpListener::bind(address.clone())
-            .into_acceptor()
-            .await
-            .map_err(|err| anyhow::anyhow!("cannot listen on {address}: {err}"))?;
-        let local_addr = acceptor
-            .local_addr()
-            .first()
-            .and_then(|addr| addr.as_socket_addr().copied())
-            .ok_or_else(|| anyhow::anyhow!("the listener on {address} has no address"))?;
+        let (acceptor, listening, socket_file) = listen::open(&config).await?;
         Ok(Self {
             acceptor,
             state: Arc::new(AppState {
@@ -50,16 +42,22 @@ impl App {
                 throttle: Default::default(),
             }),
             csrf_key: derive_key(&secret, b"miniboard csrf"),
-            local_addr,
+            listening,
+            socket_file,
+            _serving: serving,
         })
     }
 
+    /// The TCP port, when listening on TCP (0 otherwise).
     pub fn port(&self) -> u16 {
-        self.local_addr.port()
+        match &self.listening {
+            Listening::Tcp(addr) => addr.port(),
+            _ => 0,
+        }
     }
 
-    pub fn local_addr(&self) -> SocketAddr {
-        self.local_addr
+    pub fn listening(&self) -> &Listening {
+        &self.listening
     }
 
     /// Serves until `shutdown` completes, then stops accepting, lets requests in flight finish (up to 20 s),
@@ -70,7 +68,7 @@ impl App {
     ) -> std::io::Result<()> {
         let purger = spawn_session_purger(self.state.db.clone());
         tracing::info!(
-            address = %self.local_addr,
+            address = %self.listening,
             profile = self.state.config.profile.name(),
             database = %self.state.config.database.display(),
             "miniboard is serving"
@@ -80,6 +78,7 @@ impl App {
             .run_with_graceful_shutdown(endpoint, shutdown, Some(GRACE))
             .await;
         purger.abort();
+        drop(self.socket_file);
         tracing::info!("miniboard stopped");
         result
     }

@@ -19,7 +19,7 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Subcommand, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// Serve the board (the default).
     Serve,
@@ -27,6 +27,16 @@ pub enum Command {
     Migrate,
     /// Print the effective configuration, secrets masked.
     Config,
+    /// Write a consistent copy of the database to FILE while the board keeps serving.
+    Backup {
+        /// A new file (an existing one is never overwritten).
+        file: PathBuf,
+    },
+    /// Replace the database with FILE, after checking it; refused while a server holds the database.
+    Restore {
+        /// A backup made with `miniboard backup`.
+        file: PathBuf,
+    },
     /// Fill the database with random Korean and English posts (for trying the board and for benchmarks).
     Seed {
         /// Users to add (they all log in with the password `seed-password`).

@@ -3,19 +3,69 @@
 //! Every value, wherever it comes from, goes through the same `apply` so that a bad value is reported the same
 //! way: one line that names the key and the problem.
 
-use std::{fmt, path::Path, path::PathBuf};
+use std::{fmt, net::IpAddr, path::Path, path::PathBuf};
 
 /// Where the server listens.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Bind {
     /// `host:port`; port 0 picks a free port (tests use it).
     Tcp(String),
+    /// `unix:/path`: a unix socket for a reverse proxy on the same host.
+    Unix(PathBuf),
 }
 
 impl fmt::Display for Bind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Tcp(addr) => f.write_str(addr),
+            Self::Unix(path) => write!(f, "unix:{}", path.display()),
+        }
+    }
+}
+
+/// A peer whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TrustedProxy {
+    /// An address or network, e.g. `127.0.0.1` or `10.0.0.0/8`.
+    Network { address: IpAddr, prefix: u8 },
+    /// Whatever connects over the unix socket (its permissions already limit who can).
+    UnixSocket,
+}
+
+impl TrustedProxy {
+    pub fn matches(&self, peer: Option<IpAddr>) -> bool {
+        match (self, peer) {
+            (Self::UnixSocket, None) => true,
+            (Self::Network { address, prefix }, Some(peer)) => in_network(peer, *address, *prefix),
+            _ => false,
+        }
+    }
+}
+
+fn in_network(peer: IpAddr, network: IpAddr, prefix: u8) -> bool {
+    let peer = match (peer, network) {
+        // An IPv4 peer on a dual-stack socket arrives as ::ffff:a.b.c.d.
+        (IpAddr::V6(v6), IpAddr::V4(_)) => v6.to_ipv4_mapped().map_or(peer, IpAddr::V4),
+        _ => peer,
+    };
+    match (peer, network) {
+        (IpAddr::V4(peer), IpAddr::V4(network)) => {
+            let mask = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
+            u32::from(peer) & mask == u32::from(network) & mask
+        }
+        (IpAddr::V6(peer), IpAddr::V6(network)) => {
+            let mask = u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0);
+            u128::from(peer) & mask == u128::from(network) & mask
+        }
+        _ => false,
+    }
+}
+
+impl fmt::Display for TrustedProxy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnixSocket => f.write_str("unix"),
+            Self::Network { address, prefix } => write!(f, "{address}/{prefix}"),
         }
     }
 }
@@ -47,6 +97,10 @@ pub struct Config {
     pub log: String,
     /// The offset dates are shown in (stored times are UTC): `+09:00` for a board in Korea.
     pub timezone: time::UtcOffset,
+    /// The group that owns the unix socket (mode 0660), so the proxy's user can connect.
+    pub socket_group: Option<String>,
+    /// Peers whose forwarded headers are believed.
+    pub trusted_proxies: Vec<TrustedProxy>,
 }
 
 /// The shortest secret key `production` accepts, in bytes.
@@ -71,13 +125,15 @@ impl ConfigError {
 }
 
 /// Keys a TOML file may hold, with the environment variable that overrides each.
-const KEYS: [(&str, &str); 6] = [
+const KEYS: [(&str, &str); 8] = [
     ("profile", "MINIBOARD_PROFILE"),
     ("bind", "MINIBOARD_BIND"),
     ("database", "MINIBOARD_DATABASE"),
     ("secret_key", "MINIBOARD_SECRET_KEY"),
     ("log", "MINIBOARD_LOG"),
     ("timezone", "MINIBOARD_TIMEZONE"),
+    ("socket_group", "MINIBOARD_SOCKET_GROUP"),
+    ("trusted_proxies", "MINIBOARD_TRUSTED_PROXIES"),
 ];
 
 impl Config {
@@ -93,6 +149,8 @@ impl Config {
                 Profile::Production => "info,hyper=warn".into(),
             },
             timezone: time::UtcOffset::UTC,
+            socket_group: None,
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -168,6 +226,10 @@ impl Config {
                 self.log = value.to_owned();
             }
             "timezone" => self.timezone = parse_timezone(label, value)?,
+            "socket_group" => {
+                self.socket_group = Some(value.trim().to_owned()).filter(|g| !g.is_empty())
+            }
+            "trusted_proxies" => self.trusted_proxies = parse_trusted_proxies(label, value)?,
             _ => return Err(ConfigError::new(label, "unknown key")),
         }
         Ok(())
@@ -209,12 +271,22 @@ impl Config {
             None => "\"\" # not set: a generated key is kept in the database".to_owned(),
         };
         format!(
-            "profile = {}\nbind = {}\ndatabase = {}\nsecret_key = {secret}\nlog = {}\ntimezone = {}\n",
+            "profile = {}\nbind = {}\ndatabase = {}\nsecret_key = {secret}\nlog = {}\ntimezone = {}\n\
+             socket_group = {}\ntrusted_proxies = {}\n",
             quote(self.profile.name()),
             quote(&self.bind.to_string()),
             quote(&self.database.display().to_string()),
             quote(&self.log),
             quote(&format_timezone(self.timezone)),
+            quote(self.socket_group.as_deref().unwrap_or_default()),
+            quote(
+                &self
+                    .trusted_proxies
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
         )
     }
 }
@@ -284,6 +356,41 @@ fn format_timezone(offset: time::UtcOffset) -> String {
     format!("{sign}{:02}:{:02}", hours.abs(), minutes.abs())
 }
 
+/// A comma-separated list of addresses, networks (`10.0.0.0/8`) and `unix`.
+fn parse_trusted_proxies(label: &str, value: &str) -> Result<Vec<TrustedProxy>, ConfigError> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            if item == "unix" {
+                return Ok(TrustedProxy::UnixSocket);
+            }
+            let problem = || {
+                ConfigError::new(
+                    label,
+                    format!("`{item}` is not an address, a network like 10.0.0.0/8, or unix"),
+                )
+            };
+            let (address, prefix) = match item.split_once('/') {
+                Some((address, prefix)) => (address, Some(prefix)),
+                None => (item, None),
+            };
+            let address: IpAddr = address.parse().map_err(|_| problem())?;
+            let max = if address.is_ipv4() { 32 } else { 128 };
+            let prefix = match prefix {
+                Some(prefix) => prefix
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|p| *p <= max)
+                    .ok_or_else(problem)?,
+                None => max,
+            };
+            Ok(TrustedProxy::Network { address, prefix })
+        })
+        .collect()
+}
+
 fn parse_bind(label: &str, value: &str) -> Result<Bind, ConfigError> {
     let problem = || {
         ConfigError::new(
@@ -291,11 +398,16 @@ fn parse_bind(label: &str, value: &str) -> Result<Bind, ConfigError> {
             format!("`{value}` is not host:port (for example 127.0.0.1:8000)"),
         )
     };
-    if value.starts_with("unix:") {
-        return Err(ConfigError::new(
-            label,
-            "unix sockets are not supported by this build; use host:port",
-        ));
+    if let Some(path) = value.strip_prefix("unix:") {
+        if !path.starts_with('/') {
+            return Err(ConfigError::new(
+                label,
+                format!(
+                    "`{value}`: a unix socket needs an absolute path, like unix:/run/miniboard/miniboard.sock"
+                ),
+            ));
+        }
+        return Ok(Bind::Unix(PathBuf::from(path)));
     }
     let (host, port) = value.rsplit_once(':').ok_or_else(problem)?;
     let host = host.trim_start_matches('[').trim_end_matches(']');
@@ -384,6 +496,47 @@ mod tests {
         for bad in ["KST", "9", "+9", "+25:00", "+09:60", "Asia/Seoul"] {
             assert!(load_env(&[("MINIBOARD_TIMEZONE", bad)]).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn unix_binds_need_an_absolute_path() {
+        let config =
+            load_env(&[("MINIBOARD_BIND", "unix:/run/miniboard/miniboard.sock")]).expect("valid");
+        assert_eq!(
+            config.bind,
+            Bind::Unix(PathBuf::from("/run/miniboard/miniboard.sock"))
+        );
+        assert!(load_env(&[("MINIBOARD_BIND", "unix:relative.sock")]).is_err());
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_networks_or_the_unix_socket() {
+        let config = load_env(&[(
+            "MINIBOARD_TRUSTED_PROXIES",
+            "127.0.0.1, 10.0.0.0/8, ::1, unix",
+        )])
+        .expect("valid");
+        let trusted = |peer: Option<&str>| {
+            let peer = peer.map(|p| p.parse::<IpAddr>().expect("ip"));
+            config
+                .trusted_proxies
+                .iter()
+                .any(|proxy| proxy.matches(peer))
+        };
+        assert!(trusted(Some("127.0.0.1")));
+        assert!(trusted(Some("10.20.30.40")));
+        assert!(trusted(Some("::ffff:10.1.2.3")));
+        assert!(trusted(Some("::1")));
+        assert!(trusted(None), "the unix socket");
+        assert!(!trusted(Some("192.168.1.1")));
+        assert!(!trusted(Some("11.0.0.1")));
+        for bad in ["localhost", "10.0.0.0/33", "1.2.3", "::1/129"] {
+            assert!(
+                load_env(&[("MINIBOARD_TRUSTED_PROXIES", bad)]).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(load_env(&[]).expect("defaults").trusted_proxies.is_empty());
     }
 
     #[test]

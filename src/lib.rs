@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod listen;
 pub mod markdown;
 pub mod passwords;
 pub mod seed;

@@ -39,6 +39,16 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Backup { file } => report_check(
+            "backup",
+            &file,
+            miniboard::db::backup::backup(&config.database, &file),
+        ),
+        Command::Restore { file } => report_check(
+            "restore",
+            &config.database,
+            miniboard::db::backup::restore(&config.database, &file),
+        ),
         Command::Seed {
             users,
             questions,
@@ -75,6 +85,29 @@ fn main() -> ExitCode {
         Command::Serve => {
             init_logging(&config.log);
             serve(config)
+        }
+    }
+}
+
+/// Prints what a backup or restore produced, or why it failed.
+fn report_check(
+    what: &str,
+    file: &std::path::Path,
+    outcome: Result<miniboard::db::backup::Checked, miniboard::db::DbError>,
+) -> ExitCode {
+    match outcome {
+        Ok(checked) => {
+            println!(
+                "{what}: {} is intact (integrity_check ok), schema version {}, {} questions",
+                file.display(),
+                checked.schema_version,
+                checked.questions
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("miniboard: {what} failed: {err}");
+            ExitCode::FAILURE
         }
     }
 }

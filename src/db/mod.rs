@@ -4,6 +4,7 @@
 //! queue instead of meeting "database is locked"; the busy timeout covers other processes (backups, the CLI).
 
 pub mod answers;
+pub mod backup;
 pub mod likes;
 pub mod migrations;
 pub mod questions;
@@ -32,6 +33,9 @@ pub enum DbError {
     Task(#[from] tokio::task::JoinError),
     #[error("migration: {0}")]
     Migration(String),
+    /// An operator command that cannot go ahead (a backup target exists, a server holds the file, ...).
+    #[error("{0}")]
+    Refused(String),
 }
 
 pub type DbResult<T> = Result<T, DbError>;

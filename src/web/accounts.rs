@@ -152,7 +152,10 @@ async fn login(
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let key = username_key(&form.username);
-    let address = req.remote_addr().as_socket_addr().map(|addr| addr.ip());
+    let address = req
+        .extensions()
+        .get::<super::middleware::ClientInfo>()
+        .and_then(|client| client.ip);
     let next = form.next.as_deref().and_then(LocalPath::parse);
     let next_field = next.as_ref().map(LocalPath::as_str).unwrap_or_default();
     let refuse = |status: StatusCode, message: &str| {

@@ -1,6 +1,6 @@
 //! Cross-cutting layers: request ids and the access log, security headers, error pages and the CSRF check.
 
-use std::{panic::AssertUnwindSafe, sync::Arc, time::Instant};
+use std::{net::IpAddr, panic::AssertUnwindSafe, sync::Arc, time::Instant};
 
 use futures_util::FutureExt;
 use poem::{
@@ -11,8 +11,12 @@ use poem::{
 };
 use rand::Rng;
 
-use super::session::{page_context, request_lang, wants_fragment};
+use super::{
+    AppState,
+    session::{page_context, request_lang, wants_fragment},
+};
 use crate::{
+    config::TrustedProxy,
     error::AppError,
     views::{
         PageContext,
@@ -37,17 +41,64 @@ impl RequestId {
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; \
      base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// Outermost layer, on every response: a request id, the security headers, and one log line.
+/// Who is on the other end: the peer, or the client a trusted proxy forwarded for.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientInfo {
+    /// `None` for a peer on the unix socket with no trusted forwarded address.
+    pub ip: Option<IpAddr>,
+    /// The client reached the proxy over https (a trusted `X-Forwarded-Proto`).
+    pub https: bool,
+}
+
+impl ClientInfo {
+    /// Believes `X-Forwarded-For` / `X-Forwarded-Proto` only from a trusted peer. The client is the
+    /// rightmost forwarded address that is not itself a trusted proxy.
+    fn of(req: &Request, trusted: &[TrustedProxy]) -> Self {
+        let peer = req.remote_addr().as_socket_addr().map(|addr| addr.ip());
+        let is_trusted = |ip: Option<IpAddr>| trusted.iter().any(|proxy| proxy.matches(ip));
+        if !is_trusted(peer) {
+            return Self {
+                ip: peer,
+                https: false,
+            };
+        }
+        let forwarded: Vec<IpAddr> = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .filter_map(|item| item.trim().parse().ok())
+            .collect();
+        let client = forwarded
+            .iter()
+            .rev()
+            .find(|ip| !is_trusted(Some(**ip)))
+            .or(forwarded.first())
+            .copied()
+            .or(peer);
+        let https = req
+            .header("x-forwarded-proto")
+            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"));
+        Self { ip: client, https }
+    }
+}
+
+/// Outermost layer, on every response: a request id, the client, the security headers, and one log line.
 pub async fn log_and_secure<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem::Result<Response> {
     let started = Instant::now();
     let request_id = RequestId::new();
     req.extensions_mut().insert(request_id.clone());
+    let client = {
+        let trusted = req
+            .data::<Arc<AppState>>()
+            .map(|state| state.config.trusted_proxies.as_slice())
+            .unwrap_or_default();
+        ClientInfo::of(&req, trusted)
+    };
+    req.extensions_mut().insert(client);
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
-    let client = match req.remote_addr().as_socket_addr() {
-        Some(addr) => addr.ip().to_string(),
-        None => req.remote_addr().to_string(),
-    };
     // Errors that escaped the inner error pages (static files, session storage) still get a page.
     let fallback_ctx = PageContext {
         lang: request_lang(&req),
@@ -74,6 +125,9 @@ pub async fn log_and_secure<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem
     if let Ok(value) = HeaderValue::from_str(&request_id.0) {
         headers.insert("x-request-id", value);
     }
+    if client.https {
+        mark_cookies_secure(headers);
+    }
     tracing::info!(
         target: "miniboard::access",
         %method,
@@ -81,9 +135,27 @@ pub async fn log_and_secure<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem
         status = response.status().as_u16(),
         latency_ms = format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0),
         request_id = %request_id.0,
-        %client,
+        client = %client.ip.map_or_else(|| "unix".to_owned(), |ip| ip.to_string()),
     );
     Ok(response)
+}
+
+/// Behind an https proxy every cookie is Secure, whatever the profile.
+fn mark_cookies_secure(headers: &mut poem::http::HeaderMap) {
+    let cookies: Vec<HeaderValue> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|value| match value.to_str() {
+            Ok(text) if !text.to_ascii_lowercase().contains("; secure") => {
+                HeaderValue::from_str(&format!("{text}; Secure")).unwrap_or_else(|_| value.clone())
+            }
+            _ => value.clone(),
+        })
+        .collect();
+    headers.remove(header::SET_COOKIE);
+    for cookie in cookies {
+        headers.append(header::SET_COOKIE, cookie);
+    }
 }
 
 /// Inside the session and CSRF layers: turns errors and panics into pages that know the user and language,

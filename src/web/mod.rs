@@ -61,8 +61,8 @@ pub fn endpoint(state: Arc<AppState>, csrf_key: [u8; 32]) -> impl Endpoint + 'st
         .at("/static/*path", get(assets::serve))
         .at("/healthz", get(healthz))
         .nest("/", pages.into_endpoint())
-        .data(state)
         .around(middleware::log_and_secure)
+        .data(state)
         // Outermost, so every layer (the log's language choice included) shares one cookie jar.
         .with(CookieJarManager::new())
 }

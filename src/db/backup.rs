@@ -1,0 +1,149 @@
+//! Online backups and offline restores of the database file.
+
+use std::{
+    fs::{File, OpenOptions},
+    path::{Path, PathBuf},
+};
+
+use nix::fcntl::{Flock, FlockArg};
+use rusqlite::{Connection, OpenFlags};
+
+use super::{DbError, migrations};
+
+fn problem(message: impl Into<String>) -> DbError {
+    DbError::Refused(message.into())
+}
+
+/// The lock file beside the database: every running server holds it shared, a restore exclusively.
+fn lock_path(database: &Path) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push(".lock");
+    PathBuf::from(name)
+}
+
+fn lock(database: &Path, how: FlockArg) -> Result<Flock<File>, DbError> {
+    let path = lock_path(database);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|err| problem(format!("cannot open {}: {err}", path.display())))?;
+    Flock::lock(file, how).map_err(|(_, errno)| problem(errno.to_string()))
+}
+
+/// Held by a running server for as long as it serves the database.
+pub struct ServingLock(#[allow(dead_code)] Flock<File>);
+
+/// Marks the database as served, so that `restore` refuses to replace it under the server.
+pub fn hold_while_serving(database: &Path) -> Result<ServingLock, DbError> {
+    lock(database, FlockArg::LockSharedNonblock)
+        .map(ServingLock)
+        .map_err(|_| {
+            problem(format!(
+                "{} is being restored; try again when it is done",
+                database.display()
+            ))
+        })
+}
+
+/// What a checked database file holds.
+pub struct Checked {
+    pub schema_version: i64,
+    pub questions: i64,
+}
+
+/// Opens `path` read-only and runs `PRAGMA integrity_check`.
+pub fn check(path: &Path) -> Result<Checked, DbError> {
+    if !path.is_file() {
+        return Err(problem(format!("{} does not exist", path.display())));
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let verdict: String = conn
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .map_err(|err| {
+            problem(format!(
+                "{} is not a readable SQLite database: {err}",
+                path.display()
+            ))
+        })?;
+    if verdict != "ok" {
+        return Err(problem(format!(
+            "{} failed the integrity check: {verdict}",
+            path.display()
+        )));
+    }
+    let schema_version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if schema_version > migrations::LATEST {
+        return Err(problem(format!(
+            "{} is at schema version {schema_version}, newer than this binary ({})",
+            path.display(),
+            migrations::LATEST
+        )));
+    }
+    let questions = if schema_version >= 2 {
+        conn.query_row("SELECT count(*) FROM questions", [], |row| row.get(0))?
+    } else {
+        0
+    };
+    Ok(Checked {
+        schema_version,
+        questions,
+    })
+}
+
+/// Writes a consistent copy of `database` to `target` while the server keeps serving (a read snapshot,
+/// `VACUUM INTO`), then checks the copy. An existing `target` is never overwritten.
+pub fn backup(database: &Path, target: &Path) -> Result<Checked, DbError> {
+    if target.exists() {
+        return Err(problem(format!(
+            "{} exists; choose a new file name",
+            target.display()
+        )));
+    }
+    if !database.is_file() {
+        return Err(problem(format!("{} does not exist", database.display())));
+    }
+    let conn = Connection::open_with_flags(database, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+    let target_text = target
+        .to_str()
+        .ok_or_else(|| problem("the backup path is not valid UTF-8"))?;
+    conn.execute("VACUUM INTO ?1", [target_text])?;
+    check(target)
+}
+
+/// Replaces `database` with the checked contents of `source`. Refuses while a server holds the database.
+pub fn restore(database: &Path, source: &Path) -> Result<Checked, DbError> {
+    check(source)?;
+    let _exclusive = lock(database, FlockArg::LockExclusiveNonblock).map_err(|_| {
+        problem(format!(
+            "a running miniboard holds {}; stop it first (systemctl stop miniboard)",
+            database.display()
+        ))
+    })?;
+    let mut staging = database.as_os_str().to_owned();
+    staging.push(".restoring");
+    let staging = PathBuf::from(staging);
+    let _ = std::fs::remove_file(&staging);
+    let source_conn = Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let staging_text = staging
+        .to_str()
+        .ok_or_else(|| problem("the database path is not valid UTF-8"))?;
+    source_conn.execute("VACUUM INTO ?1", [staging_text])?;
+    drop(source_conn);
+    // The old database's journal must not be replayed into the restored file.
+    for suffix in ["-wal", "-shm"] {
+        let mut side = database.as_os_str().to_owned();
+        side.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(side));
+    }
+    std::fs::rename(&staging, database)
+        .map_err(|err| problem(format!("cannot move the restored file into place: {err}")))?;
+    // Bring an older backup up to this binary's schema.
+    let mut conn = Connection::open(database)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    migrations::run(&mut conn)?;
+    drop(conn);
+    check(database)
+}
