@@ -9,3 +9,6 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 
 cargo test --locked --all-targets "$@"
+
+# miniboard behind nginx on a unix socket, as DEPLOY.md sets it up (installs nginx where missing).
+bash tests/deploy/run.sh
