@@ -5,6 +5,7 @@ mod answers;
 mod authorization;
 mod cli;
 mod csrf;
+mod deploy;
 mod helpers;
 mod likes;
 mod login;
