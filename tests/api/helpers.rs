@@ -307,6 +307,12 @@ impl ServerProcess {
         None
     }
 
+    /// SIGKILL: the server gets no chance to finish anything.
+    pub fn kill_9(mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("wait");
+    }
+
     /// Sends SIGTERM and waits for the exit status.
     pub fn terminate(mut self) -> std::process::ExitStatus {
         let pid = libc::pid_t::try_from(self.child.id()).expect("pid fits");

@@ -6,6 +6,7 @@ mod authorization;
 mod cli;
 mod csrf;
 mod deploy;
+mod durability;
 mod helpers;
 mod likes;
 mod login;

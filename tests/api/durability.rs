@@ -1,0 +1,283 @@
+//! Nothing acknowledged is lost when the server is killed with SIGKILL under load.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use rand::{Rng, SeedableRng, rngs::StdRng};
+use reqwest::{Client, StatusCode};
+use rusqlite::Connection;
+
+use crate::helpers::{PASSWORD, ServerProcess, browser, csrf_token_in};
+
+/// What the clients were told, and what they could not be sure of.
+#[derive(Default)]
+struct Ledger {
+    /// Answers whose POST was answered with a redirect to them.
+    answers: Vec<i64>,
+    /// (user, answer) -> liked, from the last acknowledged toggle.
+    likes: HashMap<(usize, i64), bool>,
+    /// Pairs with a toggle sent after the last acknowledgement: its outcome is unknown.
+    uncertain: Vec<(usize, i64)>,
+}
+
+async fn csrf(client: &Client, base: &str) -> String {
+    let html = client
+        .get(format!("{base}/"))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    csrf_token_in(&html).expect("token")
+}
+
+async fn sign_up(base: &str, name: &str) -> (Client, String) {
+    let client = browser();
+    let token = csrf(&client, base).await;
+    let email = format!("{name}@example.com");
+    let response = client
+        .post(format!("{base}/signup"))
+        .form(&[
+            ("username", name),
+            ("email", &email),
+            ("password1", PASSWORD),
+            ("password2", PASSWORD),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    (client, token)
+}
+
+/// Posts answers and toggles likes on others' answers until the server stops answering.
+async fn client_load(
+    base: String,
+    user: usize,
+    client: Client,
+    token: String,
+    question: i64,
+    ledger: Arc<Mutex<Ledger>>,
+    seed: u64,
+) {
+    let mut rng = StdRng::seed_from_u64(seed);
+    for n in 0.. {
+        if n % 2 == 0 {
+            let response = client
+                .post(format!("{base}/questions/{question}/answers"))
+                .form(&[
+                    ("content", format!("answer {n} from user {user}")),
+                    ("csrf_token", token.clone()),
+                ])
+                .send()
+                .await;
+            let Ok(response) = response else { return };
+            let location = response
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            if response.status() != StatusCode::SEE_OTHER {
+                return;
+            }
+            if let Some(id) = location
+                .rsplit("#answer-")
+                .next()
+                .and_then(|id| id.parse().ok())
+            {
+                ledger.lock().expect("ledger").answers.push(id);
+            }
+        } else {
+            let target = {
+                let ledger = ledger.lock().expect("ledger");
+                if ledger.answers.is_empty() {
+                    continue;
+                }
+                ledger.answers[rng.random_range(0..ledger.answers.len())]
+            };
+            ledger
+                .lock()
+                .expect("ledger")
+                .uncertain
+                .push((user, target));
+            let response = client
+                .post(format!("{base}/answers/{target}/like"))
+                .header("X-CSRF-Token", &token)
+                .header("HX-Request", "true")
+                .send()
+                .await;
+            let Ok(response) = response else { return };
+            let status = response.status();
+            let Ok(body) = response.text().await else {
+                return;
+            };
+            let mut ledger = ledger.lock().expect("ledger");
+            match status {
+                StatusCode::OK => {
+                    let liked = body.contains(r#"aria-pressed="true""#);
+                    ledger.likes.insert((user, target), liked);
+                    if let Some(at) = ledger.uncertain.iter().rposition(|p| *p == (user, target)) {
+                        ledger.uncertain.remove(at);
+                    }
+                }
+                // Its own answer: nothing changes, nothing is uncertain.
+                StatusCode::FORBIDDEN => {
+                    if let Some(at) = ledger.uncertain.iter().rposition(|p| *p == (user, target)) {
+                        ledger.uncertain.remove(at);
+                    }
+                }
+                _ => return,
+            }
+        }
+    }
+}
+
+fn assert_consistent(db: &std::path::Path, ledger: &Ledger, user_ids: &[i64]) {
+    let conn = Connection::open(db).expect("db");
+    let verdict: String = conn
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .expect("integrity");
+    assert_eq!(verdict, "ok");
+    for answer in &ledger.answers {
+        let found: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM answers WHERE id = ?1",
+                [answer],
+                |row| row.get(0),
+            )
+            .expect("query");
+        assert_eq!(found, 1, "acknowledged answer {answer} is missing");
+    }
+    for ((user, answer), liked) in &ledger.likes {
+        if ledger.uncertain.contains(&(*user, *answer)) {
+            continue;
+        }
+        let rows: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM answer_likes WHERE answer_id = ?1 AND user_id = ?2",
+                [*answer, user_ids[*user]],
+                |row| row.get(0),
+            )
+            .expect("query");
+        assert_eq!(rows == 1, *liked, "like by user {user} on answer {answer}");
+    }
+    let drift = |sql: &str| -> i64 { conn.query_row(sql, [], |row| row.get(0)).expect(sql) };
+    assert_eq!(
+        drift(
+            "SELECT count(*) FROM questions q WHERE answer_count != (SELECT count(*) FROM answers a WHERE a.question_id = q.id)"
+        ),
+        0,
+        "answer counters"
+    );
+    assert_eq!(
+        drift(
+            "SELECT count(*) FROM answers a WHERE like_count != (SELECT count(*) FROM answer_likes l WHERE l.answer_id = a.id)"
+        ),
+        0,
+        "like counters"
+    );
+    assert_eq!(
+        drift(
+            "SELECT (SELECT value FROM board_totals WHERE name = 'questions') - (SELECT count(*) FROM questions)"
+        ),
+        0,
+        "question total"
+    );
+}
+
+#[tokio::test]
+async fn acknowledged_writes_survive_kill_9_at_random_moments() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("durable.db");
+    let mut rng = StdRng::seed_from_u64(0x6d62);
+    let ledger = Arc::new(Mutex::new(Ledger::default()));
+
+    let server = ServerProcess::start(&db, &[("MINIBOARD_LOG", "warn,miniboard::app=info")]);
+    let mut users = Vec::new();
+    for n in 0..4 {
+        users.push(sign_up(&server.base, &format!("writer{n}")).await);
+    }
+    let token = users[0].1.clone();
+    let response = users[0]
+        .0
+        .post(format!("{}/questions", server.base))
+        .form(&[
+            ("subject", "Load"),
+            ("content", "answers arrive"),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .expect("ask");
+    let question: i64 = response.headers()["location"]
+        .to_str()
+        .expect("location")
+        .trim_start_matches("/questions/")
+        .parse()
+        .expect("id");
+    let user_ids: Vec<i64> = {
+        let conn = Connection::open(&db).expect("db");
+        (0..4)
+            .map(|n| {
+                conn.query_row(
+                    "SELECT id FROM users WHERE username = ?1",
+                    [format!("writer{n}")],
+                    |row| row.get(0),
+                )
+                .expect("user")
+            })
+            .collect()
+    };
+    let mut server = Some(server);
+
+    for round in 0..4 {
+        let running = match server.take() {
+            Some(running) => running,
+            None => ServerProcess::start(&db, &[("MINIBOARD_LOG", "warn,miniboard::app=info")]),
+        };
+        let mut load = Vec::new();
+        for (user, (client, token)) in users.iter().enumerate() {
+            load.push(tokio::spawn(client_load(
+                running.base.clone(),
+                user,
+                client.clone(),
+                token.clone(),
+                question,
+                ledger.clone(),
+                round * 10 + user as u64,
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(rng.random_range(150..700))).await;
+        running.kill_9();
+        for task in load {
+            task.await.expect("client");
+        }
+        let ledger = ledger.lock().expect("ledger");
+        assert!(!ledger.answers.is_empty(), "round {round} wrote something");
+        // Restarting opens and recovers the database; then everything acknowledged must be there.
+        let restarted = ServerProcess::start(&db, &[("MINIBOARD_LOG", "warn,miniboard::app=info")]);
+        let health = reqwest::get(format!("{}/healthz", restarted.base))
+            .await
+            .expect("healthz");
+        assert_eq!(health.status(), StatusCode::OK);
+        assert_consistent(&db, &ledger, &user_ids);
+        server = Some(restarted);
+    }
+    let ledger = ledger.lock().expect("ledger");
+    assert!(
+        ledger.answers.len() >= 8,
+        "{} answers acknowledged",
+        ledger.answers.len()
+    );
+    assert!(!ledger.likes.is_empty(), "some likes were acknowledged");
+    drop(ledger);
+    if let Some(running) = server {
+        assert!(running.terminate().success());
+    }
+}
