@@ -54,5 +54,8 @@ pub enum Command {
         /// Random seed: the same plan and seed make the same board.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Then give the newest question this many more answers (a long thread, for benchmarks).
+        #[arg(long, default_value_t = 0)]
+        thread: u64,
     },
 }

@@ -55,6 +55,7 @@ fn main() -> ExitCode {
             answers,
             likes,
             seed,
+            thread,
         } => {
             let plan = miniboard::seed::SeedPlan {
                 users,
@@ -62,6 +63,7 @@ fn main() -> ExitCode {
                 answers,
                 likes,
                 seed,
+                thread,
             };
             match miniboard::seed::run(&config.database, plan) {
                 Ok(report) => {

@@ -25,6 +25,8 @@ pub struct SeedPlan {
     pub likes: u64,
     /// Fixes the random choices, so two runs with the same plan make the same board.
     pub seed: u64,
+    /// Extra answers on the newest question: one long thread.
+    pub thread: u64,
 }
 
 /// Every seeded user logs in with this password.
@@ -331,6 +333,29 @@ pub fn run(path: &Path, plan: SeedPlan) -> Result<SeedReport, DbError> {
         }
         Ok(())
     })?;
+
+    if let Some(&(newest, _)) = question_ids.iter().max_by_key(|(id, _)| id.0) {
+        in_batches(&mut conn, plan.thread, |tx, n| {
+            let (author_id, author) = &names[n as usize % names.len()];
+            let content =
+                Content::parse(&body(&mut rng)).map_err(|p| DbError::Refused(format!("{p:?}")))?;
+            let html = markdown::render(content.as_str());
+            if let Some(id) = answers::insert(
+                tx,
+                &answers::NewAnswer {
+                    question_id: newest,
+                    author_id: *author_id,
+                    author,
+                    content: &content,
+                    content_html: &html,
+                    now,
+                },
+            )? {
+                answer_ids.push((id, *author_id));
+            }
+            Ok(())
+        })?;
+    }
 
     let mut liked = 0;
     in_batches(&mut conn, plan.likes, |tx, _| {

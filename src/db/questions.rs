@@ -355,6 +355,7 @@ mod tests {
             answers: 3_000,
             likes: 6_000,
             seed: 7,
+            thread: 0,
         };
         run(&path, plan).expect("seed");
         let mut conn = Connection::open(&path).expect("open");

@@ -105,9 +105,10 @@ pub fn page(
              SELECT question_id, max(in_subject * 4 + in_author * 2) AS weight, count(*) AS posts
              FROM hits GROUP BY question_id
          )
-         SELECT q.id, (SELECT count(*) FROM hits) FROM best JOIN questions q ON q.id = best.question_id
+         SELECT q.id, best.posts FROM best JOIN questions q ON q.id = best.question_id
          ORDER BY {order}"
     );
+    // Every matching post in the window belongs to one ranked question: their posts add up to the window.
     let mut window = 0;
     let ranked = conn
         .prepare_cached(&sql)?
@@ -115,8 +116,8 @@ pub fn page(
             Ok((QuestionId(row.get(0)?), row.get::<_, i64>(1)?))
         })?
         .map(|row| {
-            row.map(|(id, matched)| {
-                window = matched;
+            row.map(|(id, posts)| {
+                window += posts;
                 id
             })
         })

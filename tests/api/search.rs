@@ -175,6 +175,7 @@ async fn a_very_common_word_ranks_the_newest_matches_and_says_so() {
             answers: 4_000,
             likes: 0,
             seed: 3,
+            thread: 0,
         },
     )
     .expect("seed");

@@ -1,0 +1,297 @@
+#!/usr/bin/env python3
+"""miniboard's benchmark: one command builds the release binary, makes (or reuses) seeded databases, loads the
+server on 127.0.0.1 with wrk at 1 and 64 connections, and writes BENCHMARKS.md.
+
+    python3 bench/run.py                      # 10,000 / 100,000 / 1,000,000 questions
+    BENCH_SIZES=10000 BENCH_SECONDS=3 python3 bench/run.py   # a quick look
+
+Databases are cached in target/bench/, so a rerun does not rebuild them. Every load is bounded in time and
+targets 127.0.0.1 only. Needs wrk (Debian's package; installed with apt-get where missing).
+"""
+
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+BINARY = TARGET / "release" / "miniboard"
+CACHE = TARGET / "bench"
+SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000,1000000").split(",")]
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+SEED_VERSION = "v1"  # bump when the seed's output changes, so cached databases are rebuilt
+PASSWORD = "seed-password"
+
+
+def run(*args, **kw):
+    return subprocess.run(args, check=True, **kw)
+
+
+def ensure_tools():
+    if shutil.which("wrk") is None:
+        run("apt-get", "update", "-qq")
+        run("apt-get", "install", "-y", "-qq", "wrk")
+    run("cargo", "build", "--release", "--locked", "--quiet", cwd=ROOT)
+
+
+def database(questions):
+    """A seeded database: answers 2x and likes 3x the questions, a user per 200 questions, one 300-answer thread."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"board-{questions}-{SEED_VERSION}.db"
+    if path.exists():
+        return path
+    partial = path.with_suffix(".partial.db")
+    for leftover in CACHE.glob(partial.name + "*"):
+        leftover.unlink()
+    env = dict(os.environ, MINIBOARD_DATABASE=str(partial))
+    print(f"seeding {questions:,} questions (cached as {path.name})", flush=True)
+    run(str(BINARY), "seed", "--users", str(max(50, questions // 200)), "--questions", str(questions),
+        "--answers", str(questions * 2), "--likes", str(questions * 3), "--thread", "300", env=env)
+    conn = sqlite3.connect(partial)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    for suffix in ("-wal", "-shm"):
+        Path(str(partial) + suffix).unlink(missing_ok=True)
+    partial.rename(path)
+    return path
+
+
+class Server:
+    def __init__(self, db, port):
+        # A copy per run: likes and answers written by the load must not change the cached database.
+        self.dir = tempfile.mkdtemp(prefix="miniboard-bench-")
+        self.db = Path(self.dir) / "board.db"
+        shutil.copyfile(db, self.db)
+        self.base = f"http://127.0.0.1:{port}"
+        env = dict(os.environ, MINIBOARD_DATABASE=str(self.db), MINIBOARD_BIND=f"127.0.0.1:{port}",
+                   MINIBOARD_LOG="warn")
+        started = time.perf_counter()
+        self.process = subprocess.Popen([str(BINARY), "serve"], env=env, stderr=subprocess.DEVNULL)
+        while True:
+            try:
+                with urllib.request.urlopen(self.base + "/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.perf_counter() - started > 30:
+                    raise RuntimeError("the server did not start")
+                time.sleep(0.002)
+        self.startup_ms = (time.perf_counter() - started) * 1000
+
+    def peak_rss_mb(self):
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def session(base, username):
+    """Logs in as a seeded user; returns (cookie header, CSRF token)."""
+    import http.cookiejar
+    jar = http.cookiejar.CookieJar()
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    page = opener.open(base + "/login").read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode({"username": username, "password": PASSWORD, "csrf_token": token}).encode()
+    try:
+        opener.open(base + "/login", data=body)
+    except urllib.error.HTTPError as redirect:
+        if redirect.code != 303:
+            raise
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    return cookie, token
+
+
+def wrk(url, connections, script=None):
+    args = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{SECONDS}s", "--latency",
+            "--timeout", "10s"]
+    if script:
+        args += ["-s", script]
+    out = subprocess.run(args + [url], check=True, capture_output=True, text=True).stdout
+
+    def millis(text):
+        number, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+        return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    # The latency distribution lines ("     50%    3.85ms"), not "+/- Stdev" columns that end in 50.00%.
+    p50 = millis(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = millis(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = int(bad.group(1)) if bad else 0
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    return {"rate": rate, "p50": p50, "p99": p99, "errors": errors}
+
+
+def lua_post(cookie, token, path):
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    script.write(f"""
+wrk.method = "POST"
+wrk.path = "{path}"
+wrk.headers["Cookie"] = "{cookie}"
+wrk.headers["X-CSRF-Token"] = "{token}"
+wrk.headers["HX-Request"] = "true"
+""")
+    script.close()
+    return script.name
+
+
+def lua_mixed(cookie, token, reads, like_path):
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    paths = ", ".join(f'"{p}"' for p in reads)
+    script.write(f"""
+local reads = {{{paths}}}
+local counter = 0
+request = function()
+  counter = counter + 1
+  if counter % 10 == 0 then
+    return wrk.format("POST", "{like_path}", {{["Cookie"] = "{cookie}", ["X-CSRF-Token"] = "{token}", ["HX-Request"] = "true"}})
+  end
+  return wrk.format("GET", reads[(counter % #reads) + 1])
+end
+""")
+    script.close()
+    return script.name
+
+
+def targets(db):
+    conn = sqlite3.connect(db)
+    thread, thread_answers = conn.execute(
+        "SELECT id, answer_count FROM questions ORDER BY answer_count DESC LIMIT 1").fetchone()
+    five = conn.execute("SELECT id FROM questions WHERE answer_count = 5 LIMIT 1").fetchone()
+    five = five[0] if five else thread
+    liker, = conn.execute("SELECT username FROM users ORDER BY id LIMIT 1").fetchone()
+    liker_id, = conn.execute("SELECT id FROM users WHERE username = ?", (liker,)).fetchone()
+    liked, = conn.execute("SELECT id FROM questions WHERE author_id != ? ORDER BY id LIMIT 1", (liker_id,)).fetchone()
+    rare_en = conn.execute("SELECT username FROM users WHERE username LIKE 'user%' ORDER BY id DESC LIMIT 1").fetchone()[0]
+    rare_ko = conn.execute("SELECT username FROM users WHERE username LIKE '사용자%' ORDER BY id DESC LIMIT 1").fetchone()[0]
+    css = "/static/app.css"
+    conn.close()
+    last_answer_page = (thread_answers + 9) // 10
+    q = urllib.parse.quote
+    return {
+        "thread": thread, "liked": liked, "liker": liker, "css": css,
+        "reads": [
+            ("list page 1", "/"),
+            ("list page 50,000 (or the last)", "/questions?page=50000"),
+            ("sort: most liked", "/questions?sort=likes"),
+            ("sort: most answered", "/questions?sort=answers"),
+            ("sort: most liked, page 50,000", "/questions?sort=likes&page=50000"),
+            ("search: common English (flask)", "/questions?q=flask"),
+            (f"search: rare English ({rare_en})", f"/questions?q={q(rare_en)}"),
+            ("search: common Korean (파이썬)", f"/questions?q={q('파이썬')}"),
+            (f"search: rare Korean ({rare_ko})", f"/questions?q={q(rare_ko)}"),
+            ("question with 5 answers", f"/questions/{five}"),
+            (f"question with {thread_answers} answers, first page", f"/questions/{thread}"),
+            (f"question with {thread_answers} answers, last page", f"/questions/{thread}?apage={last_answer_page}"),
+            ("static file (app.css)", css),
+        ],
+    }
+
+
+def machine():
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    cores = os.cpu_count()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
+    return cpu, cores, commit
+
+
+def main():
+    ensure_tools()
+    cpu, cores, commit = machine()
+    sections = []
+    results = {}
+    for size in SIZES:
+        db = database(size)
+        print(f"== {size:,} questions", flush=True)
+        port = 18000 + size % 1000
+        server = Server(db, port)
+        try:
+            sections.append(measure(server, db, size, results))
+        finally:
+            server.stop()
+    (CACHE / "results.json").write_text(json.dumps(results, indent=1))
+    header = (f"# miniboard benchmarks\n\n"
+              f"Machine: {cpu}, {cores} cores. Commit {commit}. {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n"
+              f"Made by `python3 bench/run.py`: wrk for {SECONDS} s per row against 127.0.0.1, the release build, "
+              f"a copy of the seeded database per size. Errors count non-2xx/3xx responses and socket errors.\n\n")
+    analysis = ROOT / "bench" / "ANALYSIS.md"
+    notes = analysis.read_text() if analysis.exists() else ""
+    (ROOT / "BENCHMARKS.md").write_text(header + notes + "\n" + "\n".join(sections))
+    print("wrote BENCHMARKS.md")
+
+
+def measure(server, db, size, results):
+    """Every row for one database size; returns its Markdown section."""
+    plan = targets(server.db)
+    rows = []
+    for label, path in plan["reads"]:
+        for connections in (1, 64):
+            r = wrk(server.base + path, connections)
+            rows.append((label, connections, r))
+            print(f"  {label:45} c={connections:<3} {r['rate']:>9.0f}/s p50 {r['p50']:.2f} ms "
+                  f"p99 {r['p99']:.2f} ms errors {r['errors']}", flush=True)
+    cookie, token = session(server.base, plan["liker"])
+    like_path = f"/questions/{plan['liked']}/like"
+    for connections in (1, 64):
+        r = wrk(server.base + like_path, connections, lua_post(cookie, token, like_path))
+        rows.append(("htmx like toggle (POST)", connections, r))
+        print(f"  {'htmx like toggle (POST)':45} c={connections:<3} {r['rate']:>9.0f}/s p50 {r['p50']:.2f} ms "
+              f"p99 {r['p99']:.2f} ms errors {r['errors']}", flush=True)
+    conn = sqlite3.connect(server.db)
+    count, rows_liked = conn.execute(
+        "SELECT like_count, (SELECT count(*) FROM question_likes WHERE question_id = id) FROM questions "
+        "WHERE id = ?", (plan["liked"],)).fetchone()
+    conn.close()
+    exact = count == rows_liked
+    mixed_reads = [path for _, path in plan["reads"][:4]] + [f"/questions/{plan['thread']}"]
+    for connections in (1, 64):
+        r = wrk(server.base + "/", connections, lua_mixed(cookie, token, mixed_reads, like_path))
+        rows.append(("mixed: 90% reads, 10% like toggles", connections, r))
+        print(f"  {'mixed':45} c={connections:<3} {r['rate']:>9.0f}/s errors {r['errors']}", flush=True)
+    rss = server.peak_rss_mb()
+    startup = server.startup_ms
+    results[size] = {label + f" c={c}": r for label, c, r in rows}
+    static64 = next(r for label, c, r in rows if label.startswith("static") and c == 64)["rate"]
+    table = ["| endpoint | conns | req/s | p50 ms | p99 ms | errors | vs static (c=64) |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for label, c, r in rows:
+        share = f"{r['rate'] / static64:.0%}" if c == 64 else ""
+        table.append(f"| {label} | {c} | {r['rate']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['errors']} | {share} |")
+    return (
+        f"## {size:,} questions\n\n"
+        f"Database: {size:,} questions, {2 * size:,} answers (+300 in one thread), about {3 * size:,} likes; "
+        f"{os.path.getsize(db) / 1e9:.2f} GB.\n"
+        f"Start-up until /healthz answers: {startup:.0f} ms. Peak RSS over all runs: {rss:.1f} MB. "
+        f"Like counter after the toggle runs equals its rows: {'yes' if exact else 'NO'} "
+        f"({count} = {rows_liked}).\n\n" + "\n".join(table) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
