@@ -110,28 +110,29 @@ fn derive_key(secret: &str, purpose: &[u8]) -> [u8; 32] {
     hasher.finalize().into()
 }
 
-/// Completes on SIGTERM or SIGINT.
-pub async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut terminate =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(signal) => signal,
-                Err(err) => {
-                    tracing::warn!(%err, "cannot listen for SIGTERM; only SIGINT stops the server");
-                    let _ = interrupt.await;
-                    return;
+/// Completes on SIGTERM or SIGINT. The handlers are installed when this is called, not when the future is
+/// first polled, so a signal that arrives while the server is still starting is not lost (call it first).
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let terminate = signal(SignalKind::terminate());
+    let interrupt = signal(SignalKind::interrupt());
+    async move {
+        match (terminate, interrupt) {
+            (Ok(mut terminate), Ok(mut interrupt)) => {
+                tokio::select! {
+                    _ = terminate.recv() => {}
+                    _ = interrupt.recv() => {}
                 }
-            };
-        tokio::select! {
-            _ = interrupt => {}
-            _ = terminate.recv() => {}
+            }
+            (terminate, interrupt) => {
+                tracing::warn!(
+                    terminate = terminate.is_ok(),
+                    interrupt = interrupt.is_ok(),
+                    "cannot listen for both SIGTERM and SIGINT; waiting for Ctrl-C only"
+                );
+                let _ = tokio::signal::ctrl_c().await;
+            }
         }
+        tracing::info!("shutting down: finishing requests in flight");
     }
-    #[cfg(not(unix))]
-    {
-        let _ = interrupt.await;
-    }
-    tracing::info!("shutting down: finishing requests in flight");
 }

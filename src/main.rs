@@ -126,6 +126,7 @@ fn serve(config: Config) -> ExitCode {
         }
     };
     runtime.block_on(async {
+        let shutdown = shutdown_signal();
         let app = match App::build(config).await {
             Ok(app) => app,
             Err(err) => {
@@ -134,7 +135,7 @@ fn serve(config: Config) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        match app.run_until(shutdown_signal()).await {
+        match app.run_until(shutdown).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => {
                 eprintln!("miniboard: {err}");
