@@ -20,6 +20,7 @@ pub fn page(ctx: &PageContext, title: &str, content: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="htmx-config" content=(HTMX_CONFIG);
                 title { (title) " · " (t.site_name) }
+                link rel="icon" type="image/svg+xml" href=(assets::url("favicon.svg"));
                 link rel="stylesheet" href=(assets::url("vendor/bootstrap.min.css"));
                 link rel="stylesheet" href=(assets::url("app.css"));
                 script src=(assets::url("vendor/htmx.min.js")) defer {}
