@@ -54,6 +54,31 @@ async fn a_new_answer_redirects_to_the_page_that_holds_it() {
 }
 
 #[tokio::test]
+async fn a_boosted_answer_form_navigates_to_the_new_answer_with_its_anchor() {
+    let app = spawn_app().await;
+    let (_alice, bob, question, _) = question_with_answers(&app, 0).await;
+    let token = app.csrf_token(&bob).await;
+    let response = bob
+        .post(app.url(&format!("/questions/{question}/answers")))
+        .header("HX-Request", "true")
+        .header("HX-Boosted", "true")
+        .form(&[("content", "boosted"), ("csrf_token", &token)])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), StatusCode::OK);
+    let target = response.headers()["hx-redirect"]
+        .to_str()
+        .expect("header")
+        .to_owned();
+    assert!(
+        target.starts_with(&format!("/questions/{question}#answer-")),
+        "{target}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn the_first_answer_lands_on_the_first_page() {
     let app = spawn_app().await;
     let (_alice, bob, question, _) = question_with_answers(&app, 0).await;
