@@ -200,6 +200,7 @@ pub struct Texts {
     pub list_author: &'static str,
     pub list_date: &'static str,
     pub answer_count_label: &'static str,
+    pub answer_count_label_one: &'static str,
     pub like_count_label: &'static str,
     pub pagination_label: &'static str,
     pub previous: &'static str,
@@ -207,6 +208,7 @@ pub struct Texts {
     pub page_label: &'static str,
     pub edited: &'static str,
     pub answers_heading: &'static str,
+    pub answers_heading_one: &'static str,
     pub answer_sort_label: &'static str,
     pub answer_sort_likes: &'static str,
     pub answer_sort_recent: &'static str,
@@ -257,6 +259,26 @@ pub struct Texts {
 }
 
 impl Texts {
+    /// "N answers" under a question, with the singular English needs.
+    pub fn answers_heading(&self, count: i64) -> String {
+        let template = if count == 1 {
+            self.answers_heading_one
+        } else {
+            self.answers_heading
+        };
+        fill(template, &[&count.to_string()])
+    }
+
+    /// The answer-count badge's label on the list.
+    pub fn answer_count(&self, count: i64) -> String {
+        let template = if count == 1 {
+            self.answer_count_label_one
+        } else {
+            self.answer_count_label
+        };
+        fill(template, &[&count.to_string()])
+    }
+
     pub fn problem(&self, problem: Problem) -> &'static str {
         match problem {
             Problem::Required => self.problem_required,

@@ -18,7 +18,6 @@ use crate::{
         FieldError,
         board::{AnswerId, AnswerSort, Content, QuestionId},
     },
-    i18n::fill,
 };
 
 /// One page of a question's answers.
@@ -43,7 +42,7 @@ pub fn answer_section(ctx: &PageContext, section: &AnswerSection) -> Markup {
     html! {
         section #answers aria-labelledby="answers-heading" {
             div.d-flex.flex-wrap.justify-content-between.align-items-center.gap-2.border-bottom.pb-2.mb-3 {
-                h2.h5.mb-0 #answers-heading { (fill(t.answers_heading, &[&section.total.to_string()])) }
+                h2.h5.mb-0 #answers-heading { (t.answers_heading(section.total)) }
                 @if section.total > 1 {
                     nav aria-label=(t.answer_sort_label) {
                         ul.nav.nav-pills.nav-sm {

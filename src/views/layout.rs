@@ -75,7 +75,7 @@ fn navbar(ctx: &PageContext) -> Markup {
                             @if let Some(token) = &ctx.csrf_token {
                                 form method="post" action="/logout" {
                                     (csrf_field(token))
-                                    button.btn.btn-outline-secondary.btn-sm type="submit" { (t.nav_logout) }
+                                    button.btn.btn-outline-dark.btn-sm type="submit" { (t.nav_logout) }
                                 }
                             }
                         }

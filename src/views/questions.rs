@@ -117,8 +117,8 @@ fn question_item(
                     (highlight(&question.subject, query.terms()))
                 }
                 @if question.answer_count > 0 {
-                    " " span.badge.text-bg-primary.rounded-pill title=(fill(t.answer_count_label, &[&answers])) {
-                        (answers) span.visually-hidden { " " (fill(t.answer_count_label, &[&answers])) }
+                    " " span.badge.text-bg-primary.rounded-pill title=(t.answer_count(question.answer_count)) {
+                        (answers) span.visually-hidden { " " (t.answer_count(question.answer_count)) }
                     }
                 }
             }

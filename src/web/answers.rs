@@ -13,7 +13,7 @@ use poem::{
 
 use super::{
     AppState,
-    board::{answer_id, question_id, redirect_after_post, redirect_to_anchor, render_markdown},
+    board::{answer_id, question_id, redirect_after_post, render_markdown},
     questions::load_question_page,
     session::{RequireUser, flash, wants_fragment},
 };
@@ -66,7 +66,6 @@ async fn location_of(state: &AppState, id: AnswerId) -> AppResult<String> {
 
 #[handler]
 async fn create(
-    req: &Request,
     Path(id): Path<String>,
     ctx: PageContext,
     RequireUser(user): RequireUser,
@@ -96,7 +95,7 @@ async fn create(
         })
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(redirect_to_anchor(req, &location_of(&state, id).await?))
+    Ok(poem::web::Redirect::see_other(location_of(&state, id).await?).into_response())
 }
 
 /// The question page again, the answer form showing what was typed and what is wrong with it.

@@ -44,25 +44,6 @@ pub async fn render_markdown(source: &str) -> AppResult<String> {
     Ok(tokio::task::spawn_blocking(move || markdown::render(&source)).await?)
 }
 
-/// Redirects to a URL with an `#anchor`: an XHR (a boosted form) follows a 303 but drops the anchor, so any
-/// htmx request gets `HX-Redirect`, a real navigation that scrolls to the anchor.
-pub fn redirect_to_anchor(req: &Request, to: &str) -> Response {
-    let htmx = req.header("HX-Request").is_some();
-    let (status, name) = if htmx {
-        (
-            StatusCode::OK,
-            header::HeaderName::from_static("hx-redirect"),
-        )
-    } else {
-        (StatusCode::SEE_OTHER, header::LOCATION)
-    };
-    let mut response = status.into_response();
-    if let Ok(value) = HeaderValue::from_str(to) {
-        response.headers_mut().insert(name, value);
-    }
-    response
-}
-
 /// After a successful POST: a 303 for a browser; for an htmx request that expects a fragment, an
 /// `HX-Redirect` so the whole page navigates instead of a page landing inside the fragment.
 pub fn redirect_after_post(req: &Request, to: &str) -> Response {
