@@ -12,3 +12,15 @@ cargo test --locked --all-targets "$@"
 
 # miniboard behind nginx on a unix socket, as DEPLOY.md sets it up (installs nginx where missing).
 bash tests/deploy/run.sh
+
+# The walk in a real browser: Debian's Chromium (and CJK fonts, for Korean in the screenshots), never a browser
+# a tool downloads; playwright-core and axe-core from npm at the versions in tests/browser/package-lock.json.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing+=(fonts-noto-cjk)
+if [ "${#missing[@]}" -gt 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+(cd tests/browser && npm ci --no-audit --no-fund --silent && npm test --silent)

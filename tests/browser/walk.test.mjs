@@ -1,0 +1,297 @@
+// The whole walk in Debian's Chromium against the real server: with JavaScript (htmx) and without, at desktop and
+// phone widths, watching every page for console errors, failed requests and requests to other hosts.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const target = process.env.CARGO_TARGET_DIR || path.join(root, 'target');
+const binary = path.join(target, 'debug', 'miniboard');
+const screenshots = path.join(target, 'screenshots');
+const axeSource = readFileSync(path.join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const PASSWORD = 'walk-password-1';
+
+let server;
+let base;
+let browser;
+let workDir;
+const problems = [];
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
+}
+
+async function waitForHealth() {
+  for (let i = 0; i < 200; i++) {
+    try {
+      const response = await fetch(`${base}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('miniboard did not start');
+}
+
+before(async () => {
+  workDir = mkdtempSync(path.join(tmpdir(), 'miniboard-browser-'));
+  mkdirSync(screenshots, { recursive: true });
+  const db = path.join(workDir, 'board.db');
+  // A board to walk around in, with one question long enough to page its answers.
+  execFileSync(binary, ['seed', '--users', '5', '--questions', '25', '--answers', '20', '--likes', '20', '--thread', '14'], {
+    env: { ...process.env, MINIBOARD_DATABASE: db },
+    stdio: 'ignore',
+  });
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(binary, ['serve'], {
+    env: { ...process.env, MINIBOARD_DATABASE: db, MINIBOARD_BIND: `127.0.0.1:${port}`, MINIBOARD_LOG: 'warn' },
+    stdio: 'ignore',
+  });
+  await waitForHealth();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+  }
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+/** A fresh browser context (its own cookies), watched for problems. */
+async function newPage({ javaScript = true, width = 1280, height = 900 } = {}) {
+  const context = await browser.newContext({ javaScriptEnabled: javaScript, viewport: { width, height } });
+  const page = await context.newPage();
+  const label = `${javaScript ? 'js' : 'no-js'} ${width}px`;
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`${label} console: ${message.text()} (${page.url()})`);
+  });
+  page.on('pageerror', (error) => problems.push(`${label} page error: ${error.message}`));
+  page.on('requestfailed', (request) => problems.push(`${label} failed: ${request.url()}`));
+  page.on('response', (response) => {
+    if (response.status() >= 500) problems.push(`${label} ${response.status()}: ${response.url()}`);
+  });
+  page.on('request', (request) => {
+    if (!request.url().startsWith(base) && !request.url().startsWith('data:')) {
+      problems.push(`${label} request to another host: ${request.url()}`);
+    }
+  });
+  return page;
+}
+
+async function signUp(page, name) {
+  await page.goto(`${base}/signup`);
+  await page.fill('#field-username', name);
+  await page.fill('#field-email', `${name}@example.com`);
+  await page.fill('#field-password1', PASSWORD);
+  await page.fill('#field-password2', PASSWORD);
+  await page.click('form[action="/signup"] button[type=submit]');
+  await page.waitForURL(`${base}/`);
+  assert.match(await page.locator('#flash').innerText(), /Welcome/);
+}
+
+async function logIn(page, name) {
+  await page.goto(`${base}/login`);
+  await page.fill('#field-username', name);
+  await page.fill('#field-password', PASSWORD);
+  await page.click('form[action="/login"] button[type=submit]');
+  await page.waitForURL(`${base}/`);
+  assert.equal(await page.locator('nav a[href="/account"]').innerText(), name);
+}
+
+async function logOut(page) {
+  await page.click('form[action="/logout"] button');
+  await page.waitForURL(`${base}/`);
+  await page.locator('nav a[href="/signup"]').waitFor();
+}
+
+async function ask(page, subject, content) {
+  await page.goto(`${base}/questions/new`);
+  await page.fill('#field-subject', subject);
+  await page.fill('#field-content', content);
+  await page.click('form[action="/questions"] button[type=submit]');
+  await page.waitForURL(/\/questions\/\d+$/);
+  return Number(new URL(page.url()).pathname.split('/').pop());
+}
+
+/** Fails on serious or critical accessibility violations (axe-core). */
+async function assertAccessible(page) {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(violations, [], `accessibility on ${page.url()}`);
+}
+
+test('the walk with JavaScript: htmx updates in place', async () => {
+  const page = await newPage();
+  await signUp(page, 'alice');
+  await logOut(page);
+  await logIn(page, 'alice');
+
+  // Korean and back: a full reload, so <html lang> follows.
+  await page.click('form[action="/lang"] button');
+  await page.waitForFunction(() => document.documentElement.lang === 'ko');
+  assert.match(await page.locator('nav.navbar').innerText(), /로그아웃/);
+  await page.click('form[action="/lang"] button');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+
+  const question = await ask(page, 'How do I deploy behind nginx?', 'I tried **gunicorn** first.\n\n```bash\nnginx -t\n```');
+  assert.equal(await page.locator(`#question-${question} strong`).innerText(), 'gunicorn');
+  await assertAccessible(page);
+  await logOut(page);
+
+  await signUp(page, 'bob');
+  await page.goto(`${base}/questions/${question}`);
+  await page.fill('#field-content', 'Check the **socket** permissions.');
+  await page.click('#answer-form button[type=submit]');
+  const mine = page.locator('article:has-text("socket permissions")');
+  await mine.waitFor();
+  const answerId = await mine.getAttribute('id');
+
+  // Like the question: the count changes in place, the page does not navigate.
+  await page.evaluate(() => { window.stillHere = true; });
+  const like = page.locator(`#question-${question} .like-form button`);
+  assert.equal(await like.getAttribute('aria-pressed'), 'false');
+  await like.click();
+  await page.locator(`#question-${question} .like-form button[aria-pressed="true"]`).waitFor();
+  assert.equal(await page.locator(`#question-${question} [data-like-count]`).innerText(), '1');
+  assert.equal(await page.evaluate(() => window.stillHere), true);
+  assert.match(page.url(), new RegExp(`/questions/${question}`));
+  // Bob's own answer cannot be liked.
+  assert.equal(await page.locator(`#${answerId} .like-form button`).isDisabled(), true);
+
+  // Edit the answer in place.
+  await page.click(`#${answerId} a:has-text("Edit")`);
+  await page.locator(`#${answerId} textarea`).fill('Check the socket **group**.');
+  await page.click(`#${answerId} button[type=submit]`);
+  await page.locator(`#${answerId} .post-content strong`).waitFor();
+  assert.equal(await page.locator(`#${answerId} .post-content strong`).innerText(), 'group');
+  assert.equal(await page.evaluate(() => window.stillHere), true);
+
+  // Delete it, confirming in the dialog.
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.click(`#${answerId} a:has-text("Delete")`);
+  await page.waitForURL(`${base}/questions/${question}`);
+  assert.match(await page.locator('#flash').innerText(), /answer was deleted/);
+  assert.equal(await page.locator(`#${answerId}`).count(), 0);
+
+  // Page and sort the long thread's answers in place; the URL is pushed and Back works.
+  await page.goto(`${base}/`);
+  await page.click('.nav-tabs a:has-text("Most answered")');
+  await page.waitForURL(/sort=answers/);
+  await page.locator('#question-list li a').first().click();
+  await page.waitForURL(/\/questions\/\d+$/);
+  const thread = page.url();
+  const firstOnPage1 = await page.locator('#answers article').first().getAttribute('id');
+  await page.evaluate(() => { window.stillHere = true; });
+  await page.click('#answers .pagination a:has-text("2")');
+  await page.waitForURL(/apage=2/);
+  assert.notEqual(await page.locator('#answers article').first().getAttribute('id'), firstOnPage1);
+  await page.click('#answers .nav-pills a:has-text("Newest")');
+  await page.waitForURL(/asort=recent/);
+  assert.equal(await page.evaluate(() => window.stillHere), true);
+  await page.goBack();
+  await page.waitForURL(/apage=2/);
+  await page.goBack();
+  await page.waitForURL(thread);
+  await page.locator(`#answers #${firstOnPage1}`).waitFor();
+
+  // Search, with the hits marked.
+  await page.goto(`${base}/`);
+  await page.fill('#search-q', 'nginx');
+  await page.press('#search-q', 'Enter');
+  await page.waitForURL(/q=nginx/);
+  assert.match(await page.locator('#question-list mark').first().innerText(), /nginx/i);
+  await logOut(page);
+  await page.context().close();
+});
+
+test('the walk without JavaScript: links, forms and redirects', async () => {
+  const page = await newPage({ javaScript: false });
+  await signUp(page, 'carol');
+  const question = await ask(page, 'Plain forms only', 'No *script* here.');
+  await logOut(page);
+  await signUp(page, 'dave');
+  await page.goto(`${base}/questions/${question}`);
+  await page.click(`#question-${question} .like-form button`);
+  await page.waitForURL(new RegExp(`/questions/${question}`));
+  assert.equal(await page.locator(`#question-${question} [data-like-count]`).innerText(), '1');
+  await page.fill('#field-content', 'An answer without JavaScript.');
+  await page.click('#answer-form button[type=submit]');
+  await page.waitForURL(/#answer-\d+$/);
+  const answerId = new URL(page.url()).hash.slice(1);
+  // Edit through the edit page.
+  await page.click(`#${answerId} a:has-text("Edit")`);
+  await page.waitForURL(/\/answers\/\d+\/edit$/);
+  await page.locator('textarea').fill('Edited on its own page.');
+  await page.click('form[action$="/edit"] button[type=submit]');
+  await page.waitForURL(new RegExp(`#${answerId}$`));
+  assert.match(await page.locator(`#${answerId}`).innerText(), /Edited on its own page/);
+  // Delete through the confirmation page.
+  await page.click(`#${answerId} a:has-text("Delete")`);
+  await page.waitForURL(/\/answers\/\d+\/delete$/);
+  await page.click('form button.btn-danger');
+  await page.waitForURL(`${base}/questions/${question}`);
+  assert.match(await page.locator('#flash').innerText(), /answer was deleted/);
+  // Paging and search are plain links and forms.
+  await page.goto(`${base}/`);
+  await page.click('.pagination a:has-text("2")');
+  await page.waitForURL(/page=2/);
+  await page.fill('#search-q', 'plain');
+  await page.press('#search-q', 'Enter');
+  await page.waitForURL(/q=plain/);
+  assert.match(await page.locator('#question-list').innerText(), /Plain forms only/);
+  await logOut(page);
+  await page.context().close();
+});
+
+test('desktop and phone: screenshots, no sideways scrolling, accessible pages', async () => {
+  for (const width of [1280, 375]) {
+    const page = await newPage({ width });
+    const pages = [
+      ['list', '/'],
+      ['question', '/questions/1'],
+      ['signup', '/signup'],
+    ];
+    for (const [name, url] of pages) {
+      await page.goto(base + url);
+      await page.screenshot({ path: path.join(screenshots, `${name}-${width}.png`), fullPage: true });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${url} scrolls sideways by ${overflow}px at ${width}px`);
+      await assertAccessible(page);
+    }
+    await page.context().close();
+  }
+});
+
+test('no console error, failed request or request to another host on any page', () => {
+  assert.deepEqual(problems, []);
+});
