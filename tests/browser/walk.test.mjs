@@ -237,6 +237,8 @@ test('the walk with JavaScript: htmx updates in place', async () => {
 test('the walk without JavaScript: links, forms and redirects', async () => {
   const page = await newPage({ javaScript: false });
   await signUp(page, 'carol');
+  await logOut(page);
+  await logIn(page, 'carol');
   const question = await ask(page, 'Plain forms only', 'No *script* here.');
   await logOut(page);
   await signUp(page, 'dave');
@@ -290,6 +292,24 @@ test('desktop and phone: screenshots, no sideways scrolling, accessible pages', 
     }
     await page.context().close();
   }
+});
+
+test('keyboard focus is visible and the like button says what it does', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/questions/1`);
+  // The first Tab lands on the skip link; the next ones walk the navbar.
+  for (let i = 0; i < 3; i++) {
+    await page.keyboard.press('Tab');
+    const outline = await page.evaluate(() => {
+      const style = getComputedStyle(document.activeElement);
+      return { width: parseFloat(style.outlineWidth), style: style.outlineStyle, tag: document.activeElement.tagName };
+    });
+    assert.ok(outline.style !== 'none' && outline.width >= 2, `focus on ${outline.tag} is visible`);
+  }
+  const like = page.locator('#question-1 .like-form button');
+  assert.match(await like.innerText(), /Like this question/);
+  assert.ok(['true', 'false'].includes(await like.getAttribute('aria-pressed')));
+  await page.context().close();
 });
 
 test('no console error, failed request or request to another host on any page', () => {
