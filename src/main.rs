@@ -115,8 +115,10 @@ fn report_check(
 }
 
 fn serve(config: Config) -> ExitCode {
+    // Blocking threads run SQLite and argon2; more of them than pooled connections would only wait.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(16)
         .build()
     {
         Ok(runtime) => runtime,
