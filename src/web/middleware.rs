@@ -13,7 +13,7 @@ use rand::Rng;
 
 use super::{
     AppState,
-    session::{page_context, request_lang, wants_fragment},
+    session::{PageSource, request_lang, wants_fragment},
 };
 use crate::{
     config::TrustedProxy,
@@ -161,7 +161,8 @@ fn mark_cookies_secure(headers: &mut poem::http::HeaderMap) {
 /// Inside the session and CSRF layers: turns errors and panics into pages that know the user and language,
 /// and marks HTML that differs for htmx with `Vary: HX-Request`.
 pub async fn error_pages<E: Endpoint>(next: Arc<E>, req: Request) -> poem::Result<Response> {
-    let ctx = page_context(&req, false);
+    // The user (a JSON read from the session) is read only if an error page is needed.
+    let source = PageSource::of(&req);
     let fragment = wants_fragment(&req);
     let request_id = req
         .extensions()
@@ -171,7 +172,7 @@ pub async fn error_pages<E: Endpoint>(next: Arc<E>, req: Request) -> poem::Resul
     let outcome = AssertUnwindSafe(next.call(req)).catch_unwind().await;
     let mut response = match outcome {
         Ok(Ok(response)) => response.into_response(),
-        Ok(Err(err)) => error_response(&ctx, fragment, &request_id, &err),
+        Ok(Err(err)) => error_response(&source.context(false), fragment, &request_id, &err),
         Err(panic) => {
             let what = panic
                 .downcast_ref::<&str>()
@@ -179,7 +180,7 @@ pub async fn error_pages<E: Endpoint>(next: Arc<E>, req: Request) -> poem::Resul
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
             let err: poem::Error = AppError::internal(format!("handler panicked: {what}")).into();
-            error_response(&ctx, fragment, &request_id, &err)
+            error_response(&source.context(false), fragment, &request_id, &err)
         }
     };
     let headers = response.headers_mut();

@@ -219,28 +219,54 @@ pub fn here(req: &Request) -> String {
         .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned())
 }
 
-/// The page context of this request. Pending flashes are taken only when `take_flashes`: an error page leaves
-/// them for the next real page.
-pub fn page_context(req: &Request, take_flashes: bool) -> PageContext {
-    let session = req.extensions().get::<Session>();
-    let flashes = match session {
-        Some(session) if take_flashes && session.get::<Value>(FLASH_KEY).is_some() => {
-            let pending = session.get(FLASH_KEY).unwrap_or_default();
-            session.remove(FLASH_KEY);
-            pending
+/// What a page context is made of, taken from the request as cheap handles: a layer that needs a page only
+/// when something fails keeps this, and reads the user and flashes only then.
+pub struct PageSource {
+    session: Option<Session>,
+    csrf_token: Option<String>,
+    lang: Lang,
+    here: String,
+    utc_offset: time::UtcOffset,
+}
+
+impl PageSource {
+    pub fn of(req: &Request) -> Self {
+        Self {
+            session: req.extensions().get::<Session>().cloned(),
+            csrf_token: req.extensions().get::<CsrfToken>().map(|t| t.0.clone()),
+            lang: request_lang(req),
+            here: here(req),
+            utc_offset: req
+                .data::<std::sync::Arc<super::AppState>>()
+                .map_or(time::UtcOffset::UTC, |state| state.config.timezone),
         }
-        _ => Vec::new(),
-    };
-    PageContext {
-        lang: request_lang(req),
-        user: session.and_then(current_user),
-        csrf_token: req.extensions().get::<CsrfToken>().map(|t| t.0.clone()),
-        flashes,
-        here: here(req),
-        utc_offset: req
-            .data::<std::sync::Arc<super::AppState>>()
-            .map_or(time::UtcOffset::UTC, |state| state.config.timezone),
     }
+
+    /// The page context. Pending flashes are taken only when `take_flashes`: an error page leaves them for
+    /// the next real page.
+    pub fn context(self, take_flashes: bool) -> PageContext {
+        let flashes = match &self.session {
+            Some(session) if take_flashes && session.get::<Value>(FLASH_KEY).is_some() => {
+                let pending = session.get(FLASH_KEY).unwrap_or_default();
+                session.remove(FLASH_KEY);
+                pending
+            }
+            _ => Vec::new(),
+        };
+        PageContext {
+            lang: self.lang,
+            user: self.session.as_ref().and_then(current_user),
+            csrf_token: self.csrf_token,
+            flashes,
+            here: self.here,
+            utc_offset: self.utc_offset,
+        }
+    }
+}
+
+/// The page context of this request (see [`PageSource::context`]).
+pub fn page_context(req: &Request, take_flashes: bool) -> PageContext {
+    PageSource::of(req).context(take_flashes)
 }
 
 impl<'a> FromRequest<'a> for PageContext {
