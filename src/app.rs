@@ -40,6 +40,7 @@ impl App {
                 db,
                 config: Arc::new(config),
                 throttle: Default::default(),
+                pages: Default::default(),
             }),
             csrf_key: derive_key(&secret, b"miniboard csrf"),
             listening,

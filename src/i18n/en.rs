@@ -85,6 +85,7 @@ pub const TEXTS: Texts = Texts {
     like: "Like",
     like_question_label: "Like this question",
     like_answer_label: "Like this answer",
+    like_login: "Log in to like posts.",
     like_own_post: "You cannot like your own post.",
     answer_label: "Your answer",
     answer_submit: "Post your answer",

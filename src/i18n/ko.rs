@@ -85,6 +85,7 @@ pub const TEXTS: Texts = Texts {
     like: "추천",
     like_question_label: "이 질문 추천하기",
     like_answer_label: "이 답변 추천하기",
+    like_login: "추천하려면 로그인하세요.",
     like_own_post: "자신의 글은 추천할 수 없습니다.",
     answer_label: "답변 내용",
     answer_submit: "답변 등록",

@@ -8,7 +8,7 @@ use time::{OffsetDateTime, UtcOffset};
 use crate::domain::Problem;
 
 /// A language the UI speaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Lang {
     En,
     Ko,
@@ -219,6 +219,7 @@ pub struct Texts {
     pub like: &'static str,
     pub like_question_label: &'static str,
     pub like_answer_label: &'static str,
+    pub like_login: &'static str,
     pub like_own_post: &'static str,
     pub answer_label: &'static str,
     pub answer_submit: &'static str,

@@ -79,7 +79,7 @@ pub fn answer_item(ctx: &PageContext, answer: &Answer) -> Markup {
             div.card-body {
                 div.post-content { (PreEscaped(&answer.content_html)) }
                 div.d-flex.flex-wrap.justify-content-between.align-items-end.gap-2.mt-3 {
-                    (like_button(t, ctx.csrf_token.as_deref(), &LikeButton {
+                    (like_button(ctx, &LikeButton {
                         action: urls::answer_action(answer.id, "like"),
                         label: t.like_answer_label,
                         count: answer.like_count,

@@ -25,7 +25,7 @@ pub fn page(ctx: &PageContext, title: &str, content: Markup) -> Markup {
                 link rel="stylesheet" href=(assets::url("app.css"));
                 script src=(assets::url("vendor/htmx.min.js")) defer {}
             }
-            body hx-boost="true" hx-headers=[ctx.csrf_token.as_ref().map(|token| csrf_header(token))] {
+            body hx-boost="true" hx-headers=[csrf_header(ctx)] {
                 a.skip-link.btn.btn-light href="#main" { (t.skip_to_content) }
                 (navbar(ctx))
                 div #flash .container.mt-3 aria-live="polite" {
@@ -39,9 +39,11 @@ pub fn page(ctx: &PageContext, title: &str, content: Markup) -> Markup {
     }
 }
 
-/// The `hx-headers` value that makes every htmx request carry the CSRF token.
-fn csrf_header(token: &str) -> String {
-    serde_json::json!({ "X-CSRF-Token": token }).to_string()
+/// The `hx-headers` value that makes every htmx request carry the CSRF token. A visitor's pages have no
+/// htmx POST and carry no token, so they are the same for every visitor (and can be cached).
+fn csrf_header(ctx: &PageContext) -> Option<String> {
+    let token = ctx.csrf_token.as_ref().filter(|_| ctx.user.is_some())?;
+    Some(serde_json::json!({ "X-CSRF-Token": token }).to_string())
 }
 
 fn navbar(ctx: &PageContext) -> Markup {
@@ -58,16 +60,12 @@ fn navbar(ctx: &PageContext) -> Markup {
                     li.nav-item { a.nav-link href="/" { (t.nav_questions) } }
                 }
                 div.d-flex.flex-wrap.align-items-center.gap-2 {
-                    @if let Some(token) = &ctx.csrf_token {
-                        // A full reload, not a boosted swap: `<html lang>` must change too.
-                        form method="post" action="/lang" hx-boost="false" {
-                            (csrf_field(token))
-                            input type="hidden" name="next" value=(ctx.here);
-                            button.btn.btn-link.btn-sm type="submit" name="lang" value=(other.code())
-                                lang=(other.code()) aria-label=(format!("{}: {}", t.language_label, other.texts().language_name)) {
-                                (other.texts().language_name)
-                            }
-                        }
+                    // A full reload, not a boosted swap: `<html lang>` must change too. A link, not a form: it
+                    // only sets a preference, and a visitor's page needs no CSRF token for it.
+                    a.btn.btn-link.btn-sm href=(language_href(other, &ctx.here)) hx-boost="false" rel="nofollow"
+                        lang=(other.code()) hreflang=(other.code())
+                        aria-label=(format!("{}: {}", t.language_label, other.texts().language_name)) {
+                        (other.texts().language_name)
                     }
                     @match &ctx.user {
                         Some(user) => {
@@ -103,6 +101,15 @@ pub fn login_href(here: &str) -> String {
     } else {
         format!("/login?next={}", encode_query_value(here))
     }
+}
+
+/// `/lang`, switching to `lang` and coming back to `here`.
+pub fn language_href(lang: Lang, here: &str) -> String {
+    format!(
+        "/lang?lang={}&next={}",
+        lang.code(),
+        encode_query_value(here)
+    )
 }
 
 /// Percent-encodes a value for a query string.

@@ -2,8 +2,10 @@
 
 use maud::{Markup, html};
 
-use super::layout::csrf_field;
-use crate::i18n::Texts;
+use super::{
+    PageContext,
+    layout::{csrf_field, login_href},
+};
 
 /// What the button shows and where it posts.
 pub struct LikeButton<'a> {
@@ -16,20 +18,29 @@ pub struct LikeButton<'a> {
     pub own_post: bool,
 }
 
-pub fn like_button(t: &Texts, csrf_token: Option<&str>, button: &LikeButton) -> Markup {
+/// A form that toggles the like for a logged-in viewer; for a visitor, the same-looking link to log in (a
+/// visitor's page carries no CSRF token, so it can be the same for every visitor).
+pub fn like_button(ctx: &PageContext, button: &LikeButton) -> Markup {
+    let t = ctx.t();
+    let face = html! {
+        span aria-hidden="true" { "♥ " }
+        span.visually-hidden { (button.label) ", " }
+        (t.like) " "
+        span.badge.text-bg-light data-like-count=(button.count) { (button.count) }
+    };
+    if ctx.user.is_none() {
+        return html! {
+            a.like-link.btn.btn-sm.btn-outline-primary href=(login_href(&ctx.here)) title=(t.like_login) { (face) }
+        };
+    }
     html! {
         form.like-form.d-inline method="post" action=(button.action)
             hx-post=(button.action) hx-target="this" hx-swap="outerHTML" {
-            @if let Some(token) = csrf_token { (csrf_field(token)) }
+            @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
             button.btn.btn-sm.btn-outline-primary.active[button.liked] type="submit"
                 aria-pressed=(if button.liked { "true" } else { "false" })
                 disabled[button.own_post]
-                title=[button.own_post.then_some(t.like_own_post)] {
-                span aria-hidden="true" { "♥ " }
-                span.visually-hidden { (button.label) ", " }
-                (t.like) " "
-                span.badge.text-bg-light data-like-count=(button.count) { (button.count) }
-            }
+                title=[button.own_post.then_some(t.like_own_post)] { (face) }
         }
     }
 }

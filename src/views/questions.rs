@@ -158,7 +158,7 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
                 div.card-body {
                     div.post-content { (PreEscaped(&question.content_html)) }
                     div.d-flex.flex-wrap.justify-content-between.align-items-end.gap-2.mt-3 {
-                        (like_button(t, ctx.csrf_token.as_deref(), &LikeButton {
+                        (like_button(ctx, &LikeButton {
                             action: urls::question_action(question.id, "like"),
                             label: t.like_question_label,
                             count: question.like_count,

@@ -40,7 +40,7 @@ pub fn routes(route: Route) -> Route {
         .at("/login", get(login_form).post(login))
         .at("/logout", post(logout))
         .at("/account", get(account))
-        .at("/lang", post(switch_language))
+        .at("/lang", get(switch_language))
 }
 
 fn see_other(path: &str) -> Response {
@@ -258,7 +258,7 @@ struct LanguageForm {
 #[handler]
 fn switch_language(
     state: Data<&Arc<AppState>>,
-    Form(form): Form<LanguageForm>,
+    Query(form): Query<LanguageForm>,
 ) -> AppResult<Response> {
     let lang = Lang::from_code(&form.lang).ok_or(AppError::BadRequest)?;
     let mut cookie = Cookie::new_with_str(LANG_COOKIE, lang.code());

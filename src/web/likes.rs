@@ -110,7 +110,7 @@ async fn toggle(
     if wants_fragment(req) {
         button.liked = liked;
         button.count = count;
-        return Ok(like_button(ctx.t(), ctx.csrf_token.as_deref(), &button).into_response());
+        return Ok(like_button(ctx, &button).into_response());
     }
     // Back to the page the button was on, at the post.
     let back = match referer_path(req) {

@@ -5,6 +5,7 @@ pub mod answers;
 pub mod board;
 pub mod likes;
 pub mod middleware;
+pub mod page_cache;
 pub mod questions;
 pub mod session;
 pub mod throttle;
@@ -26,6 +27,8 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub throttle: throttle::LoginThrottle,
+    /// Visitors' pages, until the next write.
+    pub pages: page_cache::PageCache,
 }
 
 /// The whole application: static files and the health check bare, pages inside sessions, CSRF and error pages.
@@ -56,7 +59,8 @@ pub fn endpoint(state: Arc<AppState>, csrf_key: [u8; 32]) -> impl Endpoint + 'st
         .with(ServerSession::new(
             session::cookie_config(secure),
             session::SqliteSessions::new(state.db.clone()),
-        ));
+        ))
+        .around(page_cache::serve_visitor_pages);
     Route::new()
         .at("/static/*path", get(assets::serve))
         .at("/healthz", get(healthz))

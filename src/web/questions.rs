@@ -13,6 +13,7 @@ use poem::{
 use super::{
     AppState,
     board::{QueryParams, question_id, redirect_after_post, render_markdown},
+    page_cache::same_for_every_visitor,
     session::{RequireUser, flash, wants_fragment},
 };
 use crate::{
@@ -53,7 +54,7 @@ pub fn routes(route: Route) -> Route {
 }
 
 #[handler]
-async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> AppResult<Markup> {
+async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> AppResult<Response> {
     let params = QueryParams::of(req);
     let raw_query = params.get("q").unwrap_or_default().to_owned();
     let query = SearchQuery::parse(&raw_query);
@@ -73,7 +74,7 @@ async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> A
         })
         .await?;
     let last_page = clamp_page(i64::MAX, total);
-    Ok(list_page(
+    Ok(same_for_every_visitor(list_page(
         &ctx,
         &ListView {
             raw_query: &raw_query,
@@ -85,7 +86,7 @@ async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> A
             capped,
             questions: &rows,
         },
-    ))
+    )))
 }
 
 /// The question and one page of its answers; an htmx request for another page or sort gets just `#answers`.
@@ -110,9 +111,9 @@ async fn show(
         answers: &page.answers,
     };
     if wants_fragment(req) {
-        return Ok(answer_section(&ctx, &section).into_response());
+        return Ok(same_for_every_visitor(answer_section(&ctx, &section)));
     }
-    Ok(question_page(
+    Ok(same_for_every_visitor(question_page(
         &ctx,
         &QuestionView {
             question: &page.question,
@@ -120,8 +121,7 @@ async fn show(
             answer_draft: "",
             answer_errors: &[],
         },
-    )
-    .into_response())
+    )))
 }
 
 /// A question with one page of its answers, as the viewer sees them.

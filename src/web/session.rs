@@ -24,7 +24,7 @@ pub const SESSION_TTL: Duration = Duration::from_secs(14 * 24 * 60 * 60);
 /// A session in use has its expiry pushed forward at most this often, so reads rarely write.
 const TOUCH_EVERY: i64 = 60 * 60;
 
-const SESSION_COOKIE: &str = "miniboard_session";
+pub const SESSION_COOKIE: &str = "miniboard_session";
 const USER_KEY: &str = "user";
 const FLASH_KEY: &str = "flash";
 pub const LANG_COOKIE: &str = "lang";

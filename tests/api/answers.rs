@@ -138,16 +138,13 @@ async fn answer_paging_and_sorting_swap_just_the_answer_list_with_htmx() {
     assert_eq!(answer_ids(&html), answers[10..]);
 
     // A boosted navigation to the same URL gets the whole page.
-    let boosted = alice
-        .get(app.url(&format!("/questions/{question}?apage=2")))
-        .header("HX-Request", "true")
-        .header("HX-Boosted", "true")
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let boosted = app
+        .get_html_with(
+            &alice,
+            &format!("/questions/{question}?apage=2"),
+            &[("HX-Request", "true"), ("HX-Boosted", "true")],
+        )
+        .await;
     assert!(boosted.starts_with("<!DOCTYPE html>"));
     app.stop().await;
 }

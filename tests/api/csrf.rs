@@ -21,7 +21,6 @@ fn post_routes() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
             vec![("username", "victim"), ("password", PASSWORD)],
         ),
         ("/logout", vec![]),
-        ("/lang", vec![("lang", "ko"), ("next", "/")]),
     ]
 }
 

@@ -25,7 +25,7 @@ struct Ledger {
 
 async fn csrf(client: &Client, base: &str) -> String {
     let html = client
-        .get(format!("{base}/"))
+        .get(format!("{base}/login"))
         .send()
         .await
         .expect("GET")

@@ -95,10 +95,35 @@ impl TestApp {
         self.get(client, path).await.text().await.expect("body")
     }
 
-    /// A CSRF token as a page would hand it to this client.
+    /// The body of a GET sent with extra headers (`Accept-Language`, htmx's `HX-*`).
+    pub async fn get_html_with(
+        &self,
+        client: &Client,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> String {
+        let mut request = client.get(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body")
+    }
+
+    /// A CSRF token as a page would hand it to this client: a logged-in user's pages carry one, a visitor's
+    /// only on the account forms.
     pub async fn csrf_token(&self, client: &Client) -> String {
-        let html = self.get_html(client, "/").await;
-        csrf_token_in(&html).expect("the page carries a CSRF token")
+        for path in ["/", "/login"] {
+            if let Some(token) = csrf_token_in(&self.get_html(client, path).await) {
+                return token;
+            }
+        }
+        panic!("neither the front page nor the log-in page carries a CSRF token")
     }
 
     /// Posts a form the way a browser does: with the page's CSRF token.

@@ -15,4 +15,5 @@ mod questions;
 mod search;
 mod sessions;
 mod static_assets;
+mod visitor_pages;
 mod xss;

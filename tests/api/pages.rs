@@ -153,15 +153,13 @@ async fn pages_have_no_inline_script_or_style() {
 #[tokio::test]
 async fn accept_language_korean_gets_the_korean_ui() {
     let app = spawn_app().await;
-    let html = browser()
-        .get(app.url("/"))
-        .header("Accept-Language", "ko-KR,ko;q=0.9,en;q=0.8")
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let html = app
+        .get_html_with(
+            &browser(),
+            "/",
+            &[("Accept-Language", "ko-KR,ko;q=0.9,en;q=0.8")],
+        )
+        .await;
     assert!(html.contains(r#"<html lang="ko">"#));
     assert!(html.contains("로그인") && html.contains("회원가입"));
     app.stop().await;
@@ -171,9 +169,7 @@ async fn accept_language_korean_gets_the_korean_ui() {
 async fn the_language_switch_sets_a_cookie_that_wins_over_accept_language() {
     let app = spawn_app().await;
     let client = browser();
-    let response = app
-        .post_form(&client, "/lang", &[("lang", "ko"), ("next", "/signup")])
-        .await;
+    let response = app.get(&client, "/lang?lang=ko&next=/signup").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), "/signup");
     let html = client
@@ -206,13 +202,7 @@ async fn the_language_switch_sets_a_cookie_that_wins_over_accept_language() {
     assert!(html.contains("필수 항목입니다."));
 
     // And back to English; an off-site `next` goes home.
-    let response = app
-        .post_form(
-            &client,
-            "/lang",
-            &[("lang", "en"), ("next", "//evil.example")],
-        )
-        .await;
+    let response = app.get(&client, "/lang?lang=en&next=//evil.example").await;
     assert_eq!(location(&response), "/");
     assert!(
         app.get_html(&client, "/")
@@ -220,9 +210,7 @@ async fn the_language_switch_sets_a_cookie_that_wins_over_accept_language() {
             .contains(r#"<html lang="en">"#)
     );
 
-    let unknown = app
-        .post_form(&client, "/lang", &[("lang", "fr"), ("next", "/")])
-        .await;
+    let unknown = app.get(&client, "/lang?lang=fr&next=/").await;
     assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
     app.stop().await;
 }
@@ -232,9 +220,13 @@ async fn the_switch_comes_back_to_the_page_it_was_on() {
     let app = spawn_app().await;
     let client = browser();
     let html = app.get_html(&client, "/login?next=/account").await;
-    let next =
-        attribute_after(&html, r#"<input type="hidden" name="next" value=""#).expect("next field");
-    assert_eq!(next, "/login?next=/account");
+    let switch =
+        attribute_after(&html, r#"<a class="btn btn-link btn-sm" href=""#).expect("switch");
+    assert_eq!(switch, "/lang?lang=ko&amp;next=/login%3Fnext%3D/account");
+    let response = app
+        .get(&client, "/lang?lang=ko&next=/login%3Fnext%3D/account")
+        .await;
+    assert_eq!(location(&response), "/login?next=/account");
     app.stop().await;
 }
 
@@ -254,8 +246,7 @@ async fn dates_show_in_the_configured_timezone_and_language() {
     assert!(
         english.contains(r#"<time datetime="2026-11-25T17:02:00Z">Nov 26, 2026 2:02 AM</time>"#)
     );
-    app.post_form(&client, "/lang", &[("lang", "ko"), ("next", "/")])
-        .await;
+    app.get(&client, "/lang?lang=ko&next=/").await;
     let korean = app.get_html(&client, "/account").await;
     assert!(
         korean.contains(">2026년 11월 26일 오전 02:02</time>"),

@@ -110,7 +110,8 @@ redirect=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -H "Host: $hos
 check "http redirects to https" test "$redirect" = "301 https://$host/questions?page=2"
 
 # Sign-up and log-in with CSRF form posts.
-token() { curl_ -b "$1" -c "$1" "$base/" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//'; }
+# A visitor's pages carry no token: the log-in form does, and a logged-in user's front page does.
+token() { { curl_ -b "$1" -c "$1" "$base/login"; curl_ -b "$1" -c "$1" "$base/"; } | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//'; }
 post() { # jar path fields...
     local jar=$1 path=$2
     shift 2

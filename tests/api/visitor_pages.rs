@@ -1,0 +1,135 @@
+//! Visitors' pages are the same for every visitor and kept in memory until the next write: each change must
+//! show on the very next request, and nobody with a session may be handed a visitor's page.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{browser, csrf_token_in, like_count_in, spawn_app};
+
+#[tokio::test]
+async fn a_visitors_page_carries_no_token_and_is_the_same_for_every_visitor() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let question = app.ask(&alice, "Shared page", "Body").await;
+
+    for path in ["/".to_owned(), format!("/questions/{question}")] {
+        let first = app.get_html(&browser(), &path).await;
+        let second = app.get_html(&browser(), &path).await;
+        assert_eq!(csrf_token_in(&first), None, "{path}");
+        assert!(!first.contains("X-CSRF-Token"), "{path}");
+        assert_eq!(first, second, "{path}");
+    }
+    // The like button asks a visitor to log in and come back.
+    let page = app
+        .get_html(&browser(), &format!("/questions/{question}"))
+        .await;
+    assert!(page.contains(&format!(
+        r#"<a class="like-link btn btn-sm btn-outline-primary" href="/login?next=/questions/{question}""#
+    )));
+    assert_eq!(
+        like_count_in(&page, &format!("question-{question}")),
+        Some(0)
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn every_write_shows_to_visitors_on_the_next_request() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let bob = app.signed_up_user("bob").await;
+    let visitor = browser();
+    let question = app.ask(&alice, "First subject", "First body").await;
+    let page = format!("/questions/{question}");
+    // Rendered and kept.
+    assert!(app.get_html(&visitor, "/").await.contains("First subject"));
+    assert!(app.get_html(&visitor, &page).await.contains("First body"));
+
+    let second = app.ask(&alice, "Second subject", "Second body").await;
+    assert!(app.get_html(&visitor, "/").await.contains("Second subject"));
+
+    let answer = app.answer(&bob, question, "An answer from bob").await;
+    let html = app.get_html(&visitor, &page).await;
+    assert!(html.contains("An answer from bob"));
+
+    let liked = app
+        .like_with_htmx(&bob, &format!("/questions/{question}/like"))
+        .await;
+    assert_eq!(liked.status(), StatusCode::OK);
+    let html = app.get_html(&visitor, &page).await;
+    assert_eq!(
+        like_count_in(&html, &format!("question-{question}")),
+        Some(1)
+    );
+
+    let edited = app
+        .post_form(
+            &bob,
+            &format!("/answers/{answer}/edit"),
+            &[("content", "An edited answer")],
+        )
+        .await;
+    assert_eq!(edited.status(), StatusCode::SEE_OTHER);
+    let html = app.get_html(&visitor, &page).await;
+    assert!(html.contains("An edited answer") && !html.contains("An answer from bob"));
+    assert!(
+        app.get_html(&visitor, "/?q=edited")
+            .await
+            .contains("First subject")
+    );
+
+    let deleted = app
+        .post_form(&alice, &format!("/questions/{second}/delete"), &[])
+        .await;
+    assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
+    assert!(!app.get_html(&visitor, "/").await.contains("Second subject"));
+    let gone = app.get(&visitor, &format!("/questions/{second}")).await;
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_logged_in_user_never_gets_a_visitors_page() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let question = app.ask(&alice, "Whose page", "Body").await;
+    let page = format!("/questions/{question}");
+    let visitor_view = app.get_html(&browser(), &page).await;
+    assert!(!visitor_view.contains("Log out"));
+
+    let html = app.get_html(&alice, &page).await;
+    assert!(html.contains("Log out") && html.contains("alice"));
+    assert!(csrf_token_in(&html).is_some());
+    // Her own question: the like button is disabled, edit and delete are offered.
+    assert!(html.contains(&format!("/questions/{question}/edit")));
+    assert!(!app.get_html(&browser(), &page).await.contains("Log out"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn language_and_fragments_are_kept_apart() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let question = app.ask(&alice, "Two ways", "Body").await;
+    let page = format!("/questions/{question}");
+
+    let english = app.get_html(&browser(), &page).await;
+    assert!(english.contains(r#"<html lang="en">"#));
+    let korean = app
+        .get_html_with(&browser(), &page, &[("Accept-Language", "ko-KR,ko;q=0.9")])
+        .await;
+    assert!(korean.contains(r#"<html lang="ko">"#));
+
+    let fragment = app
+        .get_html_with(&browser(), &page, &[("HX-Request", "true")])
+        .await;
+    assert!(!fragment.contains("<html") && fragment.contains(r#"id="answers""#));
+    let boosted = app
+        .get_html_with(
+            &browser(),
+            &page,
+            &[("HX-Request", "true"), ("HX-Boosted", "true")],
+        )
+        .await;
+    assert!(boosted.contains("<html"));
+    app.stop().await;
+}
