@@ -175,6 +175,26 @@ end
     return script.name
 
 
+def lua_uncached(path):
+    """GETs of `path` with a query parameter the app ignores but a cache cannot: every request renders."""
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    separator = "&" if "?" in path else "?"
+    script.write(f"""
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_id", threads)
+end
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", "{path}{separator}uncached=" .. thread_id .. "-" .. n)
+end
+""")
+    script.close()
+    return script.name
+
+
 def targets(db):
     conn = sqlite3.connect(db)
     thread, thread_answers = conn.execute(
@@ -206,6 +226,12 @@ def targets(db):
             (f"question with {thread_answers} answers, first page", f"/questions/{thread}"),
             (f"question with {thread_answers} answers, last page", f"/questions/{thread}?apage={last_answer_page}"),
             ("static file (app.css)", css),
+        ],
+        # Visitors' pages are cached until the next write; these rows show what rendering one costs.
+        "uncached": [
+            ("list page 1, uncached", "/"),
+            ("search: common English (flask), uncached", "/questions?q=flask"),
+            ("search: common Korean (파이썬), uncached", f"/questions?q={q('파이썬')}"),
         ],
     }
 
@@ -251,19 +277,23 @@ def measure(server, db, size, results):
     """Every row for one database size; returns its Markdown section."""
     plan = targets(server.db)
     rows = []
+
+    def record(label, connections, r):
+        rows.append((label, connections, r))
+        print(f"  {label:45} c={connections:<3} {r['rate']:>9.0f}/s p50 {r['p50']:.2f} ms "
+              f"p99 {r['p99']:.2f} ms errors {r['errors']}", flush=True)
+
     for label, path in plan["reads"]:
         for connections in (1, 64):
-            r = wrk(server.base + path, connections)
-            rows.append((label, connections, r))
-            print(f"  {label:45} c={connections:<3} {r['rate']:>9.0f}/s p50 {r['p50']:.2f} ms "
-                  f"p99 {r['p99']:.2f} ms errors {r['errors']}", flush=True)
+            record(label, connections, wrk(server.base + path, connections))
+    for label, path in plan["uncached"]:
+        for connections in (1, 64):
+            record(label, connections, wrk(server.base + path, connections, lua_uncached(path)))
     cookie, token = session(server.base, plan["liker"])
     like_path = f"/questions/{plan['liked']}/like"
     for connections in (1, 64):
-        r = wrk(server.base + like_path, connections, lua_post(cookie, token, like_path))
-        rows.append(("htmx like toggle (POST)", connections, r))
-        print(f"  {'htmx like toggle (POST)':45} c={connections:<3} {r['rate']:>9.0f}/s p50 {r['p50']:.2f} ms "
-              f"p99 {r['p99']:.2f} ms errors {r['errors']}", flush=True)
+        record("htmx like toggle (POST)", connections,
+               wrk(server.base + like_path, connections, lua_post(cookie, token, like_path)))
     conn = sqlite3.connect(server.db)
     count, rows_liked = conn.execute(
         "SELECT like_count, (SELECT count(*) FROM question_likes WHERE question_id = id) FROM questions "
@@ -272,9 +302,8 @@ def measure(server, db, size, results):
     exact = count == rows_liked
     mixed_reads = [path for _, path in plan["reads"][:4]] + [f"/questions/{plan['thread']}"]
     for connections in (1, 64):
-        r = wrk(server.base + "/", connections, lua_mixed(cookie, token, mixed_reads, like_path))
-        rows.append(("mixed: 90% reads, 10% like toggles", connections, r))
-        print(f"  {'mixed':45} c={connections:<3} {r['rate']:>9.0f}/s errors {r['errors']}", flush=True)
+        record("mixed: 90% reads, 10% like toggles", connections,
+               wrk(server.base + "/", connections, lua_mixed(cookie, token, mixed_reads, like_path)))
     rss = server.peak_rss_mb()
     startup = server.startup_ms
     results[size] = {label + f" c={c}": r for label, c, r in rows}
