@@ -48,6 +48,9 @@ def database(questions):
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"board-{questions}-{SEED_VERSION}.db"
     if path.exists():
+        # A database seeded by an older build gets this build's schema once, not on every measured start.
+        run(str(BINARY), "migrate", env=dict(os.environ, MINIBOARD_DATABASE=str(path), MINIBOARD_LOG="warn"),
+            stdout=subprocess.DEVNULL)
         return path
     partial = path.with_suffix(".partial.db")
     for leftover in CACHE.glob(partial.name + "*"):

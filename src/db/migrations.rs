@@ -9,6 +9,10 @@ use super::{DbError, DbResult};
 const STEPS: &[(&str, &str)] = &[
     ("schema.sql", include_str!("../../schema.sql")),
     ("0002_board.sql", include_str!("migrations/0002_board.sql")),
+    (
+        "0003_search_posts.sql",
+        include_str!("migrations/0003_search_posts.sql"),
+    ),
 ];
 
 /// The version a fully migrated database has.
@@ -58,5 +62,33 @@ mod tests {
         conn.pragma_update(None, "user_version", LATEST + 1)
             .expect("set version");
         assert!(run(&mut conn).is_err());
+    }
+
+    #[test]
+    fn search_posts_are_filled_from_the_posts_already_there() {
+        let mut conn = Connection::open_in_memory().expect("in-memory db");
+        for (_, sql) in &STEPS[..2] {
+            conn.execute_batch(sql).expect("step");
+        }
+        conn.pragma_update(None, "user_version", 2)
+            .expect("version");
+        conn.execute_batch(
+            "INSERT INTO users VALUES (1, 'a', 'a', 'a@x.org', 'a@x.org', 'hash', 0);
+             INSERT INTO questions (id, author_id, subject, content, content_html, created_at, search_rowid)
+                 VALUES (7, 1, 's', 'c', 'c', 0, 10);
+             INSERT INTO answers (id, question_id, author_id, content, content_html, created_at, search_rowid)
+                 VALUES (3, 7, 1, 'c', 'c', 0, 11), (4, 7, 1, 'c', 'c', 0, 12);",
+        )
+        .expect("posts");
+        assert_eq!(run(&mut conn).expect("migrate"), [3]);
+        let mut statement = conn
+            .prepare("SELECT post_rowid, question_id FROM search_posts ORDER BY 1")
+            .expect("prepare");
+        let posts: Vec<(i64, i64)> = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(posts, [(10, 7), (11, 7), (12, 7)]);
     }
 }

@@ -46,22 +46,31 @@ pub fn put(tx: &Transaction, rowid: i64, doc: &Document) -> rusqlite::Result<()>
             doc.question.0
         ],
     )?;
+    tx.run(
+        "INSERT INTO search_posts (post_rowid, question_id) VALUES (?1, ?2)",
+        params![rowid, doc.question.0],
+    )?;
     Ok(())
 }
 
 pub fn remove(tx: &Transaction, rowid: i64) -> rusqlite::Result<()> {
     tx.run("DELETE FROM search_index WHERE rowid = ?1", [rowid])?;
+    tx.run("DELETE FROM search_posts WHERE post_rowid = ?1", [rowid])?;
     Ok(())
 }
 
 /// Removes the question's row and its answers' rows (call before the answers are deleted).
 pub fn remove_question(tx: &Transaction, id: QuestionId) -> rusqlite::Result<()> {
-    tx.run(
-        "DELETE FROM search_index WHERE rowid IN (
-             SELECT search_rowid FROM questions WHERE id = ?1
-             UNION ALL SELECT search_rowid FROM answers WHERE question_id = ?1)",
-        [id.0],
-    )?;
+    for table in ["search_index WHERE rowid", "search_posts WHERE post_rowid"] {
+        tx.run(
+            &format!(
+                "DELETE FROM {table} IN (
+                     SELECT search_rowid FROM questions WHERE id = ?1
+                     UNION ALL SELECT search_rowid FROM answers WHERE question_id = ?1)"
+            ),
+            [id.0],
+        )?;
+    }
     Ok(())
 }
 
@@ -81,40 +90,63 @@ pub struct SearchPage {
 /// question or its answers; among equals, more matching posts first, then newest. (FTS5's bm25 needs each
 /// term's document count, a walk of the term's whole doclist: 20 ms for a common word at a million posts.)
 /// The other sorts order the matching questions by their counters.
+///
+/// Everything here reads the index and `search_posts`, never a post's text: where a word matched comes
+/// from the same query limited to the subject or author columns, over the window's rowids.
 pub fn page(
     conn: &Connection,
     query: &SearchQuery,
     sort: ListSort,
     requested_page: i64,
 ) -> rusqlite::Result<SearchPage> {
-    let order = match sort {
-        ListSort::Recent => "best.weight DESC, best.posts DESC, q.id DESC",
-        ListSort::Likes => "q.like_count DESC, q.id DESC",
-        ListSort::Answers => "q.answer_count DESC, q.id DESC",
+    // Relevance needs nothing from `questions`; the counter sorts join it.
+    let (from, order) = match sort {
+        ListSort::Recent => (
+            "best",
+            "best.weight DESC, best.posts DESC, best.question_id DESC",
+        ),
+        ListSort::Likes => (
+            "best JOIN questions q ON q.id = best.question_id",
+            "q.like_count DESC, q.id DESC",
+        ),
+        ListSort::Answers => (
+            "best JOIN questions q ON q.id = best.question_id",
+            "q.answer_count DESC, q.id DESC",
+        ),
     };
-    // highlight() marks a column's hits with \x01: a cheap "did it match here" per row.
     let sql = format!(
         "WITH hits AS MATERIALIZED (
-             SELECT question_id, rowid,
-                    max(instr(highlight(search_index, 0, char(1), ''), char(1)),
-                        instr(highlight(search_index, 1, char(1), ''), char(1))) > 0 AS in_subject,
-                    instr(highlight(search_index, 4, char(1), ''), char(1)) > 0 AS in_author
-             FROM search_index WHERE search_index MATCH ?1 ORDER BY rowid DESC LIMIT ?2
+             SELECT rowid AS post FROM search_index WHERE search_index MATCH ?1
+             ORDER BY rowid DESC LIMIT ?2
+         ),
+         in_subject AS MATERIALIZED (
+             SELECT rowid AS post FROM search_index
+             WHERE search_index MATCH ?3 AND rowid >= (SELECT min(post) FROM hits)
+         ),
+         in_author AS MATERIALIZED (
+             SELECT rowid AS post FROM search_index
+             WHERE search_index MATCH ?4 AND rowid >= (SELECT min(post) FROM hits)
          ),
          best AS (
-             SELECT question_id, max(in_subject * 4 + in_author * 2) AS weight, count(*) AS posts
-             FROM hits GROUP BY question_id
+             SELECT p.question_id,
+                    max((hits.post IN in_subject) * 4 + (hits.post IN in_author) * 2) AS weight,
+                    count(*) AS posts
+             FROM hits JOIN search_posts p ON p.post_rowid = hits.post
+             GROUP BY p.question_id
          )
-         SELECT q.id, best.posts FROM best JOIN questions q ON q.id = best.question_id
-         ORDER BY {order}"
+         SELECT best.question_id, best.posts FROM {from} ORDER BY {order}"
     );
+    let any_term = query.fts_any_term();
+    let in_subject = format!("{{subject subject_stems}} : ({any_term})");
+    let in_author = format!("{{author}} : ({any_term})");
     // Every matching post in the window belongs to one ranked question: their posts add up to the window.
     let mut window = 0;
     let ranked = conn
         .prepare_cached(&sql)?
-        .query_map(params![query.fts_match(), SEARCH_WINDOW], |row| {
-            Ok((QuestionId(row.get(0)?), row.get::<_, i64>(1)?))
-        })?
+        .query_map(
+            params![query.fts_match(), SEARCH_WINDOW, in_subject, in_author],
+            |row| Ok((QuestionId(row.get(0)?), row.get::<_, i64>(1)?)),
+        )?
         .map(|row| {
             row.map(|(id, posts)| {
                 window += posts;

@@ -264,11 +264,19 @@ impl SearchQuery {
     /// The FTS5 query: every term quoted, so no input is ever FTS syntax, and matched as a whole token,
     /// which FTS5 streams newest first. Korean words match through the index's `stems` column.
     pub fn fts_match(&self) -> String {
+        self.quoted_terms().join(" ")
+    }
+
+    /// An FTS5 query for posts with any of the words.
+    pub fn fts_any_term(&self) -> String {
+        self.quoted_terms().join(" OR ")
+    }
+
+    fn quoted_terms(&self) -> Vec<String> {
         self.terms
             .iter()
             .map(|term| format!("\"{}\"", term.replace('"', "\"\"")))
-            .collect::<Vec<_>>()
-            .join(" ")
+            .collect()
     }
 }
 

@@ -227,6 +227,11 @@ fn seed_fills_a_database_whose_counters_match_its_rows() {
         130,
         "every post is searchable"
     );
+    assert_eq!(
+        count("SELECT count(*) FROM search_posts"),
+        130,
+        "every post's question is known"
+    );
     // Korean and English both.
     assert!(count("SELECT count(*) FROM users WHERE username LIKE '사용자%'") > 0);
     // The same seed makes the same board.

@@ -117,15 +117,27 @@ async fn hostile_input_is_searched_as_text_and_never_a_500() {
 }
 
 #[tokio::test]
-async fn subject_hits_rank_above_body_hits_then_newer_first() {
+async fn subject_hits_rank_above_author_then_body_hits_then_newer_first() {
     let app = spawn_app().await;
     let alice = app.signed_up_user("alice").await;
     let in_body_old = app.ask(&alice, "first", "mentions tokio once").await;
     let in_subject = app.ask(&alice, "tokio runtime", "text").await;
+    let by_author = app
+        .ask(&app.signed_up_user("tokio").await, "fourth", "text")
+        .await;
     let in_body_new = app.ask(&alice, "third", "mentions tokio once").await;
     assert_eq!(
         hits(&search(&app, "tokio").await),
-        [in_subject, in_body_new, in_body_old]
+        [in_subject, by_author, in_body_new, in_body_old]
+    );
+    // Any of the words in the subject counts as a subject hit.
+    assert_eq!(
+        hits(&search(&app, "runtime mentions").await),
+        Vec::<i64>::new()
+    );
+    assert_eq!(
+        hits(&search(&app, "tokio text").await),
+        [in_subject, by_author]
     );
     app.stop().await;
 }
@@ -141,6 +153,33 @@ async fn the_index_follows_deletes() {
     app.post_form(&bob, &format!("/answers/{answer}/delete"), &[])
         .await;
     assert!(hits(&search(&app, "uniqueword").await).is_empty());
+
+    // A deleted question takes its answers' rows with it, in the index and in the post-to-question map.
+    let other = app.ask(&alice, "another uniqueword", "text").await;
+    app.answer(&bob, other, "reply uniqueword").await;
+    app.answer(&bob, question, "stays").await;
+    assert_eq!(hits(&search(&app, "uniqueword").await), [other]);
+    app.post_form(&alice, &format!("/questions/{other}/delete"), &[])
+        .await;
+    assert!(hits(&search(&app, "uniqueword").await).is_empty());
+    let db = rusqlite::Connection::open(&app.db_path).expect("db");
+    let rows = |sql: &str| -> Vec<i64> {
+        let mut statement = db.prepare(sql).expect("prepare");
+        statement
+            .query_map([], |row| row.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    };
+    let posts = rows(
+        "SELECT search_rowid FROM questions UNION ALL SELECT search_rowid FROM answers ORDER BY 1",
+    );
+    assert_eq!(posts.len(), 2);
+    assert_eq!(rows("SELECT rowid FROM search_index ORDER BY 1"), posts);
+    assert_eq!(
+        rows("SELECT post_rowid FROM search_posts ORDER BY 1"),
+        posts
+    );
     app.stop().await;
 }
 
