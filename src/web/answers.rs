@@ -13,7 +13,7 @@ use poem::{
 
 use super::{
     AppState,
-    board::{answer_id, question_id, redirect_after_post, render_markdown},
+    board::{answer_id, question_id, redirect_after_post, render_markdown, see_other_to_anchor},
     questions::load_question_page,
     session::{RequireUser, flash, wants_fragment},
 };
@@ -66,6 +66,7 @@ async fn location_of(state: &AppState, id: AnswerId) -> AppResult<String> {
 
 #[handler]
 async fn create(
+    req: &Request,
     Path(id): Path<String>,
     ctx: PageContext,
     RequireUser(user): RequireUser,
@@ -95,7 +96,7 @@ async fn create(
         })
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(poem::web::Redirect::see_other(location_of(&state, id).await?).into_response())
+    Ok(see_other_to_anchor(req, &location_of(&state, id).await?))
 }
 
 /// The question page again, the answer form showing what was typed and what is wrong with it.

@@ -4,6 +4,7 @@
 use poem::{
     IntoResponse, Request, Response,
     http::{HeaderValue, StatusCode, header},
+    web::Redirect,
 };
 
 use super::session::wants_fragment;
@@ -59,6 +60,27 @@ pub fn redirect_after_post(req: &Request, to: &str) -> Response {
             header::LOCATION
         };
         response.headers_mut().insert(name, value);
+    }
+    response
+}
+
+/// After a boosted form's POST whose next page has an `#anchor` (a new answer): a 303 for a browser
+/// without JavaScript; for htmx an `HX-Location`, because the XHR follows a 303 itself and drops the
+/// anchor, while `HX-Location` makes htmx GET the page as a boosted link does, push the URL with its
+/// anchor and scroll there.
+pub fn see_other_to_anchor(req: &Request, to: &str) -> Response {
+    if req.header("HX-Request").is_none() {
+        return Redirect::see_other(to).into_response();
+    }
+    let location = serde_json::json!({
+        "path": to,
+        "target": "body",
+        // The whole page, as for a boosted link: without it the page would answer with a fragment.
+        "headers": { "HX-Boosted": "true" },
+    });
+    let mut response = StatusCode::OK.into_response();
+    if let Ok(value) = HeaderValue::from_str(&location.to_string()) {
+        response.headers_mut().insert("hx-location", value);
     }
     response
 }

@@ -50,6 +50,33 @@ async fn a_new_answer_redirects_to_the_page_that_holds_it() {
     let id: i64 = anchor.trim_start_matches("answer-").parse().expect("id");
     let html = app.get_html(&bob, page).await;
     assert_eq!(answer_ids(&html), [id]);
+
+    // From the boosted form, htmx is told to fetch the whole page itself, keeping the anchor.
+    let token = app.csrf_token(&bob).await;
+    let response = bob
+        .post(app.url(&format!("/questions/{question}/answers")))
+        .header("HX-Request", "true")
+        .header("HX-Boosted", "true")
+        .form(&[("content", "twelfth"), ("csrf_token", token.as_str())])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), StatusCode::OK);
+    let hx_location: serde_json::Value = serde_json::from_str(
+        response
+            .headers()
+            .get("hx-location")
+            .and_then(|value| value.to_str().ok())
+            .expect("HX-Location"),
+    )
+    .expect("JSON");
+    let path = hx_location["path"].as_str().expect("path");
+    let (page, anchor) = path.split_once('#').expect("anchor");
+    assert_eq!(page, format!("/questions/{question}?apage=2"));
+    assert_eq!(hx_location["target"], "body");
+    assert_eq!(hx_location["headers"]["HX-Boosted"], "true");
+    let html = app.get_html(&bob, page).await;
+    assert!(html.contains(&format!(r#"id="{anchor}""#)) && html.contains("twelfth"));
     app.stop().await;
 }
 

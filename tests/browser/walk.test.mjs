@@ -179,6 +179,12 @@ test('the walk with JavaScript: htmx updates in place', async () => {
   const mine = page.locator('article:has-text("socket permissions")');
   await mine.waitFor();
   const answerId = await mine.getAttribute('id');
+  // The page went to the new answer: its anchor is in the URL, and it is on screen.
+  await page.waitForURL(new RegExp(`/questions/${question}(\\?[^#]*)?#${answerId}$`));
+  assert.ok(await mine.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    return box.top >= 0 && box.top < window.innerHeight;
+  }), 'the new answer is scrolled into view');
 
   // Like the question: the count changes in place, the page does not navigate.
   await page.evaluate(() => { window.stillHere = true; });
