@@ -96,6 +96,10 @@ class Server:
                 return int(line.split()[1]) / 1024
         return float("nan")
 
+    def reset_peak_rss(self):
+        """Starts the peak over from the current RSS (Linux: clear_refs 5), so each row has its own peak."""
+        Path(f"/proc/{self.process.pid}/clear_refs").write_text("5")
+
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=30)
@@ -281,22 +285,25 @@ def measure(server, db, size, results):
     plan = targets(server.db)
     rows = []
 
-    def record(label, connections, r):
+    def record(label, connections, url, script=None):
+        server.reset_peak_rss()
+        r = wrk(url, connections, script)
+        r["rss"] = server.peak_rss_mb()
         rows.append((label, connections, r))
         print(f"  {label:45} c={connections:<3} {r['rate']:>9.0f}/s p50 {r['p50']:.2f} ms "
-              f"p99 {r['p99']:.2f} ms errors {r['errors']}", flush=True)
+              f"p99 {r['p99']:.2f} ms errors {r['errors']} peak RSS {r['rss']:.1f} MB", flush=True)
 
     for label, path in plan["reads"]:
         for connections in (1, 64):
-            record(label, connections, wrk(server.base + path, connections))
+            record(label, connections, server.base + path)
     for label, path in plan["uncached"]:
         for connections in (1, 64):
-            record(label, connections, wrk(server.base + path, connections, lua_uncached(path)))
+            record(label, connections, server.base + path, lua_uncached(path))
     cookie, token = session(server.base, plan["liker"])
     like_path = f"/questions/{plan['liked']}/like"
     for connections in (1, 64):
-        record("htmx like toggle (POST)", connections,
-               wrk(server.base + like_path, connections, lua_post(cookie, token, like_path)))
+        record("htmx like toggle (POST)", connections, server.base + like_path,
+               lua_post(cookie, token, like_path))
     conn = sqlite3.connect(server.db)
     count, rows_liked = conn.execute(
         "SELECT like_count, (SELECT count(*) FROM question_likes WHERE question_id = id) FROM questions "
@@ -305,17 +312,18 @@ def measure(server, db, size, results):
     exact = count == rows_liked
     mixed_reads = [path for _, path in plan["reads"][:4]] + [f"/questions/{plan['thread']}"]
     for connections in (1, 64):
-        record("mixed: 90% reads, 10% like toggles", connections,
-               wrk(server.base + "/", connections, lua_mixed(cookie, token, mixed_reads, like_path)))
-    rss = server.peak_rss_mb()
+        record("mixed: 90% reads, 10% like toggles", connections, server.base + "/",
+               lua_mixed(cookie, token, mixed_reads, like_path))
+    rss = max(r["rss"] for _, _, r in rows)
     startup = server.startup_ms
     results[size] = {label + f" c={c}": r for label, c, r in rows}
     static64 = next(r for label, c, r in rows if label.startswith("static") and c == 64)["rate"]
-    table = ["| endpoint | conns | req/s | p50 ms | p99 ms | errors | vs static (c=64) |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    table = ["| endpoint | conns | req/s | p50 ms | p99 ms | errors | vs static (c=64) | peak RSS MB |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for label, c, r in rows:
         share = f"{r['rate'] / static64:.0%}" if c == 64 else ""
-        table.append(f"| {label} | {c} | {r['rate']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['errors']} | {share} |")
+        table.append(f"| {label} | {c} | {r['rate']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['errors']} | {share} "
+                     f"| {r['rss']:.1f} |")
     return (
         f"## {size:,} questions\n\n"
         f"Database: {size:,} questions, {2 * size:,} answers (+300 in one thread), about {3 * size:,} likes; "

@@ -9,6 +9,7 @@ use miniboard::{
 };
 
 fn main() -> ExitCode {
+    limit_malloc_arenas();
     let cli = Cli::parse();
     let config = match Config::load(cli.config.as_deref(), |name| std::env::var(name).ok()) {
         Ok(config) => config,
@@ -157,3 +158,22 @@ fn init_logging(filter: &str) {
         .with_ansi(std::io::stderr().is_terminal())
         .init();
 }
+
+/// glibc gives each thread that allocates an arena of its own, up to eight per core, and keeps what each
+/// one frees: the executor's and the storage pool's threads doubled peak memory in a read/write mix (68 MB
+/// against 43 MB with two arenas per core). `MALLOC_ARENA_MAX` in the environment still decides if set.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn limit_malloc_arenas() {
+    if std::env::var_os("MALLOC_ARENA_MAX").is_some() {
+        return;
+    }
+    let arenas = std::thread::available_parallelism().map_or(2, |cores| cores.get() * 2);
+    // SAFETY: mallopt only changes the allocator's settings, and this runs first in main, before any
+    // other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, arenas as libc::c_int);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn limit_malloc_arenas() {}
