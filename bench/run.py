@@ -28,6 +28,12 @@ BINARY = TARGET / "release" / "miniboard"
 CACHE = TARGET / "bench"
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000,1000000").split(",")]
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+# The load generator gets the first CPU and the server the others (one each on two cores), so wrk never
+# preempts the server mid-request; BENCH_PIN=0 lets them share every CPU.
+CPUS = sorted(os.sched_getaffinity(0))
+PIN = len(CPUS) >= 2 and os.environ.get("BENCH_PIN", "1") != "0"
+LOAD_CPUS = {CPUS[0]} if PIN else set(CPUS)
+SERVER_CPUS = set(CPUS[1:]) if PIN else set(CPUS)
 SEED_VERSION = "v1"  # bump when the seed's output changes, so cached databases are rebuilt
 PASSWORD = "seed-password"
 
@@ -78,7 +84,8 @@ class Server:
         env = dict(os.environ, MINIBOARD_DATABASE=str(self.db), MINIBOARD_BIND=f"127.0.0.1:{port}",
                    MINIBOARD_LOG="warn")
         started = time.perf_counter()
-        self.process = subprocess.Popen([str(BINARY), "serve"], env=env, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen([str(BINARY), "serve"], env=env, stderr=subprocess.DEVNULL,
+                                        preexec_fn=lambda: os.sched_setaffinity(0, SERVER_CPUS))
         while True:
             try:
                 with urllib.request.urlopen(self.base + "/healthz", timeout=1) as response:
@@ -129,11 +136,12 @@ def session(base, username):
 
 
 def wrk(url, connections, script=None):
-    args = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{SECONDS}s", "--latency",
-            "--timeout", "10s"]
+    args = ["wrk", "-t", str(min(len(LOAD_CPUS), connections)), "-c", str(connections), "-d", f"{SECONDS}s",
+            "--latency", "--timeout", "10s"]
     if script:
         args += ["-s", script]
-    out = subprocess.run(args + [url], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(args + [url], check=True, capture_output=True, text=True,
+                         preexec_fn=lambda: os.sched_setaffinity(0, LOAD_CPUS)).stdout
 
     def millis(text):
         number, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
@@ -255,6 +263,15 @@ def machine():
     return cpu, cores, commit
 
 
+def placement():
+    def names(cpus):
+        return "CPU " + ", ".join(str(c) for c in sorted(cpus))
+    if PIN:
+        return (f"The server runs on {names(SERVER_CPUS)} and wrk on {names(LOAD_CPUS)}, so the load generator "
+                f"never preempts the server.")
+    return "The server and wrk share every CPU."
+
+
 def main():
     ensure_tools()
     cpu, cores, commit = machine()
@@ -273,7 +290,8 @@ def main():
     header = (f"# miniboard benchmarks\n\n"
               f"Machine: {cpu}, {cores} cores. Commit {commit}. {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n"
               f"Made by `python3 bench/run.py`: wrk for {SECONDS} s per row against 127.0.0.1, the release build, "
-              f"a copy of the seeded database per size. Errors count non-2xx/3xx responses and socket errors.\n\n")
+              f"a copy of the seeded database per size. {placement()} Errors count non-2xx/3xx responses and "
+              f"socket errors; peak RSS is the server's, per row.\n\n")
     analysis = ROOT / "bench" / "ANALYSIS.md"
     notes = analysis.read_text() if analysis.exists() else ""
     (ROOT / "BENCHMARKS.md").write_text(header + notes + "\n" + "\n".join(sections))
