@@ -161,11 +161,20 @@ impl<E: Endpoint> Endpoint for RefreshSessionCookieEndpoint<E> {
         let jar = req.cookie().clone();
         let session = req.extensions().get::<Session>().cloned();
         let response = self.inner.call(req).await?.into_response();
-        if let (Some(id), Some(session)) = (self.config.get_cookie_value(&jar), session)
-            // A renewed or purged session has had its cookie set or removed by `ServerSession`.
-            && matches!(session.status(), SessionStatus::Unchanged | SessionStatus::Changed)
-            && !session.is_empty()
-        {
+        let (Some(id), Some(session)) = (self.config.get_cookie_value(&jar), session) else {
+            return Ok(response);
+        };
+        if session.is_empty() {
+            // Nothing left to keep (a visitor whose last message was just shown, after logging out): the
+            // row and the cookie go, and the visitor gets visitors' pages again. (A cookie naming no stored
+            // session goes too: `ServerSession` removes only cookies of sessions it found.)
+            session.purge();
+            self.config.remove_cookie(&jar);
+        } else if matches!(
+            session.status(),
+            SessionStatus::Unchanged | SessionStatus::Changed
+        ) {
+            // A renewed session has had its cookie set by `ServerSession` already.
             self.config.set_cookie_value(&jar, &id);
         }
         Ok(response)

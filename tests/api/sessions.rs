@@ -93,6 +93,47 @@ async fn logging_in_issues_a_new_session_id_and_retires_the_old_one() {
 }
 
 #[tokio::test]
+async fn after_the_log_out_message_is_shown_the_session_and_its_cookie_go() {
+    let app = spawn_app().await;
+    let client = app.signed_up_user("dora").await;
+    let response = app.log_out(&client).await;
+    let visitor = set_cookie_value(&response, SESSION_COOKIE).expect("new id at log-out");
+    assert_eq!(
+        session_rows(&app.db_path),
+        vec![visitor.clone()],
+        "kept for the message"
+    );
+
+    let page = app.get(&client, "/").await;
+    let removal = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with(&format!("{SESSION_COOKIE}=")))
+        .expect("the cookie is removed")
+        .to_owned();
+    assert!(
+        removal.contains("Max-Age=0") || removal.contains("1970"),
+        "{removal}"
+    );
+    assert!(
+        page.text()
+            .await
+            .expect("body")
+            .contains("You are logged out.")
+    );
+    assert!(session_rows(&app.db_path).is_empty(), "no empty rows kept");
+
+    // A stale cookie for a row that is gone is cleared the same way, and nobody is logged in.
+    let stale = client_with_session(&visitor);
+    let page = app.get(&stale, "/").await;
+    assert!(set_cookie_value(&page, SESSION_COOKIE).is_some_and(|value| value.is_empty()));
+    assert!(session_rows(&app.db_path).is_empty());
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn a_planted_session_id_is_ignored_and_never_adopted() {
     let app = spawn_app().await;
     app.signed_up_user("dora").await;
