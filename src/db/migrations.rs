@@ -13,6 +13,10 @@ const STEPS: &[(&str, &str)] = &[
         "0003_search_posts.sql",
         include_str!("migrations/0003_search_posts.sql"),
     ),
+    (
+        "0004_rank_levels.sql",
+        include_str!("migrations/0004_rank_levels.sql"),
+    ),
 ];
 
 /// The version a fully migrated database has.
@@ -80,7 +84,7 @@ mod tests {
                  VALUES (3, 7, 1, 'c', 'c', 0, 11), (4, 7, 1, 'c', 'c', 0, 12);",
         )
         .expect("posts");
-        assert_eq!(run(&mut conn).expect("migrate"), [3]);
+        assert_eq!(run(&mut conn).expect("migrate"), [3, 4]);
         let mut statement = conn
             .prepare("SELECT post_rowid, question_id FROM search_posts ORDER BY 1")
             .expect("prepare");

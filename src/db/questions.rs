@@ -84,6 +84,8 @@ pub fn list(
 const DIRECT_OFFSET_LIMIT: i64 = 2_000;
 /// Ids per block in `question_rank_blocks` (`id >> 10`).
 const BLOCK_BITS: i64 = 10;
+/// Ids per span in `question_rank_spans` (`id >> 13`, 8 blocks).
+const SPAN_BITS: i64 = 13;
 
 /// One page of the list in the given order: the ids from the sort's index alone, then the ten rows.
 pub fn page(
@@ -154,7 +156,9 @@ fn page_ids(
     Ok(page)
 }
 
-/// The block that holds row `offset` of the list: (score, block, rows before the block).
+/// The block that holds row `offset` of the list: (score, block, rows before the block). Three levels of
+/// counts narrow it down: the score, then the span of 8 blocks within it, then the block, so a page of a
+/// million questions adds up a few dozen counts.
 fn locate_block(
     conn: &Connection,
     sort: ListSort,
@@ -165,16 +169,54 @@ fn locate_block(
         ListSort::Likes => 1,
         ListSort::Answers => 2,
     };
-    let mut stmt = conn.prepare_cached(
-        "SELECT score, block, n FROM question_rank_blocks WHERE sort = ?1
-         ORDER BY score DESC, block DESC",
-    )?;
-    let mut rows = stmt.query([sort_code])?;
-    let mut before = 0;
+    let Some((score, before)) = first_reaching(
+        conn,
+        "SELECT score, n FROM question_rank_scores WHERE sort = ?1 ORDER BY score DESC",
+        &[sort_code],
+        offset,
+        0,
+    )?
+    else {
+        return Ok(None);
+    };
+    let Some((span, before)) = first_reaching(
+        conn,
+        "SELECT span, n FROM question_rank_spans WHERE sort = ?1 AND score = ?2 ORDER BY span DESC",
+        &[sort_code, score],
+        offset,
+        before,
+    )?
+    else {
+        return Ok(None);
+    };
+    let blocks_per_span = 1 << (SPAN_BITS - BLOCK_BITS);
+    let first_block = span * blocks_per_span;
+    Ok(first_reaching(
+        conn,
+        "SELECT block, n FROM question_rank_blocks
+         WHERE sort = ?1 AND score = ?2 AND block >= ?3 AND block < ?4 ORDER BY block DESC",
+        &[sort_code, score, first_block, first_block + blocks_per_span],
+        offset,
+        before,
+    )?
+    .map(|(block, before)| (score, block, before)))
+}
+
+/// Adds up the counts of `(key, n)` rows in order, starting at `before`; the first key whose rows reach
+/// `offset`, with the rows before it.
+fn first_reaching(
+    conn: &Connection,
+    sql: &str,
+    values: &[i64],
+    offset: i64,
+    mut before: i64,
+) -> rusqlite::Result<Option<(i64, i64)>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
     while let Some(row) = rows.next()? {
-        let n: i64 = row.get(2)?;
+        let n: i64 = row.get(1)?;
         if before + n > offset {
-            return Ok(Some((row.get(0)?, row.get(1)?, before)));
+            return Ok(Some((row.get(0)?, before)));
         }
         before += n;
     }
@@ -372,23 +414,29 @@ mod tests {
                 likes::toggle(&tx, LikeTarget::Question(id), user).expect("unlike");
             }
         }
+        // Ids spread over many blocks and spans, with scores set directly, so every level has many rows.
+        for k in 0..3_000_i64 {
+            tx.execute(
+                "INSERT INTO questions (id, author_id, subject, content, content_html, created_at,
+                                        search_rowid)
+                 VALUES (?1, 1, 's', 'c', 'c', 0, 0)",
+                [100_000 + k * 37],
+            )
+            .expect("spread question");
+        }
+        tx.execute_batch(
+            "UPDATE questions SET like_count = id % 7, answer_count = id % 5 WHERE id >= 100000;
+             UPDATE board_totals SET value = value + 3000 WHERE name = 'questions';",
+        )
+        .expect("scores");
         tx.commit().expect("commit");
 
         let total = total(&conn).expect("total");
-        assert_eq!(total, 3_000 - (100..400).step_by(7).count() as i64);
+        assert_eq!(total, 6_000 - (100..400).step_by(7).count() as i64);
+        let mut offsets = vec![0, 1_990, 1_999, 2_000, 2_001, total - 10, total - 1];
+        offsets.extend((2_002..total).step_by(97));
         for sort in ListSort::ALL {
-            for offset in [
-                0,
-                1_990,
-                1_999,
-                2_000,
-                2_001,
-                2_345,
-                2_500,
-                2_900,
-                total - 10,
-                total - 1,
-            ] {
+            for &offset in &offsets {
                 let fast: Vec<i64> = page(&conn, sort, offset, 10)
                     .expect("page")
                     .iter()
@@ -401,16 +449,36 @@ mod tests {
                 );
             }
         }
-        // The block counts are exactly what the rows say.
-        let drift: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM (
-                    SELECT 1, like_count, id >> 10, count(*) AS n FROM questions GROUP BY like_count, id >> 10
-                    EXCEPT SELECT sort, score, block, n FROM question_rank_blocks WHERE sort = 1)",
-                [],
-                |row| row.get(0),
-            )
-            .expect("compare");
-        assert_eq!(drift, 0);
+        // Every level's counts are exactly what the rows say, both ways.
+        let scores = [(0, "0 * id"), (1, "like_count"), (2, "answer_count")];
+        for (table, level) in [
+            ("question_rank_scores", None),
+            ("question_rank_spans", Some(("span", "id >> 13"))),
+            ("question_rank_blocks", Some(("block", "id >> 10"))),
+        ] {
+            for (sort, score) in scores {
+                let (rows, counts) = match level {
+                    None => (
+                        format!("SELECT {score}, count(*) FROM questions GROUP BY 1"),
+                        format!("SELECT score, n FROM {table} WHERE sort = {sort}"),
+                    ),
+                    Some((column, of_id)) => (
+                        format!("SELECT {score}, {of_id}, count(*) FROM questions GROUP BY 1, 2"),
+                        format!("SELECT score, {column}, n FROM {table} WHERE sort = {sort}"),
+                    ),
+                };
+                let drift: i64 = conn
+                    .query_row(
+                        &format!(
+                            "SELECT (SELECT count(*) FROM ({rows} EXCEPT {counts}))
+                                  + (SELECT count(*) FROM ({counts} EXCEPT {rows}))"
+                        ),
+                        [],
+                        |row| row.get(0),
+                    )
+                    .expect("compare");
+                assert_eq!(drift, 0, "{table}, sort {sort}");
+            }
+        }
     }
 }
