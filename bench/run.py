@@ -245,6 +245,7 @@ def targets(db):
         # Visitors' pages are cached until the next write; these rows show what rendering one costs.
         "uncached": [
             ("list page 1, uncached", "/"),
+            ("sort: most liked, page 50,000, uncached", "/questions?sort=likes&page=50000"),
             ("search: common English (flask), uncached", "/questions?q=flask"),
             ("search: common Korean (파이썬), uncached", f"/questions?q={q('파이썬')}"),
         ],
