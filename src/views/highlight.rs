@@ -21,13 +21,17 @@ pub fn highlight(text: &str, terms: &[String]) -> Markup {
 
 /// Byte ranges of the matches, in order and not overlapping.
 fn matches(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let terms: Vec<Vec<char>> = terms
         .iter()
         .filter(|t| !t.is_empty())
         .map(|t| t.chars().collect())
         .collect();
     let mut found = Vec::new();
+    // Every list page passes its subjects through here; without a search there is nothing to look for.
+    if terms.is_empty() {
+        return found;
+    }
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut i = 0;
     while i < chars.len() {
         let at_word_start = i == 0 || !chars[i - 1].1.is_alphanumeric();

@@ -153,20 +153,18 @@ impl PageCache {
             entries.bytes -= old.body.len();
         }
         if entries.bytes + body.len() > self.capacity_bytes {
-            // Out-of-date entries go first, then any, until the page fits.
+            // Out-of-date entries go; if that frees less than a quarter, everything goes. Either way the next
+            // quarter of the capacity fills without another pass, so a crawler's stream of new URLs costs
+            // no more per page than one hit.
+            let now = Instant::now();
             entries
                 .pages
-                .retain(|_, entry| entry.is_current(generation));
-            let mut bytes: usize = entries.pages.values().map(|entry| entry.body.len()).sum();
-            let room = self.capacity_bytes - body.len();
-            entries.pages.retain(|_, entry| {
-                let keep = bytes <= room;
-                if !keep {
-                    bytes -= entry.body.len();
-                }
-                keep
-            });
-            entries.bytes = bytes;
+                .retain(|_, entry| entry.is_current_at(generation, now));
+            entries.bytes = entries.pages.values().map(|entry| entry.body.len()).sum();
+            if entries.bytes + body.len() > self.capacity_bytes / 4 * 3 {
+                entries.pages.clear();
+                entries.bytes = 0;
+            }
         }
         entries.bytes += body.len();
         entries.pages.insert(
@@ -183,7 +181,11 @@ impl PageCache {
 
 impl Entry {
     fn is_current(&self, generation: u64) -> bool {
-        self.generation == generation && self.stored_at.elapsed() < MAX_AGE
+        self.is_current_at(generation, Instant::now())
+    }
+
+    fn is_current_at(&self, generation: u64, now: Instant) -> bool {
+        self.generation == generation && now.duration_since(self.stored_at) < MAX_AGE
     }
 }
 
@@ -284,6 +286,24 @@ mod tests {
         // A page too big to be worth keeping is not kept.
         cache.put(key("/big"), 1, HeaderMap::new(), page(200));
         assert!(cache.get(&key("/big"), 1).is_none());
+    }
+
+    #[test]
+    fn when_full_out_of_date_pages_go_before_current_ones() {
+        let cache = PageCache::with_capacity(1000);
+        for n in 0..6 {
+            cache.put(key(&format!("/old/{n}")), 1, HeaderMap::new(), page(100));
+        }
+        for n in 0..5 {
+            cache.put(key(&format!("/new/{n}")), 2, HeaderMap::new(), page(100));
+        }
+        for n in 0..5 {
+            assert!(
+                cache.get(&key(&format!("/new/{n}")), 2).is_some(),
+                "/new/{n}"
+            );
+        }
+        assert_eq!(cache.lock().pages.len(), 5);
     }
 
     #[tokio::test]
