@@ -203,6 +203,30 @@ fn batches(total: u64) -> impl Iterator<Item = (u64, u64)> {
     (0..total.div_ceil(BATCH)).map(move |b| (b * BATCH, ((b + 1) * BATCH).min(total)))
 }
 
+/// One answer with a generated body; `None` if the question is gone.
+fn insert_answer(
+    tx: &Transaction,
+    rng: &mut StdRng,
+    question: QuestionId,
+    author_id: UserId,
+    author: &str,
+    now: i64,
+) -> Result<Option<AnswerId>, DbError> {
+    let content = Content::parse(&body(rng)).map_err(|p| DbError::Refused(format!("{p:?}")))?;
+    let html = markdown::render(content.as_str());
+    Ok(answers::insert(
+        tx,
+        &answers::NewAnswer {
+            question_id: question,
+            author_id,
+            author,
+            content: &content,
+            content_html: &html,
+            now,
+        },
+    )?)
+}
+
 fn in_batches(
     conn: &mut Connection,
     total: u64,
@@ -315,44 +339,16 @@ pub fn run(path: &Path, plan: SeedPlan) -> Result<SeedReport, DbError> {
         };
         let (question, _) = question_ids[index];
         let (author_id, author) = &names[rng.random_range(0..names.len())];
-        let content =
-            Content::parse(&body(&mut rng)).map_err(|p| DbError::Refused(format!("{p:?}")))?;
-        let html = markdown::render(content.as_str());
-        if let Some(id) = answers::insert(
-            tx,
-            &answers::NewAnswer {
-                question_id: question,
-                author_id: *author_id,
-                author,
-                content: &content,
-                content_html: &html,
-                now,
-            },
-        )? {
-            answer_ids.push((id, *author_id));
-        }
+        let answered = insert_answer(tx, &mut rng, question, *author_id, author, now)?;
+        answer_ids.extend(answered.map(|id| (id, *author_id)));
         Ok(())
     })?;
 
     if let Some(&(newest, _)) = question_ids.iter().max_by_key(|(id, _)| id.0) {
         in_batches(&mut conn, plan.thread, |tx, n| {
             let (author_id, author) = &names[n as usize % names.len()];
-            let content =
-                Content::parse(&body(&mut rng)).map_err(|p| DbError::Refused(format!("{p:?}")))?;
-            let html = markdown::render(content.as_str());
-            if let Some(id) = answers::insert(
-                tx,
-                &answers::NewAnswer {
-                    question_id: newest,
-                    author_id: *author_id,
-                    author,
-                    content: &content,
-                    content_html: &html,
-                    now,
-                },
-            )? {
-                answer_ids.push((id, *author_id));
-            }
+            let answered = insert_answer(tx, &mut rng, newest, *author_id, author, now)?;
+            answer_ids.extend(answered.map(|id| (id, *author_id)));
             Ok(())
         })?;
     }

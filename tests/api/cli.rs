@@ -172,22 +172,25 @@ async fn the_binary_serves_its_embedded_assets_from_any_directory_and_exits_0_on
     assert_eq!(status.code(), Some(0));
 }
 
+/// A small board, made twice by the seed test.
+const SMALL_SEED: &[&str] = &[
+    "seed",
+    "--users",
+    "6",
+    "--questions",
+    "40",
+    "--answers",
+    "90",
+    "--likes",
+    "120",
+];
+
 #[test]
 fn seed_fills_a_database_whose_counters_match_its_rows() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("seeded.db");
     let output = run(
-        &[
-            "seed",
-            "--users",
-            "6",
-            "--questions",
-            "40",
-            "--answers",
-            "90",
-            "--likes",
-            "120",
-        ],
+        SMALL_SEED,
         &[("MINIBOARD_DATABASE", db.to_str().expect("path"))],
     );
     assert!(output.status.success(), "{}", stderr_of(&output));
@@ -237,17 +240,7 @@ fn seed_fills_a_database_whose_counters_match_its_rows() {
     // The same seed makes the same board.
     let again = dir.path().join("again.db");
     let output = run(
-        &[
-            "seed",
-            "--users",
-            "6",
-            "--questions",
-            "40",
-            "--answers",
-            "90",
-            "--likes",
-            "120",
-        ],
+        SMALL_SEED,
         &[("MINIBOARD_DATABASE", again.to_str().expect("path"))],
     );
     assert!(output.status.success());

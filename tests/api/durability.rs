@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng, rngs::StdRng};
 use reqwest::{Client, StatusCode};
 use rusqlite::Connection;
 
-use crate::helpers::{PASSWORD, ServerProcess, browser, csrf_token_in};
+use crate::helpers::{ServerProcess, browser, csrf_token_in, sign_up_form};
 
 /// What the clients were told, and what they could not be sure of.
 #[derive(Default)]
@@ -41,13 +41,7 @@ async fn sign_up(base: &str, name: &str) -> (Client, String) {
     let email = format!("{name}@example.com");
     let response = client
         .post(format!("{base}/signup"))
-        .form(&[
-            ("username", name),
-            ("email", &email),
-            ("password1", PASSWORD),
-            ("password2", PASSWORD),
-            ("csrf_token", &token),
-        ])
+        .form(&sign_up_form(name, &email, &token))
         .send()
         .await
         .expect("POST");

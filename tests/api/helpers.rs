@@ -219,6 +219,21 @@ pub fn browser() -> Client {
         .expect("client")
 }
 
+/// The sign-up form's fields as a browser posts them, for requests built by hand.
+pub fn sign_up_form<'a>(
+    username: &'a str,
+    email: &'a str,
+    csrf_token: &'a str,
+) -> [(&'static str, &'a str); 5] {
+    [
+        ("username", username),
+        ("email", email),
+        ("password1", PASSWORD),
+        ("password2", PASSWORD),
+        ("csrf_token", csrf_token),
+    ]
+}
+
 pub fn csrf_token_in(html: &str) -> Option<String> {
     attribute_after(html, r#"name="csrf_token" value=""#)
 }

@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{PASSWORD, ServerProcess, attribute_after, browser, location, spawn_app};
+use crate::helpers::{ServerProcess, attribute_after, browser, location, spawn_app};
 
 fn request_id_in_page(html: &str) -> Option<String> {
     let marker = r#"<code id="request-id">"#;
@@ -286,13 +286,11 @@ async fn a_500_shows_no_internals_and_its_request_id_is_in_the_log() {
         .expect("drop");
     let response = client
         .post(format!("{}/signup", server.base))
-        .form(&[
-            ("username", "quinn"),
-            ("email", "quinn@example.com"),
-            ("password1", PASSWORD),
-            ("password2", PASSWORD),
-            ("csrf_token", &token),
-        ])
+        .form(&crate::helpers::sign_up_form(
+            "quinn",
+            "quinn@example.com",
+            &token,
+        ))
         .send()
         .await
         .expect("POST");

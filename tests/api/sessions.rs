@@ -267,13 +267,11 @@ async fn production_cookies_are_secure() {
         .expect("client")
         .post(format!("{}/signup", server.base))
         .header("cookie", csrf_pair)
-        .form(&[
-            ("username", "henry"),
-            ("email", "henry@example.com"),
-            ("password1", PASSWORD),
-            ("password2", PASSWORD),
-            ("csrf_token", &token),
-        ])
+        .form(&crate::helpers::sign_up_form(
+            "henry",
+            "henry@example.com",
+            &token,
+        ))
         .send()
         .await
         .expect("POST");
