@@ -20,7 +20,6 @@ const GRACE: Duration = Duration::from_secs(20);
 pub struct App {
     acceptor: BoxAcceptor,
     state: Arc<AppState>,
-    csrf_key: [u8; 32],
     listening: Listening,
     socket_file: SocketFile,
     _serving: db::backup::ServingLock,
@@ -36,13 +35,11 @@ impl App {
         let (acceptor, listening, socket_file) = listen::open(&config).await?;
         Ok(Self {
             acceptor,
-            state: Arc::new(AppState {
+            state: Arc::new(AppState::new(
                 db,
-                config: Arc::new(config),
-                throttle: Default::default(),
-                pages: Default::default(),
-            }),
-            csrf_key: derive_key(&secret, b"miniboard csrf"),
+                config,
+                derive_key(&secret, b"miniboard csrf"),
+            )),
             listening,
             socket_file,
             _serving: serving,
@@ -67,14 +64,15 @@ impl App {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let purger = spawn_session_purger(self.state.db.clone());
+        let purger =
+            spawn_session_purger(self.state.db.clone(), self.state.config.session_lifetime);
         tracing::info!(
             address = %self.listening,
             profile = self.state.config.profile.name(),
             database = %self.state.config.database.display(),
             "miniboard is serving"
         );
-        let endpoint = web::endpoint(self.state.clone(), self.csrf_key);
+        let endpoint = web::endpoint(self.state.clone());
         let result = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(endpoint, shutdown, Some(GRACE))
             .await;

@@ -101,6 +101,13 @@ pub struct Config {
     pub socket_group: Option<String>,
     /// Peers whose forwarded headers are believed.
     pub trusted_proxies: Vec<TrustedProxy>,
+    /// Per-client limits (sign-ups, uncached searches); off for imports, load tests and test suites. The
+    /// log-in throttle is not one of them: it is always on.
+    pub rate_limits: bool,
+    /// Accounts one client may create in an hour.
+    pub signups_per_hour: usize,
+    /// A session ends this long after its log-in, however much it is used.
+    pub session_lifetime: std::time::Duration,
 }
 
 /// The shortest secret key `production` accepts, in bytes.
@@ -125,7 +132,7 @@ impl ConfigError {
 }
 
 /// Keys a TOML file may hold, with the environment variable that overrides each.
-const KEYS: [(&str, &str); 8] = [
+const KEYS: [(&str, &str); 11] = [
     ("profile", "MINIBOARD_PROFILE"),
     ("bind", "MINIBOARD_BIND"),
     ("database", "MINIBOARD_DATABASE"),
@@ -134,6 +141,9 @@ const KEYS: [(&str, &str); 8] = [
     ("timezone", "MINIBOARD_TIMEZONE"),
     ("socket_group", "MINIBOARD_SOCKET_GROUP"),
     ("trusted_proxies", "MINIBOARD_TRUSTED_PROXIES"),
+    ("rate_limits", "MINIBOARD_RATE_LIMITS"),
+    ("signups_per_hour", "MINIBOARD_SIGNUPS_PER_HOUR"),
+    ("session_lifetime_days", "MINIBOARD_SESSION_LIFETIME_DAYS"),
 ];
 
 impl Config {
@@ -151,6 +161,9 @@ impl Config {
             timezone: time::UtcOffset::UTC,
             socket_group: None,
             trusted_proxies: Vec::new(),
+            rate_limits: true,
+            signups_per_hour: 10,
+            session_lifetime: std::time::Duration::from_secs(30 * DAY_SECONDS),
         }
     }
 
@@ -230,6 +243,25 @@ impl Config {
                 self.socket_group = Some(value.trim().to_owned()).filter(|g| !g.is_empty())
             }
             "trusted_proxies" => self.trusted_proxies = parse_trusted_proxies(label, value)?,
+            "rate_limits" => {
+                self.rate_limits = match value.trim() {
+                    "on" => true,
+                    "off" => false,
+                    other => {
+                        return Err(ConfigError::new(
+                            label,
+                            format!("`{other}` is not on or off"),
+                        ));
+                    }
+                }
+            }
+            "signups_per_hour" => {
+                self.signups_per_hour = parse_count(label, value, 1..=1_000_000)? as usize
+            }
+            "session_lifetime_days" => {
+                let days = parse_count(label, value, 1..=3650)?;
+                self.session_lifetime = std::time::Duration::from_secs(days * DAY_SECONDS);
+            }
             _ => return Err(ConfigError::new(label, "unknown key")),
         }
         Ok(())
@@ -272,7 +304,8 @@ impl Config {
         };
         format!(
             "profile = {}\nbind = {}\ndatabase = {}\nsecret_key = {secret}\nlog = {}\ntimezone = {}\n\
-             socket_group = {}\ntrusted_proxies = {}\n",
+             socket_group = {}\ntrusted_proxies = {}\nrate_limits = {}\nsignups_per_hour = {}\n\
+             session_lifetime_days = {}\n",
             quote(self.profile.name()),
             quote(&self.bind.to_string()),
             quote(&self.database.display().to_string()),
@@ -287,8 +320,36 @@ impl Config {
                     .collect::<Vec<_>>()
                     .join(",")
             ),
+            quote(if self.rate_limits { "on" } else { "off" }),
+            quote(&self.signups_per_hour.to_string()),
+            quote(&(self.session_lifetime.as_secs() / DAY_SECONDS).to_string()),
         )
     }
+}
+
+const DAY_SECONDS: u64 = 24 * 60 * 60;
+
+/// A whole number within `range`.
+fn parse_count(
+    label: &str,
+    value: &str,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<u64, ConfigError> {
+    value
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| {
+            ConfigError::new(
+                label,
+                format!(
+                    "`{value}` is not a whole number from {} to {}",
+                    range.start(),
+                    range.end()
+                ),
+            )
+        })
 }
 
 fn quote(text: &str) -> String {
@@ -537,6 +598,32 @@ mod tests {
             );
         }
         assert!(load_env(&[]).expect("defaults").trusted_proxies.is_empty());
+    }
+
+    #[test]
+    fn rate_limits_switch_off_with_one_key_and_limits_take_whole_numbers() {
+        let defaults = load_env(&[]).expect("defaults");
+        assert!(defaults.rate_limits);
+        assert_eq!(defaults.session_lifetime.as_secs(), 30 * DAY_SECONDS);
+        let off = load_env(&[
+            ("MINIBOARD_RATE_LIMITS", "off"),
+            ("MINIBOARD_SIGNUPS_PER_HOUR", "3"),
+            ("MINIBOARD_SESSION_LIFETIME_DAYS", "7"),
+        ])
+        .expect("valid");
+        assert!(!off.rate_limits);
+        assert_eq!(off.signups_per_hour, 3);
+        assert_eq!(off.session_lifetime.as_secs(), 7 * DAY_SECONDS);
+        assert!(off.describe().contains("rate_limits = \"off\""));
+        for (key, bad) in [
+            ("MINIBOARD_RATE_LIMITS", "maybe"),
+            ("MINIBOARD_SIGNUPS_PER_HOUR", "0"),
+            ("MINIBOARD_SIGNUPS_PER_HOUR", "-1"),
+            ("MINIBOARD_SESSION_LIFETIME_DAYS", "lots"),
+        ] {
+            let err = load_env(&[(key, bad)]).err();
+            assert_eq!(err.map(|e| e.key), Some(key.to_owned()), "{bad}");
+        }
     }
 
     #[test]

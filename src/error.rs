@@ -27,6 +27,9 @@ pub enum AppError {
     /// 404.
     #[error("not found")]
     NotFound,
+    /// 429: this client ran too many searches that missed the page cache.
+    #[error("too many searches")]
+    TooManySearches { wait: Duration },
     /// 413: the body is over the limit.
     #[error("request body too large")]
     PayloadTooLarge,
@@ -52,6 +55,7 @@ impl ResponseError for AppError {
             Self::Forbidden | Self::Csrf | Self::OwnPostLike => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TooManySearches { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Db(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

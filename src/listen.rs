@@ -143,10 +143,24 @@ fn bind_unix(path: &Path, group: Option<&str>) -> anyhow::Result<UnixListener> {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    let listener =
-        UnixListener::bind(path).with_context(|| format!("cannot bind {}", path.display()))?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o660))
-        .with_context(|| format!("cannot set the mode of {}", path.display()))?;
+    // Bound under a temporary name, given its mode, then renamed into place: the socket is never
+    // reachable with the umask's permissions, not even for a moment.
+    let mut staging = path.as_os_str().to_owned();
+    staging.push(format!(".{}.binding", std::process::id()));
+    let staging = PathBuf::from(staging);
+    let _ = std::fs::remove_file(&staging);
+    let listener = UnixListener::bind(&staging)
+        .with_context(|| format!("cannot bind {}", staging.display()))?;
+    let placed = std::fs::set_permissions(&staging, std::fs::Permissions::from_mode(0o660))
+        .with_context(|| format!("cannot set the mode of {}", staging.display()))
+        .and_then(|()| {
+            std::fs::rename(&staging, path)
+                .with_context(|| format!("cannot move the socket to {}", path.display()))
+        });
+    if let Err(err) = placed {
+        let _ = std::fs::remove_file(&staging);
+        return Err(err);
+    }
     if let Some(group) = group {
         let gid = match group.parse::<u32>() {
             Ok(gid) => nix::unistd::Gid::from_raw(gid),

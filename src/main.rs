@@ -161,7 +161,8 @@ fn init_logging(filter: &str) {
 
 /// glibc gives each thread that allocates an arena of its own, up to eight per core, and keeps what each
 /// one frees: the executor's and the storage pool's threads doubled peak memory in a read/write mix (68 MB
-/// against 43 MB with two arenas per core). `MALLOC_ARENA_MAX` in the environment still decides if set.
+/// against 43 MB with two arenas per core). `MALLOC_ARENA_MAX` in the environment still decides if set
+/// (and then the mmap threshold is left alone too).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn limit_malloc_arenas() {
     if std::env::var_os("MALLOC_ARENA_MAX").is_some() {
@@ -172,6 +173,10 @@ fn limit_malloc_arenas() {
     // other thread exists.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, arenas as libc::c_int);
+        // A fixed threshold: big blocks (argon2's 19 MB per hash) are always their own mapping, returned
+        // when freed. With glibc's sliding threshold the first free raised it to 19 MB, later hashes came
+        // from the arenas and stayed there: 200 log-ins held 239 MB.
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 4 * 1024 * 1024);
     }
 }
 

@@ -93,24 +93,57 @@ pub fn check(path: &Path) -> Result<Checked, DbError> {
 }
 
 /// Writes a consistent copy of `database` to `target` while the server keeps serving (a read snapshot,
-/// `VACUUM INTO`), then checks the copy. An existing `target` is never overwritten.
+/// `VACUUM INTO`), then checks the copy. The target is created first, exclusively, with mode 0600 and
+/// without following a symbolic link: an existing file or link is never written through, and the copy
+/// (which holds every account's password hash) is readable by its owner only.
 pub fn backup(database: &Path, target: &Path) -> Result<Checked, DbError> {
-    if target.exists() {
-        return Err(problem(format!(
-            "{} exists; choose a new file name",
-            target.display()
-        )));
-    }
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+
     if !database.is_file() {
         return Err(problem(format!("{} does not exist", database.display())));
     }
+    let created = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(target)
+        .map_err(|err| match err.kind() {
+            std::io::ErrorKind::AlreadyExists => problem(format!(
+                "{} exists; choose a new file name",
+                target.display()
+            )),
+            _ => problem(format!("cannot create {}: {err}", target.display())),
+        })?;
+    let outcome = copy_into(database, target).and_then(|()| {
+        // The name must still be the file made above, not something swapped in meanwhile.
+        let made = created.metadata().map_err(|err| problem(err.to_string()))?;
+        let now = std::fs::symlink_metadata(target).map_err(|err| problem(err.to_string()))?;
+        if now.file_type().is_file() && now.ino() == made.ino() && now.dev() == made.dev() {
+            check(target)
+        } else {
+            Err(problem(format!(
+                "{} was replaced while the backup was written",
+                target.display()
+            )))
+        }
+    });
+    if outcome.is_err() {
+        // Only what this command made: the exclusive create above proved nothing else was there.
+        let _ = std::fs::remove_file(target);
+    }
+    outcome
+}
+
+/// `VACUUM INTO` an existing empty file (SQLite accepts one).
+fn copy_into(database: &Path, target: &Path) -> Result<(), DbError> {
     let conn = Connection::open_with_flags(database, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     conn.busy_timeout(std::time::Duration::from_secs(30))?;
     let target_text = target
         .to_str()
         .ok_or_else(|| problem("the backup path is not valid UTF-8"))?;
     conn.execute("VACUUM INTO ?1", [target_text])?;
-    check(target)
+    Ok(())
 }
 
 /// Replaces `database` with the checked contents of `source`. Refuses while a server holds the database.

@@ -1,21 +1,46 @@
 //! Schema versions, tracked in `PRAGMA user_version`: version 1 is `schema.sql`, each later entry one
-//! numbered migration. Each step runs in its own transaction together with the version bump.
+//! numbered migration. Each step runs in its own transaction together with the version bump. A step whose
+//! new values only Rust can compute (stems, hashes, name skeletons) runs its SQL, then a Rust function.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 
 use super::{DbError, DbResult};
 
+/// Fills in what a step's SQL cannot compute, inside the step's transaction.
+type Fill = fn(&Transaction) -> rusqlite::Result<()>;
+
 /// Every schema step in order; index + 1 is the version it brings the database to.
-const STEPS: &[(&str, &str)] = &[
-    ("schema.sql", include_str!("../../schema.sql")),
-    ("0002_board.sql", include_str!("migrations/0002_board.sql")),
+const STEPS: &[(&str, &str, Option<Fill>)] = &[
+    ("schema.sql", include_str!("../../schema.sql"), None),
+    (
+        "0002_board.sql",
+        include_str!("migrations/0002_board.sql"),
+        None,
+    ),
     (
         "0003_search_posts.sql",
         include_str!("migrations/0003_search_posts.sql"),
+        None,
     ),
     (
         "0004_rank_levels.sql",
         include_str!("migrations/0004_rank_levels.sql"),
+        None,
+    ),
+    (
+        "0005_linear_stems.sql",
+        include_str!("migrations/0005_linear_stems.sql"),
+        Some(super::search::rebuild_stems),
+    ),
+    (
+        "0006_session_hashes.sql",
+        include_str!("migrations/0006_session_hashes.sql"),
+        Some(super::sessions::hash_stored_ids),
+    ),
+    (
+        "0007_username_skeletons.sql",
+        include_str!("migrations/0007_username_skeletons.sql"),
+        Some(super::users::fill_skeletons),
     ),
 ];
 
@@ -32,11 +57,14 @@ pub fn run(conn: &mut Connection) -> DbResult<Vec<i64>> {
         )));
     }
     let mut applied = Vec::new();
-    for (index, (name, sql)) in STEPS.iter().enumerate().skip(current as usize) {
+    for (index, (name, sql, fill)) in STEPS.iter().enumerate().skip(current as usize) {
         let version = index as i64 + 1;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute_batch(sql)
             .map_err(|err| DbError::Migration(format!("{name}: {err}")))?;
+        if let Some(fill) = fill {
+            fill(&tx).map_err(|err| DbError::Migration(format!("{name}: {err}")))?;
+        }
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
         applied.push(version);
@@ -71,7 +99,7 @@ mod tests {
     #[test]
     fn search_posts_are_filled_from_the_posts_already_there() {
         let mut conn = Connection::open_in_memory().expect("in-memory db");
-        for (_, sql) in &STEPS[..2] {
+        for (_, sql, _) in &STEPS[..2] {
             conn.execute_batch(sql).expect("step");
         }
         conn.pragma_update(None, "user_version", 2)
@@ -84,7 +112,10 @@ mod tests {
                  VALUES (3, 7, 1, 'c', 'c', 0, 11), (4, 7, 1, 'c', 'c', 0, 12);",
         )
         .expect("posts");
-        assert_eq!(run(&mut conn).expect("migrate"), [3, 4]);
+        assert_eq!(
+            run(&mut conn).expect("migrate"),
+            (3..=LATEST).collect::<Vec<_>>()
+        );
         let mut statement = conn
             .prepare("SELECT post_rowid, question_id FROM search_posts ORDER BY 1")
             .expect("prepare");

@@ -122,8 +122,27 @@ impl Db {
         .await?
     }
 
-    /// Runs `change` in one IMMEDIATE transaction, committed when it returns `Ok`.
+    /// Runs `change` in one IMMEDIATE transaction, committed when it returns `Ok`. The write counter moves:
+    /// visitors' pages read before it may be out of date.
     pub async fn write<T, F>(&self, change: F) -> DbResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction) -> rusqlite::Result<T> + Send + 'static,
+    {
+        self.write_counted(change, true).await
+    }
+
+    /// Like [`Db::write`], for changes no visitor's page shows (sessions): the write counter stays, so the
+    /// visitors' page cache is not emptied by someone logging in or out.
+    pub async fn write_unseen<T, F>(&self, change: F) -> DbResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction) -> rusqlite::Result<T> + Send + 'static,
+    {
+        self.write_counted(change, false).await
+    }
+
+    async fn write_counted<T, F>(&self, change: F, visible: bool) -> DbResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&Transaction) -> rusqlite::Result<T> + Send + 'static,
@@ -141,7 +160,9 @@ impl Db {
             let value = change(&tx)?;
             tx.commit()?;
             // After the commit: a reader that saw the old number may have read the old data.
-            generation.fetch_add(1, Ordering::AcqRel);
+            if visible {
+                generation.fetch_add(1, Ordering::AcqRel);
+            }
             Ok(value)
         })
         .await?

@@ -1,34 +1,57 @@
-//! The `sessions` table behind poem's server-side sessions.
+//! The `sessions` table behind poem's server-side sessions. Rows are keyed by the SHA-256 of the session id,
+//! never the id itself: a backup or a read of the file gives no cookie that would log anyone in.
 
 use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use sha2::{Digest, Sha256};
 
-/// A stored session: its JSON entries and when it lapses.
+/// A stored session: its JSON entries, when it lapses without use, and when it began.
 pub struct StoredSession {
     pub entries: String,
     pub expires_at: i64,
+    pub created_at: i64,
 }
 
-/// A live session; an expired one reads as absent.
-pub fn load(conn: &Connection, id: &str, now: i64) -> rusqlite::Result<Option<StoredSession>> {
+/// The key a session is stored under.
+fn stored_key(id: &str) -> String {
+    let digest = Sha256::digest(id.as_bytes());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// A live session: one that neither lapsed nor began before `born_after`; anything else reads as absent.
+pub fn load(
+    conn: &Connection,
+    id: &str,
+    now: i64,
+    born_after: i64,
+) -> rusqlite::Result<Option<StoredSession>> {
     conn.one(
-        "SELECT entries, expires_at FROM sessions WHERE id = ?1 AND expires_at > ?2",
-        params![id, now],
+        "SELECT entries, expires_at, created_at FROM sessions
+         WHERE id = ?1 AND expires_at > ?2 AND created_at > ?3",
+        params![stored_key(id), now, born_after],
         |row| {
             Ok(StoredSession {
                 entries: row.get(0)?,
                 expires_at: row.get(1)?,
+                created_at: row.get(2)?,
             })
         },
     )
     .optional()
 }
 
-pub fn save(tx: &Transaction, id: &str, entries: &str, expires_at: i64) -> rusqlite::Result<()> {
+/// Stores a session's entries; a new session begins `now`, an existing one keeps its beginning.
+pub fn save(
+    tx: &Transaction,
+    id: &str,
+    entries: &str,
+    expires_at: i64,
+    now: i64,
+) -> rusqlite::Result<()> {
     tx.run(
-        "INSERT INTO sessions (id, entries, expires_at) VALUES (?1, ?2, ?3)
+        "INSERT INTO sessions (id, entries, expires_at, created_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (id) DO UPDATE SET entries = excluded.entries, expires_at = excluded.expires_at",
-        params![id, entries, expires_at],
+        params![stored_key(id), entries, expires_at, now],
     )?;
     Ok(())
 }
@@ -37,17 +60,60 @@ pub fn save(tx: &Transaction, id: &str, entries: &str, expires_at: i64) -> rusql
 pub fn extend(tx: &Transaction, id: &str, expires_at: i64) -> rusqlite::Result<()> {
     tx.run(
         "UPDATE sessions SET expires_at = ?2 WHERE id = ?1",
-        params![id, expires_at],
+        params![stored_key(id), expires_at],
     )?;
     Ok(())
 }
 
 pub fn remove(tx: &Transaction, id: &str) -> rusqlite::Result<()> {
-    tx.run("DELETE FROM sessions WHERE id = ?1", [id])?;
+    tx.run("DELETE FROM sessions WHERE id = ?1", [stored_key(id)])?;
     Ok(())
 }
 
-/// Deletes lapsed sessions; returns how many.
-pub fn purge_expired(tx: &Transaction, now: i64) -> rusqlite::Result<usize> {
-    tx.run("DELETE FROM sessions WHERE expires_at <= ?1", [now])
+/// Deletes sessions that lapsed or began too long ago; returns how many.
+pub fn purge_expired(tx: &Transaction, now: i64, born_after: i64) -> rusqlite::Result<usize> {
+    tx.run(
+        "DELETE FROM sessions WHERE expires_at <= ?1 OR created_at <= ?2",
+        [now, born_after],
+    )
+}
+
+/// Replaces each stored id by its hash (migration 6).
+pub fn hash_stored_ids(tx: &Transaction) -> rusqlite::Result<()> {
+    let ids: Vec<String> = tx
+        .prepare("SELECT id FROM sessions")?
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = tx.prepare("UPDATE sessions SET id = ?2 WHERE id = ?1")?;
+    for id in ids {
+        update.execute(params![id, stored_key(&id)])?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_file_holds_no_session_id() {
+        let mut conn = Connection::open_in_memory().expect("db");
+        crate::db::migrations::run(&mut conn).expect("schema");
+        let tx = conn.transaction().expect("tx");
+        save(&tx, "the-secret-id", "{}", 100, 1).expect("save");
+        let stored: String = tx
+            .query_row("SELECT id FROM sessions", [], |row| row.get(0))
+            .expect("row");
+        assert_ne!(stored, "the-secret-id");
+        assert!(!stored.contains("the-secret-id"));
+        assert!(load(&tx, "the-secret-id", 50, 0).expect("load").is_some());
+        assert!(
+            load(&tx, stored.as_str(), 50, 0).expect("load").is_none(),
+            "the hash is no id"
+        );
+        assert!(
+            load(&tx, "the-secret-id", 50, 1).expect("load").is_none(),
+            "too old"
+        );
+    }
 }

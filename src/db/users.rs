@@ -4,7 +4,7 @@ use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::domain::{
-    accounts::{Email, NewAccount, Username},
+    accounts::{Email, NewAccount, Username, username_skeleton},
     ids::UserId,
 };
 
@@ -21,6 +21,8 @@ pub struct User {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Taken {
     Username,
+    /// Another name looks the same (one confusable skeleton).
+    LookAlike,
     Email,
 }
 
@@ -33,11 +35,13 @@ pub fn insert(
     now: i64,
 ) -> rusqlite::Result<Result<UserId, Taken>> {
     let result = tx.run(
-        "INSERT INTO users (username, username_key, email, email_key, password_hash, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO users
+             (username, username_key, username_skeleton, email, email_key, password_hash, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             account.username.as_str(),
             account.username.key(),
+            account.username.skeleton(),
             account.email.as_str(),
             account.email.key(),
             password_hash,
@@ -48,6 +52,9 @@ pub fn insert(
         Ok(_) => Ok(Ok(UserId(tx.last_insert_rowid()))),
         Err(err) if super::is_unique_violation(&err, "users.username_key") => {
             Ok(Err(Taken::Username))
+        }
+        Err(err) if super::is_unique_violation(&err, "users.username_skeleton") => {
+            Ok(Err(Taken::LookAlike))
         }
         Err(err) if super::is_unique_violation(&err, "users.email_key") => Ok(Err(Taken::Email)),
         Err(err) => Err(err),
@@ -71,11 +78,37 @@ pub fn taken(
         username.key(),
     )? {
         taken.push(Taken::Username);
+    } else if exists(
+        "SELECT 1 FROM users WHERE username_skeleton = ?1",
+        username.skeleton(),
+    )? {
+        taken.push(Taken::LookAlike);
     }
     if exists("SELECT 1 FROM users WHERE email_key = ?1", email.key())? {
         taken.push(Taken::Email);
     }
     Ok(taken)
+}
+
+/// Gives every existing user their name's skeleton (migration 7), then makes skeletons unique. Names that
+/// already look alike keep their accounts: all but the first get their id appended, so they stay unique.
+pub fn fill_skeletons(tx: &Transaction) -> rusqlite::Result<()> {
+    let names: Vec<(i64, String)> = tx
+        .prepare("SELECT id, username FROM users ORDER BY id")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut seen = std::collections::HashSet::new();
+    let mut update = tx.prepare("UPDATE users SET username_skeleton = ?2 WHERE id = ?1")?;
+    for (id, name) in names {
+        let skeleton = username_skeleton(&name);
+        let skeleton = if seen.insert(skeleton.clone()) {
+            skeleton
+        } else {
+            format!("{skeleton}#{id}")
+        };
+        update.execute(params![id, skeleton])?;
+    }
+    tx.execute_batch("CREATE UNIQUE INDEX users_by_skeleton ON users (username_skeleton)")
 }
 
 /// The user and their password hash, looked up by the name they log in with (any letter case).

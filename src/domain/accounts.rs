@@ -11,7 +11,9 @@ pub struct CurrentUser {
     pub username: String,
 }
 
-/// 3–25 characters of letters (any script, Hangul included), digits, `_` and `-`.
+/// 3–25 characters of letters (any script, Hangul included), digits, `_` and `-`, in NFKC form (full-width
+/// `ｃａｒｏｌ` is `carol`), written in one script or a usual mix (Latin with Hangul, Han or Japanese: UTS #39's
+/// "highly restrictive" level), so `саrol` with a Cyrillic `а` is refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Username(String);
 
@@ -20,10 +22,18 @@ impl Username {
     pub const MAX_CHARS: usize = 25;
 
     pub fn parse(raw: &str) -> Result<Self, Problem> {
-        let name = raw.trim();
-        if name.is_empty() {
+        use unicode_normalization::UnicodeNormalization;
+        use unicode_security::{RestrictionLevel, RestrictionLevelDetection};
+
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
             return Err(Problem::Required);
         }
+        // Counted before normalising too: NFKC of a long input is not worth computing.
+        if trimmed.chars().count() > 4 * Self::MAX_CHARS {
+            return Err(Problem::UsernameLength);
+        }
+        let name: String = trimmed.nfkc().collect();
         if !(Self::MIN_CHARS..=Self::MAX_CHARS).contains(&name.chars().count()) {
             return Err(Problem::UsernameLength);
         }
@@ -33,7 +43,16 @@ impl Username {
         {
             return Err(Problem::UsernameCharacters);
         }
-        Ok(Self(name.to_owned()))
+        if name.as_str().detect_restriction_level() > RestrictionLevel::HighlyRestrictive {
+            return Err(Problem::UsernameMixedScripts);
+        }
+        Ok(Self(name))
+    }
+
+    /// What the name looks like (UTS #39 skeleton of its lower case): two names with one skeleton are
+    /// confusable, so only one of them may exist.
+    pub fn skeleton(&self) -> String {
+        username_skeleton(&self.0)
     }
 
     pub fn as_str(&self) -> &str {
@@ -46,9 +65,21 @@ impl Username {
     }
 }
 
-/// The lookup key of a typed user name; also used at log-in, where the input is not validated.
+/// The lookup key of a typed user name; also used at log-in, where the input is not validated (so it is
+/// cut at a few times the longest name first: a megabyte of "username" costs no more than a real one).
 pub fn username_key(raw: &str) -> String {
-    raw.trim().to_lowercase()
+    use unicode_normalization::UnicodeNormalization;
+    raw.trim()
+        .chars()
+        .take(4 * Username::MAX_CHARS)
+        .nfkc()
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// The confusable skeleton of a stored or typed name (see [`Username::skeleton`]).
+pub fn username_skeleton(name: &str) -> String {
+    unicode_security::skeleton(&name.to_lowercase()).collect()
 }
 
 /// A syntactically valid address: `local@domain.tld`, at most 254 bytes.
@@ -203,6 +234,52 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn look_alike_usernames_share_a_skeleton() {
+        let carol = Username::parse("carol").expect("valid");
+        let full_width = Username::parse("ｃａｒｏｌ").expect("full-width letters are letters");
+        assert_eq!(full_width.as_str(), "carol", "NFKC");
+        assert_eq!(full_width.skeleton(), carol.skeleton());
+        assert_eq!(
+            Username::parse("CAROL").expect("valid").skeleton(),
+            carol.skeleton()
+        );
+        // All-Cyrillic letters, one script: allowed as a script, but it looks like a Latin name.
+        let cyrillic =
+            Username::parse("\u{0441}\u{0430}\u{0441}\u{0430}\u{043E}").expect("one script");
+        assert_eq!(
+            cyrillic.skeleton(),
+            Username::parse("cacao").expect("valid").skeleton()
+        );
+        assert_ne!(
+            Username::parse("caro1").expect("valid").skeleton(),
+            Username::parse("card").expect("valid").skeleton()
+        );
+    }
+
+    #[test]
+    fn mixed_scripts_are_refused_unless_the_mix_is_a_usual_one() {
+        assert_eq!(
+            Username::parse("саrol"),
+            Err(Problem::UsernameMixedScripts),
+            "Cyrillic а in a Latin name"
+        );
+        assert_eq!(
+            Username::parse("paypаl"),
+            Err(Problem::UsernameMixedScripts)
+        );
+        for fine in ["김철수kim", "田中taro", "홍길동", "ελληνικά", "иван"] {
+            assert!(Username::parse(fine).is_ok(), "{fine} refused");
+        }
+    }
+
+    #[test]
+    fn a_megabyte_username_is_cut_before_it_costs_anything() {
+        let huge = "x".repeat(1 << 20);
+        assert_eq!(Username::parse(&huge), Err(Problem::UsernameLength));
+        assert_eq!(username_key(&huge).len(), 4 * Username::MAX_CHARS);
     }
 
     #[test]

@@ -241,8 +241,16 @@ impl SearchQuery {
     /// And the input is cut at this many characters.
     const MAX_CHARS: usize = 200;
 
+    /// The part of the typed text that is searched (and shown back): its first 200 characters.
+    pub fn cut(raw: &str) -> &str {
+        match raw.char_indices().nth(Self::MAX_CHARS) {
+            Some((end, _)) => &raw[..end],
+            None => raw,
+        }
+    }
+
     pub fn parse(raw: &str) -> Self {
-        let cleaned: String = raw.chars().take(Self::MAX_CHARS).collect();
+        let cleaned = Self::cut(raw);
         // Only letters and digits make the index's tokens; everything else separates them there too.
         let terms = cleaned
             .split(|c: char| !c.is_alphanumeric())
@@ -261,40 +269,47 @@ impl SearchQuery {
         &self.terms
     }
 
-    /// The FTS5 query: every term quoted, so no input is ever FTS syntax, and matched as a whole token,
-    /// which FTS5 streams newest first. Korean words match through the index's `stems` column.
-    pub fn fts_match(&self) -> String {
-        self.quoted_terms().join(" ")
-    }
-
-    /// An FTS5 query for posts with any of the words.
-    pub fn fts_any_term(&self) -> String {
-        self.quoted_terms().join(" OR ")
-    }
-
-    fn quoted_terms(&self) -> Vec<String> {
-        self.terms
-            .iter()
-            .map(|term| format!("\"{}\"", term.replace('"', "\"\"")))
-            .collect()
+    /// Each distinct term on its own, quoted, so no input is ever FTS syntax: every term is matched as a
+    /// whole token (Korean words through the index's `stems` columns), and the index is walked one term
+    /// at a time.
+    pub fn quoted_terms(&self) -> Vec<String> {
+        let mut quoted: Vec<String> = Vec::with_capacity(self.terms.len());
+        for term in &self.terms {
+            let term = format!("\"{}\"", term.replace('"', "\"\""));
+            if !quoted.contains(&term) {
+                quoted.push(term);
+            }
+        }
+        quoted
     }
 }
 
-/// The leading parts of each Hangul word of `text` (two syllables up to one short of the word), so that
-/// the index finds `파이썬을` from `파이썬` and `질문이` from `질문` with plain token matches.
+/// Prefixes of a Hangul word are indexed up to this many syllables: enough for a noun and its particle
+/// (`파이썬을` -> `파이`, `파이썬`), and it keeps the stems of any text linear in its length.
+const MAX_STEM_PREFIX: usize = 6;
+
+/// The stems of each Hangul word of `text`, so that plain token matches find `파이썬을` from `파이썬` and
+/// `질문이` from `질문`: the word's leading parts of two up to [`MAX_STEM_PREFIX`] syllables (one short of the
+/// word), and the word without its trailing particle, the form a search term is cut to. At most
+/// `MAX_STEM_PREFIX` stems of bounded length per word, plus one no longer than the word: a post of any
+/// shape costs index space in proportion to its length (every prefix of a 6,000-syllable run was 18 million).
 pub fn index_stems(text: &str) -> String {
-    let mut stems: Vec<String> = Vec::new();
+    let mut stems: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for word in text.split(|c: char| !c.is_alphanumeric()) {
         if !word.chars().any(is_hangul) {
             continue;
         }
-        let chars: Vec<char> = word.chars().collect();
-        for len in 2..chars.len() {
-            stems.push(chars[..len].iter().collect());
+        let ends = word.char_indices().map(|(at, _)| at).skip(2);
+        for end in ends.take(MAX_STEM_PREFIX - 1) {
+            stems.insert(&word[..end]);
+        }
+        let stem = korean_stem(word);
+        if stem.len() < word.len() {
+            stems.insert(stem);
         }
     }
+    let mut stems: Vec<&str> = stems.into_iter().collect();
     stems.sort_unstable();
-    stems.dedup();
     stems.join(" ")
 }
 
@@ -343,9 +358,10 @@ mod tests {
             ["a", "or", "b", "near", "x", "and", "c", "d"]
         );
         assert_eq!(
-            hostile.fts_match(),
+            hostile.quoted_terms().join(" "),
             r#""a" "or" "b" "near" "x" "and" "c" "d""#
         );
+        assert_eq!(SearchQuery::parse("a A a").quoted_terms(), [r#""a""#]);
         assert!(SearchQuery::parse(" \" ( ) * ").is_empty());
         assert!(SearchQuery::parse("\0\u{1}").is_empty());
     }
@@ -363,6 +379,42 @@ mod tests {
         assert!(index_stems("고양이").split(' ').any(|stem| stem == "고양"));
         assert_eq!(SearchQuery::parse("이").terms(), ["이"]);
         assert_eq!(SearchQuery::parse("Flask").terms(), ["flask"]);
+    }
+
+    #[test]
+    fn stems_grow_linearly_with_the_text() {
+        for text in [
+            "가".repeat(20_000),
+            "x".repeat(20_000),
+            "가 ".repeat(10_000),
+            "가나다라마바사아자차카타파하".repeat(1_400),
+            "가나다라마바사아자차카타파하을 ".repeat(1_300),
+            // Every word different: nothing to share between them.
+            (0..2_000u32)
+                .map(|n| {
+                    let syllable =
+                        |k: u32| char::from_u32(0xAC00 + (n * 7 + k) % 11_172).unwrap_or('가');
+                    (0..9).map(syllable).chain([' ']).collect::<String>()
+                })
+                .collect(),
+        ] {
+            let stems = index_stems(&text);
+            assert!(
+                stems.len() <= 3 * text.len(),
+                "{} bytes of stems",
+                stems.len()
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_korean_word_is_found_without_its_particle() {
+        let word = "가나다라마바사아자차";
+        let stems = index_stems(&format!("{word}를 보라"));
+        let query = SearchQuery::parse(&format!("{word}를"));
+        let term = &query.terms()[0];
+        assert_eq!(term, word);
+        assert!(stems.split(' ').any(|stem| stem == word), "{stems}");
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub enum Problem {
     UsernameLength,
     UsernameCharacters,
     UsernameTaken,
+    UsernameLookAlike,
+    UsernameMixedScripts,
     EmailInvalid,
     EmailTaken,
     PasswordTooShort,

@@ -16,16 +16,21 @@ use crate::{
 };
 
 /// The sign-up form; after a failed attempt it keeps the typed username and email, never the passwords.
+/// `notice` is a message above the form (a limit's wait, or a busy server).
 pub fn signup_page(
     ctx: &PageContext,
     username: &str,
     email: &str,
     errors: &[FieldError],
+    notice: Option<&str>,
 ) -> Markup {
     let t = ctx.t();
     let content = html! {
         div.form-narrow.mx-auto {
             h1.h3.mb-4 { (t.signup_title) }
+            @if let Some(notice) = notice {
+                div.alert.alert-danger #signup-error role="alert" { (notice) }
+            }
             form method="post" action="/signup" novalidate {
                 @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
                 (field(t, Field { name: "username", label: t.username, input_type: "text", value: username,

@@ -60,12 +60,16 @@ fn navbar(ctx: &PageContext) -> Markup {
                     li.nav-item { a.nav-link href="/" { (t.nav_questions) } }
                 }
                 div.d-flex.flex-wrap.align-items-center.gap-2 {
-                    // A full reload, not a boosted swap: `<html lang>` must change too. A link, not a form: it
-                    // only sets a preference, and a visitor's page needs no CSRF token for it.
-                    a.btn.btn-link.btn-sm href=(language_href(other, &ctx.here)) hx-boost="false" rel="nofollow"
-                        lang=(other.code()) hreflang=(other.code())
-                        aria-label=(format!("{}: {}", t.language_label, other.texts().language_name)) {
-                        (other.texts().language_name)
+                    // A POST, so no image or link elsewhere can switch a reader's language; without a token (the
+                    // server checks it comes from this site), so visitors' pages stay the same for every visitor.
+                    // A full reload, not a boosted swap: `<html lang>` must change too.
+                    form #language-switch method="post" action="/lang" hx-boost="false" {
+                        input type="hidden" name="lang" value=(other.code());
+                        input type="hidden" name="next" value=(ctx.here);
+                        button.btn.btn-link.btn-sm type="submit" lang=(other.code())
+                            aria-label=(format!("{}: {}", t.language_label, other.texts().language_name)) {
+                            (other.texts().language_name)
+                        }
                     }
                     @match &ctx.user {
                         Some(user) => {
@@ -101,15 +105,6 @@ pub fn login_href(here: &str) -> String {
     } else {
         format!("/login?next={}", encode_query_value(here))
     }
-}
-
-/// `/lang`, switching to `lang` and coming back to `here`.
-pub fn language_href(lang: Lang, here: &str) -> String {
-    format!(
-        "/lang?lang={}&next={}",
-        lang.code(),
-        encode_query_value(here)
-    )
 }
 
 /// Percent-encodes a value for a query string.

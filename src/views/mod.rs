@@ -59,6 +59,29 @@ pub enum Flash {
 }
 
 impl Flash {
+    /// The message's name, as its cookie holds it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::SignedUp => "signed_up",
+            Self::LoggedIn => "logged_in",
+            Self::LoggedOut => "logged_out",
+            Self::QuestionDeleted => "question_deleted",
+            Self::AnswerDeleted => "answer_deleted",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            Self::SignedUp,
+            Self::LoggedIn,
+            Self::LoggedOut,
+            Self::QuestionDeleted,
+            Self::AnswerDeleted,
+        ]
+        .into_iter()
+        .find(|flash| flash.code() == code)
+    }
+
     fn text(self, t: &Texts) -> &'static str {
         match self {
             Self::SignedUp => t.flash_signed_up,

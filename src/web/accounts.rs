@@ -10,19 +10,21 @@ use poem::{
         cookie::{Cookie, SameSite},
     },
 };
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use serde::Deserialize;
 
 use super::{
     AppState,
-    session::{LANG_COOKIE, RequireUser, flash, log_in, log_out, page_context},
+    limits::Busy,
+    middleware::client_key,
+    session::{LANG_COOKIE, RequireUser, flash, flash_visitor, log_in, log_out, page_context},
 };
 use crate::{
     db::users::{self, Taken},
     domain::{
         FieldError, Problem,
-        accounts::{CurrentUser, SignupForm, username_key},
+        accounts::{CurrentUser, SignupForm, Username, username_key},
         redirect::LocalPath,
     },
     error::{AppError, AppResult, whole_seconds},
@@ -40,7 +42,7 @@ pub fn routes(route: Route) -> Route {
         .at("/login", get(login_form).post(login))
         .at("/logout", post(logout))
         .at("/account", get(account))
-        .at("/lang", get(switch_language))
+        .at("/lang", post(switch_language))
 }
 
 fn see_other(path: &str) -> Response {
@@ -53,7 +55,7 @@ fn signup_form(req: &Request) -> Response {
     if ctx.user.is_some() {
         return see_other("/");
     }
-    signup_page(&ctx, "", "", &[]).into_response()
+    signup_page(&ctx, "", "", &[], None).into_response()
 }
 
 #[handler]
@@ -69,6 +71,7 @@ async fn signup(
             &form.username,
             &form.email,
             errors,
+            None,
         )
         .with_status(StatusCode::UNPROCESSABLE_ENTITY)
         .into_response()
@@ -77,6 +80,25 @@ async fn signup(
         Ok(parsed) => parsed,
         Err(errors) => return Ok(invalid(&errors)),
     };
+    let t = crate::web::session::request_lang(req).texts();
+    let refuse = |status: StatusCode, message: &str, wait: Duration| {
+        let page = signup_page(
+            &page_context(req, true),
+            &form.username,
+            &form.email,
+            &[],
+            Some(message),
+        );
+        with_retry_after(page.with_status(status).into_response(), wait)
+    };
+    if let Err(wait) = state.signups.try_take(client_key(req)) {
+        let minutes = whole_seconds(wait).div_ceil(60).max(1);
+        return Ok(refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            &fill(t.signups_throttled, &[&minutes.to_string()]),
+            wait,
+        ));
+    }
     let (username, email) = (new_account.username.clone(), new_account.email.clone());
     let taken = state
         .db
@@ -86,9 +108,16 @@ async fn signup(
         return Ok(invalid(&taken_errors(&taken)));
     }
     let password = new_account.password.as_str().to_owned();
-    let hash = tokio::task::spawn_blocking(move || passwords::hash(&password))
-        .await?
-        .map_err(AppError::internal)?;
+    let hash = match state.hashing.run(move || passwords::hash(&password)).await {
+        Ok(hash) => hash.map_err(AppError::internal)?,
+        Err(Busy) => {
+            return Ok(refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                t.server_busy,
+                BUSY_RETRY,
+            ));
+        }
+    };
     let username = new_account.username.as_str().to_owned();
     // Another sign-up may have taken the name between the check and now: the unique index decides.
     let inserted = state
@@ -97,7 +126,7 @@ async fn signup(
         .await?;
     match inserted {
         Ok(id) => {
-            log_in(session, &CurrentUser { id, username });
+            log_in(req, session, &CurrentUser { id, username });
             flash(session, Flash::SignedUp);
             Ok(see_other("/"))
         }
@@ -105,11 +134,23 @@ async fn signup(
     }
 }
 
+/// How long a client told "busy" should wait before trying again.
+const BUSY_RETRY: Duration = Duration::from_secs(1);
+
+/// Adds `Retry-After` in whole seconds.
+pub fn with_retry_after(mut response: Response, wait: Duration) -> Response {
+    if let Ok(value) = whole_seconds(wait).max(1).to_string().parse() {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
 fn taken_errors(taken: &[Taken]) -> Vec<FieldError> {
     taken
         .iter()
         .map(|field| match field {
             Taken::Username => FieldError::new("username", Problem::UsernameTaken),
+            Taken::LookAlike => FieldError::new("username", Problem::UsernameLookAlike),
             Taken::Email => FieldError::new("email", Problem::EmailTaken),
         })
         .collect()
@@ -152,10 +193,7 @@ async fn login(
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let key = username_key(&form.username);
-    let address = req
-        .extensions()
-        .get::<super::middleware::ClientInfo>()
-        .and_then(|client| client.ip);
+    let client = client_key(req);
     let next = form.next.as_deref().and_then(LocalPath::parse);
     let next_field = next.as_ref().map(LocalPath::as_str).unwrap_or_default();
     let refuse = |status: StatusCode, message: &str| {
@@ -170,16 +208,20 @@ async fn login(
     };
     let t = crate::web::session::request_lang(req).texts();
 
-    if let Some(wait) = state.throttle.check(&key, address) {
+    // No account has a longer name: refused before it is counted, kept or hashed against anything.
+    if key.chars().count() > Username::MAX_CHARS {
+        return Ok(refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            t.problem(Problem::LoginFailed),
+        ));
+    }
+    if let Err(wait) = state.throttle.begin(&key, client) {
         let seconds = whole_seconds(wait).max(1);
-        let mut response = refuse(
+        let response = refuse(
             StatusCode::TOO_MANY_REQUESTS,
             &fill(t.login_throttled, &[&seconds.to_string()]),
         );
-        if let Ok(value) = seconds.to_string().parse() {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
-        return Ok(response);
+        return Ok(with_retry_after(response, wait));
     }
 
     let lookup_key = key.clone();
@@ -189,19 +231,26 @@ async fn login(
         .await?;
     let password = form.password.clone();
     // Unknown user and wrong password do the same work and give the same answer.
-    let user = tokio::task::spawn_blocking(move || match credentials {
-        Some((user, stored)) => passwords::verify(&password, &stored).then_some(user),
-        None => {
-            passwords::verify_against_nothing(&password);
-            None
-        }
-    })
-    .await?;
+    let checked = state
+        .hashing
+        .run(move || match credentials {
+            Some((user, stored)) => passwords::verify(&password, &stored).then_some(user),
+            None => {
+                passwords::verify_against_nothing(&password);
+                None
+            }
+        })
+        .await;
+    let Ok(user) = checked else {
+        let response = refuse(StatusCode::SERVICE_UNAVAILABLE, t.server_busy);
+        return Ok(with_retry_after(response, BUSY_RETRY));
+    };
 
     match user {
         Some(user) => {
-            state.throttle.record_success(&key);
+            state.throttle.succeeded(&key, client);
             log_in(
+                req,
                 session,
                 &CurrentUser {
                     id: user.id,
@@ -211,20 +260,18 @@ async fn login(
             flash(session, Flash::LoggedIn);
             Ok(see_other(LocalPath::or_home(next_field.into()).as_str()))
         }
-        None => {
-            state.throttle.record_failure(&key, address);
-            Ok(refuse(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                t.problem(Problem::LoginFailed),
-            ))
-        }
+        None => Ok(refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            t.problem(Problem::LoginFailed),
+        )),
     }
 }
 
+/// Logs out; the message is shown from a short cookie, since a visitor has no stored session.
 #[handler]
-fn logout(session: &Session) -> Response {
-    log_out(session);
-    flash(session, Flash::LoggedOut);
+fn logout(req: &Request, session: &Session) -> Response {
+    log_out(req, session);
+    flash_visitor(req, Flash::LoggedOut);
     see_other("/")
 }
 
@@ -240,7 +287,7 @@ async fn account(
         Some(found) => Ok(account_page(&page_context(req, true), &found).into_response()),
         // The account is gone: the session must not outlive it.
         None => {
-            log_out(session);
+            log_out(req, session);
             Err(AppError::LoginRequired {
                 next: "/account".into(),
             })
@@ -254,11 +301,13 @@ struct LanguageForm {
     next: Option<String>,
 }
 
-/// Sets the `lang` cookie for a year and goes back to the page the switch was on.
+/// Sets the `lang` cookie for a year and goes back to the page the switch was on. A POST from a page of this
+/// site (the CSRF layer checks the origin; it needs no token, so a visitor's cached page can carry the form):
+/// an image in a post cannot switch its readers' language.
 #[handler]
 fn switch_language(
     state: Data<&Arc<AppState>>,
-    Query(form): Query<LanguageForm>,
+    Form(form): Form<LanguageForm>,
 ) -> AppResult<Response> {
     let lang = Lang::from_code(&form.lang).ok_or(AppError::BadRequest)?;
     let mut cookie = Cookie::new_with_str(LANG_COOKIE, lang.code());

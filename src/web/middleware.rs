@@ -7,17 +7,18 @@ use poem::{
     Endpoint, IntoResponse, Request, Response,
     error::ReadBodyError,
     http::{HeaderValue, Method, StatusCode, header},
-    web::CsrfVerifier,
 };
 use rand::Rng;
 
 use super::{
     AppState,
+    csrf::ExpectedSecret,
     session::{PageSource, request_lang, wants_fragment},
 };
 use crate::{
     config::TrustedProxy,
-    error::AppError,
+    error::{AppError, whole_seconds},
+    i18n::fill,
     views::{
         PageContext,
         errors::{ErrorView, error_fragment, error_page},
@@ -70,11 +71,13 @@ impl ClientInfo {
             .flat_map(|value| value.split(','))
             .filter_map(|item| item.trim().parse().ok())
             .collect();
+        // The entries left of the first untrusted one are whatever the client wrote. When every entry is a
+        // trusted proxy, the nearest one is the best that can be said.
         let client = forwarded
             .iter()
             .rev()
             .find(|ip| !is_trusted(Some(**ip)))
-            .or(forwarded.first())
+            .or(forwarded.last())
             .copied()
             .or(peer);
         let https = req
@@ -82,6 +85,15 @@ impl ClientInfo {
             .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"));
         Self { ip: client, https }
     }
+}
+
+/// Who is asking, as the per-client limits count clients.
+pub fn client_key(req: &Request) -> super::limits::ClientKey {
+    super::limits::ClientKey::of(
+        req.extensions()
+            .get::<ClientInfo>()
+            .and_then(|client| client.ip),
+    )
 }
 
 /// Outermost layer, on every response: a request id, the client, the security headers, and one log line.
@@ -186,11 +198,14 @@ pub async fn error_pages<E: Endpoint>(next: Arc<E>, req: Request) -> poem::Resul
     let headers = response.headers_mut();
     headers.append(header::VARY, HeaderValue::from_static("HX-Request"));
     if !headers.contains_key(header::CACHE_CONTROL) {
-        // Pages carry a user's name and a CSRF token: no shared cache may keep them.
-        headers.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-cache"),
-        );
+        // A logged-in user's pages are theirs alone: not even the browser keeps them (a shared computer's
+        // Back button after logging out). A visitor's carry no name: the browser revalidates them.
+        let policy = if source.has_user() {
+            "no-store"
+        } else {
+            "private, no-cache"
+        };
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     Ok(response)
 }
@@ -223,7 +238,12 @@ pub fn error_response(
         tracing::error!(request_id, error = %err, "request failed");
     }
     let t = ctx.t();
+    let filled;
     let (title, message) = match (status.as_u16(), app_error) {
+        (429, Some(AppError::TooManySearches { wait })) => {
+            filled = fill(t.searches_throttled, &[&whole_seconds(*wait).to_string()]);
+            (t.error_429_title, filled.as_str())
+        }
         (403, Some(AppError::Csrf)) => (t.error_csrf_title, t.error_csrf_body),
         (403, Some(AppError::OwnPostLike)) => (t.error_403_title, t.like_own_post),
         (403, _) => (t.error_403_title, t.error_403_body),
@@ -239,8 +259,25 @@ pub fn error_response(
         message,
         request_id,
     };
+    let retry_after = match app_error {
+        Some(AppError::TooManySearches { wait }) => Some(whole_seconds(*wait).max(1)),
+        _ => None,
+    };
+    let mut response = error_view_response(ctx, fragment, &view, status);
+    if let Some(value) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+fn error_view_response(
+    ctx: &PageContext,
+    fragment: bool,
+    view: &ErrorView,
+    status: StatusCode,
+) -> Response {
     if fragment {
-        let mut response = error_fragment(ctx, &view)
+        let mut response = error_fragment(ctx, view)
             .with_status(status)
             .into_response();
         // The fragment's own target would be the button that was clicked: show errors in the flash area.
@@ -252,14 +289,43 @@ pub fn error_response(
             .insert("HX-Reswap", HeaderValue::from_static("innerHTML"));
         response
     } else {
-        error_page(ctx, &view).with_status(status).into_response()
+        error_page(ctx, view).with_status(status).into_response()
     }
+}
+
+/// The one POST that carries no token: switching the language only sets a preference, and the form sits on
+/// visitors' cached pages, which carry no token. It must still come from a page of this site.
+const TOKENLESS_PATHS: [&str; 1] = ["/lang"];
+
+/// Whether the request says it comes from a page of this site: `Origin` (every browser sends it with a
+/// POST) or, failing that, `Referer`, naming this host.
+fn from_this_site(req: &Request) -> bool {
+    let Some(host) = req.header(header::HOST) else {
+        return false;
+    };
+    let source = req
+        .header(header::ORIGIN)
+        .filter(|origin| *origin != "null")
+        .or_else(|| req.header(header::REFERER));
+    source
+        .and_then(|source| source.parse::<poem::http::Uri>().ok())
+        .and_then(|uri| {
+            uri.authority()
+                .map(|a| a.as_str().eq_ignore_ascii_case(host))
+        })
+        .unwrap_or(false)
 }
 
 /// Every state change carries a CSRF token: the `X-CSRF-Token` header (htmx) or the `csrf_token` form field.
 /// The body is read here, once, within the size limit, and handed on to the handler.
 pub async fn verify_csrf<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem::Result<Response> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.call(req).await.map(IntoResponse::into_response);
+    }
+    if TOKENLESS_PATHS.contains(&req.uri().path()) {
+        if !from_this_site(&req) {
+            return Err(AppError::Csrf.into());
+        }
         return next.call(req).await.map(IntoResponse::into_response);
     }
     let body = req
@@ -274,8 +340,8 @@ pub async fn verify_csrf<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem::R
         Some(token) => Some(token.to_owned()),
         None => form_field(&req, &body, "csrf_token"),
     };
-    let valid = match (token, req.extensions().get::<CsrfVerifier>()) {
-        (Some(token), Some(verifier)) => verifier.is_valid(&token),
+    let valid = match (token, req.extensions().get::<ExpectedSecret>()) {
+        (Some(token), Some(expected)) => expected.accepts(&token),
         _ => false,
     };
     if !valid {

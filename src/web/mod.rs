@@ -3,21 +3,19 @@
 pub mod accounts;
 pub mod answers;
 pub mod board;
+pub mod csrf;
 pub mod likes;
+pub mod limits;
 pub mod middleware;
 pub mod page_cache;
 pub mod questions;
 pub mod session;
-pub mod throttle;
 
 use std::sync::Arc;
 
 use poem::{
-    Endpoint, EndpointExt, IntoEndpoint, Route, get, handler,
-    http::StatusCode,
-    middleware::{CookieJarManager, Csrf},
-    session::ServerSession,
-    web::{Data, cookie::SameSite},
+    Endpoint, EndpointExt, IntoEndpoint, Route, get, handler, http::StatusCode,
+    middleware::CookieJarManager, session::ServerSession, web::Data,
 };
 
 use crate::{assets, config::Config, db::Db};
@@ -26,13 +24,45 @@ use crate::{assets, config::Config, db::Db};
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
-    pub throttle: throttle::LoginThrottle,
+    pub throttle: limits::LoginThrottle,
+    /// Password hashes, a few at a time.
+    pub hashing: limits::HashingGate,
+    /// Accounts per client and hour.
+    pub signups: limits::ClientLimit,
+    /// Searches that missed the page cache, per client.
+    pub searches: limits::ClientLimit,
     /// Visitors' pages, until the next write.
     pub pages: page_cache::PageCache,
+    pub csrf_key: csrf::CsrfKey,
+}
+
+/// Uncached searches one client may run in a minute (a person searches a few times a minute at most).
+pub const SEARCHES_PER_MINUTE: usize = 60;
+
+impl AppState {
+    pub fn new(db: Db, config: Config, csrf_key: [u8; 32]) -> Self {
+        let limit = |n: usize| config.rate_limits.then_some(n);
+        Self {
+            signups: limits::ClientLimit::new(
+                limit(config.signups_per_hour),
+                std::time::Duration::from_secs(60 * 60),
+            ),
+            searches: limits::ClientLimit::new(
+                limit(SEARCHES_PER_MINUTE),
+                std::time::Duration::from_secs(60),
+            ),
+            db,
+            config: Arc::new(config),
+            throttle: Default::default(),
+            hashing: Default::default(),
+            pages: Default::default(),
+            csrf_key: csrf::CsrfKey(csrf_key),
+        }
+    }
 }
 
 /// The whole application: static files and the health check bare, pages inside sessions, CSRF and error pages.
-pub fn endpoint(state: Arc<AppState>, csrf_key: [u8; 32]) -> impl Endpoint + 'static {
+pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
     let secure = state.config.secure_cookies();
     let routes = [
         accounts::routes,
@@ -48,18 +78,12 @@ pub fn endpoint(state: Arc<AppState>, csrf_key: [u8; 32]) -> impl Endpoint + 'st
         .with(session::RefreshSessionCookie::new(session::cookie_config(
             secure,
         )))
-        .with(
-            Csrf::new()
-                .key(csrf_key)
-                .cookie_name("miniboard_csrf")
-                .secure(secure)
-                .same_site(SameSite::Lax)
-                .ttl(session::SESSION_TTL),
-        )
+        .around(csrf::bind_tokens)
         .with(ServerSession::new(
             session::cookie_config(secure),
-            session::SqliteSessions::new(state.db.clone()),
+            session::SqliteSessions::new(state.db.clone(), state.config.session_lifetime),
         ))
+        .around(session::remove_cookies_properly)
         .around(page_cache::serve_visitor_pages);
     Route::new()
         .at("/static/*path", get(assets::serve))

@@ -3,6 +3,9 @@
 //! Such a page is rendered once and served from memory until this process commits any write, so a new post,
 //! an edit or a like shows on the very next request. Entries also lapse after [`MAX_AGE`], for changes made
 //! to the file by another process (an operator's `sqlite3`).
+//!
+//! Keys are built from the parsed parameters in one order, so junk parameters or another order cannot make
+//! every request a miss, and when the cache is full the least recently used pages go, a few at a time.
 
 use std::{
     collections::HashMap,
@@ -19,15 +22,23 @@ use tokio::sync::{Notify, futures::OwnedNotified};
 
 use super::{
     AppState,
-    session::{SESSION_COOKIE, request_lang, wants_fragment},
+    board::QueryParams,
+    session::{CookieNames, request_lang, wants_fragment},
 };
-use crate::i18n::Lang;
+use crate::{
+    domain::board::{AnswerSort, ListSort, SearchQuery, parse_page},
+    i18n::Lang,
+};
 
 /// How long an entry may be served at most, whatever the write count says.
 pub const MAX_AGE: Duration = Duration::from_secs(2);
 
 /// The most page bytes kept (a list page is about 11 KB); the peak memory target leaves room for this.
 pub const CAPACITY_BYTES: usize = 4 * 1024 * 1024;
+
+/// A page bigger than this share of the capacity is not kept: a few huge pages must not push out hundreds
+/// of ordinary ones.
+const LARGEST_SHARE: usize = 16;
 
 /// Put on a response by a handler whose output depends only on the URL, the language, whether htmx asked
 /// for a fragment, and the database: the pages a visitor sees.
@@ -51,6 +62,8 @@ struct Key {
 struct Entry {
     generation: u64,
     stored_at: Instant,
+    /// When it was last served, for the least-recently-used eviction.
+    used_at: Instant,
     headers: HeaderMap,
     body: Bytes,
 }
@@ -132,11 +145,13 @@ impl PageCache {
     }
 
     fn get(&self, key: &Key, generation: u64) -> Option<Response> {
-        let entries = self.lock();
-        let entry = entries.pages.get(key)?;
-        if !entry.is_current(generation) {
+        let now = Instant::now();
+        let mut entries = self.lock();
+        let entry = entries.pages.get_mut(key)?;
+        if !entry.is_current_at(generation, now) {
             return None;
         }
+        entry.used_at = now;
         let mut response = Response::builder()
             .status(StatusCode::OK)
             .body(Body::from(entry.body.clone()));
@@ -145,33 +160,47 @@ impl PageCache {
     }
 
     fn put(&self, key: Key, generation: u64, headers: HeaderMap, body: Bytes) {
-        if body.len() > self.capacity_bytes / 8 {
+        if body.len() > self.capacity_bytes / LARGEST_SHARE {
             return;
         }
+        let now = Instant::now();
         let mut entries = self.lock();
         if let Some(old) = entries.pages.remove(&key) {
             entries.bytes -= old.body.len();
         }
         if entries.bytes + body.len() > self.capacity_bytes {
-            // Out-of-date entries go; if that frees less than a quarter, everything goes. Either way the next
-            // quarter of the capacity fills without another pass, so a crawler's stream of new URLs costs
-            // no more per page than one hit.
-            let now = Instant::now();
+            // Out-of-date entries go first, then the least recently served, down to three quarters of the
+            // capacity: the next quarter fills without another pass, so a crawler's stream of new URLs costs
+            // no more per page than one hit, and pages in use stay.
             entries
                 .pages
                 .retain(|_, entry| entry.is_current_at(generation, now));
-            entries.bytes = entries.pages.values().map(|entry| entry.body.len()).sum();
-            if entries.bytes + body.len() > self.capacity_bytes / 4 * 3 {
-                entries.pages.clear();
-                entries.bytes = 0;
+            let target = self.capacity_bytes / 4 * 3;
+            let mut held: usize = entries.pages.values().map(|entry| entry.body.len()).sum();
+            if held + body.len() > target {
+                let mut by_use: Vec<(Instant, Key, usize)> = entries
+                    .pages
+                    .iter()
+                    .map(|(key, entry)| (entry.used_at, key.clone(), entry.body.len()))
+                    .collect();
+                by_use.sort_unstable_by_key(|(used_at, _, _)| *used_at);
+                for (_, key, size) in by_use {
+                    if held + body.len() <= target {
+                        break;
+                    }
+                    entries.pages.remove(&key);
+                    held -= size;
+                }
             }
+            entries.bytes = held;
         }
         entries.bytes += body.len();
         entries.pages.insert(
             key,
             Entry {
                 generation,
-                stored_at: Instant::now(),
+                stored_at: now,
+                used_at: now,
                 headers,
                 body,
             },
@@ -180,32 +209,71 @@ impl PageCache {
 }
 
 impl Entry {
-    fn is_current(&self, generation: u64) -> bool {
-        self.is_current_at(generation, Instant::now())
-    }
-
     fn is_current_at(&self, generation: u64, now: Instant) -> bool {
         self.generation == generation && now.duration_since(self.stored_at) < MAX_AGE
     }
 }
 
-/// The cache key of a visitor's GET; `None` for anyone with a session (their pages carry their name).
+/// The cache key of a visitor's GET; `None` for anyone with a session or a message waiting (their pages
+/// carry their name or the message).
 fn visitor_key(req: &Request) -> Option<Key> {
-    if req.method() != Method::GET || req.cookie().get(SESSION_COOKIE).is_some() {
+    if req.method() != Method::GET || !same_for_every_visitor_path(req.uri().path()) {
+        return None;
+    }
+    if CookieNames::personal(req) {
         return None;
     }
     Some(Key {
         lang: request_lang(req),
         fragment: wants_fragment(req),
-        path_and_query: req.uri().path_and_query()?.as_str().to_owned(),
+        path_and_query: canonical_path_and_query(req),
     })
+}
+
+/// The pages whose handlers mark them [`SameForEveryVisitor`]: the list and search (`/`, `/questions`) and a
+/// question (`/questions/ID`). Only their parameters are known here, so only they are looked up.
+fn same_for_every_visitor_path(path: &str) -> bool {
+    path == "/"
+        || path == "/questions"
+        || path
+            .strip_prefix("/questions/")
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The request's path with only the parameters pages read, parsed, in one order, defaults left out: the
+/// page a handler renders depends on nothing else, so two URLs with one canonical form share an entry.
+fn canonical_path_and_query(req: &Request) -> String {
+    let params = QueryParams::of(req);
+    let mut canonical: Vec<(&str, String)> = Vec::new();
+    if let Some(q) = params.get("q").filter(|q| !q.trim().is_empty()) {
+        canonical.push(("q", SearchQuery::cut(q).to_owned()));
+    }
+    let sort = ListSort::parse(params.get("sort"));
+    if sort != ListSort::default() {
+        canonical.push(("sort", sort.code().to_owned()));
+    }
+    for name in ["page", "apage"] {
+        let page = parse_page(params.get(name));
+        if page != 1 {
+            canonical.push((name, page.to_string()));
+        }
+    }
+    let answer_sort = AnswerSort::parse(params.get("asort"));
+    if answer_sort != AnswerSort::default() {
+        canonical.push(("asort", answer_sort.code().to_owned()));
+    }
+    let path = req.uri().path();
+    match serde_urlencoded::to_string(&canonical) {
+        Ok(query) if !query.is_empty() => format!("{path}?{query}"),
+        _ => path.to_owned(),
+    }
 }
 
 /// Outside the session and CSRF layers: a visitor's page from memory when nothing was written since it was
 /// rendered, else rendered and kept if its handler marked it [`SameForEveryVisitor`].
 pub async fn serve_visitor_pages<E: Endpoint>(
     next: Arc<E>,
-    req: Request,
+    mut req: Request,
 ) -> poem::Result<Response> {
     let cache = req.data::<Arc<AppState>>().cloned();
     let (Some(state), Some(key)) = (cache, visitor_key(&req)) else {
@@ -229,6 +297,10 @@ pub async fn serve_visitor_pages<E: Endpoint>(
             }
         }
     };
+    // The handler sees the canonical URL, so what it renders (links back to "here") matches the key.
+    if let Ok(uri) = key.path_and_query.parse() {
+        *req.uri_mut() = uri;
+    }
     let response = next.call(req).await?.into_response();
     if response.status() != StatusCode::OK
         || response.extensions().get::<SameForEveryVisitor>().is_none()
@@ -263,6 +335,22 @@ mod tests {
     }
 
     #[test]
+    fn only_the_list_search_and_question_pages_are_looked_up() {
+        for path in ["/", "/questions", "/questions/12"] {
+            assert!(same_for_every_visitor_path(path), "{path}");
+        }
+        for path in [
+            "/login",
+            "/questions/new",
+            "/questions/12/edit",
+            "/questions/",
+            "/account",
+        ] {
+            assert!(!same_for_every_visitor_path(path), "{path}");
+        }
+    }
+
+    #[test]
     fn a_write_makes_every_entry_out_of_date() {
         let cache = PageCache::with_capacity(1024);
         cache.put(key("/"), 7, HeaderMap::new(), page(10));
@@ -275,7 +363,7 @@ mod tests {
     fn memory_stays_within_capacity() {
         let cache = PageCache::with_capacity(1000);
         for n in 0..100 {
-            cache.put(key(&format!("/?page={n}")), 1, HeaderMap::new(), page(100));
+            cache.put(key(&format!("/?page={n}")), 1, HeaderMap::new(), page(50));
             let entries = cache.lock();
             let held: usize = entries.pages.values().map(|e| e.body.len()).sum();
             assert_eq!(held, entries.bytes);
@@ -284,26 +372,47 @@ mod tests {
         // The newest page is always kept.
         assert!(cache.get(&key("/?page=99"), 1).is_some());
         // A page too big to be worth keeping is not kept.
-        cache.put(key("/big"), 1, HeaderMap::new(), page(200));
+        cache.put(
+            key("/big"),
+            1,
+            HeaderMap::new(),
+            page(1000 / LARGEST_SHARE + 1),
+        );
         assert!(cache.get(&key("/big"), 1).is_none());
     }
 
     #[test]
     fn when_full_out_of_date_pages_go_before_current_ones() {
         let cache = PageCache::with_capacity(1000);
-        for n in 0..6 {
-            cache.put(key(&format!("/old/{n}")), 1, HeaderMap::new(), page(100));
+        for n in 0..12 {
+            cache.put(key(&format!("/old/{n}")), 1, HeaderMap::new(), page(50));
         }
-        for n in 0..5 {
-            cache.put(key(&format!("/new/{n}")), 2, HeaderMap::new(), page(100));
+        for n in 0..10 {
+            cache.put(key(&format!("/new/{n}")), 2, HeaderMap::new(), page(50));
         }
-        for n in 0..5 {
+        for n in 0..10 {
             assert!(
                 cache.get(&key(&format!("/new/{n}")), 2).is_some(),
                 "/new/{n}"
             );
         }
-        assert_eq!(cache.lock().pages.len(), 5);
+        assert_eq!(cache.lock().pages.len(), 10);
+    }
+
+    #[test]
+    fn a_stream_of_new_pages_pushes_out_the_least_recently_served_not_the_pages_in_use() {
+        let cache = PageCache::with_capacity(1000);
+        cache.put(key("/"), 1, HeaderMap::new(), page(50));
+        for n in 0..200 {
+            // The front page is served between the crawler's requests.
+            std::thread::sleep(Duration::from_micros(10));
+            assert!(cache.get(&key("/"), 1).is_some(), "after {n} new pages");
+            cache.put(key(&format!("/crawl/{n}")), 1, HeaderMap::new(), page(60));
+        }
+        let entries = cache.lock();
+        assert!(entries.bytes <= 1000);
+        assert!(entries.pages.contains_key(&key("/crawl/199")));
+        assert!(!entries.pages.contains_key(&key("/crawl/0")));
     }
 
     #[tokio::test]

@@ -56,10 +56,17 @@ pub fn routes(route: Route) -> Route {
 #[handler]
 async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> AppResult<Response> {
     let params = QueryParams::of(req);
-    let raw_query = params.get("q").unwrap_or_default().to_owned();
+    // Shown back as searched: a 60 KB query is not echoed ten times into the page.
+    let raw_query = SearchQuery::cut(params.get("q").unwrap_or_default()).to_owned();
     let query = SearchQuery::parse(&raw_query);
     let sort = ListSort::parse(params.get("sort"));
     let requested = parse_page(params.get("page"));
+    if !query.is_empty() {
+        // Only searches that missed the visitors' page cache get here: each costs up to a few milliseconds.
+        if let Err(wait) = state.searches.try_take(super::middleware::client_key(req)) {
+            return Err(AppError::TooManySearches { wait });
+        }
+    }
     let search_for = query.clone();
     let (total, capped, page, rows) = state
         .db

@@ -7,11 +7,15 @@ use poem::{
     Endpoint, FromRequest, IntoResponse, Middleware, Request, RequestBody, Response,
     http::{Method, header},
     session::{CookieConfig, Session, SessionStatus, SessionStorage},
-    web::{CsrfToken, cookie::SameSite},
+    web::{
+        CsrfToken,
+        cookie::{Cookie, CookieJar, SameSite},
+    },
 };
 use serde_json::Value;
 
 use crate::{
+    config::Config,
     db::{self, Db, sessions},
     domain::{accounts::CurrentUser, redirect::LocalPath},
     error::AppError,
@@ -24,15 +28,57 @@ pub const SESSION_TTL: Duration = Duration::from_secs(14 * 24 * 60 * 60);
 /// A session in use has its expiry pushed forward at most this often, so reads rarely write.
 const TOUCH_EVERY: i64 = 60 * 60;
 
-pub const SESSION_COOKIE: &str = "miniboard_session";
 const USER_KEY: &str = "user";
 const FLASH_KEY: &str = "flash";
 pub const LANG_COOKIE: &str = "lang";
+/// A visitor's one-time message lives this long in its cookie at most.
+const VISITOR_FLASH_SECONDS: u64 = 60;
+
+/// The names of the board's own cookies. With Secure cookies (production) they carry the `__Host-` prefix,
+/// which browsers only accept from this host, over https, for the whole site: a neighbouring subdomain
+/// cannot plant a session or a CSRF nonce.
+#[derive(Clone, Copy)]
+pub struct CookieNames {
+    pub session: &'static str,
+    pub csrf: &'static str,
+    pub flash: &'static str,
+}
+
+impl CookieNames {
+    pub const fn new(secure: bool) -> Self {
+        if secure {
+            Self {
+                session: "__Host-miniboard_session",
+                csrf: "__Host-miniboard_csrf",
+                flash: "__Host-miniboard_flash",
+            }
+        } else {
+            Self {
+                session: "miniboard_session",
+                csrf: "miniboard_csrf",
+                flash: "miniboard_flash",
+            }
+        }
+    }
+
+    pub fn for_config(config: &Config) -> Self {
+        Self::new(config.secure_cookies())
+    }
+
+    /// Whether the request carries any cookie that makes its pages its own (a session or a message).
+    pub fn personal(req: &Request) -> bool {
+        [Self::new(true), Self::new(false)].iter().any(|names| {
+            [names.session, names.flash]
+                .iter()
+                .any(|name| req.cookie().get(name).is_some())
+        })
+    }
+}
 
 /// The cookie that carries the session id: HttpOnly, SameSite=Lax, Secure when `secure`.
 pub fn cookie_config(secure: bool) -> CookieConfig {
     CookieConfig::default()
-        .name(SESSION_COOKIE)
+        .name(CookieNames::new(secure).session)
         .path("/")
         .secure(secure)
         .http_only(true)
@@ -40,14 +86,33 @@ pub fn cookie_config(secure: bool) -> CookieConfig {
         .max_age(SESSION_TTL)
 }
 
-/// poem's `SessionStorage` on the `sessions` table.
+/// A cookie of the board's own: the whole site, HttpOnly, SameSite=Lax, Secure in production; it lasts for
+/// the browser session unless given a max age.
+pub fn private_cookie(name: &str, value: &str, config: &Config) -> Cookie {
+    let mut cookie = Cookie::new_with_str(name, value);
+    cookie.set_path("/");
+    cookie.set_http_only(true);
+    cookie.set_same_site(SameSite::Lax);
+    cookie.set_secure(config.secure_cookies());
+    cookie
+}
+
+/// poem's `SessionStorage` on the `sessions` table. Its writes do not count as board writes: a session
+/// changes no page a visitor sees, so it must not empty the visitors' page cache.
 pub struct SqliteSessions {
     db: Db,
+    /// A session ends this long after the log-in, however much it is used.
+    lifetime: Duration,
 }
 
 impl SqliteSessions {
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    pub fn new(db: Db, lifetime: Duration) -> Self {
+        Self { db, lifetime }
+    }
+
+    /// Sessions that began at or before this are over.
+    fn born_after(&self, now: i64) -> i64 {
+        now - self.lifetime.as_secs() as i64
     }
 }
 
@@ -62,9 +127,10 @@ impl SessionStorage for SqliteSessions {
     ) -> poem::Result<Option<BTreeMap<String, Value>>> {
         let now = db::now();
         let id = session_id.to_owned();
+        let born_after = self.born_after(now);
         let stored = self
             .db
-            .read(move |conn| sessions::load(conn, &id, now))
+            .read(move |conn| sessions::load(conn, &id, now, born_after))
             .await
             .map_err(AppError::from)?;
         let Some(stored) = stored else {
@@ -73,7 +139,7 @@ impl SessionStorage for SqliteSessions {
         if stored.expires_at - now < ttl_seconds() - TOUCH_EVERY {
             let id = session_id.to_owned();
             self.db
-                .write(move |tx| sessions::extend(tx, &id, now + ttl_seconds()))
+                .write_unseen(move |tx| sessions::extend(tx, &id, now + ttl_seconds()))
                 .await
                 .map_err(AppError::from)?;
         }
@@ -91,9 +157,10 @@ impl SessionStorage for SqliteSessions {
     ) -> poem::Result<()> {
         let id = session_id.to_owned();
         let entries = serde_json::to_string(entries).map_err(AppError::internal)?;
-        let expires_at = db::now() + ttl_seconds();
+        let now = db::now();
+        let expires_at = now + ttl_seconds();
         self.db
-            .write(move |tx| sessions::save(tx, &id, &entries, expires_at))
+            .write_unseen(move |tx| sessions::save(tx, &id, &entries, expires_at, now))
             .await
             .map_err(AppError::from)?;
         Ok(())
@@ -102,7 +169,7 @@ impl SessionStorage for SqliteSessions {
     async fn remove_session<'a>(&'a self, session_id: &'a str) -> poem::Result<()> {
         let id = session_id.to_owned();
         self.db
-            .write(move |tx| sessions::remove(tx, &id))
+            .write_unseen(move |tx| sessions::remove(tx, &id))
             .await
             .map_err(AppError::from)?;
         Ok(())
@@ -110,12 +177,17 @@ impl SessionStorage for SqliteSessions {
 }
 
 /// Deletes lapsed sessions now and then every hour, for as long as the server runs.
-pub fn spawn_session_purger(db: Db) -> tokio::task::JoinHandle<()> {
+pub fn spawn_session_purger(db: Db, lifetime: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(Duration::from_secs(60 * 60));
         loop {
             every_hour.tick().await;
-            match db.write(|tx| sessions::purge_expired(tx, db::now())).await {
+            let now = db::now();
+            let born_after = now - lifetime.as_secs() as i64;
+            match db
+                .write_unseen(move |tx| sessions::purge_expired(tx, now, born_after))
+                .await
+            {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "purged expired sessions"),
                 Err(err) => tracing::warn!(%err, "could not purge expired sessions"),
@@ -186,23 +258,76 @@ pub fn current_user(session: &Session) -> Option<CurrentUser> {
     session.get(USER_KEY)
 }
 
-/// Logs `user` in under a new session id (no fixation), keeping pending flashes.
-pub fn log_in(session: &Session, user: &CurrentUser) {
+/// Logs `user` in under a new session id (no fixation), keeping pending flashes; the CSRF tokens of pages
+/// shown before stop working.
+pub fn log_in(req: &Request, session: &Session, user: &CurrentUser) {
     session.set(USER_KEY, user);
     session.renew();
+    super::csrf::rotate_visitor_nonce(req);
 }
 
-/// Logs out: every entry goes and the session id changes.
-pub fn log_out(session: &Session) {
-    session.clear();
-    session.renew();
+/// Logs out: the stored session and its cookie go (a visitor has none), and so do the CSRF tokens of
+/// pages shown before.
+pub fn log_out(req: &Request, session: &Session) {
+    session.purge();
+    super::csrf::rotate_visitor_nonce(req);
 }
 
-/// Queues a message for the next page shown.
+/// Queues a message for a logged-in user's next page. A visitor never gets a stored session, so for them
+/// this does nothing: see [`flash_visitor`].
 pub fn flash(session: &Session, message: Flash) {
+    if current_user(session).is_none() {
+        return;
+    }
     let mut pending: Vec<Flash> = session.get(FLASH_KEY).unwrap_or_default();
     pending.push(message);
     session.set(FLASH_KEY, pending);
+}
+
+/// Shows `message` on a visitor's next page, from a short-lived cookie instead of a stored session.
+pub fn flash_visitor(req: &Request, message: Flash) {
+    let Some(state) = req.data::<Arc<super::AppState>>() else {
+        return;
+    };
+    let names = CookieNames::for_config(&state.config);
+    let mut cookie = private_cookie(names.flash, message.code(), &state.config);
+    cookie.set_max_age(Duration::from_secs(VISITOR_FLASH_SECONDS));
+    req.cookie().add(cookie);
+}
+
+/// The visitor's message from its cookie, if any; the cookie goes once read.
+fn take_visitor_flash(jar: &CookieJar, config: Option<&Config>) -> Option<Flash> {
+    let config = config?;
+    let names = CookieNames::for_config(config);
+    let message = jar.get(names.flash)?.value_str().to_owned();
+    let mut gone = private_cookie(names.flash, "", config);
+    gone.make_removal();
+    jar.add(gone);
+    Flash::from_code(&message)
+}
+
+/// Outside `ServerSession`: a removed cookie of ours is removed the way it was set (path `/`, Secure in
+/// production), or a browser ignores the removal (always, for a `__Host-` cookie).
+pub async fn remove_cookies_properly<E: Endpoint>(
+    next: Arc<E>,
+    req: Request,
+) -> poem::Result<Response> {
+    let jar = req.cookie().clone();
+    let state = req.data::<Arc<super::AppState>>().cloned();
+    let names = state
+        .as_ref()
+        .map(|state| CookieNames::for_config(&state.config));
+    let had_session = names.is_some_and(|names| jar.get(names.session).is_some());
+    let response = next.call(req).await?.into_response();
+    if let (Some(state), Some(names)) = (state, names)
+        && had_session
+        && jar.get(names.session).is_none()
+    {
+        let mut gone = private_cookie(names.session, "", &state.config);
+        gone.make_removal();
+        jar.add(gone);
+    }
+    Ok(response)
 }
 
 /// Whether an htmx request wants a fragment: boosted links and history restores want the whole page.
@@ -232,6 +357,8 @@ pub fn here(req: &Request) -> String {
 /// when something fails keeps this, and reads the user and flashes only then.
 pub struct PageSource {
     session: Option<Session>,
+    jar: CookieJar,
+    config: Option<Arc<Config>>,
     csrf_token: Option<String>,
     lang: Lang,
     here: String,
@@ -242,6 +369,10 @@ impl PageSource {
     pub fn of(req: &Request) -> Self {
         Self {
             session: req.extensions().get::<Session>().cloned(),
+            jar: req.cookie().clone(),
+            config: req
+                .data::<Arc<super::AppState>>()
+                .map(|state| state.config.clone()),
             csrf_token: req.extensions().get::<CsrfToken>().map(|t| t.0.clone()),
             lang: request_lang(req),
             here: here(req),
@@ -251,10 +382,15 @@ impl PageSource {
         }
     }
 
+    /// Whether a user is logged in (the session is already loaded; this reads one entry).
+    pub fn has_user(&self) -> bool {
+        self.session.as_ref().and_then(current_user).is_some()
+    }
+
     /// The page context. Pending flashes are taken only when `take_flashes`: an error page leaves them for
     /// the next real page.
-    pub fn context(self, take_flashes: bool) -> PageContext {
-        let flashes = match &self.session {
+    pub fn context(&self, take_flashes: bool) -> PageContext {
+        let mut flashes = match &self.session {
             Some(session) if take_flashes && session.get::<Value>(FLASH_KEY).is_some() => {
                 let pending = session.get(FLASH_KEY).unwrap_or_default();
                 session.remove(FLASH_KEY);
@@ -262,12 +398,15 @@ impl PageSource {
             }
             _ => Vec::new(),
         };
+        if take_flashes {
+            flashes.extend(take_visitor_flash(&self.jar, self.config.as_deref()));
+        }
         PageContext {
             lang: self.lang,
             user: self.session.as_ref().and_then(current_user),
-            csrf_token: self.csrf_token,
+            csrf_token: self.csrf_token.clone(),
             flashes,
-            here: self.here,
+            here: self.here.clone(),
             utc_offset: self.utc_offset,
         }
     }

@@ -307,3 +307,83 @@ async fn a_malformed_form_body_is_a_4xx_not_a_500() {
     assert!(response.status().is_client_error(), "{}", response.status());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn look_alike_and_mixed_script_names_are_refused_with_a_message_for_each() {
+    let app = spawn_app().await;
+    app.signed_up_user("carol").await;
+    app.signed_up_user("cacao").await;
+    let cases = [
+        // Cyrillic а among Latin letters.
+        (
+            "\u{0441}\u{0430}rol",
+            "Write the username in one script (Latin may go with Hangul or Han).",
+        ),
+        // Full-width letters are the same name once normalised.
+        ("ｃａｒｏｌ", "This username is taken."),
+        // All Cyrillic, one script, but it looks like cacao.
+        (
+            "\u{0441}\u{0430}\u{0441}\u{0430}\u{043E}",
+            "This username looks too much like one that is taken.",
+        ),
+    ];
+    for (n, (name, message)) in cases.iter().enumerate() {
+        let email = format!("look{n}@example.com");
+        let response = app
+            .post_form(
+                &browser(),
+                "/signup",
+                &[
+                    ("username", name),
+                    ("email", &email),
+                    ("password1", PASSWORD),
+                    ("password2", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name}"
+        );
+        let html = response.text().await.expect("body");
+        assert_eq!(
+            field_error(&html, "username").as_deref(),
+            Some(*message),
+            "{name}"
+        );
+    }
+    // The usual mixes sign up, and the full-width name logs carol in.
+    assert_eq!(
+        app.sign_up(&browser(), "김철수kim").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let carol = browser();
+    let response = app.log_in(&carol, "ＣＡＲＯＬ", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.logged_in_as(&carol).await.as_deref(), Some("carol"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn one_address_may_create_only_so_many_accounts_an_hour() {
+    let app = crate::helpers::spawn_app_with(|config| {
+        config.rate_limits = true;
+        config.signups_per_hour = 3;
+    })
+    .await;
+    for n in 0..3 {
+        let response = app.sign_up(&browser(), &format!("user{n}")).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "sign-up {n}");
+    }
+    let refused = app.sign_up(&browser(), "user3").await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after = crate::helpers::retry_after(&refused);
+    assert!((3000..=3600).contains(&retry_after), "{retry_after}");
+    let html = refused.text().await.expect("body");
+    assert!(html.contains(
+        "Too many accounts were made from your network this hour. Try again in 60 minutes."
+    ));
+    assert_eq!(app.logged_in_as(&browser()).await, None);
+    app.stop().await;
+}

@@ -117,3 +117,86 @@ async fn an_htmx_fragment_request_without_token_gets_a_fragment_for_the_flash_ar
     assert!(html.contains("The form has expired"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_visitors_token_and_cookie_pair_is_worthless_with_someone_elses_session() {
+    let app = spawn_app().await;
+    // The attacker's own anonymous pair: their CSRF nonce cookie and a token made for it.
+    let attacker = browser();
+    let login_page = app.get(&attacker, "/login").await;
+    let nonce = crate::helpers::set_cookie_value(&login_page, "miniboard_csrf").expect("nonce");
+    let token =
+        crate::helpers::csrf_token_in(&login_page.text().await.expect("body")).expect("token");
+    // The victim's session, with the attacker's pair planted beside it.
+    let response = app.sign_up(&browser(), "victim").await;
+    let session =
+        crate::helpers::set_cookie_value(&response, "miniboard_session").expect("session");
+    let victim = crate::helpers::client_with_cookies(&format!(
+        "miniboard_session={session}; miniboard_csrf={nonce}"
+    ));
+    let forged = victim
+        .post(app.url("/logout"))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.logged_in_as(&victim).await.as_deref(), Some("victim"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn tokens_from_before_a_log_in_or_log_out_stop_working() {
+    let app = spawn_app().await;
+    app.signed_up_user("olga").await;
+    let client = browser();
+    let before_login = app.csrf_token(&client).await;
+    let response = app.log_in(&client, "olga", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let stale = client
+        .post(app.url("/logout"))
+        .form(&[("csrf_token", before_login.as_str())])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(stale.status(), StatusCode::FORBIDDEN, "the visitor's token");
+    assert_eq!(app.logged_in_as(&client).await.as_deref(), Some("olga"));
+
+    let logged_in_token = app.csrf_token(&client).await;
+    assert_eq!(app.log_out(&client).await.status(), StatusCode::SEE_OTHER);
+    let stale = client
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf_token", logged_in_token.as_str()),
+            ("username", "olga"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(stale.status(), StatusCode::FORBIDDEN, "the session's token");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn no_two_pages_carry_the_same_token_text() {
+    let app = spawn_app().await;
+    let client = app.signed_up_user("pia").await;
+    let first = app.csrf_token(&client).await;
+    let second = app.csrf_token(&client).await;
+    assert_ne!(first, second, "masked afresh for each page");
+    for token in [first, second] {
+        let response = client
+            .post(app.url("/questions"))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("subject", "Masked tokens"),
+                ("content", "Both unmask to the session's secret."),
+            ])
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    app.stop().await;
+}

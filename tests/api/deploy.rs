@@ -144,57 +144,94 @@ fn a_socket_passed_by_systemd_is_served_and_left_in_place() {
     drop(listener);
 }
 
+/// A server that believes `X-Forwarded-For` from these networks, as behind a proxy.
+async fn behind_proxies(networks: &[(&str, u8)]) -> crate::helpers::TestApp {
+    let trusted: Vec<miniboard::config::TrustedProxy> = networks
+        .iter()
+        .map(
+            |(address, prefix)| miniboard::config::TrustedProxy::Network {
+                address: address.parse().expect("ip"),
+                prefix: *prefix,
+            },
+        )
+        .collect();
+    spawn_app_with(move |config| config.trusted_proxies = trusted).await
+}
+
+/// A log-in sent through the proxy with `forwarded_for` as its `X-Forwarded-For`.
+async fn log_in_from(
+    app: &crate::helpers::TestApp,
+    client: &reqwest::Client,
+    token: &str,
+    forwarded_for: &str,
+    username: &str,
+    password: &str,
+) -> StatusCode {
+    client
+        .post(app.url("/login"))
+        .header("X-Forwarded-For", forwarded_for)
+        .form(&[
+            ("username", username),
+            ("password", password),
+            ("csrf_token", token),
+        ])
+        .send()
+        .await
+        .expect("POST")
+        .status()
+}
+
 #[tokio::test]
 async fn behind_a_trusted_proxy_the_throttle_counts_the_forwarded_client() {
-    let app = spawn_app_with(|config| {
-        config.trusted_proxies = vec![miniboard::config::TrustedProxy::Network {
-            address: "127.0.0.1".parse().expect("ip"),
-            prefix: 32,
-        }];
-    })
-    .await;
+    let app = behind_proxies(&[("127.0.0.1", 32)]).await;
     let attacker = browser();
     let token = app.csrf_token(&attacker).await;
     for n in 0..50 {
-        let response = attacker
-            .post(app.url("/login"))
-            .header("X-Forwarded-For", "203.0.113.7")
-            .form(&[
-                ("username", format!("guess{n}").as_str()),
-                ("password", "wrong"),
-                ("csrf_token", token.as_str()),
-            ])
-            .send()
-            .await
-            .expect("POST");
-        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let guess = format!("guess{n}");
+        let status = log_in_from(&app, &attacker, &token, "203.0.113.7", &guess, "wrong").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let throttled = attacker
-        .post(app.url("/login"))
-        .header("X-Forwarded-For", "203.0.113.7")
-        .form(&[
-            ("username", "someone"),
-            ("password", "x"),
-            ("csrf_token", &token),
-        ])
-        .send()
-        .await
-        .expect("POST");
-    assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
+    let throttled = log_in_from(&app, &attacker, &token, "203.0.113.7", "someone", "x").await;
+    assert_eq!(throttled, StatusCode::TOO_MANY_REQUESTS);
     // Another client behind the same proxy is not punished for it.
     app.signed_up_user("carol").await;
-    let response = attacker
-        .post(app.url("/login"))
-        .header("X-Forwarded-For", "198.51.100.2")
-        .form(&[
-            ("username", "carol"),
-            ("password", PASSWORD),
-            ("csrf_token", &token),
-        ])
-        .send()
-        .await
-        .expect("POST");
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let other = log_in_from(&app, &attacker, &token, "198.51.100.2", "carol", PASSWORD).await;
+    assert_eq!(other, StatusCode::SEE_OTHER);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn guesses_from_one_address_do_not_lock_the_owner_out_elsewhere() {
+    let app = behind_proxies(&[("127.0.0.1", 32)]).await;
+    app.signed_up_user("dave").await;
+    let attacker = browser();
+    let token = app.csrf_token(&attacker).await;
+    for _ in 0..5 {
+        let status = log_in_from(&app, &attacker, &token, "203.0.113.7", "dave", "wrong").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let status = log_in_from(&app, &attacker, &token, "203.0.113.7", "dave", PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // The owner, at home.
+    let status = log_in_from(&app, &attacker, &token, "198.51.100.2", "dave", PASSWORD).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_forwarded_address_the_client_wrote_is_not_believed() {
+    let app = behind_proxies(&[("127.0.0.1", 32), ("10.0.0.0", 8)]).await;
+    let client = browser();
+    let token = app.csrf_token(&client).await;
+    // Every entry is a trusted network's, so none can be told from one the client wrote: the nearest hop
+    // counts, not the leftmost entry, which the client writes afresh each time.
+    for n in 0..50 {
+        let (forwarded, guess) = (format!("10.9.{n}.1, 10.0.0.5"), format!("guess{n}"));
+        let status = log_in_from(&app, &client, &token, &forwarded, &guess, "wrong").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "try {n}");
+    }
+    let status = log_in_from(&app, &client, &token, "10.9.99.1, 10.0.0.5", "other", "x").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     app.stop().await;
 }
 
@@ -238,6 +275,30 @@ fn backup_and_restore_check_what_they_copy() {
     assert!(
         !again.status.success(),
         "an existing file is never overwritten"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&backup)
+        .expect("backup")
+        .permissions()
+        .mode();
+    assert_eq!(
+        mode & 0o777,
+        0o600,
+        "the copy holds password hashes: {mode:o}"
+    );
+    // A link planted where the backup goes is not followed, dangling or not.
+    let planted = dir.path().join("planted.db");
+    let aimed_at = dir.path().join("elsewhere.db");
+    std::os::unix::fs::symlink(&aimed_at, &planted).expect("symlink");
+    let through_link = run(&["backup", planted.to_str().expect("path")]);
+    assert!(!through_link.status.success());
+    assert!(!aimed_at.exists(), "nothing was written through the link");
+    assert!(
+        std::fs::symlink_metadata(&planted)
+            .expect("link")
+            .file_type()
+            .is_symlink(),
+        "the link is left as it was"
     );
 
     // Lose data, then restore.

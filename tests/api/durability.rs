@@ -23,21 +23,15 @@ struct Ledger {
     uncertain: Vec<(usize, i64)>,
 }
 
-async fn csrf(client: &Client, base: &str) -> String {
-    let html = client
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+/// A token from a page the client can see: the log-in form for a visitor, the front page once logged in.
+async fn csrf(client: &Client, base: &str, path: &str) -> String {
+    let html = crate::helpers::page_text(client, &format!("{base}{path}")).await;
     csrf_token_in(&html).expect("token")
 }
 
 async fn sign_up(base: &str, name: &str) -> (Client, String) {
     let client = browser();
-    let token = csrf(&client, base).await;
+    let token = csrf(&client, base, "/login").await;
     let email = format!("{name}@example.com");
     let response = client
         .post(format!("{base}/signup"))
@@ -46,6 +40,8 @@ async fn sign_up(base: &str, name: &str) -> (Client, String) {
         .await
         .expect("POST");
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    // Logged in now: the session's token, not the visitor's.
+    let token = csrf(&client, base, "/").await;
     (client, token)
 }
 

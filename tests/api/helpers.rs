@@ -27,7 +27,8 @@ pub struct TestApp {
     _dir: Option<tempfile::TempDir>,
 }
 
-/// A server on a fresh database in a temporary directory.
+/// A server on a fresh database in a temporary directory, with the per-client rate limits off (tests sign
+/// up many users from one address); the tests of each limit turn them on with [`spawn_app_with`].
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db_path = dir.path().join("miniboard.db");
@@ -53,6 +54,7 @@ async fn start(db_path: &Path, configure: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = Config::for_profile(Profile::Development);
     config.bind = Bind::Tcp("127.0.0.1:0".into());
     config.database = db_path.to_owned();
+    config.rate_limits = false;
     configure(&mut config);
     let app = App::build(config).await.expect("app builds");
     let base = format!("http://127.0.0.1:{}", app.port());
@@ -195,6 +197,17 @@ impl TestApp {
         .await
     }
 
+    /// Switches the language with the navbar's form, as a browser sends it (from a page of this site).
+    pub async fn switch_language(&self, client: &Client, lang: &str, next: &str) -> Response {
+        client
+            .post(self.url("/lang"))
+            .header("origin", &self.base)
+            .form(&[("lang", lang), ("next", next)])
+            .send()
+            .await
+            .expect("POST /lang")
+    }
+
     pub async fn log_out(&self, client: &Client) -> Response {
         self.post_form(client, "/logout", &[]).await
     }
@@ -252,6 +265,39 @@ pub fn location(response: &Response) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned()
+}
+
+/// A client that sends exactly this `Cookie` header, keeps no cookies and follows no redirect.
+pub fn client_with_cookies(cookies: &str) -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("cookie", cookies.parse().expect("cookie header"));
+    Client::builder()
+        .default_headers(headers)
+        .redirect(Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// The body of a GET of a full URL.
+pub async fn page_text(client: &Client, url: &str) -> String {
+    client
+        .get(url)
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body")
+}
+
+/// The whole seconds of a `Retry-After` header.
+pub fn retry_after(response: &Response) -> u64 {
+    response
+        .headers()
+        .get("retry-after")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse().ok())
+        .expect("Retry-After header")
 }
 
 /// The value of one cookie in the response's `Set-Cookie` headers.

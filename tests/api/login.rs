@@ -93,17 +93,12 @@ async fn five_failures_for_a_username_get_429_with_when_to_try_again() {
     // Now even the right password waits.
     let response = app.log_in(&client, "frank", PASSWORD).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-    let retry_after: u64 = response
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok())
-        .expect("Retry-After header");
+    let retry_after = crate::helpers::retry_after(&response);
     assert!((1..=60).contains(&retry_after), "{retry_after}");
     let message = login_error(&response.text().await.expect("body")).expect("message");
     assert_eq!(
         message,
-        format!("Too many failed log-in attempts. Try again in {retry_after} seconds.")
+        format!("Too many log-in attempts. Try again in {retry_after} seconds.")
     );
     assert_eq!(app.logged_in_as(&client).await, None);
     // Another username is not affected.

@@ -8,6 +8,7 @@ mod csrf;
 mod deploy;
 mod durability;
 mod helpers;
+mod hostile;
 mod likes;
 mod login;
 mod pages;

@@ -169,18 +169,12 @@ async fn accept_language_korean_gets_the_korean_ui() {
 async fn the_language_switch_sets_a_cookie_that_wins_over_accept_language() {
     let app = spawn_app().await;
     let client = browser();
-    let response = app.get(&client, "/lang?lang=ko&next=/signup").await;
+    let response = app.switch_language(&client, "ko", "/signup").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), "/signup");
-    let html = client
-        .get(app.url("/signup"))
-        .header("Accept-Language", "en")
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let html = app
+        .get_html_with(&client, "/signup", &[("Accept-Language", "en")])
+        .await;
     assert!(html.contains(r#"<html lang="ko">"#));
     assert!(html.contains("계정 만들기"));
 
@@ -202,7 +196,7 @@ async fn the_language_switch_sets_a_cookie_that_wins_over_accept_language() {
     assert!(html.contains("필수 항목입니다."));
 
     // And back to English; an off-site `next` goes home.
-    let response = app.get(&client, "/lang?lang=en&next=//evil.example").await;
+    let response = app.switch_language(&client, "en", "//evil.example").await;
     assert_eq!(location(&response), "/");
     assert!(
         app.get_html(&client, "/")
@@ -210,7 +204,7 @@ async fn the_language_switch_sets_a_cookie_that_wins_over_accept_language() {
             .contains(r#"<html lang="en">"#)
     );
 
-    let unknown = app.get(&client, "/lang?lang=fr&next=/").await;
+    let unknown = app.switch_language(&client, "fr", "/").await;
     assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
     app.stop().await;
 }
@@ -221,10 +215,10 @@ async fn the_switch_comes_back_to_the_page_it_was_on() {
     let client = browser();
     let html = app.get_html(&client, "/login?next=/account").await;
     let switch =
-        attribute_after(&html, r#"<a class="btn btn-link btn-sm" href=""#).expect("switch");
-    assert_eq!(switch, "/lang?lang=ko&amp;next=/login%3Fnext%3D/account");
+        attribute_after(&html, r#"<input type="hidden" name="next" value=""#).expect("switch");
+    assert_eq!(switch, "/login?next=/account");
     let response = app
-        .get(&client, "/lang?lang=ko&next=/login%3Fnext%3D/account")
+        .switch_language(&client, "ko", "/login?next=/account")
         .await;
     assert_eq!(location(&response), "/login?next=/account");
     app.stop().await;
@@ -246,7 +240,7 @@ async fn dates_show_in_the_configured_timezone_and_language() {
     assert!(
         english.contains(r#"<time datetime="2026-11-25T17:02:00Z">Nov 26, 2026 2:02 AM</time>"#)
     );
-    app.get(&client, "/lang?lang=ko&next=/").await;
+    app.switch_language(&client, "ko", "/").await;
     let korean = app.get_html(&client, "/account").await;
     assert!(
         korean.contains(">2026년 11월 26일 오전 02:02</time>"),
@@ -270,14 +264,7 @@ async fn a_500_shows_no_internals_and_its_request_id_is_in_the_log() {
     let db = dir.path().join("miniboard.db");
     let server = ServerProcess::start(&db, &[]);
     let client = browser();
-    let page = client
-        .get(format!("{}/signup", server.base))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let page = crate::helpers::page_text(&client, &format!("{}/signup", server.base)).await;
     let token = crate::helpers::csrf_token_in(&page).expect("token");
     // Break storage under the running server.
     rusqlite::Connection::open(&db)
@@ -324,4 +311,30 @@ async fn a_500_shows_no_internals_and_its_request_id_is_in_the_log() {
     assert!(access.contains("method=POST") && access.contains("path=/signup"));
     assert!(access.contains("latency_ms="));
     assert!(server.terminate().success());
+}
+
+#[tokio::test]
+async fn an_image_or_another_site_cannot_switch_the_language() {
+    let app = spawn_app().await;
+    let client = browser();
+    // `<img src="/lang?lang=ko">` in a post: a GET changes nothing.
+    let response = app.get(&client, "/lang?lang=ko&next=/").await;
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert!(crate::helpers::set_cookie_value(&response, "lang").is_none());
+    // A form on another site posting here.
+    let response = client
+        .post(app.url("/lang"))
+        .header("origin", "https://evil.example")
+        .form(&[("lang", "ko"), ("next", "/")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(crate::helpers::set_cookie_value(&response, "lang").is_none());
+    assert!(
+        app.get_html(&client, "/")
+            .await
+            .contains(r#"<html lang="en">"#)
+    );
+    app.stop().await;
 }

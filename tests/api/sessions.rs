@@ -7,6 +7,15 @@ use crate::helpers::{PASSWORD, ServerProcess, browser, set_cookie_value, spawn_a
 
 const SESSION_COOKIE: &str = "miniboard_session";
 
+/// How the database stores a session id: its SHA-256, never the id.
+fn stored(id: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(id.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
 fn session_rows(db: &std::path::Path) -> Vec<String> {
     let conn = Connection::open(db).expect("open db");
     let mut stmt = conn.prepare("SELECT id FROM sessions").expect("prepare");
@@ -18,18 +27,7 @@ fn session_rows(db: &std::path::Path) -> Vec<String> {
 
 /// A client that presents `session_id` as its session cookie.
 fn client_with_session(session_id: &str) -> reqwest::Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        "cookie",
-        format!("{SESSION_COOKIE}={session_id}")
-            .parse()
-            .expect("header"),
-    );
-    reqwest::Client::builder()
-        .default_headers(headers)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
+    crate::helpers::client_with_cookies(&format!("{SESSION_COOKIE}={session_id}"))
 }
 
 #[tokio::test]
@@ -59,30 +57,29 @@ async fn logging_in_issues_a_new_session_id_and_retires_the_old_one() {
     let setup = app.signed_up_user("bob").await;
     app.log_out(&setup).await;
 
-    // A visitor with a session (the log-out flash keeps one alive) logs in.
     let client = browser();
     let response = app.sign_up(&client, "carol").await;
     let first = set_cookie_value(&response, SESSION_COOKIE).expect("session after sign-up");
     let response = app.log_out(&client).await;
-    let visitor = set_cookie_value(&response, SESSION_COOKIE).expect("new id at log-out");
-    assert_ne!(first, visitor, "log-out changes the id");
+    assert_eq!(
+        set_cookie_value(&response, SESSION_COOKIE).as_deref(),
+        Some(""),
+        "log-out removes the cookie"
+    );
     assert!(
-        !session_rows(&app.db_path).contains(&first),
+        !session_rows(&app.db_path).contains(&stored(&first)),
         "the old row is gone"
     );
 
     let response = app.log_in(&client, "bob", PASSWORD).await;
     let logged_in = set_cookie_value(&response, SESSION_COOKIE).expect("new id at log-in");
-    assert_ne!(visitor, logged_in, "log-in changes the id");
+    assert_ne!(first, logged_in, "log-in makes a new id");
     let rows = session_rows(&app.db_path);
-    assert!(!rows.contains(&visitor));
-    assert!(rows.contains(&logged_in));
+    assert!(rows.contains(&stored(&logged_in)));
+    assert_eq!(rows.len(), 1, "bob's first session went at his log-out");
 
-    // The retired ids log nobody in.
-    for old in [&first, &visitor] {
-        let stale = client_with_session(old);
-        assert_eq!(app.logged_in_as(&stale).await, None);
-    }
+    // The retired id logs nobody in.
+    assert_eq!(app.logged_in_as(&client_with_session(&first)).await, None);
     assert_eq!(
         app.logged_in_as(&client_with_session(&logged_in))
             .await
@@ -93,19 +90,15 @@ async fn logging_in_issues_a_new_session_id_and_retires_the_old_one() {
 }
 
 #[tokio::test]
-async fn after_the_log_out_message_is_shown_the_session_and_its_cookie_go() {
+async fn logging_out_leaves_no_session_and_shows_the_message_from_a_short_cookie() {
     let app = spawn_app().await;
     let client = app.signed_up_user("dora").await;
     let response = app.log_out(&client).await;
-    let visitor = set_cookie_value(&response, SESSION_COOKIE).expect("new id at log-out");
-    assert_eq!(
-        session_rows(&app.db_path),
-        vec![visitor.clone()],
-        "kept for the message"
+    assert!(
+        session_rows(&app.db_path).is_empty(),
+        "no row for a visitor"
     );
-
-    let page = app.get(&client, "/").await;
-    let removal = page
+    let removal = response
         .headers()
         .get_all("set-cookie")
         .iter()
@@ -114,8 +107,17 @@ async fn after_the_log_out_message_is_shown_the_session_and_its_cookie_go() {
         .expect("the cookie is removed")
         .to_owned();
     assert!(
-        removal.contains("Max-Age=0") || removal.contains("1970"),
-        "{removal}"
+        removal.contains("Max-Age=0") && removal.contains("Path=/"),
+        "removed where it was set: {removal}"
+    );
+    let message = set_cookie_value(&response, "miniboard_flash").expect("message cookie");
+    assert_eq!(message, "logged_out");
+
+    let page = app.get(&client, "/").await;
+    assert_eq!(
+        set_cookie_value(&page, "miniboard_flash").as_deref(),
+        Some(""),
+        "shown once"
     );
     assert!(
         page.text()
@@ -123,14 +125,87 @@ async fn after_the_log_out_message_is_shown_the_session_and_its_cookie_go() {
             .expect("body")
             .contains("You are logged out.")
     );
-    assert!(session_rows(&app.db_path).is_empty(), "no empty rows kept");
-
-    // A stale cookie for a row that is gone is cleared the same way, and nobody is logged in.
-    let stale = client_with_session(&visitor);
-    let page = app.get(&stale, "/").await;
-    assert!(set_cookie_value(&page, SESSION_COOKIE).is_some_and(|value| value.is_empty()));
+    assert!(
+        !app.get_html(&client, "/")
+            .await
+            .contains("You are logged out.")
+    );
     assert!(session_rows(&app.db_path).is_empty());
     app.stop().await;
+}
+
+#[tokio::test]
+async fn a_visitor_cannot_make_the_board_store_sessions() {
+    let app = spawn_app().await;
+    let visitor = browser();
+    for _ in 0..20 {
+        let response = app.log_out(&visitor).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    assert!(
+        session_rows(&app.db_path).is_empty(),
+        "{:?}",
+        session_rows(&app.db_path)
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_database_holds_no_usable_session_id() {
+    let app = spawn_app().await;
+    let client = browser();
+    let response = app.sign_up(&client, "ivan").await;
+    let id = set_cookie_value(&response, SESSION_COOKIE).expect("session");
+    let rows = session_rows(&app.db_path);
+    assert_eq!(rows, vec![stored(&id)]);
+    assert!(!rows.contains(&id));
+    // What the file holds, presented as a cookie, logs nobody in.
+    assert_eq!(app.logged_in_as(&client_with_session(&rows[0])).await, None);
+    assert_eq!(
+        app.logged_in_as(&client_with_session(&id)).await.as_deref(),
+        Some("ivan")
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_session_ends_at_its_absolute_lifetime_however_much_it_is_used() {
+    let app = spawn_app().await;
+    let client = app.signed_up_user("jade").await;
+    assert_eq!(app.logged_in_as(&client).await.as_deref(), Some("jade"));
+    // Used every day, but the log-in was 31 days ago (the default lifetime is 30).
+    Connection::open(&app.db_path)
+        .expect("open")
+        .execute(
+            "UPDATE sessions SET created_at = strftime('%s','now') - 31 * 86400",
+            [],
+        )
+        .expect("age");
+    assert_eq!(app.logged_in_as(&client).await, None);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_logged_in_users_pages_are_not_stored_by_the_browser() {
+    let app = spawn_app().await;
+    let visitor = browser();
+    let page = app.get(&visitor, "/").await;
+    assert_eq!(header(&page, "cache-control"), "private, no-cache");
+    let user = app.signed_up_user("kim").await;
+    for path in ["/", "/account"] {
+        let page = app.get(&user, path).await;
+        assert_eq!(header(&page, "cache-control"), "no-store", "{path}");
+    }
+    app.stop().await;
+}
+
+fn header(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 #[tokio::test]
@@ -139,14 +214,7 @@ async fn a_planted_session_id_is_ignored_and_never_adopted() {
     app.signed_up_user("dora").await;
     let planted = "attacker-chosen-session-id";
     let client = client_with_session(planted);
-    let html = client
-        .get(app.url("/"))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let html = crate::helpers::page_text(&client, &app.url("/")).await;
     assert!(html.contains(r#"href="/login""#));
     assert!(!session_rows(&app.db_path).contains(&planted.to_owned()));
     app.stop().await;
@@ -254,7 +322,7 @@ async fn production_cookies_are_secure() {
     let page = reqwest::get(format!("{}/signup", server.base))
         .await
         .expect("GET");
-    let csrf_cookie = full_cookie(&page, "miniboard_csrf").expect("csrf cookie");
+    let csrf_cookie = full_cookie(&page, "__Host-miniboard_csrf").expect("csrf cookie");
     assert!(csrf_cookie.contains("Secure"), "{csrf_cookie}");
     assert!(csrf_cookie.contains("HttpOnly"), "{csrf_cookie}");
 
@@ -276,7 +344,10 @@ async fn production_cookies_are_secure() {
         .await
         .expect("POST");
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let session_cookie = full_cookie(&response, SESSION_COOKIE).expect("session cookie");
+    let session_cookie = full_cookie(&response, "__Host-miniboard_session")
+        .expect("session cookie, __Host- in production");
     assert!(session_cookie.contains("Secure"), "{session_cookie}");
+    assert!(session_cookie.contains("Path=/"), "{session_cookie}");
+    assert!(!session_cookie.contains("Domain"), "{session_cookie}");
     assert!(server.terminate().success());
 }

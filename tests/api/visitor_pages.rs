@@ -133,3 +133,103 @@ async fn language_and_fragments_are_kept_apart() {
     assert!(boosted.contains("<html"));
     app.stop().await;
 }
+
+/// Changes a subject behind the server's back: its write counter does not move, so a page it keeps still
+/// shows the old subject, and a page it renders afresh shows the new one.
+fn rename_behind_the_servers_back(app: &crate::helpers::TestApp, question: i64, subject: &str) {
+    rusqlite::Connection::open(&app.db_path)
+        .expect("db")
+        .execute(
+            "UPDATE questions SET subject = ?2 WHERE id = ?1",
+            rusqlite::params![question, subject],
+        )
+        .expect("update");
+}
+
+#[tokio::test]
+async fn junk_parameters_and_their_order_share_one_cached_page() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    // Searched for a word of the body, so the subject is shown without highlighting.
+    let question = app.ask(&alice, "Canonical subject", "Body").await;
+    let visitor = browser();
+    assert!(
+        app.get_html(&visitor, "/?q=body&sort=likes")
+            .await
+            .contains("Canonical subject")
+    );
+    rename_behind_the_servers_back(&app, question, "Renamed subject");
+    for same in [
+        "/?sort=likes&q=body",
+        "/?q=body&sort=likes&z=random",
+        "/?utm_source=x&q=body&page=1&sort=likes",
+        "/?q=body&sort=likes&q=ignored",
+    ] {
+        let html = app.get_html(&visitor, same).await;
+        assert!(html.contains("Canonical subject"), "{same} rendered again");
+    }
+    // A page that differs is rendered.
+    assert!(
+        app.get_html(&visitor, "/?q=body")
+            .await
+            .contains("Renamed subject")
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn logging_in_and_out_does_not_empty_the_visitors_cache() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let question = app.ask(&alice, "Cached subject", "Body").await;
+    let visitor = browser();
+    assert!(app.get_html(&visitor, "/").await.contains("Cached subject"));
+    rename_behind_the_servers_back(&app, question, "Renamed subject");
+    app.log_out(&alice).await;
+    app.log_in(&alice, "alice", crate::helpers::PASSWORD).await;
+    for _ in 0..5 {
+        app.log_out(&browser()).await;
+    }
+    assert!(
+        app.get_html(&visitor, "/").await.contains("Cached subject"),
+        "session writes left the page in place"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_long_query_is_shown_back_cut_to_what_was_searched() {
+    let app = spawn_app().await;
+    let query = "word ".repeat(12_000);
+    let html = app
+        .get_html(&browser(), &format!("/?q={}", query.replace(' ', "+")))
+        .await;
+    assert!(html.len() < 30_000, "{} bytes", html.len());
+    assert!(
+        !html.contains(&"word ".repeat(41)),
+        "more than 200 characters echoed"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn uncached_searches_are_limited_per_client() {
+    let app = crate::helpers::spawn_app_with(|config| config.rate_limits = true).await;
+    let visitor = browser();
+    for n in 0..miniboard::web::SEARCHES_PER_MINUTE {
+        let response = app.get(&visitor, &format!("/?q=word{n}")).await;
+        assert_eq!(response.status(), StatusCode::OK, "search {n}");
+    }
+    let limited = app.get(&visitor, "/?q=one-more").await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after = crate::helpers::retry_after(&limited);
+    assert!((1..=60).contains(&retry_after));
+    assert!(
+        limited
+            .text()
+            .await
+            .expect("body")
+            .contains("Too many searches from your network")
+    );
+    app.stop().await;
+}

@@ -161,10 +161,10 @@ test('the walk with JavaScript: htmx updates in place', async () => {
   await logIn(page, 'alice');
 
   // Korean and back: a full reload, so <html lang> follows.
-  await page.click('a[href^="/lang"]');
+  await page.click('#language-switch button');
   await page.waitForFunction(() => document.documentElement.lang === 'ko');
   assert.match(await page.locator('nav.navbar').innerText(), /로그아웃/);
-  await page.click('a[href^="/lang"]');
+  await page.click('#language-switch button');
   await page.waitForFunction(() => document.documentElement.lang === 'en');
 
   const question = await ask(page, 'How do I deploy behind nginx?', 'I tried **gunicorn** first.\n\n```bash\nnginx -t\n```');
