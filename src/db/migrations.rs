@@ -97,6 +97,56 @@ mod tests {
     }
 
     #[test]
+    fn names_from_before_normalisation_still_log_in_and_look_alikes_keep_their_accounts() {
+        let mut conn = Connection::open_in_memory().expect("in-memory db");
+        for (_, sql, fill) in &STEPS[..6] {
+            let tx = conn.transaction().expect("tx");
+            tx.execute_batch(sql).expect("step");
+            if let Some(fill) = fill {
+                fill(&tx).expect("fill");
+            }
+            tx.commit().expect("commit");
+        }
+        conn.pragma_update(None, "user_version", 6)
+            .expect("version");
+        // Keys as version 6 made them: the name, trimmed and in lower case.
+        let nfd_hong = "\u{1112}\u{1169}\u{11BC}\u{1100}\u{1175}\u{11AF}\u{1103}\u{1169}\u{11BC}";
+        for (id, name) in [(1, "carol"), (2, "ｃａｒｏｌ"), (3, "ﬁnn"), (4, nfd_hong)] {
+            conn.execute(
+                "INSERT INTO users (id, username, username_key, email, email_key, password_hash, created_at)
+                 VALUES (?1, ?2, lower(?2), ?1 || '@x.org', ?1 || '@x.org', 'hash', 0)",
+                rusqlite::params![id, name],
+            )
+            .expect("user");
+        }
+        assert_eq!(run(&mut conn).expect("migrate"), [7]);
+        let found = |typed: &str| {
+            crate::db::users::credentials(&conn, typed)
+                .expect("lookup")
+                .map(|(user, _)| user.id.0)
+        };
+        assert_eq!(found("carol"), Some(1));
+        assert_eq!(found("CAROL"), Some(1));
+        assert_eq!(
+            found("ｃａｒｏｌ"),
+            Some(2),
+            "the older look-alike, typed as it was"
+        );
+        assert_eq!(found("ﬁnn"), Some(3));
+        assert_eq!(found("finn"), Some(3), "normalised");
+        assert_eq!(found(nfd_hong), Some(4));
+        assert_eq!(found("홍길동"), Some(4), "composed or not");
+        let skeletons: i64 = conn
+            .query_row(
+                "SELECT count(DISTINCT username_skeleton) FROM users",
+                [],
+                |row| row.get(0),
+            )
+            .expect("count");
+        assert_eq!(skeletons, 4, "unique, look-alikes included");
+    }
+
+    #[test]
     fn search_posts_are_filled_from_the_posts_already_there() {
         let mut conn = Connection::open_in_memory().expect("in-memory db");
         for (_, sql, _) in &STEPS[..2] {

@@ -4,7 +4,7 @@ use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::domain::{
-    accounts::{Email, NewAccount, Username, username_skeleton},
+    accounts::{Email, NewAccount, Username, username_key, username_skeleton},
     ids::UserId,
 };
 
@@ -90,35 +90,48 @@ pub fn taken(
     Ok(taken)
 }
 
-/// Gives every existing user their name's skeleton (migration 7), then makes skeletons unique. Names that
-/// already look alike keep their accounts: all but the first get their id appended, so they stay unique.
+/// Migration 7: gives every existing user their name's skeleton, then makes skeletons unique, and moves
+/// their log-in key to the normalised form log-ins now look up (`ﬁnn` is found as `finn`). Names that
+/// already look alike keep their accounts: all but the first get their id appended to the skeleton; a key
+/// whose normalised form another account has already stays as it was (log-in still finds it, see
+/// [`credentials`]).
 pub fn fill_skeletons(tx: &Transaction) -> rusqlite::Result<()> {
-    let names: Vec<(i64, String)> = tx
-        .prepare("SELECT id, username FROM users ORDER BY id")?
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+    let names: Vec<(i64, String, String)> = tx
+        .prepare("SELECT id, username, username_key FROM users ORDER BY id")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut seen = std::collections::HashSet::new();
-    let mut update = tx.prepare("UPDATE users SET username_skeleton = ?2 WHERE id = ?1")?;
-    for (id, name) in names {
+    let mut skeletons = std::collections::HashSet::new();
+    let mut keys: std::collections::HashSet<String> =
+        names.iter().map(|(_, _, key)| key.clone()).collect();
+    let mut update =
+        tx.prepare("UPDATE users SET username_skeleton = ?2, username_key = ?3 WHERE id = ?1")?;
+    for (id, name, old_key) in names {
         let skeleton = username_skeleton(&name);
-        let skeleton = if seen.insert(skeleton.clone()) {
+        let skeleton = if skeletons.insert(skeleton.clone()) {
             skeleton
         } else {
             format!("{skeleton}#{id}")
         };
-        update.execute(params![id, skeleton])?;
+        let key = username_key(&name);
+        let key = if key == old_key || !keys.insert(key.clone()) {
+            old_key
+        } else {
+            keys.remove(&old_key);
+            key
+        };
+        update.execute(params![id, skeleton, key])?;
     }
     tx.execute_batch("CREATE UNIQUE INDEX users_by_skeleton ON users (username_skeleton)")
 }
 
-/// The user and their password hash, looked up by the name they log in with (any letter case).
-pub fn credentials(
-    conn: &Connection,
-    username_key: &str,
-) -> rusqlite::Result<Option<(User, String)>> {
+/// The user and their password hash, looked up by the name they log in with (any letter case, any
+/// compatibility form). An account from before names were normalised whose normalised key another account
+/// took kept its old key (its name in lower case): typed exactly, it is found first.
+pub fn credentials(conn: &Connection, typed: &str) -> rusqlite::Result<Option<(User, String)>> {
     conn.one(
-        "SELECT id, username, email, created_at, password_hash FROM users WHERE username_key = ?1",
-        [username_key],
+        "SELECT id, username, email, created_at, password_hash FROM users
+         WHERE username_key IN (?1, ?2) ORDER BY username_key = ?2 DESC LIMIT 1",
+        params![username_key(typed), typed.trim().to_lowercase()],
         |row| Ok((user_from_row(row)?, row.get(4)?)),
     )
     .optional()

@@ -49,6 +49,19 @@ impl Username {
         Ok(Self(name))
     }
 
+    /// Whether an account could have this name: no longer than the longest, once normalised as names are
+    /// (a lower-case key can be longer: `İ` is two characters in lower case).
+    pub fn may_exist(raw: &str) -> bool {
+        use unicode_normalization::UnicodeNormalization;
+        raw.trim()
+            .chars()
+            .take(4 * Self::MAX_CHARS)
+            .nfkc()
+            .take(Self::MAX_CHARS + 1)
+            .count()
+            <= Self::MAX_CHARS
+    }
+
     /// What the name looks like (UTS #39 skeleton of its lower case): two names with one skeleton are
     /// confusable, so only one of them may exist.
     pub fn skeleton(&self) -> String {
@@ -273,6 +286,14 @@ mod tests {
         for fine in ["김철수kim", "田中taro", "홍길동", "ελληνικά", "иван"] {
             assert!(Username::parse(fine).is_ok(), "{fine} refused");
         }
+    }
+
+    #[test]
+    fn a_name_whose_lower_case_is_longer_can_still_log_in() {
+        let name = Username::parse("İbrahim_Yilmaz_Ozturk_123").expect("25 characters");
+        assert!(Username::may_exist(name.as_str()));
+        assert!(name.key().chars().count() > Username::MAX_CHARS);
+        assert!(!Username::may_exist(&"x".repeat(26)));
     }
 
     #[test]

@@ -209,7 +209,7 @@ async fn login(
     let t = crate::web::session::request_lang(req).texts();
 
     // No account has a longer name: refused before it is counted, kept or hashed against anything.
-    if key.chars().count() > Username::MAX_CHARS {
+    if !Username::may_exist(&form.username) {
         return Ok(refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
             t.problem(Problem::LoginFailed),
@@ -224,10 +224,10 @@ async fn login(
         return Ok(with_retry_after(response, wait));
     }
 
-    let lookup_key = key.clone();
+    let typed = form.username.clone();
     let credentials = state
         .db
-        .read(move |conn| users::credentials(conn, &lookup_key))
+        .read(move |conn| users::credentials(conn, &typed))
         .await?;
     let password = form.password.clone();
     // Unknown user and wrong password do the same work and give the same answer.
@@ -242,6 +242,7 @@ async fn login(
         })
         .await;
     let Ok(user) = checked else {
+        state.throttle.abandoned(&key, client);
         let response = refuse(StatusCode::SERVICE_UNAVAILABLE, t.server_busy);
         return Ok(with_retry_after(response, BUSY_RETRY));
     };

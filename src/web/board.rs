@@ -24,7 +24,7 @@ pub fn answer_id(raw: &str) -> AppResult<AnswerId> {
 
 /// Query parameters read leniently: undecodable bytes become U+FFFD instead of failing the request, and
 /// unknown parameters are ignored.
-pub struct QueryParams(Vec<(String, String)>);
+pub struct QueryParams(pub Vec<(String, String)>);
 
 impl QueryParams {
     pub fn of(req: &Request) -> Self {

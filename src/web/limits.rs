@@ -101,6 +101,13 @@ impl<K: Eq + Hash + Clone> SlidingWindow<K> {
         self.recent.remove(key);
     }
 
+    /// Takes back the newest event of `key` (one that never got to do its work).
+    pub fn take_back(&mut self, key: &K) {
+        if let Some(times) = self.recent.get_mut(key) {
+            times.pop_back();
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.recent.len()
     }
@@ -111,38 +118,51 @@ impl<K: Eq + Hash + Clone> SlidingWindow<K> {
 
     /// Drops keys whose last event left the window; if that is not enough, the older half of the rest.
     fn make_room(&mut self, now: Instant) {
-        let window = self.window;
-        self.recent.retain(|_, times| {
-            times
-                .back()
-                .is_some_and(|last| now.duration_since(*last) < window)
-        });
-        if self.recent.len() < self.max_keys {
-            return;
-        }
-        let mut lasts: Vec<Instant> = self
-            .recent
-            .values()
-            .filter_map(|times| times.back().copied())
-            .collect();
-        let middle = lasts.len() / 2;
-        let (_, cut, _) = lasts.select_nth_unstable(middle);
-        let cut = *cut;
-        self.recent
-            .retain(|_, times| times.back().is_some_and(|last| *last > cut));
+        make_room(
+            &mut self.recent,
+            |times| times.back().copied(),
+            self.window,
+            self.max_keys,
+            now,
+        );
     }
+}
+
+/// Makes room in a full table: drops the keys whose last event left the window, and if that is not enough,
+/// the older half of the rest, so the next many new keys cost nothing more (amortised, whatever the keys).
+fn make_room<K: Eq + Hash, V>(
+    table: &mut HashMap<K, V>,
+    last: impl Fn(&V) -> Option<Instant>,
+    window: Duration,
+    max_keys: usize,
+    now: Instant,
+) {
+    table.retain(|_, value| last(value).is_some_and(|at| now.duration_since(at) < window));
+    if table.len() < max_keys {
+        return;
+    }
+    let mut lasts: Vec<Instant> = table.values().filter_map(&last).collect();
+    let middle = lasts.len() / 2;
+    let (_, cut, _) = lasts.select_nth_unstable(middle);
+    let cut = *cut;
+    table.retain(|_, value| last(value).is_some_and(|at| at > cut));
 }
 
 /// Log-in attempts in a minute for one account name from one client before that pair must wait.
 pub const PER_NAME_AND_CLIENT: usize = 5;
 /// Log-in attempts in a minute from one client, whatever the names.
 pub const PER_CLIENT: usize = 50;
-/// Log-in attempts in an hour for one account name from anywhere before each further one must wait
-/// longer: twice as long each time, from 2 s up to [`NAME_BACKOFF_CAP`]. Someone guessing from many
-/// addresses gets a few tries an hour; the owner, from their own address, is never locked out for good.
-pub const PER_NAME_FREE: usize = 10;
+/// Clients that may try one account name in an hour before each further try from another client must
+/// wait longer: twice as long each time, from 2 s up to [`NAME_BACKOFF_CAP`]. Each client counts once, and
+/// never against itself, so one address guessing cannot slow the owner down (the limit per name and client
+/// deals with it); a client that logged in as the name within [`KNOWN_GOOD`] is not slowed at all.
+pub const PER_NAME_FREE_CLIENTS: usize = 10;
 const NAME_WINDOW: Duration = Duration::from_secs(60 * 60);
 const NAME_BACKOFF_CAP: Duration = Duration::from_secs(5 * 60);
+/// How long a successful log-in vouches for its (name, client) pair.
+const KNOWN_GOOD: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+/// Clients remembered per name (the back-off needs no more).
+const CLIENTS_PER_NAME: usize = PER_NAME_FREE_CLIENTS + 16;
 const MINUTE: Duration = Duration::from_secs(60);
 /// Keys each table may hold (a key is under 200 bytes: names are cut before they get here).
 const MAX_KEYS: usize = 50_000;
@@ -150,7 +170,70 @@ const MAX_KEYS: usize = 50_000;
 struct LoginTables {
     by_pair: SlidingWindow<(String, ClientKey)>,
     by_client: SlidingWindow<ClientKey>,
-    by_name: SlidingWindow<String>,
+    by_name: NameAttempts,
+    /// Pairs that logged in lately: the name's back-off does not apply to them.
+    known_good: SlidingWindow<(String, ClientKey)>,
+}
+
+/// Per account name, the clients that tried it within the hour, each with its latest try.
+#[derive(Default)]
+struct NameAttempts {
+    recent: HashMap<String, VecDeque<(ClientKey, Instant)>>,
+}
+
+impl NameAttempts {
+    fn prune(&mut self, name: &str, now: Instant) {
+        if let Some(clients) = self.recent.get_mut(name) {
+            clients.retain(|(_, at)| now.duration_since(*at) < NAME_WINDOW);
+            if clients.is_empty() {
+                self.recent.remove(name);
+            }
+        }
+    }
+
+    /// How long `client` must wait, when more than the free number of other clients tried the name.
+    fn backoff(&mut self, name: &str, client: ClientKey, now: Instant) -> Option<Duration> {
+        self.prune(name, now);
+        let others: Vec<Instant> = self
+            .recent
+            .get(name)?
+            .iter()
+            .filter(|(who, _)| *who != client)
+            .map(|(_, at)| *at)
+            .collect();
+        let over = others.len().checked_sub(PER_NAME_FREE_CLIENTS)?;
+        let last = others.into_iter().max()?;
+        let backoff = Duration::from_secs(1u64 << (over + 1).min(16)).min(NAME_BACKOFF_CAP);
+        let since = now.duration_since(last);
+        (since < backoff).then(|| backoff - since)
+    }
+
+    fn record(&mut self, name: String, client: ClientKey, now: Instant) {
+        if self.recent.len() >= MAX_KEYS && !self.recent.contains_key(&name) {
+            self.make_room(now);
+        }
+        let clients = self.recent.entry(name).or_default();
+        clients.retain(|(who, _)| *who != client);
+        clients.push_back((client, now));
+        while clients.len() > CLIENTS_PER_NAME {
+            clients.pop_front();
+        }
+    }
+
+    /// Drops names nobody tried within the hour; if that is not enough, the older half of the rest.
+    fn make_room(&mut self, now: Instant) {
+        let last_try = |clients: &VecDeque<(ClientKey, Instant)>| clients.back().map(|(_, at)| *at);
+        make_room(&mut self.recent, last_try, NAME_WINDOW, MAX_KEYS, now);
+    }
+
+    fn forget(&mut self, name: &str) {
+        self.recent.remove(name);
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.recent.len()
+    }
 }
 
 /// The log-in throttle; never switched off.
@@ -164,8 +247,8 @@ impl Default for LoginThrottle {
             tables: Mutex::new(LoginTables {
                 by_pair: SlidingWindow::new(PER_NAME_AND_CLIENT, MINUTE, MAX_KEYS),
                 by_client: SlidingWindow::new(PER_CLIENT, MINUTE, MAX_KEYS),
-                // Keeps enough times to see the back-off through to its cap.
-                by_name: SlidingWindow::new(PER_NAME_FREE + 16, NAME_WINDOW, MAX_KEYS),
+                by_name: NameAttempts::default(),
+                known_good: SlidingWindow::new(1, KNOWN_GOOD, MAX_KEYS),
             }),
         }
     }
@@ -184,28 +267,48 @@ impl LoginThrottle {
         self.begin_at(name_key, client, Instant::now())
     }
 
-    /// A successful log-in clears the name's attempts (not the client's: one client may guess many names).
+    /// A successful log-in clears the name's attempts (not the client's: one client may guess many names)
+    /// and vouches for this client as the name's for a while.
     pub fn succeeded(&self, name_key: &str, client: ClientKey) {
+        self.succeeded_at(name_key, client, Instant::now());
+    }
+
+    /// An attempt that never checked the password (the server was too busy) is taken back.
+    pub fn abandoned(&self, name_key: &str, client: ClientKey) {
         let mut tables = lock(&self.tables);
-        tables.by_pair.forget(&(name_key.to_owned(), client));
-        tables.by_name.forget(&name_key.to_owned());
+        tables.by_pair.take_back(&(name_key.to_owned(), client));
+        tables.by_client.take_back(&client);
+    }
+
+    fn succeeded_at(&self, name_key: &str, client: ClientKey, now: Instant) {
+        let mut tables = lock(&self.tables);
+        let pair = (name_key.to_owned(), client);
+        tables.by_pair.forget(&pair);
+        tables.by_name.forget(name_key);
+        tables.known_good.forget(&pair);
+        tables.known_good.record(pair, now);
     }
 
     fn begin_at(&self, name_key: &str, client: ClientKey, now: Instant) -> Result<(), Duration> {
         let mut tables = lock(&self.tables);
         let pair = (name_key.to_owned(), client);
-        let name = name_key.to_owned();
+        let vouched = tables.known_good.wait(&pair, now).is_some();
+        let name_wait = if vouched {
+            None
+        } else {
+            tables.by_name.backoff(name_key, client, now)
+        };
         let waits = [
             tables.by_pair.wait(&pair, now),
             tables.by_client.wait(&client, now),
-            name_backoff(&mut tables.by_name, &name, now),
+            name_wait,
         ];
         if let Some(wait) = waits.into_iter().flatten().max() {
             return Err(wait.max(Duration::from_secs(1)));
         }
         tables.by_pair.record(pair, now);
         tables.by_client.record(client, now);
-        tables.by_name.record(name, now);
+        tables.by_name.record(name_key.to_owned(), client, now);
         Ok(())
     }
 
@@ -215,22 +318,6 @@ impl LoginThrottle {
         let tables = lock(&self.tables);
         tables.by_pair.len() + tables.by_client.len() + tables.by_name.len()
     }
-}
-
-/// How long the name must wait after its last attempt, once it had [`PER_NAME_FREE`] in the hour.
-fn name_backoff(
-    by_name: &mut SlidingWindow<String>,
-    name: &String,
-    now: Instant,
-) -> Option<Duration> {
-    // `wait` drops the times that left the window first.
-    let _ = by_name.wait(name, now);
-    let times = by_name.recent.get(name)?;
-    let over = times.len().checked_sub(PER_NAME_FREE)?;
-    let last = times.back()?;
-    let backoff = Duration::from_secs(1u64 << (over + 1).min(16)).min(NAME_BACKOFF_CAP);
-    let since = now.duration_since(*last);
-    (since < backoff).then(|| backoff - since)
 }
 
 /// A limit per client over a window, switched off with `rate_limits = "off"`.
@@ -354,7 +441,7 @@ mod tests {
     fn a_name_guessed_from_many_clients_slows_down_progressively() {
         let throttle = LoginThrottle::default();
         let start = Instant::now();
-        for i in 0..PER_NAME_FREE {
+        for i in 0..PER_NAME_FREE_CLIENTS {
             assert!(throttle.begin_at("bob", client(i as u8), start).is_ok());
         }
         let first = throttle
@@ -370,6 +457,53 @@ mod tests {
         // The owner's success clears it.
         throttle.succeeded("bob", client(103));
         assert!(throttle.begin_at("bob", client(103), later).is_ok());
+    }
+
+    #[test]
+    fn one_client_guessing_all_hour_never_slows_the_owner_down() {
+        let throttle = LoginThrottle::default();
+        let start = Instant::now();
+        let mut now = start;
+        // The pair limit's whole allowance, every minute, for an hour.
+        for _ in 0..60 {
+            for _ in 0..PER_NAME_AND_CLIENT {
+                assert!(throttle.begin_at("bob", client(66), now).is_ok());
+            }
+            now += MINUTE;
+        }
+        assert!(
+            throttle.begin_at("bob", client(1), now).is_ok(),
+            "the owner"
+        );
+    }
+
+    #[test]
+    fn a_client_that_logged_in_lately_is_not_slowed_by_others_guessing() {
+        let throttle = LoginThrottle::default();
+        let start = Instant::now();
+        throttle.succeeded_at("bob", client(1), start);
+        for i in 0..(PER_NAME_FREE_CLIENTS + 5) {
+            let _ = throttle.begin_at("bob", client(100 + i as u8), start);
+        }
+        assert!(
+            throttle.begin_at("bob", client(200), start).is_err(),
+            "a stranger waits"
+        );
+        assert!(
+            throttle.begin_at("bob", client(1), start).is_ok(),
+            "the owner does not"
+        );
+    }
+
+    #[test]
+    fn an_attempt_the_busy_server_never_checked_is_taken_back() {
+        let throttle = LoginThrottle::default();
+        let now = Instant::now();
+        for _ in 0..(3 * PER_NAME_AND_CLIENT) {
+            assert!(throttle.begin_at("bob", client(1), now).is_ok());
+            throttle.abandoned("bob", client(1));
+        }
+        assert!(throttle.begin_at("bob", client(1), now).is_ok());
     }
 
     #[test]

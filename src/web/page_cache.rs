@@ -26,7 +26,7 @@ use super::{
     session::{CookieNames, request_lang, wants_fragment},
 };
 use crate::{
-    domain::board::{AnswerSort, ListSort, SearchQuery, parse_page},
+    domain::board::{AnswerSort, ListSort, SearchQuery, parse_id, parse_page},
     i18n::Lang,
 };
 
@@ -60,6 +60,8 @@ struct Key {
 }
 
 struct Entry {
+    /// What it holds in memory, roughly: its body, key and headers.
+    cost: usize,
     generation: u64,
     stored_at: Instant,
     /// When it was last served, for the least-recently-used eviction.
@@ -160,15 +162,16 @@ impl PageCache {
     }
 
     fn put(&self, key: Key, generation: u64, headers: HeaderMap, body: Bytes) {
-        if body.len() > self.capacity_bytes / LARGEST_SHARE {
+        let cost = entry_cost(&key, &headers, &body);
+        if cost > self.capacity_bytes / LARGEST_SHARE {
             return;
         }
         let now = Instant::now();
         let mut entries = self.lock();
         if let Some(old) = entries.pages.remove(&key) {
-            entries.bytes -= old.body.len();
+            entries.bytes -= old.cost;
         }
-        if entries.bytes + body.len() > self.capacity_bytes {
+        if entries.bytes + cost > self.capacity_bytes {
             // Out-of-date entries go first, then the least recently served, down to three quarters of the
             // capacity: the next quarter fills without another pass, so a crawler's stream of new URLs costs
             // no more per page than one hit, and pages in use stay.
@@ -176,16 +179,16 @@ impl PageCache {
                 .pages
                 .retain(|_, entry| entry.is_current_at(generation, now));
             let target = self.capacity_bytes / 4 * 3;
-            let mut held: usize = entries.pages.values().map(|entry| entry.body.len()).sum();
-            if held + body.len() > target {
+            let mut held: usize = entries.pages.values().map(|entry| entry.cost).sum();
+            if held + cost > target {
                 let mut by_use: Vec<(Instant, Key, usize)> = entries
                     .pages
                     .iter()
-                    .map(|(key, entry)| (entry.used_at, key.clone(), entry.body.len()))
+                    .map(|(key, entry)| (entry.used_at, key.clone(), entry.cost))
                     .collect();
                 by_use.sort_unstable_by_key(|(used_at, _, _)| *used_at);
                 for (_, key, size) in by_use {
-                    if held + body.len() <= target {
+                    if held + cost <= target {
                         break;
                     }
                     entries.pages.remove(&key);
@@ -194,10 +197,11 @@ impl PageCache {
             }
             entries.bytes = held;
         }
-        entries.bytes += body.len();
+        entries.bytes += cost;
         entries.pages.insert(
             key,
             Entry {
+                cost,
                 generation,
                 stored_at: now,
                 used_at: now,
@@ -206,6 +210,16 @@ impl PageCache {
             },
         );
     }
+}
+
+/// What an entry holds: the body, the key, the headers, and the map's own bookkeeping.
+fn entry_cost(key: &Key, headers: &HeaderMap, body: &Bytes) -> usize {
+    const OVERHEAD: usize = 256;
+    let header_bytes: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 32)
+        .sum();
+    body.len() + 2 * key.path_and_query.len() + header_bytes + OVERHEAD
 }
 
 impl Entry {
@@ -217,55 +231,52 @@ impl Entry {
 /// The cache key of a visitor's GET; `None` for anyone with a session or a message waiting (their pages
 /// carry their name or the message).
 fn visitor_key(req: &Request) -> Option<Key> {
-    if req.method() != Method::GET || !same_for_every_visitor_path(req.uri().path()) {
-        return None;
-    }
-    if CookieNames::personal(req) {
+    if req.method() != Method::GET || CookieNames::personal(req) {
         return None;
     }
     Some(Key {
         lang: request_lang(req),
         fragment: wants_fragment(req),
-        path_and_query: canonical_path_and_query(req),
+        path_and_query: canonical_page(req.uri().path(), &QueryParams::of(req))?,
     })
 }
 
-/// The pages whose handlers mark them [`SameForEveryVisitor`]: the list and search (`/`, `/questions`) and a
-/// question (`/questions/ID`). Only their parameters are known here, so only they are looked up.
-fn same_for_every_visitor_path(path: &str) -> bool {
-    path == "/"
-        || path == "/questions"
-        || path
-            .strip_prefix("/questions/")
-            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+/// The canonical URL of a page whose handler marks it [`SameForEveryVisitor`], or `None` for any other
+/// path: the list and search (`/`, `/questions`: `q`, `sort`, `page`) and a question (`/questions/ID`:
+/// `asort`, `apage`). Only the parameters the page reads, parsed, in one order, defaults left out, and the
+/// id without leading zeros: the page depends on nothing else, so URLs with one canonical form share an
+/// entry (and junk cannot make every request a miss).
+fn canonical_page(path: &str, params: &QueryParams) -> Option<String> {
+    let mut canonical: Vec<(&str, String)> = Vec::new();
+    let path = if path == "/" || path == "/questions" {
+        if let Some(q) = params.get("q").filter(|q| !q.trim().is_empty()) {
+            canonical.push(("q", SearchQuery::cut(q).to_owned()));
+        }
+        let sort = ListSort::parse(params.get("sort"));
+        if sort != ListSort::default() {
+            canonical.push(("sort", sort.code().to_owned()));
+        }
+        push_page(&mut canonical, "page", params);
+        path.to_owned()
+    } else {
+        let id = parse_id(path.strip_prefix("/questions/")?)?;
+        let answer_sort = AnswerSort::parse(params.get("asort"));
+        if answer_sort != AnswerSort::default() {
+            canonical.push(("asort", answer_sort.code().to_owned()));
+        }
+        push_page(&mut canonical, "apage", params);
+        format!("/questions/{id}")
+    };
+    match serde_urlencoded::to_string(&canonical) {
+        Ok(query) if !query.is_empty() => Some(format!("{path}?{query}")),
+        _ => Some(path),
+    }
 }
 
-/// The request's path with only the parameters pages read, parsed, in one order, defaults left out: the
-/// page a handler renders depends on nothing else, so two URLs with one canonical form share an entry.
-fn canonical_path_and_query(req: &Request) -> String {
-    let params = QueryParams::of(req);
-    let mut canonical: Vec<(&str, String)> = Vec::new();
-    if let Some(q) = params.get("q").filter(|q| !q.trim().is_empty()) {
-        canonical.push(("q", SearchQuery::cut(q).to_owned()));
-    }
-    let sort = ListSort::parse(params.get("sort"));
-    if sort != ListSort::default() {
-        canonical.push(("sort", sort.code().to_owned()));
-    }
-    for name in ["page", "apage"] {
-        let page = parse_page(params.get(name));
-        if page != 1 {
-            canonical.push((name, page.to_string()));
-        }
-    }
-    let answer_sort = AnswerSort::parse(params.get("asort"));
-    if answer_sort != AnswerSort::default() {
-        canonical.push(("asort", answer_sort.code().to_owned()));
-    }
-    let path = req.uri().path();
-    match serde_urlencoded::to_string(&canonical) {
-        Ok(query) if !query.is_empty() => format!("{path}?{query}"),
-        _ => path.to_owned(),
+fn push_page(canonical: &mut Vec<(&str, String)>, name: &'static str, params: &QueryParams) {
+    let page = parse_page(params.get(name));
+    if page != 1 {
+        canonical.push((name, page.to_string()));
     }
 }
 
@@ -335,60 +346,71 @@ mod tests {
     }
 
     #[test]
-    fn only_the_list_search_and_question_pages_are_looked_up() {
-        for path in ["/", "/questions", "/questions/12"] {
-            assert!(same_for_every_visitor_path(path), "{path}");
-        }
+    fn only_the_list_search_and_question_pages_are_looked_up_by_their_parameters() {
+        let params =
+            |query: &str| QueryParams(serde_urlencoded::from_str(query).unwrap_or_default());
+        let canonical = |path: &str, query: &str| canonical_page(path, &params(query));
+        assert_eq!(canonical("/", "z=1&page=1&sort=recent"), Some("/".into()));
+        assert_eq!(
+            canonical("/questions", "sort=likes&q=a+b&page=02&apage=9"),
+            Some("/questions?q=a+b&sort=likes&page=2".into())
+        );
+        assert_eq!(
+            canonical("/questions/007", "q=junk&asort=recent&apage=3&page=4"),
+            Some("/questions/7?asort=recent&apage=3".into())
+        );
         for path in [
             "/login",
             "/questions/new",
             "/questions/12/edit",
             "/questions/",
-            "/account",
+            "/questions/0",
         ] {
-            assert!(!same_for_every_visitor_path(path), "{path}");
+            assert_eq!(canonical(path, ""), None, "{path}");
         }
     }
 
     #[test]
     fn a_write_makes_every_entry_out_of_date() {
-        let cache = PageCache::with_capacity(1024);
+        let cache = PageCache::with_capacity(TEST_CAPACITY);
         cache.put(key("/"), 7, HeaderMap::new(), page(10));
         assert!(cache.get(&key("/"), 7).is_some());
         assert!(cache.get(&key("/"), 8).is_none());
         assert!(cache.get(&key("/?page=2"), 7).is_none());
     }
 
+    /// Room for about 20 pages of 900 bytes; a page may cost 1/16 of it.
+    const TEST_CAPACITY: usize = 20_000;
+
     #[test]
     fn memory_stays_within_capacity() {
-        let cache = PageCache::with_capacity(1000);
+        let cache = PageCache::with_capacity(TEST_CAPACITY);
         for n in 0..100 {
-            cache.put(key(&format!("/?page={n}")), 1, HeaderMap::new(), page(50));
+            cache.put(key(&format!("/?page={n}")), 1, HeaderMap::new(), page(900));
             let entries = cache.lock();
-            let held: usize = entries.pages.values().map(|e| e.body.len()).sum();
+            let held: usize = entries.pages.values().map(|e| e.cost).sum();
             assert_eq!(held, entries.bytes);
-            assert!(held <= 1000, "{held} bytes held");
+            assert!(held <= TEST_CAPACITY, "{held} bytes held");
         }
         // The newest page is always kept.
         assert!(cache.get(&key("/?page=99"), 1).is_some());
         // A page too big to be worth keeping is not kept.
-        cache.put(
-            key("/big"),
-            1,
-            HeaderMap::new(),
-            page(1000 / LARGEST_SHARE + 1),
-        );
+        let big = page(TEST_CAPACITY / LARGEST_SHARE + 1);
+        cache.put(key("/big"), 1, HeaderMap::new(), big);
         assert!(cache.get(&key("/big"), 1).is_none());
+        // Nor is a small page under a huge key: keys and headers count too.
+        cache.put(key(&"/?q=".repeat(1000)), 1, HeaderMap::new(), page(10));
+        assert!(cache.get(&key(&"/?q=".repeat(1000)), 1).is_none());
     }
 
     #[test]
     fn when_full_out_of_date_pages_go_before_current_ones() {
-        let cache = PageCache::with_capacity(1000);
+        let cache = PageCache::with_capacity(TEST_CAPACITY);
         for n in 0..12 {
-            cache.put(key(&format!("/old/{n}")), 1, HeaderMap::new(), page(50));
+            cache.put(key(&format!("/old/{n}")), 1, HeaderMap::new(), page(900));
         }
         for n in 0..10 {
-            cache.put(key(&format!("/new/{n}")), 2, HeaderMap::new(), page(50));
+            cache.put(key(&format!("/new/{n}")), 2, HeaderMap::new(), page(900));
         }
         for n in 0..10 {
             assert!(
@@ -401,16 +423,16 @@ mod tests {
 
     #[test]
     fn a_stream_of_new_pages_pushes_out_the_least_recently_served_not_the_pages_in_use() {
-        let cache = PageCache::with_capacity(1000);
-        cache.put(key("/"), 1, HeaderMap::new(), page(50));
+        let cache = PageCache::with_capacity(TEST_CAPACITY);
+        cache.put(key("/"), 1, HeaderMap::new(), page(900));
         for n in 0..200 {
             // The front page is served between the crawler's requests.
             std::thread::sleep(Duration::from_micros(10));
             assert!(cache.get(&key("/"), 1).is_some(), "after {n} new pages");
-            cache.put(key(&format!("/crawl/{n}")), 1, HeaderMap::new(), page(60));
+            cache.put(key(&format!("/crawl/{n}")), 1, HeaderMap::new(), page(900));
         }
         let entries = cache.lock();
-        assert!(entries.bytes <= 1000);
+        assert!(entries.bytes <= TEST_CAPACITY);
         assert!(entries.pages.contains_key(&key("/crawl/199")));
         assert!(!entries.pages.contains_key(&key("/crawl/0")));
     }

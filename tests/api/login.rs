@@ -204,3 +204,16 @@ async fn logging_out_ends_the_session_and_the_navbar_offers_log_in_again() {
     assert_eq!(app.logged_in_as(&client).await, None);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_name_that_grows_in_lower_case_still_logs_in() {
+    let app = spawn_app().await;
+    // 25 characters; in lower case `İ` is two.
+    let name = "İbrahim_Yilmaz_Ozturk_123";
+    signed_up_then_logged_out(&app, name).await;
+    let client = browser();
+    let response = app.log_in(&client, name, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.logged_in_as(&client).await.as_deref(), Some(name));
+    app.stop().await;
+}
