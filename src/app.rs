@@ -28,8 +28,8 @@ pub struct App {
 impl App {
     /// Opens and migrates the database and binds the listener, so that `port()` is known before serving.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let serving = db::backup::hold_while_serving(&config.database)?;
-        let path = config.database.clone();
+        let path = config.database.sqlite_path().to_owned();
+        let serving = db::backup::hold_while_serving(&path)?;
         let db = tokio::task::spawn_blocking(move || Db::open(&path)).await??;
         let secret = secret_key(&config, &db).await?;
         let (acceptor, listening, socket_file) = listen::open(&config).await?;
@@ -69,7 +69,7 @@ impl App {
         tracing::info!(
             address = %self.listening,
             profile = self.state.config.profile.name(),
-            database = %self.state.config.database.display(),
+            database = %self.state.config.database,
             "miniboard is serving"
         );
         let endpoint = web::endpoint(self.state.clone());
@@ -87,7 +87,7 @@ impl App {
 /// and forms survive a restart.
 async fn secret_key(config: &Config, db: &Db) -> anyhow::Result<String> {
     if let Some(key) = &config.secret_key {
-        return Ok(key.clone());
+        return Ok(key.expose().to_owned());
     }
     let key = db
         .write(|tx| {

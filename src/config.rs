@@ -1,7 +1,7 @@
 //! Settings, layered so that later wins: built-in defaults < profile < TOML file (`--config`) < environment.
 //!
-//! Every value, wherever it comes from, goes through the same `apply` so that a bad value is reported the same
-//! way: one line that names the key and the problem.
+//! Each key is declared once, in [`KEYS`]; every value, wherever it comes from, goes through its parser, so a
+//! bad value is reported the same way: one line that names the key and the problem.
 
 use std::{fmt, net::IpAddr, path::Path, path::PathBuf};
 
@@ -85,14 +85,73 @@ impl Profile {
     }
 }
 
+/// Where the data lives: the engine and its address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Database {
+    /// A SQLite file, created and migrated at start.
+    Sqlite(PathBuf),
+}
+
+impl Database {
+    /// The SQLite file, for the operator commands that work on one (backup, restore, seed).
+    pub fn sqlite_path(&self) -> &Path {
+        match self {
+            Self::Sqlite(path) => path,
+        }
+    }
+}
+
+impl fmt::Display for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sqlite(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// A secret that never prints: `Debug` and `Display` show asterisks and its length only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself, for deriving keys; never for a log or a page.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret(******** {} bytes)", self.0.len())
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("********")
+    }
+}
+
 /// The effective configuration of one run.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Config {
     pub profile: Profile,
     pub bind: Bind,
-    pub database: PathBuf,
+    pub database: Database,
     /// `None` in development: a generated key is kept in the database instead.
-    pub secret_key: Option<String>,
+    pub secret_key: Option<Secret>,
     /// A `tracing` filter such as `info` or `miniboard=debug,info`.
     pub log: String,
     /// The offset dates are shown in (stored times are UTC): `+09:00` for a board in Korea.
@@ -131,19 +190,130 @@ impl ConfigError {
     }
 }
 
-/// Keys a TOML file may hold, with the environment variable that overrides each.
-const KEYS: [(&str, &str); 11] = [
-    ("profile", "MINIBOARD_PROFILE"),
-    ("bind", "MINIBOARD_BIND"),
-    ("database", "MINIBOARD_DATABASE"),
-    ("secret_key", "MINIBOARD_SECRET_KEY"),
-    ("log", "MINIBOARD_LOG"),
-    ("timezone", "MINIBOARD_TIMEZONE"),
-    ("socket_group", "MINIBOARD_SOCKET_GROUP"),
-    ("trusted_proxies", "MINIBOARD_TRUSTED_PROXIES"),
-    ("rate_limits", "MINIBOARD_RATE_LIMITS"),
-    ("signups_per_hour", "MINIBOARD_SIGNUPS_PER_HOUR"),
-    ("session_lifetime_days", "MINIBOARD_SESSION_LIFETIME_DAYS"),
+/// One setting: its name in a TOML file (the environment variable is `MINIBOARD_` and the name in capitals),
+/// how a text value sets it, and how `miniboard config` shows it. Everything else (the unknown-key check,
+/// the layers, the description) follows from this table.
+struct Key {
+    name: &'static str,
+    set: fn(&mut Config, &str) -> Result<(), String>,
+    show: fn(&Config) -> String,
+}
+
+impl Key {
+    fn env(&self) -> String {
+        format!("MINIBOARD_{}", self.name.to_uppercase())
+    }
+}
+
+const DAY_SECONDS: u64 = 24 * 60 * 60;
+
+/// Every setting, in the order `miniboard config` prints them.
+const KEYS: &[Key] = &[
+    Key {
+        name: "profile",
+        set: |config, value| {
+            config.profile = parse_profile(value)?;
+            Ok(())
+        },
+        show: |config| config.profile.name().to_owned(),
+    },
+    Key {
+        name: "bind",
+        set: |config, value| {
+            config.bind = parse_bind(value)?;
+            Ok(())
+        },
+        show: |config| config.bind.to_string(),
+    },
+    Key {
+        name: "database",
+        set: |config, value| {
+            config.database = parse_database(value)?;
+            Ok(())
+        },
+        show: |config| config.database.to_string(),
+    },
+    Key {
+        name: "secret_key",
+        set: |config, value| {
+            config.secret_key = Some(Secret::new(value)).filter(|key| !key.is_empty());
+            Ok(())
+        },
+        show: |config| match &config.secret_key {
+            Some(key) => format!("{key} ({} bytes)", key.len()),
+            None => String::new(),
+        },
+    },
+    Key {
+        name: "log",
+        set: |config, value| {
+            tracing_subscriber::EnvFilter::try_new(value)
+                .map_err(|err| format!("not a log filter ({err})"))?;
+            config.log = value.to_owned();
+            Ok(())
+        },
+        show: |config| config.log.clone(),
+    },
+    Key {
+        name: "timezone",
+        set: |config, value| {
+            config.timezone = parse_timezone(value)?;
+            Ok(())
+        },
+        show: |config| format_timezone(config.timezone),
+    },
+    Key {
+        name: "socket_group",
+        set: |config, value| {
+            config.socket_group = Some(value.trim().to_owned()).filter(|g| !g.is_empty());
+            Ok(())
+        },
+        show: |config| config.socket_group.clone().unwrap_or_default(),
+    },
+    Key {
+        name: "trusted_proxies",
+        set: |config, value| {
+            config.trusted_proxies = parse_trusted_proxies(value)?;
+            Ok(())
+        },
+        show: |config| {
+            let proxies: Vec<String> = config
+                .trusted_proxies
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            proxies.join(",")
+        },
+    },
+    Key {
+        name: "rate_limits",
+        set: |config, value| {
+            config.rate_limits = match value.trim() {
+                "on" => true,
+                "off" => false,
+                other => return Err(format!("`{other}` is not on or off")),
+            };
+            Ok(())
+        },
+        show: |config| if config.rate_limits { "on" } else { "off" }.to_owned(),
+    },
+    Key {
+        name: "signups_per_hour",
+        set: |config, value| {
+            config.signups_per_hour = parse_count(value, 1..=1_000_000)? as usize;
+            Ok(())
+        },
+        show: |config| config.signups_per_hour.to_string(),
+    },
+    Key {
+        name: "session_lifetime_days",
+        set: |config, value| {
+            let days = parse_count(value, 1..=3650)?;
+            config.session_lifetime = std::time::Duration::from_secs(days * DAY_SECONDS);
+            Ok(())
+        },
+        show: |config| (config.session_lifetime.as_secs() / DAY_SECONDS).to_string(),
+    },
 ];
 
 impl Config {
@@ -152,7 +322,7 @@ impl Config {
         Self {
             profile,
             bind: Bind::Tcp("127.0.0.1:8000".into()),
-            database: PathBuf::from("miniboard.db"),
+            database: Database::Sqlite(PathBuf::from("miniboard.db")),
             secret_key: None,
             log: match profile {
                 Profile::Development => "info".into(),
@@ -181,90 +351,45 @@ impl Config {
             None => key.to_owned(),
         };
 
-        // Unknown keys first: a typo must not be silently ignored.
-        if let Some(unknown) = table
-            .keys()
-            .find(|k| !KEYS.iter().any(|(name, _)| name == k))
-        {
-            let known: Vec<&str> = KEYS.iter().map(|(name, _)| *name).collect();
-            return Err(ConfigError::new(
-                file_label(unknown),
-                format!("unknown key; the keys are {}", known.join(", ")),
-            ));
-        }
-        let file_values: Vec<(String, &str, String)> = table
-            .iter()
-            .map(|(key, value)| match value.as_str() {
-                Some(text) => Ok((file_label(key), key.as_str(), text.to_owned())),
-                None => Err(ConfigError::new(
-                    file_label(key),
+        // Each layer as (label, key, value); unknown keys first: a typo must not be silently ignored.
+        let mut layers: Vec<(String, &Key, String)> = Vec::new();
+        for (name, value) in &table {
+            let Some(key) = KEYS.iter().find(|key| key.name == name) else {
+                let known: Vec<&str> = KEYS.iter().map(|key| key.name).collect();
+                return Err(ConfigError::new(
+                    file_label(name),
+                    format!("unknown key; the keys are {}", known.join(", ")),
+                ));
+            };
+            let text = value.as_str().ok_or_else(|| {
+                ConfigError::new(
+                    file_label(name),
                     format!("expected a string, found {}", value.type_str()),
-                )),
-            })
-            .collect::<Result<_, _>>()?;
-        let env_values: Vec<(String, &str, String)> = KEYS
-            .iter()
-            .filter_map(|(key, var)| env(var).map(|value| (var.to_string(), *key, value)))
-            .collect();
+                )
+            })?;
+            layers.push((file_label(name), key, text.to_owned()));
+        }
+        for key in KEYS {
+            let var = key.env();
+            if let Some(value) = env(&var) {
+                layers.push((var, key, value));
+            }
+        }
 
         // The profile picks the defaults the other layers override, so it is settled first.
         let mut profile = Profile::Development;
-        for (label, key, value) in file_values.iter().chain(&env_values) {
-            if *key == "profile" {
-                profile = parse_profile(label, value)?;
+        for (label, key, value) in &layers {
+            if key.name == "profile" {
+                profile =
+                    parse_profile(value).map_err(|problem| ConfigError::new(label, problem))?;
             }
         }
         let mut config = Self::for_profile(profile);
-        for (label, key, value) in file_values.iter().chain(&env_values) {
-            config.apply(label, key, value)?;
+        for (label, key, value) in &layers {
+            (key.set)(&mut config, value).map_err(|problem| ConfigError::new(label, problem))?;
         }
         config.check()?;
         Ok(config)
-    }
-
-    fn apply(&mut self, label: &str, key: &str, value: &str) -> Result<(), ConfigError> {
-        match key {
-            "profile" => self.profile = parse_profile(label, value)?,
-            "bind" => self.bind = parse_bind(label, value)?,
-            "database" => {
-                if value.trim().is_empty() {
-                    return Err(ConfigError::new(label, "must be a file path, not empty"));
-                }
-                self.database = PathBuf::from(value);
-            }
-            "secret_key" => self.secret_key = Some(value.to_owned()).filter(|v| !v.is_empty()),
-            "log" => {
-                tracing_subscriber::EnvFilter::try_new(value)
-                    .map_err(|err| ConfigError::new(label, format!("not a log filter ({err})")))?;
-                self.log = value.to_owned();
-            }
-            "timezone" => self.timezone = parse_timezone(label, value)?,
-            "socket_group" => {
-                self.socket_group = Some(value.trim().to_owned()).filter(|g| !g.is_empty())
-            }
-            "trusted_proxies" => self.trusted_proxies = parse_trusted_proxies(label, value)?,
-            "rate_limits" => {
-                self.rate_limits = match value.trim() {
-                    "on" => true,
-                    "off" => false,
-                    other => {
-                        return Err(ConfigError::new(
-                            label,
-                            format!("`{other}` is not on or off"),
-                        ));
-                    }
-                }
-            }
-            "signups_per_hour" => {
-                self.signups_per_hour = parse_count(label, value, 1..=1_000_000)? as usize
-            }
-            "session_lifetime_days" => {
-                let days = parse_count(label, value, 1..=3650)?;
-                self.session_lifetime = std::time::Duration::from_secs(days * DAY_SECONDS);
-            }
-            _ => return Err(ConfigError::new(label, "unknown key")),
-        }
-        Ok(())
     }
 
     fn check(&self) -> Result<(), ConfigError> {
@@ -298,56 +423,31 @@ impl Config {
 
     /// The effective configuration as TOML, the secret masked.
     pub fn describe(&self) -> String {
-        let secret = match &self.secret_key {
-            Some(key) => format!("\"********\" # set, {} bytes", key.len()),
-            None => "\"\" # not set: a generated key is kept in the database".to_owned(),
-        };
-        format!(
-            "profile = {}\nbind = {}\ndatabase = {}\nsecret_key = {secret}\nlog = {}\ntimezone = {}\n\
-             socket_group = {}\ntrusted_proxies = {}\nrate_limits = {}\nsignups_per_hour = {}\n\
-             session_lifetime_days = {}\n",
-            quote(self.profile.name()),
-            quote(&self.bind.to_string()),
-            quote(&self.database.display().to_string()),
-            quote(&self.log),
-            quote(&format_timezone(self.timezone)),
-            quote(self.socket_group.as_deref().unwrap_or_default()),
-            quote(
-                &self
-                    .trusted_proxies
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(",")
-            ),
-            quote(if self.rate_limits { "on" } else { "off" }),
-            quote(&self.signups_per_hour.to_string()),
-            quote(&(self.session_lifetime.as_secs() / DAY_SECONDS).to_string()),
-        )
+        KEYS.iter()
+            .map(|key| {
+                let value = (key.show)(self);
+                let note = match (key.name, value.is_empty()) {
+                    ("secret_key", true) => " # not set: a generated key is kept in the database",
+                    _ => "",
+                };
+                format!("{} = {}{note}\n", key.name, quote(&value))
+            })
+            .collect()
     }
 }
 
-const DAY_SECONDS: u64 = 24 * 60 * 60;
-
 /// A whole number within `range`.
-fn parse_count(
-    label: &str,
-    value: &str,
-    range: std::ops::RangeInclusive<u64>,
-) -> Result<u64, ConfigError> {
+fn parse_count(value: &str, range: std::ops::RangeInclusive<u64>) -> Result<u64, String> {
     value
         .trim()
         .parse::<u64>()
         .ok()
         .filter(|n| range.contains(n))
         .ok_or_else(|| {
-            ConfigError::new(
-                label,
-                format!(
-                    "`{value}` is not a whole number from {} to {}",
-                    range.start(),
-                    range.end()
-                ),
+            format!(
+                "`{value}` is not a whole number from {} to {}",
+                range.start(),
+                range.end()
             )
         })
 }
@@ -372,25 +472,35 @@ fn read_table(path: &Path) -> Result<toml::Table, ConfigError> {
     })
 }
 
-fn parse_profile(label: &str, value: &str) -> Result<Profile, ConfigError> {
+fn parse_profile(value: &str) -> Result<Profile, String> {
     match value {
         "development" => Ok(Profile::Development),
         "production" => Ok(Profile::Production),
-        other => Err(ConfigError::new(
-            label,
-            format!("`{other}` is not a profile; use development or production"),
+        other => Err(format!(
+            "`{other}` is not a profile; use development or production"
         )),
     }
 }
 
+/// A SQLite file path; a PostgreSQL URL is recognised and, until that engine exists, refused.
+fn parse_database(value: &str) -> Result<Database, String> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err("must be a file path, not empty".into());
+    }
+    let lower = trimmed.to_ascii_lowercase();
+    if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+        return Err(
+            "is a PostgreSQL URL; this miniboard stores its data in SQLite only: give a file path"
+                .into(),
+        );
+    }
+    Ok(Database::Sqlite(PathBuf::from(value)))
+}
+
 /// `UTC` or an offset such as `+09:00` / `-05:30`.
-fn parse_timezone(label: &str, value: &str) -> Result<time::UtcOffset, ConfigError> {
-    let problem = || {
-        ConfigError::new(
-            label,
-            format!("`{value}` is not UTC or an offset like +09:00"),
-        )
-    };
+fn parse_timezone(value: &str) -> Result<time::UtcOffset, String> {
+    let problem = || format!("`{value}` is not UTC or an offset like +09:00");
     if value.eq_ignore_ascii_case("utc") || value == "Z" {
         return Ok(time::UtcOffset::UTC);
     }
@@ -418,7 +528,7 @@ fn format_timezone(offset: time::UtcOffset) -> String {
 }
 
 /// A comma-separated list of addresses, networks (`10.0.0.0/8`) and `unix`.
-fn parse_trusted_proxies(label: &str, value: &str) -> Result<Vec<TrustedProxy>, ConfigError> {
+fn parse_trusted_proxies(value: &str) -> Result<Vec<TrustedProxy>, String> {
     value
         .split(',')
         .map(str::trim)
@@ -427,12 +537,8 @@ fn parse_trusted_proxies(label: &str, value: &str) -> Result<Vec<TrustedProxy>, 
             if item == "unix" {
                 return Ok(TrustedProxy::UnixSocket);
             }
-            let problem = || {
-                ConfigError::new(
-                    label,
-                    format!("`{item}` is not an address, a network like 10.0.0.0/8, or unix"),
-                )
-            };
+            let problem =
+                || format!("`{item}` is not an address, a network like 10.0.0.0/8, or unix");
             let (address, prefix) = match item.split_once('/') {
                 Some((address, prefix)) => (address, Some(prefix)),
                 None => (item, None),
@@ -452,20 +558,12 @@ fn parse_trusted_proxies(label: &str, value: &str) -> Result<Vec<TrustedProxy>, 
         .collect()
 }
 
-fn parse_bind(label: &str, value: &str) -> Result<Bind, ConfigError> {
-    let problem = || {
-        ConfigError::new(
-            label,
-            format!("`{value}` is not host:port (for example 127.0.0.1:8000)"),
-        )
-    };
+fn parse_bind(value: &str) -> Result<Bind, String> {
+    let problem = || format!("`{value}` is not host:port (for example 127.0.0.1:8000)");
     if let Some(path) = value.strip_prefix("unix:") {
         if !path.starts_with('/') {
-            return Err(ConfigError::new(
-                label,
-                format!(
-                    "`{value}`: a unix socket needs an absolute path, like unix:/run/miniboard/miniboard.sock"
-                ),
+            return Err(format!(
+                "`{value}`: a unix socket needs an absolute path, like unix:/run/miniboard/miniboard.sock"
             ));
         }
         return Ok(Bind::Unix(PathBuf::from(path)));
@@ -496,7 +594,10 @@ mod tests {
         let config = load_env(&[]).expect("defaults are valid");
         assert_eq!(config.profile, Profile::Development);
         assert_eq!(config.bind, Bind::Tcp("127.0.0.1:8000".into()));
-        assert_eq!(config.database, PathBuf::from("miniboard.db"));
+        assert_eq!(
+            config.database,
+            Database::Sqlite(PathBuf::from("miniboard.db"))
+        );
         assert!(!config.secure_cookies());
     }
 
@@ -627,11 +728,45 @@ mod tests {
     }
 
     #[test]
+    fn a_postgres_url_is_recognised_and_refused_with_one_line() {
+        for url in ["postgres://board@db.example/miniboard", "PostgreSQL://x/y"] {
+            let err = load_env(&[("MINIBOARD_DATABASE", url)]).expect_err("refused");
+            assert_eq!(err.key, "MINIBOARD_DATABASE");
+            assert!(err.problem.contains("PostgreSQL"), "{}", err.problem);
+            assert!(!err.to_string().contains('\n'));
+        }
+    }
+
+    #[test]
+    fn every_key_is_declared_once_and_described() {
+        let config = load_env(&[]).expect("defaults");
+        let text = config.describe();
+        for key in KEYS {
+            assert_eq!(
+                KEYS.iter().filter(|other| other.name == key.name).count(),
+                1
+            );
+            assert!(text.contains(&format!("\n{} = ", key.name)) || text.starts_with(key.name));
+        }
+        // What `describe` prints loads back as the same settings.
+        let file =
+            std::env::temp_dir().join(format!("miniboard-describe-{}.toml", std::process::id()));
+        std::fs::write(&file, &text).expect("write");
+        let again = Config::load(Some(&file), |_| None).expect("loads back");
+        let _ = std::fs::remove_file(&file);
+        assert_eq!(again.describe(), text);
+    }
+
+    #[test]
     fn the_secret_is_masked_when_described() {
         let config = load_env(&[("MINIBOARD_SECRET_KEY", "hunter2-hunter2-hunter2-hunter2-x")])
             .expect("valid");
         let text = config.describe();
         assert!(!text.contains("hunter2"));
         assert!(text.contains("********"));
+        assert!(
+            !format!("{config:?}").contains("hunter2"),
+            "nor in a debug print"
+        );
     }
 }

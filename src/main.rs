@@ -25,11 +25,11 @@ fn main() -> ExitCode {
         }
         Command::Migrate => {
             init_logging(&config.log);
-            match Db::open(&config.database) {
+            match Db::open(config.database.sqlite_path()) {
                 Ok(_) => {
                     println!(
                         "{}: schema version {}",
-                        config.database.display(),
+                        config.database,
                         miniboard::db::migrations::LATEST
                     );
                     ExitCode::SUCCESS
@@ -43,12 +43,12 @@ fn main() -> ExitCode {
         Command::Backup { file } => report_check(
             "backup",
             &file,
-            miniboard::db::backup::backup(&config.database, &file),
+            miniboard::db::backup::backup(config.database.sqlite_path(), &file),
         ),
         Command::Restore { file } => report_check(
             "restore",
-            &config.database,
-            miniboard::db::backup::restore(&config.database, &file),
+            config.database.sqlite_path(),
+            miniboard::db::backup::restore(config.database.sqlite_path(), &file),
         ),
         Command::Seed {
             users,
@@ -66,11 +66,11 @@ fn main() -> ExitCode {
                 seed,
                 thread,
             };
-            match miniboard::seed::run(&config.database, plan) {
+            match miniboard::seed::run(config.database.sqlite_path(), plan) {
                 Ok(report) => {
                     println!(
                         "{}: added {} users, {} questions, {} answers, {} likes in {:.1} s",
-                        config.database.display(),
+                        config.database,
                         report.users,
                         report.questions,
                         report.answers,

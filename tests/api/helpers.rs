@@ -10,7 +10,7 @@ use std::{
 
 use miniboard::{
     app::App,
-    config::{Bind, Config, Profile},
+    config::{Bind, Config, Database, Profile},
 };
 use reqwest::{Client, Response, StatusCode, redirect::Policy};
 use tokio::{sync::oneshot, task::JoinHandle};
@@ -53,7 +53,7 @@ pub async fn spawn_app_on(db_path: &Path) -> TestApp {
 async fn start(db_path: &Path, configure: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = Config::for_profile(Profile::Development);
     config.bind = Bind::Tcp("127.0.0.1:0".into());
-    config.database = db_path.to_owned();
+    config.database = Database::Sqlite(db_path.to_owned());
     config.rate_limits = false;
     configure(&mut config);
     let app = App::build(config).await.expect("app builds");
