@@ -111,11 +111,11 @@ pub struct SearchPage {
 /// 100,000 questions, more as the board grows) inside one step that nothing can interrupt; walked a term
 /// at a time here, every step returns a row, and past the budget the search ranks the matches found so
 /// far (the newest ones) and says its results are capped.
-const SEARCH_BUDGET: Duration = Duration::from_millis(3);
+const SEARCH_BUDGET: Duration = Duration::from_millis(2);
 /// How many posts (times terms) the subject and author look-ups may cover: they run inside FTS5 and
 /// cannot be interrupted, so their range is what bounds them (~0.5 ms each here). Older hits than that count
 /// as matching in the body only.
-const COLUMN_RANGE_UNITS: i64 = 30_000;
+const COLUMN_RANGE_UNITS: i64 = 16_000;
 /// SQLite checks the clock every this many virtual machine steps (a few microseconds' work).
 const PROGRESS_STEPS: i32 = 1_000;
 
