@@ -67,12 +67,21 @@ impl From<tokio::task::JoinError> for AppError {
     }
 }
 
-/// An author-only change's outcome: a missing post is 404, someone else's is 403.
+/// A guarded change's outcome: a missing post is 404, a refusal 403.
 pub fn guarded<T>(outcome: crate::db::Guarded<T>) -> AppResult<T> {
     match outcome {
         crate::db::Guarded::Done(value) => Ok(value),
         crate::db::Guarded::Missing => Err(AppError::NotFound),
-        crate::db::Guarded::NotAuthor => Err(AppError::Forbidden),
+        crate::db::Guarded::Denied(why) => Err(why.into()),
+    }
+}
+
+impl From<crate::domain::policy::Denied> for AppError {
+    fn from(why: crate::domain::policy::Denied) -> Self {
+        match why {
+            crate::domain::policy::Denied::NotAuthor => Self::Forbidden,
+            crate::domain::policy::Denied::OwnPost => Self::OwnPostLike,
+        }
     }
 }
 

@@ -12,6 +12,7 @@ use crate::{
         accounts::{Email, NewAccount, Password, Username},
         board::{AnswerId, Content, QuestionDraft, QuestionId, Subject},
         ids::UserId,
+        policy::{Actor, PostRef},
     },
     markdown, passwords,
 };
@@ -358,17 +359,17 @@ pub fn run(path: &Path, plan: SeedPlan) -> Result<SeedReport, DbError> {
         let user = names[rng.random_range(0..names.len())].0;
         let target = if !answer_ids.is_empty() && rng.random_bool(0.5) {
             let (id, author) = answer_ids[rng.random_range(0..answer_ids.len())];
-            (author != user).then_some(likes::LikeTarget::Answer(id.0))
+            (author != user).then_some(PostRef::Answer(id))
         } else if !question_ids.is_empty() {
             let (id, author) = question_ids[rng.random_range(0..question_ids.len())];
-            (author != user).then_some(likes::LikeTarget::Question(id.0))
+            (author != user).then_some(PostRef::Question(id))
         } else {
             None
         };
         // A toggle on a post the user already liked would take it back: only count new likes.
         if let Some(target) = target
             && let likes::LikeOutcome::Toggled { liked: true, .. } =
-                likes::toggle(tx, target, user)?
+                likes::toggle(tx, target, Actor::user(user))?
         {
             liked += 1;
         }

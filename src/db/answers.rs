@@ -3,7 +3,7 @@
 use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
-use super::{Guarded, search};
+use super::search;
 use crate::domain::{
     board::{AnswerId, AnswerSort, Content, QuestionId},
     ids::UserId,
@@ -81,15 +81,6 @@ pub fn page(
         from_row,
     )?;
     rows.collect()
-}
-
-/// Whether `user` may change the answer: it exists and they wrote it.
-pub fn check_author(
-    conn: &Connection,
-    id: AnswerId,
-    user: UserId,
-) -> rusqlite::Result<Guarded<()>> {
-    super::check_author(conn, "answers", id.0, user)
 }
 
 pub fn find(

@@ -23,6 +23,11 @@ use std::{
 };
 
 use r2d2_sqlite::SqliteConnectionManager;
+
+use crate::domain::{
+    ids::UserId,
+    policy::{self, Action, Actor, Denied, PostRef},
+};
 use rusqlite::{Connection, Transaction, TransactionBehavior, config::DbConfig};
 
 /// A storage failure: never the user's fault, so it becomes a 500 with the details in the log.
@@ -183,16 +188,16 @@ impl Db {
     }
 }
 
-/// The outcome of a change only a post's author may make, decided inside the write transaction.
+/// The outcome of a change the policy allows only some people, decided inside the write transaction.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Guarded<T> {
     Done(T),
     Missing,
-    NotAuthor,
+    Denied(Denied),
 }
 
 impl Guarded<()> {
-    /// Runs `change` only when the author check passed.
+    /// Runs `change` only when the policy allowed it.
     pub fn then<T>(
         self,
         change: impl FnOnce() -> rusqlite::Result<T>,
@@ -200,27 +205,33 @@ impl Guarded<()> {
         match self {
             Guarded::Done(()) => change().map(Guarded::Done),
             Guarded::Missing => Ok(Guarded::Missing),
-            Guarded::NotAuthor => Ok(Guarded::NotAuthor),
+            Guarded::Denied(why) => Ok(Guarded::Denied(why)),
         }
     }
 }
 
-/// Whether `user` wrote row `id` of `table` (`questions` or `answers`).
-fn check_author(
+/// The author of a post, if it exists.
+pub fn author_of(conn: &Connection, post: PostRef) -> rusqlite::Result<Option<UserId>> {
+    let (sql, id) = match post {
+        PostRef::Question(id) => ("SELECT author_id FROM questions WHERE id = ?1", id.0),
+        PostRef::Answer(id) => ("SELECT author_id FROM answers WHERE id = ?1", id.0),
+    };
+    rusqlite::OptionalExtension::optional(conn.one(sql, [id], |row| row.get(0).map(UserId)))
+}
+
+/// Asks the policy whether `actor` may do `action` to `post`, with the author as this transaction sees it.
+pub fn guard(
     conn: &Connection,
-    table: &str,
-    id: i64,
-    user: crate::domain::ids::UserId,
+    actor: Actor,
+    action: Action,
+    post: PostRef,
 ) -> rusqlite::Result<Guarded<()>> {
-    let author: Option<i64> = rusqlite::OptionalExtension::optional(conn.one(
-        &format!("SELECT author_id FROM {table} WHERE id = ?1"),
-        [id],
-        |row| row.get(0),
-    ))?;
-    Ok(match author {
+    Ok(match author_of(conn, post)? {
         None => Guarded::Missing,
-        Some(author) if author == user.0 => Guarded::Done(()),
-        Some(_) => Guarded::NotAuthor,
+        Some(author) => match policy::may(actor, action, author) {
+            Ok(()) => Guarded::Done(()),
+            Err(why) => Guarded::Denied(why),
+        },
     })
 }
 

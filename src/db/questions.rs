@@ -3,7 +3,7 @@
 use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
-use super::{Guarded, search};
+use super::search;
 use crate::domain::{
     board::{ListSort, PAGE_SIZE, QuestionDraft, QuestionId, clamp_page},
     ids::UserId,
@@ -266,15 +266,6 @@ pub fn find(
     .optional()
 }
 
-/// Whether `user` may change the question: it exists and they wrote it.
-pub fn check_author(
-    conn: &Connection,
-    id: QuestionId,
-    user: UserId,
-) -> rusqlite::Result<Guarded<()>> {
-    super::check_author(conn, "questions", id.0, user)
-}
-
 /// The markup is rendered by the caller, outside the write lock.
 pub struct NewQuestion<'a> {
     pub author_id: UserId,
@@ -366,7 +357,8 @@ mod tests {
 
     use super::*;
     use crate::{
-        db::likes::{self, LikeTarget},
+        db::likes,
+        domain::policy::{Actor, PostRef},
         seed::{SeedPlan, run},
     };
 
@@ -409,9 +401,10 @@ mod tests {
         }
         for (n, id) in (1000..1400).enumerate() {
             let user = UserId(1 + (n as i64 % 30));
-            likes::toggle(&tx, LikeTarget::Question(id), user).expect("like");
+            likes::toggle(&tx, PostRef::Question(QuestionId(id)), Actor::user(user)).expect("like");
             if n % 3 == 0 {
-                likes::toggle(&tx, LikeTarget::Question(id), user).expect("unlike");
+                likes::toggle(&tx, PostRef::Question(QuestionId(id)), Actor::user(user))
+                    .expect("unlike");
             }
         }
         // Ids spread over many blocks and spans, with scores set directly, so every level has many rows.

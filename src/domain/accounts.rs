@@ -11,6 +11,14 @@ pub struct CurrentUser {
     pub username: String,
 }
 
+impl CurrentUser {
+    /// The user as the authorization policy sees them. (Every account is a `User` until moderation brings
+    /// other roles; then the role is read fresh for each request.)
+    pub fn actor(&self) -> super::policy::Actor {
+        super::policy::Actor::user(self.id)
+    }
+}
+
 /// 3–25 characters of letters (any script, Hangul included), digits, `_` and `-`, in NFKC form (full-width
 /// `ｃａｒｏｌ` is `carol`), written in one script or a usual mix (Latin with Hangul, Han or Japanese: UTS #39's
 /// "highly restrictive" level), so `саrol` with a Cyrillic `а` is refused.

@@ -1,19 +1,10 @@
 //! Board input: subjects, post bodies, ids, sorts, page numbers and search terms, each parsed once.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{FieldError, Problem};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct QuestionId(pub i64);
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct AnswerId(pub i64);
-
-/// Parses an id from a URL segment: a positive decimal number, anything else is "no such post".
-pub fn parse_id(raw: &str) -> Option<i64> {
-    raw.parse::<i64>().ok().filter(|id| *id > 0)
-}
+pub use super::ids::{AnswerId, QuestionId, parse_id};
 
 /// A question's subject: 1–200 characters after trimming.
 #[derive(Clone, Debug, PartialEq, Eq)]

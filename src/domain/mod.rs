@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod board;
 pub mod ids;
+pub mod policy;
 pub mod redirect;
 
 /// What was wrong with one form field; the view puts the localized message beside the field.

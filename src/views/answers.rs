@@ -17,6 +17,7 @@ use crate::{
     domain::{
         FieldError,
         board::{AnswerId, AnswerSort, Content, QuestionId},
+        policy::Action,
     },
 };
 
@@ -72,7 +73,7 @@ pub fn answer_section(ctx: &PageContext, section: &AnswerSection) -> Markup {
 /// One answer: `#answer-{id}`.
 pub fn answer_item(ctx: &PageContext, answer: &Answer) -> Markup {
     let t = ctx.t();
-    let is_author = ctx.user.as_ref().is_some_and(|u| u.id == answer.author_id);
+    let may_change = ctx.may(Action::Edit, answer.author_id);
     let target = format!("#answer-{}", answer.id.0);
     html! {
         article.card #{"answer-" (answer.id.0)} {
@@ -84,11 +85,11 @@ pub fn answer_item(ctx: &PageContext, answer: &Answer) -> Markup {
                         label: t.like_answer_label,
                         count: answer.like_count,
                         liked: answer.liked,
-                        own_post: is_author,
+                        own_post: ctx.owns(answer.author_id),
                     }))
                     (post_meta(ctx, &answer.author, answer.created_at, answer.modified_at))
                 }
-                @if is_author {
+                @if may_change {
                     div.mt-3.d-flex.gap-2 {
                         a.btn.btn-sm.btn-outline-secondary href=(urls::answer_action(answer.id, "edit"))
                             hx-get=(urls::answer_action(answer.id, "edit")) hx-target=(target) hx-swap="outerHTML" {

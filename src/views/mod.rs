@@ -15,7 +15,11 @@ pub mod urls;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    domain::accounts::CurrentUser,
+    domain::{
+        accounts::CurrentUser,
+        ids::UserId,
+        policy::{self, Action},
+    },
     i18n::{Lang, Texts},
 };
 
@@ -35,6 +39,21 @@ pub struct PageContext {
 impl PageContext {
     pub fn t(&self) -> &'static Texts {
         self.lang.texts()
+    }
+
+    /// Whether the viewer may do `action` to a post that `author` wrote: which controls to show, decided by
+    /// the same policy the write is checked against.
+    pub fn may(&self, action: Action, author: UserId) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|user| policy::may(user.actor(), action, author).is_ok())
+    }
+
+    /// Whether the post is the viewer's own (its like button is shown disabled).
+    pub fn owns(&self, author: UserId) -> bool {
+        self.user.as_ref().is_some_and(|user| {
+            policy::may(user.actor(), Action::Like, author) == Err(policy::Denied::OwnPost)
+        })
     }
 
     /// A `<time>` element: machine-readable UTC in `datetime`, the reader's language and zone as text.

@@ -17,6 +17,7 @@ use crate::{
     domain::{
         FieldError,
         board::{Content, ListSort, SearchQuery, Subject},
+        policy::Action,
     },
     i18n::fill,
 };
@@ -147,10 +148,7 @@ pub struct QuestionView<'a> {
 pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
     let t = ctx.t();
     let question = view.question;
-    let is_author = ctx
-        .user
-        .as_ref()
-        .is_some_and(|u| u.id == question.author_id);
+    let may_change = ctx.may(Action::Edit, question.author_id);
     let content = html! {
         article.mb-4 #{"question-" (question.id.0)} {
             h1.h3.mb-3 { (question.subject) }
@@ -163,11 +161,11 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
                             label: t.like_question_label,
                             count: question.like_count,
                             liked: question.liked,
-                            own_post: is_author,
+                            own_post: ctx.owns(question.author_id),
                         }))
                         (post_meta(ctx, &question.author, question.created_at, question.modified_at))
                     }
-                    @if is_author {
+                    @if may_change {
                         div.mt-3.d-flex.gap-2 {
                             a.btn.btn-sm.btn-outline-secondary href=(urls::question_action(question.id, "edit")) { (t.edit) }
                             a.btn.btn-sm.btn-outline-danger href=(urls::question_action(question.id, "delete"))

@@ -24,7 +24,9 @@ use crate::{
     },
     domain::{
         FieldError,
+        accounts::CurrentUser,
         board::{AnswerForm, AnswerId, AnswerSort, PAGE_SIZE, QuestionId, clamp_page},
+        policy::{self, Action, PostRef},
     },
     error::{AppError, AppResult, guarded},
     views::{
@@ -147,17 +149,19 @@ async fn show(
     Ok(answer_item(&ctx, &answer).into_response())
 }
 
-/// The answer's author only; returns its current Markdown.
+/// The answer's Markdown, for someone the policy lets edit it.
 async fn own_answer(state: &AppState, id: AnswerId, ctx: &PageContext) -> AppResult<String> {
-    let user = ctx.user.as_ref().map(|u| u.id);
     let answer = state
         .db
         .read(move |conn| answers::find(conn, id, None))
         .await?
         .ok_or(AppError::NotFound)?;
-    if Some(answer.author_id) != user {
-        return Err(AppError::Forbidden);
-    }
+    let actor = ctx
+        .user
+        .as_ref()
+        .map(CurrentUser::actor)
+        .ok_or(AppError::Forbidden)?;
+    policy::may(actor, Action::Edit, answer.author_id)?;
     Ok(answer.content)
 }
 
@@ -209,13 +213,13 @@ async fn update(
         }
     };
     let html = render_markdown(content.as_str()).await?;
-    let viewer = user.id;
+    let actor = user.actor();
     let outcome = state
         .db
         .write(move |tx| {
-            answers::check_author(tx, id, viewer)?.then(|| {
+            db::guard(tx, actor, Action::Edit, PostRef::Answer(id))?.then(|| {
                 answers::update(tx, id, &content, &html, db::now())?;
-                answers::find(tx, id, Some(viewer))
+                answers::find(tx, id, Some(actor.id))
             })
         })
         .await?;
@@ -261,7 +265,10 @@ async fn delete(
     let id = answer_id(&id)?;
     let outcome = state
         .db
-        .write(move |tx| answers::check_author(tx, id, user.id)?.then(|| answers::delete(tx, id)))
+        .write(move |tx| {
+            db::guard(tx, user.actor(), Action::Delete, PostRef::Answer(id))?
+                .then(|| answers::delete(tx, id))
+        })
         .await?;
     let question = guarded(outcome)?.ok_or(AppError::NotFound)?;
     flash(session, Flash::AnswerDeleted);

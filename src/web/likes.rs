@@ -14,8 +14,9 @@ use super::{
     session::{RequireUser, referer_path, wants_fragment},
 };
 use crate::{
-    db::likes::{self, LikeOutcome, LikeTarget},
+    db::likes::{self, LikeOutcome},
     domain::board::AnswerSort,
+    domain::policy::PostRef,
     error::{AppError, AppResult},
     views::{
         PageContext,
@@ -45,7 +46,7 @@ async fn like_question(
         &ctx,
         user,
         &state,
-        LikeTarget::Question(id.0),
+        PostRef::Question(id),
         LikeButton {
             action: urls::question_action(id, "like"),
             label: ctx.t().like_question_label,
@@ -73,7 +74,7 @@ async fn like_answer(
         &ctx,
         user,
         &state,
-        LikeTarget::Answer(id.0),
+        PostRef::Answer(id),
         LikeButton {
             action: urls::answer_action(id, "like"),
             label: ctx.t().like_answer_label,
@@ -93,14 +94,14 @@ async fn toggle(
     ctx: &PageContext,
     RequireUser(user): RequireUser,
     state: &AppState,
-    target: LikeTarget,
+    target: PostRef,
     mut button: LikeButton<'_>,
     anchor: String,
     fallback: String,
 ) -> AppResult<Response> {
     let outcome = state
         .db
-        .write(move |tx| likes::toggle(tx, target, user.id))
+        .write(move |tx| likes::toggle(tx, target, user.actor()))
         .await?;
     let (liked, count) = match outcome {
         LikeOutcome::Toggled { liked, count } => (liked, count),

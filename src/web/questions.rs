@@ -30,6 +30,7 @@ use crate::{
             AnswerSort, ListSort, PAGE_SIZE, QuestionForm, QuestionId, SearchQuery, clamp_page,
             parse_page,
         },
+        policy::{self, Action, PostRef},
     },
     error::{AppError, AppResult, guarded},
     views::{
@@ -164,7 +165,7 @@ pub async fn load_question_page(
         .ok_or(AppError::NotFound)
 }
 
-/// The question, when `user` wrote it: 404 if it is gone, 403 if it is someone else's.
+/// The question, when the policy lets `user` change it: 404 if it is gone, 403 if not.
 async fn own_question(
     state: &AppState,
     id: QuestionId,
@@ -175,9 +176,7 @@ async fn own_question(
         .read(move |conn| questions::find(conn, id, None))
         .await?
         .ok_or(AppError::NotFound)?;
-    if question.author_id != user.id {
-        return Err(AppError::Forbidden);
-    }
+    policy::may(user.actor(), Action::Edit, question.author_id)?;
     Ok(question)
 }
 
@@ -283,9 +282,10 @@ async fn update(
     Form(form): Form<QuestionForm>,
 ) -> AppResult<Response> {
     let id = question_id(&id)?;
+    let actor = user.actor();
     let may_edit = state
         .db
-        .read(move |conn| questions::check_author(conn, id, user.id))
+        .read(move |conn| db::guard(conn, actor, Action::Edit, PostRef::Question(id)))
         .await?;
     guarded(may_edit)?;
     let draft = match form.parse() {
@@ -300,7 +300,7 @@ async fn update(
     let outcome = state
         .db
         .write(move |tx| {
-            questions::check_author(tx, id, user.id)?
+            db::guard(tx, actor, Action::Edit, PostRef::Question(id))?
                 .then(|| questions::update(tx, id, &draft, &html, db::now()))
         })
         .await?;
@@ -345,7 +345,8 @@ async fn delete(
     let outcome = state
         .db
         .write(move |tx| {
-            questions::check_author(tx, id, user.id)?.then(|| questions::delete(tx, id))
+            db::guard(tx, user.actor(), Action::Delete, PostRef::Question(id))?
+                .then(|| questions::delete(tx, id))
         })
         .await?;
     guarded(outcome)?;

@@ -1,0 +1,82 @@
+//! Who may do what to which post: the one place that decides. Views ask it which controls to show;
+//! storage asks it inside the write transaction, with the post's author read in that transaction.
+
+use super::ids::{AnswerId, QuestionId, UserId};
+
+/// What a person is on this board. Only `User` exists yet; moderators and admins come with moderation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    User,
+}
+
+/// Someone acting: who, and as what.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub id: UserId,
+    pub role: Role,
+}
+
+impl Actor {
+    /// A signed-up user with no other role.
+    pub fn user(id: UserId) -> Self {
+        Self {
+            id,
+            role: Role::User,
+        }
+    }
+}
+
+/// A post, by kind and id: what a like points at (and later a flag, a revision or a notification).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PostRef {
+    Question(QuestionId),
+    Answer(AnswerId),
+}
+
+/// What can be done to a post.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Edit,
+    Delete,
+    Like,
+}
+
+/// Why an action is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Denied {
+    /// Only the author may change a post.
+    NotAuthor,
+    /// Nobody may like their own post.
+    OwnPost,
+}
+
+/// Whether `actor` may do `action` to a post that `author` wrote.
+pub fn may(actor: Actor, action: Action, author: UserId) -> Result<(), Denied> {
+    let own = actor.id == author;
+    match (action, actor.role) {
+        (Action::Edit | Action::Delete, Role::User) if own => Ok(()),
+        (Action::Edit | Action::Delete, Role::User) => Err(Denied::NotAuthor),
+        (Action::Like, _) if own => Err(Denied::OwnPost),
+        (Action::Like, _) => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn authors_change_their_posts_and_like_everyone_elses() {
+        let alice = Actor {
+            id: UserId(1),
+            role: Role::User,
+        };
+        let (hers, bobs) = (UserId(1), UserId(2));
+        for action in [Action::Edit, Action::Delete] {
+            assert_eq!(may(alice, action, hers), Ok(()));
+            assert_eq!(may(alice, action, bobs), Err(Denied::NotAuthor));
+        }
+        assert_eq!(may(alice, Action::Like, hers), Err(Denied::OwnPost));
+        assert_eq!(may(alice, Action::Like, bobs), Ok(()));
+    }
+}
