@@ -8,10 +8,7 @@ use std::{
 
 use rusqlite::{Connection, Transaction, params};
 
-use super::{
-    Cached,
-    questions::{self, QuestionSummary},
-};
+use super::Cached;
 use crate::domain::board::{ListSort, PAGE_SIZE, QuestionId, SearchQuery, clamp_page, index_stems};
 
 /// Search looks at the newest this many matching posts. A word in half of a million posts would otherwise
@@ -103,7 +100,8 @@ pub struct SearchPage {
     /// More posts match than the window holds.
     pub capped: bool,
     pub page: i64,
-    pub questions: Vec<QuestionSummary>,
+    /// The page's questions, best first (the caller reads their summaries).
+    pub questions: Vec<QuestionId>,
 }
 
 /// The time the walk for matching posts may take: about twice a one-word search at a million questions.
@@ -297,7 +295,7 @@ pub fn page(
         total,
         capped,
         page: page_number,
-        questions: questions::summaries(conn, &ids)?,
+        questions: ids,
     })
 }
 

@@ -9,7 +9,7 @@ use super::{
     layout::{csrf_field, page},
     likes::{LikeButton, like_button},
     pagination::{InPlace, pagination},
-    questions::post_meta,
+    post_meta::post_meta,
     urls,
 };
 use crate::{

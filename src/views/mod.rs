@@ -9,6 +9,7 @@ pub mod highlight;
 pub mod layout;
 pub mod likes;
 pub mod pagination;
+pub mod post_meta;
 pub mod questions;
 pub mod urls;
 

@@ -10,6 +10,7 @@ use super::{
     layout::{csrf_field, login_href, page},
     likes::{LikeButton, like_button},
     pagination::pagination,
+    post_meta::post_meta,
     urls,
 };
 use crate::{
@@ -187,27 +188,6 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
         }
     };
     page(ctx, &question.subject, content)
-}
-
-/// Author and dates under a post.
-pub fn post_meta(
-    ctx: &PageContext,
-    author: &str,
-    created_at: i64,
-    modified_at: Option<i64>,
-) -> Markup {
-    let t = ctx.t();
-    html! {
-        div.small.text-body-secondary.text-end {
-            span.author.fw-semibold { (author) }
-            " · "
-            (ctx.time(created_at))
-            @if let Some(modified) = modified_at {
-                br;
-                span.edited { (t.edited) " " (ctx.time(modified)) }
-            }
-        }
-    }
 }
 
 /// The form to ask or to edit a question.

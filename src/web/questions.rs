@@ -77,7 +77,8 @@ async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> A
                 Ok((total, false, page, rows))
             } else {
                 let found = search::page(conn, &search_for, sort, requested)?;
-                Ok((found.total, found.capped, found.page, found.questions))
+                let rows = questions::summaries(conn, &found.questions)?;
+                Ok((found.total, found.capped, found.page, rows))
             }
         })
         .await?;
