@@ -116,7 +116,9 @@ impl Db {
         F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || -> DbResult<T> {
+            let _in_request = span.enter();
             let conn = pool.get()?;
             // Rolled back when dropped, so even a panicking query returns its connection clean.
             let tx = conn.unchecked_transaction()?;
@@ -155,7 +157,9 @@ impl Db {
         let pool = self.pool.clone();
         let writer = self.writer.clone();
         let generation = self.generation.clone();
+        let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || -> DbResult<T> {
+            let _in_request = span.enter();
             let mut conn = pool.get()?;
             // A poisoned lock only means another writer panicked; its transaction was rolled back.
             let _turn = writer
@@ -168,6 +172,7 @@ impl Db {
             if visible {
                 generation.fetch_add(1, Ordering::AcqRel);
             }
+            tracing::debug!(target: "miniboard::db", visible, "write committed");
             Ok(value)
         })
         .await?

@@ -121,7 +121,9 @@ pub async fn log_and_secure<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem
         utc_offset: time::UtcOffset::UTC,
     };
     let fragment = wants_fragment(&req);
-    let mut response = match next.call(req).await {
+    // Every event of this request, down to the storage calls on blocking threads, carries its id.
+    let span = tracing::info_span!("request", id = %request_id.0);
+    let mut response = match tracing::Instrument::instrument(next.call(req), span).await {
         Ok(response) => response.into_response(),
         Err(err) => error_response(&fallback_ctx, fragment, &request_id.0, &err),
     };

@@ -338,3 +338,38 @@ async fn an_image_or_another_site_cannot_switch_the_language() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn storage_events_carry_the_request_id() {
+    let dir = tempfile::tempdir().expect("dir");
+    let server = ServerProcess::start(
+        &dir.path().join("miniboard.db"),
+        &[("MINIBOARD_LOG", "info,miniboard::db=debug")],
+    );
+    let client = browser();
+    let page = crate::helpers::page_text(&client, &format!("{}/signup", server.base)).await;
+    let token = crate::helpers::csrf_token_in(&page).expect("token");
+    let response = client
+        .post(format!("{}/signup", server.base))
+        .form(&crate::helpers::sign_up_form(
+            "rita",
+            "rita@example.com",
+            &token,
+        ))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let id = response.headers()["x-request-id"]
+        .to_str()
+        .expect("id")
+        .to_owned();
+    // The account's insert ran on a blocking thread, inside the request's span.
+    let logged = server.wait_for_log(|log| {
+        log.lines()
+            .find(|line| line.contains(&id) && line.contains("write committed"))
+            .map(str::to_owned)
+    });
+    assert!(logged.is_some(), "{}", server.log());
+    assert!(server.terminate().success());
+}
