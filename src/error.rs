@@ -85,6 +85,20 @@ impl From<crate::domain::policy::Denied> for AppError {
     }
 }
 
+impl From<crate::board::BoardError> for AppError {
+    fn from(err: crate::board::BoardError) -> Self {
+        use crate::board::BoardError;
+        match err {
+            BoardError::NotFound => Self::NotFound,
+            BoardError::Forbidden(why) => why.into(),
+            // A handler shows invalid input on its form; one that does not is answering a malformed request.
+            BoardError::Invalid(_) => Self::BadRequest,
+            BoardError::Storage(err) => Self::Db(err),
+            BoardError::Task(err) => err.into(),
+        }
+    }
+}
+
 /// The result of a handler.
 pub type AppResult<T> = Result<T, AppError>;
 

@@ -1,9 +1,11 @@
 //! miniboard: a question-and-answer board in one binary.
 //!
-//! A request walks one way: `web` parses input into `domain` types, calls `db`, and hands rows to `views`.
+//! A request walks one way: `web` takes the input, calls a use case in `board` (which parses it into `domain`
+//! types, asks the policy and owns the transaction in `db`), and hands the domain values to `views`.
 
 pub mod app;
 pub mod assets;
+pub mod board;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -13,7 +13,9 @@ use poem::{
 
 use super::{
     AppState,
-    board::{answer_id, question_id, redirect_after_post, render_markdown, see_other_to_anchor},
+    handler_kit::{
+        answer_id, question_id, redirect_after_post, render_markdown, see_other_to_anchor,
+    },
     questions::load_question_page,
     session::{RequireUser, flash, wants_fragment},
 };

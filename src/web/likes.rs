@@ -10,7 +10,7 @@ use poem::{
 
 use super::{
     AppState,
-    board::{answer_id, question_id},
+    handler_kit::{answer_id, question_id},
     session::{RequireUser, referer_path, wants_fragment},
 };
 use crate::{

@@ -2,8 +2,8 @@
 
 pub mod accounts;
 pub mod answers;
-pub mod board;
 pub mod csrf;
+pub mod handler_kit;
 pub mod likes;
 pub mod limits;
 pub mod middleware;

@@ -22,7 +22,7 @@ use tokio::sync::{Notify, futures::OwnedNotified};
 
 use super::{
     AppState,
-    board::QueryParams,
+    handler_kit::QueryParams,
     session::{CookieNames, request_lang, wants_fragment},
 };
 use crate::{

@@ -12,27 +12,21 @@ use poem::{
 
 use super::{
     AppState,
-    board::{QueryParams, question_id, redirect_after_post, render_markdown},
+    handler_kit::{QueryParams, question_id, redirect_after_post},
     page_cache::same_for_every_visitor,
     session::{RequireUser, flash, wants_fragment},
 };
 use crate::{
-    db::{
-        self,
-        answers::{self},
-        questions::{self, NewQuestion},
-        search,
-    },
+    board::{self, BoardError},
+    db::{answers, questions, search},
     domain::{
         FieldError,
-        accounts::CurrentUser,
         board::{
             AnswerSort, ListSort, PAGE_SIZE, QuestionForm, QuestionId, SearchQuery, clamp_page,
             parse_page,
         },
-        policy::{self, Action, PostRef},
     },
-    error::{AppError, AppResult, guarded},
+    error::{AppError, AppResult},
     views::{
         Flash, PageContext,
         answers::{AnswerSection, answer_section},
@@ -166,21 +160,6 @@ pub async fn load_question_page(
         .ok_or(AppError::NotFound)
 }
 
-/// The question, when the policy lets `user` change it: 404 if it is gone, 403 if not.
-async fn own_question(
-    state: &AppState,
-    id: QuestionId,
-    user: &CurrentUser,
-) -> AppResult<questions::Question> {
-    let question = state
-        .db
-        .read(move |conn| questions::find(conn, id, None))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    policy::may(user.actor(), Action::Edit, question.author_id)?;
-    Ok(question)
-}
-
 fn form_page(
     ctx: &PageContext,
     editing: Option<QuestionId>,
@@ -230,31 +209,16 @@ async fn create(
     state: Data<&Arc<AppState>>,
     Form(form): Form<QuestionForm>,
 ) -> AppResult<Response> {
-    let draft = match form.parse() {
-        Ok(draft) => draft,
-        Err(errors) => {
-            return Ok(form_page(&ctx, None, &form, &errors)
-                .with_status(StatusCode::UNPROCESSABLE_ENTITY)
-                .into_response());
-        }
-    };
-    let html = render_markdown(draft.content.as_str()).await?;
-    let id = state
-        .db
-        .write(move |tx| {
-            questions::insert(
-                tx,
-                &NewQuestion {
-                    author_id: user.id,
-                    author: &user.username,
-                    draft: &draft,
-                    content_html: &html,
-                    now: db::now(),
-                },
-            )
-        })
-        .await?;
-    Ok(poem::web::Redirect::see_other(urls::question(id, AnswerSort::Likes, 1)).into_response())
+    match board::questions::ask(&state.db, &user, &form).await {
+        Ok(id) => Ok(
+            poem::web::Redirect::see_other(urls::question(id, AnswerSort::Likes, 1))
+                .into_response(),
+        ),
+        Err(BoardError::Invalid(errors)) => Ok(form_page(&ctx, None, &form, &errors)
+            .with_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .into_response()),
+        Err(err) => Err(err.into()),
+    }
 }
 
 #[handler]
@@ -265,7 +229,7 @@ async fn edit_form(
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
     let id = question_id(&id)?;
-    let question = own_question(&state, id, &user).await?;
+    let question = board::questions::to_change(&state.db, &user, id).await?;
     let form = QuestionForm {
         subject: question.subject,
         content: question.content,
@@ -283,33 +247,16 @@ async fn update(
     Form(form): Form<QuestionForm>,
 ) -> AppResult<Response> {
     let id = question_id(&id)?;
-    let actor = user.actor();
-    let may_edit = state
-        .db
-        .read(move |conn| db::guard(conn, actor, Action::Edit, PostRef::Question(id)))
-        .await?;
-    guarded(may_edit)?;
-    let draft = match form.parse() {
-        Ok(draft) => draft,
-        Err(errors) => {
-            return Ok(form_page(&ctx, Some(id), &form, &errors)
-                .with_status(StatusCode::UNPROCESSABLE_ENTITY)
-                .into_response());
-        }
-    };
-    let html = render_markdown(draft.content.as_str()).await?;
-    let outcome = state
-        .db
-        .write(move |tx| {
-            db::guard(tx, actor, Action::Edit, PostRef::Question(id))?
-                .then(|| questions::update(tx, id, &draft, &html, db::now()))
-        })
-        .await?;
-    guarded(outcome)?;
-    Ok(redirect_after_post(
-        req,
-        &urls::question(id, AnswerSort::Likes, 1),
-    ))
+    match board::questions::edit(&state.db, &user, id, &form).await {
+        Ok(()) => Ok(redirect_after_post(
+            req,
+            &urls::question(id, AnswerSort::Likes, 1),
+        )),
+        Err(BoardError::Invalid(errors)) => Ok(form_page(&ctx, Some(id), &form, &errors)
+            .with_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .into_response()),
+        Err(err) => Err(err.into()),
+    }
 }
 
 #[handler]
@@ -320,7 +267,7 @@ async fn confirm_delete(
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
     let id = question_id(&id)?;
-    let question = own_question(&state, id, &user).await?;
+    let question = board::questions::to_change(&state.db, &user, id).await?;
     let t = ctx.t();
     Ok(confirm_delete_page(
         &ctx,
@@ -343,14 +290,7 @@ async fn delete(
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
     let id = question_id(&id)?;
-    let outcome = state
-        .db
-        .write(move |tx| {
-            db::guard(tx, user.actor(), Action::Delete, PostRef::Question(id))?
-                .then(|| questions::delete(tx, id))
-        })
-        .await?;
-    guarded(outcome)?;
+    board::questions::delete(&state.db, &user, id).await?;
     flash(session, Flash::QuestionDeleted);
     Ok(redirect_after_post(req, "/"))
 }

@@ -1,0 +1,45 @@
+//! What people do on the board, one async function each: it takes who acts and the input as typed,
+//! parses it, asks the policy, renders Markdown, reads the clock and owns the transaction, and answers with
+//! domain values or a [`BoardError`]. `web/` turns that into pages; a JSON API will turn the same into JSON.
+
+pub mod questions;
+
+use crate::{
+    db::{DbError, Guarded},
+    domain::{FieldError, policy::Denied},
+};
+
+/// Why something a person tried did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum BoardError {
+    /// No such post (or it went meanwhile).
+    #[error("not found")]
+    NotFound,
+    /// The policy refused, and why.
+    #[error("forbidden: {0:?}")]
+    Forbidden(Denied),
+    /// The input has these problems; nothing was written.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// Storage failed: not the person's fault.
+    #[error(transparent)]
+    Storage(#[from] DbError),
+    /// Work off the executor failed (a panic in Markdown rendering).
+    #[error("background task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+/// A guarded change's outcome as a result.
+fn allowed<T>(outcome: Guarded<T>) -> Result<T, BoardError> {
+    match outcome {
+        Guarded::Done(value) => Ok(value),
+        Guarded::Missing => Err(BoardError::NotFound),
+        Guarded::Denied(why) => Err(BoardError::Forbidden(why)),
+    }
+}
+
+/// Renders Markdown on a blocking thread: a 20,000-character post is real CPU work.
+async fn render(markdown: &str) -> Result<String, BoardError> {
+    let source = markdown.to_owned();
+    Ok(tokio::task::spawn_blocking(move || crate::markdown::render(&source)).await?)
+}
