@@ -2,6 +2,8 @@
 //! parses it, asks the policy, renders Markdown, reads the clock and owns the transaction, and answers with
 //! domain values or a [`BoardError`]. `web/` turns that into pages; a JSON API will turn the same into JSON.
 
+pub mod answers;
+pub mod likes;
 pub mod questions;
 
 use crate::{

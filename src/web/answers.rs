@@ -13,24 +13,18 @@ use poem::{
 
 use super::{
     AppState,
-    handler_kit::{
-        answer_id, question_id, redirect_after_post, render_markdown, see_other_to_anchor,
-    },
+    handler_kit::{answer_id, question_id, redirect_after_post, see_other_to_anchor},
     questions::load_question_page,
     session::{RequireUser, flash, wants_fragment},
 };
 use crate::{
-    db::{
-        self,
-        answers::{self, NewAnswer},
-    },
+    board::{self, BoardError},
+    db::answers,
     domain::{
         FieldError,
-        accounts::CurrentUser,
         board::{AnswerForm, AnswerId, AnswerSort, PAGE_SIZE, QuestionId, clamp_page},
-        policy::{self, Action, PostRef},
     },
-    error::{AppError, AppResult, guarded},
+    error::{AppError, AppResult},
     views::{
         Flash, PageContext,
         answers::{AnswerSection, answer_edit_form, answer_edit_page, answer_item},
@@ -78,29 +72,13 @@ async fn create(
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
     let question = question_id(&id)?;
-    let content = match form.parse() {
-        Ok(content) => content,
-        Err(errors) => return invalid_answer(&state, &ctx, question, &form, &errors).await,
-    };
-    let html = render_markdown(content.as_str()).await?;
-    let id = state
-        .db
-        .write(move |tx| {
-            answers::insert(
-                tx,
-                &NewAnswer {
-                    question_id: question,
-                    author_id: user.id,
-                    author: &user.username,
-                    content: &content,
-                    content_html: &html,
-                    now: db::now(),
-                },
-            )
-        })
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(see_other_to_anchor(req, &location_of(&state, id).await?))
+    match board::answers::answer(&state.db, &user, question, &form).await {
+        Ok(id) => Ok(see_other_to_anchor(req, &location_of(&state, id).await?)),
+        Err(BoardError::Invalid(errors)) => {
+            invalid_answer(&state, &ctx, question, &form, &errors).await
+        }
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// The question page again, the answer form showing what was typed and what is wrong with it.
@@ -151,22 +129,6 @@ async fn show(
     Ok(answer_item(&ctx, &answer).into_response())
 }
 
-/// The answer's Markdown, for someone the policy lets edit it.
-async fn own_answer(state: &AppState, id: AnswerId, ctx: &PageContext) -> AppResult<String> {
-    let answer = state
-        .db
-        .read(move |conn| answers::find(conn, id, None))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let actor = ctx
-        .user
-        .as_ref()
-        .map(CurrentUser::actor)
-        .ok_or(AppError::Forbidden)?;
-    policy::may(actor, Action::Edit, answer.author_id)?;
-    Ok(answer.content)
-}
-
 fn edit_response(
     req: &Request,
     ctx: &PageContext,
@@ -186,12 +148,12 @@ async fn edit_form(
     req: &Request,
     Path(id): Path<String>,
     ctx: PageContext,
-    _user: RequireUser,
+    RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
     let id = answer_id(&id)?;
-    let content = own_answer(&state, id, &ctx).await?;
-    Ok(edit_response(req, &ctx, id, &content, &[]))
+    let answer = board::answers::to_change(&state.db, &user, id).await?;
+    Ok(edit_response(req, &ctx, id, &answer.content, &[]))
 }
 
 /// Saves an edit: htmx gets the rendered answer back in the form's place; a browser goes to the answer.
@@ -205,27 +167,15 @@ async fn update(
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
     let id = answer_id(&id)?;
-    own_answer(&state, id, &ctx).await?;
-    let content = match form.parse() {
-        Ok(content) => content,
-        Err(errors) => {
+    let answer = match board::answers::edit(&state.db, &user, id, &form).await {
+        Ok(answer) => answer,
+        Err(BoardError::Invalid(errors)) => {
             return Ok(edit_response(req, &ctx, id, &form.content, &errors)
                 .with_status(StatusCode::UNPROCESSABLE_ENTITY)
                 .into_response());
         }
+        Err(err) => return Err(err.into()),
     };
-    let html = render_markdown(content.as_str()).await?;
-    let actor = user.actor();
-    let outcome = state
-        .db
-        .write(move |tx| {
-            db::guard(tx, actor, Action::Edit, PostRef::Answer(id))?.then(|| {
-                answers::update(tx, id, &content, &html, db::now())?;
-                answers::find(tx, id, Some(actor.id))
-            })
-        })
-        .await?;
-    let answer = guarded(outcome)?.ok_or(AppError::NotFound)?;
     if wants_fragment(req) {
         return Ok(answer_item(&ctx, &answer).into_response());
     }
@@ -236,11 +186,13 @@ async fn update(
 async fn confirm_delete(
     Path(id): Path<String>,
     ctx: PageContext,
-    _user: RequireUser,
+    RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
     let id = answer_id(&id)?;
-    let content = own_answer(&state, id, &ctx).await?;
+    let content = board::answers::to_change(&state.db, &user, id)
+        .await?
+        .content;
     let back = location_of(&state, id).await?;
     let t = ctx.t();
     let excerpt: String = content.chars().take(200).collect();
@@ -265,14 +217,7 @@ async fn delete(
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
     let id = answer_id(&id)?;
-    let outcome = state
-        .db
-        .write(move |tx| {
-            db::guard(tx, user.actor(), Action::Delete, PostRef::Answer(id))?
-                .then(|| answers::delete(tx, id))
-        })
-        .await?;
-    let question = guarded(outcome)?.ok_or(AppError::NotFound)?;
+    let question = board::answers::delete(&state.db, &user, id).await?;
     flash(session, Flash::AnswerDeleted);
     Ok(redirect_after_post(
         req,

@@ -1,5 +1,5 @@
-//! Pieces the board's handlers share: ids from paths, query parameters, Markdown off the executor, and
-//! answering a POST with a redirect that works with and without htmx.
+//! Pieces the board's handlers share: ids from paths, query parameters, and answering a POST with a
+//! redirect that works with and without htmx.
 
 use poem::{
     IntoResponse, Request, Response,
@@ -11,7 +11,6 @@ use super::session::wants_fragment;
 use crate::{
     domain::board::{AnswerId, QuestionId, parse_id},
     error::{AppError, AppResult},
-    markdown,
 };
 
 pub fn question_id(raw: &str) -> AppResult<QuestionId> {
@@ -37,12 +36,6 @@ impl QueryParams {
             .iter()
             .find_map(|(key, value)| (key == name).then_some(value.as_str()))
     }
-}
-
-/// Renders Markdown on a blocking thread: a 20,000-character post is real CPU work.
-pub async fn render_markdown(source: &str) -> AppResult<String> {
-    let source = source.to_owned();
-    Ok(tokio::task::spawn_blocking(move || markdown::render(&source)).await?)
 }
 
 /// After a successful POST: a 303 for a browser; for an htmx request that expects a fragment, an

@@ -14,10 +14,10 @@ use super::{
     session::{RequireUser, referer_path, wants_fragment},
 };
 use crate::{
-    db::likes::{self, LikeOutcome},
+    board,
     domain::board::AnswerSort,
     domain::policy::PostRef,
-    error::{AppError, AppResult},
+    error::AppResult,
     views::{
         PageContext,
         likes::{LikeButton, like_button},
@@ -99,15 +99,8 @@ async fn toggle(
     anchor: String,
     fallback: String,
 ) -> AppResult<Response> {
-    let outcome = state
-        .db
-        .write(move |tx| likes::toggle(tx, target, user.actor()))
-        .await?;
-    let (liked, count) = match outcome {
-        LikeOutcome::Toggled { liked, count } => (liked, count),
-        LikeOutcome::OwnPost => return Err(AppError::OwnPostLike),
-        LikeOutcome::Missing => return Err(AppError::NotFound),
-    };
+    let board::likes::Liked { liked, count } =
+        board::likes::toggle(&state.db, &user, target).await?;
     if wants_fragment(req) {
         button.liked = liked;
         button.count = count;
