@@ -92,7 +92,9 @@ impl From<crate::board::BoardError> for AppError {
             BoardError::NotFound => Self::NotFound,
             BoardError::Forbidden(why) => why.into(),
             // A handler shows invalid input on its form; one that does not is answering a malformed request.
-            BoardError::Invalid(_) => Self::BadRequest,
+            BoardError::Invalid(_) | BoardError::LoginFailed => Self::BadRequest,
+            BoardError::Busy => Self::Internal("the hashing queue was full".into()),
+            BoardError::Internal(what) => Self::Internal(what),
             BoardError::Storage(err) => Self::Db(err),
             BoardError::Task(err) => err.into(),
         }

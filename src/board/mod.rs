@@ -2,6 +2,7 @@
 //! parses it, asks the policy, renders Markdown, reads the clock and owns the transaction, and answers with
 //! domain values or a [`BoardError`]. `web/` turns that into pages; a JSON API will turn the same into JSON.
 
+pub mod accounts;
 pub mod answers;
 pub mod likes;
 pub mod questions;
@@ -23,6 +24,15 @@ pub enum BoardError {
     /// The input has these problems; nothing was written.
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
+    /// The name and password do not match an account (which of the two is not said).
+    #[error("log-in failed")]
+    LoginFailed,
+    /// Too many passwords are being hashed: try again in a moment.
+    #[error("busy")]
+    Busy,
+    /// Something that is not the person's fault, besides storage (a password hash that failed).
+    #[error("{0}")]
+    Internal(String),
     /// Storage failed: not the person's fault.
     #[error(transparent)]
     Storage(#[from] DbError),

@@ -16,20 +16,19 @@ use serde::Deserialize;
 
 use super::{
     AppState,
-    limits::Busy,
     middleware::client_key,
     session::{LANG_COOKIE, RequireUser, flash, flash_visitor, log_in, log_out, page_context},
 };
 use crate::{
-    db::users::{self, Taken},
+    board::{self, BoardError},
+    db::users,
     domain::{
         FieldError, Problem,
-        accounts::{CurrentUser, SignupForm, Username, username_key},
+        accounts::{SignupForm, Username, username_key},
         redirect::LocalPath,
     },
     error::{AppError, AppResult, whole_seconds},
     i18n::{Lang, fill},
-    passwords,
     views::{
         Flash,
         accounts::{account_page, login_page, signup_page},
@@ -99,38 +98,19 @@ async fn signup(
             wait,
         ));
     }
-    let (username, email) = (new_account.username.clone(), new_account.email.clone());
-    let taken = state
-        .db
-        .read(move |conn| users::taken(conn, &username, &email))
-        .await?;
-    if !taken.is_empty() {
-        return Ok(invalid(&taken_errors(&taken)));
-    }
-    let password = new_account.password.as_str().to_owned();
-    let hash = match state.hashing.run(move || passwords::hash(&password)).await {
-        Ok(hash) => hash.map_err(AppError::internal)?,
-        Err(Busy) => {
-            return Ok(refuse(
-                StatusCode::SERVICE_UNAVAILABLE,
-                t.server_busy,
-                BUSY_RETRY,
-            ));
-        }
-    };
-    let username = new_account.username.as_str().to_owned();
-    // Another sign-up may have taken the name between the check and now: the unique index decides.
-    let inserted = state
-        .db
-        .write(move |tx| users::insert(tx, &new_account, &hash, crate::db::now()))
-        .await?;
-    match inserted {
-        Ok(id) => {
-            log_in(req, session, &CurrentUser { id, username });
+    match board::accounts::sign_up(&state.db, &state.hashing, new_account).await {
+        Ok(user) => {
+            log_in(req, session, &user);
             flash(session, Flash::SignedUp);
             Ok(see_other("/"))
         }
-        Err(taken) => Ok(invalid(&taken_errors(&[taken]))),
+        Err(BoardError::Invalid(errors)) => Ok(invalid(&errors)),
+        Err(BoardError::Busy) => Ok(refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            t.server_busy,
+            BUSY_RETRY,
+        )),
+        Err(err) => Err(err.into()),
     }
 }
 
@@ -143,17 +123,6 @@ pub fn with_retry_after(mut response: Response, wait: Duration) -> Response {
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }
     response
-}
-
-fn taken_errors(taken: &[Taken]) -> Vec<FieldError> {
-    taken
-        .iter()
-        .map(|field| match field {
-            Taken::Username => FieldError::new("username", Problem::UsernameTaken),
-            Taken::LookAlike => FieldError::new("username", Problem::UsernameLookAlike),
-            Taken::Email => FieldError::new("email", Problem::EmailTaken),
-        })
-        .collect()
 }
 
 #[derive(Deserialize)]
@@ -224,47 +193,25 @@ async fn login(
         return Ok(with_retry_after(response, wait));
     }
 
-    let typed = form.username.clone();
-    let credentials = state
-        .db
-        .read(move |conn| users::credentials(conn, &typed))
-        .await?;
-    let password = form.password.clone();
-    // Unknown user and wrong password do the same work and give the same answer.
-    let checked = state
-        .hashing
-        .run(move || match credentials {
-            Some((user, stored)) => passwords::verify(&password, &stored).then_some(user),
-            None => {
-                passwords::verify_against_nothing(&password);
-                None
-            }
-        })
-        .await;
-    let Ok(user) = checked else {
-        state.throttle.abandoned(&key, client);
-        let response = refuse(StatusCode::SERVICE_UNAVAILABLE, t.server_busy);
-        return Ok(with_retry_after(response, BUSY_RETRY));
-    };
-
-    match user {
-        Some(user) => {
+    let outcome =
+        board::accounts::log_in(&state.db, &state.hashing, &form.username, &form.password).await;
+    match outcome {
+        Ok(user) => {
             state.throttle.succeeded(&key, client);
-            log_in(
-                req,
-                session,
-                &CurrentUser {
-                    id: user.id,
-                    username: user.username,
-                },
-            );
+            log_in(req, session, &user);
             flash(session, Flash::LoggedIn);
             Ok(see_other(LocalPath::or_home(next_field.into()).as_str()))
         }
-        None => Ok(refuse(
+        Err(BoardError::LoginFailed) => Ok(refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
             t.problem(Problem::LoginFailed),
         )),
+        Err(BoardError::Busy) => {
+            state.throttle.abandoned(&key, client);
+            let response = refuse(StatusCode::SERVICE_UNAVAILABLE, t.server_busy);
+            Ok(with_retry_after(response, BUSY_RETRY))
+        }
+        Err(err) => Err(err.into()),
     }
 }
 

@@ -72,10 +72,11 @@ async fn unknown_user_and_wrong_password_take_about_the_same_time() {
         wrong_password = wrong_password.min(millis(&app, "erin").await);
         unknown_user = unknown_user.min(millis(&app, &format!("nobody-{n}")).await);
     }
-    // Both run one argon2 verification; without the stand-in an unknown user answers many times faster.
+    // Both run one argon2 verification; without the stand-in an unknown user answers twenty times faster
+    // or more. (The bound leaves room for the other tests, which hash passwords on the same two cores.)
     let ratio = unknown_user / wrong_password;
     assert!(
-        (0.5..2.0).contains(&ratio),
+        (0.33..3.0).contains(&ratio),
         "unknown user {unknown_user:.1} ms vs wrong password {wrong_password:.1} ms"
     );
     app.stop().await;

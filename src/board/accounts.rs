@@ -1,0 +1,89 @@
+//! Signing up and logging in. The per-client limits and the log-in throttle stay with the web layer (they
+//! count clients by address); what is decided here holds for any front door.
+
+use super::BoardError;
+use crate::{
+    db::{
+        Db,
+        users::{self, Taken},
+    },
+    domain::{
+        FieldError, Problem,
+        accounts::{CurrentUser, NewAccount},
+    },
+    passwords,
+    web::limits::{Busy, HashingGate},
+};
+
+/// The form errors for names and addresses already in use.
+fn taken_errors(taken: &[Taken]) -> Vec<FieldError> {
+    taken
+        .iter()
+        .map(|field| match field {
+            Taken::Username => FieldError::new("username", Problem::UsernameTaken),
+            Taken::LookAlike => FieldError::new("username", Problem::UsernameLookAlike),
+            Taken::Email => FieldError::new("email", Problem::EmailTaken),
+        })
+        .collect()
+}
+
+/// Creates the account (its password hashed when a turn is free); returns the new user, logged in by the
+/// caller. A name or address in use, or one that looks like a name in use, is an invalid field.
+pub async fn sign_up(
+    db: &Db,
+    hashing: &HashingGate,
+    account: NewAccount,
+) -> Result<CurrentUser, BoardError> {
+    let (username, email) = (account.username.clone(), account.email.clone());
+    let taken = db
+        .read(move |conn| users::taken(conn, &username, &email))
+        .await?;
+    if !taken.is_empty() {
+        return Err(BoardError::Invalid(taken_errors(&taken)));
+    }
+    let password = account.password.as_str().to_owned();
+    let hash = hashing
+        .run(move || passwords::hash(&password))
+        .await
+        .map_err(|Busy| BoardError::Busy)?
+        .map_err(BoardError::Internal)?;
+    let username = account.username.as_str().to_owned();
+    // Another sign-up may have taken the name between the check and now: the unique index decides.
+    let inserted = db
+        .write(move |tx| users::insert(tx, &account, &hash, crate::db::now()))
+        .await?;
+    match inserted {
+        Ok(id) => Ok(CurrentUser { id, username }),
+        Err(taken) => Err(BoardError::Invalid(taken_errors(&[taken]))),
+    }
+}
+
+/// Checks a name and password. An unknown name and a wrong password do the same work (one argon2
+/// verification) and give the same answer, `LoginFailed`.
+pub async fn log_in(
+    db: &Db,
+    hashing: &HashingGate,
+    typed_name: &str,
+    password: &str,
+) -> Result<CurrentUser, BoardError> {
+    let typed = typed_name.to_owned();
+    let credentials = db
+        .read(move |conn| users::credentials(conn, &typed))
+        .await?;
+    let password = password.to_owned();
+    let user = hashing
+        .run(move || match credentials {
+            Some((user, stored)) => passwords::verify(&password, &stored).then_some(user),
+            None => {
+                passwords::verify_against_nothing(&password);
+                None
+            }
+        })
+        .await
+        .map_err(|Busy| BoardError::Busy)?;
+    user.map(|user| CurrentUser {
+        id: user.id,
+        username: user.username,
+    })
+    .ok_or(BoardError::LoginFailed)
+}
