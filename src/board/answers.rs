@@ -4,12 +4,13 @@ use super::{BoardError, allowed, render};
 use crate::{
     db::{
         self, Db,
-        answers::{self, Answer, NewAnswer},
+        answers::{self, NewAnswer},
     },
     domain::{
         accounts::CurrentUser,
         board::{AnswerForm, AnswerId, QuestionId},
         policy::{self, Action, PostRef},
+        posts::Answer,
     },
 };
 

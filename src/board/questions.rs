@@ -4,12 +4,13 @@ use super::{BoardError, allowed, render};
 use crate::{
     db::{
         self, Db,
-        questions::{self, NewQuestion, Question},
+        questions::{self, NewQuestion},
     },
     domain::{
         accounts::CurrentUser,
         board::{QuestionForm, QuestionId},
         policy::{self, Action, PostRef},
+        posts::Question,
     },
 };
 

@@ -4,24 +4,11 @@ use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use super::search;
+use crate::domain::posts::Answer;
 use crate::domain::{
     board::{AnswerId, AnswerSort, Content, QuestionId},
     ids::UserId,
 };
-
-#[derive(Clone, Debug)]
-pub struct Answer {
-    pub id: AnswerId,
-    pub question_id: QuestionId,
-    pub author_id: UserId,
-    pub author: String,
-    pub content: String,
-    pub content_html: String,
-    pub created_at: i64,
-    pub modified_at: Option<i64>,
-    pub like_count: i64,
-    pub liked: bool,
-}
 
 const COLUMNS: &str = "a.id, a.question_id, a.author_id, u.username, a.content, a.content_html,
      a.created_at, a.modified_at, a.like_count,

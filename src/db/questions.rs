@@ -4,38 +4,11 @@ use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use super::search;
+use crate::domain::posts::{Question, QuestionSummary};
 use crate::domain::{
     board::{ListSort, PAGE_SIZE, QuestionDraft, QuestionId, clamp_page},
     ids::UserId,
 };
-
-/// A question as the list shows it.
-#[derive(Clone, Debug)]
-pub struct QuestionSummary {
-    pub id: QuestionId,
-    pub subject: String,
-    pub author: String,
-    pub created_at: i64,
-    pub answer_count: i64,
-    pub like_count: i64,
-}
-
-/// A question as its own page shows it.
-#[derive(Clone, Debug)]
-pub struct Question {
-    pub id: QuestionId,
-    pub author_id: UserId,
-    pub author: String,
-    pub subject: String,
-    pub content: String,
-    pub content_html: String,
-    pub created_at: i64,
-    pub modified_at: Option<i64>,
-    pub answer_count: i64,
-    pub like_count: i64,
-    /// Whether the user viewing the page has liked it.
-    pub liked: bool,
-}
 
 const SUMMARY_COLUMNS: &str =
     "q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count";

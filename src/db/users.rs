@@ -4,18 +4,9 @@ use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::domain::{
-    accounts::{Email, NewAccount, Username, username_key, username_skeleton},
+    accounts::{Email, NewAccount, User, Username, username_key, username_skeleton},
     ids::UserId,
 };
-
-/// A user as the rest of the app sees it: never the password hash.
-#[derive(Clone, Debug)]
-pub struct User {
-    pub id: UserId,
-    pub username: String,
-    pub email: String,
-    pub created_at: i64,
-}
 
 /// Which unique field a new account clashed on.
 #[derive(Debug, PartialEq, Eq)]

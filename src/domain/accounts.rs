@@ -4,6 +4,15 @@ use serde::{Deserialize, Serialize};
 
 use super::{FieldError, Problem, ids::UserId};
 
+/// A user as the rest of the app sees it: never the password hash.
+#[derive(Clone, Debug)]
+pub struct User {
+    pub id: UserId,
+    pub username: String,
+    pub email: String,
+    pub created_at: i64,
+}
+
 /// The logged-in user, as kept in the session.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod board;
 pub mod ids;
 pub mod policy;
+pub mod posts;
 pub mod redirect;
 
 /// What was wrong with one form field; the view puts the localized message beside the field.

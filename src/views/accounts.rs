@@ -7,12 +7,9 @@ use super::{
     forms::{Field, field},
     layout::{csrf_field, page},
 };
-use crate::{
-    db::users::User,
-    domain::{
-        FieldError,
-        accounts::{Password, Username},
-    },
+use crate::domain::{
+    FieldError,
+    accounts::{Password, User, Username},
 };
 
 /// The sign-up form; after a failed attempt it keeps the typed username and email, never the passwords.

@@ -12,13 +12,11 @@ use super::{
     post_meta::post_meta,
     urls,
 };
-use crate::{
-    db::answers::Answer,
-    domain::{
-        FieldError,
-        board::{AnswerId, AnswerSort, Content, QuestionId},
-        policy::Action,
-    },
+use crate::domain::{
+    FieldError,
+    board::{AnswerId, AnswerSort, Content, QuestionId},
+    policy::Action,
+    posts::Answer,
 };
 
 /// One page of a question's answers.

@@ -14,11 +14,11 @@ use super::{
     urls,
 };
 use crate::{
-    db::questions::{Question, QuestionSummary},
     domain::{
         FieldError,
         board::{Content, ListSort, SearchQuery, Subject},
         policy::Action,
+        posts::{Question, QuestionSummary},
     },
     i18n::fill,
 };

@@ -25,6 +25,7 @@ use crate::{
             AnswerSort, ListSort, PAGE_SIZE, QuestionForm, QuestionId, SearchQuery, clamp_page,
             parse_page,
         },
+        posts::{Answer, Question},
     },
     error::{AppError, AppResult},
     views::{
@@ -129,9 +130,9 @@ async fn show(
 
 /// A question with one page of its answers, as the viewer sees them.
 pub struct LoadedQuestion {
-    pub question: questions::Question,
+    pub question: Question,
     pub page: i64,
-    pub answers: Vec<answers::Answer>,
+    pub answers: Vec<Answer>,
 }
 
 pub async fn load_question_page(
