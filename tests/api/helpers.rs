@@ -108,13 +108,7 @@ impl TestApp {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        request
-            .send()
-            .await
-            .expect("GET")
-            .text()
-            .await
-            .expect("body")
+        body_of(request).await
     }
 
     /// A CSRF token as a page would hand it to this client: a logged-in user's pages carry one, a visitor's
@@ -280,8 +274,12 @@ pub fn client_with_cookies(cookies: &str) -> Client {
 
 /// The body of a GET of a full URL.
 pub async fn page_text(client: &Client, url: &str) -> String {
-    client
-        .get(url)
+    body_of(client.get(url)).await
+}
+
+/// Sends the request and reads its body as text.
+async fn body_of(request: reqwest::RequestBuilder) -> String {
+    request
         .send()
         .await
         .expect("GET")
