@@ -13,7 +13,7 @@ use poem::{
 
 use super::{
     AppState,
-    handler_kit::{answer_id, question_id, redirect_after_post, see_other_to_anchor},
+    handler_kit::{redirect_after_post, see_other_to_anchor},
     questions::load_question_page,
     session::{RequireUser, flash, wants_fragment},
 };
@@ -65,13 +65,13 @@ async fn location_of(state: &AppState, id: AnswerId) -> AppResult<String> {
 #[handler]
 async fn create(
     req: &Request,
-    Path(id): Path<String>,
+    Path(id): Path<QuestionId>,
     ctx: PageContext,
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
-    let question = question_id(&id)?;
+    let question = id;
     match board::answers::answer(&state.db, &user, question, &form).await {
         Ok(id) => Ok(see_other_to_anchor(req, &location_of(&state, id).await?)),
         Err(BoardError::Invalid(errors)) => {
@@ -112,11 +112,10 @@ async fn invalid_answer(
 #[handler]
 async fn show(
     req: &Request,
-    Path(id): Path<String>,
+    Path(id): Path<AnswerId>,
     ctx: PageContext,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
-    let id = answer_id(&id)?;
     if !wants_fragment(req) {
         return Ok(poem::web::Redirect::see_other(location_of(&state, id).await?).into_response());
     }
@@ -146,12 +145,11 @@ fn edit_response(
 #[handler]
 async fn edit_form(
     req: &Request,
-    Path(id): Path<String>,
+    Path(id): Path<AnswerId>,
     ctx: PageContext,
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
-    let id = answer_id(&id)?;
     let answer = board::answers::to_change(&state.db, &user, id).await?;
     Ok(edit_response(req, &ctx, id, &answer.content, &[]))
 }
@@ -160,13 +158,12 @@ async fn edit_form(
 #[handler]
 async fn update(
     req: &Request,
-    Path(id): Path<String>,
+    Path(id): Path<AnswerId>,
     ctx: PageContext,
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
-    let id = answer_id(&id)?;
     let answer = match board::answers::edit(&state.db, &user, id, &form).await {
         Ok(answer) => answer,
         Err(BoardError::Invalid(errors)) => {
@@ -184,12 +181,11 @@ async fn update(
 
 #[handler]
 async fn confirm_delete(
-    Path(id): Path<String>,
+    Path(id): Path<AnswerId>,
     ctx: PageContext,
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
-    let id = answer_id(&id)?;
     let content = board::answers::to_change(&state.db, &user, id)
         .await?
         .content;
@@ -211,12 +207,11 @@ async fn confirm_delete(
 #[handler]
 async fn delete(
     req: &Request,
-    Path(id): Path<String>,
+    Path(id): Path<AnswerId>,
     session: &Session,
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
-    let id = answer_id(&id)?;
     let question = board::answers::delete(&state.db, &user, id).await?;
     flash(session, Flash::AnswerDeleted);
     Ok(redirect_after_post(

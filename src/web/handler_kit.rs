@@ -1,5 +1,5 @@
-//! Pieces the board's handlers share: ids from paths, query parameters, and answering a POST with a
-//! redirect that works with and without htmx.
+//! Pieces the board's handlers share: query parameters, and answering a POST with a redirect that works with
+//! and without htmx.
 
 use poem::{
     IntoResponse, Request, Response,
@@ -8,18 +8,6 @@ use poem::{
 };
 
 use super::session::wants_fragment;
-use crate::{
-    domain::board::{AnswerId, QuestionId, parse_id},
-    error::{AppError, AppResult},
-};
-
-pub fn question_id(raw: &str) -> AppResult<QuestionId> {
-    parse_id(raw).map(QuestionId).ok_or(AppError::NotFound)
-}
-
-pub fn answer_id(raw: &str) -> AppResult<AnswerId> {
-    parse_id(raw).map(AnswerId).ok_or(AppError::NotFound)
-}
 
 /// Query parameters read leniently: undecodable bytes become U+FFFD instead of failing the request, and
 /// unknown parameters are ignored.

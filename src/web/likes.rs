@@ -10,13 +10,15 @@ use poem::{
 
 use super::{
     AppState,
-    handler_kit::{answer_id, question_id},
     session::{RequireUser, referer_path, wants_fragment},
 };
 use crate::{
     board,
-    domain::board::AnswerSort,
-    domain::policy::PostRef,
+    domain::{
+        board::AnswerSort,
+        ids::{AnswerId, QuestionId},
+        policy::PostRef,
+    },
     error::AppResult,
     views::{
         PageContext,
@@ -34,12 +36,11 @@ pub fn routes(route: Route) -> Route {
 #[handler]
 async fn like_question(
     req: &Request,
-    Path(id): Path<String>,
+    Path(id): Path<QuestionId>,
     ctx: PageContext,
     user: RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
-    let id = question_id(&id)?;
     let back = urls::question(id, AnswerSort::Likes, 1);
     toggle(
         req,
@@ -63,12 +64,11 @@ async fn like_question(
 #[handler]
 async fn like_answer(
     req: &Request,
-    Path(id): Path<String>,
+    Path(id): Path<AnswerId>,
     ctx: PageContext,
     user: RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
-    let id = answer_id(&id)?;
     toggle(
         req,
         &ctx,

@@ -235,7 +235,12 @@ pub fn error_response(
                 .finish()
         };
     }
-    let status = err.status();
+    // A path segment that is not an id (`/questions/abc`) names no page, like an id that is gone.
+    let status = if err.is::<poem::error::ParsePathError>() {
+        StatusCode::NOT_FOUND
+    } else {
+        err.status()
+    };
     if status.is_server_error() {
         tracing::error!(request_id, error = %err, "request failed");
     }

@@ -12,7 +12,7 @@ use poem::{
 
 use super::{
     AppState,
-    handler_kit::{QueryParams, question_id, redirect_after_post},
+    handler_kit::{QueryParams, redirect_after_post},
     page_cache::same_for_every_visitor,
     session::{RequireUser, flash, wants_fragment},
 };
@@ -97,11 +97,10 @@ async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> A
 #[handler]
 async fn show(
     req: &Request,
-    Path(id): Path<String>,
+    Path(id): Path<QuestionId>,
     ctx: PageContext,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
-    let id = question_id(&id)?;
     let params = QueryParams::of(req);
     let sort = AnswerSort::parse(params.get("asort"));
     let requested = parse_page(params.get("apage"));
@@ -224,12 +223,11 @@ async fn create(
 
 #[handler]
 async fn edit_form(
-    Path(id): Path<String>,
+    Path(id): Path<QuestionId>,
     ctx: PageContext,
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
-    let id = question_id(&id)?;
     let question = board::questions::to_change(&state.db, &user, id).await?;
     let form = QuestionForm {
         subject: question.subject,
@@ -241,13 +239,12 @@ async fn edit_form(
 #[handler]
 async fn update(
     req: &Request,
-    Path(id): Path<String>,
+    Path(id): Path<QuestionId>,
     ctx: PageContext,
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
     Form(form): Form<QuestionForm>,
 ) -> AppResult<Response> {
-    let id = question_id(&id)?;
     match board::questions::edit(&state.db, &user, id, &form).await {
         Ok(()) => Ok(redirect_after_post(
             req,
@@ -262,12 +259,11 @@ async fn update(
 
 #[handler]
 async fn confirm_delete(
-    Path(id): Path<String>,
+    Path(id): Path<QuestionId>,
     ctx: PageContext,
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
-    let id = question_id(&id)?;
     let question = board::questions::to_change(&state.db, &user, id).await?;
     let t = ctx.t();
     Ok(confirm_delete_page(
@@ -285,12 +281,11 @@ async fn confirm_delete(
 #[handler]
 async fn delete(
     req: &Request,
-    Path(id): Path<String>,
+    Path(id): Path<QuestionId>,
     session: &Session,
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
-    let id = question_id(&id)?;
     board::questions::delete(&state.db, &user, id).await?;
     flash(session, Flash::QuestionDeleted);
     Ok(redirect_after_post(req, "/"))
