@@ -73,6 +73,8 @@ pub const TEXTS: Texts = Texts {
     answer_count_label_one: "1 answer",
     answer_count_label: "{} answers",
     like_count_label: "{} likes",
+    like_count_label_one: "1 like",
+    liked: "Liked",
     pagination_label: "Pages",
     previous: "Previous",
     next: "Next",

@@ -207,6 +207,8 @@ pub struct Texts {
     pub answer_count_label: &'static str,
     pub answer_count_label_one: &'static str,
     pub like_count_label: &'static str,
+    pub like_count_label_one: &'static str,
+    pub liked: &'static str,
     pub pagination_label: &'static str,
     pub previous: &'static str,
     pub next: &'static str,

@@ -22,10 +22,11 @@ pub struct LikeButton<'a> {
 /// visitor's page carries no CSRF token, so it can be the same for every visitor).
 pub fn like_button(ctx: &PageContext, button: &LikeButton) -> Markup {
     let t = ctx.t();
+    // The state in a word and an icon as well as the button's colour.
     let face = html! {
-        span aria-hidden="true" { "♥ " }
+        span aria-hidden="true" { (if button.liked { "♥ " } else { "♡ " }) }
         span.visually-hidden { (button.label) ", " }
-        (t.like) " "
+        (if button.liked { t.liked } else { t.like }) " "
         span.badge.text-bg-light data-like-count=(button.count) { (button.count) }
     };
     if ctx.user.is_none() {

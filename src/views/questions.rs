@@ -125,7 +125,7 @@ fn question_item(
                 }
             }
             div.small.text-body-secondary.d-flex.flex-wrap.gap-2 {
-                span title=(fill(t.like_count_label, &[&likes])) {
+                span title=(if question.like_count == 1 { t.like_count_label_one.to_owned() } else { fill(t.like_count_label, &[&likes]) }) {
                     span aria-hidden="true" { "♥ " }
                     span data-like-count=(question.like_count) { (likes) }
                     span.visually-hidden { " " (t.like) }

@@ -90,7 +90,9 @@ async fn signup(
         );
         with_retry_after(page.with_status(status).into_response(), wait)
     };
-    if let Err(wait) = state.signups.try_take(client_key(req)) {
+    // Counted as it starts, so a burst cannot pass the limit; given back unless an account is made.
+    let client = client_key(req);
+    if let Err(wait) = state.signups.try_take(client) {
         let minutes = whole_seconds(wait).div_ceil(60).max(1);
         return Ok(refuse(
             StatusCode::TOO_MANY_REQUESTS,
@@ -98,7 +100,11 @@ async fn signup(
             wait,
         ));
     }
-    match board::accounts::sign_up(&state.db, &state.hashing, new_account).await {
+    let outcome = board::accounts::sign_up(&state.db, &state.hashing, new_account).await;
+    if outcome.is_err() {
+        state.signups.give_back(client);
+    }
+    match outcome {
         Ok(user) => {
             log_in(req, session, &user);
             flash(session, Flash::SignedUp);

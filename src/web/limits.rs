@@ -340,6 +340,13 @@ impl ClientLimit {
             Some(table) => lock(table).try_record(client, Instant::now()),
         }
     }
+
+    /// Takes back the event just counted for `client` (it came to nothing: a sign-up that was refused).
+    pub fn give_back(&self, client: ClientKey) {
+        if let Some(table) = &self.table {
+            lock(table).take_back(&client);
+        }
+    }
 }
 
 /// Password hashing runs at most one per core; a few more requests may queue for a turn, the rest are

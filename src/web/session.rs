@@ -346,8 +346,13 @@ pub fn request_lang(req: &Request) -> Lang {
     )
 }
 
-/// Path and query of the request, as the user sees it.
+/// Path and query of the page the user is on: the request's own for a GET; for a form sent with POST (a page
+/// shown again with its errors), the page the form was on, so "log in" and the language switch go back to a
+/// page that exists rather than to the form's action (a GET there is a 405).
 pub fn here(req: &Request) -> String {
+    if req.method() != Method::GET {
+        return referer_path(req).unwrap_or_else(|| "/".to_owned());
+    }
     req.uri()
         .path_and_query()
         .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned())

@@ -316,3 +316,26 @@ async fn deleting_an_answer_asks_first_and_updates_the_count() {
     assert!(list.contains(r#"title="1 answer">1"#));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_page_shown_again_after_a_failed_answer_links_back_to_the_question_not_the_form() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let question = app.ask(&alice, "Where am I?", "Body").await;
+    let token = app.csrf_token(&alice).await;
+    let page = format!("/questions/{question}");
+    let response = alice
+        .post(app.url(&format!("{page}/answers")))
+        .header("Referer", app.url(&page))
+        .form(&[("content", "   "), ("csrf_token", token.as_str())])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.expect("body");
+    // The language switch goes back to the question (a GET of the form's action would be a 405).
+    let next =
+        crate::helpers::attribute_after(&html, r#"<input type="hidden" name="next" value=""#);
+    assert_eq!(next.as_deref(), Some(page.as_str()));
+    app.stop().await;
+}

@@ -220,3 +220,32 @@ async fn the_questions_count_comes_before_any_answers_count() {
     assert!(question_at < first_count && first_count < answer_at);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_liked_button_says_so_in_words_and_icon_not_colour_alone() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let bob = app.signed_up_user("bob").await;
+    let question = app.ask(&alice, "Like me in words", "text").await;
+    let path = format!("/questions/{question}/like");
+    let liked = app
+        .like_with_htmx(&bob, &path)
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(liked.contains("♥") && liked.contains("Liked"), "{liked}");
+    assert!(liked.contains(r#"aria-pressed="true""#));
+    let unliked = app
+        .like_with_htmx(&bob, &path)
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        unliked.contains("♡") && !unliked.contains("Liked"),
+        "{unliked}"
+    );
+    assert!(unliked.contains(r#"aria-pressed="false""#));
+    app.stop().await;
+}
