@@ -48,10 +48,6 @@ fn csrf_header(ctx: &PageContext) -> Option<String> {
 
 fn navbar(ctx: &PageContext) -> Markup {
     let t = ctx.t();
-    let other = match ctx.lang {
-        Lang::En => Lang::Ko,
-        Lang::Ko => Lang::En,
-    };
     html! {
         nav.navbar.navbar-expand.bg-body-tertiary.border-bottom aria-label=(t.site_name) {
             div.container.flex-wrap.gap-2 {
@@ -60,17 +56,7 @@ fn navbar(ctx: &PageContext) -> Markup {
                     li.nav-item { a.nav-link href="/" { (t.nav_questions) } }
                 }
                 div.d-flex.flex-wrap.align-items-center.gap-2 {
-                    // A POST, so no image or link elsewhere can switch a reader's language; without a token (the
-                    // server checks it comes from this site), so visitors' pages stay the same for every visitor.
-                    // A full reload, not a boosted swap: `<html lang>` must change too.
-                    form #language-switch method="post" action="/lang" hx-boost="false" {
-                        input type="hidden" name="lang" value=(other.code());
-                        input type="hidden" name="next" value=(ctx.here);
-                        button.btn.btn-link.btn-sm type="submit" lang=(other.code())
-                            aria-label=(format!("{}: {}", t.language_label, other.texts().language_name)) {
-                            (other.texts().language_name)
-                        }
-                    }
+                    (language_switch(ctx, false))
                     @match &ctx.user {
                         Some(user) => {
                             a.nav-link.px-1 href="/account" title=(t.nav_account) { (user.username) }
@@ -87,6 +73,30 @@ fn navbar(ctx: &PageContext) -> Markup {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The language switch. A POST, so no image or link elsewhere can switch a reader's language; without a
+/// token (the server checks it comes from this site), so visitors' pages stay the same for every visitor. A
+/// full reload, not a boosted swap: `<html lang>` must change too. `out_of_band` makes the copy an htmx
+/// fragment sends along to replace the navbar's, so the switch comes back to the URL htmx pushed (an answer
+/// page or sort swapped in place), not to the page first loaded.
+pub fn language_switch(ctx: &PageContext, out_of_band: bool) -> Markup {
+    let t = ctx.t();
+    let other = match ctx.lang {
+        Lang::En => Lang::Ko,
+        Lang::Ko => Lang::En,
+    };
+    html! {
+        form #language-switch method="post" action="/lang" hx-boost="false"
+            hx-swap-oob=[out_of_band.then_some("true")] {
+            input type="hidden" name="lang" value=(other.code());
+            input type="hidden" name="next" value=(ctx.here);
+            button.btn.btn-link.btn-sm type="submit" lang=(other.code())
+                aria-label=(format!("{}: {}", t.language_label, other.texts().language_name)) {
+                (other.texts().language_name)
             }
         }
     }

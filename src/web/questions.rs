@@ -31,6 +31,7 @@ use crate::{
     views::{
         Flash, PageContext,
         answers::{AnswerSection, answer_section},
+        layout::language_switch,
         questions::{
             ConfirmDelete, ListView, QuestionFormView, QuestionView, confirm_delete_page,
             list_page, question_form_page, question_page,
@@ -114,7 +115,11 @@ async fn show(
         answers: &page.answers,
     };
     if wants_fragment(req) {
-        return Ok(same_for_every_visitor(answer_section(&ctx, &section)));
+        let fragment = maud::html! {
+            (answer_section(&ctx, &section))
+            (language_switch(&ctx, true))
+        };
+        return Ok(same_for_every_visitor(fragment));
     }
     Ok(same_for_every_visitor(question_page(
         &ctx,

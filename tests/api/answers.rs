@@ -339,3 +339,25 @@ async fn a_page_shown_again_after_a_failed_answer_links_back_to_the_question_not
     assert_eq!(next.as_deref(), Some(page.as_str()));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_answer_page_swapped_in_place_brings_a_language_switch_that_comes_back_to_it() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let question = app.ask(&alice, "Sorted in place", "Body").await;
+    let path = format!("/questions/{question}?asort=recent");
+    let fragment = app
+        .htmx_get(&browser(), &path)
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(!fragment.contains("<html"), "a fragment");
+    assert!(
+        fragment.contains(r#"id="language-switch""#) && fragment.contains(r#"hx-swap-oob="true""#)
+    );
+    let next =
+        crate::helpers::attribute_after(&fragment, r#"<input type="hidden" name="next" value=""#);
+    assert_eq!(next.as_deref(), Some(path.as_str()));
+    app.stop().await;
+}
