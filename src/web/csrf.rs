@@ -136,9 +136,7 @@ pub async fn bind_tokens<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem::R
 pub fn rotate_visitor_nonce(req: &Request) {
     if let Some(state) = req.data::<Arc<super::AppState>>() {
         let names = CookieNames::for_config(&state.config);
-        let mut gone = session::private_cookie(names.csrf, "", &state.config);
-        gone.make_removal();
-        req.cookie().add(gone);
+        session::remove_private_cookie(req.cookie(), names.csrf, &state.config);
     }
 }
 

@@ -97,6 +97,14 @@ pub fn private_cookie(name: &str, value: &str, config: &Config) -> Cookie {
     cookie
 }
 
+/// Removes one of the board's cookies the way it was set (path `/`, Secure in production): a browser ignores a
+/// removal with other attributes, always for a `__Host-` cookie.
+pub fn remove_private_cookie(jar: &CookieJar, name: &str, config: &Config) {
+    let mut gone = private_cookie(name, "", config);
+    gone.make_removal();
+    jar.add(gone);
+}
+
 /// poem's `SessionStorage` on the `sessions` table. Its writes do not count as board writes: a session
 /// changes no page a visitor sees, so it must not empty the visitors' page cache.
 pub struct SqliteSessions {
@@ -300,9 +308,7 @@ fn take_visitor_flash(jar: &CookieJar, config: Option<&Config>) -> Option<Flash>
     let config = config?;
     let names = CookieNames::for_config(config);
     let message = jar.get(names.flash)?.value_str().to_owned();
-    let mut gone = private_cookie(names.flash, "", config);
-    gone.make_removal();
-    jar.add(gone);
+    remove_private_cookie(jar, names.flash, config);
     Flash::from_code(&message)
 }
 
@@ -323,9 +329,7 @@ pub async fn remove_cookies_properly<E: Endpoint>(
         && had_session
         && jar.get(names.session).is_none()
     {
-        let mut gone = private_cookie(names.session, "", &state.config);
-        gone.make_removal();
-        jar.add(gone);
+        remove_private_cookie(&jar, names.session, &state.config);
     }
     Ok(response)
 }
