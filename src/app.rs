@@ -7,9 +7,9 @@ use rand::Rng;
 use sha2::{Digest, Sha256};
 
 use crate::{
-    config::Config,
-    db::{self, Db},
+    config::{Config, Database},
     listen::{self, Listening, SocketFile},
+    store::{Store, sqlite::backup::ServingLock},
     web::{self, AppState, session::spawn_session_purger},
 };
 
@@ -22,21 +22,22 @@ pub struct App {
     state: Arc<AppState>,
     listening: Listening,
     socket_file: SocketFile,
-    _serving: db::backup::ServingLock,
+    _serving: Option<ServingLock>,
 }
 
 impl App {
     /// Opens and migrates the database and binds the listener, so that `port()` is known before serving.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let path = config.database.sqlite_path().to_owned();
-        let serving = db::backup::hold_while_serving(&path)?;
-        let db = tokio::task::spawn_blocking(move || Db::open(&path)).await??;
-        let secret = secret_key(&config, &db).await?;
+        let serving = match &config.database {
+            Database::Sqlite(path) => Some(crate::store::sqlite::backup::hold_while_serving(path)?),
+        };
+        let store = Store::open(&config.database).await?;
+        let secret = secret_key(&config, &store).await?;
         let (acceptor, listening, socket_file) = listen::open(&config).await?;
         Ok(Self {
             acceptor,
             state: Arc::new(AppState::new(
-                db,
+                store,
                 config,
                 derive_key(&secret, b"miniboard csrf"),
             )),
@@ -65,7 +66,7 @@ impl App {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let purger =
-            spawn_session_purger(self.state.db.clone(), self.state.config.session_lifetime);
+            spawn_session_purger(self.state.store.clone(), self.state.config.session_lifetime);
         tracing::info!(
             address = %self.listening,
             profile = self.state.config.profile.name(),
@@ -85,19 +86,13 @@ impl App {
 
 /// The configured secret, or in development one generated once and kept in the database, so that sessions
 /// and forms survive a restart.
-async fn secret_key(config: &Config, db: &Db) -> anyhow::Result<String> {
+async fn secret_key(config: &Config, store: &Store) -> anyhow::Result<String> {
     if let Some(key) = &config.secret_key {
         return Ok(key.expose().to_owned());
     }
-    let key = db
-        .write(|tx| {
-            db::settings::get_or_insert(tx, "secret_key", || {
-                let bytes: [u8; 32] = rand::rng().random();
-                bytes.iter().map(|b| format!("{b:02x}")).collect()
-            })
-        })
-        .await?;
-    Ok(key)
+    let bytes: [u8; 32] = rand::rng().random();
+    let candidate = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(store.setting_or_insert("secret_key", candidate).await?)
 }
 
 /// A 32-byte key for one purpose, derived from the secret, so no two uses share a key.

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use poem::{error::ResponseError, http::StatusCode};
 
-use crate::db::DbError;
+use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -35,7 +35,7 @@ pub enum AppError {
     PayloadTooLarge,
     /// 500: storage failed.
     #[error(transparent)]
-    Db(#[from] DbError),
+    Storage(#[from] StoreError),
     /// 500: anything else that is not the user's fault.
     #[error("{0}")]
     Internal(String),
@@ -56,7 +56,7 @@ impl ResponseError for AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooManySearches { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Db(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Storage(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }
@@ -64,15 +64,6 @@ impl ResponseError for AppError {
 impl From<tokio::task::JoinError> for AppError {
     fn from(err: tokio::task::JoinError) -> Self {
         Self::internal(format!("background task failed: {err}"))
-    }
-}
-
-/// A guarded change's outcome: a missing post is 404, a refusal 403.
-pub fn guarded<T>(outcome: crate::db::Guarded<T>) -> AppResult<T> {
-    match outcome {
-        crate::db::Guarded::Done(value) => Ok(value),
-        crate::db::Guarded::Missing => Err(AppError::NotFound),
-        crate::db::Guarded::Denied(why) => Err(why.into()),
     }
 }
 
@@ -95,7 +86,7 @@ impl From<crate::board::BoardError> for AppError {
             BoardError::Invalid(_) | BoardError::LoginFailed => Self::BadRequest,
             BoardError::Busy => Self::Internal("the hashing queue was full".into()),
             BoardError::Internal(what) => Self::Internal(what),
-            BoardError::Storage(err) => Self::Db(err),
+            BoardError::Storage(err) => Self::Storage(err),
             BoardError::Task(err) => err.into(),
         }
     }

@@ -1,14 +1,13 @@
 //! miniboard: a question-and-answer board in one binary.
 //!
 //! A request walks one way: `web` takes the input, calls a use case in `board` (which parses it into `domain`
-//! types, asks the policy and owns the transaction in `db`), and hands the domain values to `views`.
+//! types, asks the policy and owns the transaction through `store`), and hands the domain values to `views`.
 
 pub mod app;
 pub mod assets;
 pub mod board;
 pub mod cli;
 pub mod config;
-pub mod db;
 pub mod domain;
 pub mod error;
 pub mod i18n;
@@ -16,5 +15,6 @@ pub mod listen;
 pub mod markdown;
 pub mod passwords;
 pub mod seed;
+pub mod store;
 pub mod views;
 pub mod web;

@@ -5,7 +5,10 @@ use miniboard::{
     app::{App, shutdown_signal},
     cli::{Cli, Command},
     config::Config,
-    db::Db,
+    store::{
+        Store, StoreError,
+        sqlite::{SCHEMA_VERSION, SqliteStore, backup},
+    },
 };
 
 fn main() -> ExitCode {
@@ -25,13 +28,9 @@ fn main() -> ExitCode {
         }
         Command::Migrate => {
             init_logging(&config.log);
-            match Db::open(config.database.sqlite_path()) {
+            match SqliteStore::open(config.database.sqlite_path()) {
                 Ok(_) => {
-                    println!(
-                        "{}: schema version {}",
-                        config.database,
-                        miniboard::db::migrations::LATEST
-                    );
+                    println!("{}: schema version {SCHEMA_VERSION}", config.database);
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
@@ -43,12 +42,12 @@ fn main() -> ExitCode {
         Command::Backup { file } => report_check(
             "backup",
             &file,
-            miniboard::db::backup::backup(config.database.sqlite_path(), &file),
+            backup::backup(config.database.sqlite_path(), &file),
         ),
         Command::Restore { file } => report_check(
             "restore",
             config.database.sqlite_path(),
-            miniboard::db::backup::restore(config.database.sqlite_path(), &file),
+            backup::restore(config.database.sqlite_path(), &file),
         ),
         Command::Seed {
             users,
@@ -66,7 +65,11 @@ fn main() -> ExitCode {
                 seed,
                 thread,
             };
-            match miniboard::seed::run(config.database.sqlite_path(), plan) {
+            let seeded = one_task(async {
+                let store = Store::open(&config.database).await?;
+                miniboard::seed::run(&store, plan).await
+            });
+            match seeded {
                 Ok(report) => {
                     println!(
                         "{}: added {} users, {} questions, {} answers, {} likes in {:.1} s",
@@ -96,7 +99,7 @@ fn main() -> ExitCode {
 fn report_check(
     what: &str,
     file: &std::path::Path,
-    outcome: Result<miniboard::db::backup::Checked, miniboard::db::DbError>,
+    outcome: Result<backup::Checked, StoreError>,
 ) -> ExitCode {
     match outcome {
         Ok(checked) => {
@@ -113,6 +116,15 @@ fn report_check(
             ExitCode::FAILURE
         }
     }
+}
+
+/// Runs one operator command's storage work to completion on a small runtime of its own.
+fn one_task<T>(work: impl Future<Output = Result<T, StoreError>>) -> Result<T, StoreError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| StoreError::Refused(format!("cannot start the runtime: {err}")))?
+        .block_on(work)
 }
 
 fn serve(config: Config) -> ExitCode {

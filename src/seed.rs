@@ -1,20 +1,20 @@
 //! `miniboard seed`: fills a database with realistic random Korean and English posts, through the same
 //! storage functions the server uses, so counters and the search index are exactly what real use makes.
 
-use std::{path::Path, time::Instant};
+use std::time::Instant;
 
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::IndexedRandom};
-use rusqlite::{Connection, Transaction};
 
 use crate::{
-    db::{self, DbError, answers, likes, questions},
     domain::{
+        self,
         accounts::{Email, NewAccount, Password, Username},
         board::{AnswerId, Content, QuestionDraft, QuestionId, Subject},
         ids::UserId,
         policy::{Actor, PostRef},
     },
     markdown, passwords,
+    store::{LikeOutcome, NewAnswer, NewQuestion, Store, StoreError},
 };
 
 /// How much to make.
@@ -204,181 +204,202 @@ fn batches(total: u64) -> impl Iterator<Item = (u64, u64)> {
     (0..total.div_ceil(BATCH)).map(move |b| (b * BATCH, ((b + 1) * BATCH).min(total)))
 }
 
-/// One answer with a generated body; `None` if the question is gone.
-fn insert_answer(
-    tx: &Transaction,
+/// A value the generator made that the domain refuses: a bug in the generator, reported, not panicked on.
+fn refused(what: impl std::fmt::Debug) -> StoreError {
+    StoreError::Refused(format!("the seed made an invalid value: {what:?}"))
+}
+
+/// One answer with a generated body.
+fn new_answer(
     rng: &mut StdRng,
     question: QuestionId,
-    author_id: UserId,
-    author: &str,
+    (author_id, author): &(UserId, String),
     now: i64,
-) -> Result<Option<AnswerId>, DbError> {
-    let content = Content::parse(&body(rng)).map_err(|p| DbError::Refused(format!("{p:?}")))?;
-    let html = markdown::render(content.as_str());
-    Ok(answers::insert(
-        tx,
-        &answers::NewAnswer {
-            question_id: question,
-            author_id,
-            author,
-            content: &content,
-            content_html: &html,
-            now,
-        },
-    )?)
+) -> Result<NewAnswer, StoreError> {
+    let content = Content::parse(&body(rng)).map_err(refused)?;
+    let content_html = markdown::render(content.as_str());
+    Ok(NewAnswer {
+        question_id: question,
+        author_id: *author_id,
+        author: author.clone(),
+        content,
+        content_html,
+        now,
+    })
 }
 
-fn in_batches(
-    conn: &mut Connection,
+/// Makes and inserts `total` rows, a batch (one transaction) at a time; returns what the inserts returned.
+async fn in_batches<Row, Inserted>(
     total: u64,
-    mut each: impl FnMut(&Transaction, u64) -> Result<(), DbError>,
-) -> Result<(), DbError> {
+    mut make: impl FnMut(u64) -> Result<Row, StoreError>,
+    insert: impl AsyncFn(Vec<Row>) -> Result<Vec<Inserted>, StoreError>,
+) -> Result<Vec<Inserted>, StoreError> {
+    let mut inserted = Vec::with_capacity(total as usize);
     for (start, end) in batches(total) {
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        for n in start..end {
-            each(&tx, n)?;
-        }
-        tx.commit()?;
+        let rows = (start..end).map(&mut make).collect::<Result<Vec<_>, _>>()?;
+        inserted.extend(insert(rows).await?);
     }
-    Ok(())
+    Ok(inserted)
 }
 
-/// Adds `plan` to the database at `path` (created and migrated if needed).
-pub fn run(path: &Path, plan: SeedPlan) -> Result<SeedReport, DbError> {
+/// Adds `plan` to the database (created and migrated if needed).
+pub async fn run(store: &Store, plan: SeedPlan) -> Result<SeedReport, StoreError> {
     let started = Instant::now();
-    drop(db::Db::open(path)?);
-    let mut conn = Connection::open(path)?;
-    conn.set_prepared_statement_cache_capacity(64);
-    // The seed is rebuilt from scratch if interrupted: trade durability for speed while it runs.
-    conn.execute_batch("PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON;")?;
     let mut rng = StdRng::seed_from_u64(plan.seed);
-    let hash = passwords::hash(SEED_PASSWORD).map_err(DbError::Migration)?;
-    let now = db::now();
+    let hash = passwords::hash(SEED_PASSWORD).map_err(StoreError::Refused)?;
+    let now = domain::now();
     let year = 365 * 24 * 3600;
 
-    let first_user: i64 =
-        conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM users", [], |r| {
-            r.get(0)
-        })?;
-    let mut names = Vec::with_capacity(plan.users as usize);
-    in_batches(&mut conn, plan.users, |tx, n| {
-        let number = first_user + n as i64;
-        let name = if n % 3 == 0 {
-            format!("사용자{number}")
-        } else {
-            format!("user{number}")
-        };
-        let account = NewAccount {
-            username: Username::parse(&name).map_err(|p| DbError::Refused(format!("{p:?}")))?,
-            email: Email::parse(&format!("user{number}@example.com"))
-                .map_err(|p| DbError::Refused(format!("{p:?}")))?,
-            password: Password::parse(SEED_PASSWORD)
-                .map_err(|p| DbError::Refused(format!("{p:?}")))?,
-        };
-        let id = match crate::db::users::insert(tx, &account, &hash, now - year)? {
-            Ok(id) => id,
-            Err(taken) => return Err(DbError::Refused(format!("{name}: {taken:?} already"))),
-        };
-        names.push((id, name));
-        Ok(())
-    })?;
+    let existing = store.all_authors().await?;
+    let first_user = existing.last().map_or(1, |(id, _)| id.0 + 1);
+    let accounts = (0..plan.users)
+        .map(|n| {
+            let number = first_user + n as i64;
+            let name = if n % 3 == 0 {
+                format!("사용자{number}")
+            } else {
+                format!("user{number}")
+            };
+            Ok(NewAccount {
+                username: Username::parse(&name).map_err(refused)?,
+                email: Email::parse(&format!("user{number}@example.com")).map_err(refused)?,
+                password: Password::parse(SEED_PASSWORD).map_err(refused)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let mut names = Vec::with_capacity(accounts.len());
+    let mut accounts = accounts.into_iter();
+    for (start, end) in batches(plan.users) {
+        let batch: Vec<NewAccount> = accounts.by_ref().take((end - start) as usize).collect();
+        let batch_names: Vec<String> = batch
+            .iter()
+            .map(|a| a.username.as_str().to_owned())
+            .collect();
+        let ids = store.insert_users(batch, hash.clone(), now - year).await?;
+        for (id, name) in ids.into_iter().zip(batch_names) {
+            match id {
+                Ok(id) => names.push((id, name)),
+                Err(taken) => {
+                    return Err(StoreError::Refused(format!("{name}: {taken:?} already")));
+                }
+            }
+        }
+    }
     if names.is_empty() {
-        let mut stmt = conn.prepare("SELECT id, username FROM users")?;
-        names = stmt
-            .query_map([], |row| Ok((UserId(row.get(0)?), row.get(1)?)))?
-            .collect::<Result<_, _>>()?;
+        names = existing;
     }
     if names.is_empty() && (plan.questions > 0 || plan.answers > 0) {
-        return Err(DbError::Refused("posts need users: add --users".into()));
+        return Err(StoreError::Refused("posts need users: add --users".into()));
     }
 
-    let mut question_ids: Vec<(QuestionId, UserId)> = Vec::with_capacity(plan.questions as usize);
-    in_batches(&mut conn, plan.questions, |tx, n| {
-        let (author_id, author) = &names[rng.random_range(0..names.len())];
-        let draft = QuestionDraft {
-            subject: Subject::parse(&subject(&mut rng))
-                .map_err(|p| DbError::Refused(format!("{p:?}")))?,
-            content: Content::parse(&body(&mut rng))
-                .map_err(|p| DbError::Refused(format!("{p:?}")))?,
-        };
-        let html = markdown::render(draft.content.as_str());
-        // Oldest first, spread over the past year, so ids and dates agree.
-        let created = now - year + (n as i64 * year) / plan.questions.max(1) as i64;
-        let id = questions::insert(
-            tx,
-            &questions::NewQuestion {
+    let mut authors = Vec::with_capacity(plan.questions as usize);
+    let mut question_ids: Vec<(QuestionId, UserId)> = in_batches(
+        plan.questions,
+        |n| {
+            let (author_id, author) = &names[rng.random_range(0..names.len())];
+            let draft = QuestionDraft {
+                subject: Subject::parse(&subject(&mut rng)).map_err(refused)?,
+                content: Content::parse(&body(&mut rng)).map_err(refused)?,
+            };
+            let content_html = markdown::render(draft.content.as_str());
+            authors.push(*author_id);
+            Ok(NewQuestion {
                 author_id: *author_id,
-                author,
-                draft: &draft,
-                content_html: &html,
-                now: created,
-            },
-        )?;
-        question_ids.push((id, *author_id));
-        Ok(())
-    })?;
+                author: author.clone(),
+                draft,
+                // Oldest first, spread over the past year, so ids and dates agree.
+                now: now - year + (n as i64 * year) / plan.questions.max(1) as i64,
+                content_html,
+            })
+        },
+        async |rows| store.insert_questions(rows).await,
+    )
+    .await?
+    .into_iter()
+    .zip(authors)
+    .collect();
     if question_ids.is_empty() && plan.answers + plan.likes > 0 {
-        let mut stmt = conn.prepare("SELECT id, author_id FROM questions")?;
-        question_ids = stmt
-            .query_map([], |row| Ok((QuestionId(row.get(0)?), UserId(row.get(1)?))))?
-            .collect::<Result<_, _>>()?;
+        question_ids = store.all_questions().await?;
+    }
+    if question_ids.is_empty() && plan.answers > 0 {
+        return Err(StoreError::Refused(
+            "answers need questions: add --questions".into(),
+        ));
     }
 
-    let mut answer_ids: Vec<(AnswerId, UserId)> = Vec::with_capacity(plan.answers as usize);
-    in_batches(&mut conn, plan.answers, |tx, _| {
-        if question_ids.is_empty() {
-            return Err(DbError::Refused(
-                "answers need questions: add --questions".into(),
-            ));
-        }
-        // Newer questions get more answers: pick from the newer half twice as often.
-        let span = question_ids.len();
-        let index = if rng.random_bool(0.66) {
-            rng.random_range(span / 2..span)
-        } else {
-            rng.random_range(0..span)
-        };
-        let (question, _) = question_ids[index];
-        let (author_id, author) = &names[rng.random_range(0..names.len())];
-        let answered = insert_answer(tx, &mut rng, question, *author_id, author, now)?;
-        answer_ids.extend(answered.map(|id| (id, *author_id)));
-        Ok(())
-    })?;
+    let mut answer_authors = Vec::new();
+    let answered = in_batches(
+        plan.answers,
+        |_| {
+            // Newer questions get more answers: pick from the newer half twice as often.
+            let span = question_ids.len();
+            let index = if rng.random_bool(0.66) {
+                rng.random_range(span / 2..span)
+            } else {
+                rng.random_range(0..span)
+            };
+            let (question, _) = question_ids[index];
+            let author = &names[rng.random_range(0..names.len())];
+            answer_authors.push(author.0);
+            new_answer(&mut rng, question, author, now)
+        },
+        async |rows| store.insert_answers(rows).await,
+    )
+    .await?;
+    let mut answer_ids: Vec<(AnswerId, UserId)> = answered
+        .into_iter()
+        .zip(answer_authors)
+        .filter_map(|(id, author)| id.map(|id| (id, author)))
+        .collect();
 
     if let Some(&(newest, _)) = question_ids.iter().max_by_key(|(id, _)| id.0) {
-        in_batches(&mut conn, plan.thread, |tx, n| {
-            let (author_id, author) = &names[n as usize % names.len()];
-            let answered = insert_answer(tx, &mut rng, newest, *author_id, author, now)?;
-            answer_ids.extend(answered.map(|id| (id, *author_id)));
-            Ok(())
-        })?;
+        let mut thread_authors = Vec::new();
+        let answered = in_batches(
+            plan.thread,
+            |n| {
+                let author = &names[n as usize % names.len()];
+                thread_authors.push(author.0);
+                new_answer(&mut rng, newest, author, now)
+            },
+            async |rows| store.insert_answers(rows).await,
+        )
+        .await?;
+        answer_ids.extend(
+            answered
+                .into_iter()
+                .zip(thread_authors)
+                .filter_map(|(id, author)| id.map(|id| (id, author))),
+        );
     }
 
-    let mut liked = 0;
-    in_batches(&mut conn, plan.likes, |tx, _| {
-        let user = names[rng.random_range(0..names.len())].0;
-        let target = if !answer_ids.is_empty() && rng.random_bool(0.5) {
-            let (id, author) = answer_ids[rng.random_range(0..answer_ids.len())];
-            (author != user).then_some(PostRef::Answer(id))
-        } else if !question_ids.is_empty() {
-            let (id, author) = question_ids[rng.random_range(0..question_ids.len())];
-            (author != user).then_some(PostRef::Question(id))
-        } else {
-            None
-        };
-        // A toggle on a post the user already liked would take it back: only count new likes.
-        if let Some(target) = target
-            && let likes::LikeOutcome::Toggled { liked: true, .. } =
-                likes::toggle(tx, target, Actor::user(user))?
-        {
-            liked += 1;
-        }
-        Ok(())
-    })?;
-    // One merged full-text index instead of the many segments bulk inserts leave behind.
-    conn.execute_batch(
-        "INSERT INTO search_index (search_index) VALUES ('optimize'); PRAGMA optimize;",
-    )?;
+    let toggled = in_batches(
+        plan.likes,
+        |_| {
+            let user = names[rng.random_range(0..names.len())].0;
+            let target = if !answer_ids.is_empty() && rng.random_bool(0.5) {
+                let (id, author) = answer_ids[rng.random_range(0..answer_ids.len())];
+                (author != user).then_some(PostRef::Answer(id))
+            } else if !question_ids.is_empty() {
+                let (id, author) = question_ids[rng.random_range(0..question_ids.len())];
+                (author != user).then_some(PostRef::Question(id))
+            } else {
+                None
+            };
+            Ok(target.map(|post| (Actor::user(user), post)))
+        },
+        async |rows: Vec<Option<(Actor, PostRef)>>| {
+            store
+                .toggle_likes(rows.into_iter().flatten().collect())
+                .await
+        },
+    )
+    .await?;
+    // A toggle on a post the user already liked takes it back: only new likes count.
+    let liked = toggled
+        .iter()
+        .filter(|outcome| matches!(outcome, LikeOutcome::Toggled { liked: true, .. }))
+        .count() as u64;
+    store.optimize().await?;
     Ok(SeedReport {
         users: plan.users,
         questions: plan.questions,

@@ -3,15 +3,12 @@
 
 use super::BoardError;
 use crate::{
-    db::{
-        Db,
-        users::{self, Taken},
-    },
     domain::{
-        FieldError, Problem,
-        accounts::{CurrentUser, NewAccount},
+        self, FieldError, Problem,
+        accounts::{CurrentUser, NewAccount, Taken},
     },
     passwords,
+    store::Store,
     web::limits::{Busy, HashingGate},
 };
 
@@ -30,13 +27,12 @@ fn taken_errors(taken: &[Taken]) -> Vec<FieldError> {
 /// Creates the account (its password hashed when a turn is free); returns the new user, logged in by the
 /// caller. A name or address in use, or one that looks like a name in use, is an invalid field.
 pub async fn sign_up(
-    db: &Db,
+    store: &Store,
     hashing: &HashingGate,
     account: NewAccount,
 ) -> Result<CurrentUser, BoardError> {
-    let (username, email) = (account.username.clone(), account.email.clone());
-    let taken = db
-        .read(move |conn| users::taken(conn, &username, &email))
+    let taken = store
+        .taken(account.username.clone(), account.email.clone())
         .await?;
     if !taken.is_empty() {
         return Err(BoardError::Invalid(taken_errors(&taken)));
@@ -49,9 +45,7 @@ pub async fn sign_up(
         .map_err(BoardError::Internal)?;
     let username = account.username.as_str().to_owned();
     // Another sign-up may have taken the name between the check and now: the unique index decides.
-    let inserted = db
-        .write(move |tx| users::insert(tx, &account, &hash, crate::db::now()))
-        .await?;
+    let inserted = store.insert_user(account, hash, domain::now()).await?;
     match inserted {
         Ok(id) => Ok(CurrentUser { id, username }),
         Err(taken) => Err(BoardError::Invalid(taken_errors(&[taken]))),
@@ -61,15 +55,12 @@ pub async fn sign_up(
 /// Checks a name and password. An unknown name and a wrong password do the same work (one argon2
 /// verification) and give the same answer, `LoginFailed`.
 pub async fn log_in(
-    db: &Db,
+    store: &Store,
     hashing: &HashingGate,
     typed_name: &str,
     password: &str,
 ) -> Result<CurrentUser, BoardError> {
-    let typed = typed_name.to_owned();
-    let credentials = db
-        .read(move |conn| users::credentials(conn, &typed))
-        .await?;
+    let credentials = store.credentials(typed_name.to_owned()).await?;
     let password = password.to_owned();
     let user = hashing
         .run(move || match credentials {

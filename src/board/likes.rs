@@ -2,14 +2,11 @@
 
 use super::BoardError;
 use crate::{
-    db::{
-        Db,
-        likes::{self, LikeOutcome},
-    },
     domain::{
         accounts::CurrentUser,
         policy::{Denied, PostRef},
     },
+    store::{LikeOutcome, Store},
 };
 
 /// A like, after the toggle.
@@ -22,9 +19,8 @@ pub struct Liked {
 }
 
 /// Likes the post, or takes the like back if the user had liked it; nobody likes their own post.
-pub async fn toggle(db: &Db, user: &CurrentUser, post: PostRef) -> Result<Liked, BoardError> {
-    let actor = user.actor();
-    match db.write(move |tx| likes::toggle(tx, post, actor)).await? {
+pub async fn toggle(store: &Store, user: &CurrentUser, post: PostRef) -> Result<Liked, BoardError> {
+    match store.toggle_like(user.actor(), post).await? {
         LikeOutcome::Toggled { liked, count } => Ok(Liked { liked, count }),
         LikeOutcome::OwnPost => Err(BoardError::Forbidden(Denied::OwnPost)),
         LikeOutcome::Missing => Err(BoardError::NotFound),

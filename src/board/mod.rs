@@ -8,8 +8,8 @@ pub mod likes;
 pub mod questions;
 
 use crate::{
-    db::{DbError, Guarded},
     domain::{FieldError, policy::Denied},
+    store::{Guarded, StoreError},
 };
 
 /// Why something a person tried did not happen.
@@ -35,7 +35,7 @@ pub enum BoardError {
     Internal(String),
     /// Storage failed: not the person's fault.
     #[error(transparent)]
-    Storage(#[from] DbError),
+    Storage(#[from] StoreError),
     /// Work off the executor failed (a panic in Markdown rendering).
     #[error("background task failed: {0}")]
     Task(#[from] tokio::task::JoinError),

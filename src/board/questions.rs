@@ -2,39 +2,31 @@
 
 use super::{BoardError, allowed, render};
 use crate::{
-    db::{
-        self, Db,
-        questions::{self, NewQuestion},
-    },
     domain::{
+        self,
         accounts::CurrentUser,
         board::{QuestionForm, QuestionId},
         policy::{self, Action, PostRef},
         posts::Question,
     },
+    store::{NewQuestion, Revision, Store},
 };
 
 /// Asks a question; returns its id.
 pub async fn ask(
-    db: &Db,
+    store: &Store,
     user: &CurrentUser,
     form: &QuestionForm,
 ) -> Result<QuestionId, BoardError> {
     let draft = form.parse().map_err(BoardError::Invalid)?;
-    let html = render(draft.content.as_str()).await?;
-    let (author_id, author) = (user.id, user.username.clone());
-    let id = db
-        .write(move |tx| {
-            questions::insert(
-                tx,
-                &NewQuestion {
-                    author_id,
-                    author: &author,
-                    draft: &draft,
-                    content_html: &html,
-                    now: db::now(),
-                },
-            )
+    let content_html = render(draft.content.as_str()).await?;
+    let id = store
+        .insert_question(NewQuestion {
+            author_id: user.id,
+            author: user.username.clone(),
+            draft,
+            content_html,
+            now: domain::now(),
         })
         .await?;
     Ok(id)
@@ -42,12 +34,12 @@ pub async fn ask(
 
 /// The question as it stands, for someone the policy lets edit it (the edit form, the delete page).
 pub async fn to_change(
-    db: &Db,
+    store: &Store,
     user: &CurrentUser,
     id: QuestionId,
 ) -> Result<Question, BoardError> {
-    let question = db
-        .read(move |conn| questions::find(conn, id, None))
+    let question = store
+        .question(id, None)
         .await?
         .ok_or(BoardError::NotFound)?;
     policy::may(user.actor(), Action::Edit, question.author_id).map_err(BoardError::Forbidden)?;
@@ -57,36 +49,28 @@ pub async fn to_change(
 /// Replaces a question's subject and body. Who may is decided before the input is looked at (a stranger
 /// gets "forbidden", not a list of problems) and again inside the write.
 pub async fn edit(
-    db: &Db,
+    store: &Store,
     user: &CurrentUser,
     id: QuestionId,
     form: &QuestionForm,
 ) -> Result<(), BoardError> {
     let actor = user.actor();
-    let post = PostRef::Question(id);
     allowed(
-        db.read(move |conn| db::guard(conn, actor, Action::Edit, post))
+        store
+            .check(actor, Action::Edit, PostRef::Question(id))
             .await?,
     )?;
     let draft = form.parse().map_err(BoardError::Invalid)?;
     let html = render(draft.content.as_str()).await?;
-    let outcome = db
-        .write(move |tx| {
-            db::guard(tx, actor, Action::Edit, post)?
-                .then(|| questions::update(tx, id, &draft, &html, db::now()))
-        })
-        .await?;
-    allowed(outcome)
+    let revision = Revision {
+        text: draft,
+        html,
+        now: domain::now(),
+    };
+    allowed(store.update_question(actor, id, revision).await?)
 }
 
 /// Deletes a question with its answers and likes.
-pub async fn delete(db: &Db, user: &CurrentUser, id: QuestionId) -> Result<(), BoardError> {
-    let actor = user.actor();
-    let outcome = db
-        .write(move |tx| {
-            db::guard(tx, actor, Action::Delete, PostRef::Question(id))?
-                .then(|| questions::delete(tx, id))
-        })
-        .await?;
-    allowed(outcome)
+pub async fn delete(store: &Store, user: &CurrentUser, id: QuestionId) -> Result<(), BoardError> {
+    allowed(store.delete_question(user.actor(), id).await?)
 }

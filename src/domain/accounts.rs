@@ -206,6 +206,15 @@ pub struct SignupForm {
     pub password2: String,
 }
 
+/// Which unique field a new account clashed on.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Taken {
+    Username,
+    /// Another name looks the same (one confusable skeleton).
+    LookAlike,
+    Email,
+}
+
 /// A sign-up that passed every check but uniqueness, which only storage can tell.
 pub struct NewAccount {
     pub username: Username,

@@ -7,6 +7,11 @@ pub mod policy;
 pub mod posts;
 pub mod redirect;
 
+/// Seconds since the Unix epoch, the unit every timestamp is kept in.
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
 /// What was wrong with one form field; the view puts the localized message beside the field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldError {

@@ -14,6 +14,27 @@ pub struct QuestionSummary {
     pub like_count: i64,
 }
 
+/// One page of the question list or of a search.
+#[derive(Clone, Debug)]
+pub struct QuestionList {
+    /// Questions in the list (for a search: among the newest matching posts).
+    pub total: i64,
+    /// More posts match a search than it looks at.
+    pub capped: bool,
+    /// The page shown, clamped to the pages that exist.
+    pub page: i64,
+    pub questions: Vec<QuestionSummary>,
+}
+
+/// A question with one page of its answers, as one viewer sees them.
+#[derive(Clone, Debug)]
+pub struct QuestionPage {
+    pub question: Question,
+    /// The answer page shown, clamped to the pages that exist.
+    pub page: i64,
+    pub answers: Vec<Answer>,
+}
+
 /// A question as its own page shows it.
 #[derive(Clone, Debug)]
 pub struct Question {

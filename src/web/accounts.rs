@@ -21,7 +21,6 @@ use super::{
 };
 use crate::{
     board::{self, BoardError},
-    db::users,
     domain::{
         FieldError, Problem,
         accounts::{SignupForm, Username, username_key},
@@ -100,7 +99,7 @@ async fn signup(
             wait,
         ));
     }
-    let outcome = board::accounts::sign_up(&state.db, &state.hashing, new_account).await;
+    let outcome = board::accounts::sign_up(&state.store, &state.hashing, new_account).await;
     if outcome.is_err() {
         state.signups.give_back(client);
     }
@@ -200,7 +199,7 @@ async fn login(
     }
 
     let outcome =
-        board::accounts::log_in(&state.db, &state.hashing, &form.username, &form.password).await;
+        board::accounts::log_in(&state.store, &state.hashing, &form.username, &form.password).await;
     match outcome {
         Ok(user) => {
             state.throttle.succeeded(&key, client);
@@ -237,7 +236,7 @@ async fn account(
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
     let id = user.id;
-    match state.db.read(move |conn| users::find(conn, id)).await? {
+    match state.store.user(id).await? {
         Some(found) => Ok(account_page(&page_context(req, true), &found).into_response()),
         // The account is gone: the session must not outlive it.
         None => {

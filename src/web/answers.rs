@@ -19,7 +19,6 @@ use super::{
 };
 use crate::{
     board::{self, BoardError},
-    db::answers,
     domain::{
         FieldError,
         board::{AnswerForm, AnswerId, AnswerSort, PAGE_SIZE, QuestionId, clamp_page},
@@ -43,17 +42,11 @@ pub fn routes(route: Route) -> Route {
 
 /// Where an answer is: its question's page that holds it (default sort), at its anchor.
 async fn location_of(state: &AppState, id: AnswerId) -> AppResult<String> {
-    let found = state
-        .db
-        .read(move |conn| {
-            let Some(answer) = answers::find(conn, id, None)? else {
-                return Ok(None);
-            };
-            let position = answers::position(conn, id, AnswerSort::Likes)?;
-            Ok(Some((answer.question_id, position)))
-        })
-        .await?;
-    let (question, position) = found.ok_or(AppError::NotFound)?;
+    let (question, position) = state
+        .store
+        .answer_position(id, AnswerSort::Likes)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let page = position / PAGE_SIZE + 1;
     Ok(format!(
         "{}#answer-{}",
@@ -72,7 +65,7 @@ async fn create(
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
     let question = id;
-    match board::answers::answer(&state.db, &user, question, &form).await {
+    match board::answers::answer(&state.store, &user, question, &form).await {
         Ok(id) => Ok(see_other_to_anchor(req, &location_of(&state, id).await?)),
         Err(BoardError::Invalid(errors)) => {
             invalid_answer(&state, &ctx, question, &form, &errors).await
@@ -121,8 +114,8 @@ async fn show(
     }
     let viewer = ctx.user.as_ref().map(|u| u.id);
     let answer = state
-        .db
-        .read(move |conn| answers::find(conn, id, viewer))
+        .store
+        .answer(id, viewer)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(answer_item(&ctx, &answer).into_response())
@@ -150,7 +143,7 @@ async fn edit_form(
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
-    let answer = board::answers::to_change(&state.db, &user, id).await?;
+    let answer = board::answers::to_change(&state.store, &user, id).await?;
     Ok(edit_response(req, &ctx, id, &answer.content, &[]))
 }
 
@@ -164,7 +157,7 @@ async fn update(
     state: Data<&Arc<AppState>>,
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
-    let answer = match board::answers::edit(&state.db, &user, id, &form).await {
+    let answer = match board::answers::edit(&state.store, &user, id, &form).await {
         Ok(answer) => answer,
         Err(BoardError::Invalid(errors)) => {
             return Ok(edit_response(req, &ctx, id, &form.content, &errors)
@@ -186,7 +179,7 @@ async fn confirm_delete(
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
-    let content = board::answers::to_change(&state.db, &user, id)
+    let content = board::answers::to_change(&state.store, &user, id)
         .await?
         .content;
     let back = location_of(&state, id).await?;
@@ -212,7 +205,7 @@ async fn delete(
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
-    let question = board::answers::delete(&state.db, &user, id).await?;
+    let question = board::answers::delete(&state.store, &user, id).await?;
     flash(session, Flash::AnswerDeleted);
     Ok(redirect_after_post(
         req,

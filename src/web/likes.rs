@@ -100,7 +100,7 @@ async fn toggle(
     fallback: String,
 ) -> AppResult<Response> {
     let board::likes::Liked { liked, count } =
-        board::likes::toggle(&state.db, &user, target).await?;
+        board::likes::toggle(&state.store, &user, target).await?;
     if wants_fragment(req) {
         button.liked = liked;
         button.count = count;

@@ -18,11 +18,11 @@ use poem::{
     middleware::CookieJarManager, session::ServerSession, web::Data,
 };
 
-use crate::{assets, config::Config, db::Db};
+use crate::{assets, config::Config, store::Store};
 
 /// What handlers share.
 pub struct AppState {
-    pub db: Db,
+    pub store: Store,
     pub config: Arc<Config>,
     pub throttle: limits::LoginThrottle,
     /// Password hashes, a few at a time.
@@ -40,7 +40,7 @@ pub struct AppState {
 pub const SEARCHES_PER_MINUTE: usize = 60;
 
 impl AppState {
-    pub fn new(db: Db, config: Config, csrf_key: [u8; 32]) -> Self {
+    pub fn new(store: Store, config: Config, csrf_key: [u8; 32]) -> Self {
         let limit = |n: usize| config.rate_limits.then_some(n);
         Self {
             signups: limits::ClientLimit::new(
@@ -51,7 +51,7 @@ impl AppState {
                 limit(SEARCHES_PER_MINUTE),
                 std::time::Duration::from_secs(60),
             ),
-            db,
+            store,
             config: Arc::new(config),
             throttle: Default::default(),
             hashing: Default::default(),
@@ -81,7 +81,7 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
         .around(csrf::bind_tokens)
         .with(ServerSession::new(
             session::cookie_config(secure),
-            session::SqliteSessions::new(state.db.clone(), state.config.session_lifetime),
+            session::StoredSessions::new(state.store.clone(), state.config.session_lifetime),
         ))
         .around(session::remove_cookies_properly)
         .around(page_cache::serve_visitor_pages);
@@ -98,12 +98,8 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
 /// `GET /healthz`: 200 when the database answers a query, 503 otherwise.
 #[handler]
 async fn healthz(state: Data<&Arc<AppState>>) -> (StatusCode, &'static str) {
-    let answer = state
-        .db
-        .read(|conn| conn.query_row("SELECT 1", [], |row| row.get::<_, i64>(0)))
-        .await;
-    match answer {
-        Ok(1) => (StatusCode::OK, "ok\n"),
-        _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n"),
+    match state.store.schema_version().await {
+        Ok(_) => (StatusCode::OK, "ok\n"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n"),
     }
 }

@@ -293,7 +293,7 @@ pub async fn serve_visitor_pages<E: Endpoint>(
     let mut waited = false;
     let (generation, _rendering) = loop {
         // Read before the page is: a write committed while it renders makes the entry out of date at once.
-        let generation = state.db.generation();
+        let generation = state.store.generation();
         if let Some(page) = state.pages.get(&key, generation) {
             return Ok(page);
         }

@@ -18,14 +18,12 @@ use super::{
 };
 use crate::{
     board::{self, BoardError},
-    db::{answers, questions, search},
     domain::{
         FieldError,
         board::{
-            AnswerSort, ListSort, PAGE_SIZE, QuestionForm, QuestionId, SearchQuery, clamp_page,
-            parse_page,
+            AnswerSort, ListSort, QuestionForm, QuestionId, SearchQuery, clamp_page, parse_page,
         },
-        posts::{Answer, Question},
+        posts::QuestionPage,
     },
     error::{AppError, AppResult},
     views::{
@@ -64,32 +62,26 @@ async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> A
             return Err(AppError::TooManySearches { wait });
         }
     }
-    let search_for = query.clone();
-    let (total, capped, page, rows) = state
-        .db
-        .read(move |conn| {
-            if search_for.is_empty() {
-                let (total, page, rows) = questions::list(conn, sort, requested)?;
-                Ok((total, false, page, rows))
-            } else {
-                let found = search::page(conn, &search_for, sort, requested)?;
-                let rows = questions::summaries(conn, &found.questions)?;
-                Ok((found.total, found.capped, found.page, rows))
-            }
-        })
-        .await?;
-    let last_page = clamp_page(i64::MAX, total);
+    let found = if query.is_empty() {
+        state.store.question_list(sort, requested).await?
+    } else {
+        state
+            .store
+            .question_search(query.clone(), sort, requested)
+            .await?
+    };
+    let last_page = clamp_page(i64::MAX, found.total);
     Ok(same_for_every_visitor(list_page(
         &ctx,
         &ListView {
             raw_query: &raw_query,
             query: &query,
             sort,
-            page,
+            page: found.page,
             last_page,
-            total,
-            capped,
-            questions: &rows,
+            total: found.total,
+            capped: found.capped,
+            questions: &found.questions,
         },
     )))
 }
@@ -133,34 +125,17 @@ async fn show(
 }
 
 /// A question with one page of its answers, as the viewer sees them.
-pub struct LoadedQuestion {
-    pub question: Question,
-    pub page: i64,
-    pub answers: Vec<Answer>,
-}
-
 pub async fn load_question_page(
     state: &AppState,
     id: QuestionId,
     sort: AnswerSort,
     requested_page: i64,
     ctx: &PageContext,
-) -> AppResult<LoadedQuestion> {
+) -> AppResult<QuestionPage> {
     let viewer = ctx.user.as_ref().map(|u| u.id);
     state
-        .db
-        .read(move |conn| {
-            let Some(question) = questions::find(conn, id, viewer)? else {
-                return Ok(None);
-            };
-            let page = clamp_page(requested_page, question.answer_count);
-            let answers = answers::page(conn, id, sort, (page - 1) * PAGE_SIZE, PAGE_SIZE, viewer)?;
-            Ok(Some(LoadedQuestion {
-                question,
-                page,
-                answers,
-            }))
-        })
+        .store
+        .question_page(id, sort, requested_page, viewer)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -214,7 +189,7 @@ async fn create(
     state: Data<&Arc<AppState>>,
     Form(form): Form<QuestionForm>,
 ) -> AppResult<Response> {
-    match board::questions::ask(&state.db, &user, &form).await {
+    match board::questions::ask(&state.store, &user, &form).await {
         Ok(id) => Ok(
             poem::web::Redirect::see_other(urls::question(id, AnswerSort::Likes, 1))
                 .into_response(),
@@ -233,7 +208,7 @@ async fn edit_form(
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
-    let question = board::questions::to_change(&state.db, &user, id).await?;
+    let question = board::questions::to_change(&state.store, &user, id).await?;
     let form = QuestionForm {
         subject: question.subject,
         content: question.content,
@@ -250,7 +225,7 @@ async fn update(
     state: Data<&Arc<AppState>>,
     Form(form): Form<QuestionForm>,
 ) -> AppResult<Response> {
-    match board::questions::edit(&state.db, &user, id, &form).await {
+    match board::questions::edit(&state.store, &user, id, &form).await {
         Ok(()) => Ok(redirect_after_post(
             req,
             &urls::question(id, AnswerSort::Likes, 1),
@@ -269,7 +244,7 @@ async fn confirm_delete(
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
-    let question = board::questions::to_change(&state.db, &user, id).await?;
+    let question = board::questions::to_change(&state.store, &user, id).await?;
     let t = ctx.t();
     Ok(confirm_delete_page(
         &ctx,
@@ -291,7 +266,7 @@ async fn delete(
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
-    board::questions::delete(&state.db, &user, id).await?;
+    board::questions::delete(&state.store, &user, id).await?;
     flash(session, Flash::QuestionDeleted);
     Ok(redirect_after_post(req, "/"))
 }

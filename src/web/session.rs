@@ -16,10 +16,11 @@ use serde_json::Value;
 
 use crate::{
     config::Config,
-    db::{self, Db, sessions},
+    domain,
     domain::{accounts::CurrentUser, redirect::LocalPath},
     error::AppError,
     i18n::Lang,
+    store::Store,
     views::{Flash, PageContext},
 };
 
@@ -105,17 +106,17 @@ pub fn remove_private_cookie(jar: &CookieJar, name: &str, config: &Config) {
     jar.add(gone);
 }
 
-/// poem's `SessionStorage` on the `sessions` table. Its writes do not count as board writes: a session
+/// poem's `SessionStorage` on the board's storage. Its writes do not count as board writes: a session
 /// changes no page a visitor sees, so it must not empty the visitors' page cache.
-pub struct SqliteSessions {
-    db: Db,
+pub struct StoredSessions {
+    store: Store,
     /// A session ends this long after the log-in, however much it is used.
     lifetime: Duration,
 }
 
-impl SqliteSessions {
-    pub fn new(db: Db, lifetime: Duration) -> Self {
-        Self { db, lifetime }
+impl StoredSessions {
+    pub fn new(store: Store, lifetime: Duration) -> Self {
+        Self { store, lifetime }
     }
 
     /// Sessions that began at or before this are over.
@@ -128,26 +129,23 @@ fn ttl_seconds() -> i64 {
     SESSION_TTL.as_secs() as i64
 }
 
-impl SessionStorage for SqliteSessions {
+impl SessionStorage for StoredSessions {
     async fn load_session<'a>(
         &'a self,
         session_id: &'a str,
     ) -> poem::Result<Option<BTreeMap<String, Value>>> {
-        let now = db::now();
-        let id = session_id.to_owned();
-        let born_after = self.born_after(now);
+        let now = domain::now();
         let stored = self
-            .db
-            .read(move |conn| sessions::load(conn, &id, now, born_after))
+            .store
+            .load_session(session_id.to_owned(), now, self.born_after(now))
             .await
             .map_err(AppError::from)?;
         let Some(stored) = stored else {
             return Ok(None);
         };
         if stored.expires_at - now < ttl_seconds() - TOUCH_EVERY {
-            let id = session_id.to_owned();
-            self.db
-                .write_unseen(move |tx| sessions::extend(tx, &id, now + ttl_seconds()))
+            self.store
+                .extend_session(session_id.to_owned(), now + ttl_seconds())
                 .await
                 .map_err(AppError::from)?;
         }
@@ -163,21 +161,19 @@ impl SessionStorage for SqliteSessions {
         entries: &'a BTreeMap<String, Value>,
         _expires: Option<Duration>,
     ) -> poem::Result<()> {
-        let id = session_id.to_owned();
         let entries = serde_json::to_string(entries).map_err(AppError::internal)?;
-        let now = db::now();
+        let now = domain::now();
         let expires_at = now + ttl_seconds();
-        self.db
-            .write_unseen(move |tx| sessions::save(tx, &id, &entries, expires_at, now))
+        self.store
+            .save_session(session_id.to_owned(), entries, expires_at, now)
             .await
             .map_err(AppError::from)?;
         Ok(())
     }
 
     async fn remove_session<'a>(&'a self, session_id: &'a str) -> poem::Result<()> {
-        let id = session_id.to_owned();
-        self.db
-            .write_unseen(move |tx| sessions::remove(tx, &id))
+        self.store
+            .remove_session(session_id.to_owned())
             .await
             .map_err(AppError::from)?;
         Ok(())
@@ -185,17 +181,14 @@ impl SessionStorage for SqliteSessions {
 }
 
 /// Deletes lapsed sessions now and then every hour, for as long as the server runs.
-pub fn spawn_session_purger(db: Db, lifetime: Duration) -> tokio::task::JoinHandle<()> {
+pub fn spawn_session_purger(store: Store, lifetime: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(Duration::from_secs(60 * 60));
         loop {
             every_hour.tick().await;
-            let now = db::now();
+            let now = domain::now();
             let born_after = now - lifetime.as_secs() as i64;
-            match db
-                .write_unseen(move |tx| sessions::purge_expired(tx, now, born_after))
-                .await
-            {
+            match store.purge_sessions(now, born_after).await {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "purged expired sessions"),
                 Err(err) => tracing::warn!(%err, "could not purge expired sessions"),

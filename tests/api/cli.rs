@@ -145,7 +145,7 @@ fn migrate_creates_the_database_at_the_latest_schema() {
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |row| row.get(0))
         .expect("version");
-    assert_eq!(version, miniboard::db::migrations::LATEST);
+    assert_eq!(version, miniboard::store::sqlite::SCHEMA_VERSION);
     let journal: String = conn
         .pragma_query_value(None, "journal_mode", |row| row.get(0))
         .expect("journal mode");

@@ -2,7 +2,7 @@
 
 use std::{
     io::{BufRead, BufReader},
-    path::{Path, PathBuf},
+    path::Path,
     process::{Child, Command, Stdio},
     sync::{Arc, Mutex},
     time::{Duration, Instant},
@@ -11,6 +11,7 @@ use std::{
 use miniboard::{
     app::App,
     config::{Bind, Config, Database, Profile},
+    store::Store,
 };
 use reqwest::{Client, Response, StatusCode, redirect::Policy};
 use tokio::{sync::oneshot, task::JoinHandle};
@@ -20,7 +21,7 @@ pub const PASSWORD: &str = "correct horse battery";
 /// A server running inside the test process.
 pub struct TestApp {
     pub base: String,
-    pub db_path: PathBuf,
+    pub database: Database,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<std::io::Result<()>>>,
     // Kept so the temporary directory outlives the server.
@@ -50,10 +51,20 @@ pub async fn spawn_app_on(db_path: &Path) -> TestApp {
     start(db_path, |_| {}).await
 }
 
+/// The engine the tests run on: `MINIBOARD_TEST_ENGINE` (only `sqlite`, the default, exists yet), with its
+/// data at (or named after) `db_path`.
+fn test_database(db_path: &Path) -> Database {
+    match std::env::var("MINIBOARD_TEST_ENGINE").as_deref() {
+        Err(_) | Ok("" | "sqlite") => Database::Sqlite(db_path.to_owned()),
+        Ok(other) => panic!("MINIBOARD_TEST_ENGINE={other}: no such engine (sqlite)"),
+    }
+}
+
 async fn start(db_path: &Path, configure: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = Config::for_profile(Profile::Development);
     config.bind = Bind::Tcp("127.0.0.1:0".into());
-    config.database = Database::Sqlite(db_path.to_owned());
+    config.database = test_database(db_path);
+    let database = config.database.clone();
     config.rate_limits = false;
     configure(&mut config);
     let app = App::build(config).await.expect("app builds");
@@ -64,7 +75,7 @@ async fn start(db_path: &Path, configure: impl FnOnce(&mut Config)) -> TestApp {
     }));
     TestApp {
         base,
-        db_path: db_path.to_owned(),
+        database,
         stop: Some(stop),
         handle: Some(handle),
         _dir: None,
@@ -83,6 +94,17 @@ impl TestApp {
                 .expect("server task")
                 .expect("server stops cleanly");
         }
+    }
+
+    /// A look at what the app stored, for what no page shows.
+    pub fn storage(&self) -> crate::storage::Probe {
+        crate::storage::Probe::of(&self.database)
+    }
+
+    /// Adds generated users and posts, the way `miniboard seed` does, to the running app's storage.
+    pub async fn seed(&self, plan: miniboard::seed::SeedPlan) {
+        let store = Store::open(&self.database).await.expect("open the store");
+        miniboard::seed::run(&store, plan).await.expect("seed");
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -328,6 +350,7 @@ pub fn miniboard_command() -> Command {
 pub struct ServerProcess {
     pub child: Child,
     pub base: String,
+    pub database: Database,
     log: Arc<Mutex<String>>,
     // An empty working directory: the binary must need nothing beside it.
     _cwd: tempfile::TempDir,
@@ -336,11 +359,12 @@ pub struct ServerProcess {
 impl ServerProcess {
     pub fn start(db_path: &Path, extra_env: &[(&str, &str)]) -> Self {
         let cwd = tempfile::tempdir().expect("working dir");
+        let database = test_database(db_path);
         let mut command = miniboard_command();
         command
             .current_dir(cwd.path())
             .env("MINIBOARD_BIND", "127.0.0.1:0")
-            .env("MINIBOARD_DATABASE", db_path)
+            .env("MINIBOARD_DATABASE", database.to_string())
             .env("MINIBOARD_LOG", "info")
             .envs(extra_env.iter().copied())
             .stdout(Stdio::null())
@@ -359,6 +383,7 @@ impl ServerProcess {
         let mut server = Self {
             child,
             base: String::new(),
+            database,
             log,
             _cwd: cwd,
         };
@@ -373,6 +398,11 @@ impl ServerProcess {
             .expect("the server reports its address");
         server.base = format!("http://{address}");
         server
+    }
+
+    /// A look at what the server stored.
+    pub fn storage(&self) -> crate::storage::Probe {
+        crate::storage::Probe::of(&self.database)
     }
 
     pub fn log(&self) -> String {

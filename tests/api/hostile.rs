@@ -2,7 +2,7 @@
 //! so its memory can be read: each must end with bounded time, database size and peak memory, and with the
 //! board still answering.
 
-use std::{path::Path, time::Instant};
+use std::time::Instant;
 
 use reqwest::{Client, StatusCode};
 
@@ -19,15 +19,6 @@ fn peak_rss_mb(server: &ServerProcess) -> f64 {
         .and_then(|kb| kb.parse::<f64>().ok())
         .expect("VmHWM")
         / 1024.0
-}
-
-/// Bytes of the database file once its write-ahead log is folded in.
-fn database_bytes(db: &Path) -> u64 {
-    rusqlite::Connection::open(db)
-        .expect("db")
-        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-        .expect("checkpoint");
-    std::fs::metadata(db).map_or(0, |m| m.len())
 }
 
 /// A visitor's CSRF token and the cookie it is bound to.
@@ -222,7 +213,7 @@ async fn a_twenty_thousand_syllable_post_is_indexed_in_proportion_to_its_length(
             "가 ".repeat(5_000) + &"a ".repeat(5_000),
         ),
     ] {
-        let before = database_bytes(&db);
+        let before = server.storage().stored_bytes();
         let started = Instant::now();
         assert_eq!(
             ask(shape.into(), content.clone()).await,
@@ -230,7 +221,7 @@ async fn a_twenty_thousand_syllable_post_is_indexed_in_proportion_to_its_length(
             "{shape}"
         );
         let took = started.elapsed();
-        let grown = database_bytes(&db).saturating_sub(before);
+        let grown = server.storage().stored_bytes().saturating_sub(before);
         // The text is kept as written, as HTML and in the index: a few times its UTF-8 size, not hundreds.
         assert!(
             grown < 12 * content.len() as u64,
@@ -265,10 +256,6 @@ async fn session_less_log_outs_store_nothing() {
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         assert!(set_cookie_value(&response, "miniboard_session").is_none_or(|v| v.is_empty()));
     }
-    let rows: i64 = rusqlite::Connection::open(&db)
-        .expect("db")
-        .query_row("SELECT count(*) FROM sessions", [], |row| row.get(0))
-        .expect("count");
-    assert_eq!(rows, 0);
+    assert_eq!(server.storage().count(crate::storage::Rows::Sessions), 0);
     assert!(server.terminate().success());
 }

@@ -1,7 +1,6 @@
 //! Likes: a toggle, never on one's own post, counted exactly under concurrency.
 
 use reqwest::StatusCode;
-use rusqlite::Connection;
 
 use crate::helpers::{browser, like_count_in, location, spawn_app};
 
@@ -193,11 +192,10 @@ async fn a_hundred_users_liking_at_once_count_exactly_a_hundred() {
         like_count_in(&list, &format!("question-{question}")),
         Some(100)
     );
-    let conn = Connection::open(&app.db_path).expect("db");
-    let rows: i64 = conn
-        .query_row("SELECT count(*) FROM question_likes", [], |row| row.get(0))
-        .expect("count");
-    assert_eq!(rows, 100);
+    assert_eq!(
+        app.storage().count(crate::storage::Rows::QuestionLikes),
+        100
+    );
     app.stop().await;
 }
 

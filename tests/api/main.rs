@@ -16,5 +16,6 @@ mod questions;
 mod search;
 mod sessions;
 mod static_assets;
+mod storage;
 mod visitor_pages;
 mod xss;

@@ -232,10 +232,7 @@ async fn dates_show_in_the_configured_timezone_and_language() {
     .await;
     let client = app.signed_up_user("mina").await;
     // 2026-11-25 17:02 UTC.
-    rusqlite::Connection::open(&app.db_path)
-        .expect("db")
-        .execute("UPDATE users SET created_at = 1795626120", [])
-        .expect("update");
+    app.storage().accounts_created_at(1795626120);
     let english = app.get_html(&client, "/account").await;
     assert!(
         english.contains(r#"<time datetime="2026-11-25T17:02:00Z">Nov 26, 2026 2:02 AM</time>"#)
@@ -267,10 +264,7 @@ async fn a_500_shows_no_internals_and_its_request_id_is_in_the_log() {
     let page = crate::helpers::page_text(&client, &format!("{}/signup", server.base)).await;
     let token = crate::helpers::csrf_token_in(&page).expect("token");
     // Break storage under the running server.
-    rusqlite::Connection::open(&db)
-        .expect("open")
-        .execute_batch("DROP TABLE users")
-        .expect("drop");
+    server.storage().break_accounts();
     let response = client
         .post(format!("{}/signup", server.base))
         .form(&crate::helpers::sign_up_form(
@@ -344,7 +338,7 @@ async fn storage_events_carry_the_request_id() {
     let dir = tempfile::tempdir().expect("dir");
     let server = ServerProcess::start(
         &dir.path().join("miniboard.db"),
-        &[("MINIBOARD_LOG", "info,miniboard::db=debug")],
+        &[("MINIBOARD_LOG", "info,miniboard::store=debug")],
     );
     let client = browser();
     let page = crate::helpers::page_text(&client, &format!("{}/signup", server.base)).await;

@@ -1,9 +1,11 @@
 //! The question list and the question page: paging, sorting, running numbers, edits and deletes.
 
 use reqwest::StatusCode;
-use rusqlite::Connection;
 
-use crate::helpers::{browser, like_count_in, location, spawn_app};
+use crate::{
+    helpers::{browser, like_count_in, location, spawn_app},
+    storage::Rows,
+};
 
 /// The ids of the questions on a list page, top to bottom.
 fn listed_ids(html: &str) -> Vec<i64> {
@@ -283,15 +285,11 @@ async fn deleting_a_question_asks_first_and_removes_its_answers_and_likes() {
         app.get(&alice, &format!("/questions/{id}")).await.status(),
         StatusCode::NOT_FOUND
     );
-    let conn = Connection::open(&app.db_path).expect("db");
-    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |row| row.get(0)).expect(sql) };
-    assert_eq!(count("SELECT count(*) FROM answers"), 0);
-    assert_eq!(count("SELECT count(*) FROM question_likes"), 0);
-    assert_eq!(count("SELECT count(*) FROM answer_likes"), 0);
-    assert_eq!(
-        count("SELECT value FROM board_totals WHERE name = 'questions'"),
-        1
-    );
+    let storage = app.storage();
+    assert_eq!(storage.count(Rows::Answers), 0);
+    assert_eq!(storage.count(Rows::QuestionLikes), 0);
+    assert_eq!(storage.count(Rows::AnswerLikes), 0);
+    assert_eq!(storage.count(Rows::QuestionTotal), 1);
     assert!(
         app.get_html(&alice, "/questions?q=bob")
             .await

@@ -162,24 +162,9 @@ async fn the_index_follows_deletes() {
     app.post_form(&alice, &format!("/questions/{other}/delete"), &[])
         .await;
     assert!(hits(&search(&app, "uniqueword").await).is_empty());
-    let db = rusqlite::Connection::open(&app.db_path).expect("db");
-    let rows = |sql: &str| -> Vec<i64> {
-        let mut statement = db.prepare(sql).expect("prepare");
-        statement
-            .query_map([], |row| row.get(0))
-            .expect("query")
-            .collect::<Result<_, _>>()
-            .expect("rows")
-    };
-    let posts = rows(
-        "SELECT search_rowid FROM questions UNION ALL SELECT search_rowid FROM answers ORDER BY 1",
-    );
-    assert_eq!(posts.len(), 2);
-    assert_eq!(rows("SELECT rowid FROM search_index ORDER BY 1"), posts);
-    assert_eq!(
-        rows("SELECT post_rowid FROM search_posts ORDER BY 1"),
-        posts
-    );
+    let storage = app.storage();
+    assert_eq!(storage.count(crate::storage::Rows::Answers), 1);
+    assert_eq!(storage.search_entries_out_of_step(), 0);
     app.stop().await;
 }
 
@@ -206,18 +191,15 @@ async fn search_results_page_and_keep_the_query() {
 async fn a_very_common_word_ranks_the_newest_matches_and_says_so() {
     let app = spawn_app().await;
     // About 2,400 posts hold "the": more matches than ranking looks at.
-    miniboard::seed::run(
-        &app.db_path,
-        miniboard::seed::SeedPlan {
-            users: 5,
-            questions: 4_000,
-            answers: 4_000,
-            likes: 0,
-            seed: 3,
-            thread: 0,
-        },
-    )
-    .expect("seed");
+    app.seed(miniboard::seed::SeedPlan {
+        users: 5,
+        questions: 4_000,
+        answers: 4_000,
+        likes: 0,
+        seed: 3,
+        thread: 0,
+    })
+    .await;
     let html = search(&app, "the").await;
     assert!(
         html.contains("+ questions, best matches among the newest posts."),

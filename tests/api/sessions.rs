@@ -1,9 +1,11 @@
 //! Sessions: cookie attributes, new ids at log-in and log-out, expiry, and surviving a restart.
 
 use reqwest::StatusCode;
-use rusqlite::Connection;
 
-use crate::helpers::{PASSWORD, ServerProcess, browser, set_cookie_value, spawn_app, spawn_app_on};
+use crate::{
+    helpers::{PASSWORD, ServerProcess, browser, set_cookie_value, spawn_app, spawn_app_on},
+    storage::Rows,
+};
 
 const SESSION_COOKIE: &str = "miniboard_session";
 
@@ -14,15 +16,6 @@ fn stored(id: &str) -> String {
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect()
-}
-
-fn session_rows(db: &std::path::Path) -> Vec<String> {
-    let conn = Connection::open(db).expect("open db");
-    let mut stmt = conn.prepare("SELECT id FROM sessions").expect("prepare");
-    stmt.query_map([], |row| row.get(0))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("rows")
 }
 
 /// A client that presents `session_id` as its session cookie.
@@ -67,14 +60,14 @@ async fn logging_in_issues_a_new_session_id_and_retires_the_old_one() {
         "log-out removes the cookie"
     );
     assert!(
-        !session_rows(&app.db_path).contains(&stored(&first)),
+        !app.storage().session_keys().contains(&stored(&first)),
         "the old row is gone"
     );
 
     let response = app.log_in(&client, "bob", PASSWORD).await;
     let logged_in = set_cookie_value(&response, SESSION_COOKIE).expect("new id at log-in");
     assert_ne!(first, logged_in, "log-in makes a new id");
-    let rows = session_rows(&app.db_path);
+    let rows = app.storage().session_keys();
     assert!(rows.contains(&stored(&logged_in)));
     assert_eq!(rows.len(), 1, "bob's first session went at his log-out");
 
@@ -95,7 +88,7 @@ async fn logging_out_leaves_no_session_and_shows_the_message_from_a_short_cookie
     let client = app.signed_up_user("dora").await;
     let response = app.log_out(&client).await;
     assert!(
-        session_rows(&app.db_path).is_empty(),
+        app.storage().session_keys().is_empty(),
         "no row for a visitor"
     );
     let removal = response
@@ -130,7 +123,7 @@ async fn logging_out_leaves_no_session_and_shows_the_message_from_a_short_cookie
             .await
             .contains("You are logged out.")
     );
-    assert!(session_rows(&app.db_path).is_empty());
+    assert!(app.storage().session_keys().is_empty());
     app.stop().await;
 }
 
@@ -143,9 +136,9 @@ async fn a_visitor_cannot_make_the_board_store_sessions() {
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
     }
     assert!(
-        session_rows(&app.db_path).is_empty(),
+        app.storage().session_keys().is_empty(),
         "{:?}",
-        session_rows(&app.db_path)
+        app.storage().session_keys()
     );
     app.stop().await;
 }
@@ -156,7 +149,7 @@ async fn the_database_holds_no_usable_session_id() {
     let client = browser();
     let response = app.sign_up(&client, "ivan").await;
     let id = set_cookie_value(&response, SESSION_COOKIE).expect("session");
-    let rows = session_rows(&app.db_path);
+    let rows = app.storage().session_keys();
     assert_eq!(rows, vec![stored(&id)]);
     assert!(!rows.contains(&id));
     // What the file holds, presented as a cookie, logs nobody in.
@@ -174,13 +167,7 @@ async fn a_session_ends_at_its_absolute_lifetime_however_much_it_is_used() {
     let client = app.signed_up_user("jade").await;
     assert_eq!(app.logged_in_as(&client).await.as_deref(), Some("jade"));
     // Used every day, but the log-in was 31 days ago (the default lifetime is 30).
-    Connection::open(&app.db_path)
-        .expect("open")
-        .execute(
-            "UPDATE sessions SET created_at = strftime('%s','now') - 31 * 86400",
-            [],
-        )
-        .expect("age");
+    app.storage().sessions_began_ago(31 * 86400);
     assert_eq!(app.logged_in_as(&client).await, None);
     app.stop().await;
 }
@@ -216,7 +203,7 @@ async fn a_planted_session_id_is_ignored_and_never_adopted() {
     let client = client_with_session(planted);
     let html = crate::helpers::page_text(&client, &app.url("/")).await;
     assert!(html.contains(r#"href="/login""#));
-    assert!(!session_rows(&app.db_path).contains(&planted.to_owned()));
+    assert!(!app.storage().session_keys().contains(&planted.to_owned()));
     app.stop().await;
 }
 
@@ -226,22 +213,17 @@ async fn an_expired_session_logs_nobody_in_and_is_purged() {
     let db = dir.path().join("miniboard.db");
     let app = spawn_app_on(&db).await;
     let client = app.signed_up_user("erin").await;
+    let storage = app.storage();
     app.stop().await;
 
     // Fourteen days pass without a visit.
-    Connection::open(&db)
-        .expect("open")
-        .execute(
-            "UPDATE sessions SET expires_at = strftime('%s','now') - 1",
-            [],
-        )
-        .expect("expire");
+    storage.sessions_lapse_in(-1);
     let app = spawn_app_on(&db).await;
     assert_eq!(app.logged_in_as(&client).await, None);
     // The purger runs at start and then hourly.
     let mut purged = false;
     for _ in 0..100 {
-        if session_rows(&db).is_empty() {
+        if storage.count(Rows::Sessions) == 0 {
             purged = true;
             break;
         }
@@ -255,25 +237,14 @@ async fn an_expired_session_logs_nobody_in_and_is_purged() {
 async fn a_session_in_use_has_its_expiry_pushed_forward() {
     let app = spawn_app().await;
     let client = app.signed_up_user("faye").await;
-    let conn = Connection::open(&app.db_path).expect("open");
     // Pretend the last visit was ten days ago: four days left.
-    conn.execute(
-        "UPDATE sessions SET expires_at = strftime('%s','now') + 4 * 86400",
-        [],
-    )
-    .expect("age");
+    app.storage().sessions_lapse_in(4 * 86400);
     let response = app.get(&client, "/").await;
     assert!(
         set_cookie_value(&response, SESSION_COOKIE).is_some(),
         "the cookie is re-sent"
     );
-    let left: i64 = conn
-        .query_row(
-            "SELECT expires_at - strftime('%s','now') FROM sessions",
-            [],
-            |row| row.get(0),
-        )
-        .expect("expiry");
+    let left = app.storage().session_seconds_left();
     assert!(left > 13 * 86400, "{left} seconds left");
     app.stop().await;
 }

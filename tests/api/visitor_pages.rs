@@ -137,13 +137,7 @@ async fn language_and_fragments_are_kept_apart() {
 /// Changes a subject behind the server's back: its write counter does not move, so a page it keeps still
 /// shows the old subject, and a page it renders afresh shows the new one.
 fn rename_behind_the_servers_back(app: &crate::helpers::TestApp, question: i64, subject: &str) {
-    rusqlite::Connection::open(&app.db_path)
-        .expect("db")
-        .execute(
-            "UPDATE questions SET subject = ?2 WHERE id = ?1",
-            rusqlite::params![question, subject],
-        )
-        .expect("update");
+    app.storage().rename_question_elsewhere(question, subject);
 }
 
 #[tokio::test]

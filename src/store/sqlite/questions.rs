@@ -4,11 +4,12 @@ use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use super::search;
-use crate::domain::posts::{Question, QuestionSummary};
+use crate::domain::posts::{Question, QuestionList, QuestionSummary};
 use crate::domain::{
     board::{ListSort, PAGE_SIZE, QuestionDraft, QuestionId, clamp_page},
     ids::UserId,
 };
+use crate::store::NewQuestion;
 
 const SUMMARY_COLUMNS: &str =
     "q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count";
@@ -41,16 +42,20 @@ fn change_total(tx: &Transaction, delta: i64) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// One page of the list, clamped to the pages that exist: (total, page number, questions).
+/// One page of the list, clamped to the pages that exist.
 pub fn list(
     conn: &Connection,
     sort: ListSort,
     requested_page: i64,
-) -> rusqlite::Result<(i64, i64, Vec<QuestionSummary>)> {
+) -> rusqlite::Result<QuestionList> {
     let total = total(conn)?;
     let page_number = clamp_page(requested_page, total);
-    let rows = page(conn, sort, (page_number - 1) * PAGE_SIZE, PAGE_SIZE)?;
-    Ok((total, page_number, rows))
+    Ok(QuestionList {
+        total,
+        capped: false,
+        page: page_number,
+        questions: page(conn, sort, (page_number - 1) * PAGE_SIZE, PAGE_SIZE)?,
+    })
 }
 
 /// Below this offset a plain OFFSET over the sort's index is cheapest.
@@ -239,15 +244,6 @@ pub fn find(
     .optional()
 }
 
-/// The markup is rendered by the caller, outside the write lock.
-pub struct NewQuestion<'a> {
-    pub author_id: UserId,
-    pub author: &'a str,
-    pub draft: &'a QuestionDraft,
-    pub content_html: &'a str,
-    pub now: i64,
-}
-
 pub fn insert(tx: &Transaction, question: &NewQuestion) -> rusqlite::Result<QuestionId> {
     let search_rowid = search::next_rowid(tx)?;
     tx.run(
@@ -257,7 +253,7 @@ pub fn insert(tx: &Transaction, question: &NewQuestion) -> rusqlite::Result<Ques
             question.author_id.0,
             question.draft.subject.as_str(),
             question.draft.content.as_str(),
-            question.content_html,
+            question.content_html.as_str(),
             question.now,
             search_rowid
         ],
@@ -270,7 +266,7 @@ pub fn insert(tx: &Transaction, question: &NewQuestion) -> rusqlite::Result<Ques
         &search::Document {
             subject: question.draft.subject.as_str(),
             body: question.draft.content.as_str(),
-            author: question.author,
+            author: &question.author,
             question: id,
         },
     )?;
@@ -330,9 +326,10 @@ mod tests {
 
     use super::*;
     use crate::{
-        db::likes,
+        config::Database,
         domain::policy::{Actor, PostRef},
         seed::{SeedPlan, run},
+        store::{Store, sqlite::likes},
     };
 
     fn plain_offset(conn: &Connection, sort: ListSort, offset: i64) -> Vec<i64> {
@@ -364,7 +361,13 @@ mod tests {
             seed: 7,
             thread: 0,
         };
-        run(&path, plan).expect("seed");
+        tokio::runtime::Runtime::new()
+            .expect("runtime")
+            .block_on(async {
+                let store = Store::open(&Database::Sqlite(path.clone())).await?;
+                run(&store, plan).await
+            })
+            .expect("seed");
         let mut conn = Connection::open(&path).expect("open");
         conn.execute_batch("PRAGMA foreign_keys = ON").expect("fk");
         // Deletes, likes given and taken back, so every trigger runs.

@@ -3,8 +3,8 @@
 use super::Cached;
 use rusqlite::{Transaction, params};
 
-use super::Guarded;
 use crate::domain::policy::{Action, Actor, PostRef};
+use crate::store::{Guarded, LikeOutcome};
 
 /// Where a post's likes live: (post table, like table, the like table's post column), and its id.
 fn tables(post: PostRef) -> ((&'static str, &'static str, &'static str), i64) {
@@ -12,16 +12,6 @@ fn tables(post: PostRef) -> ((&'static str, &'static str, &'static str), i64) {
         PostRef::Question(id) => (("questions", "question_likes", "question_id"), id.0),
         PostRef::Answer(id) => (("answers", "answer_likes", "answer_id"), id.0),
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LikeOutcome {
-    /// The like was given (`liked`) or taken back; `count` is the post's new total.
-    Toggled { liked: bool, count: i64 },
-    /// Nobody may like their own post; nothing changed.
-    OwnPost,
-    /// No such post.
-    Missing,
 }
 
 /// Likes the post, or takes the like back if `user` had already liked it (when the policy allows).

@@ -4,14 +4,14 @@
 
 use rusqlite::{Connection, Transaction};
 
-use super::{DbError, DbResult};
+use crate::store::{StoreError, StoreResult};
 
 /// Fills in what a step's SQL cannot compute, inside the step's transaction.
 type Fill = fn(&Transaction) -> rusqlite::Result<()>;
 
 /// Every schema step in order; index + 1 is the version it brings the database to.
 const STEPS: &[(&str, &str, Option<Fill>)] = &[
-    ("schema.sql", include_str!("../../schema.sql"), None),
+    ("schema.sql", include_str!("../../../schema.sql"), None),
     (
         "0002_board.sql",
         include_str!("migrations/0002_board.sql"),
@@ -48,10 +48,10 @@ const STEPS: &[(&str, &str, Option<Fill>)] = &[
 pub const LATEST: i64 = STEPS.len() as i64;
 
 /// Applies the steps the database has not seen yet; returns the versions applied.
-pub fn run(conn: &mut Connection) -> DbResult<Vec<i64>> {
+pub fn run(conn: &mut Connection) -> StoreResult<Vec<i64>> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if current > LATEST {
-        return Err(DbError::Migration(format!(
+        return Err(StoreError::Migration(format!(
             "the database is at schema version {current}, newer than this binary knows ({LATEST}); \
              run a newer miniboard"
         )));
@@ -61,9 +61,9 @@ pub fn run(conn: &mut Connection) -> DbResult<Vec<i64>> {
         let version = index as i64 + 1;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute_batch(sql)
-            .map_err(|err| DbError::Migration(format!("{name}: {err}")))?;
+            .map_err(|err| StoreError::Migration(format!("{name}: {err}")))?;
         if let Some(fill) = fill {
-            fill(&tx).map_err(|err| DbError::Migration(format!("{name}: {err}")))?;
+            fill(&tx).map_err(|err| StoreError::Migration(format!("{name}: {err}")))?;
         }
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
@@ -121,7 +121,7 @@ mod tests {
         }
         assert_eq!(run(&mut conn).expect("migrate"), [7]);
         let found = |typed: &str| {
-            crate::db::users::credentials(&conn, typed)
+            super::super::users::credentials(&conn, typed)
                 .expect("lookup")
                 .map(|(user, _)| user.id.0)
         };

@@ -8,10 +8,11 @@ use std::{
 use nix::fcntl::{Flock, FlockArg};
 use rusqlite::{Connection, OpenFlags};
 
-use super::{DbError, migrations};
+use super::migrations;
+use crate::store::StoreError;
 
-fn problem(message: impl Into<String>) -> DbError {
-    DbError::Refused(message.into())
+fn problem(message: impl Into<String>) -> StoreError {
+    StoreError::Refused(message.into())
 }
 
 /// The lock file beside the database: every running server holds it shared, a restore exclusively.
@@ -21,7 +22,7 @@ fn lock_path(database: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-fn lock(database: &Path, how: FlockArg) -> Result<Flock<File>, DbError> {
+fn lock(database: &Path, how: FlockArg) -> Result<Flock<File>, StoreError> {
     let path = lock_path(database);
     let file = OpenOptions::new()
         .create(true)
@@ -36,7 +37,7 @@ fn lock(database: &Path, how: FlockArg) -> Result<Flock<File>, DbError> {
 pub struct ServingLock(#[allow(dead_code)] Flock<File>);
 
 /// Marks the database as served, so that `restore` refuses to replace it under the server.
-pub fn hold_while_serving(database: &Path) -> Result<ServingLock, DbError> {
+pub fn hold_while_serving(database: &Path) -> Result<ServingLock, StoreError> {
     lock(database, FlockArg::LockSharedNonblock)
         .map(ServingLock)
         .map_err(|_| {
@@ -54,7 +55,7 @@ pub struct Checked {
 }
 
 /// Opens `path` read-only and runs `PRAGMA integrity_check`.
-pub fn check(path: &Path) -> Result<Checked, DbError> {
+pub fn check(path: &Path) -> Result<Checked, StoreError> {
     if !path.is_file() {
         return Err(problem(format!("{} does not exist", path.display())));
     }
@@ -96,7 +97,7 @@ pub fn check(path: &Path) -> Result<Checked, DbError> {
 /// `VACUUM INTO`), then checks the copy. The target is created first, exclusively, with mode 0600 and
 /// without following a symbolic link: an existing file or link is never written through, and the copy
 /// (which holds every account's password hash) is readable by its owner only.
-pub fn backup(database: &Path, target: &Path) -> Result<Checked, DbError> {
+pub fn backup(database: &Path, target: &Path) -> Result<Checked, StoreError> {
     use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 
     if !database.is_file() {
@@ -136,7 +137,7 @@ pub fn backup(database: &Path, target: &Path) -> Result<Checked, DbError> {
 }
 
 /// `VACUUM INTO` an existing empty file (SQLite accepts one).
-fn copy_into(database: &Path, target: &Path) -> Result<(), DbError> {
+fn copy_into(database: &Path, target: &Path) -> Result<(), StoreError> {
     let conn = Connection::open_with_flags(database, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     conn.busy_timeout(std::time::Duration::from_secs(30))?;
     let target_text = target
@@ -147,7 +148,7 @@ fn copy_into(database: &Path, target: &Path) -> Result<(), DbError> {
 }
 
 /// Replaces `database` with the checked contents of `source`. Refuses while a server holds the database.
-pub fn restore(database: &Path, source: &Path) -> Result<Checked, DbError> {
+pub fn restore(database: &Path, source: &Path) -> Result<Checked, StoreError> {
     check(source)?;
     let _exclusive = lock(database, FlockArg::LockExclusiveNonblock).map_err(|_| {
         problem(format!(

@@ -5,12 +5,7 @@ use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
 
-/// A stored session: its JSON entries, when it lapses without use, and when it began.
-pub struct StoredSession {
-    pub entries: String,
-    pub expires_at: i64,
-    pub created_at: i64,
-}
+use crate::store::StoredSession;
 
 /// The key a session is stored under.
 fn stored_key(id: &str) -> String {
@@ -98,7 +93,7 @@ mod tests {
     #[test]
     fn the_file_holds_no_session_id() {
         let mut conn = Connection::open_in_memory().expect("db");
-        crate::db::migrations::run(&mut conn).expect("schema");
+        super::super::migrations::run(&mut conn).expect("schema");
         let tx = conn.transaction().expect("tx");
         save(&tx, "the-secret-id", "{}", 100, 1).expect("save");
         let stored: String = tx

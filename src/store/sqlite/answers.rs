@@ -9,6 +9,7 @@ use crate::domain::{
     board::{AnswerId, AnswerSort, Content, QuestionId},
     ids::UserId,
 };
+use crate::store::NewAnswer;
 
 const COLUMNS: &str = "a.id, a.question_id, a.author_id, u.username, a.content, a.content_html,
      a.created_at, a.modified_at, a.like_count,
@@ -102,15 +103,6 @@ pub fn position(conn: &Connection, id: AnswerId, sort: AnswerSort) -> rusqlite::
     conn.one(sql, [id.0], |row| row.get(0))
 }
 
-pub struct NewAnswer<'a> {
-    pub question_id: QuestionId,
-    pub author_id: UserId,
-    pub author: &'a str,
-    pub content: &'a Content,
-    pub content_html: &'a str,
-    pub now: i64,
-}
-
 /// Adds an answer, or returns `None` when the question is gone.
 pub fn insert(tx: &Transaction, answer: &NewAnswer) -> rusqlite::Result<Option<AnswerId>> {
     let updated = tx.run(
@@ -128,7 +120,7 @@ pub fn insert(tx: &Transaction, answer: &NewAnswer) -> rusqlite::Result<Option<A
             answer.question_id.0,
             answer.author_id.0,
             answer.content.as_str(),
-            answer.content_html,
+            answer.content_html.as_str(),
             answer.now,
             search_rowid
         ],
@@ -140,7 +132,7 @@ pub fn insert(tx: &Transaction, answer: &NewAnswer) -> rusqlite::Result<Option<A
         &search::Document {
             subject: "",
             body: answer.content.as_str(),
-            author: answer.author,
+            author: &answer.author,
             question: answer.question_id,
         },
     )?;

@@ -4,18 +4,9 @@ use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::domain::{
-    accounts::{Email, NewAccount, User, Username, username_key, username_skeleton},
+    accounts::{Email, NewAccount, Taken, User, Username, username_key, username_skeleton},
     ids::UserId,
 };
-
-/// Which unique field a new account clashed on.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Taken {
-    Username,
-    /// Another name looks the same (one confusable skeleton).
-    LookAlike,
-    Email,
-}
 
 /// Inserts an account whose password is already hashed. A clash on a unique field is an expected outcome,
 /// returned as `Err(Taken)` inside `Ok`, so the form can say which field to change.

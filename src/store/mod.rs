@@ -1,0 +1,241 @@
+//! Storage behind one interface: the operations the use cases need, each coarse (one per need, one
+//! transaction), taking and returning domain values. Which engine runs them is chosen once, at start-up; the
+//! engines are sibling folders, each with its own connection machinery and migrations, none of it visible
+//! here. Dispatch is a `match` over an enum, so the SQLite path pays no indirection.
+
+pub mod sqlite;
+
+use crate::{
+    config::Database,
+    domain::{
+        accounts::{Email, NewAccount, Taken, User, Username},
+        board::{AnswerSort, Content, ListSort, QuestionDraft, SearchQuery},
+        ids::{AnswerId, QuestionId, UserId},
+        policy::{Action, Actor, Denied, PostRef},
+        posts::{Answer, Question, QuestionList, QuestionPage},
+    },
+};
+
+/// A storage failure: never the user's fault, so it becomes a 500 with the details in the log.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The engine refused or failed a statement.
+    #[error("{engine}: {message}")]
+    Engine {
+        engine: &'static str,
+        message: String,
+    },
+    /// No connection could be had in time.
+    #[error("connection pool: {0}")]
+    Pool(String),
+    #[error("storage task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    #[error("migration: {0}")]
+    Migration(String),
+    /// An operator command that cannot go ahead (a backup target exists, a server holds the file, ...).
+    #[error("{0}")]
+    Refused(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The outcome of a change the policy allows only some people, decided inside the write transaction.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Guarded<T> {
+    Done(T),
+    Missing,
+    Denied(Denied),
+}
+
+/// A new question, its Markdown already rendered.
+pub struct NewQuestion {
+    pub author_id: UserId,
+    pub author: String,
+    pub draft: QuestionDraft,
+    pub content_html: String,
+    pub now: i64,
+}
+
+/// A new answer, its Markdown already rendered.
+pub struct NewAnswer {
+    pub question_id: QuestionId,
+    pub author_id: UserId,
+    pub author: String,
+    pub content: Content,
+    pub content_html: String,
+    pub now: i64,
+}
+
+/// A post's new text, its Markdown already rendered.
+pub struct Revision<T> {
+    pub text: T,
+    pub html: String,
+    pub now: i64,
+}
+
+/// A like given or taken back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LikeOutcome {
+    /// The like was given (`liked`) or taken back; `count` is the post's new total.
+    Toggled { liked: bool, count: i64 },
+    /// Nobody may like their own post; nothing changed.
+    OwnPost,
+    /// No such post.
+    Missing,
+}
+
+/// A stored session: its JSON entries, when it lapses without use, and when it began.
+pub struct StoredSession {
+    pub entries: String,
+    pub expires_at: i64,
+    pub created_at: i64,
+}
+
+/// The storage engine this process runs on.
+#[derive(Clone)]
+pub enum Store {
+    Sqlite(sqlite::SqliteStore),
+}
+
+impl Store {
+    /// Opens (creating if needed) the configured database and brings its schema up to date.
+    pub async fn open(database: &Database) -> StoreResult<Self> {
+        match database {
+            Database::Sqlite(path) => {
+                let path = path.clone();
+                let store =
+                    tokio::task::spawn_blocking(move || sqlite::SqliteStore::open(&path)).await??;
+                Ok(Self::Sqlite(store))
+            }
+        }
+    }
+
+    /// The number of writes visitors can see that this process has committed so far. Read it before a read:
+    /// if it is unchanged later, nothing this process wrote since can be missing from what was read.
+    pub fn generation(&self) -> u64 {
+        match self {
+            Self::Sqlite(store) => store.generation(),
+        }
+    }
+}
+
+/// Declares each operation once: its documentation and signature here, and the `match` that sends it to the
+/// engine's method of the same name and arguments.
+macro_rules! operations {
+    ($( $(#[$doc:meta])* fn $name:ident(&self $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty; )*) => {
+        impl Store {
+            $(
+                $(#[$doc])*
+                pub async fn $name(&self $(, $arg: $ty)*) -> StoreResult<$ret> {
+                    match self {
+                        Self::Sqlite(store) => store.$name($($arg),*).await,
+                    }
+                }
+            )*
+        }
+    };
+}
+
+operations! {
+    /// The schema version the database is at.
+    fn schema_version(&self) -> i64;
+
+    /// The value kept under `name`, or `candidate` kept there now: two processes starting together agree.
+    fn setting_or_insert(&self, name: &'static str, candidate: String) -> String;
+
+    /// One page of the question list, clamped to the pages that exist.
+    fn question_list(&self, sort: ListSort, requested_page: i64) -> QuestionList;
+
+    /// One page of the questions matching a search, clamped to the pages that exist.
+    fn question_search(&self, query: SearchQuery, sort: ListSort, requested_page: i64) -> QuestionList;
+
+    /// A question and one page of its answers (clamped), with what `viewer` liked.
+    fn question_page(
+        &self,
+        id: QuestionId,
+        sort: AnswerSort,
+        requested_page: i64,
+        viewer: Option<UserId>,
+    ) -> Option<QuestionPage>;
+
+    /// A question, with whether `viewer` liked it.
+    fn question(&self, id: QuestionId, viewer: Option<UserId>) -> Option<Question>;
+
+    /// Whether `actor` may do `action` to `post` as things stand (the write asks again inside its transaction).
+    fn check(&self, actor: Actor, action: Action, post: PostRef) -> Guarded<()>;
+
+    /// Inserts a question with its search entry and the counters; returns its id.
+    fn insert_question(&self, question: NewQuestion) -> QuestionId;
+
+    /// Replaces a question's subject and body, if the policy lets `actor` edit it.
+    fn update_question(&self, actor: Actor, id: QuestionId, revision: Revision<QuestionDraft>) -> Guarded<()>;
+
+    /// Deletes a question with its answers and likes, if the policy lets `actor`.
+    fn delete_question(&self, actor: Actor, id: QuestionId) -> Guarded<()>;
+
+    /// An answer, with whether `viewer` liked it.
+    fn answer(&self, id: AnswerId, viewer: Option<UserId>) -> Option<Answer>;
+
+    /// An answer's question, and how many answers come before it in `sort`.
+    fn answer_position(&self, id: AnswerId, sort: AnswerSort) -> Option<(QuestionId, i64)>;
+
+    /// Inserts an answer (moving its question's counter); `None` if the question is gone.
+    fn insert_answer(&self, answer: NewAnswer) -> Option<AnswerId>;
+
+    /// Replaces an answer's body if the policy lets `actor`; returns it as `actor` now sees it.
+    fn update_answer(&self, actor: Actor, id: AnswerId, revision: Revision<Content>) -> Guarded<Answer>;
+
+    /// Deletes an answer and its likes if the policy lets `actor`; returns its question.
+    fn delete_answer(&self, actor: Actor, id: AnswerId) -> Guarded<QuestionId>;
+
+    /// Likes the post for `actor`, or takes the like back, moving the post's counter.
+    fn toggle_like(&self, actor: Actor, post: PostRef) -> LikeOutcome;
+
+    /// Which of a new account's unique fields are in use already (or look like a name in use).
+    fn taken(&self, username: Username, email: Email) -> Vec<Taken>;
+
+    /// Inserts an account whose password is hashed; a clash on a unique field is `Err(Taken)`.
+    fn insert_user(&self, account: NewAccount, password_hash: String, now: i64) -> Result<UserId, Taken>;
+
+    /// The account a typed name logs in as, with its password hash.
+    fn credentials(&self, typed_name: String) -> Option<(User, String)>;
+
+    /// An account.
+    fn user(&self, id: UserId) -> Option<User>;
+
+    /// A live session: one that neither lapsed nor began before `born_after`.
+    fn load_session(&self, id: String, now: i64, born_after: i64) -> Option<StoredSession>;
+
+    /// Pushes a session's lapse time on. Sessions are writes no visitor's page shows.
+    fn extend_session(&self, id: String, expires_at: i64) -> ();
+
+    /// Stores a session's entries (a new session begins `now`).
+    fn save_session(&self, id: String, entries: String, expires_at: i64, now: i64) -> ();
+
+    /// Ends a session.
+    fn remove_session(&self, id: String) -> ();
+
+    /// Deletes lapsed sessions and those begun before `born_after`; returns how many.
+    fn purge_sessions(&self, now: i64, born_after: i64) -> usize;
+
+    /// Every account's id and name, oldest first (the seed adds posts to an existing board).
+    fn all_authors(&self) -> Vec<(UserId, String)>;
+
+    /// Every question's id and author, oldest first.
+    fn all_questions(&self) -> Vec<(QuestionId, UserId)>;
+
+    /// Inserts many accounts in one transaction (the seed).
+    fn insert_users(&self, accounts: Vec<NewAccount>, password_hash: String, now: i64) -> Vec<Result<UserId, Taken>>;
+
+    /// Inserts many questions in one transaction (the seed).
+    fn insert_questions(&self, questions: Vec<NewQuestion>) -> Vec<QuestionId>;
+
+    /// Inserts many answers in one transaction (the seed).
+    fn insert_answers(&self, answers: Vec<NewAnswer>) -> Vec<Option<AnswerId>>;
+
+    /// Toggles many likes in one transaction (the seed).
+    fn toggle_likes(&self, likes: Vec<(Actor, PostRef)>) -> Vec<LikeOutcome>;
+
+    /// Tidies the indexes after a bulk load.
+    fn optimize(&self) -> ();
+}

@@ -1,0 +1,498 @@
+//! The SQLite engine: one file, an r2d2 pool, WAL. Everything SQLite-specific (the writer lock, the
+//! statement cache and QPSG, the rank blocks, the FTS5 stems, the write counter the page cache keys on)
+//! stays in this folder; the rest of the board sees [`SqliteStore`]'s operations and domain values.
+
+mod answers;
+pub mod backup;
+mod likes;
+mod migrations;
+mod pool;
+mod questions;
+mod search;
+mod sessions;
+mod settings;
+mod users;
+
+use std::path::Path;
+
+use rusqlite::{Connection, Transaction};
+
+use self::pool::Db;
+use crate::{
+    domain::{
+        accounts::{Email, NewAccount, Taken, User, Username},
+        board::{AnswerSort, Content, ListSort, PAGE_SIZE, QuestionDraft, SearchQuery, clamp_page},
+        ids::{AnswerId, QuestionId, UserId},
+        policy::{self, Action, Actor, PostRef},
+        posts::{Answer, Question, QuestionList, QuestionPage},
+    },
+    store::{
+        Guarded, LikeOutcome, NewAnswer, NewQuestion, Revision, StoreError, StoreResult,
+        StoredSession,
+    },
+};
+
+/// The schema version a fully migrated database has.
+pub const SCHEMA_VERSION: i64 = migrations::LATEST;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> Self {
+        Self::Engine {
+            engine: "sqlite",
+            message: err.to_string(),
+        }
+    }
+}
+
+impl From<r2d2::Error> for StoreError {
+    fn from(err: r2d2::Error) -> Self {
+        Self::Pool(err.to_string())
+    }
+}
+
+/// The SQLite engine's handle; cheap to clone.
+#[derive(Clone)]
+pub struct SqliteStore {
+    db: Db,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> StoreResult<Self> {
+        Ok(Self {
+            db: Db::open(path)?,
+        })
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.db.generation()
+    }
+
+    pub async fn schema_version(&self) -> StoreResult<i64> {
+        self.db
+            .read(|conn| conn.pragma_query_value(None, "user_version", |row| row.get(0)))
+            .await
+    }
+
+    pub async fn setting_or_insert(
+        &self,
+        name: &'static str,
+        candidate: String,
+    ) -> StoreResult<String> {
+        self.db
+            .write(move |tx| settings::get_or_insert(tx, name, || candidate))
+            .await
+    }
+
+    pub async fn question_list(
+        &self,
+        sort: ListSort,
+        requested_page: i64,
+    ) -> StoreResult<QuestionList> {
+        self.db
+            .read(move |conn| questions::list(conn, sort, requested_page))
+            .await
+    }
+
+    pub async fn question_search(
+        &self,
+        query: SearchQuery,
+        sort: ListSort,
+        requested_page: i64,
+    ) -> StoreResult<QuestionList> {
+        self.db
+            .read(move |conn| {
+                let found = search::page(conn, &query, sort, requested_page)?;
+                Ok(QuestionList {
+                    total: found.total,
+                    capped: found.capped,
+                    page: found.page,
+                    questions: questions::summaries(conn, &found.questions)?,
+                })
+            })
+            .await
+    }
+
+    pub async fn question_page(
+        &self,
+        id: QuestionId,
+        sort: AnswerSort,
+        requested_page: i64,
+        viewer: Option<UserId>,
+    ) -> StoreResult<Option<QuestionPage>> {
+        self.db
+            .read(move |conn| {
+                let Some(question) = questions::find(conn, id, viewer)? else {
+                    return Ok(None);
+                };
+                let page = clamp_page(requested_page, question.answer_count);
+                let answers =
+                    answers::page(conn, id, sort, (page - 1) * PAGE_SIZE, PAGE_SIZE, viewer)?;
+                Ok(Some(QuestionPage {
+                    question,
+                    page,
+                    answers,
+                }))
+            })
+            .await
+    }
+
+    pub async fn question(
+        &self,
+        id: QuestionId,
+        viewer: Option<UserId>,
+    ) -> StoreResult<Option<Question>> {
+        self.db
+            .read(move |conn| questions::find(conn, id, viewer))
+            .await
+    }
+
+    pub async fn check(
+        &self,
+        actor: Actor,
+        action: Action,
+        post: PostRef,
+    ) -> StoreResult<Guarded<()>> {
+        self.db
+            .read(move |conn| guard(conn, actor, action, post))
+            .await
+    }
+
+    pub async fn insert_question(&self, question: NewQuestion) -> StoreResult<QuestionId> {
+        self.db
+            .write(move |tx| questions::insert(tx, &question))
+            .await
+    }
+
+    pub async fn update_question(
+        &self,
+        actor: Actor,
+        id: QuestionId,
+        revision: Revision<QuestionDraft>,
+    ) -> StoreResult<Guarded<()>> {
+        self.db
+            .write(move |tx| {
+                guarded(tx, actor, Action::Edit, PostRef::Question(id), || {
+                    questions::update(tx, id, &revision.text, &revision.html, revision.now)
+                })
+            })
+            .await
+    }
+
+    pub async fn delete_question(&self, actor: Actor, id: QuestionId) -> StoreResult<Guarded<()>> {
+        self.db
+            .write(move |tx| {
+                guarded(tx, actor, Action::Delete, PostRef::Question(id), || {
+                    questions::delete(tx, id)
+                })
+            })
+            .await
+    }
+
+    pub async fn answer(
+        &self,
+        id: AnswerId,
+        viewer: Option<UserId>,
+    ) -> StoreResult<Option<Answer>> {
+        self.db
+            .read(move |conn| answers::find(conn, id, viewer))
+            .await
+    }
+
+    pub async fn answer_position(
+        &self,
+        id: AnswerId,
+        sort: AnswerSort,
+    ) -> StoreResult<Option<(QuestionId, i64)>> {
+        self.db
+            .read(move |conn| {
+                let Some(answer) = answers::find(conn, id, None)? else {
+                    return Ok(None);
+                };
+                Ok(Some((
+                    answer.question_id,
+                    answers::position(conn, id, sort)?,
+                )))
+            })
+            .await
+    }
+
+    pub async fn insert_answer(&self, answer: NewAnswer) -> StoreResult<Option<AnswerId>> {
+        self.db.write(move |tx| answers::insert(tx, &answer)).await
+    }
+
+    pub async fn update_answer(
+        &self,
+        actor: Actor,
+        id: AnswerId,
+        revision: Revision<Content>,
+    ) -> StoreResult<Guarded<Answer>> {
+        self.db
+            .write(move |tx| {
+                let post = PostRef::Answer(id);
+                let outcome = guarded(tx, actor, Action::Edit, post, || {
+                    answers::update(tx, id, &revision.text, &revision.html, revision.now)?;
+                    answers::find(tx, id, Some(actor.id))
+                })?;
+                Ok(found(outcome))
+            })
+            .await
+    }
+
+    pub async fn delete_answer(
+        &self,
+        actor: Actor,
+        id: AnswerId,
+    ) -> StoreResult<Guarded<QuestionId>> {
+        self.db
+            .write(move |tx| {
+                let outcome = guarded(tx, actor, Action::Delete, PostRef::Answer(id), || {
+                    answers::delete(tx, id)
+                })?;
+                Ok(found(outcome))
+            })
+            .await
+    }
+
+    pub async fn toggle_like(&self, actor: Actor, post: PostRef) -> StoreResult<LikeOutcome> {
+        self.db
+            .write(move |tx| likes::toggle(tx, post, actor))
+            .await
+    }
+
+    pub async fn taken(&self, username: Username, email: Email) -> StoreResult<Vec<Taken>> {
+        self.db
+            .read(move |conn| users::taken(conn, &username, &email))
+            .await
+    }
+
+    pub async fn insert_user(
+        &self,
+        account: NewAccount,
+        password_hash: String,
+        now: i64,
+    ) -> StoreResult<Result<UserId, Taken>> {
+        self.db
+            .write(move |tx| users::insert(tx, &account, &password_hash, now))
+            .await
+    }
+
+    pub async fn credentials(&self, typed_name: String) -> StoreResult<Option<(User, String)>> {
+        self.db
+            .read(move |conn| users::credentials(conn, &typed_name))
+            .await
+    }
+
+    pub async fn user(&self, id: UserId) -> StoreResult<Option<User>> {
+        self.db.read(move |conn| users::find(conn, id)).await
+    }
+
+    pub async fn load_session(
+        &self,
+        id: String,
+        now: i64,
+        born_after: i64,
+    ) -> StoreResult<Option<StoredSession>> {
+        self.db
+            .read(move |conn| sessions::load(conn, &id, now, born_after))
+            .await
+    }
+
+    pub async fn extend_session(&self, id: String, expires_at: i64) -> StoreResult<()> {
+        self.db
+            .write_unseen(move |tx| sessions::extend(tx, &id, expires_at))
+            .await
+    }
+
+    pub async fn save_session(
+        &self,
+        id: String,
+        entries: String,
+        expires_at: i64,
+        now: i64,
+    ) -> StoreResult<()> {
+        self.db
+            .write_unseen(move |tx| sessions::save(tx, &id, &entries, expires_at, now))
+            .await
+    }
+
+    pub async fn remove_session(&self, id: String) -> StoreResult<()> {
+        self.db
+            .write_unseen(move |tx| sessions::remove(tx, &id))
+            .await
+    }
+
+    pub async fn purge_sessions(&self, now: i64, born_after: i64) -> StoreResult<usize> {
+        self.db
+            .write_unseen(move |tx| sessions::purge_expired(tx, now, born_after))
+            .await
+    }
+
+    pub async fn all_authors(&self) -> StoreResult<Vec<(UserId, String)>> {
+        self.db
+            .read(|conn| {
+                conn.prepare("SELECT id, username FROM users ORDER BY id")?
+                    .query_map([], |row| Ok((UserId(row.get(0)?), row.get(1)?)))?
+                    .collect()
+            })
+            .await
+    }
+
+    pub async fn all_questions(&self) -> StoreResult<Vec<(QuestionId, UserId)>> {
+        self.db
+            .read(|conn| {
+                conn.prepare("SELECT id, author_id FROM questions ORDER BY id")?
+                    .query_map([], |row| Ok((QuestionId(row.get(0)?), UserId(row.get(1)?))))?
+                    .collect()
+            })
+            .await
+    }
+
+    pub async fn insert_users(
+        &self,
+        accounts: Vec<NewAccount>,
+        password_hash: String,
+        now: i64,
+    ) -> StoreResult<Vec<Result<UserId, Taken>>> {
+        self.db
+            .write(move |tx| {
+                accounts
+                    .iter()
+                    .map(|account| users::insert(tx, account, &password_hash, now))
+                    .collect()
+            })
+            .await
+    }
+
+    pub async fn insert_questions(&self, new: Vec<NewQuestion>) -> StoreResult<Vec<QuestionId>> {
+        self.db
+            .write(move |tx| {
+                new.iter()
+                    .map(|question| questions::insert(tx, question))
+                    .collect()
+            })
+            .await
+    }
+
+    pub async fn insert_answers(&self, new: Vec<NewAnswer>) -> StoreResult<Vec<Option<AnswerId>>> {
+        self.db
+            .write(move |tx| {
+                new.iter()
+                    .map(|answer| answers::insert(tx, answer))
+                    .collect()
+            })
+            .await
+    }
+
+    pub async fn toggle_likes(
+        &self,
+        likes: Vec<(Actor, PostRef)>,
+    ) -> StoreResult<Vec<LikeOutcome>> {
+        self.db
+            .write(move |tx| {
+                likes
+                    .into_iter()
+                    .map(|(actor, post)| likes::toggle(tx, post, actor))
+                    .collect()
+            })
+            .await
+    }
+
+    pub async fn optimize(&self) -> StoreResult<()> {
+        // One merged full-text index instead of the many segments bulk inserts leave behind.
+        self.db
+            .write(|tx| {
+                tx.execute_batch(
+                    "INSERT INTO search_index (search_index) VALUES ('optimize'); PRAGMA optimize;",
+                )
+            })
+            .await
+    }
+}
+
+/// Runs `change` only if the policy lets `actor` do `action` to `post`, as this transaction sees it.
+fn guarded<T>(
+    tx: &Transaction,
+    actor: Actor,
+    action: Action,
+    post: PostRef,
+    change: impl FnOnce() -> rusqlite::Result<T>,
+) -> rusqlite::Result<Guarded<T>> {
+    Ok(match guard(tx, actor, action, post)? {
+        Guarded::Done(()) => Guarded::Done(change()?),
+        Guarded::Missing => Guarded::Missing,
+        Guarded::Denied(why) => Guarded::Denied(why),
+    })
+}
+
+/// A change that found its row gone meanwhile is as if the post were missing.
+fn found<T>(outcome: Guarded<Option<T>>) -> Guarded<T> {
+    match outcome {
+        Guarded::Done(Some(value)) => Guarded::Done(value),
+        Guarded::Done(None) | Guarded::Missing => Guarded::Missing,
+        Guarded::Denied(why) => Guarded::Denied(why),
+    }
+}
+
+/// The author of a post, if it exists.
+fn author_of(conn: &Connection, post: PostRef) -> rusqlite::Result<Option<UserId>> {
+    let (sql, id) = match post {
+        PostRef::Question(id) => ("SELECT author_id FROM questions WHERE id = ?1", id.0),
+        PostRef::Answer(id) => ("SELECT author_id FROM answers WHERE id = ?1", id.0),
+    };
+    rusqlite::OptionalExtension::optional(conn.one(sql, [id], |row| row.get(0).map(UserId)))
+}
+
+/// Asks the policy whether `actor` may do `action` to `post`, with the author as this transaction sees it.
+fn guard(
+    conn: &Connection,
+    actor: Actor,
+    action: Action,
+    post: PostRef,
+) -> rusqlite::Result<Guarded<()>> {
+    Ok(match author_of(conn, post)? {
+        None => Guarded::Missing,
+        Some(author) => match policy::may(actor, action, author) {
+            Ok(()) => Guarded::Done(()),
+            Err(why) => Guarded::Denied(why),
+        },
+    })
+}
+
+/// `execute` and `query_row` through the connection's statement cache: the same SQL is parsed once per
+/// connection, not on every call.
+trait Cached {
+    fn run<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize>;
+    fn one<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        row: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T>;
+}
+
+impl Cached for Connection {
+    fn run<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
+        self.prepare_cached(sql)?.execute(params)
+    }
+
+    fn one<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        row: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        self.prepare_cached(sql)?.query_row(params, row)
+    }
+}
+
+/// Whether `err` is a UNIQUE violation on `table.column`.
+fn is_unique_violation(err: &rusqlite::Error, column: &str) -> bool {
+    match err {
+        rusqlite::Error::SqliteFailure(code, Some(message)) => {
+            code.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                && message.contains(column)
+        }
+        _ => false,
+    }
+}
