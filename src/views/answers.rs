@@ -74,9 +74,9 @@ pub fn answer_item(ctx: &PageContext, answer: &Answer) -> Markup {
     let may_change = ctx.may(Action::Edit, answer.author_id);
     let target = format!("#answer-{}", answer.id.0);
     html! {
-        article.card #{"answer-" (answer.id.0)} {
+        article.card #{"answer-" (answer.id.0)} data-answer=(answer.id.0) {
             div.card-body {
-                div.post-content { (PreEscaped(&answer.content_html)) }
+                div.post-content data-content { (PreEscaped(&answer.content_html)) }
                 div.d-flex.flex-wrap.justify-content-between.align-items-end.gap-2.mt-3 {
                     (like_button(ctx, &LikeButton {
                         action: urls::answer_action(answer.id, "like"),
@@ -114,7 +114,7 @@ pub fn answer_edit_form(
     let target = format!("#answer-{}", id.0);
     let action = urls::answer_action(id, "edit");
     html! {
-        article.card #{"answer-" (id.0)} {
+        article.card #{"answer-" (id.0)} data-answer=(id.0) {
             div.card-body {
                 form method="post" action=(action) hx-post=(action) hx-target=(target) hx-swap="outerHTML" {
                     @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }

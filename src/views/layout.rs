@@ -49,7 +49,7 @@ fn csrf_header(ctx: &PageContext) -> Option<String> {
 fn navbar(ctx: &PageContext) -> Markup {
     let t = ctx.t();
     html! {
-        nav.navbar.navbar-expand.bg-body-tertiary.border-bottom aria-label=(t.site_name) {
+        nav.navbar.navbar-expand.bg-body-tertiary.border-bottom #site-nav aria-label=(t.site_name) {
             div.container.flex-wrap.gap-2 {
                 a.navbar-brand.fw-semibold href="/" { (t.site_name) }
                 ul.navbar-nav.me-auto {

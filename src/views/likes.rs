@@ -31,11 +31,11 @@ pub fn like_button(ctx: &PageContext, button: &LikeButton) -> Markup {
     };
     if ctx.user.is_none() {
         return html! {
-            a.like-link.btn.btn-sm.btn-outline-primary href=(login_href(&ctx.here)) title=(t.like_login) { (face) }
+            a.like-link.btn.btn-sm.btn-outline-primary data-like="log-in" href=(login_href(&ctx.here)) title=(t.like_login) { (face) }
         };
     }
     html! {
-        form.like-form.d-inline method="post" action=(button.action)
+        form.like-form.d-inline data-like="toggle" method="post" action=(button.action)
             hx-post=(button.action) hx-target="this" hx-swap="outerHTML" {
             @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
             button.btn.btn-sm.btn-outline-primary.active[button.liked] type="submit"

@@ -19,7 +19,7 @@ pub fn post_meta(
             (ctx.time(created_at))
             @if let Some(modified) = modified_at {
                 br;
-                span.edited { (t.edited) " " (ctx.time(modified)) }
+                span.edited data-edited { (t.edited) " " (ctx.time(modified)) }
             }
         }
     }

@@ -112,8 +112,9 @@ fn question_item(
     let answers = question.answer_count.to_string();
     let likes = question.like_count.to_string();
     html! {
-        li.list-group-item.d-flex.flex-wrap.gap-2.align-items-baseline #{"question-" (question.id.0)} {
-            span.text-body-secondary.small.question-number { (number) }
+        li.list-group-item.d-flex.flex-wrap.gap-2.align-items-baseline #{"question-" (question.id.0)}
+            data-question=(question.id.0) {
+            span.text-body-secondary.small.question-number data-number=(number) { (number) }
             div.flex-grow-1 {
                 a.fw-semibold.text-decoration-none href=(urls::question(question.id, Default::default(), 1)) {
                     (highlight(&question.subject, query.terms()))
@@ -152,10 +153,10 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
     let may_change = ctx.may(Action::Edit, question.author_id);
     let content = html! {
         article.mb-4 #{"question-" (question.id.0)} {
-            h1.h3.mb-3 { (question.subject) }
+            h1.h3.mb-3 #question-subject { (question.subject) }
             div.card {
                 div.card-body {
-                    div.post-content { (PreEscaped(&question.content_html)) }
+                    div.post-content data-content { (PreEscaped(&question.content_html)) }
                     div.d-flex.flex-wrap.justify-content-between.align-items-end.gap-2.mt-3 {
                         (like_button(ctx, &LikeButton {
                             action: urls::question_action(question.id, "like"),

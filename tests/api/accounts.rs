@@ -185,7 +185,7 @@ async fn each_signup_rule_is_reported_beside_its_field_with_422() {
             shown.starts_with(message),
             "{field}: expected {message:?}, got {shown:?}"
         );
-        assert!(html.contains(r#"class="form-control is-invalid""#));
+        assert!(html.contains(r#"aria-invalid="true""#));
     }
     assert_eq!(
         app.logged_in_as(&client).await,

@@ -23,7 +23,7 @@ async fn a_visitors_page_carries_no_token_and_is_the_same_for_every_visitor() {
         .get_html(&browser(), &format!("/questions/{question}"))
         .await;
     assert!(page.contains(&format!(
-        r#"<a class="like-link btn btn-sm btn-outline-primary" href="/login?next=/questions/{question}""#
+        r#"data-like="log-in" href="/login?next=/questions/{question}""#
     )));
     assert_eq!(
         like_count_in(&page, &format!("question-{question}")),

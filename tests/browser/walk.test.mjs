@@ -163,7 +163,7 @@ test('the walk with JavaScript: htmx updates in place', async () => {
   // Korean and back: a full reload, so <html lang> follows.
   await page.click('#language-switch button');
   await page.waitForFunction(() => document.documentElement.lang === 'ko');
-  assert.match(await page.locator('nav.navbar').innerText(), /로그아웃/);
+  assert.match(await page.locator('#site-nav').innerText(), /로그아웃/);
   await page.click('#language-switch button');
   await page.waitForFunction(() => document.documentElement.lang === 'en');
 
@@ -188,22 +188,22 @@ test('the walk with JavaScript: htmx updates in place', async () => {
 
   // Like the question: the count changes in place, the page does not navigate.
   await page.evaluate(() => { window.stillHere = true; });
-  const like = page.locator(`#question-${question} .like-form button`);
+  const like = page.locator(`#question-${question} [data-like="toggle"] button`);
   assert.equal(await like.getAttribute('aria-pressed'), 'false');
   await like.click();
-  await page.locator(`#question-${question} .like-form button[aria-pressed="true"]`).waitFor();
+  await page.locator(`#question-${question} [data-like="toggle"] button[aria-pressed="true"]`).waitFor();
   assert.equal(await page.locator(`#question-${question} [data-like-count]`).innerText(), '1');
   assert.equal(await page.evaluate(() => window.stillHere), true);
   assert.match(page.url(), new RegExp(`/questions/${question}`));
   // Bob's own answer cannot be liked.
-  assert.equal(await page.locator(`#${answerId} .like-form button`).isDisabled(), true);
+  assert.equal(await page.locator(`#${answerId} [data-like="toggle"] button`).isDisabled(), true);
 
   // Edit the answer in place.
   await page.click(`#${answerId} a:has-text("Edit")`);
   await page.locator(`#${answerId} textarea`).fill('Check the socket **group**.');
   await page.click(`#${answerId} button[type=submit]`);
-  await page.locator(`#${answerId} .post-content strong`).waitFor();
-  assert.equal(await page.locator(`#${answerId} .post-content strong`).innerText(), 'group');
+  await page.locator(`#${answerId} [data-content] strong`).waitFor();
+  assert.equal(await page.locator(`#${answerId} [data-content] strong`).innerText(), 'group');
   assert.equal(await page.evaluate(() => window.stillHere), true);
 
   // Delete it, confirming in the dialog.
@@ -254,7 +254,7 @@ test('the walk without JavaScript: links, forms and redirects', async () => {
   await logOut(page);
   await signUp(page, 'dave');
   await page.goto(`${base}/questions/${question}`);
-  await page.click(`#question-${question} .like-form button`);
+  await page.click(`#question-${question} [data-like="toggle"] button`);
   await page.waitForURL(new RegExp(`/questions/${question}`));
   assert.equal(await page.locator(`#question-${question} [data-like-count]`).innerText(), '1');
   await page.fill('#field-content', 'An answer without JavaScript.');
@@ -319,7 +319,7 @@ test('keyboard focus is visible and the like button says what it does', async ()
   }
   // A visitor's like button is a link to log in that names what it would do (the walk above checks the
   // logged-in button's aria-pressed).
-  const like = page.locator('#question-1 a.like-link');
+  const like = page.locator('#question-1 [data-like="log-in"]');
   assert.match(await like.innerText(), /Like this question/);
   assert.equal(await like.getAttribute('href'), '/login?next=/questions/1');
   await page.context().close();
