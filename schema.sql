@@ -1,4 +1,4 @@
--- miniboard schema, version 1. Later changes are numbered migrations in src/db/migrations/.
+-- miniboard schema, version 1. Later changes are numbered migrations in src/store/sqlite/migrations/.
 -- Timestamps are INTEGER seconds since the Unix epoch, which is UTC by definition.
 
 CREATE TABLE users (

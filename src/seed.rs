@@ -275,13 +275,11 @@ pub async fn run(store: &Store, plan: SeedPlan) -> Result<SeedReport, StoreError
             .iter()
             .map(|a| a.username.as_str().to_owned())
             .collect();
-        let ids = store.insert_users(batch, hash.clone(), now - year).await?;
-        for (id, name) in ids.into_iter().zip(batch_names) {
-            match id {
-                Ok(id) => names.push((id, name)),
-                Err(taken) => {
-                    return Err(StoreError::Refused(format!("{name}: {taken:?} already")));
-                }
+        match store.insert_users(batch, hash.clone(), now - year).await? {
+            Ok(ids) => names.extend(ids.into_iter().zip(batch_names)),
+            Err((at, taken)) => {
+                let name = &batch_names[at];
+                return Err(StoreError::Refused(format!("{name}: {taken:?} already")));
             }
         }
     }

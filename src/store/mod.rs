@@ -20,10 +20,10 @@ use crate::{
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The engine refused or failed a statement.
-    #[error("{engine}: {message}")]
+    #[error("{engine}: {source}")]
     Engine {
         engine: &'static str,
-        message: String,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// No connection could be had in time.
     #[error("connection pool: {0}")]
@@ -140,6 +140,9 @@ operations! {
     /// The schema version the database is at.
     fn schema_version(&self) -> i64;
 
+    /// Answers when the database does (the health check).
+    fn ping(&self) -> ();
+
     /// The value kept under `name`, or `candidate` kept there now: two processes starting together agree.
     fn setting_or_insert(&self, name: &'static str, candidate: String) -> String;
 
@@ -221,11 +224,13 @@ operations! {
     /// Every account's id and name, oldest first (the seed adds posts to an existing board).
     fn all_authors(&self) -> Vec<(UserId, String)>;
 
-    /// Every question's id and author, oldest first.
+    /// Every question's id and author, by author and then id (the order the seed has always drawn from, so an
+    /// added seed makes the same board it always did).
     fn all_questions(&self) -> Vec<(QuestionId, UserId)>;
 
-    /// Inserts many accounts in one transaction (the seed).
-    fn insert_users(&self, accounts: Vec<NewAccount>, password_hash: String, now: i64) -> Vec<Result<UserId, Taken>>;
+    /// Inserts many accounts in one transaction (the seed); on the first clash nothing is kept, and the
+    /// clashing account's position and field come back.
+    fn insert_users(&self, accounts: Vec<NewAccount>, password_hash: String, now: i64) -> Result<Vec<UserId>, (usize, Taken)>;
 
     /// Inserts many questions in one transaction (the seed).
     fn insert_questions(&self, questions: Vec<NewQuestion>) -> Vec<QuestionId>;

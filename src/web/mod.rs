@@ -98,7 +98,7 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
 /// `GET /healthz`: 200 when the database answers a query, 503 otherwise.
 #[handler]
 async fn healthz(state: Data<&Arc<AppState>>) -> (StatusCode, &'static str) {
-    match state.store.schema_version().await {
+    match state.store.ping().await {
         Ok(_) => (StatusCode::OK, "ok\n"),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n"),
     }

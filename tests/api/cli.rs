@@ -256,3 +256,33 @@ fn seed_fills_a_database_whose_counters_match_its_rows() {
     };
     assert_eq!(subjects(&conn), subjects(&other));
 }
+
+#[tokio::test]
+async fn a_seed_that_meets_a_taken_address_adds_no_user_of_its_batch() {
+    let app = crate::helpers::spawn_app().await;
+    // Takes the name and address the seed's second user would get (user3, user3@example.com).
+    app.signed_up_user("user3").await;
+    let store = miniboard::store::Store::open(&app.database)
+        .await
+        .expect("store");
+    let plan = miniboard::seed::SeedPlan {
+        users: 5,
+        questions: 0,
+        answers: 0,
+        likes: 0,
+        seed: 1,
+        thread: 0,
+    };
+    let refused = miniboard::seed::run(&store, plan).await;
+    let message = refused.err().map(|err| err.to_string()).unwrap_or_default();
+    assert!(
+        message.starts_with("user3: ") && message.ends_with(" already"),
+        "the clash is reported: {message:?}"
+    );
+    // Its first user, made before the clash, was taken back with the rest of the batch.
+    let client = crate::helpers::browser();
+    app.log_in(&client, "사용자2", miniboard::seed::SEED_PASSWORD)
+        .await;
+    assert_eq!(app.logged_in_as(&client).await, None);
+    app.stop().await;
+}

@@ -162,9 +162,10 @@ async fn the_index_follows_deletes() {
     app.post_form(&alice, &format!("/questions/{other}/delete"), &[])
         .await;
     assert!(hits(&search(&app, "uniqueword").await).is_empty());
-    let storage = app.storage();
-    assert_eq!(storage.count(crate::storage::Rows::Answers), 1);
-    assert_eq!(storage.search_entries_out_of_step(), 0);
+    let [posts, index, map] = app.storage().search_entries();
+    assert_eq!(posts.len(), 2);
+    assert_eq!(index, posts);
+    assert_eq!(map, posts);
     app.stop().await;
 }
 

@@ -130,21 +130,15 @@ impl Probe {
             .expect("drop the accounts");
     }
 
-    /// Search entries that belong to no post, and posts without their search entry (both should be 0).
-    pub fn search_entries_out_of_step(&self) -> usize {
-        let posts = self.numbers(
+    /// The search keys of every post, then the keys the search index holds, then those its post-to-question
+    /// map holds, each in order: in step, the three lists are equal.
+    pub fn search_entries(&self) -> [Vec<i64>; 3] {
+        [
             "SELECT search_rowid FROM questions UNION ALL SELECT search_rowid FROM answers ORDER BY 1",
-        );
-        let mut off = 0;
-        for index in [
             "SELECT rowid FROM search_index ORDER BY 1",
             "SELECT post_rowid FROM search_posts ORDER BY 1",
-        ] {
-            let entries = self.numbers(index);
-            off += entries.iter().filter(|e| !posts.contains(e)).count();
-            off += posts.iter().filter(|p| !entries.contains(p)).count();
-        }
-        off
+        ]
+        .map(|sql| self.numbers(sql))
     }
 
     /// Bytes the stored data takes, with nothing pending in a log.

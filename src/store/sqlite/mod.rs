@@ -15,7 +15,7 @@ mod users;
 
 use std::path::Path;
 
-use rusqlite::{Connection, Transaction};
+use rusqlite::{Connection, OptionalExtension, Transaction};
 
 use self::pool::Db;
 use crate::{
@@ -39,7 +39,7 @@ impl From<rusqlite::Error> for StoreError {
     fn from(err: rusqlite::Error) -> Self {
         Self::Engine {
             engine: "sqlite",
-            message: err.to_string(),
+            source: Box::new(err),
         }
     }
 }
@@ -71,6 +71,12 @@ impl SqliteStore {
     pub async fn schema_version(&self) -> StoreResult<i64> {
         self.db
             .read(|conn| conn.pragma_query_value(None, "user_version", |row| row.get(0)))
+            .await
+    }
+
+    pub async fn ping(&self) -> StoreResult<()> {
+        self.db
+            .read(|conn| conn.query_row("SELECT 1", [], |_| Ok(())))
             .await
     }
 
@@ -329,23 +335,11 @@ impl SqliteStore {
     }
 
     pub async fn all_authors(&self) -> StoreResult<Vec<(UserId, String)>> {
-        self.db
-            .read(|conn| {
-                conn.prepare("SELECT id, username FROM users ORDER BY id")?
-                    .query_map([], |row| Ok((UserId(row.get(0)?), row.get(1)?)))?
-                    .collect()
-            })
-            .await
+        self.db.read(users::all_names).await
     }
 
     pub async fn all_questions(&self) -> StoreResult<Vec<(QuestionId, UserId)>> {
-        self.db
-            .read(|conn| {
-                conn.prepare("SELECT id, author_id FROM questions ORDER BY id")?
-                    .query_map([], |row| Ok((QuestionId(row.get(0)?), UserId(row.get(1)?))))?
-                    .collect()
-            })
-            .await
+        self.db.read(questions::all_with_authors).await
     }
 
     pub async fn insert_users(
@@ -353,13 +347,23 @@ impl SqliteStore {
         accounts: Vec<NewAccount>,
         password_hash: String,
         now: i64,
-    ) -> StoreResult<Vec<Result<UserId, Taken>>> {
+    ) -> StoreResult<Result<Vec<UserId>, (usize, Taken)>> {
         self.db
             .write(move |tx| {
-                accounts
-                    .iter()
-                    .map(|account| users::insert(tx, account, &password_hash, now))
-                    .collect()
+                // A clash undoes the batch: the savepoint keeps the transaction's earlier work out of it.
+                tx.execute_batch("SAVEPOINT new_users")?;
+                let mut ids = Vec::with_capacity(accounts.len());
+                for (at, account) in accounts.iter().enumerate() {
+                    match users::insert(tx, account, &password_hash, now)? {
+                        Ok(id) => ids.push(id),
+                        Err(taken) => {
+                            tx.execute_batch("ROLLBACK TO new_users; RELEASE new_users")?;
+                            return Ok(Err((at, taken)));
+                        }
+                    }
+                }
+                tx.execute_batch("RELEASE new_users")?;
+                Ok(Ok(ids))
             })
             .await
     }
@@ -386,11 +390,11 @@ impl SqliteStore {
 
     pub async fn toggle_likes(
         &self,
-        likes: Vec<(Actor, PostRef)>,
+        toggles: Vec<(Actor, PostRef)>,
     ) -> StoreResult<Vec<LikeOutcome>> {
         self.db
             .write(move |tx| {
-                likes
+                toggles
                     .into_iter()
                     .map(|(actor, post)| likes::toggle(tx, post, actor))
                     .collect()
@@ -440,7 +444,7 @@ fn author_of(conn: &Connection, post: PostRef) -> rusqlite::Result<Option<UserId
         PostRef::Question(id) => ("SELECT author_id FROM questions WHERE id = ?1", id.0),
         PostRef::Answer(id) => ("SELECT author_id FROM answers WHERE id = ?1", id.0),
     };
-    rusqlite::OptionalExtension::optional(conn.one(sql, [id], |row| row.get(0).map(UserId)))
+    conn.one(sql, [id], |row| row.get(0).map(UserId)).optional()
 }
 
 /// Asks the policy whether `actor` may do `action` to `post`, with the author as this transaction sees it.

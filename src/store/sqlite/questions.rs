@@ -215,6 +215,13 @@ pub fn summaries(conn: &Connection, ids: &[QuestionId]) -> rusqlite::Result<Vec<
     Ok(found)
 }
 
+/// Every question's id and author, by author and then id.
+pub fn all_with_authors(conn: &Connection) -> rusqlite::Result<Vec<(QuestionId, UserId)>> {
+    conn.prepare_cached("SELECT id, author_id FROM questions ORDER BY author_id, id")?
+        .query_map([], |row| Ok((QuestionId(row.get(0)?), UserId(row.get(1)?))))?
+        .collect()
+}
+
 pub fn find(
     conn: &Connection,
     id: QuestionId,

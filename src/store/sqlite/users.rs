@@ -119,6 +119,13 @@ pub fn credentials(conn: &Connection, typed: &str) -> rusqlite::Result<Option<(U
     .optional()
 }
 
+/// Every account's id and name, in id order.
+pub fn all_names(conn: &Connection) -> rusqlite::Result<Vec<(UserId, String)>> {
+    conn.prepare_cached("SELECT id, username FROM users ORDER BY id")?
+        .query_map([], |row| Ok((UserId(row.get(0)?), row.get(1)?)))?
+        .collect()
+}
+
 pub fn find(conn: &Connection, id: UserId) -> rusqlite::Result<Option<User>> {
     conn.one(
         "SELECT id, username, email, created_at FROM users WHERE id = ?1",
