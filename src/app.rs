@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::{
     config::{Config, Database},
     listen::{self, Listening, SocketFile},
+    search::SearchIndex,
     store::{Store, sqlite::backup::ServingLock},
     web::{self, AppState, session::spawn_session_purger},
 };
@@ -32,12 +33,14 @@ impl App {
             Database::Sqlite(path) => Some(crate::store::sqlite::backup::hold_while_serving(path)?),
         };
         let store = Store::open(&config.database).await?;
+        let search = SearchIndex::open(&config.database.search_dir(), &store).await?;
         let secret = secret_key(&config, &store).await?;
         let (acceptor, listening, socket_file) = listen::open(&config).await?;
         Ok(Self {
             acceptor,
             state: Arc::new(AppState::new(
                 store,
+                search,
                 config,
                 derive_key(&secret, b"miniboard csrf"),
             )),
@@ -67,6 +70,7 @@ impl App {
     ) -> std::io::Result<()> {
         let purger =
             spawn_session_purger(self.state.store.clone(), self.state.config.session_lifetime);
+        let indexer = spawn_indexer(self.state.clone());
         tracing::info!(
             address = %self.listening,
             profile = self.state.config.profile.name(),
@@ -78,6 +82,7 @@ impl App {
             .run_with_graceful_shutdown(endpoint, shutdown, Some(GRACE))
             .await;
         purger.abort();
+        indexer.abort();
         drop(self.socket_file);
         tracing::info!("miniboard stopped");
         result
@@ -93,6 +98,19 @@ async fn secret_key(config: &Config, store: &Store) -> anyhow::Result<String> {
     let bytes: [u8; 32] = rand::rng().random();
     let candidate = bytes.iter().map(|b| format!("{b:02x}")).collect();
     Ok(store.setting_or_insert("secret_key", candidate).await?)
+}
+
+/// Takes what other requests and other servers changed into the search index, every second (a change a
+/// request makes itself is taken in by that request).
+fn spawn_indexer(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every_second = tokio::time::interval(Duration::from_secs(1));
+        every_second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every_second.tick().await;
+            state.index_now().await;
+        }
+    })
 }
 
 /// A 32-byte key for one purpose, derived from the secret, so no two uses share a key.

@@ -99,6 +99,18 @@ impl Database {
             Self::Sqlite(path) => path,
         }
     }
+
+    /// Where this app server keeps its search index: beside the database file (`board.db.search/`). It is
+    /// a cache of the database, rebuilt from it when missing.
+    pub fn search_dir(&self) -> PathBuf {
+        match self {
+            Self::Sqlite(path) => {
+                let mut dir = path.clone().into_os_string();
+                dir.push(".search");
+                PathBuf::from(dir)
+            }
+        }
+    }
 }
 
 impl fmt::Display for Database {

@@ -61,6 +61,12 @@ impl ResponseError for AppError {
     }
 }
 
+impl From<crate::search::SearchError> for AppError {
+    fn from(err: crate::search::SearchError) -> Self {
+        Self::internal(err)
+    }
+}
+
 impl From<tokio::task::JoinError> for AppError {
     fn from(err: tokio::task::JoinError) -> Self {
         Self::internal(format!("background task failed: {err}"))

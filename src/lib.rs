@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod listen;
 pub mod markdown;
 pub mod passwords;
+pub mod search;
 pub mod seed;
 pub mod store;
 pub mod views;

@@ -6,6 +6,7 @@ pub mod ids;
 pub mod policy;
 pub mod posts;
 pub mod redirect;
+pub mod search;
 
 /// Seconds since the Unix epoch, the unit every timestamp is kept in.
 pub fn now() -> i64 {

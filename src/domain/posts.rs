@@ -14,13 +14,10 @@ pub struct QuestionSummary {
     pub like_count: i64,
 }
 
-/// One page of the question list or of a search.
+/// One page of the question list.
 #[derive(Clone, Debug)]
 pub struct QuestionList {
-    /// Questions in the list (for a search: among the newest matching posts).
     pub total: i64,
-    /// More posts match a search than it looks at.
-    pub capped: bool,
     /// The page shown, clamped to the pages that exist.
     pub page: i64,
     pub questions: Vec<QuestionSummary>,

@@ -9,10 +9,11 @@ use crate::{
     config::Database,
     domain::{
         accounts::{Email, NewAccount, Taken, User, Username},
-        board::{AnswerSort, Content, ListSort, QuestionDraft, SearchQuery},
+        board::{AnswerSort, Content, ListSort, QuestionDraft},
         ids::{AnswerId, QuestionId, UserId},
         policy::{Action, Actor, Denied, PostRef},
-        posts::{Answer, Question, QuestionList, QuestionPage},
+        posts::{Answer, Question, QuestionList, QuestionPage, QuestionSummary},
+        search::IndexedQuestion,
     },
 };
 
@@ -149,8 +150,9 @@ operations! {
     /// One page of the question list, clamped to the pages that exist.
     fn question_list(&self, sort: ListSort, requested_page: i64) -> QuestionList;
 
-    /// One page of the questions matching a search, clamped to the pages that exist.
-    fn question_search(&self, query: SearchQuery, sort: ListSort, requested_page: i64) -> QuestionList;
+    /// The questions with these ids that exist, in the order given, each with its body (search results
+    /// show a snippet of it).
+    fn question_summaries(&self, ids: Vec<QuestionId>) -> Vec<(QuestionSummary, String)>;
 
     /// A question and one page of its answers (clamped), with what `viewer` liked.
     fn question_page(
@@ -243,4 +245,19 @@ operations! {
 
     /// Tidies the indexes after a bulk load.
     fn optimize(&self) -> ();
+
+    /// Questions changed after log entry `after`, oldest first, at most `limit`: (entry, question).
+    fn search_changes(&self, after: i64, limit: usize) -> Vec<(i64, QuestionId)>;
+
+    /// The oldest log entry still kept and the newest ever written (0 when none was).
+    fn search_log_bounds(&self) -> (i64, i64);
+
+    /// Forgets log entries up to `up_to`; returns how many.
+    fn forget_search_changes(&self, up_to: i64) -> usize;
+
+    /// The questions among `ids` that exist, as the search index holds them.
+    fn search_documents(&self, ids: Vec<QuestionId>) -> Vec<IndexedQuestion>;
+
+    /// Up to `limit` questions after `after` in id order, as the search index holds them.
+    fn search_documents_after(&self, after: QuestionId, limit: usize) -> Vec<IndexedQuestion>;
 }

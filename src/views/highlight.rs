@@ -19,6 +19,31 @@ pub fn highlight(text: &str, terms: &[String]) -> Markup {
     }
 }
 
+/// Characters of context shown before the first match, and in all.
+const SNIPPET_BEFORE: usize = 60;
+const SNIPPET_CHARS: usize = 220;
+
+/// A short piece of `text` around the first place a term matches (its start when none does), with the
+/// matches marked: whitespace folded, cut only between characters, `…` where it was cut.
+pub fn snippet(text: &str, terms: &[String]) -> Markup {
+    let folded: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let first = matches(&folded, terms)
+        .first()
+        .map_or(0, |(start, _)| *start);
+    let chars_before = folded[..first].chars().count();
+    let skip = chars_before.saturating_sub(SNIPPET_BEFORE);
+    let start = folded.char_indices().nth(skip).map_or(0, |(at, _)| at);
+    let end = folded[start..]
+        .char_indices()
+        .nth(SNIPPET_CHARS)
+        .map_or(folded.len(), |(at, _)| start + at);
+    html! {
+        @if start > 0 { "… " }
+        (highlight(&folded[start..end], terms))
+        @if end < folded.len() { " …" }
+    }
+}
+
 /// Byte ranges of the matches, in order and not overlapping.
 fn matches(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
     let terms: Vec<Vec<char>> = terms
@@ -76,6 +101,23 @@ mod tests {
         assert_eq!(
             html,
             "<mark>Flask</mark> &lt;b&gt;<mark>flask</mark>&lt;/b&gt; unflask"
+        );
+    }
+
+    #[test]
+    fn a_snippet_shows_the_first_match_in_context_and_never_splits_a_character() {
+        let text = format!("{} 파이썬을 배우는 {}", "가".repeat(300), "나".repeat(300));
+        let html = snippet(&text, &terms(&["파이썬"])).into_string();
+        assert!(html.starts_with("… "), "{html:.40}");
+        assert!(html.contains("<mark>파이썬</mark>을 배우는"));
+        assert!(html.ends_with(" …"));
+        assert!(html.chars().count() < SNIPPET_CHARS + 40);
+        // No match: the start of the text.
+        let plain = snippet("short\n\n text  here", &terms(&["zzz"])).into_string();
+        assert_eq!(plain, "short text here");
+        assert_eq!(
+            snippet("<b>x</b>", &terms(&["x"])).into_string(),
+            "&lt;b&gt;<mark>x</mark>&lt;/b&gt;"
         );
     }
 

@@ -57,6 +57,22 @@ impl PageContext {
         })
     }
 
+    /// A count with its thousands grouped (`10,000`), as both languages write it.
+    pub fn number(&self, n: i64) -> String {
+        let digits = n.unsigned_abs().to_string();
+        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+        if n < 0 {
+            grouped.push('-');
+        }
+        for (index, digit) in digits.chars().enumerate() {
+            if index > 0 && (digits.len() - index).is_multiple_of(3) {
+                grouped.push(',');
+            }
+            grouped.push(digit);
+        }
+        grouped
+    }
+
     /// A `<time>` element: machine-readable UTC in `datetime`, the reader's language and zone as text.
     pub fn time(&self, unix_seconds: i64) -> maud::Markup {
         maud::html! {

@@ -6,7 +6,7 @@ use super::{
     PageContext,
     answers::{AnswerSection, answer_form, answer_section},
     forms::{Field, TextArea, field, textarea},
-    highlight::highlight,
+    highlight::{highlight, snippet},
     layout::{csrf_field, login_href, page},
     likes::{LikeButton, like_button},
     pagination::pagination,
@@ -16,9 +16,10 @@ use super::{
 use crate::{
     domain::{
         FieldError,
-        board::{Content, ListSort, SearchQuery, Subject},
+        board::{Content, ListSort, Subject},
         policy::Action,
         posts::{Question, QuestionSummary},
+        search::SearchQuery,
     },
     i18n::fill,
 };
@@ -32,21 +33,25 @@ pub struct ListView<'a> {
     pub page: i64,
     pub last_page: i64,
     pub total: i64,
-    /// Search only: more posts match than are ranked; `total` counts the newest matches.
-    pub capped: bool,
+    /// Search only: more questions match than `total`, where counting stopped.
+    pub more: bool,
+    /// Search only: no question held every word; these hold some.
+    pub any_word: bool,
     pub questions: &'a [QuestionSummary],
+    /// Search only: each question's body, for a snippet around the first match (same order).
+    pub bodies: &'a [String],
 }
 
 pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
     let t = ctx.t();
     let searching = !view.query.is_empty();
     let sort_label = |sort: ListSort| match sort {
-        // With a query, the default order is relevance.
-        ListSort::Recent if searching => t.sort_relevance,
+        ListSort::Best => t.sort_relevance,
         ListSort::Recent => t.sort_recent,
         ListSort::Likes => t.sort_likes,
         ListSort::Answers => t.sort_answers,
     };
+    let terms = view.query.terms();
     let content = html! {
         div.d-flex.flex-wrap.align-items-center.justify-content-between.gap-2.mb-3 {
             h1.h3.mb-0 { (t.questions_title) }
@@ -56,14 +61,14 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
             label.visually-hidden for="search-q" { (t.search_label) }
             input.form-control #search-q type="search" name="q" value=(view.raw_query)
                 placeholder=(t.search_placeholder) maxlength="200";
-            @if view.sort != ListSort::Recent {
+            @if view.sort != ListSort::default_for(searching) {
                 input type="hidden" name="sort" value=(view.sort.code());
             }
             button.btn.btn-outline-secondary.flex-shrink-0 type="submit" { (t.search_submit) }
         }
         nav aria-label=(t.sort_label) {
             ul.nav.nav-tabs.mb-3 {
-                @for sort in ListSort::ALL {
+                @for &sort in ListSort::tabs(searching) {
                     li.nav-item {
                         @if sort == view.sort {
                             a.nav-link.active aria-current="page" href=(urls::list(view.raw_query, sort, 1)) { (sort_label(sort)) }
@@ -77,10 +82,16 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
         @if searching {
             p.text-body-secondary #search-summary {
                 (fill(
-                    if view.capped { t.search_results_capped } else { t.search_results },
-                    &[view.raw_query.trim(), &view.total.to_string()],
+                    if view.more { t.search_results_capped } else { t.search_results },
+                    &[view.raw_query.trim(), &ctx.number(view.total)],
                 ))
-                " " a href=(urls::list("", view.sort, 1)) { (t.search_clear) }
+                " " a href=(urls::list("", ListSort::Recent, 1)) { (t.search_clear) }
+            }
+            @if view.any_word {
+                p.alert.alert-info #search-any-word role="status" { (t.search_any_word) }
+            }
+            @if view.query.only_excludes() {
+                p.alert.alert-warning #search-needs-word role="status" { (t.search_needs_word) }
             }
         }
         section #question-list aria-label=(t.questions_title) {
@@ -91,8 +102,10 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
             } @else {
                 ol.list-group.list-unstyled {
                     @for (index, question) in view.questions.iter().enumerate() {
-                        @let number = view.total - (view.page - 1) * crate::domain::board::PAGE_SIZE - index as i64;
-                        (question_item(ctx, question, number, view.query))
+                        @let before = (view.page - 1) * crate::domain::board::PAGE_SIZE + index as i64;
+                        // The list counts down from the newest; a search counts its matches from the best.
+                        @let number = if searching { before + 1 } else { view.total - before };
+                        (question_item(ctx, question, number, &terms, view.bodies.get(index)))
                     }
                 }
             }
@@ -106,7 +119,8 @@ fn question_item(
     ctx: &PageContext,
     question: &QuestionSummary,
     number: i64,
-    query: &SearchQuery,
+    terms: &[String],
+    body: Option<&String>,
 ) -> Markup {
     let t = ctx.t();
     let answers = question.answer_count.to_string();
@@ -117,7 +131,7 @@ fn question_item(
             span.text-body-secondary.small.question-number data-number=(number) { (number) }
             div.flex-grow-1 {
                 a.fw-semibold.text-decoration-none href=(urls::question(question.id, Default::default(), 1)) {
-                    (highlight(&question.subject, query.terms()))
+                    (highlight(&question.subject, terms))
                 }
                 @if question.answer_count > 0 {
                     " " span.badge.text-bg-primary.rounded-pill title=(t.answer_count(question.answer_count)) {
@@ -133,6 +147,9 @@ fn question_item(
                 }
                 span.author { (question.author) }
                 (ctx.time(question.created_at))
+            }
+            @if let Some(body) = body {
+                p.small.text-body-secondary.mb-0.w-100 data-snippet { (snippet(body, terms)) }
             }
         }
     }

@@ -9,7 +9,8 @@ pub fn list(query: &str, sort: ListSort, page: i64) -> String {
     if !query.is_empty() {
         params.push(format!("q={}", encode_query_value(query)));
     }
-    if sort != ListSort::Recent {
+    let searching = !crate::domain::search::SearchQuery::parse(query).is_empty();
+    if sort != ListSort::default_for(searching) {
         params.push(format!("sort={}", sort.code()));
     }
     if page > 1 {

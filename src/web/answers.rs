@@ -66,7 +66,10 @@ async fn create(
 ) -> AppResult<Response> {
     let question = id;
     match board::answers::answer(&state.store, &user, question, &form).await {
-        Ok(id) => Ok(see_other_to_anchor(req, &location_of(&state, id).await?)),
+        Ok(id) => {
+            state.index_now().await;
+            Ok(see_other_to_anchor(req, &location_of(&state, id).await?))
+        }
         Err(BoardError::Invalid(errors)) => {
             invalid_answer(&state, &ctx, question, &form, &errors).await
         }
@@ -158,7 +161,10 @@ async fn update(
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
     let answer = match board::answers::edit(&state.store, &user, id, &form).await {
-        Ok(answer) => answer,
+        Ok(answer) => {
+            state.index_now().await;
+            answer
+        }
         Err(BoardError::Invalid(errors)) => {
             return Ok(edit_response(req, &ctx, id, &form.content, &errors)
                 .with_status(StatusCode::UNPROCESSABLE_ENTITY)
@@ -206,6 +212,7 @@ async fn delete(
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
     let question = board::answers::delete(&state.store, &user, id).await?;
+    state.index_now().await;
     flash(session, Flash::AnswerDeleted);
     Ok(redirect_after_post(
         req,

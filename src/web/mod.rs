@@ -18,11 +18,12 @@ use poem::{
     middleware::CookieJarManager, session::ServerSession, web::Data,
 };
 
-use crate::{assets, config::Config, store::Store};
+use crate::{assets, config::Config, search::SearchIndex, store::Store};
 
 /// What handlers share.
 pub struct AppState {
     pub store: Store,
+    pub search: Arc<SearchIndex>,
     pub config: Arc<Config>,
     pub throttle: limits::LoginThrottle,
     /// Password hashes, a few at a time.
@@ -40,7 +41,7 @@ pub struct AppState {
 pub const SEARCHES_PER_MINUTE: usize = 60;
 
 impl AppState {
-    pub fn new(store: Store, config: Config, csrf_key: [u8; 32]) -> Self {
+    pub fn new(store: Store, search: Arc<SearchIndex>, config: Config, csrf_key: [u8; 32]) -> Self {
         let limit = |n: usize| config.rate_limits.then_some(n);
         Self {
             signups: limits::ClientLimit::new(
@@ -52,11 +53,28 @@ impl AppState {
                 std::time::Duration::from_secs(60),
             ),
             store,
+            search,
             config: Arc::new(config),
             throttle: Default::default(),
             hashing: Default::default(),
             pages: Default::default(),
             csrf_key: csrf::CsrfKey(csrf_key),
+        }
+    }
+
+    /// Moves whenever what a visitor's page shows may have changed: a write to the board, or the search
+    /// index taking one in (it follows the board a moment later).
+    pub fn generation(&self) -> u64 {
+        self.store
+            .generation()
+            .wrapping_add(self.search.generation())
+    }
+
+    /// Brings search up to date with a change this request made, so its author finds it at once. A failure
+    /// is logged, not shown: the post is saved, and the indexer tries again within a second.
+    pub async fn index_now(&self) {
+        if let Err(err) = self.search.catch_up(&self.store).await {
+            tracing::warn!(%err, "search index: could not take the change in yet");
         }
     }
 }

@@ -26,7 +26,10 @@ use super::{
     session::{CookieNames, request_lang, wants_fragment},
 };
 use crate::{
-    domain::board::{AnswerSort, ListSort, SearchQuery, parse_id, parse_page},
+    domain::{
+        board::{AnswerSort, ListSort, parse_id, parse_page},
+        search::SearchQuery,
+    },
     i18n::Lang,
 };
 
@@ -249,11 +252,13 @@ fn visitor_key(req: &Request) -> Option<Key> {
 fn canonical_page(path: &str, params: &QueryParams) -> Option<String> {
     let mut canonical: Vec<(&str, String)> = Vec::new();
     let path = if path == "/" || path == "/questions" {
-        if let Some(q) = params.get("q").filter(|q| !q.trim().is_empty()) {
+        let q = params.get("q").unwrap_or_default();
+        let searching = !SearchQuery::parse(q).is_empty();
+        if !q.trim().is_empty() {
             canonical.push(("q", SearchQuery::cut(q).to_owned()));
         }
-        let sort = ListSort::parse(params.get("sort"));
-        if sort != ListSort::default() {
+        let sort = ListSort::parse(params.get("sort"), searching);
+        if sort != ListSort::default_for(searching) {
             canonical.push(("sort", sort.code().to_owned()));
         }
         push_page(&mut canonical, "page", params);
@@ -293,7 +298,7 @@ pub async fn serve_visitor_pages<E: Endpoint>(
     let mut waited = false;
     let (generation, _rendering) = loop {
         // Read before the page is: a write committed while it renders makes the entry out of date at once.
-        let generation = state.store.generation();
+        let generation = state.generation();
         if let Some(page) = state.pages.get(&key, generation) {
             return Ok(page);
         }

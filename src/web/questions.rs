@@ -20,12 +20,12 @@ use crate::{
     board::{self, BoardError},
     domain::{
         FieldError,
-        board::{
-            AnswerSort, ListSort, QuestionForm, QuestionId, SearchQuery, clamp_page, parse_page,
-        },
+        board::{AnswerSort, ListSort, QuestionForm, QuestionId, clamp_page, parse_page},
         posts::QuestionPage,
+        search::SearchQuery,
     },
     error::{AppError, AppResult},
+    search::Matching,
     views::{
         Flash, PageContext,
         answers::{AnswerSection, answer_section},
@@ -54,34 +54,62 @@ async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> A
     // Shown back as searched: a 60 KB query is not echoed ten times into the page.
     let raw_query = SearchQuery::cut(params.get("q").unwrap_or_default()).to_owned();
     let query = SearchQuery::parse(&raw_query);
-    let sort = ListSort::parse(params.get("sort"));
+    let searching = !query.is_empty();
+    let sort = ListSort::parse(params.get("sort"), searching);
     let requested = parse_page(params.get("page"));
-    if !query.is_empty() {
-        // Only searches that missed the visitors' page cache get here: each costs up to a few milliseconds.
-        if let Err(wait) = state.searches.try_take(super::middleware::client_key(req)) {
-            return Err(AppError::TooManySearches { wait });
-        }
+    if !searching {
+        let found = state.store.question_list(sort, requested).await?;
+        return Ok(same_for_every_visitor(list_page(
+            &ctx,
+            &ListView {
+                raw_query: &raw_query,
+                query: &query,
+                sort,
+                page: found.page,
+                last_page: clamp_page(i64::MAX, found.total),
+                total: found.total,
+                more: false,
+                any_word: false,
+                questions: &found.questions,
+                bodies: &[],
+            },
+        )));
     }
-    let found = if query.is_empty() {
-        state.store.question_list(sort, requested).await?
+    // Only searches that missed the visitors' page cache get here: each costs up to a few milliseconds.
+    if let Err(wait) = state.searches.try_take(super::middleware::client_key(req)) {
+        return Err(AppError::TooManySearches { wait });
+    }
+    let found = if query.only_excludes() {
+        None
     } else {
-        state
-            .store
-            .question_search(query.clone(), sort, requested)
-            .await?
+        let (search, query) = (state.search.clone(), query.clone());
+        Some(tokio::task::spawn_blocking(move || search.find(&query, sort, requested)).await??)
     };
-    let last_page = clamp_page(i64::MAX, found.total);
+    let (summaries, bodies): (Vec<_>, Vec<_>) = match &found {
+        Some(found) => state
+            .store
+            .question_summaries(found.questions.clone())
+            .await?
+            .into_iter()
+            .unzip(),
+        None => (Vec::new(), Vec::new()),
+    };
+    let total = found.as_ref().map_or(0, |found| found.total as i64);
     Ok(same_for_every_visitor(list_page(
         &ctx,
         &ListView {
             raw_query: &raw_query,
             query: &query,
             sort,
-            page: found.page,
-            last_page,
-            total: found.total,
-            capped: found.capped,
-            questions: &found.questions,
+            page: found.as_ref().map_or(1, |found| found.page),
+            last_page: clamp_page(i64::MAX, total),
+            total,
+            more: found.as_ref().is_some_and(|found| found.more),
+            any_word: found
+                .as_ref()
+                .is_some_and(|found| found.matching == Matching::AnyWord && total > 0),
+            questions: &summaries,
+            bodies: &bodies,
         },
     )))
 }
@@ -190,10 +218,13 @@ async fn create(
     Form(form): Form<QuestionForm>,
 ) -> AppResult<Response> {
     match board::questions::ask(&state.store, &user, &form).await {
-        Ok(id) => Ok(
-            poem::web::Redirect::see_other(urls::question(id, AnswerSort::Likes, 1))
-                .into_response(),
-        ),
+        Ok(id) => {
+            state.index_now().await;
+            Ok(
+                poem::web::Redirect::see_other(urls::question(id, AnswerSort::Likes, 1))
+                    .into_response(),
+            )
+        }
         Err(BoardError::Invalid(errors)) => Ok(form_page(&ctx, None, &form, &errors)
             .with_status(StatusCode::UNPROCESSABLE_ENTITY)
             .into_response()),
@@ -226,10 +257,13 @@ async fn update(
     Form(form): Form<QuestionForm>,
 ) -> AppResult<Response> {
     match board::questions::edit(&state.store, &user, id, &form).await {
-        Ok(()) => Ok(redirect_after_post(
-            req,
-            &urls::question(id, AnswerSort::Likes, 1),
-        )),
+        Ok(()) => {
+            state.index_now().await;
+            Ok(redirect_after_post(
+                req,
+                &urls::question(id, AnswerSort::Likes, 1),
+            ))
+        }
         Err(BoardError::Invalid(errors)) => Ok(form_page(&ctx, Some(id), &form, &errors)
             .with_status(StatusCode::UNPROCESSABLE_ENTITY)
             .into_response()),
@@ -267,6 +301,7 @@ async fn delete(
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
     board::questions::delete(&state.store, &user, id).await?;
+    state.index_now().await;
     flash(session, Flash::QuestionDeleted);
     Ok(redirect_after_post(req, "/"))
 }

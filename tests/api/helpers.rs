@@ -46,6 +46,20 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     app
 }
 
+/// A server on a board seeded the way `miniboard seed` fills one (its search index built at start).
+pub async fn spawn_app_seeded(plan: miniboard::seed::SeedPlan) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db_path = dir.path().join("miniboard.db");
+    let store = Store::open(&test_database(&db_path))
+        .await
+        .expect("open the store");
+    miniboard::seed::run(&store, plan).await.expect("seed");
+    drop(store);
+    let mut app = spawn_app_on(&db_path).await;
+    app._dir = Some(dir);
+    app
+}
+
 /// A server on the given database file (it may exist already: restarts use this).
 pub async fn spawn_app_on(db_path: &Path) -> TestApp {
     start(db_path, |_| {}).await
@@ -99,12 +113,6 @@ impl TestApp {
     /// A look at what the app stored, for what no page shows.
     pub fn storage(&self) -> crate::storage::Probe {
         crate::storage::Probe::of(&self.database)
-    }
-
-    /// Adds generated users and posts, the way `miniboard seed` does, to the running app's storage.
-    pub async fn seed(&self, plan: miniboard::seed::SeedPlan) {
-        let store = Store::open(&self.database).await.expect("open the store");
-        miniboard::seed::run(&store, plan).await.expect("seed");
     }
 
     pub fn url(&self, path: &str) -> String {

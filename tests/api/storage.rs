@@ -53,16 +53,6 @@ impl Probe {
             .expect(sql)
     }
 
-    fn numbers(&self, sql: &str) -> Vec<i64> {
-        let conn = self.sqlite();
-        let mut statement = conn.prepare(sql).expect(sql);
-        statement
-            .query_map([], |row| row.get(0))
-            .expect(sql)
-            .collect::<Result<_, _>>()
-            .expect(sql)
-    }
-
     fn change(&self, sql: &str, values: impl rusqlite::Params) {
         self.sqlite().execute(sql, values).expect(sql);
     }
@@ -130,30 +120,27 @@ impl Probe {
             .expect("drop the accounts");
     }
 
-    /// The search keys of every post, then the keys the search index holds, then those its post-to-question
-    /// map holds, each in order: in step, the three lists are equal.
-    pub fn search_entries(&self) -> [Vec<i64>; 3] {
-        [
-            "SELECT search_rowid FROM questions UNION ALL SELECT search_rowid FROM answers ORDER BY 1",
-            "SELECT rowid FROM search_index ORDER BY 1",
-            "SELECT post_rowid FROM search_posts ORDER BY 1",
-        ]
-        .map(|sql| self.numbers(sql))
-    }
-
-    /// Bytes the stored data takes, with nothing pending in a log.
+    /// Bytes the stored data takes, with nothing pending in a log, and the search index beside it.
     pub fn stored_bytes(&self) -> u64 {
         match &self.engine {
             Engine::Sqlite(path) => {
                 self.sqlite()
                     .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
                     .expect("checkpoint");
-                file_bytes(path)
+                let database = Database::Sqlite(path.clone());
+                bytes_under(path) + bytes_under(&database.search_dir())
             }
         }
     }
 }
 
-fn file_bytes(path: &Path) -> u64 {
-    std::fs::metadata(path).map_or(0, |m| m.len())
+/// The size of a file, or of every file in a folder.
+fn bytes_under(path: &Path) -> u64 {
+    match std::fs::read_dir(path) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .map(|entry| bytes_under(&entry.path()))
+            .sum(),
+        Err(_) => std::fs::metadata(path).map_or(0, |m| m.len()),
+    }
 }

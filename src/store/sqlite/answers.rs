@@ -3,7 +3,6 @@
 use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
-use super::search;
 use crate::domain::posts::Answer;
 use crate::domain::{
     board::{AnswerId, AnswerSort, Content, QuestionId},
@@ -112,31 +111,18 @@ pub fn insert(tx: &Transaction, answer: &NewAnswer) -> rusqlite::Result<Option<A
     if updated == 0 {
         return Ok(None);
     }
-    let search_rowid = search::next_rowid(tx)?;
     tx.run(
-        "INSERT INTO answers (question_id, author_id, content, content_html, created_at, search_rowid)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO answers (question_id, author_id, content, content_html, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
             answer.question_id.0,
             answer.author_id.0,
             answer.content.as_str(),
             answer.content_html.as_str(),
             answer.now,
-            search_rowid
         ],
     )?;
-    let id = AnswerId(tx.last_insert_rowid());
-    search::put(
-        tx,
-        search_rowid,
-        &search::Document {
-            subject: "",
-            body: answer.content.as_str(),
-            author: &answer.author,
-            question: answer.question_id,
-        },
-    )?;
-    Ok(Some(id))
+    Ok(Some(AnswerId(tx.last_insert_rowid())))
 }
 
 pub fn update(
@@ -150,41 +136,25 @@ pub fn update(
         "UPDATE answers SET content = ?2, content_html = ?3, modified_at = ?4 WHERE id = ?1",
         params![id.0, content.as_str(), content_html, now],
     )?;
-    let (question, author, search_rowid): (i64, String, i64) = tx.one(
-        "SELECT a.question_id, u.username, a.search_rowid FROM answers a
-         JOIN users u ON u.id = a.author_id WHERE a.id = ?1",
-        [id.0],
-        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-    )?;
-    search::put(
-        tx,
-        search_rowid,
-        &search::Document {
-            subject: "",
-            body: content.as_str(),
-            author: &author,
-            question: QuestionId(question),
-        },
-    )
+    Ok(())
 }
 
 /// Deletes an answer and its likes; returns its question, or `None` if it was already gone.
 pub fn delete(tx: &Transaction, id: AnswerId) -> rusqlite::Result<Option<QuestionId>> {
     // SQLite makes all of a RETURNING statement's changes on its first step: one row read is enough.
-    let deleted: Option<(i64, i64)> = tx
+    let deleted: Option<i64> = tx
         .query_row(
-            "DELETE FROM answers WHERE id = ?1 RETURNING question_id, search_rowid",
+            "DELETE FROM answers WHERE id = ?1 RETURNING question_id",
             [id.0],
-            |row| Ok((row.get(0)?, row.get(1)?)),
+            |row| row.get(0),
         )
         .optional()?;
-    let Some((question, search_rowid)) = deleted else {
+    let Some(question) = deleted else {
         return Ok(None);
     };
     tx.run(
         "UPDATE questions SET answer_count = answer_count - 1 WHERE id = ?1",
         [question],
     )?;
-    search::remove(tx, search_rowid)?;
     Ok(Some(QuestionId(question)))
 }

@@ -42,6 +42,11 @@ const STEPS: &[(&str, &str, Option<Fill>)] = &[
         include_str!("migrations/0007_username_skeletons.sql"),
         Some(super::users::fill_skeletons),
     ),
+    (
+        "0008_search_changes.sql",
+        include_str!("migrations/0008_search_changes.sql"),
+        None,
+    ),
 ];
 
 /// The version a fully migrated database has.
@@ -119,7 +124,7 @@ mod tests {
             )
             .expect("user");
         }
-        assert_eq!(run(&mut conn).expect("migrate"), [7]);
+        assert_eq!(run(&mut conn).expect("migrate"), [7, 8]);
         let found = |typed: &str| {
             super::super::users::credentials(&conn, typed)
                 .expect("lookup")
@@ -147,7 +152,7 @@ mod tests {
     }
 
     #[test]
-    fn search_posts_are_filled_from_the_posts_already_there() {
+    fn posts_survive_the_move_of_search_out_of_sqlite_and_every_later_change_is_logged() {
         let mut conn = Connection::open_in_memory().expect("in-memory db");
         for (_, sql, _) in &STEPS[..2] {
             conn.execute_batch(sql).expect("step");
@@ -166,14 +171,35 @@ mod tests {
             run(&mut conn).expect("migrate"),
             (3..=LATEST).collect::<Vec<_>>()
         );
+        let count = |sql: &str| -> i64 { conn.query_row(sql, [], |row| row.get(0)).expect(sql) };
+        assert_eq!(
+            count("SELECT count(*) FROM answers WHERE question_id = 7"),
+            2
+        );
+        assert_eq!(
+            count("SELECT count(*) FROM sqlite_master WHERE name LIKE 'search_index%'"),
+            0
+        );
+        // Nothing logged yet (a new index is built from the posts); each change from now on is.
+        assert_eq!(count("SELECT count(*) FROM search_changes"), 0);
+        conn.execute_batch(
+            "UPDATE questions SET subject = 't' WHERE id = 7;
+             UPDATE answers SET like_count = 1 WHERE id = 3;
+             DELETE FROM answers WHERE id = 4;",
+        )
+        .expect("changes");
         let mut statement = conn
-            .prepare("SELECT post_rowid, question_id FROM search_posts ORDER BY 1")
+            .prepare("SELECT question_id FROM search_changes ORDER BY seq")
             .expect("prepare");
-        let posts: Vec<(i64, i64)> = statement
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        let logged: Vec<i64> = statement
+            .query_map([], |row| row.get(0))
             .expect("query")
             .collect::<Result<_, _>>()
             .expect("rows");
-        assert_eq!(posts, [(10, 7), (11, 7), (12, 7)]);
+        assert_eq!(
+            logged,
+            [7, 7],
+            "an answer's like does not change what search holds"
+        );
     }
 }

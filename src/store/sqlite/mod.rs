@@ -21,10 +21,11 @@ use self::pool::Db;
 use crate::{
     domain::{
         accounts::{Email, NewAccount, Taken, User, Username},
-        board::{AnswerSort, Content, ListSort, PAGE_SIZE, QuestionDraft, SearchQuery, clamp_page},
+        board::{AnswerSort, Content, ListSort, PAGE_SIZE, QuestionDraft, clamp_page},
         ids::{AnswerId, QuestionId, UserId},
         policy::{self, Action, Actor, PostRef},
-        posts::{Answer, Question, QuestionList, QuestionPage},
+        posts::{Answer, Question, QuestionList, QuestionPage, QuestionSummary},
+        search::IndexedQuestion,
     },
     store::{
         Guarded, LikeOutcome, NewAnswer, NewQuestion, Revision, StoreError, StoreResult,
@@ -100,22 +101,52 @@ impl SqliteStore {
             .await
     }
 
-    pub async fn question_search(
+    pub async fn question_summaries(
         &self,
-        query: SearchQuery,
-        sort: ListSort,
-        requested_page: i64,
-    ) -> StoreResult<QuestionList> {
+        ids: Vec<QuestionId>,
+    ) -> StoreResult<Vec<(QuestionSummary, String)>> {
         self.db
-            .read(move |conn| {
-                let found = search::page(conn, &query, sort, requested_page)?;
-                Ok(QuestionList {
-                    total: found.total,
-                    capped: found.capped,
-                    page: found.page,
-                    questions: questions::summaries(conn, &found.questions)?,
-                })
-            })
+            .read(move |conn| questions::summaries_with_bodies(conn, &ids))
+            .await
+    }
+
+    pub async fn search_changes(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<(i64, QuestionId)>> {
+        self.db
+            .read(move |conn| search::changes_after(conn, after, limit))
+            .await
+    }
+
+    pub async fn search_log_bounds(&self) -> StoreResult<(i64, i64)> {
+        self.db.read(search::log_bounds).await
+    }
+
+    pub async fn forget_search_changes(&self, up_to: i64) -> StoreResult<usize> {
+        // The log is the index's, not the board's: no visitor's page changes.
+        self.db
+            .write_unseen(move |tx| search::forget_changes(tx, up_to))
+            .await
+    }
+
+    pub async fn search_documents(
+        &self,
+        ids: Vec<QuestionId>,
+    ) -> StoreResult<Vec<IndexedQuestion>> {
+        self.db
+            .read(move |conn| search::documents(conn, &ids))
+            .await
+    }
+
+    pub async fn search_documents_after(
+        &self,
+        after: QuestionId,
+        limit: usize,
+    ) -> StoreResult<Vec<IndexedQuestion>> {
+        self.db
+            .read(move |conn| search::documents_after(conn, after, limit))
             .await
     }
 
@@ -403,13 +434,9 @@ impl SqliteStore {
     }
 
     pub async fn optimize(&self) -> StoreResult<()> {
-        // One merged full-text index instead of the many segments bulk inserts leave behind.
+        // Fresh statistics for the planner after a bulk load.
         self.db
-            .write(|tx| {
-                tx.execute_batch(
-                    "INSERT INTO search_index (search_index) VALUES ('optimize'); PRAGMA optimize;",
-                )
-            })
+            .write_unseen(|tx| tx.execute_batch("PRAGMA optimize;"))
             .await
     }
 }

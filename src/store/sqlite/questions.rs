@@ -3,7 +3,6 @@
 use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
-use super::search;
 use crate::domain::posts::{Question, QuestionList, QuestionSummary};
 use crate::domain::{
     board::{ListSort, PAGE_SIZE, QuestionDraft, QuestionId, clamp_page},
@@ -52,7 +51,6 @@ pub fn list(
     let page_number = clamp_page(requested_page, total);
     Ok(QuestionList {
         total,
-        capped: false,
         page: page_number,
         questions: page(conn, sort, (page_number - 1) * PAGE_SIZE, PAGE_SIZE)?,
     })
@@ -84,7 +82,7 @@ fn page_ids(
     limit: i64,
 ) -> rusqlite::Result<Vec<QuestionId>> {
     let key = match sort {
-        ListSort::Recent => None,
+        ListSort::Recent | ListSort::Best => None,
         ListSort::Likes => Some("like_count"),
         ListSort::Answers => Some("answer_count"),
     };
@@ -143,7 +141,7 @@ fn locate_block(
     offset: i64,
 ) -> rusqlite::Result<Option<(i64, i64, i64)>> {
     let sort_code = match sort {
-        ListSort::Recent => 0,
+        ListSort::Recent | ListSort::Best => 0,
         ListSort::Likes => 1,
         ListSort::Answers => 2,
     };
@@ -201,16 +199,34 @@ fn first_reaching(
     Ok(None)
 }
 
-/// The questions with these ids, in the order given.
+/// The questions with these ids that exist, in the order given.
 pub fn summaries(conn: &Connection, ids: &[QuestionId]) -> rusqlite::Result<Vec<QuestionSummary>> {
+    each_of(conn, ids, "", summary_from_row)
+}
+
+/// The questions with these ids that exist, in the order given, each with its body.
+pub fn summaries_with_bodies(
+    conn: &Connection,
+    ids: &[QuestionId],
+) -> rusqlite::Result<Vec<(QuestionSummary, String)>> {
+    each_of(conn, ids, ", q.content", |row| {
+        Ok((summary_from_row(row)?, row.get(6)?))
+    })
+}
+
+fn each_of<T>(
+    conn: &Connection,
+    ids: &[QuestionId],
+    more_columns: &str,
+    from_row: impl Fn(&Row) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {SUMMARY_COLUMNS} FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1"
+        "SELECT {SUMMARY_COLUMNS}{more_columns} FROM questions q JOIN users u ON u.id = q.author_id
+         WHERE q.id = ?1"
     ))?;
     let mut found = Vec::with_capacity(ids.len());
     for id in ids {
-        if let Some(summary) = stmt.query_row([id.0], summary_from_row).optional()? {
-            found.push(summary);
-        }
+        found.extend(stmt.query_row([id.0], &from_row).optional()?);
     }
     Ok(found)
 }
@@ -252,31 +268,19 @@ pub fn find(
 }
 
 pub fn insert(tx: &Transaction, question: &NewQuestion) -> rusqlite::Result<QuestionId> {
-    let search_rowid = search::next_rowid(tx)?;
     tx.run(
-        "INSERT INTO questions (author_id, subject, content, content_html, created_at, search_rowid)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO questions (author_id, subject, content, content_html, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
             question.author_id.0,
             question.draft.subject.as_str(),
             question.draft.content.as_str(),
             question.content_html.as_str(),
             question.now,
-            search_rowid
         ],
     )?;
     let id = QuestionId(tx.last_insert_rowid());
     change_total(tx, 1)?;
-    search::put(
-        tx,
-        search_rowid,
-        &search::Document {
-            subject: question.draft.subject.as_str(),
-            body: question.draft.content.as_str(),
-            author: &question.author,
-            question: id,
-        },
-    )?;
     Ok(id)
 }
 
@@ -298,28 +302,12 @@ pub fn update(
             now
         ],
     )?;
-    let (search_rowid, author): (i64, String) = tx.one(
-        "SELECT q.search_rowid, u.username FROM questions q JOIN users u ON u.id = q.author_id
-         WHERE q.id = ?1",
-        [id.0],
-        |row| Ok((row.get(0)?, row.get(1)?)),
-    )?;
-    search::put(
-        tx,
-        search_rowid,
-        &search::Document {
-            subject: draft.subject.as_str(),
-            body: draft.content.as_str(),
-            author: &author,
-            question: id,
-        },
-    )
+    Ok(())
 }
 
-/// Deletes the question; its answers and every like go with it (foreign keys cascade), and so do their
-/// search rows. One transaction: all or nothing.
+/// Deletes the question; its answers and every like go with it (foreign keys cascade). One transaction:
+/// all or nothing.
 pub fn delete(tx: &Transaction, id: QuestionId) -> rusqlite::Result<()> {
-    search::remove_question(tx, id)?;
     let deleted = tx.run("DELETE FROM questions WHERE id = ?1", [id.0])?;
     if deleted > 0 {
         change_total(tx, -1)?;
@@ -341,7 +329,7 @@ mod tests {
 
     fn plain_offset(conn: &Connection, sort: ListSort, offset: i64) -> Vec<i64> {
         let order = match sort {
-            ListSort::Recent => "id DESC",
+            ListSort::Recent | ListSort::Best => "id DESC",
             ListSort::Likes => "like_count DESC, id DESC",
             ListSort::Answers => "answer_count DESC, id DESC",
         };
@@ -393,9 +381,8 @@ mod tests {
         // Ids spread over many blocks and spans, with scores set directly, so every level has many rows.
         for k in 0..3_000_i64 {
             tx.execute(
-                "INSERT INTO questions (id, author_id, subject, content, content_html, created_at,
-                                        search_rowid)
-                 VALUES (?1, 1, 's', 'c', 'c', 0, 0)",
+                "INSERT INTO questions (id, author_id, subject, content, content_html, created_at)
+                 VALUES (?1, 1, 's', 'c', 'c', 0)",
                 [100_000 + k * 37],
             )
             .expect("spread question");

@@ -1,0 +1,301 @@
+//! What someone typed in the search box, and how text is cut into the words a search matches: one
+//! definition for the index and the query, so a word typed is always a word indexed.
+
+use super::ids::QuestionId;
+
+/// A question as the search index holds it: its text and its answers', its people, and what the other
+/// sorts order by.
+#[derive(Clone, Debug)]
+pub struct IndexedQuestion {
+    pub id: QuestionId,
+    pub subject: String,
+    pub body: String,
+    pub answers: Vec<String>,
+    /// The asker first, then each answerer once.
+    pub authors: Vec<String>,
+    pub created_at: i64,
+    pub like_count: i64,
+    pub answer_count: i64,
+}
+
+/// Korean particles and endings that follow a word, longest first: `파이썬을` is searched as `파이썬`.
+const PARTICLES: &[&str] = &[
+    "에서부터",
+    "으로부터",
+    "에게서",
+    "한테서",
+    "이라고",
+    "에서",
+    "에게",
+    "한테",
+    "으로",
+    "까지",
+    "부터",
+    "처럼",
+    "보다",
+    "이나",
+    "이랑",
+    "하고",
+    "라고",
+    "은",
+    "는",
+    "이",
+    "가",
+    "을",
+    "를",
+    "의",
+    "에",
+    "로",
+    "와",
+    "과",
+    "도",
+    "만",
+    "랑",
+];
+
+/// Prefixes of a Hangul word are indexed up to this many syllables: enough for a noun and its particle
+/// (`파이썬을` -> `파이`, `파이썬`), and it keeps what a text adds to the index linear in its length.
+pub const MAX_STEM_PREFIX: usize = 6;
+
+fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
+}
+
+/// A Hangul word without its trailing particle, when at least two syllables remain.
+pub fn korean_stem(word: &str) -> &str {
+    if !word.chars().any(is_hangul) {
+        return word;
+    }
+    PARTICLES
+        .iter()
+        .find_map(|particle| {
+            word.strip_suffix(particle)
+                .filter(|stem| stem.chars().count() >= 2)
+        })
+        .unwrap_or(word)
+}
+
+/// The words of a text with their byte offsets: runs of letters and digits; everything else separates.
+pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(move |word| (word.as_ptr() as usize - text.as_ptr() as usize, word))
+}
+
+/// The other forms a (lower-case) word with Hangul in it is found by: for a Hangul word, its leading parts
+/// of two up to [`MAX_STEM_PREFIX`] syllables (one short of the word); for any, the word without its
+/// trailing particle, the form a search term is cut to (`flask를` -> `flask`). Empty for a word without
+/// Hangul. At most `MAX_STEM_PREFIX` forms per word.
+pub fn stems(word: &str) -> Vec<&str> {
+    if !word.chars().any(is_hangul) {
+        return Vec::new();
+    }
+    let prefixes = if word.starts_with(is_hangul) {
+        MAX_STEM_PREFIX - 1
+    } else {
+        0
+    };
+    let mut forms: Vec<&str> = word
+        .char_indices()
+        .map(|(at, _)| at)
+        .skip(2)
+        .take(prefixes)
+        .map(|end| &word[..end])
+        .collect();
+    let stem = korean_stem(word);
+    if stem.len() < word.len() && !forms.contains(&stem) {
+        forms.push(stem);
+    }
+    forms
+}
+
+/// The terms of a piece of typed text, as the index holds them: lower case, Korean particles cut off.
+fn terms_of(text: &str) -> Vec<String> {
+    words(text)
+        .map(|(_, word)| korean_stem(&word.to_lowercase()).to_owned())
+        .collect()
+}
+
+/// A search, parsed: what must match and what must not. Each part is a word (one term) or a phrase (terms
+/// that must stand in that order). Nothing typed is syntax that can fail: a quote left open runs to the end,
+/// a `-` before a word or a quote excludes it, and every other mark only separates words.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchQuery {
+    wanted: Vec<Vec<String>>,
+    unwanted: Vec<Vec<String>>,
+}
+
+impl SearchQuery {
+    /// At most this many terms are searched, wanted and unwanted together; the rest are ignored.
+    pub const MAX_TERMS: usize = 12;
+    /// And the input is cut at this many characters.
+    const MAX_CHARS: usize = 200;
+
+    /// The part of the typed text that is searched (and shown back): its first 200 characters.
+    pub fn cut(raw: &str) -> &str {
+        match raw.char_indices().nth(Self::MAX_CHARS) {
+            Some((end, _)) => &raw[..end],
+            None => raw,
+        }
+    }
+
+    pub fn parse(raw: &str) -> Self {
+        let mut query = Self::default();
+        let mut rest = Self::cut(raw);
+        let mut budget = Self::MAX_TERMS;
+        loop {
+            rest = rest.trim_start();
+            if rest.is_empty() || budget == 0 {
+                break;
+            }
+            let excluded = rest.len() > 1 && rest.starts_with('-');
+            if excluded {
+                rest = &rest[1..];
+            }
+            let piece;
+            if let Some(quoted) = rest.strip_prefix('"') {
+                let end = quoted.find('"').unwrap_or(quoted.len());
+                piece = &quoted[..end];
+                rest = quoted.get(end + 1..).unwrap_or("");
+            } else {
+                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                piece = &rest[..end];
+                rest = &rest[end..];
+            }
+            let mut terms = terms_of(piece);
+            terms.truncate(budget);
+            if terms.is_empty() {
+                continue;
+            }
+            let into = if excluded {
+                &mut query.unwanted
+            } else {
+                &mut query.wanted
+            };
+            if !into.contains(&terms) {
+                budget -= terms.len();
+                into.push(terms);
+            }
+        }
+        query
+    }
+
+    /// Nothing to search for.
+    pub fn is_empty(&self) -> bool {
+        self.wanted.is_empty() && self.unwanted.is_empty()
+    }
+
+    /// Only exclusions: a search needs a word to look for.
+    pub fn only_excludes(&self) -> bool {
+        self.wanted.is_empty() && !self.unwanted.is_empty()
+    }
+
+    /// What must match: words (one term) and phrases.
+    pub fn wanted(&self) -> &[Vec<String>] {
+        &self.wanted
+    }
+
+    /// What must not match.
+    pub fn unwanted(&self) -> &[Vec<String>] {
+        &self.unwanted
+    }
+
+    /// Every wanted term once, for marking matches in what is shown.
+    pub fn terms(&self) -> Vec<String> {
+        let mut terms: Vec<String> = Vec::new();
+        for term in self.wanted.iter().flatten() {
+            if !terms.contains(term) {
+                terms.push(term.clone());
+            }
+        }
+        terms
+    }
+
+    /// All wanted terms in the order typed, as one phrase: the whole query as someone would write it in a
+    /// subject or a sentence.
+    pub fn as_phrase(&self) -> Vec<String> {
+        self.wanted.iter().flatten().cloned().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(items: &[&[&str]]) -> Vec<Vec<String>> {
+        items
+            .iter()
+            .map(|item| item.iter().map(|t| (*t).to_owned()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn words_phrases_and_exclusions() {
+        let query = SearchQuery::parse(r#"Flask "read a FILE" -python -"old way" e-mail"#);
+        assert_eq!(
+            query.wanted(),
+            strings(&[&["flask"], &["read", "a", "file"], &["e", "mail"]])
+        );
+        assert_eq!(query.unwanted(), strings(&[&["python"], &["old", "way"]]));
+        assert_eq!(query.terms(), ["flask", "read", "a", "file", "e", "mail"]);
+    }
+
+    #[test]
+    fn nothing_typed_is_syntax_that_can_fail() {
+        let hostile = SearchQuery::parse(r#"a" OR "b NEAR( x* ) \ AND -c ^d"#);
+        assert_eq!(
+            hostile.wanted(),
+            strings(&[&["a"], &["or"], &["b", "near", "x", "and", "c", "d"]])
+        );
+        // An open quote runs to the end; a lone dash or mark is nothing.
+        let open = SearchQuery::parse(r#"say "hello world"#);
+        assert_eq!(open.wanted(), strings(&[&["say"], &["hello", "world"]]));
+        assert!(SearchQuery::parse(r#" " ( ) * - -- "#).is_empty());
+        assert!(SearchQuery::parse("\0\u{1}").is_empty());
+        assert!(SearchQuery::parse("-python").only_excludes());
+        assert_eq!(SearchQuery::parse("a A a").wanted(), strings(&[&["a"]]));
+    }
+
+    #[test]
+    fn a_long_query_keeps_its_first_terms() {
+        let fifty: Vec<String> = (0..50).map(|n| format!("w{n}")).collect();
+        let query = SearchQuery::parse(&fifty.join(" "));
+        assert_eq!(query.terms().len(), SearchQuery::MAX_TERMS);
+        assert_eq!(query.terms()[0], "w0");
+        let long = "가".repeat(10_000);
+        assert_eq!(SearchQuery::cut(&long).chars().count(), 200);
+    }
+
+    #[test]
+    fn korean_particles_come_off_search_terms() {
+        assert_eq!(
+            SearchQuery::parse("파이썬을 배우자").terms(),
+            ["파이썬", "배우자"]
+        );
+        assert_eq!(SearchQuery::parse("서버에서").terms(), ["서버"]);
+        assert_eq!(SearchQuery::parse("질문이").terms(), ["질문"]);
+        // A word ending in what looks like a particle loses it too, and is still found through the stems.
+        assert_eq!(SearchQuery::parse("고양이").terms(), ["고양"]);
+        assert!(stems("고양이").contains(&"고양"));
+        assert_eq!(SearchQuery::parse("이").terms(), ["이"]);
+    }
+
+    #[test]
+    fn a_korean_word_is_found_by_its_leading_parts_and_without_its_particle() {
+        assert_eq!(stems("파이썬을"), ["파이", "파이썬"]);
+        assert_eq!(stems("flask"), Vec::<&str>::new());
+        assert_eq!(stems("flask를"), ["flask"]);
+        let word = "가나다라마바사아자차";
+        let with_particle = format!("{word}를");
+        let forms = stems(&with_particle);
+        assert!(forms.contains(&word), "{forms:?}");
+        assert!(forms.len() <= MAX_STEM_PREFIX);
+    }
+
+    #[test]
+    fn words_carry_their_byte_offsets() {
+        let text = "가나, flask!";
+        let found: Vec<(usize, &str)> = words(text).collect();
+        assert_eq!(found, [(0, "가나"), (8, "flask")]);
+    }
+}

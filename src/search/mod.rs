@@ -1,0 +1,451 @@
+//! Search: an inverted index of the board's questions (each with its answers and people), kept in a folder
+//! beside the data and fed from the store's log of changed questions, the same for every storage engine.
+//!
+//! Why its own index: ranking by relevance over every match needs top-k pruning over posting lists (BM25 with
+//! block-max WAND, which tantivy implements); SQLite's FTS5 scored every match, 0.7-2.4 s for common words
+//! at a million questions (bench/ANALYSIS.md). The index is a cache of the database: a folder that is
+//! missing, from another database or behind the log's start is rebuilt from the database at start, and
+//! said so in the log.
+
+mod query;
+mod tokens;
+
+use std::{
+    path::{Path, PathBuf},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+    collector::TopDocs,
+    index::Order,
+    schema::{
+        FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
+    },
+};
+
+pub use self::query::Matching;
+use self::{
+    query::{build, count_up_to},
+    tokens::{BOARD_TOKENIZER, BoardTokenizer},
+};
+use crate::{
+    domain::{
+        board::{ListSort, PAGE_SIZE, clamp_page},
+        ids::QuestionId,
+        search::{IndexedQuestion, SearchQuery},
+    },
+    store::{Store, StoreError},
+};
+
+/// Bumped when the schema or the tokenizer changes: an index of another format is rebuilt.
+const FORMAT: u32 = 1;
+/// Counts are exact up to this many matches and shown as "10,000+" beyond.
+pub const COUNT_CAP: u64 = 10_000;
+/// Changes read and applied per index commit.
+const CHANGES_PER_COMMIT: usize = 2_000;
+/// Questions read from the store per batch when building afresh.
+const REBUILD_BATCH: usize = 1_000;
+/// Changes kept in the store's log after this index applied them, for other app servers that follow it
+/// more slowly; one that falls further behind rebuilds.
+const LOG_KEPT: i64 = 100_000;
+/// The writer's indexing memory (tantivy's least): what a burst of changes may take before it is flushed.
+const WRITER_MEMORY: usize = 15_000_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("search index: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    #[error("search index: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// What the last commit says about the index: which database it follows and how far.
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+struct Stamp {
+    format: u32,
+    /// The database's search epoch (kept in its settings): another database has another.
+    epoch: String,
+    /// The last change of the store's log that the index holds.
+    applied: i64,
+}
+
+/// The index's fields.
+#[derive(Clone, Copy)]
+pub struct Fields {
+    id: Field,
+    subject: Field,
+    body: Field,
+    answers: Field,
+    authors: Field,
+    created: Field,
+    likes: Field,
+    answer_count: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(BOARD_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        id: builder.add_u64_field("id", INDEXED | FAST | STORED),
+        subject: builder.add_text_field("subject", text.clone()),
+        body: builder.add_text_field("body", text.clone()),
+        answers: builder.add_text_field("answers", text.clone()),
+        authors: builder.add_text_field("authors", text),
+        created: builder.add_i64_field("created", FAST),
+        likes: builder.add_i64_field("likes", FAST),
+        answer_count: builder.add_i64_field("answer_count", FAST),
+    };
+    (builder.build(), fields)
+}
+
+fn document(fields: &Fields, question: &IndexedQuestion) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_u64(fields.id, question.id.0 as u64);
+    doc.add_text(fields.subject, &question.subject);
+    doc.add_text(fields.body, &question.body);
+    for answer in &question.answers {
+        doc.add_text(fields.answers, answer);
+    }
+    for author in &question.authors {
+        doc.add_text(fields.authors, author);
+    }
+    doc.add_i64(fields.created, question.created_at);
+    doc.add_i64(fields.likes, question.like_count);
+    doc.add_i64(fields.answer_count, question.answer_count);
+    doc
+}
+
+/// One page of search results.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    /// Matching questions, exact up to [`COUNT_CAP`].
+    pub total: u64,
+    /// More than [`COUNT_CAP`] match.
+    pub more: bool,
+    /// Whether every word had to match, or no question held them all and any word did.
+    pub matching: Matching,
+    /// The page shown, clamped to the pages that exist.
+    pub page: i64,
+    /// The page's questions, in order.
+    pub questions: Vec<QuestionId>,
+}
+
+/// The board's search index: searched from any request, changed by one writer at a time.
+pub struct SearchIndex {
+    dir: PathBuf,
+    fields: Fields,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    epoch: String,
+    applied: AtomicU64,
+    /// Moves each time a commit becomes visible: a page rendered from older results may be out of date.
+    generation: AtomicU64,
+    /// One catch-up at a time.
+    catching_up: tokio::sync::Mutex<()>,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, or builds it afresh from the store when it is missing, unreadable, of
+    /// another format or database, or further behind than the store's log reaches; then applies the changes
+    /// logged since.
+    pub async fn open(dir: &Path, store: &Store) -> Result<Arc<Self>, SearchError> {
+        let candidate: [u8; 16] = rand::rng().random();
+        let candidate = candidate.iter().map(|b| format!("{b:02x}")).collect();
+        let epoch = store.setting_or_insert("search_epoch", candidate).await?;
+        let (oldest, newest) = store.search_log_bounds().await?;
+        let dir_owned = dir.to_owned();
+        let existing = tokio::task::spawn_blocking(move || open_existing(&dir_owned)).await?;
+        let reusable = match &existing {
+            Ok((_, stamp)) => {
+                let why_not = if stamp.format != FORMAT {
+                    Some("it has another format")
+                } else if stamp.epoch != epoch {
+                    Some("it was built from another database")
+                } else if stamp.applied > newest {
+                    Some("it is ahead of the database (a restored backup?)")
+                } else if stamp.applied + 1 < oldest {
+                    Some("the changes since it was built are no longer logged")
+                } else {
+                    None
+                };
+                if let Some(why) = why_not {
+                    tracing::warn!(dir = %dir.display(), why, "search index: rebuilding from the database");
+                }
+                why_not.is_none()
+            }
+            Err(err) => {
+                tracing::warn!(dir = %dir.display(), %err, "search index: none usable here; building it from the database");
+                false
+            }
+        };
+        let search = match existing {
+            Ok((index, stamp)) if reusable => {
+                Arc::new(Self::from_index(dir, index, epoch, stamp.applied)?)
+            }
+            _ => Self::rebuild(dir, store, epoch, newest).await?,
+        };
+        let applied = search.catch_up(store).await?;
+        if applied > 0 {
+            tracing::info!(applied, "search index: caught up with the database");
+        }
+        Ok(search)
+    }
+
+    fn from_index(
+        dir: &Path,
+        index: Index,
+        epoch: String,
+        applied: i64,
+    ) -> Result<Self, SearchError> {
+        index.tokenizers().register(BOARD_TOKENIZER, BoardTokenizer);
+        let (_, fields) = schema();
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        Ok(Self {
+            dir: dir.to_owned(),
+            fields,
+            reader,
+            writer: Mutex::new(writer),
+            epoch,
+            applied: AtomicU64::new(applied.max(0) as u64),
+            generation: AtomicU64::new(0),
+            catching_up: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    /// Builds the index from every question in the store, into a fresh folder. Changes made meanwhile are
+    /// in the log after `newest` and are applied next.
+    async fn rebuild(
+        dir: &Path,
+        store: &Store,
+        epoch: String,
+        newest: i64,
+    ) -> Result<Arc<Self>, SearchError> {
+        let started = Instant::now();
+        let fresh = dir.to_owned();
+        let index = tokio::task::spawn_blocking(move || -> Result<Index, SearchError> {
+            if fresh.exists() {
+                std::fs::remove_dir_all(&fresh)?;
+            }
+            std::fs::create_dir_all(&fresh)?;
+            let (schema, _) = schema();
+            Ok(Index::create_in_dir(&fresh, schema)?)
+        })
+        .await??;
+        let search = Arc::new(Self::from_index(dir, index, epoch, newest)?);
+        let mut after = QuestionId(0);
+        let mut added = 0usize;
+        let mut last_report = Instant::now();
+        loop {
+            let batch = store.search_documents_after(after, REBUILD_BATCH).await?;
+            let Some(last) = batch.last() else { break };
+            after = last.id;
+            added += batch.len();
+            let adding = search.clone();
+            tokio::task::spawn_blocking(move || -> Result<(), SearchError> {
+                let writer = adding.writer.lock().unwrap_or_else(|p| p.into_inner());
+                for question in &batch {
+                    writer.add_document(document(&adding.fields, question))?;
+                }
+                Ok(())
+            })
+            .await??;
+            if last_report.elapsed() > Duration::from_secs(5) {
+                tracing::info!(questions = added, "search index: building");
+                last_report = Instant::now();
+            }
+        }
+        let committing = search.clone();
+        tokio::task::spawn_blocking(move || committing.commit(newest)).await??;
+        tracing::info!(
+            questions = added,
+            seconds = started.elapsed().as_secs_f64(),
+            "search index: built from the database"
+        );
+        Ok(search)
+    }
+
+    /// Commits what the writer holds, stamped with the last change applied, and shows it to searches.
+    fn commit(&self, applied: i64) -> Result<(), SearchError> {
+        let stamp = serde_json::to_string(&Stamp {
+            format: FORMAT,
+            epoch: self.epoch.clone(),
+            applied,
+        })
+        .map_err(|err| tantivy::TantivyError::InternalError(err.to_string()))?;
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&stamp);
+        commit.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        self.applied.store(applied.max(0) as u64, Ordering::Release);
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        Ok(())
+    }
+
+    /// Applies the store's logged changes that the index does not hold yet; returns how many questions
+    /// were re-indexed.
+    pub async fn catch_up(self: &Arc<Self>, store: &Store) -> Result<usize, SearchError> {
+        let _turn = self.catching_up.lock().await;
+        let mut reindexed = 0;
+        loop {
+            let applied = self.applied.load(Ordering::Acquire) as i64;
+            let changes = store.search_changes(applied, CHANGES_PER_COMMIT).await?;
+            let Some(&(last, _)) = changes.last() else {
+                break;
+            };
+            let mut ids: Vec<QuestionId> = changes.into_iter().map(|(_, id)| id).collect();
+            ids.sort_by_key(|id| id.0);
+            ids.dedup();
+            let documents = store.search_documents(ids.clone()).await?;
+            reindexed += ids.len();
+            let this = self.clone();
+            tokio::task::spawn_blocking(move || -> Result<(), SearchError> {
+                {
+                    let writer = this.writer.lock().unwrap_or_else(|p| p.into_inner());
+                    for id in &ids {
+                        writer.delete_term(Term::from_field_u64(this.fields.id, id.0 as u64));
+                    }
+                    for question in &documents {
+                        writer.add_document(document(&this.fields, question))?;
+                    }
+                }
+                this.commit(last)
+            })
+            .await??;
+        }
+        let applied = self.applied.load(Ordering::Acquire) as i64;
+        if applied > LOG_KEPT {
+            store.forget_search_changes(applied - LOG_KEPT).await?;
+        }
+        Ok(reindexed)
+    }
+
+    /// Moves each time the results a search gives may have changed.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// One page of the questions matching `query`: by relevance, or by `sort`'s counter, over every match.
+    /// Every word must match; when no question holds them all, any word does, and `matching` says so.
+    pub fn find(
+        &self,
+        query: &SearchQuery,
+        sort: ListSort,
+        requested_page: i64,
+    ) -> Result<Found, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut matching = Matching::AllWords;
+        let mut built = build(&self.fields, query, matching);
+        let (mut total, mut more) = count_up_to(&searcher, built.as_ref(), COUNT_CAP)?;
+        if total == 0 && query.wanted().len() > 1 {
+            matching = Matching::AnyWord;
+            built = build(&self.fields, query, matching);
+            (total, more) = count_up_to(&searcher, built.as_ref(), COUNT_CAP)?;
+        }
+        let page = clamp_page(requested_page, total as i64);
+        let top =
+            TopDocs::with_limit(PAGE_SIZE as usize).and_offset(((page - 1) * PAGE_SIZE) as usize);
+        let addresses: Vec<DocAddress> = match sort {
+            ListSort::Best => {
+                let mut scored = searcher.search(built.as_ref(), &top.order_by_score())?;
+                // Equal scores (the same words as often, in texts as long): more liked, then newer first.
+                let key = |address: &DocAddress| -> tantivy::Result<(i64, u64)> {
+                    let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+                    Ok((
+                        fast.i64("likes")?.first(address.doc_id).unwrap_or(0),
+                        fast.u64("id")?.first(address.doc_id).unwrap_or(0),
+                    ))
+                };
+                let mut keyed = Vec::with_capacity(scored.len());
+                for (score, address) in scored.drain(..) {
+                    keyed.push((score, key(&address)?, address));
+                }
+                keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+                keyed.into_iter().map(|(_, _, address)| address).collect()
+            }
+            ListSort::Recent => by_field(&searcher, built.as_ref(), top, "id")?,
+            ListSort::Likes => by_field(&searcher, built.as_ref(), top, "likes")?,
+            ListSort::Answers => by_field(&searcher, built.as_ref(), top, "answer_count")?,
+        };
+        Ok(Found {
+            total,
+            more,
+            matching,
+            page,
+            questions: self.ids(&searcher, &addresses)?,
+        })
+    }
+
+    fn ids(
+        &self,
+        searcher: &Searcher,
+        addresses: &[DocAddress],
+    ) -> Result<Vec<QuestionId>, SearchError> {
+        let mut ids = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let column = searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .u64("id")?;
+            if let Some(id) = column.first(address.doc_id) {
+                ids.push(QuestionId(id as i64));
+            }
+        }
+        Ok(ids)
+    }
+}
+
+fn by_field(
+    searcher: &Searcher,
+    query: &dyn tantivy::query::Query,
+    top: TopDocs,
+    field: &str,
+) -> Result<Vec<DocAddress>, SearchError> {
+    let ordered = if field == "id" {
+        searcher
+            .search(query, &top.order_by_fast_field::<u64>(field, Order::Desc))?
+            .into_iter()
+            .map(|(_, address)| address)
+            .collect()
+    } else {
+        searcher
+            .search(query, &top.order_by_fast_field::<i64>(field, Order::Desc))?
+            .into_iter()
+            .map(|(_, address)| address)
+            .collect()
+    };
+    Ok(ordered)
+}
+
+/// The index in `dir` and its stamp, if it opens and has one.
+fn open_existing(dir: &Path) -> Result<(Index, Stamp), SearchError> {
+    let index = Index::open_in_dir(dir)?;
+    let payload = index.load_metas()?.payload.unwrap_or_default();
+    let stamp: Stamp = serde_json::from_str(&payload)
+        .map_err(|err| tantivy::TantivyError::InternalError(format!("no stamp: {err}")))?;
+    Ok((index, stamp))
+}
