@@ -194,6 +194,7 @@ pub struct Texts {
     pub search_results: &'static str,
     pub search_results_capped: &'static str,
     pub search_any_word: &'static str,
+    pub search_cut_short: &'static str,
     pub search_needs_word: &'static str,
     pub search_no_results: &'static str,
     pub search_clear: &'static str,

@@ -32,7 +32,7 @@ use tantivy::{
 
 pub use self::query::Matching;
 use self::{
-    query::{build, count_up_to},
+    query::{Bounded, build, count_up_to},
     tokens::{BOARD_TOKENIZER, BoardTokenizer},
 };
 use crate::{
@@ -46,8 +46,11 @@ use crate::{
 
 /// Bumped when the schema or the tokenizer changes: an index of another format is rebuilt.
 const FORMAT: u32 = 1;
-/// Counts are exact up to this many matches and shown as "10,000+" beyond.
+/// Counts are exact up to this many matches and shown as "more than 10,000" beyond.
 pub const COUNT_CAP: u64 = 10_000;
+/// The time ranking may take. A realistic query ranks every match in a fraction of it; words that stand
+/// together in much of the board stop here, ranked among the matches walked so far, and say so.
+const RANKING_BUDGET: Duration = Duration::from_millis(10);
 /// Changes read and applied per index commit.
 const CHANGES_PER_COMMIT: usize = 2_000;
 /// Questions read from the store per batch when building afresh.
@@ -139,6 +142,8 @@ pub struct Found {
     pub more: bool,
     /// Whether every word had to match, or no question held them all and any word did.
     pub matching: Matching,
+    /// Ranking ran out of time: these are the best of the matches it reached.
+    pub cut_short: bool,
     /// The page shown, clamped to the pages that exist.
     pub page: i64,
     /// The page's questions, in order.
@@ -367,6 +372,8 @@ impl SearchIndex {
             (total, more) = count_up_to(&searcher, built.as_ref(), COUNT_CAP)?;
         }
         let page = clamp_page(requested_page, total as i64);
+        let bounded = Bounded::new(built, RANKING_BUDGET);
+        let built: Box<dyn tantivy::query::Query> = Box::new(bounded.clone());
         let top =
             TopDocs::with_limit(PAGE_SIZE as usize).and_offset(((page - 1) * PAGE_SIZE) as usize);
         let addresses: Vec<DocAddress> = match sort {
@@ -395,6 +402,7 @@ impl SearchIndex {
             total,
             more,
             matching,
+            cut_short: bounded.cut_short(),
             page,
             questions: self.ids(&searcher, &addresses)?,
         })

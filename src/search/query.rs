@@ -1,9 +1,20 @@
 //! A parsed search as a query on the index: every wanted word or phrase in some field (or, as the fallback,
 //! any of them), nothing unwanted in any, scored with BM25 per field under the weights below.
 
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
 use tantivy::{
-    DocSet, Searcher, TERMINATED, Term,
-    query::{BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, TermQuery},
+    DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term,
+    query::{
+        BooleanQuery, BoostQuery, EnableScoring, Explanation, Occur, PhraseQuery, Query, Scorer,
+        TermQuery, Weight,
+    },
     schema::{Field, IndexRecordOption},
 };
 
@@ -95,6 +106,126 @@ pub fn build(fields: &Fields, query: &SearchQuery, matching: Matching) -> Box<dy
     Box::new(BooleanQuery::new(clauses))
 }
 
+/// A query that stops matching once its time is up: ranking then covers the matches walked so far. Words in
+/// most of the board, all required together, would otherwise mean scoring a fifth of a million questions.
+#[derive(Debug)]
+pub struct Bounded {
+    inner: Box<dyn Query>,
+    budget: Duration,
+    cut_short: Arc<AtomicBool>,
+}
+
+impl Clone for Bounded {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.box_clone(),
+            budget: self.budget,
+            cut_short: self.cut_short.clone(),
+        }
+    }
+}
+
+impl Bounded {
+    pub fn new(inner: Box<dyn Query>, budget: Duration) -> Self {
+        Self {
+            inner,
+            budget,
+            cut_short: Arc::default(),
+        }
+    }
+
+    /// Whether a search with it ran out of time.
+    pub fn cut_short(&self) -> bool {
+        self.cut_short.load(Ordering::Acquire)
+    }
+}
+
+impl Query for Bounded {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(BoundedWeight {
+            inner: self.inner.weight(scoring)?,
+            deadline: Instant::now() + self.budget,
+            cut_short: self.cut_short.clone(),
+        }))
+    }
+}
+
+struct BoundedWeight {
+    inner: Box<dyn Weight>,
+    deadline: Instant,
+    cut_short: Arc<AtomicBool>,
+}
+
+impl Weight for BoundedWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(BoundedScorer {
+            inner: self.inner.scorer(reader, boost)?,
+            deadline: self.deadline,
+            cut_short: self.cut_short.clone(),
+            steps: 0,
+            stopped: false,
+        }))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.inner.explain(reader, doc)
+    }
+}
+
+struct BoundedScorer {
+    inner: Box<dyn Scorer>,
+    deadline: Instant,
+    cut_short: Arc<AtomicBool>,
+    steps: u32,
+    stopped: bool,
+}
+
+impl BoundedScorer {
+    /// Looks at the clock every 256 steps (a few microseconds of work).
+    fn out_of_time(&mut self) -> bool {
+        self.steps = self.steps.wrapping_add(1);
+        if !self.stopped && self.steps.is_multiple_of(256) && Instant::now() >= self.deadline {
+            self.stopped = true;
+            self.cut_short.store(true, Ordering::Release);
+        }
+        self.stopped
+    }
+}
+
+impl DocSet for BoundedScorer {
+    fn advance(&mut self) -> DocId {
+        if self.out_of_time() {
+            return TERMINATED;
+        }
+        self.inner.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.out_of_time() {
+            return TERMINATED;
+        }
+        self.inner.seek(target)
+    }
+
+    fn doc(&self) -> DocId {
+        if self.stopped {
+            TERMINATED
+        } else {
+            self.inner.doc()
+        }
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.inner.size_hint()
+    }
+}
+
+impl Scorer for BoundedScorer {
+    fn score(&mut self) -> Score {
+        self.inner.score()
+    }
+}
+
 /// How many questions match, counted up to `cap`; `true` when there are more than `cap`.
 pub fn count_up_to(
     searcher: &Searcher,
@@ -118,4 +249,88 @@ pub fn count_up_to(
         }
     }
     Ok((count, false))
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::{Index, collector::TopDocs};
+
+    use super::*;
+    use crate::domain::{ids::QuestionId, search::IndexedQuestion};
+
+    /// A searcher over `n` questions that all hold "common", in memory.
+    fn board(n: i64) -> (Searcher, Fields) {
+        let (schema, fields) = super::super::schema();
+        let index = Index::create_in_ram(schema);
+        index.tokenizers().register(
+            super::super::tokens::BOARD_TOKENIZER,
+            super::super::tokens::BoardTokenizer,
+        );
+        let mut writer = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        for id in 1..=n {
+            let question = IndexedQuestion {
+                id: QuestionId(id),
+                subject: format!("common subject {id}"),
+                body: "common body text".into(),
+                answers: vec![],
+                authors: vec!["someone".into()],
+                created_at: id,
+                like_count: 0,
+                answer_count: 0,
+            };
+            writer
+                .add_document(super::super::document(&fields, &question))
+                .expect("add");
+        }
+        writer.commit().expect("commit");
+        let reader = index.reader().expect("reader");
+        (reader.searcher(), fields)
+    }
+
+    #[test]
+    fn counts_stop_at_the_cap_and_say_there_are_more() {
+        let (searcher, fields) = board(5);
+        let query = build(&fields, &SearchQuery::parse("common"), Matching::AllWords);
+        assert_eq!(
+            count_up_to(&searcher, query.as_ref(), 3).expect("count"),
+            (3, true)
+        );
+        assert_eq!(
+            count_up_to(&searcher, query.as_ref(), 5).expect("count"),
+            (5, false)
+        );
+        let none = build(
+            &fields,
+            &SearchQuery::parse("common -subject"),
+            Matching::AllWords,
+        );
+        assert_eq!(
+            count_up_to(&searcher, none.as_ref(), 5).expect("count"),
+            (0, false)
+        );
+    }
+
+    #[test]
+    fn a_ranking_out_of_time_stops_and_says_so() {
+        let (searcher, fields) = board(3_000);
+        let query = build(
+            &fields,
+            &SearchQuery::parse("common body"),
+            Matching::AllWords,
+        );
+        let unhurried = Bounded::new(query.box_clone(), Duration::from_secs(60));
+        let all = searcher
+            .search(&unhurried, &TopDocs::with_limit(10).order_by_score())
+            .expect("search");
+        assert_eq!(all.len(), 10);
+        assert!(!unhurried.cut_short());
+        let hurried = Bounded::new(query, Duration::ZERO);
+        let some = searcher
+            .search(&hurried, &TopDocs::with_limit(10).order_by_score())
+            .expect("search");
+        assert!(hurried.cut_short());
+        assert!(some.len() <= 10);
+    }
 }

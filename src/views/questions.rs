@@ -37,6 +37,8 @@ pub struct ListView<'a> {
     pub more: bool,
     /// Search only: no question held every word; these hold some.
     pub any_word: bool,
+    /// Search only: ranking ran out of time over very many matches.
+    pub cut_short: bool,
     pub questions: &'a [QuestionSummary],
     /// Search only: each question's body, for a snippet around the first match (same order).
     pub bodies: &'a [String],
@@ -86,6 +88,9 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
                     &[view.raw_query.trim(), &ctx.number(view.total)],
                 ))
                 " " a href=(urls::list("", ListSort::Recent, 1)) { (t.search_clear) }
+            }
+            @if view.cut_short {
+                p.alert.alert-info #search-cut-short role="status" { (t.search_cut_short) }
             }
             @if view.any_word {
                 p.alert.alert-info #search-any-word role="status" { (t.search_any_word) }

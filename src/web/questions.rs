@@ -70,6 +70,7 @@ async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> A
                 total: found.total,
                 more: false,
                 any_word: false,
+                cut_short: false,
                 questions: &found.questions,
                 bodies: &[],
             },
@@ -105,6 +106,7 @@ async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> A
             last_page: clamp_page(i64::MAX, total),
             total,
             more: found.as_ref().is_some_and(|found| found.more),
+            cut_short: found.as_ref().is_some_and(|found| found.cut_short),
             any_word: found
                 .as_ref()
                 .is_some_and(|found| found.matching == Matching::AnyWord && total > 0),
