@@ -18,6 +18,15 @@ pub struct IndexedQuestion {
     pub answer_count: i64,
 }
 
+/// One entry of the store's log of changed questions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SearchChange {
+    pub seq: i64,
+    pub question: QuestionId,
+    /// What the question says changed; `false` when only its like or answer count did.
+    pub text: bool,
+}
+
 /// Korean particles and endings that follow a word, longest first: `파이썬을` is searched as `파이썬`.
 const PARTICLES: &[&str] = &[
     "에서부터",

@@ -7,10 +7,12 @@
 //! missing, from another database or behind the log's start is rebuilt from the database at start, and
 //! said so in the log.
 
+mod directory;
 mod query;
 mod tokens;
 
 use std::{
+    collections::HashMap,
     path::{Path, PathBuf},
     sync::{
         Arc, Mutex,
@@ -32,7 +34,8 @@ use tantivy::{
 
 pub use self::query::Matching;
 use self::{
-    query::{Bounded, build, count_up_to},
+    directory::ReadDirectory,
+    query::{Bounded, build, count_up_to, is_one_word, ranked},
     tokens::{BOARD_TOKENIZER, BoardTokenizer},
 };
 use crate::{
@@ -48,13 +51,18 @@ use crate::{
 const FORMAT: u32 = 1;
 /// Counts are exact up to this many matches and shown as "more than 10,000" beyond.
 pub const COUNT_CAP: u64 = 10_000;
-/// The time ranking may take. A realistic query ranks every match in a fraction of it; words that stand
-/// together in much of the board stop here, ranked among the matches walked so far, and say so.
-const RANKING_BUDGET: Duration = Duration::from_millis(10);
+/// The time ranking several words may take. A realistic query ranks every match in a fraction of it; words
+/// that stand together in much of the board stop here, ranked among the matches walked so far, and say so.
+/// (One word is ranked with block-max WAND, which skips what cannot reach the page: it needs no budget.)
+const RANKING_BUDGET: Duration = Duration::from_millis(5);
+/// The time counting may take before the page says "more than" what it counted.
+const COUNT_BUDGET: Duration = Duration::from_millis(2);
 /// Changes read and applied per index commit.
 const CHANGES_PER_COMMIT: usize = 2_000;
 /// Questions read from the store per batch when building afresh.
 const REBUILD_BATCH: usize = 1_000;
+/// How often changed like and answer counts are taken into the index.
+const COUNTS_EVERY: Duration = Duration::from_secs(5 * 60);
 /// Changes kept in the store's log after this index applied them, for other app servers that follow it
 /// more slowly; one that falls further behind rebuilds.
 const LOG_KEPT: i64 = 100_000;
@@ -81,6 +89,13 @@ struct Stamp {
     epoch: String,
     /// The last change of the store's log that the index holds.
     applied: i64,
+}
+
+/// Questions whose like or answer count changed since the index last took counts in, each with its first
+/// such change in the log.
+struct PendingCounts {
+    counts: HashMap<QuestionId, i64>,
+    taken: Instant,
 }
 
 /// The index's fields.
@@ -157,7 +172,11 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     epoch: String,
-    applied: AtomicU64,
+    /// The store's log read up to here.
+    read: AtomicU64,
+    /// The position the last commit was stamped with.
+    stamped: AtomicU64,
+    pending: Mutex<PendingCounts>,
     /// Moves each time a commit becomes visible: a page rendered from older results may be out of date.
     generation: AtomicU64,
     /// One catch-up at a time.
@@ -193,8 +212,12 @@ impl SearchIndex {
                 }
                 why_not.is_none()
             }
+            Err(_) if !dir.exists() => {
+                tracing::info!(dir = %dir.display(), "search index: none yet; building it from the database");
+                false
+            }
             Err(err) => {
-                tracing::warn!(dir = %dir.display(), %err, "search index: none usable here; building it from the database");
+                tracing::warn!(dir = %dir.display(), %err, "search index: unreadable; rebuilding it from the database");
                 false
             }
         };
@@ -230,7 +253,12 @@ impl SearchIndex {
             reader,
             writer: Mutex::new(writer),
             epoch,
-            applied: AtomicU64::new(applied.max(0) as u64),
+            read: AtomicU64::new(applied.max(0) as u64),
+            stamped: AtomicU64::new(applied.max(0) as u64),
+            pending: Mutex::new(PendingCounts {
+                counts: HashMap::new(),
+                taken: Instant::now(),
+            }),
             generation: AtomicU64::new(0),
             catching_up: tokio::sync::Mutex::new(()),
         })
@@ -252,7 +280,8 @@ impl SearchIndex {
             }
             std::fs::create_dir_all(&fresh)?;
             let (schema, _) = schema();
-            Ok(Index::create_in_dir(&fresh, schema)?)
+            let folder = ReadDirectory::open(&fresh).map_err(tantivy::TantivyError::from)?;
+            Ok(Index::create(folder, schema, Default::default())?)
         })
         .await??;
         let search = Arc::new(Self::from_index(dir, index, epoch, newest)?);
@@ -302,23 +331,48 @@ impl SearchIndex {
         commit.commit()?;
         drop(writer);
         self.reader.reload()?;
-        self.applied.store(applied.max(0) as u64, Ordering::Release);
+        self.stamped.store(applied.max(0) as u64, Ordering::Release);
         self.generation.fetch_add(1, Ordering::AcqRel);
         Ok(())
     }
 
-    /// Applies the store's logged changes that the index does not hold yet; returns how many questions
-    /// were re-indexed.
+    /// Takes in the store's logged changes that the index does not hold yet: a question whose text
+    /// changed at once; one whose like or answer count alone changed at most every [`COUNTS_EVERY`] (those
+    /// only order the "most liked" and "most answered" tabs and break ties). Returns how many questions
+    /// were indexed again.
     pub async fn catch_up(self: &Arc<Self>, store: &Store) -> Result<usize, SearchError> {
         let _turn = self.catching_up.lock().await;
         let mut reindexed = 0;
         loop {
-            let applied = self.applied.load(Ordering::Acquire) as i64;
-            let changes = store.search_changes(applied, CHANGES_PER_COMMIT).await?;
-            let Some(&(last, _)) = changes.last() else {
-                break;
-            };
-            let mut ids: Vec<QuestionId> = changes.into_iter().map(|(_, id)| id).collect();
+            let read = self.read.load(Ordering::Acquire) as i64;
+            let changes = store.search_changes(read, CHANGES_PER_COMMIT).await?;
+            let mut ids: Vec<QuestionId> = changes
+                .iter()
+                .filter(|change| change.text)
+                .map(|change| change.question)
+                .collect();
+            {
+                let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+                for change in changes.iter().filter(|change| !change.text) {
+                    pending.counts.entry(change.question).or_insert(change.seq);
+                }
+                for id in &ids {
+                    pending.counts.remove(id);
+                }
+                if !pending.counts.is_empty() && pending.taken.elapsed() >= COUNTS_EVERY {
+                    ids.extend(pending.counts.drain().map(|(id, _)| id));
+                    pending.taken = Instant::now();
+                }
+            }
+            if let Some(last) = changes.last() {
+                self.read.store(last.seq.max(0) as u64, Ordering::Release);
+            }
+            if ids.is_empty() {
+                if changes.is_empty() {
+                    break;
+                }
+                continue;
+            }
             ids.sort_by_key(|id| id.0);
             ids.dedup();
             let documents = store.search_documents(ids.clone()).await?;
@@ -334,15 +388,27 @@ impl SearchIndex {
                         writer.add_document(document(&this.fields, question))?;
                     }
                 }
-                this.commit(last)
+                this.commit(this.held())
             })
             .await??;
         }
-        let applied = self.applied.load(Ordering::Acquire) as i64;
-        if applied > LOG_KEPT {
-            store.forget_search_changes(applied - LOG_KEPT).await?;
+        let stamped = self.stamped.load(Ordering::Acquire) as i64;
+        if stamped > LOG_KEPT {
+            store.forget_search_changes(stamped - LOG_KEPT).await?;
         }
         Ok(reindexed)
+    }
+
+    /// The last change the index holds everything up to: what was read, short of the first count change
+    /// not taken in yet (a restart reads again from there, so no count is lost).
+    fn held(&self) -> i64 {
+        let read = self.read.load(Ordering::Acquire) as i64;
+        let pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        pending
+            .counts
+            .values()
+            .min()
+            .map_or(read, |first| read.min(first - 1))
     }
 
     /// Moves each time the results a search gives may have changed.
@@ -365,15 +431,21 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let mut matching = Matching::AllWords;
         let mut built = build(&self.fields, query, matching);
-        let (mut total, mut more) = count_up_to(&searcher, built.as_ref(), COUNT_CAP)?;
-        if total == 0 && query.wanted().len() > 1 {
+        let (mut total, mut more) =
+            count_up_to(&searcher, built.as_ref(), COUNT_CAP, COUNT_BUDGET)?;
+        if total == 0 && !more && query.wanted().len() > 1 {
             matching = Matching::AnyWord;
             built = build(&self.fields, query, matching);
-            (total, more) = count_up_to(&searcher, built.as_ref(), COUNT_CAP)?;
+            (total, more) = count_up_to(&searcher, built.as_ref(), COUNT_CAP, COUNT_BUDGET)?;
         }
+        let built = ranked(&self.fields, query, built.as_ref());
         let page = clamp_page(requested_page, total as i64);
-        let bounded = Bounded::new(built, RANKING_BUDGET);
-        let built: Box<dyn tantivy::query::Query> = Box::new(bounded.clone());
+        let bounded = Bounded::new(built.box_clone(), RANKING_BUDGET);
+        let built: Box<dyn tantivy::query::Query> = if is_one_word(query) {
+            built
+        } else {
+            Box::new(bounded.clone())
+        };
         let top =
             TopDocs::with_limit(PAGE_SIZE as usize).and_offset(((page - 1) * PAGE_SIZE) as usize);
         let addresses: Vec<DocAddress> = match sort {
@@ -451,7 +523,7 @@ fn by_field(
 
 /// The index in `dir` and its stamp, if it opens and has one.
 fn open_existing(dir: &Path) -> Result<(Index, Stamp), SearchError> {
-    let index = Index::open_in_dir(dir)?;
+    let index = Index::open(ReadDirectory::open(dir).map_err(tantivy::TantivyError::from)?)?;
     let payload = index.load_metas()?.payload.unwrap_or_default();
     let stamp: Stamp = serde_json::from_str(&payload)
         .map_err(|err| tantivy::TantivyError::InternalError(format!("no stamp: {err}")))?;

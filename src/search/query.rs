@@ -75,7 +75,16 @@ fn in_any_field(fields: &Fields, terms: &[String]) -> Box<dyn Query> {
     ))
 }
 
+/// Whether the query is one word and nothing else: its query is then a plain union of the word's fields,
+/// which the index ranks with block-max WAND, skipping blocks that cannot reach the first page.
+pub fn is_one_word(query: &SearchQuery) -> bool {
+    matches!(query.wanted(), [word] if word.len() == 1) && query.unwanted().is_empty()
+}
+
 pub fn build(fields: &Fields, query: &SearchQuery, matching: Matching) -> Box<dyn Query> {
+    if let (true, [word]) = (is_one_word(query), query.wanted()) {
+        return in_any_field(fields, word);
+    }
     let wanted = match matching {
         Matching::AllWords => Occur::Must,
         Matching::AnyWord => Occur::Should,
@@ -91,17 +100,26 @@ pub fn build(fields: &Fields, query: &SearchQuery, matching: Matching) -> Box<dy
             .iter()
             .map(|terms| (Occur::MustNot, in_any_field(fields, terms))),
     );
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// The query that ranks what `matching` (built by [`build`]) finds: the same, plus the whole query as one
+/// phrase in the subject or the body, which adds to a question's score without deciding whether it matches
+/// (so counting leaves it out: it reads word positions).
+pub fn ranked(fields: &Fields, query: &SearchQuery, matching: &dyn Query) -> Box<dyn Query> {
     let whole = query.as_phrase();
-    if matching == Matching::AllWords && whole.len() > 1 {
-        for (field, boost) in [
-            (fields.subject, SUBJECT_PHRASE_BOOST),
-            (fields.body, BODY_PHRASE_BOOST),
-        ] {
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(term_or_phrase(field, &whole), boost)),
-            ));
-        }
+    if whole.len() < 2 {
+        return matching.box_clone();
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, matching.box_clone())];
+    for (field, boost) in [
+        (fields.subject, SUBJECT_PHRASE_BOOST),
+        (fields.body, BODY_PHRASE_BOOST),
+    ] {
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(term_or_phrase(field, &whole), boost)),
+        ));
     }
     Box::new(BooleanQuery::new(clauses))
 }
@@ -226,13 +244,15 @@ impl Scorer for BoundedScorer {
     }
 }
 
-/// How many questions match, counted up to `cap`; `true` when there are more than `cap`.
+/// How many questions match, counted up to `cap` or for `budget`; `true` when there are more than counted.
 pub fn count_up_to(
     searcher: &Searcher,
     query: &dyn Query,
     cap: u64,
+    budget: Duration,
 ) -> tantivy::Result<(u64, bool)> {
-    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let bounded = Bounded::new(query.box_clone(), budget);
+    let weight = bounded.weight(EnableScoring::disabled_from_searcher(searcher))?;
     let mut count = 0;
     for segment in searcher.segment_readers() {
         let alive = segment.alive_bitset();
@@ -248,7 +268,7 @@ pub fn count_up_to(
             doc = matches.advance();
         }
     }
-    Ok((count, false))
+    Ok((count, bounded.cut_short()))
 }
 
 #[cfg(test)]
@@ -293,23 +313,17 @@ mod tests {
     fn counts_stop_at_the_cap_and_say_there_are_more() {
         let (searcher, fields) = board(5);
         let query = build(&fields, &SearchQuery::parse("common"), Matching::AllWords);
-        assert_eq!(
-            count_up_to(&searcher, query.as_ref(), 3).expect("count"),
-            (3, true)
-        );
-        assert_eq!(
-            count_up_to(&searcher, query.as_ref(), 5).expect("count"),
-            (5, false)
-        );
+        let count = |query: &dyn Query, cap| {
+            count_up_to(&searcher, query, cap, Duration::from_secs(60)).expect("count")
+        };
+        assert_eq!(count(query.as_ref(), 3), (3, true));
+        assert_eq!(count(query.as_ref(), 5), (5, false));
         let none = build(
             &fields,
             &SearchQuery::parse("common -subject"),
             Matching::AllWords,
         );
-        assert_eq!(
-            count_up_to(&searcher, none.as_ref(), 5).expect("count"),
-            (0, false)
-        );
+        assert_eq!(count(none.as_ref(), 5), (0, false));
     }
 
     #[test]

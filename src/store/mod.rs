@@ -13,7 +13,7 @@ use crate::{
         ids::{AnswerId, QuestionId, UserId},
         policy::{Action, Actor, Denied, PostRef},
         posts::{Answer, Question, QuestionList, QuestionPage, QuestionSummary},
-        search::IndexedQuestion,
+        search::{IndexedQuestion, SearchChange},
     },
 };
 
@@ -246,8 +246,8 @@ operations! {
     /// Tidies the indexes after a bulk load.
     fn optimize(&self) -> ();
 
-    /// Questions changed after log entry `after`, oldest first, at most `limit`: (entry, question).
-    fn search_changes(&self, after: i64, limit: usize) -> Vec<(i64, QuestionId)>;
+    /// Questions changed after log entry `after`, oldest first, at most `limit`.
+    fn search_changes(&self, after: i64, limit: usize) -> Vec<SearchChange>;
 
     /// The oldest log entry still kept and the newest ever written (0 when none was).
     fn search_log_bounds(&self) -> (i64, i64);

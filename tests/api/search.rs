@@ -280,3 +280,76 @@ async fn an_old_question_is_found_first_by_its_title_among_thousands() {
     assert!(rare.contains("No question matches your search."));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_lagging_or_lost_index_is_brought_back_from_the_database_and_the_log_says_so() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("miniboard.db");
+    let app = crate::helpers::spawn_app_on(&db).await;
+    let alice = app.signed_up_user("alice").await;
+    let question = app.ask(&alice, "Persistent zebra question", "text").await;
+    let storage = app.storage();
+    let index = app.database.search_dir();
+    app.stop().await;
+
+    // Changed while no server ran: the index is behind the database's log of changes.
+    storage.rename_question_elsewhere(question, "Renamed giraffe question");
+    let finds = |base: String, word: &'static str| async move {
+        let html =
+            crate::helpers::page_text(&browser(), &format!("{base}/questions?q={word}")).await;
+        hits(&html)
+    };
+    let server = crate::helpers::ServerProcess::start(&db, &[]);
+    assert!(
+        server
+            .log()
+            .contains("search index: caught up with the database"),
+        "{}",
+        server.log()
+    );
+    assert_eq!(finds(server.base.clone(), "giraffe").await, [question]);
+    assert!(finds(server.base.clone(), "zebra").await.is_empty());
+    assert!(server.terminate().success());
+
+    // Lost: built again from the database at start.
+    std::fs::remove_dir_all(&index).expect("remove the index");
+    let server = crate::helpers::ServerProcess::start(&db, &[]);
+    assert!(
+        server
+            .log()
+            .contains("search index: none yet; building it from the database"),
+        "{}",
+        server.log()
+    );
+    assert!(
+        server
+            .log()
+            .contains("search index: built from the database")
+    );
+    assert_eq!(finds(server.base.clone(), "giraffe").await, [question]);
+    assert!(server.terminate().success());
+}
+
+#[tokio::test]
+async fn the_tabs_order_every_match_by_newest_and_by_answers() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let bob = app.signed_up_user("bob").await;
+    let old = app.ask(&alice, "topic one", "text").await;
+    let middle = app.ask(&alice, "topic two", "text").await;
+    let new = app.ask(&alice, "topic three", "text").await;
+    app.ask(&alice, "unrelated", "text").await;
+    for _ in 0..2 {
+        app.answer(&bob, old, "an answer").await;
+    }
+    app.answer(&bob, middle, "an answer").await;
+    let newest = app.get_html(&alice, "/questions?q=topic&sort=recent").await;
+    assert_eq!(hits(&newest), [new, middle, old]);
+    let answered = app
+        .get_html(&alice, "/questions?q=topic&sort=answers")
+        .await;
+    assert_eq!(hits(&answered), [old, middle, new]);
+    // Four tabs while searching, the first being relevance.
+    assert!(newest.contains(">Best match<") && newest.contains(">Most answered<"));
+    app.stop().await;
+}

@@ -25,7 +25,7 @@ use crate::{
         ids::{AnswerId, QuestionId, UserId},
         policy::{self, Action, Actor, PostRef},
         posts::{Answer, Question, QuestionList, QuestionPage, QuestionSummary},
-        search::IndexedQuestion,
+        search::{IndexedQuestion, SearchChange},
     },
     store::{
         Guarded, LikeOutcome, NewAnswer, NewQuestion, Revision, StoreError, StoreResult,
@@ -110,11 +110,7 @@ impl SqliteStore {
             .await
     }
 
-    pub async fn search_changes(
-        &self,
-        after: i64,
-        limit: usize,
-    ) -> StoreResult<Vec<(i64, QuestionId)>> {
+    pub async fn search_changes(&self, after: i64, limit: usize) -> StoreResult<Vec<SearchChange>> {
         self.db
             .read(move |conn| search::changes_after(conn, after, limit))
             .await

@@ -8,20 +8,24 @@ use rusqlite::{Connection, Transaction, params};
 
 use crate::domain::{
     ids::QuestionId,
-    search::{IndexedQuestion, stems, words},
+    search::{IndexedQuestion, SearchChange, stems, words},
 };
 
-/// Changed questions after `seq`, oldest first, at most `limit`: (seq, question).
+/// Changed questions after `seq`, oldest first, at most `limit`.
 pub fn changes_after(
     conn: &Connection,
     seq: i64,
     limit: usize,
-) -> rusqlite::Result<Vec<(i64, QuestionId)>> {
+) -> rusqlite::Result<Vec<SearchChange>> {
     conn.prepare_cached(
-        "SELECT seq, question_id FROM search_changes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        "SELECT seq, question_id, text FROM search_changes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
     )?
     .query_map(params![seq, limit as i64], |row| {
-        Ok((row.get(0)?, QuestionId(row.get(1)?)))
+        Ok(SearchChange {
+            seq: row.get(0)?,
+            question: QuestionId(row.get(1)?),
+            text: row.get(2)?,
+        })
     })?
     .collect()
 }
