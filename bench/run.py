@@ -281,6 +281,59 @@ end
     return script.name
 
 
+RELEVANCE_SAMPLE = 200
+HIT = re.compile(r' data-question="(\d+)"')
+WORD = re.compile(r"\w+")
+
+
+def relevance(server):
+    """Searches, through the server as a visitor would (uncached), for 200 random questions: by the exact
+    subject (is a question with that subject first?) and by three words that stand together in the body (is
+    the question in the first ten?). Returns the Markdown table: query kind x language -> hit rate, p50, p99."""
+    import random
+    conn = sqlite3.connect(server.db)
+    top, = conn.execute("SELECT max(id) FROM questions").fetchone()
+    picker = random.Random(12)
+    rows = {}
+    seen = 0
+    while seen < RELEVANCE_SAMPLE:
+        found = conn.execute("SELECT id, subject, content FROM questions WHERE id = ?",
+                             (picker.randint(1, top),)).fetchone()
+        if found is None:
+            continue
+        seen += 1
+        qid, subject, content = found
+        korean = any("\uac00" <= c <= "\ud7a3" for c in subject + content)
+        language = "Korean" if korean else "English"
+        words = WORD.findall(content)
+        start = picker.randint(0, max(0, len(words) - 3))
+        for kind, query, good in [
+            ("exact subject, first", subject,
+             lambda hits: bool(hits) and conn.execute("SELECT subject FROM questions WHERE id = ?",
+                                                       (hits[0],)).fetchone() == (subject,)),
+            ("three body words, top 10", " ".join(words[start:start + 3]), lambda hits: qid in hits[:10]),
+        ]:
+            url = f"{server.base}/questions?q={urllib.parse.quote(query)}&uncached={seen}"
+            request = urllib.request.Request(url, headers={"Cookie": "miniboard_flash=none"})
+            began = time.perf_counter()
+            with urllib.request.urlopen(request, timeout=30) as response:
+                html = response.read().decode()
+            took = (time.perf_counter() - began) * 1000
+            hits = [int(h) for h in HIT.findall(html)]
+            entry = rows.setdefault((kind, language), {"hits": 0, "n": 0, "ms": []})
+            entry["n"] += 1
+            entry["hits"] += bool(good(hits))
+            entry["ms"].append(took)
+    conn.close()
+    table = ["| query | language | found | p50 ms | p99 ms |", "|---|---|---:|---:|---:|"]
+    for (kind, language), entry in sorted(rows.items()):
+        ms = sorted(entry["ms"])
+        p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
+        table.append(f"| {kind} | {language} | {entry['hits']}/{entry['n']} ({entry['hits'] / entry['n']:.0%}) "
+                     f"| {ms[len(ms) // 2]:.2f} | {p99:.2f} |")
+    return "\n".join(table)
+
+
 def targets(db):
     conn = sqlite3.connect(db)
     thread, thread_answers = conn.execute(
@@ -411,6 +464,7 @@ def measure(server, db, size, results):
     storm_cookie, storm_token = visitor_form(server.base)
     record("log-in storm: wrong passwords, one client (all refused)", 64, server.base + "/login",
            lua_login_storm(storm_cookie, storm_token))
+    found = relevance(server)
     rss = max(r["rss"] for _, _, r in rows)
     startup = server.startup_ms
     results[size] = {label + f" c={c}": r for label, c, r in rows}
@@ -427,7 +481,11 @@ def measure(server, db, size, results):
         f"{os.path.getsize(db) / 1e9:.2f} GB.\n"
         f"Start-up until /healthz answers: {startup:.0f} ms. Peak RSS over all runs: {rss:.1f} MB. "
         f"Like counter after the toggle runs equals its rows: {'yes' if exact else 'NO'} "
-        f"({count} = {rows_liked}).\n\n" + "\n".join(table) + "\n")
+        f"({count} = {rows_liked}).\n\n" + "\n".join(table) + "\n\n"
+        f"Search relevance: {RELEVANCE_SAMPLE} random questions, each searched as a visitor would (uncached, one "
+        f"connection, times include the client): by its exact subject (is a question with that subject "
+        f"first?) and by three words that stand together in its body (is it in the first ten?).\n\n"
+        + found + "\n")
 
 
 if __name__ == "__main__":
