@@ -34,7 +34,7 @@ use tantivy::{
 
 pub use self::query::Matching;
 use self::{
-    directory::ReadDirectory,
+    directory::MappedPages,
     query::{Bounded, build, count_up_to, is_one_word, ranked},
     tokens::{BOARD_TOKENIZER, BoardTokenizer},
 };
@@ -168,6 +168,7 @@ pub struct Found {
 /// The board's search index: searched from any request, changed by one writer at a time.
 pub struct SearchIndex {
     dir: PathBuf,
+    pages: MappedPages,
     fields: Fields,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
@@ -249,6 +250,7 @@ impl SearchIndex {
         let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
         Ok(Self {
             dir: dir.to_owned(),
+            pages: MappedPages::of(dir),
             fields,
             reader,
             writer: Mutex::new(writer),
@@ -280,8 +282,7 @@ impl SearchIndex {
             }
             std::fs::create_dir_all(&fresh)?;
             let (schema, _) = schema();
-            let folder = ReadDirectory::open(&fresh).map_err(tantivy::TantivyError::from)?;
-            Ok(Index::create(folder, schema, Default::default())?)
+            Ok(Index::create_in_dir(&fresh, schema)?)
         })
         .await??;
         let search = Arc::new(Self::from_index(dir, index, epoch, newest)?);
@@ -331,6 +332,7 @@ impl SearchIndex {
         commit.commit()?;
         drop(writer);
         self.reader.reload()?;
+        self.pages.release();
         self.stamped.store(applied.max(0) as u64, Ordering::Release);
         self.generation.fetch_add(1, Ordering::AcqRel);
         Ok(())
@@ -470,13 +472,15 @@ impl SearchIndex {
             ListSort::Likes => by_field(&searcher, built.as_ref(), top, "likes")?,
             ListSort::Answers => by_field(&searcher, built.as_ref(), top, "answer_count")?,
         };
+        let questions = self.ids(&searcher, &addresses)?;
+        self.pages.release();
         Ok(Found {
             total,
             more,
             matching,
             cut_short: bounded.cut_short(),
             page,
-            questions: self.ids(&searcher, &addresses)?,
+            questions,
         })
     }
 
@@ -523,7 +527,7 @@ fn by_field(
 
 /// The index in `dir` and its stamp, if it opens and has one.
 fn open_existing(dir: &Path) -> Result<(Index, Stamp), SearchError> {
-    let index = Index::open(ReadDirectory::open(dir).map_err(tantivy::TantivyError::from)?)?;
+    let index = Index::open_in_dir(dir)?;
     let payload = index.load_metas()?.payload.unwrap_or_default();
     let stamp: Stamp = serde_json::from_str(&payload)
         .map_err(|err| tantivy::TantivyError::InternalError(format!("no stamp: {err}")))?;
