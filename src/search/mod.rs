@@ -430,6 +430,7 @@ impl SearchIndex {
         sort: ListSort,
         requested_page: i64,
     ) -> Result<Found, SearchError> {
+        let started = Instant::now();
         let searcher = self.reader.searcher();
         let mut matching = Matching::AllWords;
         let mut built = build(&self.fields, query, matching);
@@ -440,6 +441,7 @@ impl SearchIndex {
             built = build(&self.fields, query, matching);
             (total, more) = count_up_to(&searcher, built.as_ref(), COUNT_CAP, COUNT_BUDGET)?;
         }
+        let counted = started.elapsed();
         let built = ranked(&self.fields, query, built.as_ref());
         let page = clamp_page(requested_page, total as i64);
         let bounded = Bounded::new(built.box_clone(), RANKING_BUDGET);
@@ -472,8 +474,10 @@ impl SearchIndex {
             ListSort::Likes => by_field(&searcher, built.as_ref(), top, "likes")?,
             ListSort::Answers => by_field(&searcher, built.as_ref(), top, "answer_count")?,
         };
+        let ranked_at = started.elapsed();
         let questions = self.ids(&searcher, &addresses)?;
         self.pages.release();
+        tracing::debug!(?counted, ?ranked_at, total = ?started.elapsed(), "search timings");
         Ok(Found {
             total,
             more,
