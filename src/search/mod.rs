@@ -13,7 +13,7 @@ mod tokens;
 
 use std::{
     collections::HashMap,
-    path::{Path, PathBuf},
+    path::Path,
     sync::{
         Arc, Mutex,
         atomic::{AtomicU64, Ordering},
@@ -167,7 +167,6 @@ pub struct Found {
 
 /// The board's search index: searched from any request, changed by one writer at a time.
 pub struct SearchIndex {
-    dir: PathBuf,
     pages: MappedPages,
     fields: Fields,
     reader: IndexReader,
@@ -249,7 +248,6 @@ impl SearchIndex {
             .try_into()?;
         let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
         Ok(Self {
-            dir: dir.to_owned(),
             pages: MappedPages::of(dir),
             fields,
             reader,
@@ -416,10 +414,6 @@ impl SearchIndex {
     /// Moves each time the results a search gives may have changed.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 
     /// One page of the questions matching `query`: by relevance, or by `sort`'s counter, over every match.
