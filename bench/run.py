@@ -36,7 +36,7 @@ LOAD_CPUS = {CPUS[0]} if PIN else set(CPUS)
 SERVER_CPUS = set(CPUS[1:]) if PIN else set(CPUS)
 # Eight of the seed's commonest English words: FTS5 walked all eight lists to find posts holding every one.
 EIGHT_WORDS = "flask python rust database query index session login"
-SEED_VERSION = "v1"  # bump when the seed's output changes, so cached databases are rebuilt
+SEED_VERSION = "v2"  # bump when the seed's output changes, so cached databases are rebuilt
 PASSWORD = "seed-password"
 
 

@@ -3,7 +3,11 @@
 
 use std::time::Instant;
 
-use rand::{Rng, SeedableRng, rngs::StdRng, seq::IndexedRandom};
+use rand::{
+    Rng, SeedableRng,
+    distr::{Distribution, weighted::WeightedIndex},
+    rngs::StdRng,
+};
 
 use crate::{
     domain::{
@@ -151,43 +155,136 @@ const KOREAN: &[&str] = &[
     "경우",
 ];
 
-fn words(rng: &mut StdRng, korean: bool, count: usize) -> String {
-    let list = if korean { KOREAN } else { ENGLISH };
-    (0..count)
-        .filter_map(|_| list.choose(rng).copied())
-        .collect::<Vec<_>>()
-        .join(" ")
+/// Generated words after each hand-written list: most of a real board's words are rare, and a search is
+/// only as telling as its corpus (with 60 words in all, every question held most of them).
+const ENGLISH_TAIL: usize = 12_000;
+const KOREAN_TAIL: usize = 8_000;
+/// Fixes the generated words, whatever the plan's seed.
+const VOCABULARY_SEED: u64 = 20_261_127;
+const CONSONANTS: &[char] = &[
+    'b', 'c', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'w', 'z',
+];
+const VOWELS: &[char] = &['a', 'e', 'i', 'o', 'u'];
+const HANGUL_SYLLABLES: &[char] = &[
+    '가', '나', '다', '라', '마', '바', '사', '아', '자', '차', '카', '타', '파', '하', '리', '스',
+    '트', '로', '드', '기', '지', '시', '이', '서', '버', '모', '듈', '설', '정', '변', '수', '함',
+    '배', '열', '객', '체', '연', '결', '처', '리', '문', '제', '해', '법', '구', '현', '값', '형',
+];
+const TAIL_PARTICLES: &[&str] = &["을", "를", "이", "가", "은", "는", "에서", "으로", "의"];
+
+/// The words posts are made of, in order of frequency, drawn by Zipf's law (the r-th word about 1/r as
+/// often as the first).
+struct Vocabulary {
+    words: Vec<String>,
+    draw: WeightedIndex<f64>,
 }
 
-fn subject(rng: &mut StdRng) -> String {
-    let korean = rng.random_bool(0.5);
-    let count = rng.random_range(3..10);
-    let mut text = words(rng, korean, count);
-    text.push('?');
-    text
+impl Vocabulary {
+    fn new(head: &[&str], tail: impl Iterator<Item = String>, size: usize) -> Self {
+        let mut words: Vec<String> = head.iter().map(|w| (*w).to_owned()).collect();
+        let mut seen: std::collections::HashSet<String> = words.iter().cloned().collect();
+        for word in tail {
+            if words.len() >= head.len() + size {
+                break;
+            }
+            if seen.insert(word.clone()) {
+                words.push(word);
+            }
+        }
+        let weights = (1..=words.len()).map(|rank| 1.0 / rank as f64);
+        let draw = WeightedIndex::new(weights).unwrap_or_else(|_| unreachable!("positive weights"));
+        Self { words, draw }
+    }
+
+    fn word(&self, rng: &mut StdRng) -> &str {
+        &self.words[self.draw.sample(rng)]
+    }
 }
 
-fn body(rng: &mut StdRng) -> String {
-    let korean = rng.random_bool(0.5);
-    let paragraphs = rng.random_range(1..4);
-    let mut text = String::new();
-    for index in 0..paragraphs {
-        if index > 0 {
-            text.push_str("\n\n");
-        }
-        let count = rng.random_range(8..40);
-        text.push_str(&words(rng, korean, count));
-        if rng.random_bool(0.2) {
-            text.push_str(" **");
-            let count = rng.random_range(1..3);
-            text.push_str(&words(rng, korean, count));
-            text.push_str("**");
+/// Both languages' vocabularies.
+struct Words {
+    english: Vocabulary,
+    korean: Vocabulary,
+}
+
+impl Words {
+    fn new() -> Self {
+        let mut rng = StdRng::seed_from_u64(VOCABULARY_SEED);
+        let english = (0..)
+            .map(|_| {
+                let syllables = rng.random_range(2..4);
+                (0..syllables)
+                    .flat_map(|_| {
+                        [
+                            CONSONANTS[rng.random_range(0..CONSONANTS.len())],
+                            VOWELS[rng.random_range(0..VOWELS.len())],
+                        ]
+                    })
+                    .collect::<String>()
+            })
+            .take(ENGLISH_TAIL * 2)
+            .collect::<Vec<_>>();
+        let korean = (0..)
+            .map(|_| {
+                let syllables = rng.random_range(2..4);
+                let mut word: String = (0..syllables)
+                    .map(|_| HANGUL_SYLLABLES[rng.random_range(0..HANGUL_SYLLABLES.len())])
+                    .collect();
+                if rng.random_bool(0.3) {
+                    word.push_str(TAIL_PARTICLES[rng.random_range(0..TAIL_PARTICLES.len())]);
+                }
+                word
+            })
+            .take(KOREAN_TAIL * 3)
+            .collect::<Vec<_>>();
+        Self {
+            english: Vocabulary::new(ENGLISH, english.into_iter(), ENGLISH_TAIL),
+            korean: Vocabulary::new(KOREAN, korean.into_iter(), KOREAN_TAIL),
         }
     }
-    if rng.random_bool(0.15) {
-        text.push_str("\n\n```python\nimport flask\napp = flask.Flask(__name__)\n```");
+
+    fn text(&self, rng: &mut StdRng, korean: bool, count: usize) -> String {
+        let vocabulary = if korean { &self.korean } else { &self.english };
+        (0..count)
+            .map(|_| vocabulary.word(rng))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
-    text
+
+    fn subject(&self, rng: &mut StdRng) -> String {
+        let korean = rng.random_bool(0.5);
+        let count = rng.random_range(3..10);
+        let mut text = self.text(rng, korean, count);
+        text.push('?');
+        text
+    }
+
+    fn body(&self, rng: &mut StdRng) -> String {
+        let korean = rng.random_bool(0.5);
+        let paragraphs = rng.random_range(1..4);
+        let mut text = String::new();
+        for index in 0..paragraphs {
+            if index > 0 {
+                text.push_str("\n\n");
+            }
+            let count = rng.random_range(8..40);
+            text.push_str(&self.text(rng, korean, count));
+            if rng.random_bool(0.2) {
+                text.push_str(" **");
+                let count = rng.random_range(1..3);
+                text.push_str(&self.text(rng, korean, count));
+                text.push_str("**");
+            }
+        }
+        if rng.random_bool(0.15) {
+            // Code differs from post to post, as it does on a real board.
+            let [module, name, call] = [0; 3].map(|_| self.english.word(rng).to_owned());
+            text.push_str(&format!(
+                "\n\n```python\nimport {module}\n{name} = {module}.{call}(__name__)\n```"
+            ));
+        }
+        text
+    }
 }
 
 /// What a run made, for the report.
@@ -211,12 +308,13 @@ fn refused(what: impl std::fmt::Debug) -> StoreError {
 
 /// One answer with a generated body.
 fn new_answer(
+    words: &Words,
     rng: &mut StdRng,
     question: QuestionId,
     (author_id, author): &(UserId, String),
     now: i64,
 ) -> Result<NewAnswer, StoreError> {
-    let content = Content::parse(&body(rng)).map_err(refused)?;
+    let content = Content::parse(&words.body(rng)).map_err(refused)?;
     let content_html = markdown::render(content.as_str());
     Ok(NewAnswer {
         question_id: question,
@@ -246,6 +344,7 @@ async fn in_batches<Row, Inserted>(
 pub async fn run(store: &Store, plan: SeedPlan) -> Result<SeedReport, StoreError> {
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(plan.seed);
+    let words = Words::new();
     let hash = passwords::hash(SEED_PASSWORD).map_err(StoreError::Refused)?;
     let now = domain::now();
     let year = 365 * 24 * 3600;
@@ -296,8 +395,8 @@ pub async fn run(store: &Store, plan: SeedPlan) -> Result<SeedReport, StoreError
         |n| {
             let (author_id, author) = &names[rng.random_range(0..names.len())];
             let draft = QuestionDraft {
-                subject: Subject::parse(&subject(&mut rng)).map_err(refused)?,
-                content: Content::parse(&body(&mut rng)).map_err(refused)?,
+                subject: Subject::parse(&words.subject(&mut rng)).map_err(refused)?,
+                content: Content::parse(&words.body(&mut rng)).map_err(refused)?,
             };
             let content_html = markdown::render(draft.content.as_str());
             authors.push(*author_id);
@@ -339,7 +438,7 @@ pub async fn run(store: &Store, plan: SeedPlan) -> Result<SeedReport, StoreError
             let (question, _) = question_ids[index];
             let author = &names[rng.random_range(0..names.len())];
             answer_authors.push(author.0);
-            new_answer(&mut rng, question, author, now)
+            new_answer(&words, &mut rng, question, author, now)
         },
         async |rows| store.insert_answers(rows).await,
     )
@@ -357,7 +456,7 @@ pub async fn run(store: &Store, plan: SeedPlan) -> Result<SeedReport, StoreError
             |n| {
                 let author = &names[n as usize % names.len()];
                 thread_authors.push(author.0);
-                new_answer(&mut rng, newest, author, now)
+                new_answer(&words, &mut rng, newest, author, now)
             },
             async |rows| store.insert_answers(rows).await,
         )
