@@ -132,6 +132,8 @@ fn terms_of(text: &str) -> Vec<String> {
 pub struct SearchQuery {
     wanted: Vec<Vec<String>>,
     unwanted: Vec<Vec<String>>,
+    /// Every wanted term in the order typed, repeats kept (`flask flask how` is a phrase of three words).
+    typed: Vec<String>,
 }
 
 impl SearchQuery {
@@ -175,6 +177,9 @@ impl SearchQuery {
             terms.truncate(budget);
             if terms.is_empty() {
                 continue;
+            }
+            if !excluded && query.typed.len() + terms.len() <= Self::MAX_TERMS {
+                query.typed.extend(terms.iter().cloned());
             }
             let into = if excluded {
                 &mut query.unwanted
@@ -222,8 +227,8 @@ impl SearchQuery {
 
     /// All wanted terms in the order typed, as one phrase: the whole query as someone would write it in a
     /// subject or a sentence.
-    pub fn as_phrase(&self) -> Vec<String> {
-        self.wanted.iter().flatten().cloned().collect()
+    pub fn as_phrase(&self) -> &[String] {
+        &self.typed
     }
 }
 
@@ -263,6 +268,13 @@ mod tests {
         assert!(SearchQuery::parse("\0\u{1}").is_empty());
         assert!(SearchQuery::parse("-python").only_excludes());
         assert_eq!(SearchQuery::parse("a A a").wanted(), strings(&[&["a"]]));
+    }
+
+    #[test]
+    fn the_whole_query_as_a_phrase_keeps_repeated_words() {
+        let query = SearchQuery::parse(r#"Flask flask "how to" -not"#);
+        assert_eq!(query.wanted(), strings(&[&["flask"], &["how", "to"]]));
+        assert_eq!(query.as_phrase(), ["flask", "flask", "how", "to"]);
     }
 
     #[test]
