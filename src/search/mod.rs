@@ -12,7 +12,7 @@ mod query;
 mod tokens;
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, HashSet},
     path::Path,
     sync::{
         Arc, Mutex,
@@ -35,7 +35,7 @@ use tantivy::{
 pub use self::query::Matching;
 use self::{
     directory::MappedPages,
-    query::{Bounded, build, count_up_to, is_one_word, ranked},
+    query::{Bounded, build, count_up_to, is_one_word, phrase_matches, ranked},
     tokens::{BOARD_TOKENIZER, BoardTokenizer},
 };
 use crate::{
@@ -308,12 +308,29 @@ impl SearchIndex {
         }
         let committing = search.clone();
         tokio::task::spawn_blocking(move || committing.commit(newest)).await??;
+        let merging = search.clone();
+        tokio::task::spawn_blocking(move || merging.merge_all()).await??;
         tracing::info!(
             questions = added,
             seconds = started.elapsed().as_secs_f64(),
             "search index: built from the database"
         );
         Ok(search)
+    }
+
+    /// Merges the index into one segment: every search pays for each segment's term lookups and set-up,
+    /// and a build leaves a dozen of them.
+    fn merge_all(&self) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let segments = writer.index().searchable_segment_ids()?;
+        if segments.len() > 1 {
+            writer.merge(&segments).wait()?;
+            writer.garbage_collect_files().wait()?;
+        }
+        drop(writer);
+        self.reader.reload()?;
+        self.pages.release();
+        Ok(())
     }
 
     /// Commits what the writer holds, stamped with the last change applied, and shows it to searches.
@@ -436,19 +453,34 @@ impl SearchIndex {
             (total, more) = count_up_to(&searcher, built.as_ref(), COUNT_CAP, COUNT_BUDGET)?;
         }
         let counted = started.elapsed();
-        let built = ranked(&self.fields, query, built.as_ref());
+        let ranking = ranked(&self.fields, query, built.as_ref());
         let page = clamp_page(requested_page, total as i64);
-        let bounded = Bounded::new(built.box_clone(), RANKING_BUDGET);
+        let bounded = Bounded::new(ranking.box_clone(), RANKING_BUDGET);
         let built: Box<dyn tantivy::query::Query> = if is_one_word(query) {
-            built
+            ranking.box_clone()
         } else {
             Box::new(bounded.clone())
         };
-        let top =
-            TopDocs::with_limit(PAGE_SIZE as usize).and_offset(((page - 1) * PAGE_SIZE) as usize);
+        let offset = ((page - 1) * PAGE_SIZE) as usize;
+        let top = TopDocs::with_limit(PAGE_SIZE as usize).and_offset(offset);
         let addresses: Vec<DocAddress> = match sort {
             ListSort::Best => {
-                let mut scored = searcher.search(built.as_ref(), &top.order_by_score())?;
+                let best = TopDocs::with_limit(offset + PAGE_SIZE as usize).order_by_score();
+                let mut scored = searcher.search(built.as_ref(), &best)?;
+                if bounded.cut_short()
+                    && let Some(phrased) = phrase_matches(&self.fields, query, ranking.as_ref())
+                {
+                    // Ranking every match ran out of time; the questions holding the whole query as
+                    // typed are few, and ranked on their own they are never among those left out.
+                    let phrased = Bounded::new(phrased, RANKING_BUDGET);
+                    let mut seen: HashSet<DocAddress> =
+                        scored.iter().map(|(_, address)| *address).collect();
+                    for hit in searcher.search(&phrased, &best)? {
+                        if seen.insert(hit.1) {
+                            scored.push(hit);
+                        }
+                    }
+                }
                 // Equal scores (the same words as often, in texts as long): more liked, then newer first.
                 let key = |address: &DocAddress| -> tantivy::Result<(i64, u64)> {
                     let fast = searcher.segment_reader(address.segment_ord).fast_fields();
@@ -462,7 +494,12 @@ impl SearchIndex {
                     keyed.push((score, key(&address)?, address));
                 }
                 keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
-                keyed.into_iter().map(|(_, _, address)| address).collect()
+                keyed
+                    .into_iter()
+                    .skip(offset)
+                    .take(PAGE_SIZE as usize)
+                    .map(|(_, _, address)| address)
+                    .collect()
             }
             ListSort::Recent => by_field(&searcher, built.as_ref(), top, "id")?,
             ListSort::Likes => by_field(&searcher, built.as_ref(), top, "likes")?,

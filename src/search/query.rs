@@ -30,8 +30,8 @@ const ANSWERS_WEIGHT: f32 = 0.6;
 const AUTHORS_WEIGHT: f32 = 1.0;
 /// Extra for the whole query standing as one phrase in the subject (typing a title finds that title first)
 /// or in the body (a remembered sentence finds its question).
-const SUBJECT_PHRASE_BOOST: f32 = 4.0;
-const BODY_PHRASE_BOOST: f32 = 1.5;
+const SUBJECT_PHRASE_BOOST: f32 = 8.0;
+const BODY_PHRASE_BOOST: f32 = 6.0;
 /// Queries of up to this many words get the phrase boosts.
 const MAX_BOOSTED_PHRASE: usize = 4;
 
@@ -109,23 +109,54 @@ pub fn build(fields: &Fields, query: &SearchQuery, matching: Matching) -> Box<dy
 /// phrase in the subject or the body, which adds to a question's score without deciding whether it matches
 /// (so counting leaves it out: it reads word positions).
 pub fn ranked(fields: &Fields, query: &SearchQuery, matching: &dyn Query) -> Box<dyn Query> {
+    let Some(phrases) = whole_phrase(fields, query) else {
+        return matching.box_clone();
+    };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, matching.box_clone())];
+    clauses.extend(phrases.into_iter().map(|phrase| (Occur::Should, phrase)));
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// The whole query as one phrase, in the subject and in the body under their boosts; `None` when it is
+/// one word or longer than [`MAX_BOOSTED_PHRASE`].
+fn whole_phrase(fields: &Fields, query: &SearchQuery) -> Option<[Box<dyn Query>; 2]> {
     let whole = query.as_phrase();
     // A phrase scorer walks to its first match when it is made, where no deadline reaches it: eight common
     // words that never stand in that order meant walking a fifth of the board (25 ms at a million).
     if !(2..=MAX_BOOSTED_PHRASE).contains(&whole.len()) {
-        return matching.box_clone();
+        return None;
     }
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, matching.box_clone())];
-    for (field, boost) in [
-        (fields.subject, SUBJECT_PHRASE_BOOST),
-        (fields.body, BODY_PHRASE_BOOST),
-    ] {
-        clauses.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(term_or_phrase(field, &whole), boost)),
-        ));
-    }
-    Box::new(BooleanQuery::new(clauses))
+    Some(
+        [
+            (fields.subject, SUBJECT_PHRASE_BOOST),
+            (fields.body, BODY_PHRASE_BOOST),
+        ]
+        .map(|(field, boost)| -> Box<dyn Query> {
+            Box::new(BoostQuery::new(term_or_phrase(field, whole), boost))
+        }),
+    )
+}
+
+/// `ranked` (built by [`ranked`]) over only the questions holding the whole query as a phrase, each scored
+/// as `ranked` scores it. Ranked first on its own, these few are never left out when ranking every match
+/// runs out of time; `None` when the query gets no phrase boost.
+pub fn phrase_matches(
+    fields: &Fields,
+    query: &SearchQuery,
+    ranked: &dyn Query,
+) -> Option<Box<dyn Query>> {
+    let phrases = whole_phrase(fields, query)?;
+    let either: Box<dyn Query> = Box::new(BooleanQuery::new(
+        phrases
+            .into_iter()
+            .map(|phrase| (Occur::Should, phrase))
+            .collect(),
+    ));
+    Some(Box::new(BooleanQuery::new(vec![
+        (Occur::Must, ranked.box_clone()),
+        // Scores nothing of its own: only decides which questions take part.
+        (Occur::Must, Box::new(BoostQuery::new(either, 0.0))),
+    ])))
 }
 
 /// A query that stops matching once its time is up: ranking then covers the matches walked so far. Words in
@@ -282,8 +313,8 @@ mod tests {
     use super::*;
     use crate::domain::{ids::QuestionId, search::IndexedQuestion};
 
-    /// A searcher over `n` questions that all hold "common", in memory.
-    fn board(n: i64) -> (Searcher, Fields) {
+    /// A searcher over `n` questions that all hold "common", in memory; question `id`'s body is `body(id)`.
+    fn board(n: i64, body: impl Fn(i64) -> String) -> (Searcher, Fields) {
         let (schema, fields) = super::super::schema();
         let index = Index::create_in_ram(schema);
         index.tokenizers().register(
@@ -297,7 +328,7 @@ mod tests {
             let question = IndexedQuestion {
                 id: QuestionId(id),
                 subject: format!("common subject {id}"),
-                body: "common body text".into(),
+                body: body(id),
                 answers: vec![],
                 authors: vec!["someone".into()],
                 created_at: id,
@@ -315,7 +346,7 @@ mod tests {
 
     #[test]
     fn counts_stop_at_the_cap_and_say_there_are_more() {
-        let (searcher, fields) = board(5);
+        let (searcher, fields) = board(5, |_| "common body text".into());
         let query = build(&fields, &SearchQuery::parse("common"), Matching::AllWords);
         let count = |query: &dyn Query, cap| {
             count_up_to(&searcher, query, cap, Duration::from_secs(60)).expect("count")
@@ -332,7 +363,7 @@ mod tests {
 
     #[test]
     fn a_ranking_out_of_time_stops_and_says_so() {
-        let (searcher, fields) = board(3_000);
+        let (searcher, fields) = board(3_000, |_| "common body text".into());
         let query = build(
             &fields,
             &SearchQuery::parse("common body"),
@@ -350,5 +381,40 @@ mod tests {
             .expect("search");
         assert!(hurried.cut_short());
         assert!(some.len() <= 10);
+    }
+
+    #[test]
+    fn phrase_matches_are_the_questions_holding_the_phrase_scored_as_in_the_ranking() {
+        let (searcher, fields) = board(3_000, |id| match id {
+            2_999 => "text body common".into(),
+            _ => "common body text".into(),
+        });
+        let typed = SearchQuery::parse("body common");
+        let matching = build(&fields, &typed, Matching::AllWords);
+        let ranking = ranked(&fields, &typed, matching.as_ref());
+        let everything = searcher
+            .search(
+                ranking.as_ref(),
+                &TopDocs::with_limit(3_000).order_by_score(),
+            )
+            .expect("search");
+        assert_eq!(everything.len(), 3_000);
+        let phrased = phrase_matches(&fields, &typed, ranking.as_ref()).expect("two words");
+        let few = searcher
+            .search(phrased.as_ref(), &TopDocs::with_limit(10).order_by_score())
+            .expect("search");
+        assert_eq!(few.len(), 1);
+        // The phrase lifts its question to the top of the ranking too, with the same score.
+        assert_eq!(few[0], everything[0]);
+        let id = searcher
+            .segment_reader(few[0].1.segment_ord)
+            .fast_fields()
+            .u64("id")
+            .expect("id column")
+            .first(few[0].1.doc_id);
+        assert_eq!(id, Some(2_999));
+        // One word is no phrase.
+        let one = SearchQuery::parse("body");
+        assert!(phrase_matches(&fields, &one, ranking.as_ref()).is_none());
     }
 }
