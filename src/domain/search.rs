@@ -1,6 +1,8 @@
 //! What someone typed in the search box, and how text is cut into the words a search matches: one
 //! definition for the index and the query, so a word typed is always a word indexed.
 
+use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+
 use super::ids::QuestionId;
 
 /// A question as the search index holds it: its text and its answers', its people, and what the other
@@ -84,14 +86,29 @@ pub fn korean_stem(word: &str) -> &str {
         .unwrap_or(word)
 }
 
-/// The words of a text with their byte offsets: runs of letters and digits; everything else separates.
+/// The words of a text with their byte offsets: runs of letters, digits and combining marks (an accent
+/// typed as its own character stays in its word); everything else separates.
 pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.split(|c: char| !c.is_alphanumeric())
+    text.split(|c: char| !(c.is_alphanumeric() || is_combining_mark(c)))
         .filter(|word| !word.is_empty())
         .map(move |word| (word.as_ptr() as usize - text.as_ptr() as usize, word))
 }
 
-/// The other forms a (lower-case) word with Hangul in it is found by: for a Hangul word, its leading parts
+/// A word as the index and a query hold it: lower case, compatibility forms unified (NFKC), and Latin,
+/// Greek and Cyrillic accents dropped, so `Résumé` typed on any keyboard, in composed or decomposed form,
+/// is `resume`, and `İstanbul` is `istanbul`.
+pub fn fold(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
+    word.to_lowercase()
+        .nfkd()
+        .filter(|c| !matches!(c, '\u{300}'..='\u{36F}'))
+        .nfc()
+        .collect()
+}
+
+/// The other forms a (folded) word with Hangul in it is found by: for a Hangul word, its leading parts
 /// of two up to [`MAX_STEM_PREFIX`] syllables (one short of the word); for any, the word without its
 /// trailing particle, the form a search term is cut to (`flask를` -> `flask`). Empty for a word without
 /// Hangul. At most `MAX_STEM_PREFIX` forms per word.
@@ -121,7 +138,7 @@ pub fn stems(word: &str) -> Vec<&str> {
 /// The terms of a piece of typed text, as the index holds them: lower case, Korean particles cut off.
 fn terms_of(text: &str) -> Vec<String> {
     words(text)
-        .map(|(_, word)| korean_stem(&word.to_lowercase()).to_owned())
+        .map(|(_, word)| korean_stem(&fold(word)).to_owned())
         .collect()
 }
 
@@ -153,6 +170,7 @@ impl SearchQuery {
     pub fn parse(raw: &str) -> Self {
         let mut query = Self::default();
         let mut rest = Self::cut(raw);
+        let was_cut = rest.len() < raw.len();
         let mut budget = Self::MAX_TERMS;
         loop {
             rest = rest.trim_start();
@@ -164,8 +182,11 @@ impl SearchQuery {
                 rest = &rest[1..];
             }
             let piece;
+            let mut quote_left_open = false;
             if let Some(quoted) = rest.strip_prefix('"') {
-                let end = quoted.find('"').unwrap_or(quoted.len());
+                let closing = quoted.find('"');
+                quote_left_open = closing.is_none();
+                let end = closing.unwrap_or(quoted.len());
                 piece = &quoted[..end];
                 rest = quoted.get(end + 1..).unwrap_or("");
             } else {
@@ -174,6 +195,11 @@ impl SearchQuery {
                 rest = &rest[end..];
             }
             let mut terms = terms_of(piece);
+            // An exclusion cut short would leave out more than was typed: one that does not fit whole, or
+            // whose closing quote fell past the cut, is dropped instead.
+            if excluded && (terms.len() > budget || (quote_left_open && was_cut)) {
+                continue;
+            }
             terms.truncate(budget);
             if terms.is_empty() {
                 continue;
@@ -268,6 +294,38 @@ mod tests {
         assert!(SearchQuery::parse("\0\u{1}").is_empty());
         assert!(SearchQuery::parse("-python").only_excludes());
         assert_eq!(SearchQuery::parse("a A a").wanted(), strings(&[&["a"]]));
+    }
+
+    #[test]
+    fn an_exclusion_that_does_not_fit_whole_is_dropped_not_shortened() {
+        let eleven: Vec<String> = (0..11).map(|n| format!("w{n}")).collect();
+        let query = SearchQuery::parse(&format!(r#"{} -"python flask""#, eleven.join(" ")));
+        assert_eq!(query.wanted().len(), 11);
+        assert!(query.unwanted().is_empty());
+        // Cut at 200 characters inside its quotes: the rest of the phrase is unknown.
+        let cut = SearchQuery::parse(&format!(
+            r#"{} -"python {}""#,
+            "a".repeat(190),
+            "b ".repeat(20)
+        ));
+        assert!(cut.unwanted().is_empty());
+        // Whole and closed, it is kept.
+        let fits = SearchQuery::parse(r#"flask -"python flask""#);
+        assert_eq!(fits.unwanted(), strings(&[&["python", "flask"]]));
+    }
+
+    #[test]
+    fn words_match_in_any_case_accent_and_unicode_form() {
+        let composed = SearchQuery::parse("R\u{e9}sum\u{e9} \u{130}stanbul \u{ff26}lask");
+        let decomposed = SearchQuery::parse("re\u{301}sume\u{301} istanbul flask");
+        assert_eq!(
+            composed.wanted(),
+            strings(&[&["resume"], &["istanbul"], &["flask"]])
+        );
+        assert_eq!(composed, decomposed);
+        // Hangul comes through unchanged, composed or as jamo.
+        assert_eq!(fold("\u{1100}\u{1161}\u{11a8}"), "각");
+        assert_eq!(fold("파이썬을"), "파이썬을");
     }
 
     #[test]

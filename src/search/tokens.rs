@@ -1,9 +1,9 @@
-//! The index's tokenizer: the words of `domain::search` in lower case, each Hangul word also under its
+//! The index's tokenizer: the words of `domain::search`, folded (lower case, no accents), each Hangul word also under its
 //! stems at the same position, so `파이썬` finds `파이썬을` as a word and inside a phrase.
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-use crate::domain::search::{stems, words};
+use crate::domain::search::{fold, stems, words};
 
 /// The name the index's text fields are tokenized under.
 pub const BOARD_TOKENIZER: &str = "board";
@@ -22,7 +22,7 @@ impl Tokenizer for BoardTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BoardTokens {
         let mut tokens = Vec::new();
         for (position, (at, word)) in words(text).enumerate() {
-            let lower = word.to_lowercase();
+            let lower = fold(word);
             let token = |text: &str| Token {
                 offset_from: at,
                 offset_to: at + word.len(),

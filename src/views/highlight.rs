@@ -2,8 +2,9 @@
 
 use maud::{Markup, html};
 
-/// Wraps each place where a word starts with one of `terms` (compared without letter case), as the search
-/// index matched it. The text is escaped by maud; no markup from the text survives.
+use crate::domain::search::{fold, stems, words};
+
+/// Wraps each word (or Hangul leading part) that one of `terms` matched, as the search index matched it. The text is escaped by maud; no markup from the text survives.
 pub fn highlight(text: &str, terms: &[String]) -> Markup {
     let mut pieces = Vec::new();
     let mut cursor = 0;
@@ -44,44 +45,26 @@ pub fn snippet(text: &str, terms: &[String]) -> Markup {
     }
 }
 
-/// Byte ranges of the matches, in order and not overlapping.
+/// Byte ranges of the matches, in order and not overlapping: each word the index matched, as the index
+/// reads it (folded case and accents, Hangul by its leading parts); of a word matched by a leading part,
+/// that part.
 fn matches(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
-    let terms: Vec<Vec<char>> = terms
-        .iter()
-        .filter(|t| !t.is_empty())
-        .map(|t| t.chars().collect())
-        .collect();
     let mut found = Vec::new();
     // Every list page passes its subjects through here; without a search there is nothing to look for.
-    if terms.is_empty() {
+    if terms.iter().all(|term| term.is_empty()) {
         return found;
     }
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let at_word_start = i == 0 || !chars[i - 1].1.is_alphanumeric();
-        let longest = if at_word_start {
-            terms
-                .iter()
-                .filter(|term| {
-                    term.len() <= chars.len() - i
-                        && term
-                            .iter()
-                            .zip(&chars[i..])
-                            .all(|(t, (_, c))| c.to_lowercase().eq(t.to_lowercase()))
-                })
-                .map(Vec::len)
-                .max()
-        } else {
-            None
-        };
-        match longest {
-            Some(len) => {
-                let end = chars.get(i + len).map_or(text.len(), |(byte, _)| *byte);
-                found.push((chars[i].0, end));
-                i += len;
-            }
-            None => i += 1,
+    for (at, word) in words(text) {
+        let folded = fold(word);
+        let searched = std::iter::once(folded.as_str())
+            .chain(stems(&folded))
+            .filter(|form| terms.iter().any(|term| term == form))
+            .max_by_key(|form| form.len());
+        if let Some(form) = searched {
+            let leading_part = word
+                .get(..form.len())
+                .filter(|part| part.len() < word.len() && fold(part) == form);
+            found.push((at, at + leading_part.map_or(word.len(), str::len)));
         }
     }
     found
@@ -101,6 +84,22 @@ mod tests {
         assert_eq!(
             html,
             "<mark>Flask</mark> &lt;b&gt;<mark>flask</mark>&lt;/b&gt; unflask"
+        );
+        // Whole words only: `a` is not the start of `answer`.
+        let html = highlight("a answer, A", &terms(&["a"])).into_string();
+        assert_eq!(html, "<mark>a</mark> answer, <mark>A</mark>");
+    }
+
+    #[test]
+    fn words_are_marked_in_any_case_accent_and_unicode_form() {
+        let html = highlight(
+            "R\u{e9}sum\u{e9}, re\u{301}sume\u{301}, \u{130}stanbul",
+            &terms(&["resume", "istanbul"]),
+        )
+        .into_string();
+        assert_eq!(
+            html,
+            "<mark>R\u{e9}sum\u{e9}</mark>, <mark>re\u{301}sume\u{301}</mark>, <mark>\u{130}stanbul</mark>"
         );
     }
 
