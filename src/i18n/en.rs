@@ -58,7 +58,7 @@ pub const TEXTS: Texts = Texts {
     search_placeholder: "Search questions and answers",
     search_submit: "Search",
     search_results_capped: "Results for “{}”: more than {} questions.",
-    search_cut_short: "So many questions hold these words that these are the best matches among the ones looked at; more words narrow it.",
+    search_cut_short: "So many questions hold these words that this page was made from the first of them looked at, not from all; more words narrow it.",
     search_any_word: "No question has every one of these words; these have some of them.",
     search_needs_word: "Add a word to search for: a word after “-” is only left out.",
     search_results: "Results for “{}”: {} questions.",

@@ -7,6 +7,7 @@
 //! missing, from another database or behind the log's start is rebuilt from the database at start, and
 //! said so in the log.
 
+mod best;
 mod directory;
 mod query;
 mod tokens;
@@ -27,6 +28,7 @@ use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
     collector::TopDocs,
     index::Order,
+    indexer::{LogMergePolicy, NoMergePolicy},
     schema::{
         FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
     },
@@ -34,6 +36,7 @@ use tantivy::{
 
 pub use self::query::Matching;
 use self::{
+    best::{Best, best_first},
     directory::MappedPages,
     query::{Bounded, build, count_up_to, is_one_word, phrase_matches, ranked},
     tokens::{BOARD_TOKENIZER, BoardTokenizer},
@@ -48,7 +51,7 @@ use crate::{
 };
 
 /// Bumped when the schema or the tokenizer changes: an index of another format is rebuilt.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Counts are exact up to this many matches and shown as "more than 10,000" beyond.
 pub const COUNT_CAP: u64 = 10_000;
 /// The time ranking several words may take. A realistic query ranks every match in a fraction of it; words
@@ -284,6 +287,13 @@ impl SearchIndex {
         })
         .await??;
         let search = Arc::new(Self::from_index(dir, index, epoch, newest)?);
+        // Merged once at the end (`merge_all`): a merge of its own running then would take segments away
+        // from under that one.
+        search
+            .writer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .set_merge_policy(Box::new(NoMergePolicy));
         let mut after = QuestionId(0);
         let mut added = 0usize;
         let mut last_report = Instant::now();
@@ -327,6 +337,7 @@ impl SearchIndex {
             writer.merge(&segments).wait()?;
             writer.garbage_collect_files().wait()?;
         }
+        writer.set_merge_policy(Box::new(LogMergePolicy::default()));
         drop(writer);
         self.reader.reload()?;
         self.pages.release();
@@ -395,25 +406,46 @@ impl SearchIndex {
             let documents = store.search_documents(ids.clone()).await?;
             reindexed += ids.len();
             let this = self.clone();
-            tokio::task::spawn_blocking(move || -> Result<(), SearchError> {
-                {
-                    let writer = this.writer.lock().unwrap_or_else(|p| p.into_inner());
-                    for id in &ids {
-                        writer.delete_term(Term::from_field_u64(this.fields.id, id.0 as u64));
-                    }
-                    for question in &documents {
-                        writer.add_document(document(&this.fields, question))?;
-                    }
-                }
-                this.commit(this.held())
-            })
-            .await??;
+            tokio::task::spawn_blocking(move || this.apply(&ids, &documents)).await??;
         }
         let stamped = self.stamped.load(Ordering::Acquire) as i64;
         if stamped > LOG_KEPT {
             store.forget_search_changes(stamped - LOG_KEPT).await?;
         }
         Ok(reindexed)
+    }
+
+    /// Indexes `documents` again in place of questions `ids` and commits. On failure (a full disk, say)
+    /// nothing of it stays: the writer goes back to the last commit and the log is read again from there,
+    /// so the next catch-up retries every change since.
+    fn apply(&self, ids: &[QuestionId], documents: &[IndexedQuestion]) -> Result<(), SearchError> {
+        let applied = (|| {
+            {
+                let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+                for id in ids {
+                    writer.delete_term(Term::from_field_u64(self.fields.id, id.0 as u64));
+                }
+                for question in documents {
+                    writer.add_document(document(&self.fields, question))?;
+                }
+            }
+            self.commit(self.held())
+        })();
+        if applied.is_err() {
+            let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+            if let Err(err) = writer.rollback() {
+                tracing::warn!(%err, "search index: could not go back to the last commit");
+            }
+            drop(writer);
+            self.pending
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .counts
+                .clear();
+            self.read
+                .store(self.stamped.load(Ordering::Acquire), Ordering::Release);
+        }
+        applied
     }
 
     /// The last change the index holds everything up to: what was read, short of the first count change
@@ -455,9 +487,15 @@ impl SearchIndex {
         let counted = started.elapsed();
         let ranking = ranked(&self.fields, query, built.as_ref());
         let page = clamp_page(requested_page, total as i64);
-        let bounded = Bounded::new(ranking.box_clone(), RANKING_BUDGET);
-        let built: Box<dyn tantivy::query::Query> = if is_one_word(query) {
+        // Ordered by a counter, a page needs no scores: the matching query alone walks further in time.
+        let walked = if sort == ListSort::Best {
             ranking.box_clone()
+        } else {
+            built.box_clone()
+        };
+        let bounded = Bounded::new(walked.box_clone(), RANKING_BUDGET);
+        let built: Box<dyn tantivy::query::Query> = if is_one_word(query) {
+            walked
         } else {
             Box::new(bounded.clone())
         };
@@ -465,40 +503,30 @@ impl SearchIndex {
         let top = TopDocs::with_limit(PAGE_SIZE as usize).and_offset(offset);
         let addresses: Vec<DocAddress> = match sort {
             ListSort::Best => {
-                let best = TopDocs::with_limit(offset + PAGE_SIZE as usize).order_by_score();
-                let mut scored = searcher.search(built.as_ref(), &best)?;
+                let best = Best {
+                    limit: offset + PAGE_SIZE as usize,
+                };
+                let mut ranked = searcher.search(built.as_ref(), &best)?;
                 if bounded.cut_short()
                     && let Some(phrased) = phrase_matches(&self.fields, query, ranking.as_ref())
                 {
                     // Ranking every match ran out of time; the questions holding the whole query as
                     // typed are few, and ranked on their own they are never among those left out.
                     let phrased = Bounded::new(phrased, RANKING_BUDGET);
-                    let mut seen: HashSet<DocAddress> =
-                        scored.iter().map(|(_, address)| *address).collect();
-                    for hit in searcher.search(&phrased, &best)? {
-                        if seen.insert(hit.1) {
-                            scored.push(hit);
-                        }
-                    }
+                    let seen: HashSet<DocAddress> =
+                        ranked.iter().map(|(_, address)| *address).collect();
+                    let more = searcher.search(&phrased, &best)?;
+                    ranked.extend(
+                        more.into_iter()
+                            .filter(|(_, address)| !seen.contains(address)),
+                    );
+                    best_first(&mut ranked);
                 }
-                // Equal scores (the same words as often, in texts as long): more liked, then newer first.
-                let key = |address: &DocAddress| -> tantivy::Result<(i64, u64)> {
-                    let fast = searcher.segment_reader(address.segment_ord).fast_fields();
-                    Ok((
-                        fast.i64("likes")?.first(address.doc_id).unwrap_or(0),
-                        fast.u64("id")?.first(address.doc_id).unwrap_or(0),
-                    ))
-                };
-                let mut keyed = Vec::with_capacity(scored.len());
-                for (score, address) in scored.drain(..) {
-                    keyed.push((score, key(&address)?, address));
-                }
-                keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
-                keyed
+                ranked
                     .into_iter()
                     .skip(offset)
                     .take(PAGE_SIZE as usize)
-                    .map(|(_, _, address)| address)
+                    .map(|(_, address)| address)
                     .collect()
             }
             ListSort::Recent => by_field(&searcher, built.as_ref(), top, "id")?,
@@ -566,5 +594,28 @@ fn open_existing(dir: &Path) -> Result<(Index, Stamp), SearchError> {
     let payload = index.load_metas()?.payload.unwrap_or_default();
     let stamp: Stamp = serde_json::from_str(&payload)
         .map_err(|err| tantivy::TantivyError::InternalError(format!("no stamp: {err}")))?;
+    check_readable(&index)?;
     Ok((index, stamp))
+}
+
+/// Opens every file a search reads (each segment's terms, postings, positions, norms and columns), so
+/// a damaged or partly deleted index is found at start, where it is rebuilt, not by a visitor's search.
+fn check_readable(index: &Index) -> Result<(), SearchError> {
+    let (_, fields) = schema();
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    for segment in reader.searcher().segment_readers() {
+        for field in [fields.subject, fields.body, fields.answers, fields.authors] {
+            segment.inverted_index(field)?;
+            segment.get_fieldnorms_reader(field)?;
+        }
+        let columns = segment.fast_fields();
+        columns.u64("id")?;
+        for column in ["created", "likes", "answer_count"] {
+            columns.i64(column)?;
+        }
+    }
+    Ok(())
 }

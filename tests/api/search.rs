@@ -328,6 +328,67 @@ async fn a_lagging_or_lost_index_is_brought_back_from_the_database_and_the_log_s
     );
     assert_eq!(finds(server.base.clone(), "giraffe").await, [question]);
     assert!(server.terminate().success());
+
+    // Damaged (a file of it gone): found at start and built again, not left for a search to fail on.
+    let positions = std::fs::read_dir(&index)
+        .expect("index folder")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "pos"))
+        .expect("a positions file");
+    std::fs::remove_file(positions).expect("remove it");
+    let server = crate::helpers::ServerProcess::start(&db, &[]);
+    assert!(
+        server
+            .log()
+            .contains("search index: unreadable; rebuilding it from the database"),
+        "{}",
+        server.log()
+    );
+    assert_eq!(finds(server.base.clone(), "giraffe").await, [question]);
+    assert!(server.terminate().success());
+}
+
+#[tokio::test]
+async fn pages_of_equally_good_matches_show_every_question_once() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let mut asked = Vec::new();
+    // The same words in texts as long: every score is equal, the order comes from likes and age alone.
+    for _ in 0..35 {
+        asked.push(app.ask(&alice, "tied walrus question", "same body").await);
+    }
+    let mut seen = Vec::new();
+    for page in 1..=4 {
+        let html = app
+            .get_html(&alice, &format!("/questions?q=walrus&page={page}"))
+            .await;
+        seen.extend(hits(&html));
+    }
+    // Newest first among equals, each once.
+    asked.reverse();
+    assert_eq!(seen, asked);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn words_are_found_in_any_case_accent_and_unicode_form() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let composed = app.ask(&alice, "My R\u{e9}sum\u{e9} page", "text").await;
+    let decomposed = app
+        .ask(&alice, "Another re\u{301}sume\u{301} page", "text")
+        .await;
+    let turkish = app.ask(&alice, "\u{130}stanbul meetup", "text").await;
+    for typed in ["resume", "R\u{c9}SUM\u{c9}", "re\u{301}sume\u{301}"] {
+        let mut found = hits(&search(&app, typed).await);
+        found.sort_unstable();
+        assert_eq!(found, [composed, decomposed], "{typed:?}");
+    }
+    let html = search(&app, "istanbul").await;
+    assert_eq!(hits(&html), [turkish]);
+    assert!(html.contains("<mark>\u{130}stanbul</mark>"));
+    app.stop().await;
 }
 
 #[tokio::test]
