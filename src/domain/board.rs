@@ -177,9 +177,15 @@ pub const PAGE_SIZE: i64 = 10;
 
 /// A requested page number: garbage reads as page 1; the caller clamps it to the last page.
 pub fn parse_page(raw: Option<&str>) -> i64 {
-    raw.and_then(|p| p.trim().parse::<i64>().ok())
-        .filter(|p| *p >= 1)
-        .unwrap_or(1)
+    let Some(digits) = raw.map(str::trim) else {
+        return 1;
+    };
+    match digits.parse::<i64>() {
+        Ok(page) if page >= 1 => page,
+        // Too many digits for a number: as far past the end as can be, which is the last page.
+        Err(_) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => i64::MAX,
+        _ => 1,
+    }
 }
 
 /// A page number that exists for `total` items: past the end is the last page, and an empty list has page 1.
@@ -215,11 +221,12 @@ mod tests {
     }
 
     #[test]
-    fn garbage_page_numbers_read_as_page_one_and_clamp_to_the_last() {
+    fn garbage_page_numbers_read_as_page_one_and_huge_ones_clamp_to_the_last() {
         for raw in ["-1", "0", "abc", "1e9", "\0", "", " "] {
             assert_eq!(parse_page(Some(raw)), 1, "{raw:?}");
         }
         assert_eq!(parse_page(Some("3")), 3);
+        assert_eq!(parse_page(Some("99999999999999999999")), i64::MAX);
         assert_eq!(clamp_page(99, 25), 3);
         assert_eq!(clamp_page(2, 0), 1);
         assert_eq!(clamp_page(i64::MAX, 10), 1);

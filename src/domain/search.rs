@@ -68,6 +68,11 @@ const PARTICLES: &[&str] = &[
 /// (`파이썬을` -> `파이`, `파이썬`), and it keeps what a text adds to the index linear in its length.
 pub const MAX_STEM_PREFIX: usize = 6;
 
+/// Bidirectional overrides and isolates: echoed back, they would turn the page's text around.
+fn is_direction_mark(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 fn is_hangul(c: char) -> bool {
     matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
 }
@@ -159,18 +164,26 @@ impl SearchQuery {
     /// And the input is cut at this many characters.
     const MAX_CHARS: usize = 200;
 
-    /// The part of the typed text that is searched (and shown back): its first 200 characters.
-    pub fn cut(raw: &str) -> &str {
-        match raw.char_indices().nth(Self::MAX_CHARS) {
-            Some((end, _)) => &raw[..end],
-            None => raw,
-        }
+    /// The part of the typed text that is searched (and shown back): its first 200 characters, control
+    /// characters (a NUL, a direction override) made spaces, which they already were to the words.
+    pub fn cut(raw: &str) -> String {
+        raw.chars()
+            .take(Self::MAX_CHARS)
+            .map(|c| {
+                if c.is_control() || is_direction_mark(c) {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect()
     }
 
     pub fn parse(raw: &str) -> Self {
         let mut query = Self::default();
-        let mut rest = Self::cut(raw);
-        let was_cut = rest.len() < raw.len();
+        let searched = Self::cut(raw);
+        let was_cut = raw.chars().nth(Self::MAX_CHARS).is_some();
+        let mut rest = searched.as_str();
         let mut budget = Self::MAX_TERMS;
         loop {
             rest = rest.trim_start();
@@ -343,6 +356,7 @@ mod tests {
         assert_eq!(query.terms()[0], "w0");
         let long = "가".repeat(10_000);
         assert_eq!(SearchQuery::cut(&long).chars().count(), 200);
+        assert_eq!(SearchQuery::cut("a\0b\u{202e}c\td"), "a b c d");
     }
 
     #[test]

@@ -255,7 +255,7 @@ fn canonical_page(path: &str, params: &QueryParams) -> Option<String> {
         let q = params.get("q").unwrap_or_default();
         let searching = !SearchQuery::parse(q).is_empty();
         if !q.trim().is_empty() {
-            canonical.push(("q", SearchQuery::cut(q).to_owned()));
+            canonical.push(("q", SearchQuery::cut(q)));
         }
         let sort = ListSort::parse(params.get("sort"), searching);
         if sort != ListSort::default_for(searching) {

@@ -52,7 +52,7 @@ pub fn routes(route: Route) -> Route {
 async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> AppResult<Response> {
     let params = QueryParams::of(req);
     // Shown back as searched: a 60 KB query is not echoed ten times into the page.
-    let raw_query = SearchQuery::cut(params.get("q").unwrap_or_default()).to_owned();
+    let raw_query = SearchQuery::cut(params.get("q").unwrap_or_default());
     let query = SearchQuery::parse(&raw_query);
     let searching = !query.is_empty();
     let sort = ListSort::parse(params.get("sort"), searching);

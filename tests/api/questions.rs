@@ -153,11 +153,11 @@ async fn the_list_pages_by_ten_newest_first_with_running_numbers() {
     // Past the end shows the last page; garbage reads as page 1; nothing is a 500.
     for (query, expected_first) in [
         ("page=99", ids[2]),
+        ("page=99999999999999999999", ids[2]),
         ("page=-1", ids[22]),
         ("page=abc", ids[22]),
         ("page=1e9", ids[22]),
         ("page=%00", ids[22]),
-        ("page=99999999999999999999", ids[22]),
         ("sort=%FF%FE&page=2", ids[12]),
     ] {
         let response = app.get(&alice, &format!("/questions?{query}")).await;
