@@ -9,6 +9,7 @@
 
 mod best;
 mod directory;
+mod phrase;
 mod query;
 mod tokens;
 
@@ -38,6 +39,7 @@ pub use self::query::Matching;
 use self::{
     best::{Best, best_first},
     directory::MappedPages,
+    phrase::Stop,
     query::{Bounded, build, count_up_to, is_one_word, phrase_matches, ranked},
     tokens::{BOARD_TOKENIZER, BoardTokenizer},
 };
@@ -476,16 +478,21 @@ impl SearchIndex {
         let started = Instant::now();
         let searcher = self.reader.searcher();
         let mut matching = Matching::AllWords;
-        let mut built = build(&self.fields, query, matching);
+        let stop = Stop::after(COUNT_BUDGET);
+        let mut built = build(&self.fields, query, matching, &stop);
         let (mut total, mut more) =
             count_up_to(&searcher, built.as_ref(), COUNT_CAP, COUNT_BUDGET)?;
-        if total == 0 && !more && query.wanted().len() > 1 {
+        if total == 0 && !more && !stop.stopped() && query.wanted().len() > 1 {
             matching = Matching::AnyWord;
-            built = build(&self.fields, query, matching);
+            stop.restart(COUNT_BUDGET);
+            built = build(&self.fields, query, matching, &stop);
             (total, more) = count_up_to(&searcher, built.as_ref(), COUNT_CAP, COUNT_BUDGET)?;
         }
+        // A phrase that stopped walking found part of its matches: there may be more.
+        more |= stop.stopped();
         let counted = started.elapsed();
-        let ranking = ranked(&self.fields, query, built.as_ref());
+        stop.restart(RANKING_BUDGET);
+        let ranking = ranked(&self.fields, query, built.as_ref(), &stop);
         let page = clamp_page(requested_page, total as i64);
         // Ordered by a counter, a page needs no scores: the matching query alone walks further in time.
         let walked = if sort == ListSort::Best {
@@ -501,17 +508,21 @@ impl SearchIndex {
         };
         let offset = ((page - 1) * PAGE_SIZE) as usize;
         let top = TopDocs::with_limit(PAGE_SIZE as usize).and_offset(offset);
+        let mut cut_short = false;
         let addresses: Vec<DocAddress> = match sort {
             ListSort::Best => {
                 let best = Best {
                     limit: offset + PAGE_SIZE as usize,
                 };
                 let mut ranked = searcher.search(built.as_ref(), &best)?;
-                if bounded.cut_short()
-                    && let Some(phrased) = phrase_matches(&self.fields, query, ranking.as_ref())
+                if (bounded.cut_short() || stop.stopped())
+                    && let Some(phrased) =
+                        phrase_matches(&self.fields, query, ranking.as_ref(), &stop)
                 {
                     // Ranking every match ran out of time; the questions holding the whole query as
                     // typed are few, and ranked on their own they are never among those left out.
+                    cut_short = true;
+                    stop.restart(RANKING_BUDGET);
                     let phrased = Bounded::new(phrased, RANKING_BUDGET);
                     let seen: HashSet<DocAddress> =
                         ranked.iter().map(|(_, address)| *address).collect();
@@ -541,7 +552,7 @@ impl SearchIndex {
             total,
             more,
             matching,
-            cut_short: bounded.cut_short(),
+            cut_short: cut_short || bounded.cut_short() || stop.stopped(),
             page,
             questions,
         })

@@ -12,13 +12,16 @@ use std::{
 use tantivy::{
     DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term,
     query::{
-        BooleanQuery, BoostQuery, EmptyScorer, EnableScoring, Explanation, Occur, PhraseQuery,
-        Query, Scorer, TermQuery, Weight,
+        BooleanQuery, BoostQuery, EmptyScorer, EnableScoring, Explanation, Occur, Query, Scorer,
+        TermQuery, Weight,
     },
     schema::{Field, IndexRecordOption},
 };
 
-use super::Fields;
+use super::{
+    Fields,
+    phrase::{Stop, TimedPhrase},
+};
 use crate::domain::search::SearchQuery;
 
 /// How much a match in each field counts. A question is found by its subject above all: the words typed
@@ -42,7 +45,7 @@ pub enum Matching {
     AnyWord,
 }
 
-fn term_or_phrase(field: Field, terms: &[String]) -> Box<dyn Query> {
+fn term_or_phrase(field: Field, terms: &[String], stop: &Stop) -> Box<dyn Query> {
     let terms: Vec<Term> = terms
         .iter()
         .map(|term| Term::from_field_text(field, term))
@@ -53,12 +56,12 @@ fn term_or_phrase(field: Field, terms: &[String]) -> Box<dyn Query> {
             IndexRecordOption::WithFreqs,
         ))
     } else {
-        Box::new(PhraseQuery::new(terms))
+        Box::new(TimedPhrase::new(terms, stop.clone()))
     }
 }
 
 /// One word or phrase, in any field, each field under its weight.
-fn in_any_field(fields: &Fields, terms: &[String]) -> Box<dyn Query> {
+fn in_any_field(fields: &Fields, terms: &[String], stop: &Stop) -> Box<dyn Query> {
     let weighted = [
         (fields.subject, SUBJECT_WEIGHT),
         (fields.body, BODY_WEIGHT),
@@ -70,7 +73,7 @@ fn in_any_field(fields: &Fields, terms: &[String]) -> Box<dyn Query> {
             .into_iter()
             .map(|(field, weight)| {
                 let query: Box<dyn Query> =
-                    Box::new(BoostQuery::new(term_or_phrase(field, terms), weight));
+                    Box::new(BoostQuery::new(term_or_phrase(field, terms, stop), weight));
                 (Occur::Should, query)
             })
             .collect(),
@@ -83,9 +86,15 @@ pub fn is_one_word(query: &SearchQuery) -> bool {
     matches!(query.wanted(), [word] if word.len() == 1) && query.unwanted().is_empty()
 }
 
-pub fn build(fields: &Fields, query: &SearchQuery, matching: Matching) -> Box<dyn Query> {
+/// The query that finds what `query` matches; its phrases walk until `stop` says so.
+pub fn build(
+    fields: &Fields,
+    query: &SearchQuery,
+    matching: Matching,
+    stop: &Stop,
+) -> Box<dyn Query> {
     if let (true, [word]) = (is_one_word(query), query.wanted()) {
-        return in_any_field(fields, word);
+        return in_any_field(fields, word, stop);
     }
     let wanted = match matching {
         Matching::AllWords => Occur::Must,
@@ -94,13 +103,13 @@ pub fn build(fields: &Fields, query: &SearchQuery, matching: Matching) -> Box<dy
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = query
         .wanted()
         .iter()
-        .map(|terms| (wanted, in_any_field(fields, terms)))
+        .map(|terms| (wanted, in_any_field(fields, terms, stop)))
         .collect();
     clauses.extend(
         query
             .unwanted()
             .iter()
-            .map(|terms| (Occur::MustNot, in_any_field(fields, terms))),
+            .map(|terms| (Occur::MustNot, in_any_field(fields, terms, stop))),
     );
     Box::new(BooleanQuery::new(clauses))
 }
@@ -108,8 +117,13 @@ pub fn build(fields: &Fields, query: &SearchQuery, matching: Matching) -> Box<dy
 /// The query that ranks what `matching` (built by [`build`]) finds: the same, plus the whole query as one
 /// phrase in the subject or the body, which adds to a question's score without deciding whether it matches
 /// (so counting leaves it out: it reads word positions).
-pub fn ranked(fields: &Fields, query: &SearchQuery, matching: &dyn Query) -> Box<dyn Query> {
-    let Some(phrases) = whole_phrase(fields, query) else {
+pub fn ranked(
+    fields: &Fields,
+    query: &SearchQuery,
+    matching: &dyn Query,
+    stop: &Stop,
+) -> Box<dyn Query> {
+    let Some(phrases) = whole_phrase(fields, query, stop) else {
         return matching.box_clone();
     };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, matching.box_clone())];
@@ -119,10 +133,10 @@ pub fn ranked(fields: &Fields, query: &SearchQuery, matching: &dyn Query) -> Box
 
 /// The whole query as one phrase, in the subject and in the body under their boosts; `None` when it is
 /// one word or longer than [`MAX_BOOSTED_PHRASE`].
-fn whole_phrase(fields: &Fields, query: &SearchQuery) -> Option<[Box<dyn Query>; 2]> {
+fn whole_phrase(fields: &Fields, query: &SearchQuery, stop: &Stop) -> Option<[Box<dyn Query>; 2]> {
     let whole = query.as_phrase();
-    // A phrase scorer walks to its first match when it is made, where no deadline reaches it: eight common
-    // words that never stand in that order meant walking a fifth of the board (25 ms at a million).
+    // A phrase walks to its first match when it is made: bounded by the deadline, but spending the
+    // ranking's time. Eight common words that never stand in that order would spend all of it.
     if !(2..=MAX_BOOSTED_PHRASE).contains(&whole.len()) {
         return None;
     }
@@ -132,7 +146,7 @@ fn whole_phrase(fields: &Fields, query: &SearchQuery) -> Option<[Box<dyn Query>;
             (fields.body, BODY_PHRASE_BOOST),
         ]
         .map(|(field, boost)| -> Box<dyn Query> {
-            Box::new(BoostQuery::new(term_or_phrase(field, whole), boost))
+            Box::new(BoostQuery::new(term_or_phrase(field, whole, stop), boost))
         }),
     )
 }
@@ -144,8 +158,9 @@ pub fn phrase_matches(
     fields: &Fields,
     query: &SearchQuery,
     ranked: &dyn Query,
+    stop: &Stop,
 ) -> Option<Box<dyn Query>> {
-    let phrases = whole_phrase(fields, query)?;
+    let phrases = whole_phrase(fields, query, stop)?;
     let either: Box<dyn Query> = Box::new(BooleanQuery::new(
         phrases
             .into_iter()
@@ -319,6 +334,10 @@ mod tests {
     use super::*;
     use crate::domain::{ids::QuestionId, search::IndexedQuestion};
 
+    fn unhurried() -> Stop {
+        Stop::after(Duration::from_secs(60))
+    }
+
     /// A searcher over `n` questions that all hold "common", in memory; question `id`'s body is `body(id)`.
     fn board(n: i64, body: impl Fn(i64) -> String) -> (Searcher, Fields) {
         let (schema, fields) = super::super::schema();
@@ -353,7 +372,12 @@ mod tests {
     #[test]
     fn counts_stop_at_the_cap_and_say_there_are_more() {
         let (searcher, fields) = board(5, |_| "common body text".into());
-        let query = build(&fields, &SearchQuery::parse("common"), Matching::AllWords);
+        let query = build(
+            &fields,
+            &SearchQuery::parse("common"),
+            Matching::AllWords,
+            &unhurried(),
+        );
         let count = |query: &dyn Query, cap| {
             count_up_to(&searcher, query, cap, Duration::from_secs(60)).expect("count")
         };
@@ -363,6 +387,7 @@ mod tests {
             &fields,
             &SearchQuery::parse("common -subject"),
             Matching::AllWords,
+            &unhurried(),
         );
         assert_eq!(count(none.as_ref(), 5), (0, false));
     }
@@ -374,6 +399,7 @@ mod tests {
             &fields,
             &SearchQuery::parse("common body"),
             Matching::AllWords,
+            &unhurried(),
         );
         let unhurried = Bounded::new(query.box_clone(), Duration::from_secs(60));
         let all = searcher
@@ -396,8 +422,8 @@ mod tests {
             _ => "common body text".into(),
         });
         let typed = SearchQuery::parse("body common");
-        let matching = build(&fields, &typed, Matching::AllWords);
-        let ranking = ranked(&fields, &typed, matching.as_ref());
+        let matching = build(&fields, &typed, Matching::AllWords, &unhurried());
+        let ranking = ranked(&fields, &typed, matching.as_ref(), &unhurried());
         let everything = searcher
             .search(
                 ranking.as_ref(),
@@ -405,7 +431,8 @@ mod tests {
             )
             .expect("search");
         assert_eq!(everything.len(), 3_000);
-        let phrased = phrase_matches(&fields, &typed, ranking.as_ref()).expect("two words");
+        let phrased =
+            phrase_matches(&fields, &typed, ranking.as_ref(), &unhurried()).expect("two words");
         let few = searcher
             .search(phrased.as_ref(), &TopDocs::with_limit(10).order_by_score())
             .expect("search");
@@ -421,6 +448,6 @@ mod tests {
         assert_eq!(id, Some(2_999));
         // One word is no phrase.
         let one = SearchQuery::parse("body");
-        assert!(phrase_matches(&fields, &one, ranking.as_ref()).is_none());
+        assert!(phrase_matches(&fields, &one, ranking.as_ref(), &unhurried()).is_none());
     }
 }
