@@ -29,7 +29,7 @@ use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
     collector::TopDocs,
     index::Order,
-    indexer::{LogMergePolicy, NoMergePolicy},
+    indexer::IndexWriterOptions,
     schema::{
         FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
     },
@@ -73,6 +73,8 @@ const COUNTS_EVERY: Duration = Duration::from_secs(5 * 60);
 const LOG_KEPT: i64 = 100_000;
 /// The writer's indexing memory (tantivy's least): what a burst of changes may take before it is flushed.
 const WRITER_MEMORY: usize = 15_000_000;
+/// How often the merge into one segment at the end of a build waits for the merges under way (200 ms each).
+const MERGE_ATTEMPTS: u32 = 3_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -251,7 +253,14 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        // One merge at a time: four (tantivy's default) took a build at a million questions to 120 MB.
+        let writer = index.writer_with_options(
+            IndexWriterOptions::builder()
+                .memory_budget_per_thread(WRITER_MEMORY)
+                .num_worker_threads(1)
+                .num_merge_threads(1)
+                .build(),
+        )?;
         Ok(Self {
             pages: MappedPages::of(dir),
             fields,
@@ -289,13 +298,6 @@ impl SearchIndex {
         })
         .await??;
         let search = Arc::new(Self::from_index(dir, index, epoch, newest)?);
-        // Merged once at the end (`merge_all`): a merge of its own running then would take segments away
-        // from under that one.
-        search
-            .writer
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .set_merge_policy(Box::new(NoMergePolicy));
         let mut after = QuestionId(0);
         let mut added = 0usize;
         let mut last_report = Instant::now();
@@ -334,12 +336,24 @@ impl SearchIndex {
     /// and a build leaves a dozen of them.
     fn merge_all(&self) -> Result<(), SearchError> {
         let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let segments = writer.index().searchable_segment_ids()?;
-        if segments.len() > 1 {
-            writer.merge(&segments).wait()?;
-            writer.garbage_collect_files().wait()?;
+        // The merge policy merges as the build goes; a segment it is merging cannot be merged again, so
+        // the merge into one waits its turn. After the build's last commit no new merge starts.
+        let mut attempts = 0;
+        loop {
+            let segments = writer.index().searchable_segment_ids()?;
+            if segments.len() <= 1 {
+                break;
+            }
+            match writer.merge(&segments).wait() {
+                Ok(_) => break,
+                Err(_) if attempts < MERGE_ATTEMPTS => {
+                    attempts += 1;
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                Err(err) => return Err(err.into()),
+            }
         }
-        writer.set_merge_policy(Box::new(LogMergePolicy::default()));
+        writer.garbage_collect_files().wait()?;
         drop(writer);
         self.reader.reload()?;
         self.pages.release();
