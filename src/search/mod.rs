@@ -7,10 +7,12 @@
 //! missing, from another database or behind the log's start is rebuilt from the database at start, and
 //! said so in the log.
 
+mod any_field;
 mod best;
 mod directory;
 mod phrase;
 mod query;
+mod scored;
 mod tokens;
 
 use std::{
@@ -493,26 +495,26 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let mut matching = Matching::AllWords;
         let stop = Stop::after(COUNT_BUDGET);
-        let mut built = build(&self.fields, query, matching, &stop);
+        let mut found = build(&self.fields, query, matching, &stop);
         let (mut total, mut more) =
-            count_up_to(&searcher, built.as_ref(), COUNT_CAP, COUNT_BUDGET)?;
+            count_up_to(&searcher, found.as_ref(), COUNT_CAP, COUNT_BUDGET)?;
         if total == 0 && !more && !stop.stopped() && query.wanted().len() > 1 {
             matching = Matching::AnyWord;
             stop.restart(COUNT_BUDGET);
-            built = build(&self.fields, query, matching, &stop);
-            (total, more) = count_up_to(&searcher, built.as_ref(), COUNT_CAP, COUNT_BUDGET)?;
+            found = build(&self.fields, query, matching, &stop);
+            (total, more) = count_up_to(&searcher, found.as_ref(), COUNT_CAP, COUNT_BUDGET)?;
         }
         // A phrase that stopped walking found part of its matches: there may be more.
         more |= stop.stopped();
         let counted = started.elapsed();
         stop.restart(RANKING_BUDGET);
-        let ranking = ranked(&self.fields, query, built.as_ref(), &stop);
+        let ranking = ranked(&self.fields, query, found.as_ref(), &stop);
         let page = clamp_page(requested_page, total as i64);
         // Ordered by a counter, a page needs no scores: the matching query alone walks further in time.
         let walked = if sort == ListSort::Best {
             ranking.box_clone()
         } else {
-            built.box_clone()
+            found.box_clone()
         };
         let bounded = Bounded::new(walked.box_clone(), RANKING_BUDGET);
         let built: Box<dyn tantivy::query::Query> = if is_one_word(query) {
@@ -531,7 +533,7 @@ impl SearchIndex {
                 let mut ranked = searcher.search(built.as_ref(), &best)?;
                 if (bounded.cut_short() || stop.stopped())
                     && let Some(phrased) =
-                        phrase_matches(&self.fields, query, ranking.as_ref(), &stop)
+                        phrase_matches(&self.fields, query, found.as_ref(), &stop)
                 {
                     // Ranking every match ran out of time; the questions holding the whole query as
                     // typed are few, and ranked on their own they are never among those left out.

@@ -20,7 +20,9 @@ use tantivy::{
 
 use super::{
     Fields,
+    any_field::AnyOf,
     phrase::{Stop, TimedPhrase},
+    scored::Scored,
 };
 use crate::domain::search::SearchQuery;
 
@@ -60,24 +62,47 @@ fn term_or_phrase(field: Field, terms: &[String], stop: &Stop) -> Box<dyn Query>
     }
 }
 
-/// One word or phrase, in any field, each field under its weight.
-fn in_any_field(fields: &Fields, terms: &[String], stop: &Stop) -> Box<dyn Query> {
-    let weighted = [
+/// One word or phrase in each field, under the field's weight: what a match scores.
+fn field_parts(fields: &Fields, terms: &[String], stop: &Stop) -> Vec<Box<dyn Query>> {
+    [
         (fields.subject, SUBJECT_WEIGHT),
         (fields.body, BODY_WEIGHT),
         (fields.answers, ANSWERS_WEIGHT),
         (fields.authors, AUTHORS_WEIGHT),
-    ];
+    ]
+    .into_iter()
+    .map(|(field, weight)| -> Box<dyn Query> {
+        Box::new(BoostQuery::new(term_or_phrase(field, terms, stop), weight))
+    })
+    .collect()
+}
+
+/// One word or phrase, in any field, each field under its weight.
+fn in_any_field(fields: &Fields, terms: &[String], stop: &Stop) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(
-        weighted
+        field_parts(fields, terms, stop)
             .into_iter()
-            .map(|(field, weight)| {
-                let query: Box<dyn Query> =
-                    Box::new(BoostQuery::new(term_or_phrase(field, terms, stop), weight));
-                (Occur::Should, query)
-            })
+            .map(|part| (Occur::Should, part))
             .collect(),
     ))
+}
+
+/// Whether a question holds one word or phrase in any field, as a set that is cheap to intersect.
+fn holds(fields: &Fields, terms: &[String], stop: &Stop) -> Box<dyn Query> {
+    match terms {
+        [word] => Box::new(AnyOf::new(
+            [fields.subject, fields.body, fields.answers, fields.authors]
+                .into_iter()
+                .map(|field| -> Box<dyn Query> {
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, word),
+                        IndexRecordOption::Basic,
+                    ))
+                })
+                .collect(),
+        )),
+        _ => in_any_field(fields, terms, stop),
+    }
 }
 
 /// Whether the query is one word and nothing else: its query is then a plain union of the word's fields,
@@ -103,32 +128,45 @@ pub fn build(
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = query
         .wanted()
         .iter()
-        .map(|terms| (wanted, in_any_field(fields, terms, stop)))
+        .map(|terms| (wanted, holds(fields, terms, stop)))
         .collect();
     clauses.extend(
         query
             .unwanted()
             .iter()
-            .map(|terms| (Occur::MustNot, in_any_field(fields, terms, stop))),
+            .map(|terms| (Occur::MustNot, holds(fields, terms, stop))),
     );
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// The query that ranks what `matching` (built by [`build`]) finds: the same, plus the whole query as one
-/// phrase in the subject or the body, which adds to a question's score without deciding whether it matches
-/// (so counting leaves it out: it reads word positions).
+/// The query that ranks what `matching` (built by [`build`]) finds: each wanted word or phrase in each
+/// field under the field's weight, plus the whole query as one phrase in the subject or the body, which
+/// adds to a question's score without deciding whether it matches (so counting leaves it out: it reads
+/// word positions). One word alone is its own ranking (a union the index ranks with block-max WAND).
 pub fn ranked(
     fields: &Fields,
     query: &SearchQuery,
     matching: &dyn Query,
     stop: &Stop,
 ) -> Box<dyn Query> {
-    let Some(phrases) = whole_phrase(fields, query, stop) else {
+    if is_one_word(query) {
         return matching.box_clone();
-    };
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, matching.box_clone())];
-    clauses.extend(phrases.into_iter().map(|phrase| (Occur::Should, phrase)));
-    Box::new(BooleanQuery::new(clauses))
+    }
+    Box::new(Scored::new(
+        matching.box_clone(),
+        score_parts(fields, query, stop),
+    ))
+}
+
+/// What a match's score adds up: every wanted word or phrase per field, and the whole-query phrase.
+fn score_parts(fields: &Fields, query: &SearchQuery, stop: &Stop) -> Vec<Box<dyn Query>> {
+    let mut parts: Vec<Box<dyn Query>> = query
+        .wanted()
+        .iter()
+        .flat_map(|terms| field_parts(fields, terms, stop))
+        .collect();
+    parts.extend(whole_phrase(fields, query, stop).into_iter().flatten());
+    parts
 }
 
 /// The whole query as one phrase, in the subject and in the body under their boosts; `None` when it is
@@ -151,15 +189,18 @@ fn whole_phrase(fields: &Fields, query: &SearchQuery, stop: &Stop) -> Option<[Bo
     )
 }
 
-/// `ranked` (built by [`ranked`]) over only the questions holding the whole query as a phrase, each scored
-/// as `ranked` scores it. Ranked first on its own, these few are never left out when ranking every match
-/// runs out of time; `None` when the query gets no phrase boost.
+/// What [`ranked`] ranks, over only the questions of `matching` holding the whole query as a phrase, each
+/// scored as [`ranked`] scores it. Ranked first on its own, these few are never left out when ranking every
+/// match runs out of time; `None` when the query gets no phrase boost.
 pub fn phrase_matches(
     fields: &Fields,
     query: &SearchQuery,
-    ranked: &dyn Query,
+    matching: &dyn Query,
     stop: &Stop,
 ) -> Option<Box<dyn Query>> {
+    if is_one_word(query) {
+        return None;
+    }
     let phrases = whole_phrase(fields, query, stop)?;
     let either: Box<dyn Query> = Box::new(BooleanQuery::new(
         phrases
@@ -167,11 +208,14 @@ pub fn phrase_matches(
             .map(|phrase| (Occur::Should, phrase))
             .collect(),
     ));
-    Some(Box::new(BooleanQuery::new(vec![
-        (Occur::Must, ranked.box_clone()),
-        // Scores nothing of its own: only decides which questions take part.
-        (Occur::Must, Box::new(BoostQuery::new(either, 0.0))),
-    ])))
+    let phrased: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+        (Occur::Must, matching.box_clone()),
+        (Occur::Must, either),
+    ]));
+    Some(Box::new(Scored::new(
+        phrased,
+        score_parts(fields, query, stop),
+    )))
 }
 
 /// A query that stops matching once its time is up: ranking then covers the matches walked so far. Words in
@@ -432,7 +476,7 @@ mod tests {
             .expect("search");
         assert_eq!(everything.len(), 3_000);
         let phrased =
-            phrase_matches(&fields, &typed, ranking.as_ref(), &unhurried()).expect("two words");
+            phrase_matches(&fields, &typed, matching.as_ref(), &unhurried()).expect("two words");
         let few = searcher
             .search(phrased.as_ref(), &TopDocs::with_limit(10).order_by_score())
             .expect("search");
@@ -448,6 +492,6 @@ mod tests {
         assert_eq!(id, Some(2_999));
         // One word is no phrase.
         let one = SearchQuery::parse("body");
-        assert!(phrase_matches(&fields, &one, ranking.as_ref(), &unhurried()).is_none());
+        assert!(phrase_matches(&fields, &one, matching.as_ref(), &unhurried()).is_none());
     }
 }
