@@ -153,13 +153,7 @@ impl Weight for TimedPhraseWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.doc() > doc || scorer.seek(doc) != doc {
-            return Err(tantivy::TantivyError::InvalidArgument(format!(
-                "document {doc} does not hold the phrase"
-            )));
-        }
-        Ok(Explanation::new("phrase", scorer.score()))
+        super::query::explain_by_seeking(self.scorer(reader, 1.0)?, doc, "phrase")
     }
 }
 

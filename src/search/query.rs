@@ -344,6 +344,20 @@ impl Scorer for BoundedScorer {
     }
 }
 
+/// A scorer's explanation of `doc`: the score it gives there, or an error when `doc` does not match.
+pub fn explain_by_seeking(
+    mut scorer: Box<dyn Scorer>,
+    doc: DocId,
+    what: &'static str,
+) -> tantivy::Result<Explanation> {
+    if scorer.doc() > doc || scorer.seek(doc) != doc {
+        return Err(tantivy::TantivyError::InvalidArgument(format!(
+            "document {doc} does not match"
+        )));
+    }
+    Ok(Explanation::new(what, scorer.score()))
+}
+
 /// How many questions match, counted up to `cap` or for `budget`; `true` when there are more than counted.
 pub fn count_up_to(
     searcher: &Searcher,

@@ -73,13 +73,7 @@ impl Weight for ScoredWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.doc() > doc || scorer.seek(doc) != doc {
-            return Err(tantivy::TantivyError::InvalidArgument(format!(
-                "document {doc} does not match"
-            )));
-        }
-        Ok(Explanation::new("sum of the parts", scorer.score()))
+        super::query::explain_by_seeking(self.scorer(reader, 1.0)?, doc, "sum of the parts")
     }
 }
 
