@@ -39,7 +39,7 @@ use tantivy::{
 
 pub use self::query::Matching;
 use self::{
-    best::{Best, best_first},
+    best::{Best, Columns, best_first},
     directory::MappedPages,
     phrase::Stop,
     query::{Bounded, build, count_up_to, is_one_word, phrase_matches, ranked},
@@ -177,6 +177,7 @@ pub struct Found {
 /// The board's search index: searched from any request, changed by one writer at a time.
 pub struct SearchIndex {
     pages: MappedPages,
+    columns: Columns,
     fields: Fields,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
@@ -265,6 +266,7 @@ impl SearchIndex {
         )?;
         Ok(Self {
             pages: MappedPages::of(dir),
+            columns: Columns::default(),
             fields,
             reader,
             writer: Mutex::new(writer),
@@ -334,6 +336,20 @@ impl SearchIndex {
         Ok(search)
     }
 
+    /// Shows searches the last commit, and forgets what was kept of segments gone since.
+    fn reload(&self) -> Result<(), SearchError> {
+        self.reader.reload()?;
+        let live: Vec<_> = self
+            .reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.segment_id())
+            .collect();
+        self.columns.keep_only(&live);
+        Ok(())
+    }
+
     /// Merges the index into one segment: every search pays for each segment's term lookups and set-up,
     /// and a build leaves a dozen of them.
     fn merge_all(&self) -> Result<(), SearchError> {
@@ -357,7 +373,7 @@ impl SearchIndex {
         }
         writer.garbage_collect_files().wait()?;
         drop(writer);
-        self.reader.reload()?;
+        self.reload()?;
         self.pages.release();
         Ok(())
     }
@@ -375,7 +391,7 @@ impl SearchIndex {
         commit.set_payload(&stamp);
         commit.commit()?;
         drop(writer);
-        self.reader.reload()?;
+        self.reload()?;
         self.pages.release();
         self.stamped.store(applied.max(0) as u64, Ordering::Release);
         self.generation.fetch_add(1, Ordering::AcqRel);
@@ -529,6 +545,7 @@ impl SearchIndex {
             ListSort::Best => {
                 let best = Best {
                     limit: offset + PAGE_SIZE as usize,
+                    columns: &self.columns,
                 };
                 let mut ranked = searcher.search(built.as_ref(), &best)?;
                 if (bounded.cut_short() || stop.stopped())
@@ -581,11 +598,10 @@ impl SearchIndex {
     ) -> Result<Vec<QuestionId>, SearchError> {
         let mut ids = Vec::with_capacity(addresses.len());
         for address in addresses {
-            let column = searcher
-                .segment_reader(address.segment_ord)
-                .fast_fields()
-                .u64("id")?;
-            if let Some(id) = column.first(address.doc_id) {
+            let columns = self
+                .columns
+                .of(searcher.segment_reader(address.segment_ord))?;
+            if let Some(id) = columns.ids.first(address.doc_id) {
                 ids.push(QuestionId(id as i64));
             }
         }
