@@ -533,7 +533,8 @@ impl SearchIndex {
             found.box_clone()
         };
         let bounded = Bounded::new(walked.box_clone(), RANKING_BUDGET);
-        let built: Box<dyn tantivy::query::Query> = if is_one_word(query) {
+        // One word is ranked with block-max WAND, which skips what cannot reach the page: no deadline.
+        let walk: Box<dyn tantivy::query::Query> = if is_one_word(query) {
             walked
         } else {
             Box::new(bounded.clone())
@@ -547,7 +548,7 @@ impl SearchIndex {
                     limit: offset + PAGE_SIZE as usize,
                     columns: &self.columns,
                 };
-                let mut ranked = searcher.search(built.as_ref(), &best)?;
+                let mut ranked = searcher.search(walk.as_ref(), &best)?;
                 if (bounded.cut_short() || stop.stopped())
                     && let Some(phrased) =
                         phrase_matches(&self.fields, query, found.as_ref(), &stop)
@@ -559,9 +560,10 @@ impl SearchIndex {
                     let phrased = Bounded::new(phrased, RANKING_BUDGET);
                     let seen: HashSet<DocAddress> =
                         ranked.iter().map(|(_, address)| *address).collect();
-                    let more = searcher.search(&phrased, &best)?;
+                    let phrase_hits = searcher.search(&phrased, &best)?;
                     ranked.extend(
-                        more.into_iter()
+                        phrase_hits
+                            .into_iter()
                             .filter(|(_, address)| !seen.contains(address)),
                     );
                     best_first(&mut ranked);
@@ -573,9 +575,9 @@ impl SearchIndex {
                     .map(|(_, address)| address)
                     .collect()
             }
-            ListSort::Recent => by_field(&searcher, built.as_ref(), top, "id")?,
-            ListSort::Likes => by_field(&searcher, built.as_ref(), top, "likes")?,
-            ListSort::Answers => by_field(&searcher, built.as_ref(), top, "answer_count")?,
+            ListSort::Recent => by_field(&searcher, walk.as_ref(), top, "id")?,
+            ListSort::Likes => by_field(&searcher, walk.as_ref(), top, "likes")?,
+            ListSort::Answers => by_field(&searcher, walk.as_ref(), top, "answer_count")?,
         };
         let ranked_at = started.elapsed();
         let questions = self.ids(&searcher, &addresses)?;
