@@ -141,8 +141,17 @@ fn serve(config: Config) -> ExitCode {
         }
     };
     runtime.block_on(async {
-        let shutdown = shutdown_signal();
-        let app = match App::build(config).await {
+        let mut shutdown = Box::pin(shutdown_signal());
+        // Building a lost search index can take minutes on a big board: a stop asked for meanwhile is
+        // honoured at once (what was built is not committed; the next start builds it again).
+        let built = tokio::select! {
+            built = App::build(config) => built,
+            () = &mut shutdown => {
+                tracing::info!("stopped while starting");
+                return ExitCode::SUCCESS;
+            }
+        };
+        let app = match built {
             Ok(app) => app,
             Err(err) => {
                 tracing::error!("{err:#}");
