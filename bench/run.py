@@ -320,18 +320,43 @@ def relevance(server):
                 html = response.read().decode()
             took = (time.perf_counter() - began) * 1000
             hits = [int(h) for h in HIT.findall(html)]
-            entry = rows.setdefault((kind, language), {"hits": 0, "n": 0, "ms": []})
+            entry = rows.setdefault((kind, language), {"hits": 0, "n": 0, "ms": [], "clear": 0, "clear_hits": 0})
             entry["n"] += 1
             entry["hits"] += bool(good(hits))
             entry["ms"].append(took)
+            if kind.startswith("three"):
+                # How many questions hold these words as typed, in this order: past ten, no ranking can
+                # promise this one a place in the first ten.
+                if phrase_count(server, query, seen) <= 10:
+                    entry["clear"] += 1
+                    entry["clear_hits"] += bool(good(hits))
     conn.close()
-    table = ["| query | language | found | p50 ms | p99 ms |", "|---|---|---:|---:|---:|"]
+    table = ["| query | language | found | found, where at most 10 questions hold the words in that order "
+             "| p50 ms | p99 ms |", "|---|---|---:|---:|---:|---:|"]
     for (kind, language), entry in sorted(rows.items()):
         ms = sorted(entry["ms"])
         p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
+        clear = (f"{entry['clear_hits']}/{entry['clear']} ({entry['clear_hits'] / entry['clear']:.0%})"
+                 if entry["clear"] else "-")
         table.append(f"| {kind} | {language} | {entry['hits']}/{entry['n']} ({entry['hits'] / entry['n']:.0%}) "
-                     f"| {ms[len(ms) // 2]:.2f} | {p99:.2f} |")
+                     f"| {clear} | {ms[len(ms) // 2]:.2f} | {p99:.2f} |")
     return "\n".join(table)
+
+
+SUMMARY_COUNT = re.compile(r'id="search-summary"[^>]*>.*?: (more than )?([\d,]+) question', re.S)
+
+
+def phrase_count(server, words, seen):
+    """How many questions hold `words` as one phrase, as the search page counts them (10,001 for "more
+    than 10,000"; 0 when nothing matches)."""
+    url = f"{server.base}/questions?q={urllib.parse.quote(chr(34) + words + chr(34))}&uncached=p{seen}"
+    request = urllib.request.Request(url, headers={"Cookie": "miniboard_flash=none"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        html = response.read().decode()
+    found = SUMMARY_COUNT.search(html)
+    if found is None:
+        return 0
+    return int(found.group(2).replace(",", "")) + (1 if found.group(1) else 0)
 
 
 def targets(db):
