@@ -62,6 +62,7 @@ pub const TEXTS: Texts = Texts {
     search_any_word: "No question has every one of these words; these have some of them.",
     search_needs_word: "Add a word to search for: a word after “-” is only left out.",
     search_results: "Results for “{}”: {} questions.",
+    search_results_one: "Results for “{}”: 1 question.",
     search_no_results: "No question matches your search.",
     search_clear: "Clear search",
     sort_label: "Sort by",

@@ -62,6 +62,7 @@ pub const TEXTS: Texts = Texts {
     search_any_word: "모든 단어가 들어간 질문이 없어, 일부 단어가 들어간 질문을 보여 줍니다.",
     search_needs_word: "찾을 단어를 넣으세요. “-” 뒤의 단어는 빼기만 합니다.",
     search_results: "“{}” 검색 결과: 질문 {}개",
+    search_results_one: "“{}” 검색 결과: 질문 1개",
     search_no_results: "검색 결과가 없습니다.",
     search_clear: "검색 지우기",
     sort_label: "정렬",

@@ -192,6 +192,7 @@ pub struct Texts {
     pub search_placeholder: &'static str,
     pub search_submit: &'static str,
     pub search_results: &'static str,
+    pub search_results_one: &'static str,
     pub search_results_capped: &'static str,
     pub search_any_word: &'static str,
     pub search_cut_short: &'static str,

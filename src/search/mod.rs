@@ -64,6 +64,8 @@ pub const COUNT_CAP: u64 = 10_000;
 const RANKING_BUDGET: Duration = Duration::from_millis(5);
 /// The time counting may take before the page says "more than" what it counted.
 const COUNT_BUDGET: Duration = Duration::from_millis(2);
+/// A count that found nothing in its time tries once more for this many times as long.
+const ZERO_COUNT_RETRY: u32 = 10;
 /// Changes read and applied per index commit.
 const CHANGES_PER_COMMIT: usize = 2_000;
 /// Questions read from the store per batch when building afresh.
@@ -514,6 +516,17 @@ impl SearchIndex {
         let mut found = build(&self.fields, query, matching, &stop);
         let (mut total, mut more) =
             count_up_to(&searcher, found.as_ref(), COUNT_CAP, COUNT_BUDGET)?;
+        if total == 0 && (more || stop.stopped()) {
+            // Out of time before the first match (index pages read from disk after a while idle): "more
+            // than 0" says nothing and would skip the any-word fallback, so the count gets longer once.
+            stop.restart(COUNT_BUDGET * ZERO_COUNT_RETRY);
+            (total, more) = count_up_to(
+                &searcher,
+                found.as_ref(),
+                COUNT_CAP,
+                COUNT_BUDGET * ZERO_COUNT_RETRY,
+            )?;
+        }
         if total == 0 && !more && !stop.stopped() && query.wanted().len() > 1 {
             matching = Matching::AnyWord;
             stop.restart(COUNT_BUDGET);

@@ -84,7 +84,11 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
         @if searching {
             p.text-body-secondary #search-summary {
                 (fill(
-                    if view.more { t.search_results_capped } else { t.search_results },
+                    match (view.more, view.total) {
+                        (true, _) => t.search_results_capped,
+                        (false, 1) => t.search_results_one,
+                        (false, _) => t.search_results,
+                    },
                     &[view.raw_query.trim(), &ctx.number(view.total)],
                 ))
                 " " a href=(urls::list("", ListSort::Recent, 1)) { (t.search_clear) }

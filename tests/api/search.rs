@@ -48,7 +48,7 @@ async fn search_looks_in_subject_content_author_and_answers() {
     assert!(
         search(&app, "flask")
             .await
-            .contains("Results for “flask”: 1 questions.")
+            .contains("Results for “flask”: 1 question.")
     );
     app.stop().await;
 }
