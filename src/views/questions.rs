@@ -61,9 +61,12 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
         }
         form.d-flex.gap-2.mb-3 method="get" action="/questions" role="search" {
             label.visually-hidden for="search-q" { (t.search_label) }
+            // autocomplete off: a browser going back would otherwise put a later query in the box above
+            // an earlier query's results.
             input.form-control #search-q type="search" name="q" value=(view.raw_query)
-                placeholder=(t.search_placeholder) maxlength="200";
-            @if view.sort != ListSort::default_for(searching) {
+                placeholder=(t.search_placeholder) maxlength="200" autocomplete="off";
+            // Refining a search keeps its tab; a search started from the list is by best match.
+            @if searching && view.sort != ListSort::default_for(searching) {
                 input type="hidden" name="sort" value=(view.sort.code());
             }
             button.btn.btn-outline-secondary.flex-shrink-0 type="submit" { (t.search_submit) }

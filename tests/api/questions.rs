@@ -197,6 +197,9 @@ async fn sort_tabs_order_by_likes_and_by_answers_and_keep_the_query() {
     let searching = app.get_html(&alice, "/questions?q=liked&sort=likes").await;
     assert!(searching.contains(r#"href="/questions?q=liked&amp;sort=answers""#));
     assert!(searching.contains(r#"<input type="hidden" name="sort" value="likes">"#));
+    // A search started from the list's "most liked" tab is by best match.
+    let listing = app.get_html(&alice, "/questions?sort=likes").await;
+    assert!(!listing.contains(r#"name="sort""#));
     app.stop().await;
 }
 
