@@ -33,11 +33,23 @@ pub fn snippet(text: &str, terms: &[String]) -> Markup {
         .map_or(0, |(start, _)| *start);
     let chars_before = folded[..first].chars().count();
     let skip = chars_before.saturating_sub(SNIPPET_BEFORE);
-    let start = folded.char_indices().nth(skip).map_or(0, |(at, _)| at);
-    let end = folded[start..]
+    let mut start = folded.char_indices().nth(skip).map_or(0, |(at, _)| at);
+    let mut end = folded[start..]
         .char_indices()
         .nth(SNIPPET_CHARS)
         .map_or(folded.len(), |(at, _)| start + at);
+    // Cut between words where the text has spaces near the cut (Korean and English do; a long run of
+    // characters without one is cut where it falls).
+    if start > 0
+        && let Some(space) = folded[start..first].find(' ')
+    {
+        start += space + 1;
+    }
+    if end < folded.len()
+        && let Some(space) = folded[first..end].rfind(' ')
+    {
+        end = first + space;
+    }
     html! {
         @if start > 0 { "… " }
         (highlight(&folded[start..end], terms))
@@ -111,6 +123,21 @@ mod tests {
         assert!(html.contains("<mark>파이썬</mark>을 배우는"));
         assert!(html.ends_with(" …"));
         assert!(html.chars().count() < SNIPPET_CHARS + 40);
+        // Cut between words, not inside one.
+        let words = format!(
+            "{} needle {}",
+            "alpha beta ".repeat(20),
+            "gamma delta ".repeat(40)
+        );
+        let html = snippet(&words, &terms(&["needle"])).into_string();
+        assert!(
+            html.starts_with("… alpha ") || html.starts_with("… beta "),
+            "{html:.30}"
+        );
+        assert!(
+            html.ends_with(" gamma …") || html.ends_with(" delta …"),
+            "{html}"
+        );
         // No match: the start of the text.
         let plain = snippet("short\n\n text  here", &terms(&["zzz"])).into_string();
         assert_eq!(plain, "short text here");
