@@ -4,8 +4,9 @@
 //! almost in full (10 ms at a million questions). Here a seek moves each field's postings by its skip list.
 
 use tantivy::{
-    DocId, DocSet, Score, SegmentReader, TERMINATED,
-    query::{EnableScoring, Explanation, Query, Scorer, Weight},
+    DocId, DocSet, Score, SegmentReader, TERMINATED, Term,
+    query::{EnableScoring, Explanation, Query, Scorer, TermQuery, Weight},
+    schema::{Field, IndexRecordOption},
 };
 
 /// The documents any of `parts` matches; for deciding a match only (every match scores 1).
@@ -17,6 +18,21 @@ pub struct AnyOf {
 impl AnyOf {
     pub fn new(parts: Vec<Box<dyn Query>>) -> Self {
         Self { parts }
+    }
+
+    /// The documents holding `word` in any of `fields`.
+    pub fn word(fields: &[Field], word: &str) -> Self {
+        Self::new(
+            fields
+                .iter()
+                .map(|field| -> Box<dyn Query> {
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(*field, word),
+                        IndexRecordOption::Basic,
+                    ))
+                })
+                .collect(),
+        )
     }
 }
 
@@ -123,10 +139,10 @@ impl Scorer for AnyOfScorer {
 #[cfg(test)]
 mod tests {
     use tantivy::{
-        Index, TantivyDocument, Term,
+        Index, TantivyDocument,
         collector::DocSetCollector,
-        query::{BooleanQuery, Occur, TermQuery},
-        schema::{IndexRecordOption, Schema, TEXT},
+        query::{BooleanQuery, Occur},
+        schema::{Schema, TEXT},
     };
 
     use super::*;
@@ -157,19 +173,7 @@ mod tests {
         }
         writer.commit().expect("commit");
         let searcher = index.reader().expect("reader").searcher();
-        let any = |word: &str| -> Box<dyn Query> {
-            Box::new(AnyOf::new(
-                [title, body]
-                    .into_iter()
-                    .map(|field| -> Box<dyn Query> {
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(field, word),
-                            IndexRecordOption::Basic,
-                        ))
-                    })
-                    .collect(),
-            ))
-        };
+        let any = |word: &str| -> Box<dyn Query> { Box::new(AnyOf::word(&[title, body], word)) };
         let both = BooleanQuery::new(vec![
             (Occur::Must, any("common")),
             (Occur::Must, any("rare")),

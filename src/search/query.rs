@@ -90,16 +90,9 @@ fn in_any_field(fields: &Fields, terms: &[String], stop: &Stop) -> Box<dyn Query
 /// Whether a question holds one word or phrase in any field, as a set that is cheap to intersect.
 fn holds(fields: &Fields, terms: &[String], stop: &Stop) -> Box<dyn Query> {
     match terms {
-        [word] => Box::new(AnyOf::new(
-            [fields.subject, fields.body, fields.answers, fields.authors]
-                .into_iter()
-                .map(|field| -> Box<dyn Query> {
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(field, word),
-                        IndexRecordOption::Basic,
-                    ))
-                })
-                .collect(),
+        [word] => Box::new(AnyOf::word(
+            &[fields.subject, fields.body, fields.answers, fields.authors],
+            word,
         )),
         _ => in_any_field(fields, terms, stop),
     }
