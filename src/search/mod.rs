@@ -39,7 +39,7 @@ use tantivy::{
 
 pub use self::query::Matching;
 use self::{
-    best::{Best, Columns, best_first},
+    best::{Best, Columns, Standing, best_first},
     directory::MappedPages,
     phrase::Stop,
     query::{Bounded, build, count_up_to, is_one_word, phrase_matches, ranked},
@@ -511,86 +511,66 @@ impl SearchIndex {
     ) -> Result<Found, SearchError> {
         let started = Instant::now();
         let searcher = self.reader.searcher();
+        let requested_page = requested_page.clamp(1, clamp_page(i64::MAX, COUNT_CAP as i64));
         let mut matching = Matching::AllWords;
-        let stop = Stop::after(COUNT_BUDGET);
+        let stop = Stop::after(RANKING_BUDGET);
         let mut found = build(&self.fields, query, matching, &stop);
-        let (mut total, mut more) =
-            count_up_to(&searcher, found.as_ref(), COUNT_CAP, COUNT_BUDGET)?;
-        if total == 0 && (more || stop.stopped()) {
-            // Out of time before the first match (index pages read from disk after a while idle): "more
-            // than 0" says nothing and would skip the any-word fallback, so the count gets longer once.
-            stop.restart(COUNT_BUDGET * ZERO_COUNT_RETRY);
-            (total, more) = count_up_to(
-                &searcher,
-                found.as_ref(),
-                COUNT_CAP,
-                COUNT_BUDGET * ZERO_COUNT_RETRY,
-            )?;
+        // Several words by relevance are counted as they are ranked: a ranking that walked every match in
+        // its time counted them too, and only one cut short counts apart. (One word is ranked with
+        // block-max WAND, which skips matches, and a counter's order walks no scores.)
+        let mut first = None;
+        if sort == ListSort::Best && !is_one_word(query) {
+            let limit = (requested_page * PAGE_SIZE) as usize;
+            first = Some(self.best(&searcher, query, found.as_ref(), limit, &stop)?);
         }
+        let (mut total, mut more) = match &first {
+            Some(ranking) if !ranking.cut_short => {
+                (ranking.scored.min(COUNT_CAP), ranking.scored > COUNT_CAP)
+            }
+            _ => self.count(&searcher, found.as_ref(), &stop)?,
+        };
         if total == 0 && !more && !stop.stopped() && query.wanted().len() > 1 {
             matching = Matching::AnyWord;
-            stop.restart(COUNT_BUDGET);
+            first = None;
             found = build(&self.fields, query, matching, &stop);
-            (total, more) = count_up_to(&searcher, found.as_ref(), COUNT_CAP, COUNT_BUDGET)?;
+            (total, more) = self.count(&searcher, found.as_ref(), &stop)?;
         }
         // A phrase that stopped walking found part of its matches: there may be more.
         more |= stop.stopped();
         let counted = started.elapsed();
-        stop.restart(RANKING_BUDGET);
-        let ranking = ranked(&self.fields, query, found.as_ref(), &stop);
         let page = clamp_page(requested_page, total as i64);
-        // Ordered by a counter, a page needs no scores: the matching query alone walks further in time.
-        let walked = if sort == ListSort::Best {
-            ranking.box_clone()
-        } else {
-            found.box_clone()
-        };
-        let bounded = Bounded::new(walked.box_clone(), RANKING_BUDGET);
-        // One word is ranked with block-max WAND, which skips what cannot reach the page: no deadline.
-        let walk: Box<dyn tantivy::query::Query> = if is_one_word(query) {
-            walked
-        } else {
-            Box::new(bounded.clone())
-        };
         let offset = ((page - 1) * PAGE_SIZE) as usize;
-        let top = TopDocs::with_limit(PAGE_SIZE as usize).and_offset(offset);
-        let mut cut_short = false;
-        let addresses: Vec<DocAddress> = match sort {
-            ListSort::Best => {
-                let best = Best {
-                    limit: offset + PAGE_SIZE as usize,
-                    columns: &self.columns,
-                };
-                let mut ranked = searcher.search(walk.as_ref(), &best)?;
-                if (bounded.cut_short() || stop.stopped())
-                    && let Some(phrased) =
-                        phrase_matches(&self.fields, query, found.as_ref(), &stop)
-                {
-                    // Ranking every match ran out of time; the questions holding the whole query as
-                    // typed are few, and ranked on their own they are never among those left out.
-                    cut_short = true;
+        let (addresses, cut_short): (Vec<DocAddress>, bool) = if sort == ListSort::Best {
+            // A ranking cut short before its first match (index pages read from disk after a while idle)
+            // gets its time again, now that the count has found matches.
+            let ranking = match first {
+                Some(ranking) if !ranking.hits.is_empty() || !ranking.cut_short => ranking,
+                _ => {
                     stop.restart(RANKING_BUDGET);
-                    let phrased = Bounded::new(phrased, RANKING_BUDGET);
-                    let seen: HashSet<DocAddress> =
-                        ranked.iter().map(|(_, address)| *address).collect();
-                    let phrase_hits = searcher.search(&phrased, &best)?;
-                    ranked.extend(
-                        phrase_hits
-                            .into_iter()
-                            .filter(|(_, address)| !seen.contains(address)),
-                    );
-                    best_first(&mut ranked);
+                    let limit = offset + PAGE_SIZE as usize;
+                    self.best(&searcher, query, found.as_ref(), limit, &stop)?
                 }
-                ranked
-                    .into_iter()
-                    .skip(offset)
-                    .take(PAGE_SIZE as usize)
-                    .map(|(_, address)| address)
-                    .collect()
-            }
-            ListSort::Recent => by_field(&searcher, walk.as_ref(), top, "id")?,
-            ListSort::Likes => by_field(&searcher, walk.as_ref(), top, "likes")?,
-            ListSort::Answers => by_field(&searcher, walk.as_ref(), top, "answer_count")?,
+            };
+            let page = ranking
+                .hits
+                .into_iter()
+                .skip(offset)
+                .take(PAGE_SIZE as usize);
+            (
+                page.map(|(_, address)| address).collect(),
+                ranking.cut_short,
+            )
+        } else {
+            // Ordered by a counter, a page needs no scores: the matching query alone walks further in time.
+            let walk = Bounded::new(found.box_clone(), RANKING_BUDGET);
+            let top = TopDocs::with_limit(PAGE_SIZE as usize).and_offset(offset);
+            let field = match sort {
+                ListSort::Likes => "likes",
+                ListSort::Answers => "answer_count",
+                ListSort::Recent | ListSort::Best => "id",
+            };
+            let ordered = by_field(&searcher, &walk, top, field)?;
+            (ordered, walk.cut_short() || stop.stopped())
         };
         let ranked_at = started.elapsed();
         let questions = self.ids(&searcher, &addresses)?;
@@ -600,9 +580,81 @@ impl SearchIndex {
             total,
             more,
             matching,
-            cut_short: cut_short || bounded.cut_short() || stop.stopped(),
+            cut_short,
             page,
             questions,
+        })
+    }
+
+    /// How many questions `found` matches, up to [`COUNT_CAP`] or for [`COUNT_BUDGET`]; `true` when there
+    /// may be more than counted.
+    fn count(
+        &self,
+        searcher: &Searcher,
+        found: &dyn tantivy::query::Query,
+        stop: &Stop,
+    ) -> Result<(u64, bool), SearchError> {
+        stop.restart(COUNT_BUDGET);
+        let (total, more) = count_up_to(searcher, found, COUNT_CAP, COUNT_BUDGET)?;
+        if total == 0 && (more || stop.stopped()) {
+            // Out of time before the first match (index pages read from disk after a while idle): "more
+            // than 0" says nothing and would skip the any-word fallback, so the count gets longer once.
+            stop.restart(COUNT_BUDGET * ZERO_COUNT_RETRY);
+            return Ok(count_up_to(
+                searcher,
+                found,
+                COUNT_CAP,
+                COUNT_BUDGET * ZERO_COUNT_RETRY,
+            )?);
+        }
+        Ok((total, more))
+    }
+
+    /// The best `limit` matches of `found` by relevance, ranked for [`RANKING_BUDGET`] (one word, ranked
+    /// with block-max WAND which skips what cannot reach the page, needs no deadline).
+    fn best(
+        &self,
+        searcher: &Searcher,
+        query: &SearchQuery,
+        found: &dyn tantivy::query::Query,
+        limit: usize,
+        stop: &Stop,
+    ) -> Result<Ranking, SearchError> {
+        stop.restart(RANKING_BUDGET);
+        let best = Best {
+            limit,
+            columns: &self.columns,
+        };
+        let ranking = ranked(&self.fields, query, found, stop);
+        if is_one_word(query) {
+            return Ok(Ranking {
+                hits: searcher.search(ranking.as_ref(), &best)?,
+                scored: 0,
+                cut_short: false,
+            });
+        }
+        let walk = Bounded::new(ranking, RANKING_BUDGET);
+        let mut hits = searcher.search(&walk, &best)?;
+        let mut cut_short = walk.cut_short() || stop.stopped();
+        if cut_short && let Some(phrased) = phrase_matches(&self.fields, query, found, stop) {
+            // Ranking every match ran out of time; the questions holding the whole query as typed are
+            // few, and ranked on their own they are never among those left out.
+            stop.restart(RANKING_BUDGET);
+            let phrased = Bounded::new(phrased, RANKING_BUDGET);
+            let seen: HashSet<DocAddress> = hits.iter().map(|(_, address)| *address).collect();
+            let phrase_hits = searcher.search(&phrased, &best)?;
+            hits.extend(
+                phrase_hits
+                    .into_iter()
+                    .filter(|(_, address)| !seen.contains(address)),
+            );
+            best_first(&mut hits);
+            cut_short |= stop.stopped();
+        }
+        Ok(Ranking {
+            hits,
+            scored: walk.scored(),
+            cut_short,
         })
     }
 
@@ -622,6 +674,14 @@ impl SearchIndex {
         }
         Ok(ids)
     }
+}
+
+/// The best matches found in a ranking's time, and how many it scored.
+struct Ranking {
+    hits: Vec<(Standing, DocAddress)>,
+    /// Every live match when the ranking was not cut short.
+    scored: u64,
+    cut_short: bool,
 }
 
 fn by_field(

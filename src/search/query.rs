@@ -4,13 +4,14 @@
 use std::{
     sync::{
         Arc,
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
     },
     time::{Duration, Instant},
 };
 
 use tantivy::{
     DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term,
+    fastfield::AliveBitSet,
     query::{
         BooleanQuery, BoostQuery, EmptyScorer, EnableScoring, Explanation, Occur, Query, Scorer,
         TermQuery, Weight,
@@ -37,8 +38,9 @@ const AUTHORS_WEIGHT: f32 = 1.0;
 /// or in the body (a remembered sentence finds its question).
 const SUBJECT_PHRASE_BOOST: f32 = 8.0;
 const BODY_PHRASE_BOOST: f32 = 6.0;
-/// Queries of up to this many words get the phrase boosts.
-const MAX_BOOSTED_PHRASE: usize = 4;
+/// Queries of up to this many words get the phrase boosts: a typed title is most often longer than four
+/// words, and at a million questions the words of five did not single it out without the phrase.
+const MAX_BOOSTED_PHRASE: usize = 10;
 
 /// Whether every wanted part must match, or any.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,39 +64,32 @@ fn term_or_phrase(field: Field, terms: &[String], stop: &Stop) -> Box<dyn Query>
     }
 }
 
-/// One word or phrase in each field, under the field's weight: what a match scores.
-fn field_parts(fields: &Fields, terms: &[String], stop: &Stop) -> Vec<Box<dyn Query>> {
+/// Each field under its weight.
+fn weighted(fields: &Fields) -> [(Field, Score); 4] {
     [
         (fields.subject, SUBJECT_WEIGHT),
         (fields.body, BODY_WEIGHT),
         (fields.answers, ANSWERS_WEIGHT),
         (fields.authors, AUTHORS_WEIGHT),
     ]
-    .into_iter()
-    .map(|(field, weight)| -> Box<dyn Query> {
-        Box::new(BoostQuery::new(term_or_phrase(field, terms, stop), weight))
-    })
-    .collect()
 }
 
-/// One word or phrase, in any field, each field under its weight.
-fn in_any_field(fields: &Fields, terms: &[String], stop: &Stop) -> Box<dyn Query> {
-    Box::new(BooleanQuery::new(
-        field_parts(fields, terms, stop)
-            .into_iter()
-            .map(|part| (Occur::Should, part))
-            .collect(),
-    ))
+/// One word or phrase in each field, under the field's weight: what a match scores.
+fn field_parts(fields: &Fields, terms: &[String], stop: &Stop) -> Vec<Box<dyn Query>> {
+    weighted(fields)
+        .into_iter()
+        .map(|(field, weight)| -> Box<dyn Query> {
+            Box::new(BoostQuery::new(term_or_phrase(field, terms, stop), weight))
+        })
+        .collect()
 }
 
-/// Whether a question holds one word or phrase in any field, as a set that is cheap to intersect.
+/// Whether a question holds one word or phrase in any field, as a set that is cheap to intersect; scored,
+/// a match sums its fields' scores, each under the field's weight.
 fn holds(fields: &Fields, terms: &[String], stop: &Stop) -> Box<dyn Query> {
     match terms {
-        [word] => Box::new(AnyOf::word(
-            &[fields.subject, fields.body, fields.answers, fields.authors],
-            word,
-        )),
-        _ => in_any_field(fields, terms, stop),
+        [word] => Box::new(AnyOf::word(&weighted(fields), word)),
+        _ => Box::new(AnyOf::new(field_parts(fields, terms, stop))),
     }
 }
 
@@ -112,7 +107,13 @@ pub fn build(
     stop: &Stop,
 ) -> Box<dyn Query> {
     if let (true, [word]) = (is_one_word(query), query.wanted()) {
-        return in_any_field(fields, word, stop);
+        // A plain union of term queries, which the index ranks with block-max WAND.
+        return Box::new(BooleanQuery::new(
+            field_parts(fields, word, stop)
+                .into_iter()
+                .map(|part| (Occur::Should, part))
+                .collect(),
+        ));
     }
     let wanted = match matching {
         Matching::AllWords => Occur::Must,
@@ -132,10 +133,11 @@ pub fn build(
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// The query that ranks what `matching` (built by [`build`]) finds: each wanted word or phrase in each
-/// field under the field's weight, plus the whole query as one phrase in the subject or the body, which
-/// adds to a question's score without deciding whether it matches (so counting leaves it out: it reads
-/// word positions). One word alone is its own ranking (a union the index ranks with block-max WAND).
+/// The query that ranks what `matching` (built by [`build`]) finds: matching scores each wanted word or
+/// phrase per field under the field's weight, and to that this adds the whole query as one phrase in the
+/// subject or the body, which adds to a question's score without deciding whether it matches (so counting
+/// leaves it out: it reads word positions). One word alone is its own ranking (a union the index ranks
+/// with block-max WAND).
 pub fn ranked(
     fields: &Fields,
     query: &SearchQuery,
@@ -147,27 +149,19 @@ pub fn ranked(
     }
     Box::new(Scored::new(
         matching.box_clone(),
-        score_parts(fields, query, stop),
+        whole_phrase(fields, query, stop)
+            .into_iter()
+            .flatten()
+            .collect(),
     ))
-}
-
-/// What a match's score adds up: every wanted word or phrase per field, and the whole-query phrase.
-fn score_parts(fields: &Fields, query: &SearchQuery, stop: &Stop) -> Vec<Box<dyn Query>> {
-    let mut parts: Vec<Box<dyn Query>> = query
-        .wanted()
-        .iter()
-        .flat_map(|terms| field_parts(fields, terms, stop))
-        .collect();
-    parts.extend(whole_phrase(fields, query, stop).into_iter().flatten());
-    parts
 }
 
 /// The whole query as one phrase, in the subject and in the body under their boosts; `None` when it is
 /// one word or longer than [`MAX_BOOSTED_PHRASE`].
 fn whole_phrase(fields: &Fields, query: &SearchQuery, stop: &Stop) -> Option<[Box<dyn Query>; 2]> {
     let whole = query.as_phrase();
-    // A phrase walks to its first match when it is made: bounded by the deadline, but spending the
-    // ranking's time. Eight common words that never stand in that order would spend all of it.
+    // A phrase walks to its first match when it is made, under the deadline but in the ranking's time:
+    // a longer query is seldom a title or a sentence copied whole.
     if !(2..=MAX_BOOSTED_PHRASE).contains(&whole.len()) {
         return None;
     }
@@ -195,20 +189,11 @@ pub fn phrase_matches(
         return None;
     }
     let phrases = whole_phrase(fields, query, stop)?;
-    let either: Box<dyn Query> = Box::new(BooleanQuery::new(
-        phrases
-            .into_iter()
-            .map(|phrase| (Occur::Should, phrase))
-            .collect(),
-    ));
-    let phrased: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+    // Both required, the scores add up: the matching words' and the phrase's, as in the ranking.
+    Some(Box::new(BooleanQuery::new(vec![
         (Occur::Must, matching.box_clone()),
-        (Occur::Must, either),
-    ]));
-    Some(Box::new(Scored::new(
-        phrased,
-        score_parts(fields, query, stop),
-    )))
+        (Occur::Must, Box::new(AnyOf::new(phrases.into()))),
+    ])))
 }
 
 /// A query that stops matching once its time is up: ranking then covers the matches walked so far. Words in
@@ -218,6 +203,7 @@ pub struct Bounded {
     inner: Box<dyn Query>,
     budget: Duration,
     cut_short: Arc<AtomicBool>,
+    scored: Arc<AtomicU64>,
 }
 
 impl Clone for Bounded {
@@ -226,6 +212,7 @@ impl Clone for Bounded {
             inner: self.inner.box_clone(),
             budget: self.budget,
             cut_short: self.cut_short.clone(),
+            scored: self.scored.clone(),
         }
     }
 }
@@ -236,12 +223,19 @@ impl Bounded {
             inner,
             budget,
             cut_short: Arc::default(),
+            scored: Arc::default(),
         }
     }
 
     /// Whether a search with it ran out of time.
     pub fn cut_short(&self) -> bool {
         self.cut_short.load(Ordering::Acquire)
+    }
+
+    /// How many live (not deleted) matches a ranking with it scored: a ranking that was not cut short
+    /// scored every match, and so counted them.
+    pub fn scored(&self) -> u64 {
+        self.scored.load(Ordering::Acquire)
     }
 }
 
@@ -251,6 +245,7 @@ impl Query for Bounded {
             inner: self.inner.weight(scoring)?,
             deadline: Instant::now() + self.budget,
             cut_short: self.cut_short.clone(),
+            scored: self.scored.clone(),
         }))
     }
 }
@@ -259,6 +254,7 @@ struct BoundedWeight {
     inner: Box<dyn Weight>,
     deadline: Instant,
     cut_short: Arc<AtomicBool>,
+    scored: Arc<AtomicU64>,
 }
 
 impl Weight for BoundedWeight {
@@ -274,6 +270,9 @@ impl Weight for BoundedWeight {
             cut_short: self.cut_short.clone(),
             steps: 0,
             stopped: false,
+            alive: reader.alive_bitset().cloned(),
+            scored: 0,
+            scored_total: self.scored.clone(),
         }))
     }
 
@@ -288,6 +287,16 @@ struct BoundedScorer {
     cut_short: Arc<AtomicBool>,
     steps: u32,
     stopped: bool,
+    alive: Option<AliveBitSet>,
+    /// Live matches scored in this segment, added to the query's total when the scorer is done.
+    scored: u64,
+    scored_total: Arc<AtomicU64>,
+}
+
+impl Drop for BoundedScorer {
+    fn drop(&mut self) {
+        self.scored_total.fetch_add(self.scored, Ordering::AcqRel);
+    }
 }
 
 impl BoundedScorer {
@@ -332,7 +341,12 @@ impl DocSet for BoundedScorer {
 }
 
 impl Scorer for BoundedScorer {
+    /// A ranking scores each match once.
     fn score(&mut self) -> Score {
+        let doc = self.inner.doc();
+        if self.alive.as_ref().is_none_or(|alive| alive.is_alive(doc)) {
+            self.scored += 1;
+        }
         self.inner.score()
     }
 }
@@ -389,8 +403,9 @@ mod tests {
         Stop::after(Duration::from_secs(60))
     }
 
-    /// A searcher over `n` questions that all hold "common", in memory; question `id`'s body is `body(id)`.
-    fn board(n: i64, body: impl Fn(i64) -> String) -> (Searcher, Fields) {
+    /// A searcher over `n` questions that all hold "common", in memory; question `id`'s body is `body(id)`,
+    /// and the questions in `gone` are deleted.
+    fn board(n: i64, body: impl Fn(i64) -> String, gone: &[u64]) -> (Searcher, Fields) {
         let (schema, fields) = super::super::schema();
         let index = Index::create_in_ram(schema);
         index.tokenizers().register(
@@ -415,6 +430,9 @@ mod tests {
                 .add_document(super::super::document(&fields, &question))
                 .expect("add");
         }
+        for id in gone {
+            writer.delete_term(Term::from_field_u64(fields.id, *id));
+        }
         writer.commit().expect("commit");
         let reader = index.reader().expect("reader");
         (reader.searcher(), fields)
@@ -422,7 +440,7 @@ mod tests {
 
     #[test]
     fn counts_stop_at_the_cap_and_say_there_are_more() {
-        let (searcher, fields) = board(5, |_| "common body text".into());
+        let (searcher, fields) = board(5, |_| "common body text".into(), &[]);
         let query = build(
             &fields,
             &SearchQuery::parse("common"),
@@ -445,7 +463,7 @@ mod tests {
 
     #[test]
     fn a_ranking_out_of_time_stops_and_says_so() {
-        let (searcher, fields) = board(3_000, |_| "common body text".into());
+        let (searcher, fields) = board(3_000, |_| "common body text".into(), &[]);
         let query = build(
             &fields,
             &SearchQuery::parse("common body"),
@@ -467,11 +485,34 @@ mod tests {
     }
 
     #[test]
+    fn a_ranking_not_cut_short_counts_every_live_match_once() {
+        let (searcher, fields) = board(300, |_| "common body text".into(), &[7, 8, 200]);
+        let typed = SearchQuery::parse("common body");
+        let matching = build(&fields, &typed, Matching::AllWords, &unhurried());
+        let ranking = Bounded::new(
+            ranked(&fields, &typed, matching.as_ref(), &unhurried()),
+            Duration::from_secs(60),
+        );
+        let top = searcher
+            .search(&ranking, &TopDocs::with_limit(10).order_by_score())
+            .expect("search");
+        assert_eq!(top.len(), 10);
+        assert!(!ranking.cut_short());
+        assert_eq!(ranking.scored(), 297);
+        let counted = count_up_to(&searcher, matching.as_ref(), 1_000, Duration::from_secs(60));
+        assert_eq!(counted.expect("count"), (297, false));
+    }
+
+    #[test]
     fn phrase_matches_are_the_questions_holding_the_phrase_scored_as_in_the_ranking() {
-        let (searcher, fields) = board(3_000, |id| match id {
-            2_999 => "text body common".into(),
-            _ => "common body text".into(),
-        });
+        let (searcher, fields) = board(
+            3_000,
+            |id| match id {
+                2_999 => "text body common".into(),
+                _ => "common body text".into(),
+            },
+            &[],
+        );
         let typed = SearchQuery::parse("body common");
         let matching = build(&fields, &typed, Matching::AllWords, &unhurried());
         let ranking = ranked(&fields, &typed, matching.as_ref(), &unhurried());

@@ -1,15 +1,12 @@
-//! Matching and scoring apart: which questions match is decided by one query (each word looked up once, in
-//! a field that holds all of a question's text, so intersections skip through plain posting lists), and
-//! each match is then scored by parts (a word in the subject, in the body, ...) that only seek to it.
-//! Tantivy's union of a word's four fields, intersected with another word, refilled a window of 4,096
-//! documents per seek: a rare word beside a common one decoded the common one's postings almost in full.
+//! A match's score with more added: parts that add to the score of what a query matches without deciding
+//! whether it matches (the whole query as a phrase), each only seeking to the matches.
 
 use tantivy::{
     DocId, DocSet, Score, SegmentReader,
     query::{EnableScoring, Explanation, Query, Scorer, Weight},
 };
 
-/// The questions `matching` finds, each scored as the sum of the `parts` that hold it.
+/// The questions `matching` finds, each scored as `matching` scores it plus the `parts` that hold it.
 #[derive(Debug)]
 pub struct Scored {
     matching: Box<dyn Query>,
@@ -33,13 +30,6 @@ impl Clone for Scored {
 
 impl Query for Scored {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        // Matching needs no scores of its own.
-        let unscored = match scoring {
-            EnableScoring::Enabled { searcher, .. } => {
-                EnableScoring::disabled_from_searcher(searcher)
-            }
-            disabled @ EnableScoring::Disabled { .. } => disabled,
-        };
         let parts = if scoring.is_scoring_enabled() {
             self.parts
                 .iter()
@@ -49,7 +39,7 @@ impl Query for Scored {
             Vec::new()
         };
         Ok(Box::new(ScoredWeight {
-            matching: self.matching.weight(unscored)?,
+            matching: self.matching.weight(scoring)?,
             parts,
         }))
     }
@@ -103,7 +93,7 @@ impl DocSet for ScoredScorer {
 impl Scorer for ScoredScorer {
     fn score(&mut self) -> Score {
         let doc = self.matching.doc();
-        let mut total = 0.0;
+        let mut total = self.matching.score();
         for part in &mut self.parts {
             if part.doc() < doc {
                 part.seek(doc);
