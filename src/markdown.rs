@@ -38,12 +38,29 @@ const LANGUAGE_CLASSES: &[&str] = &[
     "language-text",
 ];
 
+/// The words of a post as a reader sees them, without Markdown's marks, HTML or link targets: what a
+/// search result's snippet quotes.
+pub fn plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, OPTIONS) {
+        match event {
+            Event::Text(words) | Event::Code(words) => text.push_str(&words),
+            // Where a line or a block ends, words stay apart.
+            Event::SoftBreak | Event::HardBreak | Event::End(_) | Event::Rule => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS);
+
 /// Renders Markdown as pybo does (single newlines are line breaks, fenced code), sanitised.
 pub fn render(markdown: &str) -> String {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     // pybo used the nl2br extension: a single newline is a line break, as people writing a post expect.
-    let events = Parser::new_ext(markdown, options).map(|event| match event {
+    let events = Parser::new_ext(markdown, OPTIONS).map(|event| match event {
         Event::SoftBreak => Event::HardBreak,
         other => other,
     });
@@ -54,7 +71,22 @@ pub fn render(markdown: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::{plain_text, render};
+
+    #[test]
+    fn plain_text_keeps_the_words_a_reader_sees() {
+        let text = plain_text(
+            "# Title\nSome **bold** `code` and [a link](https://x.example)<b>html</b>\n\n- item\n```\nfn main() {}\n```",
+        );
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(
+            words,
+            [
+                "Title", "Some", "bold", "code", "and", "a", "link", "html", "item", "fn",
+                "main()", "{}"
+            ]
+        );
+    }
 
     #[test]
     fn markdown_renders_with_line_breaks_and_fenced_code() {

@@ -60,6 +60,8 @@ pub const TEXTS: Texts = Texts {
     search_results_capped: "Results for “{}”: more than {} questions.",
     search_cut_short: "So many questions hold these words that this page was made from the first of them looked at, not from all; more words narrow it.",
     search_any_word: "No question has every one of these words; these have some of them.",
+    search_no_words: "“{}” holds no word to search for: type a word or a name. Showing every question.",
+    search_found_elsewhere: "Found in its answers or its author’s name.",
     search_needs_word: "Add a word to search for: a word after “-” is only left out.",
     search_results: "Results for “{}”: {} questions.",
     search_results_one: "Results for “{}”: 1 question.",

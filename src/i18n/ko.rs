@@ -60,6 +60,8 @@ pub const TEXTS: Texts = Texts {
     search_results_capped: "“{}” 검색 결과: 질문 {}개 이상",
     search_cut_short: "이 단어들이 든 질문이 너무 많아, 이 페이지는 전부가 아니라 먼저 살펴본 질문들로 만들었습니다. 단어를 더하면 좁혀집니다.",
     search_any_word: "모든 단어가 들어간 질문이 없어, 일부 단어가 들어간 질문을 보여 줍니다.",
+    search_no_words: "“{}”에는 찾을 단어가 없습니다. 단어나 이름을 넣으세요. 모든 질문을 보여 줍니다.",
+    search_found_elsewhere: "답변이나 작성자 이름에서 찾았습니다.",
     search_needs_word: "찾을 단어를 넣으세요. “-” 뒤의 단어는 빼기만 합니다.",
     search_results: "“{}” 검색 결과: 질문 {}개",
     search_results_one: "“{}” 검색 결과: 질문 1개",

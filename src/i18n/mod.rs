@@ -197,6 +197,10 @@ pub struct Texts {
     pub search_any_word: &'static str,
     pub search_cut_short: &'static str,
     pub search_needs_word: &'static str,
+    /// A search box holding only punctuation or marks: `{}` is what was typed.
+    pub search_no_words: &'static str,
+    /// Under a result whose subject and body do not hold the words: they are in its answers or author.
+    pub search_found_elsewhere: &'static str,
     pub search_no_results: &'static str,
     pub search_clear: &'static str,
     pub sort_label: &'static str,

@@ -29,7 +29,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
-    collector::TopDocs,
+    collector::{TopDocs, sort_key::SortByStaticFastValue},
     index::Order,
     indexer::IndexWriterOptions,
     schema::{
@@ -684,6 +684,7 @@ struct Ranking {
     cut_short: bool,
 }
 
+/// A page of `query`'s matches by `field`'s counter, greatest first; equal counts newest first.
 fn by_field(
     searcher: &Searcher,
     query: &dyn tantivy::query::Query,
@@ -697,8 +698,12 @@ fn by_field(
             .map(|(_, address)| address)
             .collect()
     } else {
+        let counter_then_newer = (
+            (SortByStaticFastValue::<i64>::for_field(field), Order::Desc),
+            (SortByStaticFastValue::<u64>::for_field("id"), Order::Desc),
+        );
         searcher
-            .search(query, &top.order_by_fast_field::<i64>(field, Order::Desc))?
+            .search(query, &top.order_by(counter_then_newer))?
             .into_iter()
             .map(|(_, address)| address)
             .collect()

@@ -57,6 +57,11 @@ pub fn snippet(text: &str, terms: &[String]) -> Markup {
     }
 }
 
+/// Whether one of `terms` matches a word of `text`.
+pub fn mentions(text: &str, terms: &[String]) -> bool {
+    !matches(text, terms).is_empty()
+}
+
 /// Byte ranges of the matches, in order and not overlapping: each word the index matched, as the index
 /// reads it (folded case and accents, Hangul by its leading parts); of a word matched by a leading part,
 /// that part.

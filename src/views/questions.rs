@@ -6,7 +6,7 @@ use super::{
     PageContext,
     answers::{AnswerSection, answer_form, answer_section},
     forms::{Field, TextArea, field, textarea},
-    highlight::{highlight, snippet},
+    highlight::{highlight, mentions, snippet},
     layout::{csrf_field, login_href, page},
     likes::{LikeButton, like_button},
     pagination::pagination,
@@ -84,6 +84,11 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
                 }
             }
         }
+        @if !searching && !view.raw_query.trim().is_empty() {
+            p.alert.alert-warning #search-no-words role="status" {
+                (fill(t.search_no_words, &[view.raw_query.trim()]))
+            }
+        }
         @if searching {
             p.text-body-secondary #search-summary {
                 (fill(
@@ -135,7 +140,6 @@ fn question_item(
     body: Option<&String>,
 ) -> Markup {
     let t = ctx.t();
-    let answers = question.answer_count.to_string();
     let likes = question.like_count.to_string();
     html! {
         li.list-group-item.d-flex.flex-wrap.gap-2.align-items-baseline #{"question-" (question.id.0)}
@@ -146,8 +150,8 @@ fn question_item(
                     (highlight(&question.subject, terms))
                 }
                 @if question.answer_count > 0 {
-                    " " span.badge.text-bg-primary.rounded-pill title=(t.answer_count(question.answer_count)) {
-                        (answers) span.visually-hidden { " " (t.answer_count(question.answer_count)) }
+                    " " span.badge.text-bg-primary.rounded-pill data-answer-count=(question.answer_count) {
+                        (t.answer_count(question.answer_count))
                     }
                 }
             }
@@ -161,7 +165,13 @@ fn question_item(
                 (ctx.time(question.created_at))
             }
             @if let Some(body) = body {
-                p.small.text-body-secondary.mb-0.w-100 data-snippet { (snippet(body, terms)) }
+                @let body = crate::markdown::plain_text(body);
+                p.small.text-body-secondary.mb-0.w-100 data-snippet { (snippet(&body, terms)) }
+                @if !mentions(&question.subject, terms) && !mentions(&body, terms) {
+                    p.small.text-body-secondary.mb-0.w-100.fst-italic data-found-elsewhere {
+                        (t.search_found_elsewhere)
+                    }
+                }
             }
         }
     }

@@ -324,7 +324,7 @@ async fn deleting_an_answer_asks_first_and_updates_the_count() {
     assert!(page.contains(">1 answer<"));
     assert_eq!(answer_ids(&page), [answers[1]]);
     let list = app.get_html(&alice, "/").await;
-    assert!(list.contains(r#"title="1 answer">1"#));
+    assert!(list.contains(r#"data-answer-count="1">1 answer<"#));
     app.stop().await;
 }
 

@@ -192,7 +192,7 @@ async fn sort_tabs_order_by_likes_and_by_answers_and_keep_the_query() {
         Some(2)
     );
     // The answer count badge.
-    assert!(by_answers.contains(r#"title="2 answers">2"#));
+    assert!(by_answers.contains(r#"data-answer-count="2">2 answers<"#));
     // Tabs and pages keep q and sort.
     let searching = app.get_html(&alice, "/questions?q=liked&sort=likes").await;
     assert!(searching.contains(r#"href="/questions?q=liked&amp;sort=answers""#));

@@ -109,6 +109,14 @@ async fn hostile_input_is_searched_as_text_and_never_a_500() {
     }
     assert_eq!(hits(&search(&app, "NEAR(").await), [id]);
     assert_eq!(hits(&search(&app, "\"quoted").await), [id]);
+    // Marks alone are no search: the list shows, and says why.
+    for query in ["*", "\"", "- -", "^"] {
+        let html = search(&app, query).await;
+        assert!(html.contains(r#"id="search-no-words""#), "{query}");
+        assert!(!html.contains(r#"id="search-summary""#), "{query}");
+        assert_eq!(hits(&html), [id], "{query}");
+    }
+    assert!(!search(&app, "near").await.contains("search-no-words"));
     assert!(
         app.get(&alice, "/").await.status().is_success(),
         "the table is still there"
@@ -185,18 +193,34 @@ async fn each_result_shows_its_body_around_the_first_match() {
     app.ask(
         &alice,
         "Long question",
-        &format!("{filler} the gunicorn socket <b>bold</b> {filler}"),
+        &format!(
+            "{filler} the gunicorn socket <b>bold</b> **strong** `code` [a link](https://example.com) {filler}"
+        ),
     )
     .await;
     let html = search(&app, "gunicorn").await;
     let at = html.find("data-snippet>").expect("a snippet");
     let snippet = &html[at..at + html[at..].find("</p>").expect("end")];
     assert!(snippet.contains("… "), "cut before the match");
+    // The text as read on the page: no Markdown marks, no HTML, no link targets.
     assert!(
-        snippet.contains("<mark>gunicorn</mark> socket &lt;b&gt;bold"),
+        snippet.contains("<mark>gunicorn</mark> socket bold strong code a link lorem"),
         "{snippet}"
     );
     assert!(snippet.ends_with(" …"), "{snippet}");
+    // A match only in an answer says where it was found.
+    let bob = app.signed_up_user("bob").await;
+    let question = app.ask(&bob, "Proxy settings", "Which headers?").await;
+    app.answer(&alice, question, "Set proxy_pass to the uwsgi socket.")
+        .await;
+    let html = search(&app, "uwsgi").await;
+    assert_eq!(hits(&html), [question]);
+    assert!(html.contains("data-found-elsewhere"), "{html}");
+    assert!(
+        !search(&app, "gunicorn")
+            .await
+            .contains("data-found-elsewhere")
+    );
     app.stop().await;
 }
 
@@ -392,7 +416,7 @@ async fn words_are_found_in_any_case_accent_and_unicode_form() {
 }
 
 #[tokio::test]
-async fn the_tabs_order_every_match_by_newest_and_by_answers() {
+async fn the_tabs_order_every_match_by_newest_likes_and_answers() {
     let app = spawn_app().await;
     let alice = app.signed_up_user("alice").await;
     let bob = app.signed_up_user("bob").await;
@@ -400,16 +424,21 @@ async fn the_tabs_order_every_match_by_newest_and_by_answers() {
     let middle = app.ask(&alice, "topic two", "text").await;
     let new = app.ask(&alice, "topic three", "text").await;
     app.ask(&alice, "unrelated", "text").await;
+    let newer_level = app.ask(&alice, "topic four", "text").await;
     for _ in 0..2 {
         app.answer(&bob, old, "an answer").await;
     }
     app.answer(&bob, middle, "an answer").await;
+    app.answer(&bob, newer_level, "an answer").await;
     let newest = app.get_html(&alice, "/questions?q=topic&sort=recent").await;
-    assert_eq!(hits(&newest), [new, middle, old]);
+    assert_eq!(hits(&newest), [newer_level, new, middle, old]);
+    // Equal counts go newest first, as on the list's own tabs.
     let answered = app
         .get_html(&alice, "/questions?q=topic&sort=answers")
         .await;
-    assert_eq!(hits(&answered), [old, middle, new]);
+    assert_eq!(hits(&answered), [old, newer_level, middle, new]);
+    let liked = app.get_html(&alice, "/questions?q=topic&sort=likes").await;
+    assert_eq!(hits(&liked), [newer_level, new, middle, old]);
     // Four tabs while searching, the first being relevance.
     assert!(newest.contains(">Best match<") && newest.contains(">Most answered<"));
     app.stop().await;
