@@ -10,6 +10,12 @@ fi
 
 cargo test --locked --all-targets "$@"
 
+# The API suite again on PostgreSQL, in a private cluster of its own (installs postgresql where missing).
+pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/miniboard-pg.XXXXXX")
+trap 'bash scripts/postgres.sh stop "$pg_dir"' EXIT
+pg_url=$(bash scripts/postgres.sh start "$pg_dir")
+MINIBOARD_TEST_ENGINE=postgres MINIBOARD_TEST_POSTGRES="$pg_url" cargo test --locked --test api "$@"
+
 # miniboard behind nginx on a unix socket, as DEPLOY.md sets it up (installs nginx where missing).
 bash tests/deploy/run.sh
 

@@ -31,9 +31,10 @@ impl App {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let serving = match &config.database {
             Database::Sqlite(path) => Some(crate::store::sqlite::backup::hold_while_serving(path)?),
+            Database::Postgres(_) => None,
         };
         let store = Store::open(&config.database).await?;
-        let search = SearchIndex::open(&config.database.search_dir(), &store).await?;
+        let search = SearchIndex::open(&config.search_dir(), &store).await?;
         let secret = secret_key(&config, &store).await?;
         let (acceptor, listening, socket_file) = listen::open(&config).await?;
         Ok(Self {

@@ -90,25 +90,81 @@ impl Profile {
 pub enum Database {
     /// A SQLite file, created and migrated at start.
     Sqlite(PathBuf),
+    /// A PostgreSQL database (`postgres://user:password@host/name`, or `?host=/run/postgresql` for a unix
+    /// socket), migrated at start; several app servers can share it.
+    Postgres(PostgresUrl),
+}
+
+/// A PostgreSQL connection URL; printed without its password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PostgresUrl(String);
+
+impl PostgresUrl {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self(url.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PostgresUrl {
+    /// The URL with any password shown as asterisks.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = &self.0;
+        let authority_start = url.find("://").map_or(0, |at| at + 3);
+        let authority_end = url[authority_start..]
+            .find(['/', '?'])
+            .map_or(url.len(), |at| authority_start + at);
+        let authority = &url[authority_start..authority_end];
+        match (authority.rfind('@'), authority.find(':')) {
+            (Some(at), Some(colon)) if colon < at => write!(
+                f,
+                "{}{}:********{}",
+                &url[..authority_start],
+                &authority[..colon],
+                &url[authority_start + at..]
+            ),
+            _ => f.write_str(url),
+        }
+    }
+}
+
+impl fmt::Debug for PostgresUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PostgresUrl({self})")
+    }
 }
 
 impl Database {
-    /// The SQLite file, for the operator commands that work on one (backup, restore, seed).
-    pub fn sqlite_path(&self) -> &Path {
+    /// The SQLite file, for the operator commands that work on one (backup, restore); `None` on PostgreSQL,
+    /// whose own tools (pg_dump, base backups) do that.
+    pub fn sqlite_path(&self) -> Option<&Path> {
         match self {
-            Self::Sqlite(path) => path,
+            Self::Sqlite(path) => Some(path),
+            Self::Postgres(_) => None,
         }
     }
 
-    /// Where this app server keeps its search index: beside the database file (`board.db.search/`). It is
-    /// a cache of the database, rebuilt from it when missing.
-    pub fn search_dir(&self) -> PathBuf {
+    /// The value `database` is set to for this database, password and all.
+    pub fn config_value(&self) -> String {
+        match self {
+            Self::Sqlite(path) => path.display().to_string(),
+            Self::Postgres(url) => url.as_str().to_owned(),
+        }
+    }
+
+    /// Where an app server keeps its search index unless told: beside a SQLite file (`board.db.search/`),
+    /// in the working directory on PostgreSQL. It is a cache of the database, rebuilt from it when missing.
+    pub fn default_search_dir(&self) -> PathBuf {
         match self {
             Self::Sqlite(path) => {
                 let mut dir = path.clone().into_os_string();
                 dir.push(".search");
                 PathBuf::from(dir)
             }
+            Self::Postgres(_) => PathBuf::from("miniboard.search"),
         }
     }
 }
@@ -117,6 +173,7 @@ impl fmt::Display for Database {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Sqlite(path) => write!(f, "{}", path.display()),
+            Self::Postgres(url) => write!(f, "{url}"),
         }
     }
 }
@@ -162,6 +219,8 @@ pub struct Config {
     pub profile: Profile,
     pub bind: Bind,
     pub database: Database,
+    /// Where this app server keeps its search index; `None`: the database's default place.
+    pub search_dir: Option<PathBuf>,
     /// `None` in development: a generated key is kept in the database instead.
     pub secret_key: Option<Secret>,
     /// A `tracing` filter such as `info` or `miniboard=debug,info`.
@@ -244,6 +303,15 @@ const KEYS: &[Key] = &[
             Ok(())
         },
         show: |config| config.database.to_string(),
+    },
+    Key {
+        name: "search_dir",
+        set: |config, value| {
+            config.search_dir =
+                Some(PathBuf::from(value.trim())).filter(|dir| !dir.as_os_str().is_empty());
+            Ok(())
+        },
+        show: |config| config.search_dir().display().to_string(),
     },
     Key {
         name: "secret_key",
@@ -329,12 +397,20 @@ const KEYS: &[Key] = &[
 ];
 
 impl Config {
+    /// Where this app server keeps its search index.
+    pub fn search_dir(&self) -> PathBuf {
+        self.search_dir
+            .clone()
+            .unwrap_or_else(|| self.database.default_search_dir())
+    }
+
     /// Defaults of a profile, before any file or variable.
     pub fn for_profile(profile: Profile) -> Self {
         Self {
             profile,
             bind: Bind::Tcp("127.0.0.1:8000".into()),
             database: Database::Sqlite(PathBuf::from("miniboard.db")),
+            search_dir: None,
             secret_key: None,
             log: match profile {
                 Profile::Development => "info".into(),
@@ -494,18 +570,18 @@ fn parse_profile(value: &str) -> Result<Profile, String> {
     }
 }
 
-/// A SQLite file path; a PostgreSQL URL is recognised and, until that engine exists, refused.
+/// A SQLite file path, or a PostgreSQL URL.
 fn parse_database(value: &str) -> Result<Database, String> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err("must be a file path, not empty".into());
+        return Err("must be a file path or a postgres:// URL, not empty".into());
     }
     let lower = trimmed.to_ascii_lowercase();
     if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
-        return Err(
-            "is a PostgreSQL URL; this miniboard stores its data in SQLite only: give a file path"
-                .into(),
-        );
+        trimmed
+            .parse::<tokio_postgres::Config>()
+            .map_err(|err| format!("is not a PostgreSQL URL that can be used ({err})"))?;
+        return Ok(Database::Postgres(PostgresUrl::new(trimmed)));
     }
     Ok(Database::Sqlite(PathBuf::from(value)))
 }
@@ -740,13 +816,37 @@ mod tests {
     }
 
     #[test]
-    fn a_postgres_url_is_recognised_and_refused_with_one_line() {
-        for url in ["postgres://board@db.example/miniboard", "PostgreSQL://x/y"] {
-            let err = load_env(&[("MINIBOARD_DATABASE", url)]).expect_err("refused");
-            assert_eq!(err.key, "MINIBOARD_DATABASE");
-            assert!(err.problem.contains("PostgreSQL"), "{}", err.problem);
-            assert!(!err.to_string().contains('\n'));
-        }
+    fn a_postgres_url_is_taken_and_shown_without_its_password() {
+        let config = load_env(&[(
+            "MINIBOARD_DATABASE",
+            "postgres://board:s3cret@db.example:5433/miniboard?sslmode=disable",
+        )])
+        .expect("a URL");
+        assert!(matches!(config.database, Database::Postgres(_)));
+        let shown = config.describe();
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(
+            shown.contains("postgres://board:********@db.example:5433/miniboard"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("search_dir = \"miniboard.search\""),
+            "{shown}"
+        );
+        let socket = load_env(&[(
+            "MINIBOARD_DATABASE",
+            "postgresql:///miniboard?host=/run/postgresql",
+        )])
+        .expect("a socket URL");
+        assert_eq!(
+            socket.database.to_string(),
+            "postgresql:///miniboard?host=/run/postgresql"
+        );
+        let err = load_env(&[("MINIBOARD_DATABASE", "postgres://x/y?bogus_option=1")])
+            .expect_err("refused");
+        assert_eq!(err.key, "MINIBOARD_DATABASE");
+        assert!(err.problem.contains("PostgreSQL"), "{}", err.problem);
+        assert!(!err.to_string().contains('\n'));
     }
 
     #[test]

@@ -5,10 +5,7 @@ use miniboard::{
     app::{App, shutdown_signal},
     cli::{Cli, Command},
     config::Config,
-    store::{
-        Store, StoreError,
-        sqlite::{SCHEMA_VERSION, SqliteStore, backup},
-    },
+    store::{Store, StoreError, sqlite::backup},
 };
 
 fn main() -> ExitCode {
@@ -28,9 +25,13 @@ fn main() -> ExitCode {
         }
         Command::Migrate => {
             init_logging(&config.log);
-            match SqliteStore::open(config.database.sqlite_path()) {
-                Ok(_) => {
-                    println!("{}: schema version {SCHEMA_VERSION}", config.database);
+            let migrated = one_task(async {
+                let store = Store::open(&config.database).await?;
+                store.schema_version().await
+            });
+            match migrated {
+                Ok(version) => {
+                    println!("{}: schema version {version}", config.database);
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
@@ -39,16 +40,14 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Backup { file } => report_check(
-            "backup",
-            &file,
-            backup::backup(config.database.sqlite_path(), &file),
-        ),
-        Command::Restore { file } => report_check(
-            "restore",
-            config.database.sqlite_path(),
-            backup::restore(config.database.sqlite_path(), &file),
-        ),
+        Command::Backup { file } => match config.database.sqlite_path() {
+            Some(database) => report_check("backup", &file, backup::backup(database, &file)),
+            None => on_postgres("backup", "pg_dump"),
+        },
+        Command::Restore { file } => match config.database.sqlite_path() {
+            Some(database) => report_check("restore", database, backup::restore(database, &file)),
+            None => on_postgres("restore", "pg_restore"),
+        },
         Command::Seed {
             users,
             questions,
@@ -93,6 +92,14 @@ fn main() -> ExitCode {
             serve(config)
         }
     }
+}
+
+/// Backup and restore copy a SQLite file; a PostgreSQL server has its own tools for that.
+fn on_postgres(what: &str, tool: &str) -> ExitCode {
+    eprintln!(
+        "miniboard: {what} works on a SQLite database; this one is on PostgreSQL: use {tool} (see DEPLOY.md)"
+    );
+    ExitCode::from(2)
 }
 
 /// Prints what a backup or restore produced, or why it failed.

@@ -207,7 +207,7 @@ pub struct SignupForm {
 }
 
 /// Which unique field a new account clashed on.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Taken {
     Username,
     /// Another name looks the same (one confusable skeleton).

@@ -3,6 +3,7 @@
 //! engines are sibling folders, each with its own connection machinery and migrations, none of it visible
 //! here. Dispatch is a `match` over an enum, so the SQLite path pays no indirection.
 
+pub mod postgres;
 pub mod sqlite;
 
 use crate::{
@@ -92,10 +93,18 @@ pub struct StoredSession {
     pub created_at: i64,
 }
 
+/// The key a session is stored under: a hash of its id, so the database holds no id a cookie could carry.
+pub fn session_key(id: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(id.as_bytes());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
 /// The storage engine this process runs on.
 #[derive(Clone)]
 pub enum Store {
     Sqlite(sqlite::SqliteStore),
+    Postgres(postgres::PgStore),
 }
 
 impl Store {
@@ -108,6 +117,7 @@ impl Store {
                     tokio::task::spawn_blocking(move || sqlite::SqliteStore::open(&path)).await??;
                 Ok(Self::Sqlite(store))
             }
+            Database::Postgres(url) => Ok(Self::Postgres(postgres::PgStore::open(url).await?)),
         }
     }
 
@@ -116,6 +126,7 @@ impl Store {
     pub fn generation(&self) -> u64 {
         match self {
             Self::Sqlite(store) => store.generation(),
+            Self::Postgres(store) => store.generation(),
         }
     }
 }
@@ -130,6 +141,7 @@ macro_rules! operations {
                 pub async fn $name(&self $(, $arg: $ty)*) -> StoreResult<$ret> {
                     match self {
                         Self::Sqlite(store) => store.$name($($arg),*).await,
+                        Self::Postgres(store) => store.$name($($arg),*).await,
                     }
                 }
             )*

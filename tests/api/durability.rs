@@ -8,9 +8,11 @@ use std::{
 
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use reqwest::{Client, StatusCode};
-use rusqlite::Connection;
 
-use crate::helpers::{ServerProcess, browser, csrf_token_in, sign_up_form};
+use crate::{
+    helpers::{ServerProcess, browser, csrf_token_in, sign_up_form},
+    storage::{Probe, test_database},
+};
 
 /// What the clients were told, and what they could not be sure of.
 #[derive(Default)]
@@ -128,57 +130,29 @@ async fn client_load(
     }
 }
 
-fn assert_consistent(db: &std::path::Path, ledger: &Ledger, user_ids: &[i64]) {
-    let conn = Connection::open(db).expect("db");
-    let verdict: String = conn
-        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
-        .expect("integrity");
-    assert_eq!(verdict, "ok");
+fn assert_consistent(storage: &Probe, ledger: &Ledger, user_ids: &[i64]) {
+    if let Some(verdict) = storage.integrity_check() {
+        assert_eq!(verdict, "ok");
+    }
     for answer in &ledger.answers {
-        let found: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM answers WHERE id = ?1",
-                [answer],
-                |row| row.get(0),
-            )
-            .expect("query");
-        assert_eq!(found, 1, "acknowledged answer {answer} is missing");
+        assert!(
+            storage.answer_exists(*answer),
+            "acknowledged answer {answer} is missing"
+        );
     }
     for ((user, answer), liked) in &ledger.likes {
         if ledger.uncertain.contains(&(*user, *answer)) {
             continue;
         }
-        let rows: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM answer_likes WHERE answer_id = ?1 AND user_id = ?2",
-                [*answer, user_ids[*user]],
-                |row| row.get(0),
-            )
-            .expect("query");
-        assert_eq!(rows == 1, *liked, "like by user {user} on answer {answer}");
+        assert_eq!(
+            storage.answer_liked_by(*answer, user_ids[*user]),
+            *liked,
+            "like by user {user} on answer {answer}"
+        );
     }
-    let drift = |sql: &str| -> i64 { conn.query_row(sql, [], |row| row.get(0)).expect(sql) };
-    assert_eq!(
-        drift(
-            "SELECT count(*) FROM questions q WHERE answer_count != (SELECT count(*) FROM answers a WHERE a.question_id = q.id)"
-        ),
-        0,
-        "answer counters"
-    );
-    assert_eq!(
-        drift(
-            "SELECT count(*) FROM answers a WHERE like_count != (SELECT count(*) FROM answer_likes l WHERE l.answer_id = a.id)"
-        ),
-        0,
-        "like counters"
-    );
-    assert_eq!(
-        drift(
-            "SELECT (SELECT value FROM board_totals WHERE name = 'questions') - (SELECT count(*) FROM questions)"
-        ),
-        0,
-        "question total"
-    );
+    for (counter, drift) in storage.counter_drift() {
+        assert_eq!(drift, 0, "{counter}");
+    }
 }
 
 #[tokio::test]
@@ -211,19 +185,10 @@ async fn acknowledged_writes_survive_kill_9_at_random_moments() {
         .trim_start_matches("/questions/")
         .parse()
         .expect("id");
-    let user_ids: Vec<i64> = {
-        let conn = Connection::open(&db).expect("db");
-        (0..4)
-            .map(|n| {
-                conn.query_row(
-                    "SELECT id FROM users WHERE username = ?1",
-                    [format!("writer{n}")],
-                    |row| row.get(0),
-                )
-                .expect("user")
-            })
-            .collect()
-    };
+    let storage = Probe::of(&test_database(&db));
+    let user_ids: Vec<i64> = (0..4)
+        .map(|n| storage.user_id(&format!("writer{n}")))
+        .collect();
     let mut server = Some(server);
 
     for round in 0..4 {
@@ -257,7 +222,7 @@ async fn acknowledged_writes_survive_kill_9_at_random_moments() {
         {
             let ledger = ledger.lock().expect("ledger");
             assert!(!ledger.answers.is_empty(), "round {round} wrote something");
-            assert_consistent(&db, &ledger, &user_ids);
+            assert_consistent(&storage, &ledger, &user_ids);
         }
         server = Some(restarted);
     }

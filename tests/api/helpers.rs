@@ -2,12 +2,13 @@
 
 use std::{
     io::{BufRead, BufReader},
-    path::Path,
+    path::{Path, PathBuf},
     process::{Child, Command, Stdio},
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
+use crate::storage::test_database;
 use miniboard::{
     app::App,
     config::{Bind, Config, Database, Profile},
@@ -22,6 +23,8 @@ pub const PASSWORD: &str = "correct horse battery";
 pub struct TestApp {
     pub base: String,
     pub database: Database,
+    /// Where the server keeps its search index: beside the database file, or named after it.
+    pub search_dir: PathBuf,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<std::io::Result<()>>>,
     // Kept so the temporary directory outlives the server.
@@ -65,20 +68,20 @@ pub async fn spawn_app_on(db_path: &Path) -> TestApp {
     start(db_path, |_| {}).await
 }
 
-/// The engine the tests run on: `MINIBOARD_TEST_ENGINE` (only `sqlite`, the default, exists yet), with its
-/// data at (or named after) `db_path`.
-fn test_database(db_path: &Path) -> Database {
-    match std::env::var("MINIBOARD_TEST_ENGINE").as_deref() {
-        Err(_) | Ok("" | "sqlite") => Database::Sqlite(db_path.to_owned()),
-        Ok(other) => panic!("MINIBOARD_TEST_ENGINE={other}: no such engine (sqlite)"),
-    }
+/// Where a test server on `db_path` keeps its search index, whatever the engine.
+pub fn search_dir_for(db_path: &Path) -> PathBuf {
+    let mut dir = db_path.as_os_str().to_owned();
+    dir.push(".search");
+    PathBuf::from(dir)
 }
 
 async fn start(db_path: &Path, configure: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = Config::for_profile(Profile::Development);
     config.bind = Bind::Tcp("127.0.0.1:0".into());
     config.database = test_database(db_path);
+    config.search_dir = Some(search_dir_for(db_path));
     let database = config.database.clone();
+    let search_dir = search_dir_for(db_path);
     config.rate_limits = false;
     configure(&mut config);
     let app = App::build(config).await.expect("app builds");
@@ -90,6 +93,7 @@ async fn start(db_path: &Path, configure: impl FnOnce(&mut Config)) -> TestApp {
     TestApp {
         base,
         database,
+        search_dir,
         stop: Some(stop),
         handle: Some(handle),
         _dir: None,
@@ -359,6 +363,7 @@ pub struct ServerProcess {
     pub child: Child,
     pub base: String,
     pub database: Database,
+    pub search_dir: PathBuf,
     log: Arc<Mutex<String>>,
     // An empty working directory: the binary must need nothing beside it.
     _cwd: tempfile::TempDir,
@@ -372,7 +377,8 @@ impl ServerProcess {
         command
             .current_dir(cwd.path())
             .env("MINIBOARD_BIND", "127.0.0.1:0")
-            .env("MINIBOARD_DATABASE", database.to_string())
+            .env("MINIBOARD_DATABASE", database.config_value())
+            .env("MINIBOARD_SEARCH_DIR", search_dir_for(db_path))
             .env("MINIBOARD_LOG", "info")
             .envs(extra_env.iter().copied())
             .stdout(Stdio::null())
@@ -392,6 +398,7 @@ impl ServerProcess {
             child,
             base: String::new(),
             database,
+            search_dir: search_dir_for(db_path),
             log,
             _cwd: cwd,
         };

@@ -213,7 +213,7 @@ async fn a_twenty_thousand_syllable_post_is_indexed_in_proportion_to_its_length(
             "가 ".repeat(5_000) + &"a ".repeat(5_000),
         ),
     ] {
-        let before = server.storage().stored_bytes();
+        let before = server.storage().stored_bytes(&server.search_dir);
         let started = Instant::now();
         assert_eq!(
             ask(shape.into(), content.clone()).await,
@@ -221,7 +221,10 @@ async fn a_twenty_thousand_syllable_post_is_indexed_in_proportion_to_its_length(
             "{shape}"
         );
         let took = started.elapsed();
-        let grown = server.storage().stored_bytes().saturating_sub(before);
+        let grown = server
+            .storage()
+            .stored_bytes(&server.search_dir)
+            .saturating_sub(before);
         // The text is kept as written, as HTML and in the index: a few times its UTF-8 size, not hundreds.
         assert!(
             grown < 12 * content.len() as u64,

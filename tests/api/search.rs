@@ -313,7 +313,7 @@ async fn a_lagging_or_lost_index_is_brought_back_from_the_database_and_the_log_s
     let alice = app.signed_up_user("alice").await;
     let question = app.ask(&alice, "Persistent zebra question", "text").await;
     let storage = app.storage();
-    let index = app.database.search_dir();
+    let index = app.search_dir.clone();
     app.stop().await;
 
     // Changed while no server ran: the index is behind the database's log of changes.

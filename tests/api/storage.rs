@@ -2,10 +2,86 @@
 //! shows (rows left behind, a session's clock, a change made behind the server's back), each written once
 //! per engine. Test modules speak of sessions, likes and posts; only this file knows tables.
 
-use std::path::{Path, PathBuf};
+use std::{
+    hash::{Hash, Hasher},
+    path::{Path, PathBuf},
+};
 
-use miniboard::config::Database;
-use rusqlite::{Connection, params};
+use miniboard::config::{Database, PostgresUrl};
+use rusqlite::Connection;
+use tokio_postgres::{NoTls, Row, types::ToSql};
+
+/// The engine the tests run on: `MINIBOARD_TEST_ENGINE` (`sqlite`, the default, or `postgres`), with its data
+/// at (or named after) `db_path`. On PostgreSQL, `MINIBOARD_TEST_POSTGRES` is a URL with `{db}` where the
+/// database name goes (scripts/test.sh starts a private cluster and sets it); the database is created the
+/// first time a path asks for it, so a restarted server finds its data again.
+pub fn test_database(db_path: &Path) -> Database {
+    match std::env::var("MINIBOARD_TEST_ENGINE").as_deref() {
+        Err(_) | Ok("" | "sqlite") => Database::Sqlite(db_path.to_owned()),
+        Ok("postgres") => {
+            let template = std::env::var("MINIBOARD_TEST_POSTGRES")
+                .expect("MINIBOARD_TEST_POSTGRES: a URL with {db}, set by scripts/test.sh");
+            let mut hasher = std::hash::DefaultHasher::new();
+            db_path.hash(&mut hasher);
+            let name = format!("board_{:016x}", hasher.finish());
+            let admin = template.replace("{db}", "postgres");
+            let exists = !pg_rows(
+                &admin,
+                "SELECT 1 FROM pg_database WHERE datname = $1",
+                &[Value::Text(name.clone())],
+            )
+            .is_empty();
+            if !exists {
+                pg_rows(&admin, &format!("CREATE DATABASE {name}"), &[]);
+            }
+            Database::Postgres(PostgresUrl::new(template.replace("{db}", &name)))
+        }
+        Ok(other) => panic!("MINIBOARD_TEST_ENGINE={other}: no such engine (sqlite, postgres)"),
+    }
+}
+
+/// A value bound to a statement on either engine.
+#[derive(Clone)]
+enum Value {
+    Int(i64),
+    Text(String),
+}
+
+/// Runs one statement on a connection of its own, on a thread of its own: the tests call this from async
+/// and plain code alike, and a runtime cannot block inside another.
+fn pg_rows(url: &str, sql: &str, values: &[Value]) -> Vec<Row> {
+    let (url, sql, values) = (url.to_owned(), sql.to_owned(), values.to_vec());
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(async move {
+                let (client, connection) = tokio_postgres::connect(&url, NoTls)
+                    .await
+                    .expect("connect to the test cluster");
+                tokio::spawn(connection);
+                let params: Vec<&(dyn ToSql + Sync)> = values
+                    .iter()
+                    .map(|value| -> &(dyn ToSql + Sync) {
+                        match value {
+                            Value::Int(n) => n,
+                            Value::Text(text) => text,
+                        }
+                    })
+                    .collect();
+                let reads = sql.trim_start().to_ascii_uppercase().starts_with("SELECT");
+                if params.is_empty() && !reads {
+                    // The simple protocol: CREATE DATABASE runs outside a transaction block.
+                    client.batch_execute(&sql).await.expect(&sql);
+                    return Vec::new();
+                }
+                client.query(&sql, &params).await.expect(&sql)
+            })
+    })
+    .join()
+    .expect("the statement's thread")
+}
 
 /// Rows a test counts: whatever the app should have added or left behind.
 #[derive(Clone, Copy, Debug)]
@@ -25,7 +101,12 @@ pub struct Probe {
 
 enum Engine {
     Sqlite(PathBuf),
+    Postgres(String),
 }
+
+/// "Now" in Unix seconds, as each engine says it.
+const NOW_SQLITE: &str = "strftime('%s','now')";
+const NOW_POSTGRES: &str = "extract(epoch from now())::bigint";
 
 impl Probe {
     pub fn of(database: &Database) -> Self {
@@ -33,28 +114,83 @@ impl Probe {
             Database::Sqlite(path) => Self {
                 engine: Engine::Sqlite(path.clone()),
             },
+            Database::Postgres(url) => Self {
+                engine: Engine::Postgres(url.as_str().to_owned()),
+            },
         }
     }
 
-    fn sqlite(&self) -> Connection {
+    fn sqlite(path: &Path) -> Connection {
+        let conn = Connection::open(path).expect("open the database");
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .expect("busy timeout");
+        conn
+    }
+
+    /// Runs `sql` (placeholders `?1`, `?2`, ... and `{now}`) with `values`; the rows' first columns.
+    fn rows(&self, sql: &str, values: &[Value]) -> Vec<Option<String>> {
         match &self.engine {
             Engine::Sqlite(path) => {
-                let conn = Connection::open(path).expect("open the database");
-                conn.busy_timeout(std::time::Duration::from_secs(10))
-                    .expect("busy timeout");
-                conn
+                let sql = sql.replace("{now}", NOW_SQLITE);
+                let conn = Self::sqlite(path);
+                let mut statement = conn.prepare(&sql).expect(&sql);
+                let params: Vec<Box<dyn rusqlite::ToSql>> = values
+                    .iter()
+                    .map(|value| -> Box<dyn rusqlite::ToSql> {
+                        match value {
+                            Value::Int(n) => Box::new(*n),
+                            Value::Text(text) => Box::new(text.clone()),
+                        }
+                    })
+                    .collect();
+                let mut rows = statement
+                    .query(rusqlite::params_from_iter(params.iter()))
+                    .expect(&sql);
+                let mut found = Vec::new();
+                while let Some(row) = rows.next().expect(&sql) {
+                    let value: rusqlite::types::Value = row.get(0).expect("a column");
+                    found.push(match value {
+                        rusqlite::types::Value::Null => None,
+                        rusqlite::types::Value::Integer(n) => Some(n.to_string()),
+                        rusqlite::types::Value::Text(text) => Some(text),
+                        other => Some(format!("{other:?}")),
+                    });
+                }
+                found
+            }
+            Engine::Postgres(url) => {
+                let mut sql = sql.replace("{now}", NOW_POSTGRES);
+                for n in (1..=values.len()).rev() {
+                    sql = sql.replace(&format!("?{n}"), &format!("${n}"));
+                }
+                pg_rows(url, &sql, values)
+                    .iter()
+                    .map(|row| {
+                        if let Ok(number) = row.try_get::<_, Option<i64>>(0) {
+                            number.map(|n| n.to_string())
+                        } else if let Ok(number) = row.try_get::<_, Option<i32>>(0) {
+                            number.map(|n| n.to_string())
+                        } else {
+                            row.try_get::<_, Option<String>>(0)
+                                .expect("a text or number")
+                        }
+                    })
+                    .collect()
             }
         }
     }
 
     fn number(&self, sql: &str) -> i64 {
-        self.sqlite()
-            .query_row(sql, [], |row| row.get(0))
+        self.rows(sql, &[])
+            .first()
+            .cloned()
+            .flatten()
+            .and_then(|text| text.parse().ok())
             .expect(sql)
     }
 
-    fn change(&self, sql: &str, values: impl rusqlite::Params) {
-        self.sqlite().execute(sql, values).expect(sql);
+    fn change(&self, sql: &str, values: &[Value]) {
+        self.rows(sql, values);
     }
 
     pub fn count(&self, rows: Rows) -> i64 {
@@ -69,39 +205,39 @@ impl Probe {
 
     /// The keys sessions are stored under.
     pub fn session_keys(&self) -> Vec<String> {
-        let conn = self.sqlite();
-        let mut statement = conn.prepare("SELECT id FROM sessions").expect("prepare");
-        statement
-            .query_map([], |row| row.get(0))
-            .expect("query")
-            .collect::<Result<_, _>>()
-            .expect("rows")
+        self.rows("SELECT id FROM sessions", &[])
+            .into_iter()
+            .flatten()
+            .collect()
     }
 
     /// Makes every session look as if its log-in was `seconds` ago.
     pub fn sessions_began_ago(&self, seconds: i64) {
         self.change(
-            "UPDATE sessions SET created_at = strftime('%s','now') - ?1",
-            [seconds],
+            "UPDATE sessions SET created_at = {now} - ?1",
+            &[Value::Int(seconds)],
         );
     }
 
     /// Makes every session lapse `seconds` from now (negative: lapsed already).
     pub fn sessions_lapse_in(&self, seconds: i64) {
         self.change(
-            "UPDATE sessions SET expires_at = strftime('%s','now') + ?1",
-            [seconds],
+            "UPDATE sessions SET expires_at = {now} + ?1",
+            &[Value::Int(seconds)],
         );
     }
 
     /// Seconds until the (one) session lapses.
     pub fn session_seconds_left(&self) -> i64 {
-        self.number("SELECT expires_at - strftime('%s','now') FROM sessions")
+        self.number("SELECT expires_at - {now} FROM sessions")
     }
 
     /// Dates every account's sign-up at `unix_seconds`.
     pub fn accounts_created_at(&self, unix_seconds: i64) {
-        self.change("UPDATE users SET created_at = ?1", [unix_seconds]);
+        self.change(
+            "UPDATE users SET created_at = ?1",
+            &[Value::Int(unix_seconds)],
+        );
     }
 
     /// Changes a subject behind the server's back: another process writing, which this server's page cache
@@ -109,28 +245,140 @@ impl Probe {
     pub fn rename_question_elsewhere(&self, question: i64, subject: &str) {
         self.change(
             "UPDATE questions SET subject = ?2 WHERE id = ?1",
-            params![question, subject],
+            &[Value::Int(question), Value::Text(subject.to_owned())],
         );
+    }
+
+    /// The ids of ten questions from `offset` in a sort's order, read the plain (slow) way.
+    pub fn plain_page(&self, order: &str, offset: i64) -> Vec<i64> {
+        self.rows(
+            &format!("SELECT id FROM questions ORDER BY {order} LIMIT 10 OFFSET ?1"),
+            &[Value::Int(offset)],
+        )
+        .into_iter()
+        .flatten()
+        .filter_map(|id| id.parse().ok())
+        .collect()
+    }
+
+    /// Deletes every seventh question with an id from `from` to `to` behind the server's back, keeping the
+    /// list's total right.
+    pub fn delete_questions_between(&self, from: i64, to: i64) {
+        self.change(
+            "DELETE FROM questions WHERE id % 7 = 0 AND id BETWEEN ?1 AND ?2",
+            &[Value::Int(from), Value::Int(to)],
+        );
+        self.change(
+            "UPDATE board_totals SET value = (SELECT count(*) FROM questions) WHERE name = 'questions'",
+            &[],
+        );
+    }
+
+    /// Gives the questions with ids from `from` to `to` like and answer counts spread over several values,
+    /// behind the server's back.
+    pub fn set_counts(&self, from: i64, to: i64) {
+        self.change(
+            "UPDATE questions SET like_count = id % 7, answer_count = id % 5 WHERE id BETWEEN ?1 AND ?2",
+            &[Value::Int(from), Value::Int(to)],
+        );
+    }
+
+    /// An account's id.
+    pub fn user_id(&self, username: &str) -> i64 {
+        self.rows(
+            "SELECT id FROM users WHERE username = ?1",
+            &[Value::Text(username.to_owned())],
+        )
+        .first()
+        .cloned()
+        .flatten()
+        .and_then(|id| id.parse().ok())
+        .expect("a user")
+    }
+
+    /// SQLite's own check of the file (`ok` when sound); `None` on PostgreSQL, which has no file of ours
+    /// to check (its recovery replays its own log).
+    pub fn integrity_check(&self) -> Option<String> {
+        match &self.engine {
+            Engine::Sqlite(_) => self
+                .rows("PRAGMA integrity_check", &[])
+                .first()
+                .cloned()
+                .flatten(),
+            Engine::Postgres(_) => None,
+        }
+    }
+
+    pub fn answer_exists(&self, answer: i64) -> bool {
+        !self
+            .rows("SELECT 1 FROM answers WHERE id = ?1", &[Value::Int(answer)])
+            .is_empty()
+    }
+
+    pub fn answer_liked_by(&self, answer: i64, user: i64) -> bool {
+        !self
+            .rows(
+                "SELECT 1 FROM answer_likes WHERE answer_id = ?1 AND user_id = ?2",
+                &[Value::Int(answer), Value::Int(user)],
+            )
+            .is_empty()
+    }
+
+    /// Each counter the board keeps, with how far it is from the rows it counts (0: exact).
+    pub fn counter_drift(&self) -> Vec<(&'static str, i64)> {
+        [
+            (
+                "answer counters",
+                "SELECT count(*) FROM questions q
+                 WHERE answer_count != (SELECT count(*) FROM answers a WHERE a.question_id = q.id)",
+            ),
+            (
+                "answer like counters",
+                "SELECT count(*) FROM answers a
+                 WHERE like_count != (SELECT count(*) FROM answer_likes l WHERE l.answer_id = a.id)",
+            ),
+            (
+                "question like counters",
+                "SELECT count(*) FROM questions q
+                 WHERE like_count != (SELECT count(*) FROM question_likes l WHERE l.question_id = q.id)",
+            ),
+            (
+                "question total",
+                "SELECT (SELECT value FROM board_totals WHERE name = 'questions')
+                      - (SELECT count(*) FROM questions)",
+            ),
+        ]
+        .into_iter()
+        .map(|(counter, sql)| (counter, self.number(sql)))
+        .collect()
     }
 
     /// Breaks storage under a running server: the accounts are gone.
     pub fn break_accounts(&self) {
-        self.sqlite()
-            .execute_batch("DROP TABLE users")
-            .expect("drop the accounts");
+        match &self.engine {
+            Engine::Sqlite(path) => Self::sqlite(path)
+                .execute_batch("DROP TABLE users")
+                .expect("drop the accounts"),
+            Engine::Postgres(url) => {
+                pg_rows(url, "DROP TABLE users CASCADE", &[]);
+            }
+        }
     }
 
     /// Bytes the stored data takes, with nothing pending in a log, and the search index beside it.
-    pub fn stored_bytes(&self) -> u64 {
-        match &self.engine {
+    pub fn stored_bytes(&self, search_dir: &Path) -> u64 {
+        let stored = match &self.engine {
             Engine::Sqlite(path) => {
-                self.sqlite()
+                Self::sqlite(path)
                     .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
                     .expect("checkpoint");
-                let database = Database::Sqlite(path.clone());
-                bytes_under(path) + bytes_under(&database.search_dir())
+                bytes_under(path)
             }
-        }
+            Engine::Postgres(_) => {
+                self.number("SELECT pg_database_size(current_database())") as u64
+            }
+        };
+        stored + bytes_under(search_dir)
     }
 }
 

@@ -3,15 +3,8 @@
 
 use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use sha2::{Digest, Sha256};
 
-use crate::store::StoredSession;
-
-/// The key a session is stored under.
-fn stored_key(id: &str) -> String {
-    let digest = Sha256::digest(id.as_bytes());
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
-}
+use crate::store::{StoredSession, session_key as stored_key};
 
 /// A live session: one that neither lapsed nor began before `born_after`; anything else reads as absent.
 pub fn load(

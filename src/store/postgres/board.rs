@@ -1,0 +1,545 @@
+//! Questions, answers and likes, with the counters each change moves in the same transaction.
+
+use deadpool_postgres::GenericClient;
+use tokio_postgres::Row;
+
+use super::{PgError, one, opt, rows, run};
+use crate::{
+    domain::{
+        board::{AnswerSort, Content, ListSort, PAGE_SIZE, QuestionDraft, clamp_page},
+        ids::{AnswerId, QuestionId, UserId},
+        policy::{Action, Actor, PostRef},
+        posts::{Answer, Question, QuestionList, QuestionSummary},
+    },
+    store::{Guarded, LikeOutcome, NewAnswer, NewQuestion, Revision},
+};
+
+/// A question as the list shows it, with its body at the end when `{body}` is `, q.content`.
+const SUMMARY: &str =
+    "SELECT q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count
+        {body} FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = $1";
+
+fn summary_from_row(row: &Row) -> Result<QuestionSummary, PgError> {
+    Ok(QuestionSummary {
+        id: QuestionId(row.try_get(0)?),
+        subject: row.try_get(1)?,
+        author: row.try_get(2)?,
+        created_at: row.try_get(3)?,
+        answer_count: row.try_get(4)?,
+        like_count: row.try_get(5)?,
+    })
+}
+
+/// How many questions there are, kept as a counter (count(*) would scan the table).
+async fn total(client: &impl GenericClient) -> Result<i64, PgError> {
+    one(
+        client,
+        "SELECT value FROM board_totals WHERE name = 'questions'",
+        &[],
+    )
+    .await?
+    .try_get(0)
+}
+
+async fn change_total(client: &impl GenericClient, delta: i64) -> Result<(), PgError> {
+    run(
+        client,
+        "UPDATE board_totals SET value = value + $1 WHERE name = 'questions'",
+        &[&delta],
+    )
+    .await?;
+    Ok(())
+}
+
+/// One page of the list, clamped to the pages that exist.
+pub async fn list(
+    client: &impl GenericClient,
+    sort: ListSort,
+    requested_page: i64,
+) -> Result<QuestionList, PgError> {
+    let total = total(client).await?;
+    let page = clamp_page(requested_page, total);
+    let ids = page_ids(client, sort, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+    let sql = SUMMARY.replace("{body}", "");
+    let mut questions = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(row) = opt(client, &sql, &[&id.0]).await? {
+            questions.push(summary_from_row(&row)?);
+        }
+    }
+    Ok(QuestionList {
+        total,
+        page,
+        questions,
+    })
+}
+
+/// Below this offset a plain OFFSET over the sort's index is cheapest.
+const DIRECT_OFFSET_LIMIT: i64 = 2_000;
+/// Ids per block in `question_rank_blocks` (`id >> 10`).
+const BLOCK_BITS: i64 = 10;
+/// Ids per span in `question_rank_spans` (`id >> 13`, 8 blocks).
+const SPAN_BITS: i64 = 13;
+
+/// The ids of one page in `sort`'s order. A deep page starts from the id block that holds its first row
+/// (found by adding up block counts, as on SQLite), so page 50,000 costs about what page 1 does.
+async fn page_ids(
+    client: &impl GenericClient,
+    sort: ListSort,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<QuestionId>, PgError> {
+    let key = match sort {
+        ListSort::Recent | ListSort::Best => None,
+        ListSort::Likes => Some("like_count"),
+        ListSort::Answers => Some("answer_count"),
+    };
+    let located = if offset < DIRECT_OFFSET_LIMIT {
+        None
+    } else {
+        locate_block(client, sort, offset).await?
+    };
+    let Some((score, block, before)) = located else {
+        let order = key.map_or("id DESC".to_owned(), |key| format!("{key} DESC, id DESC"));
+        return ids(
+            client,
+            &format!("SELECT id FROM questions ORDER BY {order} LIMIT $1 OFFSET $2"),
+            &[&limit, &offset],
+        )
+        .await;
+    };
+    let end = (block + 1) << BLOCK_BITS;
+    let skip = offset - before;
+    let Some(key) = key else {
+        return ids(
+            client,
+            "SELECT id FROM questions WHERE id < $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
+            &[&end, &limit, &skip],
+        )
+        .await;
+    };
+    // The rest of this score from the block on, then the lower scores if the page runs past them.
+    let mut page = ids(
+        client,
+        &format!(
+            "SELECT id FROM questions WHERE {key} = $1 AND id < $2 ORDER BY id DESC LIMIT $3 OFFSET $4"
+        ),
+        &[&score, &end, &limit, &skip],
+    )
+    .await?;
+    let missing = limit - page.len() as i64;
+    if missing > 0 {
+        page.extend(
+            ids(
+                client,
+                &format!(
+                    "SELECT id FROM questions WHERE {key} < $1 ORDER BY {key} DESC, id DESC LIMIT $2"
+                ),
+                &[&score, &missing],
+            )
+            .await?,
+        );
+    }
+    Ok(page)
+}
+
+async fn ids(
+    client: &impl GenericClient,
+    sql: &str,
+    params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+) -> Result<Vec<QuestionId>, PgError> {
+    rows(client, sql, params)
+        .await?
+        .iter()
+        .map(|row| Ok(QuestionId(row.try_get(0)?)))
+        .collect()
+}
+
+/// The block that holds row `offset` of the list: (score, block, rows before the block), narrowed down by
+/// score, then span, then block.
+async fn locate_block(
+    client: &impl GenericClient,
+    sort: ListSort,
+    offset: i64,
+) -> Result<Option<(i64, i64, i64)>, PgError> {
+    let sort_code: i16 = match sort {
+        ListSort::Recent | ListSort::Best => 0,
+        ListSort::Likes => 1,
+        ListSort::Answers => 2,
+    };
+    let scores = rows(
+        client,
+        "SELECT score, n FROM question_rank_scores WHERE sort = $1 ORDER BY score DESC",
+        &[&sort_code],
+    )
+    .await?;
+    let Some((score, before)) = first_reaching(&scores, offset, 0)? else {
+        return Ok(None);
+    };
+    let spans = rows(
+        client,
+        "SELECT span, n FROM question_rank_spans WHERE sort = $1 AND score = $2 ORDER BY span DESC",
+        &[&sort_code, &score],
+    )
+    .await?;
+    let Some((span, before)) = first_reaching(&spans, offset, before)? else {
+        return Ok(None);
+    };
+    let blocks_per_span = 1_i64 << (SPAN_BITS - BLOCK_BITS);
+    let first_block = span * blocks_per_span;
+    let blocks = rows(
+        client,
+        "SELECT block, n FROM question_rank_blocks
+         WHERE sort = $1 AND score = $2 AND block >= $3 AND block < $4 ORDER BY block DESC",
+        &[
+            &sort_code,
+            &score,
+            &first_block,
+            &(first_block + blocks_per_span),
+        ],
+    )
+    .await?;
+    Ok(first_reaching(&blocks, offset, before)?.map(|(block, before)| (score, block, before)))
+}
+
+/// Adds up the counts of `(key, n)` rows in order, starting at `before`; the first key whose rows reach
+/// `offset`, with the rows before it.
+fn first_reaching(
+    rows: &[Row],
+    offset: i64,
+    mut before: i64,
+) -> Result<Option<(i64, i64)>, PgError> {
+    for row in rows {
+        let n: i64 = row.try_get(1)?;
+        if before + n > offset {
+            return Ok(Some((row.try_get(0)?, before)));
+        }
+        before += n;
+    }
+    Ok(None)
+}
+
+/// The questions with these ids that exist, in the order given, each with its body.
+pub async fn summaries_with_bodies(
+    client: &impl GenericClient,
+    ids: &[QuestionId],
+) -> Result<Vec<(QuestionSummary, String)>, PgError> {
+    let sql = SUMMARY.replace("{body}", ", q.content");
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(row) = opt(client, &sql, &[&id.0]).await? {
+            found.push((summary_from_row(&row)?, row.try_get(6)?));
+        }
+    }
+    Ok(found)
+}
+
+/// Every question's id and author, by author and then id.
+pub async fn all_with_authors(
+    client: &impl GenericClient,
+) -> Result<Vec<(QuestionId, UserId)>, PgError> {
+    rows(
+        client,
+        "SELECT id, author_id FROM questions ORDER BY author_id, id",
+        &[],
+    )
+    .await?
+    .iter()
+    .map(|row| Ok((QuestionId(row.try_get(0)?), UserId(row.try_get(1)?))))
+    .collect()
+}
+
+pub async fn find_question(
+    client: &impl GenericClient,
+    id: QuestionId,
+    viewer: Option<UserId>,
+) -> Result<Option<Question>, PgError> {
+    let Some(row) = opt(
+        client,
+        "SELECT q.id, q.author_id, u.username, q.subject, q.content, q.content_html, q.created_at,
+                q.modified_at, q.answer_count, q.like_count,
+                EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = $2)
+         FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = $1",
+        &[&id.0, &viewer.map_or(0, |v| v.0)],
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Question {
+        id: QuestionId(row.try_get(0)?),
+        author_id: UserId(row.try_get(1)?),
+        author: row.try_get(2)?,
+        subject: row.try_get(3)?,
+        content: row.try_get(4)?,
+        content_html: row.try_get(5)?,
+        created_at: row.try_get(6)?,
+        modified_at: row.try_get(7)?,
+        answer_count: row.try_get(8)?,
+        like_count: row.try_get(9)?,
+        liked: row.try_get(10)?,
+    }))
+}
+
+pub async fn insert_question(
+    client: &impl GenericClient,
+    question: &NewQuestion,
+) -> Result<QuestionId, PgError> {
+    let id = one(
+        client,
+        "INSERT INTO questions (author_id, subject, content, content_html, created_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        &[
+            &question.author_id.0,
+            &question.draft.subject.as_str(),
+            &question.draft.content.as_str(),
+            &question.content_html,
+            &question.now,
+        ],
+    )
+    .await?
+    .try_get(0)?;
+    change_total(client, 1).await?;
+    Ok(QuestionId(id))
+}
+
+pub async fn update_question(
+    client: &impl GenericClient,
+    id: QuestionId,
+    revision: &Revision<QuestionDraft>,
+) -> Result<(), PgError> {
+    run(
+        client,
+        "UPDATE questions SET subject = $2, content = $3, content_html = $4, modified_at = $5
+         WHERE id = $1",
+        &[
+            &id.0,
+            &revision.text.subject.as_str(),
+            &revision.text.content.as_str(),
+            &revision.html,
+            &revision.now,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Deletes the question; its answers and every like go with it (foreign keys cascade).
+pub async fn delete_question(client: &impl GenericClient, id: QuestionId) -> Result<(), PgError> {
+    if run(client, "DELETE FROM questions WHERE id = $1", &[&id.0]).await? > 0 {
+        change_total(client, -1).await?;
+    }
+    Ok(())
+}
+
+const ANSWER: &str =
+    "SELECT a.id, a.question_id, a.author_id, u.username, a.content, a.content_html,
+        a.created_at, a.modified_at, a.like_count,
+        EXISTS (SELECT 1 FROM answer_likes l WHERE l.answer_id = a.id AND l.user_id = $2)
+     FROM answers a JOIN users u ON u.id = a.author_id";
+
+fn answer_from_row(row: &Row) -> Result<Answer, PgError> {
+    Ok(Answer {
+        id: AnswerId(row.try_get(0)?),
+        question_id: QuestionId(row.try_get(1)?),
+        author_id: UserId(row.try_get(2)?),
+        author: row.try_get(3)?,
+        content: row.try_get(4)?,
+        content_html: row.try_get(5)?,
+        created_at: row.try_get(6)?,
+        modified_at: row.try_get(7)?,
+        like_count: row.try_get(8)?,
+        liked: row.try_get(9)?,
+    })
+}
+
+fn answer_order(sort: AnswerSort) -> &'static str {
+    match sort {
+        AnswerSort::Likes => "a.like_count DESC, a.id ASC",
+        AnswerSort::Recent => "a.id DESC",
+    }
+}
+
+/// One page of a question's answers, with whether `viewer` liked each: the rows skipped are counted in the
+/// sort's index alone, then only the page's answers are read in full.
+pub async fn answer_page(
+    client: &impl GenericClient,
+    question: QuestionId,
+    sort: AnswerSort,
+    offset: i64,
+    limit: i64,
+    viewer: Option<UserId>,
+) -> Result<Vec<Answer>, PgError> {
+    let sql = format!(
+        "{ANSWER} JOIN (
+             SELECT a.id FROM answers a WHERE a.question_id = $1
+             ORDER BY {order} LIMIT $3 OFFSET $4
+         ) page ON page.id = a.id
+         ORDER BY {order}",
+        order = answer_order(sort)
+    );
+    rows(
+        client,
+        &sql,
+        &[&question.0, &viewer.map_or(0, |v| v.0), &limit, &offset],
+    )
+    .await?
+    .iter()
+    .map(answer_from_row)
+    .collect()
+}
+
+pub async fn find_answer(
+    client: &impl GenericClient,
+    id: AnswerId,
+    viewer: Option<UserId>,
+) -> Result<Option<Answer>, PgError> {
+    opt(
+        client,
+        &format!("{ANSWER} WHERE a.id = $1"),
+        &[&id.0, &viewer.map_or(0, |v| v.0)],
+    )
+    .await?
+    .as_ref()
+    .map(answer_from_row)
+    .transpose()
+}
+
+/// Where an answer stands (0-based) among its question's answers in `sort` order.
+pub async fn answer_position(
+    client: &impl GenericClient,
+    id: AnswerId,
+    sort: AnswerSort,
+) -> Result<i64, PgError> {
+    let sql = match sort {
+        AnswerSort::Likes => {
+            "SELECT count(*) FROM answers a, answers me
+             WHERE me.id = $1 AND a.question_id = me.question_id
+               AND (a.like_count > me.like_count OR (a.like_count = me.like_count AND a.id < me.id))"
+        }
+        AnswerSort::Recent => {
+            "SELECT count(*) FROM answers a, answers me
+             WHERE me.id = $1 AND a.question_id = me.question_id AND a.id > me.id"
+        }
+    };
+    one(client, sql, &[&id.0]).await?.try_get(0)
+}
+
+/// Adds an answer, or returns `None` when the question is gone.
+pub async fn insert_answer(
+    client: &impl GenericClient,
+    answer: &NewAnswer,
+) -> Result<Option<AnswerId>, PgError> {
+    let counted = run(
+        client,
+        "UPDATE questions SET answer_count = answer_count + 1 WHERE id = $1",
+        &[&answer.question_id.0],
+    )
+    .await?;
+    if counted == 0 {
+        return Ok(None);
+    }
+    let id = one(
+        client,
+        "INSERT INTO answers (question_id, author_id, content, content_html, created_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        &[
+            &answer.question_id.0,
+            &answer.author_id.0,
+            &answer.content.as_str(),
+            &answer.content_html,
+            &answer.now,
+        ],
+    )
+    .await?
+    .try_get(0)?;
+    Ok(Some(AnswerId(id)))
+}
+
+pub async fn update_answer(
+    client: &impl GenericClient,
+    id: AnswerId,
+    revision: &Revision<Content>,
+) -> Result<(), PgError> {
+    run(
+        client,
+        "UPDATE answers SET content = $2, content_html = $3, modified_at = $4 WHERE id = $1",
+        &[
+            &id.0,
+            &revision.text.as_str(),
+            &revision.html,
+            &revision.now,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Deletes an answer and its likes; returns its question, or `None` if it was already gone.
+pub async fn delete_answer(
+    client: &impl GenericClient,
+    id: AnswerId,
+) -> Result<Option<QuestionId>, PgError> {
+    let Some(row) = opt(
+        client,
+        "DELETE FROM answers WHERE id = $1 RETURNING question_id",
+        &[&id.0],
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    let question: i64 = row.try_get(0)?;
+    run(
+        client,
+        "UPDATE questions SET answer_count = answer_count - 1 WHERE id = $1",
+        &[&question],
+    )
+    .await?;
+    Ok(Some(QuestionId(question)))
+}
+
+/// Likes the post, or takes the like back if `user` had already liked it (when the policy allows).
+pub async fn toggle_like(
+    client: &impl GenericClient,
+    post: PostRef,
+    user: Actor,
+) -> Result<LikeOutcome, PgError> {
+    let (posts, likes, post_column, id) = match post {
+        PostRef::Question(id) => ("questions", "question_likes", "question_id", id.0),
+        PostRef::Answer(id) => ("answers", "answer_likes", "answer_id", id.0),
+    };
+    match super::guard(client, user, Action::Like, post).await? {
+        Guarded::Missing => return Ok(LikeOutcome::Missing),
+        Guarded::Denied(_) => return Ok(LikeOutcome::OwnPost),
+        Guarded::Done(()) => {}
+    }
+    let added = run(
+        client,
+        &format!(
+            "INSERT INTO {likes} ({post_column}, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+        ),
+        &[&id, &user.id.0],
+    )
+    .await?;
+    let liked = added == 1;
+    if !liked {
+        run(
+            client,
+            &format!("DELETE FROM {likes} WHERE {post_column} = $1 AND user_id = $2"),
+            &[&id, &user.id.0],
+        )
+        .await?;
+    }
+    let delta: i64 = if liked { 1 } else { -1 };
+    let count = one(
+        client,
+        &format!(
+            "UPDATE {posts} SET like_count = like_count + $2 WHERE id = $1 RETURNING like_count"
+        ),
+        &[&id, &delta],
+    )
+    .await?
+    .try_get(0)?;
+    Ok(LikeOutcome::Toggled { liked, count })
+}

@@ -1,0 +1,58 @@
+//! The schema, brought up to date at start by whichever app server gets there first: the others wait on an
+//! advisory lock, then find nothing left to do.
+
+use deadpool_postgres::GenericClient;
+
+use super::PgError;
+
+/// Each version's SQL, in order; version n is `MIGRATIONS[n - 1]`.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_board.sql")];
+
+/// The version a fully migrated database is at.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// The advisory lock migrations take ("mbmg" in ASCII).
+const MIGRATION_LOCK: i64 = 0x6d62_6d67;
+
+/// The version the database is at (0: empty).
+pub async fn version(client: &impl GenericClient) -> Result<i64, PgError> {
+    let row = client
+        .query_one(
+            "SELECT CASE WHEN to_regclass('schema_version') IS NULL THEN 0
+                    ELSE (SELECT coalesce(max(version), 0) FROM schema_version) END",
+            &[],
+        )
+        .await?;
+    row.try_get(0)
+}
+
+/// Applies every migration the database lacks, recording each version.
+pub async fn run(client: &mut deadpool_postgres::Object) -> Result<(), PgError> {
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (
+             version    BIGINT PRIMARY KEY,
+             applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+         )",
+    )
+    .await?;
+    let mut at = version(&tx).await?;
+    for (index, sql) in MIGRATIONS.iter().enumerate() {
+        let target = index as i64 + 1;
+        if target <= at {
+            continue;
+        }
+        tx.batch_execute(sql).await?;
+        tx.execute(
+            "INSERT INTO schema_version (version) VALUES ($1)",
+            &[&target],
+        )
+        .await?;
+        tracing::info!(version = target, "database migrated");
+        at = target;
+    }
+    // One transaction for all: a server that fails half-way leaves the database as it found it.
+    tx.commit().await
+}

@@ -1,0 +1,676 @@
+//! The PostgreSQL engine, for a board served by several app servers: a deadpool of tokio-postgres
+//! connections, the schema in `migrations/`, and the same operations as the SQLite engine with the same
+//! results. What is PostgreSQL's own stays here:
+//!
+//! - Board writes take one transaction-scoped advisory lock first, so they commit one at a time as on
+//!   SQLite. The search index follows `search_changes` by sequence number; with writers in turn, numbers
+//!   are handed out in commit order and a reader can never pass one that commits later. Taken before any
+//!   row lock, the lock cannot deadlock.
+//! - Each board write sends a notification on commit; every app server listens and moves its generation
+//!   on, so a page one server cached is not served after another server changed the board.
+
+mod board;
+mod migrations;
+mod people;
+mod search;
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use deadpool_postgres::{
+    GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime, Transaction,
+};
+use tokio_postgres::{NoTls, Row, types::ToSql};
+
+use crate::{
+    config::PostgresUrl,
+    domain::{
+        accounts::{Email, NewAccount, Taken, User, Username},
+        board::{AnswerSort, Content, ListSort, PAGE_SIZE, QuestionDraft, clamp_page},
+        ids::{AnswerId, QuestionId, UserId},
+        policy::{self, Action, Actor, PostRef},
+        posts::{Answer, Question, QuestionList, QuestionPage, QuestionSummary},
+        search::{IndexedQuestion, SearchChange},
+    },
+    store::{
+        Guarded, LikeOutcome, NewAnswer, NewQuestion, Revision, StoreError, StoreResult,
+        StoredSession,
+    },
+};
+
+/// The schema version a fully migrated database has.
+pub const SCHEMA_VERSION: i64 = migrations::LATEST;
+
+/// Connections per app server: a request holds one for a statement or a short transaction.
+const POOL_SIZE: usize = 16;
+/// How long a request waits for a connection before it fails (a 500, logged).
+const POOL_WAIT: Duration = Duration::from_secs(5);
+/// The advisory lock board writes take in turn (any fixed number; "mb" in ASCII).
+const WRITE_LOCK: i64 = 0x6d62;
+/// The channel a board write notifies on commit.
+const CHANGES_CHANNEL: &str = "miniboard_changes";
+
+type PgError = tokio_postgres::Error;
+
+impl From<PgError> for StoreError {
+    /// With the server's own message and code: the client's error alone says only "db error".
+    fn from(err: PgError) -> Self {
+        let detail = match err.as_db_error() {
+            Some(db) => format!("{} {}: {}", db.severity(), db.code().code(), db.message()),
+            None => match std::error::Error::source(&err) {
+                Some(cause) => format!("{err}: {cause}"),
+                None => err.to_string(),
+            },
+        };
+        Self::Engine {
+            engine: "postgres",
+            source: detail.into(),
+        }
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for StoreError {
+    fn from(err: deadpool_postgres::PoolError) -> Self {
+        Self::Pool(err.to_string())
+    }
+}
+
+/// The PostgreSQL engine's handle; cheap to clone.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: Pool,
+    generation: Arc<AtomicU64>,
+    /// Whether the listener hears other servers' writes; while it does not, no page is reused.
+    listening: Arc<AtomicBool>,
+}
+
+impl PgStore {
+    /// Connects, brings the schema up to date (one server at a time) and starts listening for writes.
+    pub async fn open(url: &PostgresUrl) -> StoreResult<Self> {
+        let config: tokio_postgres::Config = url
+            .as_str()
+            .parse()
+            .map_err(|err| StoreError::Refused(format!("{url}: {err}")))?;
+        let manager = Manager::from_config(
+            config.clone(),
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .wait_timeout(Some(POOL_WAIT))
+            .create_timeout(Some(POOL_WAIT))
+            .runtime(Runtime::Tokio1)
+            .build()
+            .map_err(|err| StoreError::Pool(err.to_string()))?;
+        let store = Self {
+            pool,
+            generation: Arc::new(AtomicU64::new(0)),
+            listening: Arc::new(AtomicBool::new(false)),
+        };
+        let mut client = store.pool.get().await?;
+        migrations::run(&mut client).await?;
+        listen_for_writes(config, store.generation.clone(), store.listening.clone()).await;
+        Ok(store)
+    }
+
+    /// Writes visible to visitors so far, this server's and (heard on the channel) every other's. While
+    /// the listener is down, every call gives a new number: nothing cached is trusted.
+    pub fn generation(&self) -> u64 {
+        if self.listening.load(Ordering::Acquire) {
+            self.generation.load(Ordering::Acquire)
+        } else {
+            self.generation.fetch_add(1, Ordering::AcqRel) + 1
+        }
+    }
+
+    async fn client(&self) -> StoreResult<deadpool_postgres::Object> {
+        Ok(self.pool.get().await?)
+    }
+
+    pub async fn schema_version(&self) -> StoreResult<i64> {
+        let client = self.client().await?;
+        Ok(migrations::version(&client).await?)
+    }
+
+    pub async fn ping(&self) -> StoreResult<()> {
+        self.client().await?.simple_query("SELECT 1").await?;
+        Ok(())
+    }
+
+    pub async fn setting_or_insert(
+        &self,
+        name: &'static str,
+        candidate: String,
+    ) -> StoreResult<String> {
+        let mut client = self.client().await?;
+        // The server's own settings: no visitor's page changes, no turn to wait for.
+        let tx = client.transaction().await?;
+        run(
+            &tx,
+            "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+            &[&name, &candidate],
+        )
+        .await?;
+        let value = one(&tx, "SELECT value FROM settings WHERE name = $1", &[&name])
+            .await?
+            .try_get(0)?;
+        tx.commit().await?;
+        Ok(value)
+    }
+
+    pub async fn question_list(
+        &self,
+        sort: ListSort,
+        requested_page: i64,
+    ) -> StoreResult<QuestionList> {
+        let client = self.client().await?;
+        Ok(board::list(&client, sort, requested_page).await?)
+    }
+
+    pub async fn question_summaries(
+        &self,
+        ids: Vec<QuestionId>,
+    ) -> StoreResult<Vec<(QuestionSummary, String)>> {
+        let client = self.client().await?;
+        Ok(board::summaries_with_bodies(&client, &ids).await?)
+    }
+
+    pub async fn question_page(
+        &self,
+        id: QuestionId,
+        sort: AnswerSort,
+        requested_page: i64,
+        viewer: Option<UserId>,
+    ) -> StoreResult<Option<QuestionPage>> {
+        let client = self.client().await?;
+        let Some(question) = board::find_question(&client, id, viewer).await? else {
+            return Ok(None);
+        };
+        let page = clamp_page(requested_page, question.answer_count);
+        let answers =
+            board::answer_page(&client, id, sort, (page - 1) * PAGE_SIZE, PAGE_SIZE, viewer)
+                .await?;
+        Ok(Some(QuestionPage {
+            question,
+            page,
+            answers,
+        }))
+    }
+
+    pub async fn question(
+        &self,
+        id: QuestionId,
+        viewer: Option<UserId>,
+    ) -> StoreResult<Option<Question>> {
+        let client = self.client().await?;
+        Ok(board::find_question(&client, id, viewer).await?)
+    }
+
+    pub async fn check(
+        &self,
+        actor: Actor,
+        action: Action,
+        post: PostRef,
+    ) -> StoreResult<Guarded<()>> {
+        let client = self.client().await?;
+        Ok(guard(&client, actor, action, post).await?)
+    }
+
+    pub async fn insert_question(&self, question: NewQuestion) -> StoreResult<QuestionId> {
+        self.board_write(async |tx| board::insert_question(tx, &question).await)
+            .await
+    }
+
+    pub async fn update_question(
+        &self,
+        actor: Actor,
+        id: QuestionId,
+        revision: Revision<QuestionDraft>,
+    ) -> StoreResult<Guarded<()>> {
+        self.guarded_write(actor, Action::Edit, PostRef::Question(id), async |tx| {
+            board::update_question(tx, id, &revision).await.map(Some)
+        })
+        .await
+    }
+
+    pub async fn delete_question(&self, actor: Actor, id: QuestionId) -> StoreResult<Guarded<()>> {
+        self.guarded_write(actor, Action::Delete, PostRef::Question(id), async |tx| {
+            board::delete_question(tx, id).await.map(Some)
+        })
+        .await
+    }
+
+    pub async fn answer(
+        &self,
+        id: AnswerId,
+        viewer: Option<UserId>,
+    ) -> StoreResult<Option<Answer>> {
+        let client = self.client().await?;
+        Ok(board::find_answer(&client, id, viewer).await?)
+    }
+
+    pub async fn answer_position(
+        &self,
+        id: AnswerId,
+        sort: AnswerSort,
+    ) -> StoreResult<Option<(QuestionId, i64)>> {
+        let client = self.client().await?;
+        let Some(answer) = board::find_answer(&client, id, None).await? else {
+            return Ok(None);
+        };
+        let position = board::answer_position(&client, id, sort).await?;
+        Ok(Some((answer.question_id, position)))
+    }
+
+    pub async fn insert_answer(&self, answer: NewAnswer) -> StoreResult<Option<AnswerId>> {
+        self.board_write(async |tx| board::insert_answer(tx, &answer).await)
+            .await
+    }
+
+    pub async fn update_answer(
+        &self,
+        actor: Actor,
+        id: AnswerId,
+        revision: Revision<Content>,
+    ) -> StoreResult<Guarded<Answer>> {
+        self.guarded_write(actor, Action::Edit, PostRef::Answer(id), async |tx| {
+            board::update_answer(tx, id, &revision).await?;
+            board::find_answer(tx, id, Some(actor.id)).await
+        })
+        .await
+    }
+
+    pub async fn delete_answer(
+        &self,
+        actor: Actor,
+        id: AnswerId,
+    ) -> StoreResult<Guarded<QuestionId>> {
+        self.guarded_write(actor, Action::Delete, PostRef::Answer(id), async |tx| {
+            board::delete_answer(tx, id).await
+        })
+        .await
+    }
+
+    pub async fn toggle_like(&self, actor: Actor, post: PostRef) -> StoreResult<LikeOutcome> {
+        self.board_write(async |tx| board::toggle_like(tx, post, actor).await)
+            .await
+    }
+
+    pub async fn taken(&self, username: Username, email: Email) -> StoreResult<Vec<Taken>> {
+        let client = self.client().await?;
+        Ok(people::taken(&client, &username, &email).await?)
+    }
+
+    pub async fn insert_user(
+        &self,
+        account: NewAccount,
+        password_hash: String,
+        now: i64,
+    ) -> StoreResult<Result<UserId, Taken>> {
+        self.board_write(async |tx| people::insert_user(tx, &account, &password_hash, now).await)
+            .await
+    }
+
+    pub async fn credentials(&self, typed_name: String) -> StoreResult<Option<(User, String)>> {
+        let client = self.client().await?;
+        Ok(people::credentials(&client, &typed_name).await?)
+    }
+
+    pub async fn user(&self, id: UserId) -> StoreResult<Option<User>> {
+        let client = self.client().await?;
+        Ok(people::find_user(&client, id).await?)
+    }
+
+    pub async fn load_session(
+        &self,
+        id: String,
+        now: i64,
+        born_after: i64,
+    ) -> StoreResult<Option<StoredSession>> {
+        let client = self.client().await?;
+        Ok(people::load_session(&client, &id, now, born_after).await?)
+    }
+
+    pub async fn extend_session(&self, id: String, expires_at: i64) -> StoreResult<()> {
+        let client = self.client().await?;
+        people::extend_session(&client, &id, expires_at).await?;
+        Ok(())
+    }
+
+    pub async fn save_session(
+        &self,
+        id: String,
+        entries: String,
+        expires_at: i64,
+        now: i64,
+    ) -> StoreResult<()> {
+        let client = self.client().await?;
+        people::save_session(&client, &id, &entries, expires_at, now).await?;
+        Ok(())
+    }
+
+    pub async fn remove_session(&self, id: String) -> StoreResult<()> {
+        let client = self.client().await?;
+        people::remove_session(&client, &id).await?;
+        Ok(())
+    }
+
+    pub async fn purge_sessions(&self, now: i64, born_after: i64) -> StoreResult<usize> {
+        let client = self.client().await?;
+        Ok(people::purge_sessions(&client, now, born_after).await?)
+    }
+
+    pub async fn all_authors(&self) -> StoreResult<Vec<(UserId, String)>> {
+        let client = self.client().await?;
+        Ok(people::all_names(&client).await?)
+    }
+
+    pub async fn all_questions(&self) -> StoreResult<Vec<(QuestionId, UserId)>> {
+        let client = self.client().await?;
+        Ok(board::all_with_authors(&client).await?)
+    }
+
+    pub async fn insert_users(
+        &self,
+        accounts: Vec<NewAccount>,
+        password_hash: String,
+        now: i64,
+    ) -> StoreResult<Result<Vec<UserId>, (usize, Taken)>> {
+        let mut client = self.client().await?;
+        let tx = self.write(&mut client).await?;
+        let mut ids = Vec::with_capacity(accounts.len());
+        for (at, account) in accounts.iter().enumerate() {
+            match people::insert_user(&*tx, account, &password_hash, now).await? {
+                Ok(id) => ids.push(id),
+                Err(taken) => {
+                    // A clash keeps nothing of the batch.
+                    tx.rollback().await?;
+                    return Ok(Err((at, taken)));
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(Ok(ids))
+    }
+
+    pub async fn insert_questions(&self, new: Vec<NewQuestion>) -> StoreResult<Vec<QuestionId>> {
+        self.board_write(async |tx| {
+            let mut ids = Vec::with_capacity(new.len());
+            for question in &new {
+                ids.push(board::insert_question(tx, question).await?);
+            }
+            Ok(ids)
+        })
+        .await
+    }
+
+    pub async fn insert_answers(&self, new: Vec<NewAnswer>) -> StoreResult<Vec<Option<AnswerId>>> {
+        self.board_write(async |tx| {
+            let mut ids = Vec::with_capacity(new.len());
+            for answer in &new {
+                ids.push(board::insert_answer(tx, answer).await?);
+            }
+            Ok(ids)
+        })
+        .await
+    }
+
+    pub async fn toggle_likes(
+        &self,
+        toggles: Vec<(Actor, PostRef)>,
+    ) -> StoreResult<Vec<LikeOutcome>> {
+        self.board_write(async |tx| {
+            let mut outcomes = Vec::with_capacity(toggles.len());
+            for &(actor, post) in &toggles {
+                outcomes.push(board::toggle_like(tx, post, actor).await?);
+            }
+            Ok(outcomes)
+        })
+        .await
+    }
+
+    pub async fn optimize(&self) -> StoreResult<()> {
+        // Fresh statistics for the planner after a bulk load.
+        self.client().await?.batch_execute("ANALYZE").await?;
+        Ok(())
+    }
+
+    pub async fn search_changes(&self, after: i64, limit: usize) -> StoreResult<Vec<SearchChange>> {
+        let client = self.client().await?;
+        Ok(search::changes_after(&client, after, limit).await?)
+    }
+
+    pub async fn search_log_bounds(&self) -> StoreResult<(i64, i64)> {
+        let client = self.client().await?;
+        Ok(search::log_bounds(&client).await?)
+    }
+
+    pub async fn forget_search_changes(&self, up_to: i64) -> StoreResult<usize> {
+        let client = self.client().await?;
+        Ok(search::forget_changes(&client, up_to).await?)
+    }
+
+    pub async fn search_documents(
+        &self,
+        ids: Vec<QuestionId>,
+    ) -> StoreResult<Vec<IndexedQuestion>> {
+        let client = self.client().await?;
+        Ok(search::documents(&client, &ids).await?)
+    }
+
+    pub async fn search_documents_after(
+        &self,
+        after: QuestionId,
+        limit: usize,
+    ) -> StoreResult<Vec<IndexedQuestion>> {
+        let client = self.client().await?;
+        Ok(search::documents_after(&client, after, limit).await?)
+    }
+}
+
+/// A board write's transaction: it waited for its turn, and its commit moves every server's generation.
+struct Writing<'a> {
+    tx: Transaction<'a>,
+    generation: Arc<AtomicU64>,
+}
+
+impl PgStore {
+    /// Runs `change` as a board write and commits it.
+    async fn board_write<T>(
+        &self,
+        change: impl AsyncFnOnce(&Transaction<'_>) -> Result<T, PgError>,
+    ) -> StoreResult<T> {
+        let mut client = self.client().await?;
+        let tx = self.write(&mut client).await?;
+        let value = change(&tx).await?;
+        tx.commit().await?;
+        Ok(value)
+    }
+
+    /// Runs `change` as a board write only if the policy lets `actor` do `action` to `post`, as this
+    /// transaction sees it; a change that finds its row gone meanwhile is as if the post were missing.
+    async fn guarded_write<T>(
+        &self,
+        actor: Actor,
+        action: Action,
+        post: PostRef,
+        change: impl AsyncFnOnce(&Transaction<'_>) -> Result<Option<T>, PgError>,
+    ) -> StoreResult<Guarded<T>> {
+        self.board_write(async |tx| {
+            Ok(match guard(tx, actor, action, post).await? {
+                Guarded::Done(()) => match change(tx).await? {
+                    Some(value) => Guarded::Done(value),
+                    None => Guarded::Missing,
+                },
+                Guarded::Missing => Guarded::Missing,
+                Guarded::Denied(why) => Guarded::Denied(why),
+            })
+        })
+        .await
+    }
+
+    /// Begins a board write: in turn after the others, and notifying every app server on commit.
+    async fn write<'c>(
+        &self,
+        client: &'c mut deadpool_postgres::Object,
+    ) -> Result<Writing<'c>, PgError> {
+        let tx = client.transaction().await?;
+        run(&tx, "SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK]).await?;
+        run(&tx, "SELECT pg_notify($1, '')", &[&CHANGES_CHANNEL]).await?;
+        Ok(Writing {
+            tx,
+            generation: self.generation.clone(),
+        })
+    }
+}
+
+impl Writing<'_> {
+    async fn commit(self) -> Result<(), PgError> {
+        self.tx.commit().await?;
+        tracing::debug!(target: "miniboard::store", visible = true, "write committed");
+        // At once for this server (its own notification comes later): a reader that saw the old number
+        // may have read the old data.
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        Ok(())
+    }
+
+    async fn rollback(self) -> Result<(), PgError> {
+        self.tx.rollback().await
+    }
+}
+
+impl<'a> std::ops::Deref for Writing<'a> {
+    type Target = Transaction<'a>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+/// Listens on the changes channel on a connection of its own, moving `generation` on each notification;
+/// reconnects when the connection drops, and says so in `listening` meanwhile. Returns once the first
+/// connection listens (or failed to).
+async fn listen_for_writes(
+    config: tokio_postgres::Config,
+    generation: Arc<AtomicU64>,
+    listening: Arc<AtomicBool>,
+) {
+    let (ready, first) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let mut ready = Some(ready);
+        loop {
+            if let Err(err) = listen_once(&config, &generation, &listening, &mut ready).await {
+                tracing::warn!(%err, "listening for other servers' writes failed; pages are not reused until it listens again");
+            }
+            listening.store(false, Ordering::Release);
+            if let Some(ready) = ready.take() {
+                let _ = ready.send(());
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    });
+    let _ = first.await;
+}
+
+async fn listen_once(
+    config: &tokio_postgres::Config,
+    generation: &AtomicU64,
+    listening: &AtomicBool,
+    ready: &mut Option<tokio::sync::oneshot::Sender<()>>,
+) -> Result<(), PgError> {
+    use futures_util::StreamExt;
+    let (client, mut connection) = config.connect(NoTls).await?;
+    let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx)).fuse();
+    let statement = format!("LISTEN {CHANGES_CHANNEL}");
+    let listen = client.batch_execute(&statement);
+    tokio::pin!(listen);
+    // The connection must be polled for the LISTEN to complete.
+    loop {
+        tokio::select! {
+            done = &mut listen => { done?; break; }
+            message = messages.next() => match message {
+                Some(Ok(_)) => {}
+                Some(Err(err)) => return Err(err),
+                None => return Ok(()),
+            },
+        }
+    }
+    listening.store(true, Ordering::Release);
+    // Writes between the last notification heard and now were missed: count one.
+    generation.fetch_add(1, Ordering::AcqRel);
+    if let Some(ready) = ready.take() {
+        let _ = ready.send(());
+    }
+    // The client stays alive while the connection is read: dropping it would end the connection.
+    while let Some(message) = messages.next().await {
+        if let tokio_postgres::AsyncMessage::Notification(_) = message? {
+            generation.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+    Ok(())
+}
+
+/// Runs `change` only if the policy lets `actor` do `action` to `post`, with the author as `client` sees it.
+async fn guard(
+    client: &impl GenericClient,
+    actor: Actor,
+    action: Action,
+    post: PostRef,
+) -> Result<Guarded<()>, PgError> {
+    let (sql, id) = match post {
+        PostRef::Question(id) => ("SELECT author_id FROM questions WHERE id = $1", id.0),
+        PostRef::Answer(id) => ("SELECT author_id FROM answers WHERE id = $1", id.0),
+    };
+    Ok(match opt(client, sql, &[&id]).await? {
+        None => Guarded::Missing,
+        Some(row) => match policy::may(actor, action, UserId(row.try_get(0)?)) {
+            Ok(()) => Guarded::Done(()),
+            Err(why) => Guarded::Denied(why),
+        },
+    })
+}
+
+/// Statements through the connection's cache: the same SQL is parsed once per connection.
+async fn rows(
+    client: &impl GenericClient,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<Vec<Row>, PgError> {
+    let statement = client.prepare_cached(sql).await?;
+    client.query(&statement, params).await
+}
+
+async fn opt(
+    client: &impl GenericClient,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<Option<Row>, PgError> {
+    let statement = client.prepare_cached(sql).await?;
+    client.query_opt(&statement, params).await
+}
+
+async fn one(
+    client: &impl GenericClient,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<Row, PgError> {
+    let statement = client.prepare_cached(sql).await?;
+    client.query_one(&statement, params).await
+}
+
+async fn run(
+    client: &impl GenericClient,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<u64, PgError> {
+    let statement = client.prepare_cached(sql).await?;
+    client.execute(&statement, params).await
+}
