@@ -232,8 +232,9 @@ operations! {
     /// Ends a session.
     fn remove_session(&self, id: String) -> ();
 
-    /// Deletes lapsed sessions and those begun before `born_after`; returns how many.
-    fn purge_sessions(&self, now: i64, born_after: i64) -> usize;
+    /// Deletes lapsed sessions and those begun before `born_after`, unless any app server did so after
+    /// `unless_purged_after` (then `None`: a periodic purge runs once for all servers, not once each).
+    fn purge_sessions(&self, now: i64, born_after: i64, unless_purged_after: i64) -> Option<usize>;
 
     /// Every account's id and name, oldest first (the seed adds posts to an existing board).
     fn all_authors(&self) -> Vec<(UserId, String)>;

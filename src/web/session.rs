@@ -180,17 +180,31 @@ impl SessionStorage for StoredSessions {
     }
 }
 
-/// Deletes lapsed sessions now and then every hour, for as long as the server runs.
+/// How often lapsed sessions are deleted; app servers sharing a database take turns.
+const PURGE_EVERY: Duration = Duration::from_secs(60 * 60);
+
+/// Deletes lapsed sessions at start and then hourly, for as long as the server runs. The hourly purge is
+/// skipped when another app server on the same database did it in the last 50 minutes.
 pub fn spawn_session_purger(store: Store, lifetime: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut every_hour = tokio::time::interval(Duration::from_secs(60 * 60));
+        let mut every_hour = tokio::time::interval(PURGE_EVERY);
+        let mut at_start = true;
         loop {
             every_hour.tick().await;
             let now = domain::now();
             let born_after = now - lifetime.as_secs() as i64;
-            match store.purge_sessions(now, born_after).await {
-                Ok(0) => {}
-                Ok(purged) => tracing::info!(purged, "purged expired sessions"),
+            let unless_purged_after = if at_start {
+                now
+            } else {
+                now - (PURGE_EVERY.as_secs() * 5 / 6) as i64
+            };
+            at_start = false;
+            match store
+                .purge_sessions(now, born_after, unless_purged_after)
+                .await
+            {
+                Ok(None | Some(0)) => {}
+                Ok(Some(purged)) => tracing::info!(purged, "purged expired sessions"),
                 Err(err) => tracing::warn!(%err, "could not purge expired sessions"),
             }
         }

@@ -68,6 +68,14 @@ pub async fn spawn_app_on(db_path: &Path) -> TestApp {
     start(db_path, |_| {}).await
 }
 
+/// A second app server on the database of `db_path`, with a search index of its own in `search_dir`.
+pub async fn spawn_another_app_on(db_path: &Path, search_dir: &Path) -> TestApp {
+    start(db_path, |config| {
+        config.search_dir = Some(search_dir.to_owned())
+    })
+    .await
+}
+
 /// Where a test server on `db_path` keeps its search index, whatever the engine.
 pub fn search_dir_for(db_path: &Path) -> PathBuf {
     let mut dir = db_path.as_os_str().to_owned();
@@ -80,10 +88,10 @@ async fn start(db_path: &Path, configure: impl FnOnce(&mut Config)) -> TestApp {
     config.bind = Bind::Tcp("127.0.0.1:0".into());
     config.database = test_database(db_path);
     config.search_dir = Some(search_dir_for(db_path));
-    let database = config.database.clone();
-    let search_dir = search_dir_for(db_path);
     config.rate_limits = false;
     configure(&mut config);
+    let database = config.database.clone();
+    let search_dir = config.search_dir();
     let app = App::build(config).await.expect("app builds");
     let base = format!("http://127.0.0.1:{}", app.port());
     let (stop, stopped) = oneshot::channel::<()>();

@@ -233,6 +233,40 @@ async fn an_expired_session_logs_nobody_in_and_is_purged() {
     app.stop().await;
 }
 
+/// App servers sharing a database purge in turn: an hourly purge finds another server's recent purge and
+/// skips; a purge at start always runs.
+#[tokio::test]
+async fn a_periodic_purge_runs_once_for_all_servers() {
+    let app = spawn_app().await;
+    let client = app.signed_up_user("gus").await;
+    app.storage().sessions_lapse_in(-1);
+    let store = miniboard::store::Store::open(&app.database)
+        .await
+        .expect("the store, as another server opens it");
+    let now = miniboard::domain::now();
+    // A purge at start always runs: the lapsed session goes.
+    let purged = store.purge_sessions(now, 0, now).await.expect("purge");
+    assert_eq!(purged, Some(1));
+    assert_eq!(app.storage().count(Rows::Sessions), 0);
+    assert_eq!(app.logged_in_as(&client).await, None);
+    // An hourly purge on another server, moments later, finds it done and skips.
+    let _again = app.signed_up_user("hal").await;
+    app.storage().sessions_lapse_in(-1);
+    let skipped = store
+        .purge_sessions(now, 0, now - 3_000)
+        .await
+        .expect("purge");
+    assert_eq!(skipped, None);
+    assert_eq!(app.storage().count(Rows::Sessions), 1, "nothing purged");
+    // An hour on, whoever comes first purges, and the next skips.
+    let later = now + 3_600;
+    let first = store.purge_sessions(later, 0, later - 3_000).await;
+    assert_eq!(first.expect("purge"), Some(1), "the session left lapsed goes");
+    let next = store.purge_sessions(later, 0, later - 3_000).await;
+    assert_eq!(next.expect("purge"), None);
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn a_session_in_use_has_its_expiry_pushed_forward() {
     let app = spawn_app().await;

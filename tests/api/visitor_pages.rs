@@ -231,3 +231,48 @@ async fn uncached_searches_are_limited_per_client() {
     );
     app.stop().await;
 }
+
+/// Two app servers on one database. On PostgreSQL a write through one is on the next page the other serves,
+/// even a page it kept for visitors (every write notifies every server). Two servers on one SQLite file hear
+/// nothing of each other: the second keeps showing what it kept, which is why a SQLite board runs one.
+#[tokio::test]
+async fn a_write_through_one_server_is_on_the_next_page_of_another_on_postgres() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("miniboard.db");
+    let first = crate::helpers::spawn_app_on(&db).await;
+    let second = crate::helpers::spawn_another_app_on(&db, &dir.path().join("second.search")).await;
+    let alice = first.signed_up_user("alice").await;
+    first.ask(&alice, "Asked before", "text").await;
+    let visitor = browser();
+    assert!(
+        second
+            .get_html(&visitor, "/")
+            .await
+            .contains("Asked before")
+    );
+    let question = first.ask(&alice, "Asked through the first", "text").await;
+    let front = second.get_html(&visitor, "/").await;
+    match &first.database {
+        miniboard::config::Database::Postgres(_) => {
+            assert!(front.contains("Asked through the first"), "{front}");
+            // And the other way round: an answer through the second is on the first's page.
+            let page = format!("/questions/{question}");
+            assert!(!first.get_html(&visitor, &page).await.contains("Answered"));
+            let bob = second.signed_up_user("bob").await;
+            second
+                .answer(&bob, question, "Answered through the second")
+                .await;
+            assert!(
+                first
+                    .get_html(&visitor, &page)
+                    .await
+                    .contains("Answered through the second")
+            );
+        }
+        miniboard::config::Database::Sqlite(_) => {
+            assert!(!front.contains("Asked through the first"), "{front}");
+        }
+    }
+    second.stop().await;
+    first.stop().await;
+}

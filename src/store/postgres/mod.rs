@@ -52,6 +52,10 @@ const POOL_SIZE: usize = 16;
 const POOL_WAIT: Duration = Duration::from_secs(5);
 /// The advisory lock board writes take in turn (any fixed number; "mb" in ASCII).
 const WRITE_LOCK: i64 = 0x6d62;
+/// The advisory lock a session purge takes ("mbsp" in ASCII).
+const PURGE_LOCK: i64 = 0x6d62_7370;
+/// The setting that says when sessions were last purged (Unix seconds).
+const PURGED_AT: &str = "sessions_purged_at";
 /// The channel a board write notifies on commit.
 const CHANGES_CHANNEL: &str = "miniboard_changes";
 
@@ -363,9 +367,42 @@ impl PgStore {
         Ok(())
     }
 
-    pub async fn purge_sessions(&self, now: i64, born_after: i64) -> StoreResult<usize> {
-        let client = self.client().await?;
-        Ok(people::purge_sessions(&client, now, born_after).await?)
+    pub async fn purge_sessions(
+        &self,
+        now: i64,
+        born_after: i64,
+        unless_purged_after: i64,
+    ) -> StoreResult<Option<usize>> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        // Servers purging at the same moment: one purges, the others find the lock taken and skip.
+        let ours: bool = one(&tx, "SELECT pg_try_advisory_xact_lock($1)", &[&PURGE_LOCK])
+            .await?
+            .try_get(0)?;
+        let last: Option<String> = opt(
+            &tx,
+            "SELECT value FROM settings WHERE name = $1",
+            &[&PURGED_AT],
+        )
+        .await?
+        .map(|row| row.try_get(0))
+        .transpose()?;
+        let recent = last
+            .and_then(|at| at.parse::<i64>().ok())
+            .is_some_and(|at| at > unless_purged_after);
+        if !ours || recent {
+            return Ok(None);
+        }
+        let purged = people::purge_sessions(&tx, now, born_after).await?;
+        run(
+            &tx,
+            "INSERT INTO settings (name, value) VALUES ($1, $2)
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            &[&PURGED_AT, &now.to_string()],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(purged))
     }
 
     pub async fn all_authors(&self) -> StoreResult<Vec<(UserId, String)>> {

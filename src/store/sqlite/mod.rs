@@ -33,6 +33,9 @@ use crate::{
     },
 };
 
+/// The setting that says when sessions were last purged (Unix seconds).
+const PURGED_AT: &str = "sessions_purged_at";
+
 /// The schema version a fully migrated database has.
 pub const SCHEMA_VERSION: i64 = migrations::LATEST;
 
@@ -355,9 +358,21 @@ impl SqliteStore {
             .await
     }
 
-    pub async fn purge_sessions(&self, now: i64, born_after: i64) -> StoreResult<usize> {
+    pub async fn purge_sessions(
+        &self,
+        now: i64,
+        born_after: i64,
+        unless_purged_after: i64,
+    ) -> StoreResult<Option<usize>> {
         self.db
-            .write_unseen(move |tx| sessions::purge_expired(tx, now, born_after))
+            .write_unseen(move |tx| {
+                if settings::number(tx, PURGED_AT)?.is_some_and(|at| at > unless_purged_after) {
+                    return Ok(None);
+                }
+                let purged = sessions::purge_expired(tx, now, born_after)?;
+                settings::set(tx, PURGED_AT, &now.to_string())?;
+                Ok(Some(purged))
+            })
             .await
     }
 

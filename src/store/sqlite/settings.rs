@@ -29,3 +29,25 @@ pub fn get_or_insert(
         }
     }
 }
+
+/// A setting read as a number; `None` when absent or not a number.
+pub fn number(tx: &Transaction, name: &str) -> rusqlite::Result<Option<i64>> {
+    let value: Option<String> = tx
+        .query_row(
+            "SELECT value FROM settings WHERE name = ?1",
+            [name],
+            |row| row.get(0),
+        )
+        .optional()?;
+    Ok(value.and_then(|value| value.parse().ok()))
+}
+
+/// Sets a setting, replacing what was there.
+pub fn set(tx: &Transaction, name: &str, value: &str) -> rusqlite::Result<()> {
+    tx.run(
+        "INSERT INTO settings (name, value) VALUES (?1, ?2)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        params![name, value],
+    )?;
+    Ok(())
+}
