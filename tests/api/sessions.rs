@@ -261,7 +261,11 @@ async fn a_periodic_purge_runs_once_for_all_servers() {
     // An hour on, whoever comes first purges, and the next skips.
     let later = now + 3_600;
     let first = store.purge_sessions(later, 0, later - 3_000).await;
-    assert_eq!(first.expect("purge"), Some(1), "the session left lapsed goes");
+    assert_eq!(
+        first.expect("purge"),
+        Some(1),
+        "the session left lapsed goes"
+    );
     let next = store.purge_sessions(later, 0, later - 3_000).await;
     assert_eq!(next.expect("purge"), None);
     app.stop().await;

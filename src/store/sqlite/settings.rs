@@ -10,14 +10,7 @@ pub fn get_or_insert(
     name: &str,
     make: impl FnOnce() -> String,
 ) -> rusqlite::Result<String> {
-    let existing: Option<String> = tx
-        .query_row(
-            "SELECT value FROM settings WHERE name = ?1",
-            [name],
-            |row| row.get(0),
-        )
-        .optional()?;
-    match existing {
+    match get(tx, name)? {
         Some(value) => Ok(value),
         None => {
             let value = make();
@@ -30,16 +23,19 @@ pub fn get_or_insert(
     }
 }
 
+/// The value stored under `name`, if any.
+fn get(tx: &Transaction, name: &str) -> rusqlite::Result<Option<String>> {
+    tx.one(
+        "SELECT value FROM settings WHERE name = ?1",
+        [name],
+        |row| row.get(0),
+    )
+    .optional()
+}
+
 /// A setting read as a number; `None` when absent or not a number.
 pub fn number(tx: &Transaction, name: &str) -> rusqlite::Result<Option<i64>> {
-    let value: Option<String> = tx
-        .query_row(
-            "SELECT value FROM settings WHERE name = ?1",
-            [name],
-            |row| row.get(0),
-        )
-        .optional()?;
-    Ok(value.and_then(|value| value.parse().ok()))
+    Ok(get(tx, name)?.and_then(|value| value.parse().ok()))
 }
 
 /// Sets a setting, replacing what was there.
