@@ -37,6 +37,15 @@ pub enum Command {
         /// A backup made with `miniboard backup`.
         file: PathBuf,
     },
+    /// Copy a whole board into an empty database: SQLite to PostgreSQL, or back. Stop the servers first.
+    Copy {
+        /// The board to copy: a SQLite file or a postgres:// URL.
+        #[arg(long)]
+        from: String,
+        /// An empty database to copy it into: a SQLite file (created) or a postgres:// URL.
+        #[arg(long)]
+        to: String,
+    },
     /// Fill the database with random Korean and English posts (for trying the board and for benchmarks).
     Seed {
         /// Users to add (they all log in with the password `seed-password`).

@@ -571,7 +571,7 @@ fn parse_profile(value: &str) -> Result<Profile, String> {
 }
 
 /// A SQLite file path, or a PostgreSQL URL.
-fn parse_database(value: &str) -> Result<Database, String> {
+pub fn parse_database(value: &str) -> Result<Database, String> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err("must be a file path or a postgres:// URL, not empty".into());

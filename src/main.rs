@@ -4,7 +4,7 @@ use clap::Parser;
 use miniboard::{
     app::{App, shutdown_signal},
     cli::{Cli, Command},
-    config::Config,
+    config::{Config, parse_database},
     store::{Store, StoreError, sqlite::backup},
 };
 
@@ -48,6 +48,10 @@ fn main() -> ExitCode {
             Some(database) => report_check("restore", database, backup::restore(database, &file)),
             None => on_postgres("restore", "pg_restore"),
         },
+        Command::Copy { from, to } => {
+            init_logging(&config.log);
+            copy_board(&from, &to)
+        }
         Command::Seed {
             users,
             questions,
@@ -90,6 +94,58 @@ fn main() -> ExitCode {
         Command::Serve => {
             init_logging(&config.log);
             serve(config)
+        }
+    }
+}
+
+/// `miniboard copy`: both databases held against servers where the engine allows it, the board copied,
+/// and what was copied printed.
+fn copy_board(from: &str, to: &str) -> ExitCode {
+    let (from, to) = match (parse_database(from), parse_database(to)) {
+        (Ok(from), Ok(to)) => (from, to),
+        (Err(problem), _) => {
+            eprintln!("miniboard: copy: --from {problem}");
+            return ExitCode::from(2);
+        }
+        (_, Err(problem)) => {
+            eprintln!("miniboard: copy: --to {problem}");
+            return ExitCode::from(2);
+        }
+    };
+    if from == to {
+        eprintln!("miniboard: copy: --from and --to name the same database");
+        return ExitCode::from(2);
+    }
+    if let Some(path) = from.sqlite_path().filter(|path| !path.is_file()) {
+        eprintln!("miniboard: copy: --from {} does not exist", path.display());
+        return ExitCode::from(2);
+    }
+    let copied = one_task(async {
+        let _held: Vec<_> = [&from, &to]
+            .into_iter()
+            .filter_map(|database| database.sqlite_path())
+            .map(backup::hold_exclusively)
+            .collect::<Result<_, _>>()?;
+        let source = Store::open(&from).await?;
+        let target = Store::open(&to).await?;
+        miniboard::store::copy::copy(&source, &target).await
+    });
+    match copied {
+        Ok(copied) => {
+            let tables: Vec<String> = copied
+                .tables
+                .iter()
+                .map(|(table, rows)| format!("{rows} {table}"))
+                .collect();
+            println!(
+                "copied {from} to {to}: {}; every count matches and the counters count their rows",
+                tables.join(", ")
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("miniboard: copy failed: {err}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -3,6 +3,7 @@
 //! engines are sibling folders, each with its own connection machinery and migrations, none of it visible
 //! here. Dispatch is a `match` over an enum, so the SQLite path pays no indirection.
 
+pub mod copy;
 pub mod postgres;
 pub mod sqlite;
 
@@ -273,4 +274,17 @@ operations! {
 
     /// Up to `limit` questions after `after` in id order, as the search index holds them.
     fn search_documents_after(&self, after: QuestionId, limit: usize) -> Vec<IndexedQuestion>;
+
+    /// A batch of `table`'s rows after the row whose key is `after`, in key order (`miniboard copy`).
+    fn copy_rows_out(&self, table: &'static copy::Table, after: Option<copy::Row>) -> Vec<copy::Row>;
+
+    /// Adds copied rows to `table` as they are, ids included, in one transaction.
+    fn copy_rows_in(&self, table: &'static copy::Table, rows: Vec<copy::Row>) -> ();
+
+    /// After a copy: the derived state made again (the question total, id sequences), and the search log
+    /// emptied (the target's index is built from the board).
+    fn copy_finish(&self) -> ();
+
+    /// The one number a query of the copy's checks returns.
+    fn copy_number(&self, sql: String) -> i64;
 }

@@ -281,3 +281,132 @@ async fn a_seed_that_meets_a_taken_address_adds_no_user_of_its_batch() {
     assert_eq!(app.logged_in_as(&client).await, None);
     app.stop().await;
 }
+
+/// A whole board copied into an empty database (PostgreSQL when the suite runs on it, else another SQLite
+/// file) serves the same board: its list, its people's passwords, its search. A target holding a board is
+/// refused, and the board copied back out is the same board again.
+#[tokio::test]
+async fn copy_moves_a_whole_board_into_an_empty_database_and_back() {
+    let dir = tempfile::tempdir().expect("dir");
+    let source = dir.path().join("source.db");
+    let source_text = source.to_str().expect("path");
+    let seeded = run(SMALL_SEED, &[("MINIBOARD_DATABASE", source_text)]);
+    assert!(seeded.status.success(), "{}", stderr_of(&seeded));
+    let target_path = dir.path().join("target.db");
+    let target = crate::storage::test_database(&target_path);
+    let copy = |from: &str, to: &str| run(&["copy", "--from", from, "--to", to], &[]);
+
+    let copied = copy(source_text, &target.config_value());
+    assert!(copied.status.success(), "{}", stderr_of(&copied));
+    let said = String::from_utf8_lossy(&copied.stdout);
+    assert!(
+        said.contains("6 users") && said.contains("40 questions") && said.contains("90 answers"),
+        "{said}"
+    );
+
+    let original = crate::storage::Probe::of(&miniboard::config::Database::Sqlite(source.clone()));
+    let app = crate::helpers::spawn_app_on(&target_path).await;
+    let moved = app.storage();
+    for table in [
+        "users",
+        "questions",
+        "answers",
+        "question_likes",
+        "answer_likes",
+    ] {
+        assert_eq!(moved.rows_in(table), original.rows_in(table), "{table}");
+    }
+    for (counter, drift) in moved.counter_drift() {
+        assert_eq!(drift, 0, "{counter}");
+    }
+    let visitor = crate::helpers::browser();
+    let front = app.get_html(&visitor, "/").await;
+    for id in original.newest_questions(10) {
+        assert!(
+            front.contains(&format!(r#"data-question="{id}""#)),
+            "question {id} listed"
+        );
+    }
+    // People log in with the passwords they had; the search index is built from the copied board.
+    let user = crate::helpers::browser();
+    let name = original.usernames().pop().expect("a seeded user");
+    app.log_in(&user, &name, miniboard::seed::SEED_PASSWORD)
+        .await;
+    assert_eq!(app.logged_in_as(&user).await, Some(name));
+    let newest = original.newest_questions(1)[0];
+    let page = app
+        .get_html(&visitor, &format!("/questions/{newest}"))
+        .await;
+    let marker = r#"id="question-subject">"#;
+    let at = page.find(marker).expect("subject") + marker.len();
+    let subject = &page[at..at + page[at..].find('<').expect("end")];
+    let found = app
+        .get_html(
+            &visitor,
+            &format!(
+                "/questions?q={}",
+                subject.replace(' ', "+").replace('?', "%3F")
+            ),
+        )
+        .await;
+    assert!(
+        found.contains(&format!(r#"data-question="{newest}""#)),
+        "{subject} found"
+    );
+    // New posts get new ids after the copied ones.
+    let asked = app.ask(&user, "Asked after the move", "text").await;
+    assert!(asked > newest, "{asked} after {newest}");
+    app.stop().await;
+
+    // A database that holds a board is not copied into.
+    let again = copy(source_text, &target.config_value());
+    assert!(!again.status.success());
+    assert!(
+        stderr_of(&again).contains("holds a board already"),
+        "{}",
+        stderr_of(&again)
+    );
+
+    // And back out, into a new SQLite file: the same board.
+    let back = dir.path().join("back.db");
+    let copied_back = copy(&target.config_value(), back.to_str().expect("path"));
+    assert!(copied_back.status.success(), "{}", stderr_of(&copied_back));
+    let returned = crate::storage::Probe::of(&miniboard::config::Database::Sqlite(back));
+    assert_eq!(
+        returned.rows_in("questions"),
+        original.rows_in("questions") + 1
+    );
+    assert_eq!(
+        returned.rows_in("answer_likes"),
+        original.rows_in("answer_likes")
+    );
+    assert_eq!(returned.newest_questions(1), vec![asked]);
+}
+
+#[test]
+fn copy_refuses_a_missing_source_and_the_same_database_twice() {
+    let dir = tempfile::tempdir().expect("dir");
+    let missing = dir.path().join("missing.db");
+    let missing = missing.to_str().expect("path");
+    let target = dir.path().join("target.db");
+    let refused = run(
+        &[
+            "copy",
+            "--from",
+            missing,
+            "--to",
+            target.to_str().expect("path"),
+        ],
+        &[],
+    );
+    assert!(!refused.status.success());
+    assert!(
+        stderr_of(&refused).contains("does not exist"),
+        "{}",
+        stderr_of(&refused)
+    );
+    assert!(!dir.path().join("missing.db").exists(), "nothing created");
+    let same = run(&["copy", "--from", missing, "--to", missing], &[]);
+    assert_eq!(same.status.code(), Some(2));
+    assert!(stderr_of(&same).contains("same database"));
+}

@@ -283,6 +283,27 @@ impl Probe {
         );
     }
 
+    /// How many rows `table` holds.
+    pub fn rows_in(&self, table: &str) -> i64 {
+        self.number(&format!("SELECT count(*) FROM {table}"))
+    }
+
+    /// The newest questions' ids, newest first.
+    pub fn newest_questions(&self, how_many: i64) -> Vec<i64> {
+        self.plain_page("id DESC", 0)
+            .into_iter()
+            .take(how_many as usize)
+            .collect()
+    }
+
+    /// Every account's name, oldest first.
+    pub fn usernames(&self) -> Vec<String> {
+        self.rows("SELECT username FROM users ORDER BY id", &[])
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
     /// An account's id.
     pub fn user_id(&self, username: &str) -> i64 {
         self.rows(

@@ -10,6 +10,7 @@
 //!   on, so a page one server cached is not served after another server changed the board.
 
 mod board;
+mod copy;
 mod migrations;
 mod people;
 mod search;
@@ -168,6 +169,33 @@ impl PgStore {
             .try_get(0)?;
         tx.commit().await?;
         Ok(value)
+    }
+
+    pub async fn copy_rows_out(
+        &self,
+        table: &'static crate::store::copy::Table,
+        after: Option<crate::store::copy::Row>,
+    ) -> StoreResult<Vec<crate::store::copy::Row>> {
+        let client = self.client().await?;
+        Ok(copy::rows_out(&client, table, after.as_ref()).await?)
+    }
+
+    pub async fn copy_rows_in(
+        &self,
+        table: &'static crate::store::copy::Table,
+        rows: Vec<crate::store::copy::Row>,
+    ) -> StoreResult<()> {
+        self.board_write(async |tx| copy::rows_in(tx, table, &rows).await)
+            .await
+    }
+
+    pub async fn copy_finish(&self) -> StoreResult<()> {
+        self.board_write(async |tx| copy::finish(tx).await).await
+    }
+
+    pub async fn copy_number(&self, sql: String) -> StoreResult<i64> {
+        let client = self.client().await?;
+        Ok(copy::number(&client, &sql).await?)
     }
 
     pub async fn question_list(

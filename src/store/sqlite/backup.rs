@@ -36,6 +36,18 @@ fn lock(database: &Path, how: FlockArg) -> Result<Flock<File>, StoreError> {
 /// Held by a running server for as long as it serves the database.
 pub struct ServingLock(#[allow(dead_code)] Flock<File>);
 
+/// Holds the database for a whole-board operation (a copy from or into it): refused while a server runs on it.
+pub fn hold_exclusively(database: &Path) -> Result<ServingLock, StoreError> {
+    lock(database, FlockArg::LockExclusiveNonblock)
+        .map(ServingLock)
+        .map_err(|_| {
+            problem(format!(
+                "a running miniboard holds {}; stop it first (systemctl stop miniboard)",
+                database.display()
+            ))
+        })
+}
+
 /// Marks the database as served, so that `restore` refuses to replace it under the server.
 pub fn hold_while_serving(database: &Path) -> Result<ServingLock, StoreError> {
     lock(database, FlockArg::LockSharedNonblock)

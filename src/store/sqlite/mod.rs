@@ -4,6 +4,7 @@
 
 mod answers;
 pub mod backup;
+mod copy;
 mod likes;
 mod migrations;
 mod pool;
@@ -147,6 +148,34 @@ impl SqliteStore {
         self.db
             .read(move |conn| search::documents_after(conn, after, limit))
             .await
+    }
+
+    pub async fn copy_rows_out(
+        &self,
+        table: &'static crate::store::copy::Table,
+        after: Option<crate::store::copy::Row>,
+    ) -> StoreResult<Vec<crate::store::copy::Row>> {
+        self.db
+            .read(move |conn| copy::rows_out(conn, table, after.as_ref()))
+            .await
+    }
+
+    pub async fn copy_rows_in(
+        &self,
+        table: &'static crate::store::copy::Table,
+        rows: Vec<crate::store::copy::Row>,
+    ) -> StoreResult<()> {
+        self.db
+            .write(move |tx| copy::rows_in(tx, table, &rows))
+            .await
+    }
+
+    pub async fn copy_finish(&self) -> StoreResult<()> {
+        self.db.write(copy::finish).await
+    }
+
+    pub async fn copy_number(&self, sql: String) -> StoreResult<i64> {
+        self.db.read(move |conn| copy::number(conn, &sql)).await
     }
 
     pub async fn question_page(

@@ -1,0 +1,101 @@
+//! `miniboard copy` on PostgreSQL: the statements of `store::copy`, run, and the identity sequences moved
+//! past the ids copied in.
+
+use deadpool_postgres::GenericClient;
+use tokio_postgres::types::ToSql;
+
+use super::{PgError, one, rows, run};
+use crate::store::copy::{Kind, Row, Table, Value};
+
+fn placeholder(n: usize) -> String {
+    format!("${n}")
+}
+
+/// A value bound as its column's type: a NULL too has one.
+fn bind(value: &Value, kind: Kind) -> Box<dyn ToSql + Sync + Send> {
+    match (value, kind) {
+        (Value::Int(n), _) => Box::new(*n),
+        (Value::Text(text), _) => Box::new(text.clone()),
+        (Value::Null, Kind::Int | Kind::NullableInt) => Box::new(None::<i64>),
+        (Value::Null, Kind::Text) => Box::new(None::<String>),
+    }
+}
+
+fn kind_of(table: &Table, column: &str) -> Kind {
+    table
+        .columns
+        .iter()
+        .find(|(name, _)| *name == column)
+        .map_or(Kind::Text, |(_, kind)| *kind)
+}
+
+pub async fn rows_out(
+    client: &impl GenericClient,
+    table: &Table,
+    after: Option<&Row>,
+) -> Result<Vec<Row>, PgError> {
+    let values: Vec<Box<dyn ToSql + Sync + Send>> = after
+        .into_iter()
+        .flatten()
+        .zip(table.key)
+        .map(|(value, key)| bind(value, kind_of(table, key)))
+        .collect();
+    let params: Vec<&(dyn ToSql + Sync)> = values
+        .iter()
+        .map(|value| value.as_ref() as &(dyn ToSql + Sync))
+        .collect();
+    let sql = table.select_after(after.is_some(), placeholder);
+    let mut found = Vec::new();
+    for row in rows(client, &sql, &params).await? {
+        let mut copied = Vec::with_capacity(table.columns.len());
+        for (at, (_, kind)) in table.columns.iter().enumerate() {
+            copied.push(match kind {
+                Kind::Int | Kind::NullableInt => row
+                    .try_get::<_, Option<i64>>(at)?
+                    .map_or(Value::Null, Value::Int),
+                Kind::Text => row
+                    .try_get::<_, Option<String>>(at)?
+                    .map_or(Value::Null, Value::Text),
+            });
+        }
+        found.push(copied);
+    }
+    Ok(found)
+}
+
+pub async fn rows_in(
+    client: &impl GenericClient,
+    table: &Table,
+    copied: &[Row],
+) -> Result<(), PgError> {
+    let sql = table.insert(placeholder);
+    for row in copied {
+        let values: Vec<Box<dyn ToSql + Sync + Send>> = row
+            .iter()
+            .zip(table.columns)
+            .map(|(value, (_, kind))| bind(value, *kind))
+            .collect();
+        let params: Vec<&(dyn ToSql + Sync)> = values
+            .iter()
+            .map(|value| value.as_ref() as &(dyn ToSql + Sync))
+            .collect();
+        run(client, &sql, &params).await?;
+    }
+    Ok(())
+}
+
+pub async fn finish(client: &impl GenericClient) -> Result<(), PgError> {
+    client
+        .batch_execute(
+            "UPDATE board_totals SET value = (SELECT count(*) FROM questions) WHERE name = 'questions';
+             DELETE FROM search_changes;
+             SELECT setval(pg_get_serial_sequence('users', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM users;
+             SELECT setval(pg_get_serial_sequence('questions', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM questions;
+             SELECT setval(pg_get_serial_sequence('answers', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM answers;",
+        )
+        .await
+}
+
+pub async fn number(client: &impl GenericClient, sql: &str) -> Result<i64, PgError> {
+    one(client, sql, &[]).await?.try_get(0)
+}
