@@ -16,8 +16,10 @@ trap 'bash scripts/postgres.sh stop "$pg_dir"' EXIT
 pg_url=$(bash scripts/postgres.sh start "$pg_dir")
 MINIBOARD_TEST_ENGINE=postgres MINIBOARD_TEST_POSTGRES="$pg_url" cargo test --locked --test api "$@"
 
-# miniboard behind nginx on a unix socket, as DEPLOY.md sets it up (installs nginx where missing).
+# miniboard behind nginx on a unix socket, as DEPLOY.md sets it up (installs nginx where missing); then two
+# app servers on one PostgreSQL behind nginx, one killed under load.
 bash tests/deploy/run.sh
+bash tests/deploy/several.sh
 
 # The walk in a real browser: Debian's Chromium (and CJK fonts, for Korean in the screenshots), never a browser
 # a tool downloads; playwright-core and axe-core from npm at the versions in tests/browser/package-lock.json.

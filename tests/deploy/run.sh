@@ -201,6 +201,8 @@ stop_miniboard
 # The unit files, with the binary and environment file where this machine has them.
 if need systemd-analyze; then
     cp "$root"/systemd/*.service "$root"/systemd/*.socket "$root"/systemd/*.timer "$work/units/"
+    # Templates (several app servers) are checked as an instance: miniboard@1.
+    for template in "$work"/units/*@.*; do mv "$template" "${template/@./@1.}"; done
     sed -i -e "s#/usr/local/bin/miniboard#$bin#" -e "s#/etc/miniboard/miniboard.env#$root/systemd/miniboard.env.example#" "$work"/units/*.service
     check "systemd-analyze verify on the unit files" systemd-analyze verify "$work"/units/*
 else

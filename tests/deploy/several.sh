@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# Several app servers: two miniboard processes on one PostgreSQL behind nginx (the shipped site with an
+# upstream of both, as DEPLOY.md shows). A write through one is on the next page of the other; under load,
+# kill -9 of one costs visitors no error page and loses no acknowledged write; the restarted one rejoins.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin="${CARGO_TARGET_DIR:-$root/target}/debug/miniboard"
+[ -x "$bin" ] || (cd "$root" && cargo build --locked --quiet)
+
+work=$(mktemp -d)
+chmod 755 "$work"
+pids=()
+passed=0
+failed=0
+cleanup() {
+    for pid in "${pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    bash "$root/scripts/postgres.sh" stop "$work/pg" || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+ok() { passed=$((passed + 1)); echo "ok   $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+check() { # description, then a command that must succeed
+    local what=$1
+    shift
+    if "$@"; then ok "$what"; else fail "$what"; fi
+}
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# --- PostgreSQL: a private cluster with one database ------------------------------------------------------
+mkdir -p "$work/pg"
+template=$(bash "$root/scripts/postgres.sh" start "$work/pg")
+psql_() { psql -qtA "${template//\{db\}/miniboard}" -c "$1"; }
+psql -qtA "${template//\{db\}/postgres}" -c "CREATE DATABASE miniboard" >/dev/null
+database=${template//\{db\}/miniboard}
+
+# --- nginx: the shipped site, its upstream holding both servers' sockets ---------------------------------
+https_port=$(free_port)
+http_port=$(free_port)
+host=board.example.com
+base="https://$host:$https_port"
+mkdir -p "$work/run" "$work/tls" "$work/www" "$work/cache" "$work/tmp"
+chmod 755 "$work/run"
+chmod 777 "$work/cache" "$work/tmp"
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=$host" \
+    -keyout "$work/tls/privkey.pem" -out "$work/tls/fullchain.pem" 2>/dev/null
+sed -e "s#    server unix:/run/miniboard/miniboard.sock;#    server unix:$work/run/a.sock;\n    server unix:$work/run/b.sock;#" \
+    -e "s#listen 80;#listen 127.0.0.1:$http_port;#" \
+    -e "s#listen 443 ssl http2;#listen 127.0.0.1:$https_port ssl http2;#" \
+    -e '/listen \[::\]/d' \
+    -e "s#/etc/letsencrypt/live/$host#$work/tls#" \
+    -e "s#/var/cache/nginx/miniboard#$work/cache#" \
+    -e "s#/var/www/html#$work/www#" \
+    "$root/nginx/miniboard.conf" >"$work/site.conf"
+check "the site's upstream holds both servers" test "$(grep -c "server unix:$work/run/" "$work/site.conf")" = 2
+cat >"$work/nginx.conf" <<NGINX
+user nobody nogroup;
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 256; }
+http {
+    include /etc/nginx/mime.types;
+    access_log $work/nginx-access.log;
+    client_body_temp_path $work/tmp/body;
+    proxy_temp_path $work/tmp/proxy;
+    fastcgi_temp_path $work/tmp/fastcgi;
+    uwsgi_temp_path $work/tmp/uwsgi;
+    scgi_temp_path $work/tmp/scgi;
+    include $work/site.conf;
+}
+NGINX
+nginx -c "$work/nginx.conf" -p "$work" -g 'daemon off;' &
+pids+=($!)
+
+# --- two miniboard servers, as two instances of the service would run -------------------------------------
+secret=$(openssl rand -hex 32)
+declare -A server_pid
+start_server() { # name
+    local name=$1
+    env MINIBOARD_PROFILE=production MINIBOARD_SECRET_KEY="$secret" MINIBOARD_DATABASE="$database" \
+        MINIBOARD_SEARCH_DIR="$work/search-$name" MINIBOARD_BIND="unix:$work/run/$name.sock" \
+        MINIBOARD_SOCKET_GROUP=nogroup MINIBOARD_TRUSTED_PROXIES=unix MINIBOARD_LOG=info \
+        "$bin" serve 2>>"$work/$name.log" &
+    server_pid[$name]=$!
+    pids+=($!)
+    for _ in $(seq 200); do [ -S "$work/run/$name.sock" ] && return 0; sleep 0.05; done
+    echo "server $name did not start" >&2
+    cat "$work/$name.log" >&2
+    exit 1
+}
+start_server a
+start_server b
+
+curl_() { curl -sk --resolve "$host:$https_port:127.0.0.1" --max-time 10 "$@"; }
+direct() { # server, path: a GET straight to one server, past nginx
+    curl -s --max-time 10 --unix-socket "$work/run/$1.sock" -H "Host: $host" -H 'X-Forwarded-Proto: https' "http://$host$2"
+}
+for _ in $(seq 100); do curl_ -o /dev/null "$base/healthz" && break; sleep 0.05; done
+token() { { curl_ -b "$1" -c "$1" "$base/login"; curl_ -b "$1" -c "$1" "$base/"; } | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//'; }
+post() { # jar path fields...
+    local jar=$1 path=$2
+    shift 2
+    local args=()
+    for field in "$@"; do args+=(--data-urlencode "$field"); done
+    curl_ -b "$jar" -c "$jar" -o /dev/null -w '%{http_code} %{redirect_url}' \
+        --data-urlencode "csrf_token=$(token "$jar")" "${args[@]}" "$base$path"
+}
+
+alice="$work/alice.jar"
+signup=$(post "$alice" /signup username=alice email=alice@example.com password1=deploy-password password2=deploy-password)
+check "sign-up through nginx (303)" test "${signup%% *}" = "303"
+
+# A visitor's front page, kept by server b; then a question asked (through whichever server nginx picks).
+direct b / >/dev/null
+asked=$(post "$alice" /questions "subject=Asked on one server" "content=Seen on both.")
+question=$(echo "$asked" | sed -n 's#.*/questions/\([0-9]*\)$#\1#p')
+check "asking through nginx (303 to /questions/ID)" test -n "$question"
+check "server a's next page shows it" grep -q 'Asked on one server' <(direct a /)
+check "server b's next page shows it (its kept page is not served)" grep -q 'Asked on one server' <(direct b /)
+check "alice is logged in on both servers (one session table)" bash -c "grep -q '>alice<' <(curl -s --unix-socket '$work/run/a.sock' -H 'Host: $host' -H 'X-Forwarded-Proto: https' -b '$alice' http://$host/) && grep -q '>alice<' <(curl -s --unix-socket '$work/run/b.sock' -H 'Host: $host' -H 'X-Forwarded-Proto: https' -b '$alice' http://$host/)"
+
+# Under load: visitors read and alice answers through nginx; server a is killed with SIGKILL mid-way.
+statuses="$work/statuses"
+acks="$work/acks"
+: >"$statuses"
+: >"$acks"
+(
+    for n in $(seq 1 300); do
+        curl_ -o /dev/null -w '%{http_code}\n' "$base/questions?page=$((n % 3 + 1))&n=$n" >>"$statuses"
+    done
+) &
+reader=$!
+pids+=("$reader")
+(
+    alice_token=$(token "$alice")
+    for n in $(seq 1 40); do
+        location=$(curl_ -b "$alice" -c "$alice" -o /dev/null -w '%{http_code} %{redirect_url}' \
+            --data-urlencode "csrf_token=$alice_token" --data-urlencode "content=answer $n under load" \
+            "$base/questions/$question/answers")
+        case "$location" in 303*answer-*) echo "${location##*answer-}" >>"$acks" ;; esac
+    done
+) &
+writer=$!
+pids+=("$writer")
+for _ in $(seq 100); do [ "$(wc -l <"$statuses")" -ge 60 ] && break; sleep 0.05; done
+kill -9 "${server_pid[a]}"
+wait "$reader" "$writer" || true
+check "300 reads through nginx, every one a 200 while a server died" \
+    bash -c "[ \$(wc -l <'$statuses') = 300 ] && ! grep -qv '^200$' '$statuses'"
+check "answers were acknowledged under load" test "$(wc -l <"$acks")" -ge 20
+stored=$(psql_ "SELECT id FROM answers WHERE question_id = $question")
+missing=0
+while read -r answer; do grep -qx "$answer" <<<"$stored" || missing=$((missing + 1)); done <"$acks"
+check "every acknowledged answer is in the database" test "$missing" = 0
+check "the question's answer count counts its answers" \
+    test "$(psql_ "SELECT answer_count = (SELECT count(*) FROM answers WHERE question_id = $question) FROM questions WHERE id = $question")" = t
+
+# Server a comes back and serves the board as it now is.
+rm -f "$work/run/a.sock"
+start_server a
+last=$(tail -n 1 "$acks")
+check "the restarted server rejoins and shows the latest answer" \
+    grep -q "id=\"answer-$last\"" <(direct a "/questions/$question?asort=recent")
+
+echo "several servers: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
