@@ -34,6 +34,12 @@ impl App {
             Database::Postgres(_) => None,
         };
         let store = Store::open(&config.database).await?;
+        if crate::store::copy::interrupted(&store).await? {
+            anyhow::bail!(
+                "{}: a copy into this database did not finish; run the same miniboard copy again",
+                config.database
+            );
+        }
         let search = SearchIndex::open(&config.search_dir(), &store).await?;
         let secret = secret_key(&config, &store).await?;
         let (acceptor, listening, socket_file) = listen::open(&config).await?;

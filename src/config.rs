@@ -110,23 +110,42 @@ impl PostgresUrl {
 }
 
 impl fmt::Display for PostgresUrl {
-    /// The URL with any password shown as asterisks.
+    /// Where it connects, as a URL written anew from what the client reads in it: a password, however it
+    /// was spelled, shows as asterisks.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let url = &self.0;
-        let authority_start = url.find("://").map_or(0, |at| at + 3);
-        let authority_end = url[authority_start..]
-            .find(['/', '?'])
-            .map_or(url.len(), |at| authority_start + at);
-        let authority = &url[authority_start..authority_end];
-        match (authority.rfind('@'), authority.find(':')) {
-            (Some(at), Some(colon)) if colon < at => write!(
-                f,
-                "{}{}:********{}",
-                &url[..authority_start],
-                &authority[..colon],
-                &url[authority_start + at..]
-            ),
-            _ => f.write_str(url),
+        let Ok(config) = self.0.parse::<tokio_postgres::Config>() else {
+            return f.write_str("postgres://(a URL that does not parse)");
+        };
+        let user = config.get_user().unwrap_or_default();
+        let password = if config.get_password().is_some() {
+            ":********"
+        } else {
+            ""
+        };
+        let dbname = config.get_dbname().unwrap_or_default();
+        let port = config.get_ports().first().copied().unwrap_or(5432);
+        match config.get_hosts().first() {
+            Some(tokio_postgres::config::Host::Tcp(host)) => {
+                write!(f, "postgres://{user}{password}")?;
+                if !user.is_empty() || !password.is_empty() {
+                    f.write_str("@")?;
+                }
+                write!(f, "{host}:{port}/{dbname}")
+            }
+            Some(tokio_postgres::config::Host::Unix(socket)) => {
+                write!(f, "postgresql:///{dbname}?host={}", socket.display())?;
+                if port != 5432 {
+                    write!(f, "&port={port}")?;
+                }
+                if !user.is_empty() {
+                    write!(f, "&user={user}")?;
+                }
+                if !password.is_empty() {
+                    f.write_str("&password=********")?;
+                }
+                Ok(())
+            }
+            None => write!(f, "postgres:///{dbname}"),
         }
     }
 }
@@ -164,7 +183,22 @@ impl Database {
                 dir.push(".search");
                 PathBuf::from(dir)
             }
-            Self::Postgres(_) => PathBuf::from("miniboard.search"),
+            // Named after the database: two boards served from one folder keep apart.
+            Self::Postgres(url) => {
+                let name = url
+                    .as_str()
+                    .parse::<tokio_postgres::Config>()
+                    .ok()
+                    .and_then(|config| config.get_dbname().map(str::to_owned))
+                    .filter(|name| {
+                        !name.is_empty()
+                            && !name.contains(['/', '\\'])
+                            && name != "."
+                            && name != ".."
+                    })
+                    .unwrap_or_else(|| "miniboard".to_owned());
+                PathBuf::from(format!("{name}.search"))
+            }
         }
     }
 }
@@ -578,10 +612,35 @@ pub fn parse_database(value: &str) -> Result<Database, String> {
     }
     let lower = trimmed.to_ascii_lowercase();
     if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
-        trimmed
-            .parse::<tokio_postgres::Config>()
-            .map_err(|err| format!("is not a PostgreSQL URL that can be used ({err})"))?;
+        trimmed.parse::<tokio_postgres::Config>().map_err(|err| {
+            let why =
+                std::error::Error::source(&err).map_or(err.to_string(), |cause| cause.to_string());
+            format!("is not a PostgreSQL URL that can be used: {why}")
+        })?;
         return Ok(Database::Postgres(PostgresUrl::new(trimmed)));
+    }
+    // A mistyped scheme or a libpq key=value string would otherwise become a new, empty SQLite board.
+    if let Some((scheme, _)) = trimmed.split_once("://") {
+        return Err(format!(
+            "`{scheme}://` is no database miniboard knows: give a SQLite file path or a postgres:// URL"
+        ));
+    }
+    let first = trimmed.split_whitespace().next().unwrap_or_default();
+    if [
+        "host=",
+        "hostaddr=",
+        "dbname=",
+        "user=",
+        "port=",
+        "password=",
+    ]
+    .iter()
+    .any(|keyword| first.starts_with(keyword))
+    {
+        return Err(
+            "looks like PostgreSQL's key=value form: write it as a URL, postgresql:///DB?host=/run/postgresql"
+                .into(),
+        );
     }
     Ok(Database::Sqlite(PathBuf::from(value)))
 }
@@ -829,6 +888,17 @@ mod tests {
             shown.contains("postgres://board:********@db.example:5433/miniboard"),
             "{shown}"
         );
+        // However the password is spelled, it does not show.
+        for spelled in [
+            "postgresql:///db?host=/run/postgresql&user=u&pass%77ord=Qz9pw",
+            "postgres://u:Qz/9pw@host/db",
+            "postgres://u:Qz?9pw@host/db",
+        ] {
+            if let Ok(config) = load_env(&[("MINIBOARD_DATABASE", spelled)]) {
+                let shown = config.describe();
+                assert!(!shown.contains("Qz") && !shown.contains("9pw"), "{shown}");
+            }
+        }
         assert!(
             shown.contains("search_dir = \"miniboard.search\""),
             "{shown}"
@@ -842,8 +912,26 @@ mod tests {
             socket.database.to_string(),
             "postgresql:///miniboard?host=/run/postgresql"
         );
+        let in_query = load_env(&[(
+            "MINIBOARD_DATABASE",
+            "postgresql:///db?host=/run/postgresql&user=board&password=s3cret-pw",
+        )])
+        .expect("a URL with the password in its query");
+        let shown = in_query.describe();
+        assert!(!shown.contains("s3cret-pw"), "{shown}");
+        assert!(shown.contains("password=********"), "{shown}");
+        // What is not a database is refused, not taken for a new SQLite file.
+        for typo in [
+            "postgress:///miniboard?host=/run/postgresql",
+            "mysql://board@db/board",
+            "host=/run/postgresql dbname=miniboard",
+        ] {
+            let err = load_env(&[("MINIBOARD_DATABASE", typo)]).expect_err(typo);
+            assert_eq!(err.key, "MINIBOARD_DATABASE");
+        }
         let err = load_env(&[("MINIBOARD_DATABASE", "postgres://x/y?bogus_option=1")])
             .expect_err("refused");
+        assert!(err.problem.contains("bogus_option"), "{}", err.problem);
         assert_eq!(err.key, "MINIBOARD_DATABASE");
         assert!(err.problem.contains("PostgreSQL"), "{}", err.problem);
         assert!(!err.to_string().contains('\n'));

@@ -33,7 +33,7 @@ pub enum AppError {
     /// 413: the body is over the limit.
     #[error("request body too large")]
     PayloadTooLarge,
-    /// 500: storage failed.
+    /// 500: storage failed; 503 when no connection to the database could be had (it is down or busy).
     #[error(transparent)]
     Storage(#[from] StoreError),
     /// 500: anything else that is not the user's fault.
@@ -56,6 +56,7 @@ impl ResponseError for AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooManySearches { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Storage(StoreError::Pool(_)) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Storage(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

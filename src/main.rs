@@ -233,6 +233,13 @@ fn serve(config: Config) -> ExitCode {
 }
 
 fn init_logging(filter: &str) {
+    // The PostgreSQL client logs every statement's parameters at debug (passwords' hashes, the secret key):
+    // never below info unless the filter names it.
+    let filter = if filter.contains("tokio_postgres") {
+        filter.to_owned()
+    } else {
+        format!("{filter},tokio_postgres=info")
+    };
     // The filter was validated with the configuration.
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));

@@ -296,6 +296,7 @@ impl SearchIndex {
         let fresh = dir.to_owned();
         let index = tokio::task::spawn_blocking(move || -> Result<Index, SearchError> {
             if fresh.exists() {
+                refuse_unless_only_index(&fresh)?;
                 std::fs::remove_dir_all(&fresh)?;
             }
             std::fs::create_dir_all(&fresh)?;
@@ -709,6 +710,45 @@ fn by_field(
             .collect()
     };
     Ok(ordered)
+}
+
+/// Refuses to clear a folder that holds anything but an index's own files: a search folder set to the
+/// database's folder (or the working directory) must not take the database with it.
+fn refuse_unless_only_index(dir: &Path) -> Result<(), SearchError> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !entry.file_type()?.is_file() || !is_index_file(&name) {
+            return Err(SearchError::Io(std::io::Error::other(format!(
+                "{} holds {name}, which is not part of a search index: give search_dir an empty or new \
+                 folder of its own",
+                dir.display()
+            ))));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a file name is one tantivy writes: its metadata and locks, or a segment's file
+/// (`<32 hex digits>.<ext>`, deletes as `<32 hex digits>.<opstamp>.del`).
+fn is_index_file(name: &str) -> bool {
+    if matches!(
+        name,
+        "meta.json" | ".managed.json" | ".tantivy-meta.lock" | ".tantivy-writer.lock"
+    ) {
+        return true;
+    }
+    let Some((segment, extension)) = name.split_once('.') else {
+        return false;
+    };
+    segment.len() == 32
+        && segment.bytes().all(|byte| byte.is_ascii_hexdigit())
+        && (matches!(
+            extension,
+            "idx" | "pos" | "term" | "store" | "fast" | "fieldnorm" | "del" | "tmp"
+        ) || extension
+            .strip_suffix(".del")
+            .is_some_and(|opstamp| opstamp.bytes().all(|byte| byte.is_ascii_digit())))
 }
 
 /// The index in `dir` and its stamp, if it opens and has one.

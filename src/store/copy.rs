@@ -21,6 +21,8 @@ pub struct Table {
     pub key: &'static [&'static str],
     /// Rows left behind (`None`: every row).
     pub only: Option<&'static str>,
+    /// What a row the target has already becomes (`None`: a clash is an error).
+    pub on_conflict: Option<&'static str>,
 }
 
 /// A value of a copied row.
@@ -52,6 +54,7 @@ pub const TABLES: &[Table] = &[
         ],
         key: &["id"],
         only: None,
+        on_conflict: None,
     },
     Table {
         name: "settings",
@@ -59,6 +62,8 @@ pub const TABLES: &[Table] = &[
         key: &["name"],
         // The search index's epoch names the database an index was built from: the target is another.
         only: Some("name <> 'search_epoch'"),
+        // A server started on the target once generated a key of its own: the board's replaces it.
+        on_conflict: Some("(name) DO UPDATE SET value = excluded.value"),
     },
     Table {
         name: "sessions",
@@ -70,6 +75,7 @@ pub const TABLES: &[Table] = &[
         ],
         key: &["id"],
         only: None,
+        on_conflict: None,
     },
     Table {
         name: "questions",
@@ -86,6 +92,7 @@ pub const TABLES: &[Table] = &[
         ],
         key: &["id"],
         only: None,
+        on_conflict: None,
     },
     Table {
         name: "answers",
@@ -101,18 +108,21 @@ pub const TABLES: &[Table] = &[
         ],
         key: &["id"],
         only: None,
+        on_conflict: None,
     },
     Table {
         name: "question_likes",
         columns: &[("question_id", Int), ("user_id", Int)],
         key: &["question_id", "user_id"],
         only: None,
+        on_conflict: None,
     },
     Table {
         name: "answer_likes",
         columns: &[("answer_id", Int), ("user_id", Int)],
         key: &["answer_id", "user_id"],
         only: None,
+        on_conflict: None,
     },
 ];
 
@@ -139,6 +149,20 @@ pub const COUNTER_CHECKS: &[(&str, &str)] = &[
               - (SELECT count(*) FROM questions)",
     ),
 ];
+
+/// The setting a copy leaves in its target while it runs: a copy killed half-way leaves it behind, and then
+/// no server starts on the half-copied board and the next copy empties it first.
+pub const COPY_UNDER_WAY: &str = "copy_under_way";
+
+/// Whether a copy into `database` began and never finished.
+pub async fn interrupted(database: &Store) -> StoreResult<bool> {
+    let marked = database
+        .copy_number(format!(
+            "SELECT count(*) FROM settings WHERE name = '{COPY_UNDER_WAY}'"
+        ))
+        .await?;
+    Ok(marked > 0)
+}
 
 /// Rows per batch: a transaction of the target each.
 const BATCH: usize = 2_000;
@@ -176,8 +200,12 @@ impl Table {
     /// One row in.
     pub fn insert(&self, placeholder: impl Fn(usize) -> String) -> String {
         let marks: Vec<String> = (1..=self.columns.len()).map(placeholder).collect();
+        let on_conflict = self
+            .on_conflict
+            .map(|what| format!(" ON CONFLICT {what}"))
+            .unwrap_or_default();
         format!(
-            "INSERT INTO {} ({}) VALUES ({})",
+            "INSERT INTO {} ({}) VALUES ({}){on_conflict}",
             self.name,
             self.column_list(),
             marks.join(", ")
@@ -211,9 +239,40 @@ pub struct Copied {
     pub tables: Vec<(&'static str, i64)>,
 }
 
+/// Every table's rows, batch by batch; a failure names the table and the batch's first key.
+async fn copy_tables(from: &Store, to: &Store) -> StoreResult<()> {
+    for table in TABLES {
+        let mut after: Option<Row> = None;
+        loop {
+            let rows = from.copy_rows_out(table, after.clone()).await?;
+            let Some(last) = rows.last() else {
+                break;
+            };
+            let first = table.key_of(&rows[0]);
+            after = Some(table.key_of(last));
+            let full = rows.len() == BATCH;
+            to.copy_rows_in(table, rows).await.map_err(|err| {
+                StoreError::Refused(format!(
+                    "copying {} (rows from key {first:?}): {err}",
+                    table.name
+                ))
+            })?;
+            if !full {
+                break;
+            }
+        }
+    }
+    to.copy_finish().await
+}
+
 /// Copies the board in `from` into `to`, which must hold no board yet; then checks that every table has as
 /// many rows on both sides and that the target's counters count its rows.
 pub async fn copy(from: &Store, to: &Store) -> StoreResult<Copied> {
+    if interrupted(to).await? {
+        // What a killed copy left: ours to empty.
+        tracing::warn!("a copy into this database did not finish; emptying what it left");
+        to.copy_clear().await?;
+    }
     for table in TABLES.iter().filter(|table| table.only.is_none()) {
         let held = to.copy_number(table.count()).await?;
         if held > 0 {
@@ -223,24 +282,25 @@ pub async fn copy(from: &Store, to: &Store) -> StoreResult<Copied> {
             )));
         }
     }
-    for table in TABLES {
-        let mut after: Option<Row> = None;
-        loop {
-            let rows = from.copy_rows_out(table, after.clone()).await?;
-            let Some(last) = rows.last() else {
-                break;
-            };
-            after = Some(table.key_of(last));
-            let full = rows.len() == BATCH;
-            to.copy_rows_in(table, rows).await?;
-            if !full {
-                break;
-            }
+    to.setting_or_insert(COPY_UNDER_WAY, "copying".to_owned())
+        .await?;
+    match copy_and_check(from, to).await {
+        Ok(tables) => Ok(Copied { tables }),
+        Err(err) => {
+            // Nothing half-copied or wrong stays behind: the target is as empty as it was, and a retry
+            // can begin.
+            to.copy_clear().await?;
+            Err(err)
         }
     }
-    to.copy_finish().await?;
+}
+
+/// Copies every table, then checks what arrived.
+async fn copy_and_check(from: &Store, to: &Store) -> StoreResult<Vec<(&'static str, i64)>> {
+    copy_tables(from, to).await?;
     let mut tables = Vec::with_capacity(TABLES.len());
-    for table in TABLES {
+    // Settings the target made itself may stay beside the board's.
+    for table in TABLES.iter().filter(|table| table.on_conflict.is_none()) {
         let (source, target) = (
             from.copy_number(table.count()).await?,
             to.copy_number(table.count()).await?,
@@ -261,7 +321,7 @@ pub async fn copy(from: &Store, to: &Store) -> StoreResult<Copied> {
             )));
         }
     }
-    Ok(Copied { tables })
+    Ok(tables)
 }
 
 #[cfg(test)]
@@ -289,7 +349,8 @@ mod tests {
         );
         assert_eq!(
             settings.insert(|n| format!("?{n}")),
-            "INSERT INTO settings (name, value) VALUES (?1, ?2)"
+            "INSERT INTO settings (name, value) VALUES (?1, ?2) \
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value"
         );
         let row = vec![Value::Int(4), Value::Int(9)];
         assert_eq!(likes.key_of(&row), row);

@@ -23,10 +23,11 @@ use crate::{
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The engine refused or failed a statement.
-    #[error("{engine}: {source}")]
+    /// (Not a `source`: the message is printed once, not again as its cause.)
+    #[error("{engine}: {error}")]
     Engine {
         engine: &'static str,
-        source: Box<dyn std::error::Error + Send + Sync>,
+        error: Box<dyn std::error::Error + Send + Sync>,
     },
     /// No connection could be had in time.
     #[error("connection pool: {0}")]
@@ -284,6 +285,9 @@ operations! {
     /// After a copy: the derived state made again (the question total, id sequences), and the search log
     /// emptied (the target's index is built from the board).
     fn copy_finish(&self) -> ();
+
+    /// After a failed copy: every copied table emptied again (settings kept), the derived state with them.
+    fn copy_clear(&self) -> ();
 
     /// The one number a query of the copy's checks returns.
     fn copy_number(&self, sql: String) -> i64;

@@ -343,6 +343,9 @@ pub async fn verify_csrf<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem::R
             ReadBodyError::PayloadTooLarge => AppError::PayloadTooLarge,
             _ => AppError::BadRequest,
         })?;
+    if holds_nul(&body) {
+        return Err(AppError::BadRequest.into());
+    }
     let token = match req.header("X-CSRF-Token") {
         Some(token) => Some(token.to_owned()),
         None => form_field(&req, &body, "csrf_token"),
@@ -356,6 +359,12 @@ pub async fn verify_csrf<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem::R
     }
     req.set_body(body);
     next.call(req).await.map(IntoResponse::into_response)
+}
+
+/// Whether a body holds a NUL character, raw or as `%00`: no form has a use for one, and PostgreSQL cannot
+/// store it in text (a post holding one would be a 500 there, and a copy of the board would stop at it).
+fn holds_nul(body: &[u8]) -> bool {
+    body.contains(&0) || body.windows(3).any(|window| window == b"%00")
 }
 
 /// A field of a urlencoded form body.

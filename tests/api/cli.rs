@@ -295,6 +295,11 @@ async fn copy_moves_a_whole_board_into_an_empty_database_and_back() {
     let target_path = dir.path().join("target.db");
     let target = crate::storage::test_database(&target_path);
     let copy = |from: &str, to: &str| run(&["copy", "--from", from, "--to", to], &[]);
+    // The operator started a server on the new database once (it made a key of its own): still empty.
+    crate::helpers::spawn_app_on(&target_path)
+        .await
+        .stop()
+        .await;
 
     let copied = copy(source_text, &target.config_value());
     assert!(copied.status.success(), "{}", stderr_of(&copied));
@@ -409,4 +414,109 @@ fn copy_refuses_a_missing_source_and_the_same_database_twice() {
     let same = run(&["copy", "--from", missing, "--to", missing], &[]);
     assert_eq!(same.status.code(), Some(2));
     assert!(stderr_of(&same).contains("same database"));
+}
+
+/// A copy that fails half-way (here: an answer whose author the source lost) leaves the target as empty as
+/// it found it and says which table stopped it; once the source is mended, the same copy goes through.
+#[tokio::test]
+async fn a_copy_that_fails_half_way_leaves_the_target_empty() {
+    let dir = tempfile::tempdir().expect("dir");
+    let source = dir.path().join("source.db");
+    let source_text = source.to_str().expect("path");
+    let seeded = run(SMALL_SEED, &[("MINIBOARD_DATABASE", source_text)]);
+    assert!(seeded.status.success(), "{}", stderr_of(&seeded));
+    {
+        let conn = rusqlite::Connection::open(&source).expect("open");
+        conn.execute_batch("PRAGMA foreign_keys = OFF")
+            .expect("as a damaged file would be");
+        conn.execute(
+            "INSERT INTO answers (question_id, author_id, content, content_html, created_at)
+             VALUES (1, 99999, 'orphan', '<p>orphan</p>', 0)",
+            [],
+        )
+        .expect("an answer without its author");
+    }
+    let target_path = dir.path().join("target.db");
+    let target = crate::storage::test_database(&target_path);
+    let copy = || {
+        run(
+            &[
+                "copy",
+                "--from",
+                source_text,
+                "--to",
+                &target.config_value(),
+            ],
+            &[],
+        )
+    };
+    let failed = copy();
+    assert!(!failed.status.success());
+    assert!(
+        stderr_of(&failed).contains("copying answers"),
+        "{}",
+        stderr_of(&failed)
+    );
+    let left = crate::storage::Probe::of(&target);
+    for table in ["users", "questions", "answers"] {
+        assert_eq!(left.rows_in(table), 0, "{table} emptied again");
+    }
+    rusqlite::Connection::open(&source)
+        .expect("open")
+        .execute("DELETE FROM answers WHERE author_id = 99999", [])
+        .expect("mend");
+    // A copy killed half-way (no error to handle) leaves its mark: no server starts on the half-board,
+    // and the next copy empties it first.
+    left.leave_a_killed_copy();
+    let served = run(
+        &["serve"],
+        &[
+            ("MINIBOARD_DATABASE", &target.config_value()),
+            ("MINIBOARD_BIND", "127.0.0.1:0"),
+            (
+                "MINIBOARD_SEARCH_DIR",
+                dir.path().join("search").to_str().expect("path"),
+            ),
+        ],
+    );
+    assert!(!served.status.success());
+    assert!(
+        stderr_of(&served).contains("did not finish"),
+        "{}",
+        stderr_of(&served)
+    );
+    let copied = copy();
+    assert!(copied.status.success(), "{}", stderr_of(&copied));
+    assert_eq!(left.rows_in("answers"), 90);
+}
+
+/// A search folder set to a folder holding anything but an index (the database's own folder, say) is
+/// refused at start, and nothing in it is touched.
+#[test]
+fn a_search_folder_holding_other_files_is_refused_and_left_as_it_was() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db_path = dir.path().join("board.db");
+    let database = crate::storage::test_database(&db_path);
+    std::fs::write(dir.path().join("notes.txt"), "keep me").expect("a file of the operator's");
+    let served = run(
+        &["serve"],
+        &[
+            ("MINIBOARD_DATABASE", &database.config_value()),
+            ("MINIBOARD_BIND", "127.0.0.1:0"),
+            ("MINIBOARD_SEARCH_DIR", dir.path().to_str().expect("path")),
+        ],
+    );
+    assert!(!served.status.success());
+    assert!(
+        stderr_of(&served).contains("not part of a search index"),
+        "{}",
+        stderr_of(&served)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes.txt")).expect("still there"),
+        "keep me"
+    );
+    if let miniboard::config::Database::Sqlite(path) = &database {
+        assert!(path.is_file(), "the database is still there");
+    }
 }

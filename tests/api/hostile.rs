@@ -262,3 +262,38 @@ async fn session_less_log_outs_store_nothing() {
     assert_eq!(server.storage().count(crate::storage::Rows::Sessions), 0);
     assert!(server.terminate().success());
 }
+
+/// A NUL character is no text: a form holding one is refused with a 400 and nothing is stored, on every
+/// engine (PostgreSQL cannot store one; SQLite would have kept it, and a copy of the board would stop at it).
+#[tokio::test]
+async fn a_nul_character_in_a_form_is_a_400_and_stores_nothing() {
+    let app = crate::helpers::spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let question = app.ask(&alice, "A clean question", "text").await;
+    let before = app.storage().rows_in("questions");
+    for (path, fields) in [
+        (
+            "/questions",
+            vec![("subject", "Nul\0subject"), ("content", "text")],
+        ),
+        (
+            &format!("/questions/{question}/answers") as &str,
+            vec![("content", "an answer with \0 inside")],
+        ),
+    ] {
+        let response = app.post_form(&alice, path, &fields).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
+    }
+    assert_eq!(app.storage().rows_in("questions"), before);
+    assert_eq!(app.storage().rows_in("answers"), 0);
+    let visitor = crate::helpers::browser();
+    let response = app
+        .post_form(
+            &visitor,
+            "/login",
+            &[("username", "ali\0ce"), ("password", "whatever")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    app.stop().await;
+}

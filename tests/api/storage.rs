@@ -304,6 +304,20 @@ impl Probe {
             .collect()
     }
 
+    /// What a copy killed half-way leaves: its mark, and some of the board.
+    pub fn leave_a_killed_copy(&self) {
+        self.change(
+            "INSERT INTO settings (name, value) VALUES ('copy_under_way', 'copying')",
+            &[],
+        );
+        self.change(
+            "INSERT INTO users (id, username, username_key, username_skeleton, email, email_key,
+                                password_hash, created_at)
+             VALUES (1, 'half', 'half', 'half', 'half@example.com', 'half@example.com', 'x', 0)",
+            &[],
+        );
+    }
+
     /// An account's id.
     pub fn user_id(&self, username: &str) -> i64 {
         self.rows(

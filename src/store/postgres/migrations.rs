@@ -16,14 +16,18 @@ const MIGRATION_LOCK: i64 = 0x6d62_6d67;
 
 /// The version the database is at (0: empty).
 pub async fn version(client: &impl GenericClient) -> Result<i64, PgError> {
-    let row = client
-        .query_one(
-            "SELECT CASE WHEN to_regclass('schema_version') IS NULL THEN 0
-                    ELSE (SELECT coalesce(max(version), 0) FROM schema_version) END",
-            &[],
-        )
-        .await?;
-    row.try_get(0)
+    // Two statements: one naming a missing table does not parse, whichever branch would run.
+    let exists: bool = client
+        .query_one("SELECT to_regclass('schema_version') IS NOT NULL", &[])
+        .await?
+        .try_get(0)?;
+    if !exists {
+        return Ok(0);
+    }
+    client
+        .query_one("SELECT coalesce(max(version), 0) FROM schema_version", &[])
+        .await?
+        .try_get(0)
 }
 
 /// Applies every migration the database lacks, recording each version.
@@ -31,14 +35,17 @@ pub async fn run(client: &mut deadpool_postgres::Object) -> Result<(), PgError> 
     let tx = client.transaction().await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .await?;
-    tx.batch_execute(
-        "CREATE TABLE IF NOT EXISTS schema_version (
-             version    BIGINT PRIMARY KEY,
-             applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
-         )",
-    )
-    .await?;
     let mut at = version(&tx).await?;
+    if at == 0 {
+        // Created only when missing: IF NOT EXISTS would log a notice on every start.
+        tx.batch_execute(
+            "CREATE TABLE schema_version (
+                 version    BIGINT PRIMARY KEY,
+                 applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+             )",
+        )
+        .await?;
+    }
     for (index, sql) in MIGRATIONS.iter().enumerate() {
         let target = index as i64 + 1;
         if target <= at {

@@ -49,8 +49,11 @@ pub const SCHEMA_VERSION: i64 = migrations::LATEST;
 
 /// Connections per app server: a request holds one for a statement or a short transaction.
 const POOL_SIZE: usize = 16;
-/// How long a request waits for a connection before it fails (a 500, logged).
+/// How long a request waits for a connection before it fails (a 503, logged).
 const POOL_WAIT: Duration = Duration::from_secs(5);
+/// Board writes of this server that may hold a connection while they wait for their turn: the rest wait
+/// without one, so writes held up elsewhere (a slow transaction on another server) leave the pool to reads.
+const WRITERS: usize = 2;
 /// The advisory lock board writes take in turn (any fixed number; "mb" in ASCII).
 const WRITE_LOCK: i64 = 0x6d62;
 /// The advisory lock a session purge takes ("mbsp" in ASCII).
@@ -62,26 +65,38 @@ const CHANGES_CHANNEL: &str = "miniboard_changes";
 
 type PgError = tokio_postgres::Error;
 
+/// What went wrong, in the server's own words and code where it said any: the client's error alone says
+/// only "db error" or "error connecting to server".
+fn describe(err: &PgError) -> String {
+    match err.as_db_error() {
+        Some(db) => format!("{} {}: {}", db.severity(), db.code().code(), db.message()),
+        None => match std::error::Error::source(err) {
+            Some(cause) => format!("{err}: {cause}"),
+            None => err.to_string(),
+        },
+    }
+}
+
 impl From<PgError> for StoreError {
-    /// With the server's own message and code: the client's error alone says only "db error".
     fn from(err: PgError) -> Self {
-        let detail = match err.as_db_error() {
-            Some(db) => format!("{} {}: {}", db.severity(), db.code().code(), db.message()),
-            None => match std::error::Error::source(&err) {
-                Some(cause) => format!("{err}: {cause}"),
-                None => err.to_string(),
-            },
-        };
+        if err.code() == Some(&tokio_postgres::error::SqlState::LOCK_NOT_AVAILABLE) {
+            return Self::Pool("the board's writes are held up".to_owned());
+        }
         Self::Engine {
             engine: "postgres",
-            source: detail.into(),
+            error: describe(&err).into(),
         }
     }
 }
 
 impl From<deadpool_postgres::PoolError> for StoreError {
     fn from(err: deadpool_postgres::PoolError) -> Self {
-        Self::Pool(err.to_string())
+        use deadpool_postgres::PoolError;
+        Self::Pool(match err {
+            PoolError::Backend(err) => format!("cannot connect to PostgreSQL: {}", describe(&err)),
+            PoolError::Timeout(_) => "no PostgreSQL connection free in time".to_owned(),
+            other => other.to_string(),
+        })
     }
 }
 
@@ -92,15 +107,20 @@ pub struct PgStore {
     generation: Arc<AtomicU64>,
     /// Whether the listener hears other servers' writes; while it does not, no page is reused.
     listening: Arc<AtomicBool>,
+    writers: Arc<tokio::sync::Semaphore>,
 }
 
 impl PgStore {
     /// Connects, brings the schema up to date (one server at a time) and starts listening for writes.
     pub async fn open(url: &PostgresUrl) -> StoreResult<Self> {
-        let config: tokio_postgres::Config = url
+        let mut config: tokio_postgres::Config = url
             .as_str()
             .parse()
             .map_err(|err| StoreError::Refused(format!("{url}: {err}")))?;
+        // Which connections in pg_stat_activity are the board's.
+        if config.get_application_name().is_none() {
+            config.application_name("miniboard");
+        }
         let manager = Manager::from_config(
             config.clone(),
             NoTls,
@@ -119,6 +139,7 @@ impl PgStore {
             pool,
             generation: Arc::new(AtomicU64::new(0)),
             listening: Arc::new(AtomicBool::new(false)),
+            writers: Arc::new(tokio::sync::Semaphore::new(WRITERS)),
         };
         let mut client = store.pool.get().await?;
         migrations::run(&mut client).await?;
@@ -138,6 +159,17 @@ impl PgStore {
 
     async fn client(&self) -> StoreResult<deadpool_postgres::Object> {
         Ok(self.pool.get().await?)
+    }
+
+    /// A writer's turn on this server, then a connection.
+    async fn writer(
+        &self,
+    ) -> StoreResult<(tokio::sync::OwnedSemaphorePermit, deadpool_postgres::Object)> {
+        let turn = tokio::time::timeout(POOL_WAIT, self.writers.clone().acquire_owned())
+            .await
+            .map_err(|_| StoreError::Pool("the board's writes are held up".to_owned()))?
+            .map_err(|_| StoreError::Pool("closing".to_owned()))?;
+        Ok((turn, self.client().await?))
     }
 
     pub async fn schema_version(&self) -> StoreResult<i64> {
@@ -191,6 +223,10 @@ impl PgStore {
 
     pub async fn copy_finish(&self) -> StoreResult<()> {
         self.board_write(async |tx| copy::finish(tx).await).await
+    }
+
+    pub async fn copy_clear(&self) -> StoreResult<()> {
+        self.board_write(async |tx| copy::clear(tx).await).await
     }
 
     pub async fn copy_number(&self, sql: String) -> StoreResult<i64> {
@@ -449,7 +485,7 @@ impl PgStore {
         password_hash: String,
         now: i64,
     ) -> StoreResult<Result<Vec<UserId>, (usize, Taken)>> {
-        let mut client = self.client().await?;
+        let (_turn, mut client) = self.writer().await?;
         let tx = self.write(&mut client).await?;
         let mut ids = Vec::with_capacity(accounts.len());
         for (at, account) in accounts.iter().enumerate() {
@@ -553,7 +589,7 @@ impl PgStore {
         &self,
         change: impl AsyncFnOnce(&Transaction<'_>) -> Result<T, PgError>,
     ) -> StoreResult<T> {
-        let mut client = self.client().await?;
+        let (_turn, mut client) = self.writer().await?;
         let tx = self.write(&mut client).await?;
         let value = change(&tx).await?;
         tx.commit().await?;
@@ -588,6 +624,8 @@ impl PgStore {
         client: &'c mut deadpool_postgres::Object,
     ) -> Result<Writing<'c>, PgError> {
         let tx = client.transaction().await?;
+        // A turn held up past this (a transaction stuck elsewhere) fails as "busy", not forever.
+        tx.batch_execute("SET LOCAL lock_timeout = '5s'").await?;
         run(&tx, "SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK]).await?;
         run(&tx, "SELECT pg_notify($1, '')", &[&CHANGES_CHANNEL]).await?;
         Ok(Writing {
@@ -631,11 +669,22 @@ async fn listen_for_writes(
     let (ready, first) = tokio::sync::oneshot::channel();
     tokio::spawn(async move {
         let mut ready = Some(ready);
+        let mut said = false;
         loop {
-            if let Err(err) = listen_once(&config, &generation, &listening, &mut ready).await {
-                tracing::warn!(%err, "listening for other servers' writes failed; pages are not reused until it listens again");
-            }
+            let heard = listen_once(&config, &generation, &listening, &mut ready, &mut said).await;
             listening.store(false, Ordering::Release);
+            // Said once per outage, not every second of it.
+            if !said {
+                match heard {
+                    Err(err) => {
+                        tracing::warn!(err = %describe(&err), "not listening for other servers' writes; pages are not reused until it listens again")
+                    }
+                    Ok(()) => tracing::warn!(
+                        "the connection listening for other servers' writes closed; pages are not reused until it listens again"
+                    ),
+                }
+                said = true;
+            }
             if let Some(ready) = ready.take() {
                 let _ = ready.send(());
             }
@@ -650,6 +699,7 @@ async fn listen_once(
     generation: &AtomicU64,
     listening: &AtomicBool,
     ready: &mut Option<tokio::sync::oneshot::Sender<()>>,
+    said_down: &mut bool,
 ) -> Result<(), PgError> {
     use futures_util::StreamExt;
     let (client, mut connection) = config.connect(NoTls).await?;
@@ -669,6 +719,9 @@ async fn listen_once(
         }
     }
     listening.store(true, Ordering::Release);
+    if std::mem::take(said_down) {
+        tracing::info!("listening for other servers' writes again");
+    }
     // Writes between the last notification heard and now were missed: count one.
     generation.fetch_add(1, Ordering::AcqRel);
     if let Some(ready) = ready.take() {

@@ -22,7 +22,8 @@ fn lock_path(database: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-fn lock(database: &Path, how: FlockArg) -> Result<Flock<File>, StoreError> {
+/// The lock on `database`, or `None` when another process holds it the other way.
+fn lock(database: &Path, how: FlockArg) -> Result<Option<Flock<File>>, StoreError> {
     let path = lock_path(database);
     let file = OpenOptions::new()
         .create(true)
@@ -30,7 +31,21 @@ fn lock(database: &Path, how: FlockArg) -> Result<Flock<File>, StoreError> {
         .write(true)
         .open(&path)
         .map_err(|err| problem(format!("cannot open {}: {err}", path.display())))?;
-    Flock::lock(file, how).map_err(|(_, errno)| problem(errno.to_string()))
+    match Flock::lock(file, how) {
+        Ok(held) => Ok(Some(held)),
+        Err((_, nix::errno::Errno::EWOULDBLOCK)) => Ok(None),
+        Err((_, errno)) => Err(problem(format!("cannot lock {}: {errno}", path.display()))),
+    }
+}
+
+/// `database` held exclusively, or why not.
+fn exclusively(database: &Path) -> Result<Flock<File>, StoreError> {
+    lock(database, FlockArg::LockExclusiveNonblock)?.ok_or_else(|| {
+        problem(format!(
+            "a running miniboard holds {}; stop it first (systemctl stop miniboard)",
+            database.display()
+        ))
+    })
 }
 
 /// Held by a running server for as long as it serves the database.
@@ -38,21 +53,14 @@ pub struct ServingLock(#[allow(dead_code)] Flock<File>);
 
 /// Holds the database for a whole-board operation (a copy from or into it): refused while a server runs on it.
 pub fn hold_exclusively(database: &Path) -> Result<ServingLock, StoreError> {
-    lock(database, FlockArg::LockExclusiveNonblock)
-        .map(ServingLock)
-        .map_err(|_| {
-            problem(format!(
-                "a running miniboard holds {}; stop it first (systemctl stop miniboard)",
-                database.display()
-            ))
-        })
+    exclusively(database).map(ServingLock)
 }
 
 /// Marks the database as served, so that `restore` refuses to replace it under the server.
 pub fn hold_while_serving(database: &Path) -> Result<ServingLock, StoreError> {
-    lock(database, FlockArg::LockSharedNonblock)
+    lock(database, FlockArg::LockSharedNonblock)?
         .map(ServingLock)
-        .map_err(|_| {
+        .ok_or_else(|| {
             problem(format!(
                 "{} is being restored; try again when it is done",
                 database.display()
@@ -162,12 +170,7 @@ fn copy_into(database: &Path, target: &Path) -> Result<(), StoreError> {
 /// Replaces `database` with the checked contents of `source`. Refuses while a server holds the database.
 pub fn restore(database: &Path, source: &Path) -> Result<Checked, StoreError> {
     check(source)?;
-    let _exclusive = lock(database, FlockArg::LockExclusiveNonblock).map_err(|_| {
-        problem(format!(
-            "a running miniboard holds {}; stop it first (systemctl stop miniboard)",
-            database.display()
-        ))
-    })?;
+    let _exclusive = exclusively(database)?;
     let mut staging = database.as_os_str().to_owned();
     staging.push(".restoring");
     let staging = PathBuf::from(staging);

@@ -50,7 +50,18 @@ pub fn rows_in(tx: &Transaction, table: &Table, rows: &[Row]) -> rusqlite::Resul
 pub fn finish(tx: &Transaction) -> rusqlite::Result<()> {
     tx.execute_batch(
         "UPDATE board_totals SET value = (SELECT count(*) FROM questions) WHERE name = 'questions';
-         DELETE FROM search_changes;",
+         DELETE FROM search_changes;
+         DELETE FROM settings WHERE name = 'copy_under_way';",
+    )
+}
+
+pub fn clear(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "DELETE FROM answer_likes; DELETE FROM question_likes; DELETE FROM answers;
+         DELETE FROM questions; DELETE FROM sessions; DELETE FROM users;
+         UPDATE board_totals SET value = 0 WHERE name = 'questions';
+         DELETE FROM search_changes;
+         DELETE FROM settings WHERE name = 'copy_under_way';",
     )
 }
 

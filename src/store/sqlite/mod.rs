@@ -44,7 +44,7 @@ impl From<rusqlite::Error> for StoreError {
     fn from(err: rusqlite::Error) -> Self {
         Self::Engine {
             engine: "sqlite",
-            source: Box::new(err),
+            error: Box::new(err),
         }
     }
 }
@@ -172,6 +172,10 @@ impl SqliteStore {
 
     pub async fn copy_finish(&self) -> StoreResult<()> {
         self.db.write(copy::finish).await
+    }
+
+    pub async fn copy_clear(&self) -> StoreResult<()> {
+        self.db.write(copy::clear).await
     }
 
     pub async fn copy_number(&self, sql: String) -> StoreResult<i64> {
