@@ -255,6 +255,14 @@ async fn a_write_through_one_server_is_on_the_next_page_of_another_on_postgres()
     match &first.database {
         miniboard::config::Database::Postgres(_) => {
             assert!(front.contains("Asked through the first"), "{front}");
+            // Every time, not most times: a write answers once every server has been told of it.
+            for round in 0..30 {
+                let subject = format!("Round {round} through the first");
+                second.get_html(&visitor, "/").await;
+                first.ask(&alice, &subject, "text").await;
+                let front = second.get_html(&visitor, "/").await;
+                assert!(front.contains(&subject), "round {round}");
+            }
             // And the other way round: an answer through the second is on the first's page.
             let page = format!("/questions/{question}");
             assert!(!first.get_html(&visitor, &page).await.contains("Answered"));

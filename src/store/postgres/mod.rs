@@ -60,6 +60,8 @@ const WRITE_LOCK: i64 = 0x6d62;
 const PURGE_LOCK: i64 = 0x6d62_7370;
 /// The setting that says when sessions were last purged (Unix seconds).
 const PURGED_AT: &str = "sessions_purged_at";
+/// How long a write waits to hear its own notification back before it answers (see [`Echo`]).
+const ECHO_WAIT: Duration = Duration::from_millis(100);
 /// The channel a board write notifies on commit.
 const CHANGES_CHANNEL: &str = "miniboard_changes";
 
@@ -100,6 +102,36 @@ impl From<deadpool_postgres::PoolError> for StoreError {
     }
 }
 
+/// This server's notifications as they come back: PostgreSQL delivers a channel's notifications in commit
+/// order to every listener, so once a write hears its own, every other server has been sent it too. A write
+/// waits for that before it answers, so the request that follows, on whichever server, finds the page it
+/// kept outdated already.
+struct Echo {
+    server: u64,
+    sent: AtomicU64,
+    heard: tokio::sync::watch::Sender<u64>,
+}
+
+impl Echo {
+    /// Takes in a notification's payload (`server:number`), noting it when it is one of ours.
+    fn hear(&self, payload: &str) {
+        let ours = payload.split_once(':').and_then(|(server, number)| {
+            Some((server.parse::<u64>().ok()?, number.parse::<u64>().ok()?))
+        });
+        if let Some((server, number)) = ours
+            && server == self.server
+        {
+            self.heard.send_if_modified(|heard| {
+                let newer = number > *heard;
+                if newer {
+                    *heard = number;
+                }
+                newer
+            });
+        }
+    }
+}
+
 /// The PostgreSQL engine's handle; cheap to clone.
 #[derive(Clone)]
 pub struct PgStore {
@@ -108,6 +140,7 @@ pub struct PgStore {
     /// Whether the listener hears other servers' writes; while it does not, no page is reused.
     listening: Arc<AtomicBool>,
     writers: Arc<tokio::sync::Semaphore>,
+    echo: Arc<Echo>,
 }
 
 impl PgStore {
@@ -140,10 +173,21 @@ impl PgStore {
             generation: Arc::new(AtomicU64::new(0)),
             listening: Arc::new(AtomicBool::new(false)),
             writers: Arc::new(tokio::sync::Semaphore::new(WRITERS)),
+            echo: Arc::new(Echo {
+                server: rand::random(),
+                sent: AtomicU64::new(0),
+                heard: tokio::sync::watch::Sender::new(0),
+            }),
         };
         let mut client = store.pool.get().await?;
         migrations::run(&mut client).await?;
-        listen_for_writes(config, store.generation.clone(), store.listening.clone()).await;
+        listen_for_writes(
+            config,
+            store.generation.clone(),
+            store.listening.clone(),
+            store.echo.clone(),
+        )
+        .await;
         Ok(store)
     }
 
@@ -581,6 +625,8 @@ impl PgStore {
 struct Writing<'a> {
     tx: Transaction<'a>,
     generation: Arc<AtomicU64>,
+    /// This write's notification, to hear back before answering (when listening).
+    echo: Option<(Arc<Echo>, u64)>,
 }
 
 impl PgStore {
@@ -627,10 +673,19 @@ impl PgStore {
         // A turn held up past this (a transaction stuck elsewhere) fails as "busy", not forever.
         tx.batch_execute("SET LOCAL lock_timeout = '5s'").await?;
         run(&tx, "SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK]).await?;
-        run(&tx, "SELECT pg_notify($1, '')", &[&CHANGES_CHANNEL]).await?;
+        let number = self.echo.sent.fetch_add(1, Ordering::AcqRel) + 1;
+        let payload = format!("{}:{number}", self.echo.server);
+        run(
+            &tx,
+            "SELECT pg_notify($1, $2)",
+            &[&CHANGES_CHANNEL, &payload],
+        )
+        .await?;
+        let listening = self.listening.load(Ordering::Acquire);
         Ok(Writing {
             tx,
             generation: self.generation.clone(),
+            echo: listening.then(|| (self.echo.clone(), number)),
         })
     }
 }
@@ -642,6 +697,11 @@ impl Writing<'_> {
         // At once for this server (its own notification comes later): a reader that saw the old number
         // may have read the old data.
         self.generation.fetch_add(1, Ordering::AcqRel);
+        if let Some((echo, number)) = self.echo {
+            let mut heard = echo.heard.subscribe();
+            // Bounded: a listener that went deaf costs a write this much, and pages are then not reused.
+            let _ = tokio::time::timeout(ECHO_WAIT, heard.wait_for(|&heard| heard >= number)).await;
+        }
         Ok(())
     }
 
@@ -665,13 +725,22 @@ async fn listen_for_writes(
     config: tokio_postgres::Config,
     generation: Arc<AtomicU64>,
     listening: Arc<AtomicBool>,
+    echo: Arc<Echo>,
 ) {
     let (ready, first) = tokio::sync::oneshot::channel();
     tokio::spawn(async move {
         let mut ready = Some(ready);
         let mut said = false;
         loop {
-            let heard = listen_once(&config, &generation, &listening, &mut ready, &mut said).await;
+            let heard = listen_once(
+                &config,
+                &generation,
+                &listening,
+                &echo,
+                &mut ready,
+                &mut said,
+            )
+            .await;
             listening.store(false, Ordering::Release);
             // Said once per outage, not every second of it.
             if !said {
@@ -698,6 +767,7 @@ async fn listen_once(
     config: &tokio_postgres::Config,
     generation: &AtomicU64,
     listening: &AtomicBool,
+    echo: &Echo,
     ready: &mut Option<tokio::sync::oneshot::Sender<()>>,
     said_down: &mut bool,
 ) -> Result<(), PgError> {
@@ -729,8 +799,9 @@ async fn listen_once(
     }
     // The client stays alive while the connection is read: dropping it would end the connection.
     while let Some(message) = messages.next().await {
-        if let tokio_postgres::AsyncMessage::Notification(_) = message? {
+        if let tokio_postgres::AsyncMessage::Notification(notification) = message? {
             generation.fetch_add(1, Ordering::AcqRel);
+            echo.hear(notification.payload());
         }
     }
     Ok(())
