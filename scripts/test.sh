@@ -20,6 +20,9 @@ MINIBOARD_TEST_ENGINE=postgres MINIBOARD_TEST_POSTGRES="$pg_url" cargo test --lo
 # app servers on one PostgreSQL behind nginx, one killed under load.
 bash tests/deploy/run.sh
 bash tests/deploy/several.sh
+# Continuous copies of a SQLite board with Litestream (its release binary from npm): the host lost under
+# load, the board restored.
+bash tests/deploy/litestream.sh
 
 # The walk in a real browser: Debian's Chromium (and CJK fonts, for Korean in the screenshots), never a browser
 # a tool downloads; playwright-core and axe-core from npm at the versions in tests/browser/package-lock.json.
