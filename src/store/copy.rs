@@ -164,6 +164,9 @@ pub async fn interrupted(database: &Store) -> StoreResult<bool> {
     Ok(marked > 0)
 }
 
+/// Rows between two progress lines in the log.
+const PROGRESS_EVERY: usize = 100_000;
+
 /// Rows per batch: a transaction of the target each.
 const BATCH: usize = 2_000;
 
@@ -243,6 +246,7 @@ pub struct Copied {
 async fn copy_tables(from: &Store, to: &Store) -> StoreResult<()> {
     for table in TABLES {
         let mut after: Option<Row> = None;
+        let mut copied = 0usize;
         loop {
             let rows = from.copy_rows_out(table, after.clone()).await?;
             let Some(last) = rows.last() else {
@@ -251,16 +255,23 @@ async fn copy_tables(from: &Store, to: &Store) -> StoreResult<()> {
             let first = table.key_of(&rows[0]);
             after = Some(table.key_of(last));
             let full = rows.len() == BATCH;
+            let batch = rows.len();
             to.copy_rows_in(table, rows).await.map_err(|err| {
                 StoreError::Refused(format!(
                     "copying {} (rows from key {first:?}): {err}",
                     table.name
                 ))
             })?;
+            // A large board takes minutes: the log says how far it is.
+            if (copied + batch) / PROGRESS_EVERY > copied / PROGRESS_EVERY {
+                tracing::info!(table = table.name, rows = copied + batch, "copying");
+            }
+            copied += batch;
             if !full {
                 break;
             }
         }
+        tracing::info!(table = table.name, rows = copied, "copied");
     }
     to.copy_finish().await
 }
