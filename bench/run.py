@@ -4,6 +4,10 @@ server on 127.0.0.1 with wrk at 1 and 64 connections, and writes BENCHMARKS.md.
 
     python3 bench/run.py                      # 10,000 / 100,000 / 1,000,000 questions
     BENCH_SIZES=10000 BENCH_SECONDS=3 python3 bench/run.py   # a quick look
+    BENCH_ENGINE=postgres python3 bench/run.py   # the same rows on PostgreSQL (bench/POSTGRES.md)
+
+On PostgreSQL each size's board is the cached SQLite board copied (`miniboard copy`) into a private cluster
+on this host (scripts/postgres.sh), reached over its unix socket; the server builds its search index at start.
 
 Databases are cached in target/bench/, so a rerun does not rebuild them. Every load is bounded in time and
 targets 127.0.0.1 only. Needs wrk (Debian's package; installed with apt-get where missing).
@@ -38,6 +42,8 @@ SERVER_CPUS = set(CPUS[1:]) if PIN else set(CPUS)
 EIGHT_WORDS = "flask python rust database query index session login"
 SEED_VERSION = "v2"  # bump when the seed's output changes, so cached databases are rebuilt
 PASSWORD = "seed-password"
+ENGINE = os.environ.get("BENCH_ENGINE", "sqlite")
+POSTGRES = {}  # the private cluster's folder and URL template, when ENGINE is postgres
 
 
 def run(*args, **kw):
@@ -107,22 +113,45 @@ def build_search_index(db):
     print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
 
 
+def postgres_url(name):
+    return POSTGRES["template"].replace("{db}", name)
+
+
+def psql(sql, database="postgres"):
+    return subprocess.run(["psql", "-qtA", postgres_url(database), "-c", sql], check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
 class Server:
     def __init__(self, db, port):
         # A copy per run: likes and answers written by the load must not change the cached database.
         self.dir = tempfile.mkdtemp(prefix="miniboard-bench-")
-        self.db = Path(self.dir) / "board.db"
-        shutil.copyfile(db, self.db)
-        if search_dir(db).exists():
-            shutil.copytree(search_dir(db), search_dir(self.db))
+        if ENGINE == "postgres":
+            # The cached SQLite board stays the source of the rows' targets; the server runs on its copy.
+            self.db = db
+            self.pg_name = f"bench_{port}_{int(time.time())}"
+            psql(f"CREATE DATABASE {self.pg_name}")
+            started = time.perf_counter()
+            run(str(BINARY), "copy", "--from", str(db), "--to", postgres_url(self.pg_name),
+                env=dict(os.environ, MINIBOARD_LOG="warn"), stdout=subprocess.DEVNULL)
+            print(f"  copied into PostgreSQL in {time.perf_counter() - started:.0f} s", flush=True)
+            psql("VACUUM ANALYZE", self.pg_name)
+            database_setting = postgres_url(self.pg_name)
+        else:
+            self.db = Path(self.dir) / "board.db"
+            shutil.copyfile(db, self.db)
+            if search_dir(db).exists():
+                shutil.copytree(search_dir(db), search_dir(self.db))
+            database_setting = str(self.db)
         # Write the copy out before measuring: the kernel flushing 5 GB of it in the background took CPU from
         # the first rows of the run (p99s of 1-3 ms on pages that take 0.1 ms).
         os.sync()
         self.base = f"http://127.0.0.1:{port}"
         # The per-client limits (uncached searches) would refuse a load from one address: off, as for any
         # load test. The log-in throttle stays on (it cannot be switched off).
-        env = dict(os.environ, MINIBOARD_DATABASE=str(self.db), MINIBOARD_BIND=f"127.0.0.1:{port}",
-                   MINIBOARD_LOG="warn", MINIBOARD_RATE_LIMITS="off")
+        env = dict(os.environ, MINIBOARD_DATABASE=database_setting, MINIBOARD_BIND=f"127.0.0.1:{port}",
+                   MINIBOARD_LOG="warn", MINIBOARD_RATE_LIMITS="off",
+                   MINIBOARD_SEARCH_DIR=str(Path(self.dir) / "search"))
         started = time.perf_counter()
         self.process = subprocess.Popen([str(BINARY), "serve"], env=env, stderr=subprocess.DEVNULL,
                                         preexec_fn=lambda: os.sched_setaffinity(0, SERVER_CPUS))
@@ -132,7 +161,8 @@ class Server:
                     if response.status == 200:
                         break
             except OSError:
-                if time.perf_counter() - started > 30:
+                # On PostgreSQL the start builds the search index from the copied board.
+                if time.perf_counter() - started > (30 if ENGINE == "sqlite" else 1800):
                     raise RuntimeError("the server did not start")
                 time.sleep(0.002)
         self.startup_ms = (time.perf_counter() - started) * 1000
@@ -151,6 +181,20 @@ class Server:
         self.process.terminate()
         self.process.wait(timeout=30)
         shutil.rmtree(self.dir, ignore_errors=True)
+        if ENGINE == "postgres":
+            psql(f"DROP DATABASE {self.pg_name}")
+
+    def like_counter_and_rows(self, question):
+        """The question's like counter and its like rows, as stored."""
+        sql = ("SELECT like_count, (SELECT count(*) FROM question_likes WHERE question_id = id) FROM questions "
+               f"WHERE id = {int(question)}")
+        if ENGINE == "postgres":
+            count, rows = psql(sql, self.pg_name).split("|")
+            return int(count), int(rows)
+        conn = sqlite3.connect(self.db)
+        found = conn.execute(sql).fetchone()
+        conn.close()
+        return found
 
 
 def session(base, username):
@@ -403,6 +447,10 @@ def targets(db):
     }
 
 
+def POSTGRES_VERSION():
+    return psql("SHOW server_version").split()[0]
+
+
 def machine():
     cpu = "unknown CPU"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -426,6 +474,19 @@ def placement():
 
 def main():
     ensure_tools()
+    if ENGINE == "postgres":
+        POSTGRES["dir"] = tempfile.mkdtemp(prefix="miniboard-bench-pg-")
+        POSTGRES["template"] = subprocess.run(
+            ["bash", str(ROOT / "scripts" / "postgres.sh"), "start", POSTGRES["dir"]],
+            check=True, capture_output=True, text=True).stdout.strip()
+    try:
+        return measure_all()
+    finally:
+        if ENGINE == "postgres":
+            subprocess.run(["bash", str(ROOT / "scripts" / "postgres.sh"), "stop", POSTGRES["dir"]])
+
+
+def measure_all():
     cpu, cores, commit = machine()
     sections = []
     results = {}
@@ -438,7 +499,15 @@ def main():
             sections.append(measure(server, db, size, results))
         finally:
             server.stop()
-    (CACHE / "results.json").write_text(json.dumps(results, indent=1))
+    (CACHE / f"results-{ENGINE}.json").write_text(json.dumps(results, indent=1))
+    if ENGINE == "postgres":
+        (ROOT / "bench" / "POSTGRES.md").write_text(
+            f"Machine: {cpu}, {cores} cores. Commit {commit}. {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n"
+            f"Made by `BENCH_ENGINE=postgres python3 bench/run.py`: the same rows, the server on PostgreSQL "
+            f"{POSTGRES_VERSION()} over its unix socket on this host (fsync off in the private cluster). "
+            f"{placement()}\n\n" + "\n".join(sections).replace("## ", "### PostgreSQL, "))
+        print("wrote bench/POSTGRES.md")
+        return
     header = (f"# miniboard benchmarks\n\n"
               f"Machine: {cpu}, {cores} cores. Commit {commit}. {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n"
               f"Made by `python3 bench/run.py`: wrk for {SECONDS} s per row against 127.0.0.1, the release build, "
@@ -446,7 +515,10 @@ def main():
               f"socket errors; peak RSS is the server's, per row.\n\n")
     analysis = ROOT / "bench" / "ANALYSIS.md"
     notes = analysis.read_text() if analysis.exists() else ""
-    (ROOT / "BENCHMARKS.md").write_text(header + notes + "\n" + "\n".join(sections))
+    # The PostgreSQL rows of the last `BENCH_ENGINE=postgres` run follow the SQLite rows.
+    postgres = ROOT / "bench" / "POSTGRES.md"
+    on_postgres = ("\n## On PostgreSQL\n\n" + postgres.read_text()) if postgres.exists() else ""
+    (ROOT / "BENCHMARKS.md").write_text(header + notes + "\n" + "\n".join(sections) + on_postgres)
     print("wrote BENCHMARKS.md")
 
 
@@ -474,11 +546,7 @@ def measure(server, db, size, results):
     for connections in (1, 64):
         record("htmx like toggle (POST)", connections, server.base + like_path,
                lua_post(cookie, token, like_path))
-    conn = sqlite3.connect(server.db)
-    count, rows_liked = conn.execute(
-        "SELECT like_count, (SELECT count(*) FROM question_likes WHERE question_id = id) FROM questions "
-        "WHERE id = ?", (plan["liked"],)).fetchone()
-    conn.close()
+    count, rows_liked = server.like_counter_and_rows(plan["liked"])
     exact = count == rows_liked
     mixed_reads = [path for _, path in plan["reads"][:4]] + [f"/questions/{plan['thread']}"]
     for connections in (1, 64):

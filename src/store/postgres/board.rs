@@ -14,10 +14,25 @@ use crate::{
     store::{Guarded, LikeOutcome, NewAnswer, NewQuestion, Revision},
 };
 
-/// A question as the list shows it, with its body at the end when `{body}` is `, q.content`.
-const SUMMARY: &str =
+/// Questions as the list shows them, with their bodies at the end when `{body}` is `, q.content`: one
+/// statement for a page (a round trip per question cost more than the rest of the page).
+const SUMMARIES: &str =
     "SELECT q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count
-        {body} FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = $1";
+        {body} FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ANY($1)";
+
+/// The rows of `SUMMARIES` for `ids`, in the order of `ids` (those that exist).
+async fn summary_rows(
+    client: &impl GenericClient,
+    ids: &[QuestionId],
+    body: &str,
+) -> Result<Vec<Row>, PgError> {
+    let wanted: Vec<i64> = ids.iter().map(|id| id.0).collect();
+    let mut by_id: std::collections::HashMap<i64, Row> = std::collections::HashMap::new();
+    for row in rows(client, &SUMMARIES.replace("{body}", body), &[&wanted]).await? {
+        by_id.insert(row.try_get(0)?, row);
+    }
+    Ok(wanted.iter().filter_map(|id| by_id.remove(id)).collect())
+}
 
 fn summary_from_row(row: &Row) -> Result<QuestionSummary, PgError> {
     Ok(QuestionSummary {
@@ -60,13 +75,11 @@ pub async fn list(
     let total = total(client).await?;
     let page = clamp_page(requested_page, total);
     let ids = page_ids(client, sort, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
-    let sql = SUMMARY.replace("{body}", "");
-    let mut questions = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(row) = opt(client, &sql, &[&id.0]).await? {
-            questions.push(summary_from_row(&row)?);
-        }
-    }
+    let questions = summary_rows(client, &ids, "")
+        .await?
+        .iter()
+        .map(summary_from_row)
+        .collect::<Result<_, _>>()?;
     Ok(QuestionList {
         total,
         page,
@@ -224,14 +237,11 @@ pub async fn summaries_with_bodies(
     client: &impl GenericClient,
     ids: &[QuestionId],
 ) -> Result<Vec<(QuestionSummary, String)>, PgError> {
-    let sql = SUMMARY.replace("{body}", ", q.content");
-    let mut found = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(row) = opt(client, &sql, &[&id.0]).await? {
-            found.push((summary_from_row(&row)?, row.try_get(6)?));
-        }
-    }
-    Ok(found)
+    summary_rows(client, ids, ", q.content")
+        .await?
+        .iter()
+        .map(|row| Ok((summary_from_row(row)?, row.try_get(6)?)))
+        .collect()
 }
 
 /// Every question's id and author, by author and then id.
