@@ -670,15 +670,14 @@ impl PgStore {
         client: &'c mut deadpool_postgres::Object,
     ) -> Result<Writing<'c>, PgError> {
         let tx = client.transaction().await?;
-        // A turn held up past this (a transaction stuck elsewhere) fails as "busy", not forever.
-        tx.batch_execute("SET LOCAL lock_timeout = '5s'").await?;
-        run(&tx, "SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK]).await?;
         let number = self.echo.sent.fetch_add(1, Ordering::AcqRel) + 1;
         let payload = format!("{}:{number}", self.echo.server);
+        // One round trip: a turn held up past the timeout (a transaction stuck elsewhere) fails as "busy",
+        // not forever; then the turn; then the notification, sent on commit.
         run(
             &tx,
-            "SELECT pg_notify($1, $2)",
-            &[&CHANGES_CHANNEL, &payload],
+            "SELECT set_config('lock_timeout', '5s', true), pg_advisory_xact_lock($1), pg_notify($2, $3)",
+            &[&WRITE_LOCK, &CHANGES_CHANNEL, &payload],
         )
         .await?;
         let listening = self.listening.load(Ordering::Acquire);
