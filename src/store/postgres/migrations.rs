@@ -6,7 +6,10 @@ use deadpool_postgres::GenericClient;
 use super::PgError;
 
 /// Each version's SQL, in order; version n is `MIGRATIONS[n - 1]`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_board.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_board.sql"),
+    include_str!("migrations/0002_rank_moves.sql"),
+];
 
 /// The version a fully migrated database is at.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
