@@ -17,8 +17,6 @@ litestream="$root/tests/litestream/node_modules/@flydotio/litestream-linux-x64/l
 
 work=$(mktemp -d)
 pids=()
-passed=0
-failed=0
 cleanup() {
     for pid in "${pids[@]}"; do
         kill -9 "$pid" 2>/dev/null || true
@@ -27,14 +25,7 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-ok() { passed=$((passed + 1)); echo "ok   $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL $*"; }
-check() {
-    local what=$1
-    shift
-    if "$@"; then ok "$what"; else fail "$what"; fi
-}
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+. "$root/tests/deploy/lib.sh"
 
 db="$work/board.db"
 cat >"$work/litestream.yml" <<YAML

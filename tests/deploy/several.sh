@@ -11,8 +11,6 @@ bin="${CARGO_TARGET_DIR:-$root/target}/debug/miniboard"
 work=$(mktemp -d)
 chmod 755 "$work"
 pids=()
-passed=0
-failed=0
 cleanup() {
     for pid in "${pids[@]}"; do
         kill "$pid" 2>/dev/null || true
@@ -23,14 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { passed=$((passed + 1)); echo "ok   $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL $*"; }
-check() { # description, then a command that must succeed
-    local what=$1
-    shift
-    if "$@"; then ok "$what"; else fail "$what"; fi
-}
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+. "$root/tests/deploy/lib.sh"
 
 # --- PostgreSQL: a private cluster with one database ------------------------------------------------------
 mkdir -p "$work/pg"
@@ -44,37 +35,10 @@ https_port=$(free_port)
 http_port=$(free_port)
 host=board.example.com
 base="https://$host:$https_port"
-mkdir -p "$work/run" "$work/tls" "$work/www" "$work/cache" "$work/tmp"
+mkdir -p "$work/run"
 chmod 755 "$work/run"
-chmod 777 "$work/cache" "$work/tmp"
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=$host" \
-    -keyout "$work/tls/privkey.pem" -out "$work/tls/fullchain.pem" 2>/dev/null
-sed -e "s#    server unix:/run/miniboard/miniboard.sock;#    server unix:$work/run/a.sock;\n    server unix:$work/run/b.sock;#" \
-    -e "s#listen 80;#listen 127.0.0.1:$http_port;#" \
-    -e "s#listen 443 ssl http2;#listen 127.0.0.1:$https_port ssl http2;#" \
-    -e '/listen \[::\]/d' \
-    -e "s#/etc/letsencrypt/live/$host#$work/tls#" \
-    -e "s#/var/cache/nginx/miniboard#$work/cache#" \
-    -e "s#/var/www/html#$work/www#" \
-    "$root/nginx/miniboard.conf" >"$work/site.conf"
+nginx_config "$work/run/a.sock" "$work/run/b.sock"
 check "the site's upstream holds both servers" test "$(grep -c "server unix:$work/run/" "$work/site.conf")" = 2
-cat >"$work/nginx.conf" <<NGINX
-user nobody nogroup;
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 256; }
-http {
-    include /etc/nginx/mime.types;
-    access_log $work/nginx-access.log;
-    client_body_temp_path $work/tmp/body;
-    proxy_temp_path $work/tmp/proxy;
-    fastcgi_temp_path $work/tmp/fastcgi;
-    uwsgi_temp_path $work/tmp/uwsgi;
-    scgi_temp_path $work/tmp/scgi;
-    include $work/site.conf;
-}
-NGINX
 nginx -c "$work/nginx.conf" -p "$work" -g 'daemon off;' &
 pids+=($!)
 
