@@ -48,3 +48,16 @@ http {
 }
 NGINX
 }
+
+# Through nginx at $base, as a browser would: a CSRF token from a page this client can see (a visitor's
+# log-in form, or a logged-in user's front page), and a form post carrying it. Needs $host, $https_port, $base.
+curl_() { curl -sk --resolve "$host:$https_port:127.0.0.1" --max-time 10 "$@"; }
+token() { { curl_ -b "$1" -c "$1" "$base/login"; curl_ -b "$1" -c "$1" "$base/"; } | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//'; }
+post() { # jar path fields...
+    local jar=$1 path=$2
+    shift 2
+    local args=()
+    for field in "$@"; do args+=(--data-urlencode "$field"); done
+    curl_ -b "$jar" -c "$jar" -o /dev/null -w '%{http_code} %{redirect_url}' \
+        --data-urlencode "csrf_token=$(token "$jar")" "${args[@]}" "$base$path"
+}

@@ -66,7 +66,6 @@ stop_miniboard() {
 start_miniboard MINIBOARD_TRUSTED_PROXIES=unix
 check "the socket has mode 0660 and group nogroup" test "$(stat -c '%a %G' "$socket")" = "660 nogroup"
 
-curl_() { curl -sk --resolve "$host:$https_port:127.0.0.1" --max-time 10 "$@"; }
 for _ in $(seq 100); do curl_ -o /dev/null "$base/healthz" && break; sleep 0.05; done
 
 check "GET /healthz through nginx" test "$(curl_ "$base/healthz")" = "ok"
@@ -75,15 +74,6 @@ check "http redirects to https" test "$redirect" = "301 https://$host/questions?
 
 # Sign-up and log-in with CSRF form posts.
 # A visitor's pages carry no token: the log-in form does, and a logged-in user's front page does.
-token() { { curl_ -b "$1" -c "$1" "$base/login"; curl_ -b "$1" -c "$1" "$base/"; } | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//'; }
-post() { # jar path fields...
-    local jar=$1 path=$2
-    shift 2
-    local args=()
-    for field in "$@"; do args+=(--data-urlencode "$field"); done
-    curl_ -b "$jar" -c "$jar" -o /dev/null -w '%{http_code} %{redirect_url}' \
-        --data-urlencode "csrf_token=$(token "$jar")" "${args[@]}" "$base$path"
-}
 alice="$work/alice.jar"
 bob="$work/bob.jar"
 signup=$(post "$alice" /signup username=alice email=alice@example.com password1=deploy-password password2=deploy-password)

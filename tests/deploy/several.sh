@@ -61,20 +61,10 @@ start_server() { # name
 start_server a
 start_server b
 
-curl_() { curl -sk --resolve "$host:$https_port:127.0.0.1" --max-time 10 "$@"; }
 direct() { # server, path: a GET straight to one server, past nginx
     curl -s --max-time 10 --unix-socket "$work/run/$1.sock" -H "Host: $host" -H 'X-Forwarded-Proto: https' "http://$host$2"
 }
 for _ in $(seq 100); do curl_ -o /dev/null "$base/healthz" && break; sleep 0.05; done
-token() { { curl_ -b "$1" -c "$1" "$base/login"; curl_ -b "$1" -c "$1" "$base/"; } | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//'; }
-post() { # jar path fields...
-    local jar=$1 path=$2
-    shift 2
-    local args=()
-    for field in "$@"; do args+=(--data-urlencode "$field"); done
-    curl_ -b "$jar" -c "$jar" -o /dev/null -w '%{http_code} %{redirect_url}' \
-        --data-urlencode "csrf_token=$(token "$jar")" "${args[@]}" "$base$path"
-}
 
 alice="$work/alice.jar"
 signup=$(post "$alice" /signup username=alice email=alice@example.com password1=deploy-password password2=deploy-password)
