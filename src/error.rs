@@ -30,6 +30,9 @@ pub enum AppError {
     /// 429: this client ran too many searches that missed the page cache.
     #[error("too many searches")]
     TooManySearches { wait: Duration },
+    /// 429: a limit on log-ins or sign-ups (the forms say which; this is for any other front door).
+    #[error("too many attempts")]
+    Throttled { wait: Duration },
     /// 413: the body is over the limit.
     #[error("request body too large")]
     PayloadTooLarge,
@@ -55,7 +58,7 @@ impl ResponseError for AppError {
             Self::Forbidden | Self::Csrf | Self::OwnPostLike => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::TooManySearches { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManySearches { .. } | Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Storage(StoreError::Pool(_)) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Storage(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -92,6 +95,7 @@ impl From<crate::board::BoardError> for AppError {
             // A handler shows invalid input on its form; one that does not is answering a malformed request.
             BoardError::Invalid(_) | BoardError::LoginFailed => Self::BadRequest,
             BoardError::Busy => Self::Internal("the hashing queue was full".into()),
+            BoardError::Throttled(wait) => Self::Throttled { wait },
             BoardError::Internal(what) => Self::Internal(what),
             BoardError::Storage(err) => Self::Storage(err),
             BoardError::Task(err) => err.into(),

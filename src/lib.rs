@@ -17,5 +17,6 @@ pub mod passwords;
 pub mod search;
 pub mod seed;
 pub mod store;
+pub mod sync;
 pub mod views;
 pub mod web;

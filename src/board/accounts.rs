@@ -1,11 +1,12 @@
-//! Signing up and logging in. The per-client limits and the log-in throttle stay with the web layer (they
-//! count clients by address); what is decided here holds for any front door.
+//! Signing up and logging in, each counted against its limit as it starts (the storage engine keeps the
+//! counts, so every app server shares them); what is decided here holds for any front door.
 
 use super::BoardError;
 use crate::{
     domain::{
         self, FieldError, Problem,
-        accounts::{CurrentUser, NewAccount, Taken},
+        accounts::{CurrentUser, NewAccount, Taken, Username, username_key},
+        limits::ClientKey,
     },
     passwords,
     store::Store,
@@ -25,8 +26,29 @@ fn taken_errors(taken: &[Taken]) -> Vec<FieldError> {
 }
 
 /// Creates the account (its password hashed when a turn is free); returns the new user, logged in by the
-/// caller. A name or address in use, or one that looks like a name in use, is an invalid field.
+/// caller. A name or address in use, or one that looks like a name in use, is an invalid field. With a
+/// limit, `client` may make `per_hour` accounts an hour; a sign-up that makes none is not counted.
 pub async fn sign_up(
+    store: &Store,
+    hashing: &HashingGate,
+    account: NewAccount,
+    client: ClientKey,
+    per_hour: Option<usize>,
+) -> Result<CurrentUser, BoardError> {
+    if let Some(per_hour) = per_hour {
+        store
+            .begin_signup(client, per_hour)
+            .await?
+            .map_err(BoardError::Throttled)?;
+    }
+    let outcome = create_account(store, hashing, account).await;
+    if outcome.is_err() && per_hour.is_some() {
+        store.signup_refused(client).await?;
+    }
+    outcome
+}
+
+async fn create_account(
     store: &Store,
     hashing: &HashingGate,
     account: NewAccount,
@@ -52,9 +74,34 @@ pub async fn sign_up(
     }
 }
 
-/// Checks a name and password. An unknown name and a wrong password do the same work (one argon2
-/// verification) and give the same answer, `LoginFailed`.
+/// Checks a name and password from `client`, counted by the log-in throttle first. An unknown name and a
+/// wrong password do the same work (one argon2 verification) and give the same answer, `LoginFailed`.
 pub async fn log_in(
+    store: &Store,
+    hashing: &HashingGate,
+    typed_name: &str,
+    password: &str,
+    client: ClientKey,
+) -> Result<CurrentUser, BoardError> {
+    // No account has a longer name: refused before it is counted, kept or hashed against anything.
+    if !Username::may_exist(typed_name) {
+        return Err(BoardError::LoginFailed);
+    }
+    let name_key = username_key(typed_name);
+    store
+        .begin_login(name_key.clone(), client)
+        .await?
+        .map_err(BoardError::Throttled)?;
+    let outcome = check_password(store, hashing, typed_name, password).await;
+    match &outcome {
+        Ok(_) => store.login_succeeded(name_key, client).await?,
+        Err(BoardError::Busy) => store.login_abandoned(name_key, client).await?,
+        Err(_) => {}
+    }
+    outcome
+}
+
+async fn check_password(
     store: &Store,
     hashing: &HashingGate,
     typed_name: &str,

@@ -30,6 +30,9 @@ pub enum BoardError {
     /// Too many passwords are being hashed: try again in a moment.
     #[error("busy")]
     Busy,
+    /// The client (or the account name) reached a limit: try again after this long.
+    #[error("throttled for {0:?}")]
+    Throttled(std::time::Duration),
     /// Something that is not the person's fault, besides storage (a password hash that failed).
     #[error("{0}")]
     Internal(String),

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod board;
 pub mod ids;
+pub mod limits;
 pub mod policy;
 pub mod posts;
 pub mod redirect;

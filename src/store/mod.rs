@@ -4,8 +4,11 @@
 //! here. Dispatch is a `match` over an enum, so the SQLite path pays no indirection.
 
 pub mod copy;
+pub mod memory_limits;
 pub mod postgres;
 pub mod sqlite;
+
+use std::time::Duration;
 
 use crate::{
     config::Database,
@@ -13,6 +16,7 @@ use crate::{
         accounts::{Email, NewAccount, Taken, User, Username},
         board::{AnswerSort, Content, ListSort, QuestionDraft},
         ids::{AnswerId, QuestionId, UserId},
+        limits::ClientKey,
         policy::{Action, Actor, Denied, PostRef},
         posts::{Answer, Question, QuestionList, QuestionPage, QuestionSummary},
         search::{IndexedQuestion, SearchChange},
@@ -237,6 +241,22 @@ operations! {
     /// Deletes lapsed sessions and those begun before `born_after`, unless any app server did so after
     /// `unless_purged_after` (then `None`: a periodic purge runs once for all servers, not once each).
     fn purge_sessions(&self, now: i64, born_after: i64, unless_purged_after: i64) -> Option<usize>;
+
+    /// Counts a log-in attempt for `name_key` from `client` as it starts, or says how long to wait first
+    /// (`domain::limits` decides; every app server on the database counts together).
+    fn begin_login(&self, name_key: String, client: ClientKey) -> Result<(), Duration>;
+
+    /// Clears the name's attempts after a log-in and vouches for the client as the name's for a while.
+    fn login_succeeded(&self, name_key: String, client: ClientKey) -> ();
+
+    /// Takes back an attempt that never checked the password (the server was too busy).
+    fn login_abandoned(&self, name_key: String, client: ClientKey) -> ();
+
+    /// Counts a sign-up from `client` as it starts, or says how long to wait when `per_hour` were made.
+    fn begin_signup(&self, client: ClientKey, per_hour: usize) -> Result<(), Duration>;
+
+    /// Takes back the sign-up just counted for `client` (it made no account).
+    fn signup_refused(&self, client: ClientKey) -> ();
 
     /// Every account's id and name, oldest first (the seed adds posts to an existing board).
     fn all_authors(&self) -> Vec<(UserId, String)>;

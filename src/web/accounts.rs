@@ -21,11 +21,7 @@ use super::{
 };
 use crate::{
     board::{self, BoardError},
-    domain::{
-        FieldError, Problem,
-        accounts::{SignupForm, Username, username_key},
-        redirect::LocalPath,
-    },
+    domain::{FieldError, Problem, accounts::SignupForm, redirect::LocalPath},
     error::{AppError, AppResult, whole_seconds},
     i18n::{Lang, fill},
     views::{
@@ -89,20 +85,18 @@ async fn signup(
         );
         with_retry_after(page.with_status(status).into_response(), wait)
     };
-    // Counted as it starts, so a burst cannot pass the limit; given back unless an account is made.
-    let client = client_key(req);
-    if let Err(wait) = state.signups.try_take(client) {
-        let minutes = whole_seconds(wait).div_ceil(60).max(1);
-        return Ok(refuse(
-            StatusCode::TOO_MANY_REQUESTS,
-            &fill(t.signups_throttled, &[&minutes.to_string()]),
-            wait,
-        ));
-    }
-    let outcome = board::accounts::sign_up(&state.store, &state.hashing, new_account).await;
-    if outcome.is_err() {
-        state.signups.give_back(client);
-    }
+    let per_hour = state
+        .config
+        .rate_limits
+        .then_some(state.config.signups_per_hour);
+    let outcome = board::accounts::sign_up(
+        &state.store,
+        &state.hashing,
+        new_account,
+        client_key(req),
+        per_hour,
+    )
+    .await;
     match outcome {
         Ok(user) => {
             log_in(req, session, &user);
@@ -110,6 +104,14 @@ async fn signup(
             Ok(see_other("/"))
         }
         Err(BoardError::Invalid(errors)) => Ok(invalid(&errors)),
+        Err(BoardError::Throttled(wait)) => {
+            let minutes = whole_seconds(wait).div_ceil(60).max(1);
+            Ok(refuse(
+                StatusCode::TOO_MANY_REQUESTS,
+                &fill(t.signups_throttled, &[&minutes.to_string()]),
+                wait,
+            ))
+        }
         Err(BoardError::Busy) => Ok(refuse(
             StatusCode::SERVICE_UNAVAILABLE,
             t.server_busy,
@@ -166,8 +168,6 @@ async fn login(
     state: Data<&Arc<AppState>>,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
-    let key = username_key(&form.username);
-    let client = client_key(req);
     let next = form.next.as_deref().and_then(LocalPath::parse);
     let next_field = next.as_ref().map(LocalPath::as_str).unwrap_or_default();
     let refuse = |status: StatusCode, message: &str| {
@@ -182,27 +182,16 @@ async fn login(
     };
     let t = crate::web::session::request_lang(req).texts();
 
-    // No account has a longer name: refused before it is counted, kept or hashed against anything.
-    if !Username::may_exist(&form.username) {
-        return Ok(refuse(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            t.problem(Problem::LoginFailed),
-        ));
-    }
-    if let Err(wait) = state.throttle.begin(&key, client) {
-        let seconds = whole_seconds(wait).max(1);
-        let response = refuse(
-            StatusCode::TOO_MANY_REQUESTS,
-            &fill(t.login_throttled, &[&seconds.to_string()]),
-        );
-        return Ok(with_retry_after(response, wait));
-    }
-
-    let outcome =
-        board::accounts::log_in(&state.store, &state.hashing, &form.username, &form.password).await;
+    let outcome = board::accounts::log_in(
+        &state.store,
+        &state.hashing,
+        &form.username,
+        &form.password,
+        client_key(req),
+    )
+    .await;
     match outcome {
         Ok(user) => {
-            state.throttle.succeeded(&key, client);
             log_in(req, session, &user);
             flash(session, Flash::LoggedIn);
             Ok(see_other(LocalPath::or_home(next_field.into()).as_str()))
@@ -211,8 +200,15 @@ async fn login(
             StatusCode::UNPROCESSABLE_ENTITY,
             t.problem(Problem::LoginFailed),
         )),
+        Err(BoardError::Throttled(wait)) => {
+            let seconds = whole_seconds(wait).max(1);
+            let response = refuse(
+                StatusCode::TOO_MANY_REQUESTS,
+                &fill(t.login_throttled, &[&seconds.to_string()]),
+            );
+            Ok(with_retry_after(response, wait))
+        }
         Err(BoardError::Busy) => {
-            state.throttle.abandoned(&key, client);
             let response = refuse(StatusCode::SERVICE_UNAVAILABLE, t.server_busy);
             Ok(with_retry_after(response, BUSY_RETRY))
         }

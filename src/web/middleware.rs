@@ -267,7 +267,9 @@ pub fn error_response(
         request_id,
     };
     let retry_after = match app_error {
-        Some(AppError::TooManySearches { wait }) => Some(whole_seconds(*wait).max(1)),
+        Some(AppError::TooManySearches { wait } | AppError::Throttled { wait }) => {
+            Some(whole_seconds(*wait).max(1))
+        }
         _ => None,
     };
     let mut response = error_view_response(ctx, fragment, &view, status);

@@ -25,11 +25,8 @@ pub struct AppState {
     pub store: Store,
     pub search: Arc<SearchIndex>,
     pub config: Arc<Config>,
-    pub throttle: limits::LoginThrottle,
     /// Password hashes, a few at a time.
     pub hashing: limits::HashingGate,
-    /// Accounts per client and hour.
-    pub signups: limits::ClientLimit,
     /// Searches that missed the page cache, per client.
     pub searches: limits::ClientLimit,
     /// Visitors' pages, until the next write.
@@ -44,10 +41,6 @@ impl AppState {
     pub fn new(store: Store, search: Arc<SearchIndex>, config: Config, csrf_key: [u8; 32]) -> Self {
         let limit = |n: usize| config.rate_limits.then_some(n);
         Self {
-            signups: limits::ClientLimit::new(
-                limit(config.signups_per_hour),
-                std::time::Duration::from_secs(60 * 60),
-            ),
             searches: limits::ClientLimit::new(
                 limit(SEARCHES_PER_MINUTE),
                 std::time::Duration::from_secs(60),
@@ -55,7 +48,6 @@ impl AppState {
             store,
             search,
             config: Arc::new(config),
-            throttle: Default::default(),
             hashing: Default::default(),
             pages: Default::default(),
             csrf_key: csrf::CsrfKey(csrf_key),

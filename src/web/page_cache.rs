@@ -110,12 +110,7 @@ impl Drop for Rendering<'_> {
     }
 }
 
-/// Cache state is whole values: a panic elsewhere cannot leave one half-written, so a poisoned lock is fine.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+use crate::sync::lock;
 
 impl Default for PageCache {
     fn default() -> Self {

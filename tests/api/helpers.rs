@@ -70,8 +70,18 @@ pub async fn spawn_app_on(db_path: &Path) -> TestApp {
 
 /// A second app server on the database of `db_path`, with a search index of its own in `search_dir`.
 pub async fn spawn_another_app_on(db_path: &Path, search_dir: &Path) -> TestApp {
+    spawn_another_app_with(db_path, search_dir, |_| {}).await
+}
+
+/// A second app server on the database of `db_path`, its settings changed by `configure`.
+pub async fn spawn_another_app_with(
+    db_path: &Path,
+    search_dir: &Path,
+    configure: impl FnOnce(&mut Config),
+) -> TestApp {
     start(db_path, |config| {
-        config.search_dir = Some(search_dir.to_owned())
+        config.search_dir = Some(search_dir.to_owned());
+        configure(config);
     })
     .await
 }

@@ -218,3 +218,59 @@ async fn a_name_that_grows_in_lower_case_still_logs_in() {
     assert_eq!(app.logged_in_as(&client).await.as_deref(), Some(name));
     app.stop().await;
 }
+
+/// Guesses spread over several app servers meet the limits together where servers share a database
+/// (PostgreSQL). An SQLite board is one process's: two servers on one file, which only a test starts,
+/// count their own.
+#[tokio::test]
+async fn app_servers_on_one_database_count_log_ins_and_sign_ups_together() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("miniboard.db");
+    let limits = |config: &mut miniboard::config::Config| {
+        config.rate_limits = true;
+        config.signups_per_hour = 2;
+    };
+    let first =
+        crate::helpers::spawn_another_app_with(&db, &dir.path().join("1.search"), limits).await;
+    let second =
+        crate::helpers::spawn_another_app_with(&db, &dir.path().join("2.search"), limits).await;
+    let shared = matches!(first.database, miniboard::config::Database::Postgres(_));
+
+    let made = first.sign_up(&browser(), "frank").await;
+    assert_eq!(made.status(), StatusCode::SEE_OTHER);
+    let made = second.sign_up(&browser(), "grace").await;
+    assert_eq!(made.status(), StatusCode::SEE_OTHER);
+    let third = first.sign_up(&browser(), "heidi").await;
+    let expected = if shared {
+        StatusCode::TOO_MANY_REQUESTS
+    } else {
+        StatusCode::SEE_OTHER
+    };
+    assert_eq!(third.status(), expected, "the third sign-up this hour");
+
+    let client = browser();
+    for (n, server) in [&first, &second, &first, &second, &first]
+        .into_iter()
+        .enumerate()
+    {
+        let response = server.log_in(&client, "frank", "guess").await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "guess {n}"
+        );
+    }
+    let right = second.log_in(&client, "frank", PASSWORD).await;
+    let expected = if shared {
+        StatusCode::TOO_MANY_REQUESTS
+    } else {
+        StatusCode::SEE_OTHER
+    };
+    assert_eq!(
+        right.status(),
+        expected,
+        "after five guesses over two servers"
+    );
+    first.stop().await;
+    second.stop().await;
+}

@@ -240,6 +240,10 @@ async fn a_periodic_purge_runs_once_for_all_servers() {
     let app = spawn_app().await;
     let client = app.signed_up_user("gus").await;
     app.storage().sessions_lapse_in(-1);
+    // A log-in attempt that left every window long ago, and one that has not.
+    app.log_in(&crate::helpers::browser(), "gus", "guess").await;
+    app.storage().login_attempts_made_ago(2 * 3_600);
+    app.log_in(&crate::helpers::browser(), "gus", "guess").await;
     let store = miniboard::store::Store::open(&app.database)
         .await
         .expect("the store, as another server opens it");
@@ -248,6 +252,9 @@ async fn a_periodic_purge_runs_once_for_all_servers() {
     let purged = store.purge_sessions(now, 0, now).await.expect("purge");
     assert_eq!(purged, Some(1));
     assert_eq!(app.storage().count(Rows::Sessions), 0);
+    if let Some(kept) = app.storage().login_attempt_rows() {
+        assert_eq!(kept, 1, "the purge also drops attempts out of every window");
+    }
     assert_eq!(app.logged_in_as(&client).await, None);
     // An hourly purge on another server, moments later, finds it done and skips.
     let _again = app.signed_up_user("hal").await;

@@ -193,6 +193,24 @@ impl Probe {
         self.rows(sql, values);
     }
 
+    /// Log-in attempts kept in the shared table; `None` where the engine counts them in memory (SQLite).
+    pub fn login_attempt_rows(&self) -> Option<i64> {
+        match self.engine {
+            Engine::Sqlite(_) => None,
+            Engine::Postgres(_) => Some(self.number("SELECT count(*) FROM login_attempts")),
+        }
+    }
+
+    /// Moves every kept log-in attempt `seconds` into the past.
+    pub fn login_attempts_made_ago(&self, seconds: i64) {
+        if let Engine::Postgres(_) = self.engine {
+            self.change(
+                "UPDATE login_attempts SET at_us = at_us - ?1::BIGINT * 1000000",
+                &[Value::Int(seconds)],
+            );
+        }
+    }
+
     pub fn count(&self, rows: Rows) -> i64 {
         self.number(match rows {
             Rows::Sessions => "SELECT count(*) FROM sessions",

@@ -9,6 +9,7 @@ use super::PgError;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_board.sql"),
     include_str!("migrations/0002_rank_moves.sql"),
+    include_str!("migrations/0003_limits.sql"),
 ];
 
 /// The version a fully migrated database is at.

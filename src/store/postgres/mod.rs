@@ -11,6 +11,7 @@
 
 mod board;
 mod copy;
+mod limits;
 mod migrations;
 mod people;
 mod search;
@@ -34,6 +35,7 @@ use crate::{
         accounts::{Email, NewAccount, Taken, User, Username},
         board::{AnswerSort, Content, ListSort, PAGE_SIZE, QuestionDraft, clamp_page},
         ids::{AnswerId, QuestionId, UserId},
+        limits::ClientKey,
         policy::{self, Action, Actor, PostRef},
         posts::{Answer, Question, QuestionList, QuestionPage, QuestionSummary},
         search::{IndexedQuestion, SearchChange},
@@ -502,6 +504,7 @@ impl PgStore {
             return Ok(None);
         }
         let purged = people::purge_sessions(&tx, now, born_after).await?;
+        limits::purge(&tx).await?;
         run(
             &tx,
             "INSERT INTO settings (name, value) VALUES ($1, $2)
@@ -511,6 +514,51 @@ impl PgStore {
         .await?;
         tx.commit().await?;
         Ok(Some(purged))
+    }
+
+    pub async fn begin_login(
+        &self,
+        name_key: String,
+        client: ClientKey,
+    ) -> StoreResult<Result<(), Duration>> {
+        self.limits_transaction(async |tx| limits::begin_login(tx, &name_key, client).await)
+            .await
+    }
+
+    pub async fn login_succeeded(&self, name_key: String, client: ClientKey) -> StoreResult<()> {
+        self.limits_transaction(async |tx| limits::login_succeeded(tx, &name_key, client).await)
+            .await
+    }
+
+    pub async fn login_abandoned(&self, name_key: String, client: ClientKey) -> StoreResult<()> {
+        self.limits_transaction(async |tx| limits::login_abandoned(tx, &name_key, client).await)
+            .await
+    }
+
+    pub async fn begin_signup(
+        &self,
+        client: ClientKey,
+        per_hour: usize,
+    ) -> StoreResult<Result<(), Duration>> {
+        self.limits_transaction(async |tx| limits::begin_signup(tx, client, per_hour).await)
+            .await
+    }
+
+    pub async fn signup_refused(&self, client: ClientKey) -> StoreResult<()> {
+        self.limits_transaction(async |tx| limits::signup_refused(tx, client).await)
+            .await
+    }
+
+    /// One count of a limit in its own transaction (no board write: no page changes).
+    async fn limits_transaction<T>(
+        &self,
+        count: impl AsyncFnOnce(&Transaction<'_>) -> Result<T, PgError>,
+    ) -> StoreResult<T> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let outcome = count(&tx).await?;
+        tx.commit().await?;
+        Ok(outcome)
     }
 
     pub async fn all_authors(&self) -> StoreResult<Vec<(UserId, String)>> {

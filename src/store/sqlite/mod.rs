@@ -14,7 +14,7 @@ mod sessions;
 mod settings;
 mod users;
 
-use std::path::Path;
+use std::{path::Path, sync::Arc, time::Duration};
 
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
@@ -24,6 +24,7 @@ use crate::{
         accounts::{Email, NewAccount, Taken, User, Username},
         board::{AnswerSort, Content, ListSort, PAGE_SIZE, QuestionDraft, clamp_page},
         ids::{AnswerId, QuestionId, UserId},
+        limits::ClientKey,
         policy::{self, Action, Actor, PostRef},
         posts::{Answer, Question, QuestionList, QuestionPage, QuestionSummary},
         search::{IndexedQuestion, SearchChange},
@@ -31,6 +32,7 @@ use crate::{
     store::{
         Guarded, LikeOutcome, NewAnswer, NewQuestion, Revision, StoreError, StoreResult,
         StoredSession,
+        memory_limits::{MemoryLimits, moment},
     },
 };
 
@@ -59,6 +61,8 @@ impl From<r2d2::Error> for StoreError {
 #[derive(Clone)]
 pub struct SqliteStore {
     db: Db,
+    /// Log-in attempts and sign-ups: one process serves the file, so its memory is where they are counted.
+    limits: Arc<MemoryLimits>,
 }
 
 impl SqliteStore {
@@ -66,6 +70,7 @@ impl SqliteStore {
     pub fn open(path: &Path) -> StoreResult<Self> {
         Ok(Self {
             db: Db::open(path)?,
+            limits: Arc::default(),
         })
     }
 
@@ -407,6 +412,37 @@ impl SqliteStore {
                 Ok(Some(purged))
             })
             .await
+    }
+
+    pub async fn begin_login(
+        &self,
+        name_key: String,
+        client: ClientKey,
+    ) -> StoreResult<Result<(), Duration>> {
+        Ok(self.limits.begin_login(&name_key, client, moment()))
+    }
+
+    pub async fn login_succeeded(&self, name_key: String, client: ClientKey) -> StoreResult<()> {
+        self.limits.login_succeeded(&name_key, client, moment());
+        Ok(())
+    }
+
+    pub async fn login_abandoned(&self, name_key: String, client: ClientKey) -> StoreResult<()> {
+        self.limits.login_abandoned(&name_key, client);
+        Ok(())
+    }
+
+    pub async fn begin_signup(
+        &self,
+        client: ClientKey,
+        per_hour: usize,
+    ) -> StoreResult<Result<(), Duration>> {
+        Ok(self.limits.begin_signup(client, per_hour, moment()))
+    }
+
+    pub async fn signup_refused(&self, client: ClientKey) -> StoreResult<()> {
+        self.limits.signup_refused(client);
+        Ok(())
     }
 
     pub async fn all_authors(&self) -> StoreResult<Vec<(UserId, String)>> {
