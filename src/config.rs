@@ -99,6 +99,53 @@ pub enum Database {
 #[derive(Clone, PartialEq, Eq)]
 pub struct PostgresUrl(String);
 
+/// How a PostgreSQL connection uses TLS: libpq's `sslmode`, with libpq's meanings. `Prefer` (the default)
+/// and `Require` encrypt without checking who answers unless `sslrootcert` names the CA to check against;
+/// `VerifyCa` checks the certificate chain, `VerifyFull` the chain and the host name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SslMode {
+    Disable,
+    Prefer,
+    Require,
+    VerifyCa,
+    VerifyFull,
+}
+
+impl SslMode {
+    fn parse(value: &str) -> Result<Self, String> {
+        Ok(match value {
+            "disable" => Self::Disable,
+            "prefer" => Self::Prefer,
+            "require" => Self::Require,
+            "verify-ca" => Self::VerifyCa,
+            "verify-full" => Self::VerifyFull,
+            other => {
+                return Err(format!(
+                    "sslmode `{other}` is none of disable, prefer, require, verify-ca, verify-full"
+                ));
+            }
+        })
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Disable => "disable",
+            Self::Prefer => "prefer",
+            Self::Require => "require",
+            Self::VerifyCa => "verify-ca",
+            Self::VerifyFull => "verify-full",
+        }
+    }
+}
+
+/// A PostgreSQL URL read: what the client takes, and the TLS settings miniboard handles itself.
+pub struct PgConnection {
+    pub config: tokio_postgres::Config,
+    pub ssl_mode: SslMode,
+    /// The CA certificates (PEM) the server's certificate must chain to.
+    pub root_cert: Option<PathBuf>,
+}
+
 impl PostgresUrl {
     pub fn new(url: impl Into<String>) -> Self {
         Self(url.into())
@@ -107,14 +154,87 @@ impl PostgresUrl {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Reads the URL: `sslmode` (all five of libpq's values) and `sslrootcert` here, the rest by the client.
+    pub fn connection(&self) -> Result<PgConnection, String> {
+        let (base, query) = self.0.split_once('?').unwrap_or((&self.0, ""));
+        let mut ssl_mode = None;
+        let mut root_cert = None;
+        let mut kept = Vec::new();
+        for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = percent_encoding::percent_decode_str(value)
+                .decode_utf8()
+                .map_err(|_| format!("the value of `{key}` is not UTF-8"))?;
+            match key {
+                "sslmode" => ssl_mode = Some(SslMode::parse(&value)?),
+                "sslrootcert" => root_cert = Some(PathBuf::from(value.as_ref())),
+                _ => kept.push(pair),
+            }
+        }
+        let rest = if kept.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}?{}", kept.join("&"))
+        };
+        let mut config: tokio_postgres::Config =
+            rest.parse().map_err(|err: tokio_postgres::Error| {
+                std::error::Error::source(&err).map_or(err.to_string(), |cause| cause.to_string())
+            })?;
+        let ssl_mode = ssl_mode.unwrap_or(SslMode::Prefer);
+        if matches!(ssl_mode, SslMode::VerifyCa | SslMode::VerifyFull) && root_cert.is_none() {
+            return Err(format!(
+                "sslmode={} needs sslrootcert=PATH: the CA certificate(s) to check the server's against",
+                ssl_mode.as_str()
+            ));
+        }
+        let over_a_socket = config
+            .get_hosts()
+            .iter()
+            .any(|host| matches!(host, tokio_postgres::config::Host::Unix(_)));
+        if over_a_socket && ssl_mode != SslMode::Disable && ssl_mode != SslMode::Prefer {
+            return Err(format!(
+                "sslmode={} asks for TLS, which a unix socket does not speak: drop it, or connect to host:port",
+                ssl_mode.as_str()
+            ));
+        }
+        config.ssl_mode(match ssl_mode {
+            SslMode::Disable => tokio_postgres::config::SslMode::Disable,
+            SslMode::Prefer => tokio_postgres::config::SslMode::Prefer,
+            _ => tokio_postgres::config::SslMode::Require,
+        });
+        Ok(PgConnection {
+            config,
+            ssl_mode,
+            root_cert,
+        })
+    }
 }
 
 impl fmt::Display for PostgresUrl {
     /// Where it connects, as a URL written anew from what the client reads in it: a password, however it
     /// was spelled, shows as asterisks.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Ok(config) = self.0.parse::<tokio_postgres::Config>() else {
+        let Ok(PgConnection {
+            config,
+            ssl_mode,
+            root_cert,
+        }) = self.connection()
+        else {
             return f.write_str("postgres://(a URL that does not parse)");
+        };
+        let tls = || {
+            let mut tls = String::new();
+            if ssl_mode != SslMode::Prefer {
+                tls.push_str(&format!("sslmode={}", ssl_mode.as_str()));
+            }
+            if let Some(root) = &root_cert {
+                if !tls.is_empty() {
+                    tls.push('&');
+                }
+                tls.push_str(&format!("sslrootcert={}", root.display()));
+            }
+            tls
         };
         let user = config.get_user().unwrap_or_default();
         let password = if config.get_password().is_some() {
@@ -130,7 +250,12 @@ impl fmt::Display for PostgresUrl {
                 if !user.is_empty() || !password.is_empty() {
                     f.write_str("@")?;
                 }
-                write!(f, "{host}:{port}/{dbname}")
+                write!(f, "{host}:{port}/{dbname}")?;
+                let tls = tls();
+                if !tls.is_empty() {
+                    write!(f, "?{tls}")?;
+                }
+                Ok(())
             }
             Some(tokio_postgres::config::Host::Unix(socket)) => {
                 write!(f, "postgresql:///{dbname}?host={}", socket.display())?;
@@ -142,6 +267,10 @@ impl fmt::Display for PostgresUrl {
                 }
                 if !password.is_empty() {
                     f.write_str("&password=********")?;
+                }
+                let tls = tls();
+                if !tls.is_empty() {
+                    write!(f, "&{tls}")?;
                 }
                 Ok(())
             }
@@ -186,10 +315,9 @@ impl Database {
             // Named after the database: two boards served from one folder keep apart.
             Self::Postgres(url) => {
                 let name = url
-                    .as_str()
-                    .parse::<tokio_postgres::Config>()
+                    .connection()
                     .ok()
-                    .and_then(|config| config.get_dbname().map(str::to_owned))
+                    .and_then(|read| read.config.get_dbname().map(str::to_owned))
                     .filter(|name| {
                         !name.is_empty()
                             && !name.contains(['/', '\\'])
@@ -612,12 +740,10 @@ pub fn parse_database(value: &str) -> Result<Database, String> {
     }
     let lower = trimmed.to_ascii_lowercase();
     if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
-        trimmed.parse::<tokio_postgres::Config>().map_err(|err| {
-            let why =
-                std::error::Error::source(&err).map_or(err.to_string(), |cause| cause.to_string());
-            format!("is not a PostgreSQL URL that can be used: {why}")
-        })?;
-        return Ok(Database::Postgres(PostgresUrl::new(trimmed)));
+        let url = PostgresUrl::new(trimmed);
+        url.connection()
+            .map_err(|why| format!("is not a PostgreSQL URL that can be used: {why}"))?;
+        return Ok(Database::Postgres(url));
     }
     // A mistyped scheme or a libpq key=value string would otherwise become a new, empty SQLite board.
     if let Some((scheme, _)) = trimmed.split_once("://") {
@@ -871,6 +997,44 @@ mod tests {
         ] {
             let err = load_env(&[(key, bad)]).err();
             assert_eq!(err.map(|e| e.key), Some(key.to_owned()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn tls_to_postgres_is_read_as_libpq_reads_it() {
+        let read = |url: &str| PostgresUrl::new(url).connection();
+        let full = read("postgres://board@db.example/miniboard?sslmode=verify-full&sslrootcert=/etc/ssl/db%20ca.pem&connect_timeout=5")
+            .expect("verify-full with its CA");
+        assert_eq!(full.ssl_mode, SslMode::VerifyFull);
+        assert_eq!(full.root_cert, Some(PathBuf::from("/etc/ssl/db ca.pem")));
+        assert_eq!(
+            full.config.get_ssl_mode(),
+            tokio_postgres::config::SslMode::Require
+        );
+        assert_eq!(
+            full.config.get_connect_timeout(),
+            Some(&std::time::Duration::from_secs(5)),
+            "the other options still reach the client"
+        );
+        assert_eq!(
+            PostgresUrl::new(
+                "postgres://board@db.example/miniboard?sslmode=verify-ca&sslrootcert=/ca.pem"
+            )
+            .to_string(),
+            "postgres://board@db.example:5432/miniboard?sslmode=verify-ca&sslrootcert=/ca.pem"
+        );
+        let plain = read("postgres://board@db.example/miniboard").expect("a URL");
+        assert_eq!(plain.ssl_mode, SslMode::Prefer, "libpq's default");
+        for (url, says) in [
+            ("postgres://b@db/m?sslmode=verify-full", "needs sslrootcert"),
+            ("postgres://b@db/m?sslmode=always", "none of disable"),
+            (
+                "postgresql:///m?host=/run/postgresql&sslmode=require",
+                "unix socket",
+            ),
+        ] {
+            let err = read(url).err().expect(url);
+            assert!(err.contains(says), "{url}: {err}");
         }
     }
 

@@ -12,6 +12,7 @@ mod hostile;
 mod likes;
 mod login;
 mod pages;
+mod postgres_tls;
 mod questions;
 mod search;
 mod sessions;

@@ -193,6 +193,14 @@ impl Probe {
         self.rows(sql, values);
     }
 
+    /// Connections to this database that are encrypted, as the server sees them (PostgreSQL only).
+    pub fn encrypted_connections(&self) -> i64 {
+        self.number(
+            "SELECT count(*) FROM pg_stat_ssl JOIN pg_stat_activity USING (pid)
+             WHERE ssl AND datname = current_database()",
+        )
+    }
+
     /// Log-in attempts kept in the shared table; `None` where the engine counts them in memory (SQLite).
     pub fn login_attempt_rows(&self) -> Option<i64> {
         match self.engine {

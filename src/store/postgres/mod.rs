@@ -15,6 +15,7 @@ mod limits;
 mod migrations;
 mod people;
 mod search;
+mod tls;
 
 use std::{
     sync::{
@@ -27,7 +28,8 @@ use std::{
 use deadpool_postgres::{
     GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime, Transaction,
 };
-use tokio_postgres::{NoTls, Row, types::ToSql};
+use tokio_postgres::{Row, types::ToSql};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::{
     config::PostgresUrl,
@@ -148,17 +150,17 @@ pub struct PgStore {
 impl PgStore {
     /// Connects, brings the schema up to date (one server at a time) and starts listening for writes.
     pub async fn open(url: &PostgresUrl) -> StoreResult<Self> {
-        let mut config: tokio_postgres::Config = url
-            .as_str()
-            .parse()
-            .map_err(|err| StoreError::Refused(format!("{url}: {err}")))?;
+        let refused = |why: String| StoreError::Refused(format!("{url}: {why}"));
+        let read = url.connection().map_err(refused)?;
+        let tls = tls::connector(&read).map_err(refused)?;
+        let mut config = read.config;
         // Which connections in pg_stat_activity are the board's.
         if config.get_application_name().is_none() {
             config.application_name("miniboard");
         }
         let manager = Manager::from_config(
             config.clone(),
-            NoTls,
+            tls.clone(),
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
@@ -185,6 +187,7 @@ impl PgStore {
         migrations::run(&mut client).await?;
         listen_for_writes(
             config,
+            tls,
             store.generation.clone(),
             store.listening.clone(),
             store.echo.clone(),
@@ -770,6 +773,7 @@ impl<'a> std::ops::Deref for Writing<'a> {
 /// connection listens (or failed to).
 async fn listen_for_writes(
     config: tokio_postgres::Config,
+    tls: MakeRustlsConnect,
     generation: Arc<AtomicU64>,
     listening: Arc<AtomicBool>,
     echo: Arc<Echo>,
@@ -781,6 +785,7 @@ async fn listen_for_writes(
         loop {
             let heard = listen_once(
                 &config,
+                &tls,
                 &generation,
                 &listening,
                 &echo,
@@ -812,6 +817,7 @@ async fn listen_for_writes(
 
 async fn listen_once(
     config: &tokio_postgres::Config,
+    tls: &MakeRustlsConnect,
     generation: &AtomicU64,
     listening: &AtomicBool,
     echo: &Echo,
@@ -819,7 +825,7 @@ async fn listen_once(
     said_down: &mut bool,
 ) -> Result<(), PgError> {
     use futures_util::StreamExt;
-    let (client, mut connection) = config.connect(NoTls).await?;
+    let (client, mut connection) = config.connect(tls.clone()).await?;
     let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx)).fuse();
     let statement = format!("LISTEN {CHANGES_CHANNEL}");
     let listen = client.batch_execute(&statement);
