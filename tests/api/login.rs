@@ -274,3 +274,35 @@ async fn app_servers_on_one_database_count_log_ins_and_sign_ups_together() {
     first.stop().await;
     second.stop().await;
 }
+
+/// A burst of guesses at once, half through each server: where the servers share their counts, exactly the
+/// limit's worth are checked, however the requests interleave.
+#[tokio::test]
+async fn a_burst_over_two_servers_gets_exactly_the_limits_worth_of_guesses() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("miniboard.db");
+    let first =
+        crate::helpers::spawn_another_app_with(&db, &dir.path().join("1.search"), |_| {}).await;
+    let second =
+        crate::helpers::spawn_another_app_with(&db, &dir.path().join("2.search"), |_| {}).await;
+    signed_up_then_logged_out(&first, "ivan").await;
+    let guesses = (0..20).map(|n| {
+        let server = if n % 2 == 0 { &first } else { &second };
+        async move { server.log_in(&browser(), "ivan", "guess").await.status() }
+    });
+    let statuses = futures_util::future::join_all(guesses).await;
+    let checked = statuses
+        .iter()
+        .filter(|status| **status == StatusCode::UNPROCESSABLE_ENTITY)
+        .count();
+    let throttled = statuses
+        .iter()
+        .filter(|status| **status == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    let shared = matches!(first.database, miniboard::config::Database::Postgres(_));
+    let servers_counting_apart = if shared { 1 } else { 2 };
+    assert_eq!(checked, 5 * servers_counting_apart, "{statuses:?}");
+    assert_eq!(checked + throttled, 20, "{statuses:?}");
+    first.stop().await;
+    second.stop().await;
+}

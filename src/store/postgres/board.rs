@@ -46,7 +46,7 @@ fn summary_from_row(row: &Row) -> Result<QuestionSummary, PgError> {
 }
 
 /// How many questions there are, kept as a counter (count(*) would scan the table).
-async fn total(client: &impl GenericClient) -> Result<i64, PgError> {
+pub async fn total(client: &impl GenericClient) -> Result<i64, PgError> {
     one(
         client,
         "SELECT value FROM board_totals WHERE name = 'questions'",
@@ -66,170 +66,37 @@ async fn change_total(client: &impl GenericClient, delta: i64) -> Result<(), PgE
     Ok(())
 }
 
-/// One page of the list, clamped to the pages that exist.
+/// One page of the list, clamped to the pages that exist (`total` of them), in one statement: the page's
+/// ids come from `question_page_ids` (migration 4), which walks the rank counts on the server.
 pub async fn list(
     client: &impl GenericClient,
     sort: ListSort,
     requested_page: i64,
+    total: i64,
 ) -> Result<QuestionList, PgError> {
-    let total = total(client).await?;
     let page = clamp_page(requested_page, total);
-    let ids = page_ids(client, sort, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
-    let questions = summary_rows(client, &ids, "")
-        .await?
-        .iter()
-        .map(summary_from_row)
-        .collect::<Result<_, _>>()?;
-    Ok(QuestionList {
-        total,
-        page,
-        questions,
-    })
-}
-
-/// Below this offset a plain OFFSET over the sort's index is cheapest.
-const DIRECT_OFFSET_LIMIT: i64 = 2_000;
-/// Ids per block in `question_rank_blocks` (`id >> 10`).
-const BLOCK_BITS: i64 = 10;
-/// Ids per span in `question_rank_spans` (`id >> 13`, 8 blocks).
-const SPAN_BITS: i64 = 13;
-
-/// The ids of one page in `sort`'s order. A deep page starts from the id block that holds its first row
-/// (found by adding up block counts, as on SQLite), so page 50,000 costs about what page 1 does.
-async fn page_ids(
-    client: &impl GenericClient,
-    sort: ListSort,
-    offset: i64,
-    limit: i64,
-) -> Result<Vec<QuestionId>, PgError> {
-    let key = match sort {
-        ListSort::Recent | ListSort::Best => None,
-        ListSort::Likes => Some("like_count"),
-        ListSort::Answers => Some("answer_count"),
-    };
-    let located = if offset < DIRECT_OFFSET_LIMIT {
-        None
-    } else {
-        locate_block(client, sort, offset).await?
-    };
-    let Some((score, block, before)) = located else {
-        let order = key.map_or("id DESC".to_owned(), |key| format!("{key} DESC, id DESC"));
-        return ids(
-            client,
-            &format!("SELECT id FROM questions ORDER BY {order} LIMIT $1 OFFSET $2"),
-            &[&limit, &offset],
-        )
-        .await;
-    };
-    let end = (block + 1) << BLOCK_BITS;
-    let skip = offset - before;
-    let Some(key) = key else {
-        return ids(
-            client,
-            "SELECT id FROM questions WHERE id < $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
-            &[&end, &limit, &skip],
-        )
-        .await;
-    };
-    // The rest of this score from the block on, then the lower scores if the page runs past them.
-    let mut page = ids(
-        client,
-        &format!(
-            "SELECT id FROM questions WHERE {key} = $1 AND id < $2 ORDER BY id DESC LIMIT $3 OFFSET $4"
-        ),
-        &[&score, &end, &limit, &skip],
-    )
-    .await?;
-    let missing = limit - page.len() as i64;
-    if missing > 0 {
-        page.extend(
-            ids(
-                client,
-                &format!(
-                    "SELECT id FROM questions WHERE {key} < $1 ORDER BY {key} DESC, id DESC LIMIT $2"
-                ),
-                &[&score, &missing],
-            )
-            .await?,
-        );
-    }
-    Ok(page)
-}
-
-async fn ids(
-    client: &impl GenericClient,
-    sql: &str,
-    params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-) -> Result<Vec<QuestionId>, PgError> {
-    rows(client, sql, params)
-        .await?
-        .iter()
-        .map(|row| Ok(QuestionId(row.try_get(0)?)))
-        .collect()
-}
-
-/// The block that holds row `offset` of the list: (score, block, rows before the block), narrowed down by
-/// score, then span, then block.
-async fn locate_block(
-    client: &impl GenericClient,
-    sort: ListSort,
-    offset: i64,
-) -> Result<Option<(i64, i64, i64)>, PgError> {
     let sort_code: i16 = match sort {
         ListSort::Recent | ListSort::Best => 0,
         ListSort::Likes => 1,
         ListSort::Answers => 2,
     };
-    let scores = rows(
+    let questions = rows(
         client,
-        "SELECT score, n FROM question_rank_scores WHERE sort = $1 ORDER BY score DESC",
-        &[&sort_code],
+        "SELECT q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count
+         FROM question_page_ids($1, $2, $3) WITH ORDINALITY AS page (id, position)
+         JOIN questions q ON q.id = page.id JOIN users u ON u.id = q.author_id
+         ORDER BY page.position",
+        &[&sort_code, &((page - 1) * PAGE_SIZE), &PAGE_SIZE],
     )
-    .await?;
-    let Some((score, before)) = first_reaching(&scores, offset, 0)? else {
-        return Ok(None);
-    };
-    let spans = rows(
-        client,
-        "SELECT span, n FROM question_rank_spans WHERE sort = $1 AND score = $2 ORDER BY span DESC",
-        &[&sort_code, &score],
-    )
-    .await?;
-    let Some((span, before)) = first_reaching(&spans, offset, before)? else {
-        return Ok(None);
-    };
-    let blocks_per_span = 1_i64 << (SPAN_BITS - BLOCK_BITS);
-    let first_block = span * blocks_per_span;
-    let blocks = rows(
-        client,
-        "SELECT block, n FROM question_rank_blocks
-         WHERE sort = $1 AND score = $2 AND block >= $3 AND block < $4 ORDER BY block DESC",
-        &[
-            &sort_code,
-            &score,
-            &first_block,
-            &(first_block + blocks_per_span),
-        ],
-    )
-    .await?;
-    Ok(first_reaching(&blocks, offset, before)?.map(|(block, before)| (score, block, before)))
-}
-
-/// Adds up the counts of `(key, n)` rows in order, starting at `before`; the first key whose rows reach
-/// `offset`, with the rows before it.
-fn first_reaching(
-    rows: &[Row],
-    offset: i64,
-    mut before: i64,
-) -> Result<Option<(i64, i64)>, PgError> {
-    for row in rows {
-        let n: i64 = row.try_get(1)?;
-        if before + n > offset {
-            return Ok(Some((row.try_get(0)?, before)));
-        }
-        before += n;
-    }
-    Ok(None)
+    .await?
+    .iter()
+    .map(summary_from_row)
+    .collect::<Result<_, _>>()?;
+    Ok(QuestionList {
+        total,
+        page,
+        questions,
+    })
 }
 
 /// The questions with these ids that exist, in the order given, each with its body.

@@ -1,10 +1,12 @@
 //! Log-in attempts and sign-ups in shared tables (migration 3): each check and count is one transaction
-//! behind one advisory lock, so two servers cannot both let the attempt that reaches a limit through. The
-//! lock is one for all limits: attempts are rare (each costs a password hash) and hold it for a millisecond.
+//! holding advisory locks on what it counts (the account name and the client), so two servers cannot both
+//! let through the attempt that reaches a limit, and a storm at one name or from one client queues only
+//! behind itself.
 
 use std::time::Duration;
 
 use deadpool_postgres::GenericClient;
+use sha2::{Digest, Sha256};
 
 use super::{PgError, one, run};
 use crate::domain::limits::{
@@ -12,8 +14,14 @@ use crate::domain::limits::{
     login_wait, signup_wait,
 };
 
-/// The advisory lock limits are counted under ("mbli" in ASCII).
-pub const LIMITS_LOCK: i64 = 0x6d62_6c69;
+/// The advisory lock key of one thing a limit counts: 64 bits of its SHA-256, so keys of different
+/// things (and the board's fixed lock numbers) do not meet.
+fn lock_key(what: &str) -> i64 {
+    let digest = Sha256::digest(what.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
+}
 
 fn micros(span: Duration) -> i64 {
     // Every window is a constant far below i64::MAX microseconds (30 days is 2.6e12).
@@ -27,16 +35,27 @@ fn moments(values: Vec<i64>) -> Vec<Duration> {
         .collect()
 }
 
-/// Takes the lock and reads the database's clock: the moment every server's attempts are measured by.
-async fn lock_and_now(tx: &impl GenericClient) -> Result<i64, PgError> {
+/// Locks what is counted (in one order, so two transactions never wait on each other) and reads the
+/// database's clock: the moment every server's attempts are measured by.
+async fn lock_and_now(tx: &impl GenericClient, counted: [&str; 2]) -> Result<i64, PgError> {
+    let mut keys = counted.map(lock_key);
+    keys.sort_unstable();
+    // Evaluated left to right: the smaller key first. (Twice the same key is one lock, taken twice.)
     one(
         tx,
         "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::BIGINT
-         FROM (SELECT pg_advisory_xact_lock($1)) AS locked",
-        &[&LIMITS_LOCK],
+         FROM (SELECT pg_advisory_xact_lock($1), pg_advisory_xact_lock($2)) AS locked",
+        &[&keys[0], &keys[1]],
     )
     .await?
     .try_get(0)
+}
+
+fn login_keys(name_key: &str, client: &str) -> [String; 2] {
+    [
+        format!("login name {name_key}"),
+        format!("login client {client}"),
+    ]
 }
 
 pub async fn begin_login(
@@ -45,7 +64,8 @@ pub async fn begin_login(
     client: ClientKey,
 ) -> Result<Result<(), Duration>, PgError> {
     let client = client.to_string();
-    let now = lock_and_now(tx).await?;
+    let [name_lock, client_lock] = login_keys(name_key, &client);
+    let now = lock_and_now(tx, [&name_lock, &client_lock]).await?;
     let row = one(
         tx,
         "SELECT
@@ -93,7 +113,8 @@ pub async fn login_succeeded(
     client: ClientKey,
 ) -> Result<(), PgError> {
     let client = client.to_string();
-    let now = lock_and_now(tx).await?;
+    let [name_lock, client_lock] = login_keys(name_key, &client);
+    let now = lock_and_now(tx, [&name_lock, &client_lock]).await?;
     run(
         tx,
         "UPDATE login_attempts SET counts_for_pair = FALSE
@@ -122,13 +143,15 @@ pub async fn login_abandoned(
     name_key: &str,
     client: ClientKey,
 ) -> Result<(), PgError> {
-    lock_and_now(tx).await?;
+    let client = client.to_string();
+    let [name_lock, client_lock] = login_keys(name_key, &client);
+    lock_and_now(tx, [&name_lock, &client_lock]).await?;
     run(
         tx,
         "DELETE FROM login_attempts WHERE ctid = (
              SELECT ctid FROM login_attempts WHERE name_key = $1 AND client = $2
              ORDER BY at_us DESC LIMIT 1)",
-        &[&name_key, &client.to_string()],
+        &[&name_key, &client],
     )
     .await?;
     Ok(())
@@ -140,7 +163,8 @@ pub async fn begin_signup(
     per_hour: usize,
 ) -> Result<Result<(), Duration>, PgError> {
     let client = client.to_string();
-    let now = lock_and_now(tx).await?;
+    let signup_lock = format!("signup client {client}");
+    let now = lock_and_now(tx, [&signup_lock, &signup_lock]).await?;
     let row = one(
         tx,
         "SELECT ARRAY(SELECT at_us FROM signup_attempts
@@ -162,12 +186,14 @@ pub async fn begin_signup(
 }
 
 pub async fn signup_refused(tx: &impl GenericClient, client: ClientKey) -> Result<(), PgError> {
-    lock_and_now(tx).await?;
+    let client = client.to_string();
+    let signup_lock = format!("signup client {client}");
+    lock_and_now(tx, [&signup_lock, &signup_lock]).await?;
     run(
         tx,
         "DELETE FROM signup_attempts WHERE ctid = (
              SELECT ctid FROM signup_attempts WHERE client = $1 ORDER BY at_us DESC LIMIT 1)",
-        &[&client.to_string()],
+        &[&client],
     )
     .await?;
     Ok(())
@@ -175,7 +201,14 @@ pub async fn signup_refused(tx: &impl GenericClient, client: ClientKey) -> Resul
 
 /// Deletes what left every window it counts in (the hourly purge).
 pub async fn purge(tx: &impl GenericClient) -> Result<(), PgError> {
-    let now = lock_and_now(tx).await?;
+    // Rows out of every window: no count reads them, so no lock is needed to delete them.
+    let now: i64 = one(
+        tx,
+        "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::BIGINT",
+        &[],
+    )
+    .await?
+    .try_get(0)?;
     let attempts_kept = micros(MINUTE.max(NAME_WINDOW));
     run(
         tx,

@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_board.sql"),
     include_str!("migrations/0002_rank_moves.sql"),
     include_str!("migrations/0003_limits.sql"),
+    include_str!("migrations/0004_page_function.sql"),
 ];
 
 /// The version a fully migrated database is at.

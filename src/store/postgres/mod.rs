@@ -19,7 +19,7 @@ mod tls;
 
 use std::{
     sync::{
-        Arc,
+        Arc, Mutex,
         atomic::{AtomicBool, AtomicU64, Ordering},
     },
     time::Duration,
@@ -46,6 +46,7 @@ use crate::{
         Guarded, LikeOutcome, NewAnswer, NewQuestion, Revision, StoreError, StoreResult,
         StoredSession,
     },
+    sync::lock,
 };
 
 /// The schema version a fully migrated database has.
@@ -145,6 +146,8 @@ pub struct PgStore {
     listening: Arc<AtomicBool>,
     writers: Arc<tokio::sync::Semaphore>,
     echo: Arc<Echo>,
+    /// The question total and the generation it was read at.
+    total: Arc<Mutex<Option<(u64, i64)>>>,
 }
 
 impl PgStore {
@@ -177,6 +180,7 @@ impl PgStore {
             generation: Arc::new(AtomicU64::new(0)),
             listening: Arc::new(AtomicBool::new(false)),
             writers: Arc::new(tokio::sync::Semaphore::new(WRITERS)),
+            total: Arc::default(),
             echo: Arc::new(Echo {
                 server: rand::random(),
                 sent: AtomicU64::new(0),
@@ -204,6 +208,20 @@ impl PgStore {
         } else {
             self.generation.fetch_add(1, Ordering::AcqRel) + 1
         }
+    }
+
+    /// The question total, read again only when the generation moved: a write here, or one heard from
+    /// another server (a round trip saved on every list page; while not listening, it is read every time).
+    async fn question_total(&self, client: &impl GenericClient) -> Result<i64, PgError> {
+        let generation = self.generation();
+        if let Some((seen, total)) = *lock(&self.total)
+            && seen == generation
+        {
+            return Ok(total);
+        }
+        let total = board::total(client).await?;
+        *lock(&self.total) = Some((generation, total));
+        Ok(total)
     }
 
     async fn client(&self) -> StoreResult<deadpool_postgres::Object> {
@@ -289,7 +307,8 @@ impl PgStore {
         requested_page: i64,
     ) -> StoreResult<QuestionList> {
         let client = self.client().await?;
-        Ok(board::list(&client, sort, requested_page).await?)
+        let total = self.question_total(&client).await?;
+        Ok(board::list(&client, sort, requested_page, total).await?)
     }
 
     pub async fn question_summaries(
@@ -308,13 +327,25 @@ impl PgStore {
         viewer: Option<UserId>,
     ) -> StoreResult<Option<QuestionPage>> {
         let client = self.client().await?;
-        let Some(question) = board::find_question(&client, id, viewer).await? else {
+        let answers_at = |page: i64| {
+            board::answer_page(&client, id, sort, (page - 1) * PAGE_SIZE, PAGE_SIZE, viewer)
+        };
+        // Both statements sent at once (the client pipelines them): the page asked for is the page shown
+        // unless it is past the last, and only then are its answers read again.
+        let requested = requested_page.clamp(1, i64::MAX / PAGE_SIZE);
+        let (question, answers) = tokio::try_join!(
+            board::find_question(&client, id, viewer),
+            answers_at(requested)
+        )?;
+        let Some(question) = question else {
             return Ok(None);
         };
         let page = clamp_page(requested_page, question.answer_count);
-        let answers =
-            board::answer_page(&client, id, sort, (page - 1) * PAGE_SIZE, PAGE_SIZE, viewer)
-                .await?;
+        let answers = if page == requested {
+            answers
+        } else {
+            answers_at(page).await?
+        };
         Ok(Some(QuestionPage {
             question,
             page,
