@@ -123,10 +123,16 @@ def psql(sql, database="postgres"):
 
 
 class Server:
-    def __init__(self, db, port):
+    def __init__(self, db, port, pg_name=None):
         # A copy per run: likes and answers written by the load must not change the cached database.
         self.dir = tempfile.mkdtemp(prefix="miniboard-bench-")
-        if ENGINE == "postgres":
+        self.owns_database = pg_name is None
+        if pg_name is not None:
+            # Another app server on a board already copied into PostgreSQL.
+            self.db = db
+            self.pg_name = pg_name
+            database_setting = postgres_url(pg_name)
+        elif ENGINE == "postgres":
             # The cached SQLite board stays the source of the rows' targets; the server runs on its copy.
             self.db = db
             self.pg_name = f"bench_{port}_{int(time.time())}"
@@ -181,7 +187,7 @@ class Server:
         self.process.terminate()
         self.process.wait(timeout=30)
         shutil.rmtree(self.dir, ignore_errors=True)
-        if ENGINE == "postgres":
+        if ENGINE == "postgres" and self.owns_database:
             psql(f"DROP DATABASE {self.pg_name}")
 
     def like_counter_and_rows(self, question):
@@ -497,6 +503,8 @@ def measure_all():
         server = Server(db, port)
         try:
             sections.append(measure(server, db, size, results))
+            if ENGINE == "postgres" and size == SEVERAL_SIZE:
+                sections.append(measure_several(server, size))
         finally:
             server.stop()
     (CACHE / f"results-{ENGINE}.json").write_text(json.dumps(results, indent=1))
@@ -520,6 +528,102 @@ def measure_all():
     on_postgres = ("\n## On PostgreSQL\n\n" + postgres.read_text()) if postgres.exists() else ""
     (ROOT / "BENCHMARKS.md").write_text(header + notes + "\n" + "\n".join(sections) + on_postgres)
     print("wrote BENCHMARKS.md")
+
+
+# The board size the two-servers-behind-nginx rows run at (PostgreSQL only): the largest one of at most
+# 100,000 questions, since the second server builds a search index of its own at start.
+SEVERAL_SIZE = max([s for s in SIZES if s <= 100_000] or SIZES[:1])
+
+
+def nginx_in_front(ports, listen):
+    """nginx proxying to the app servers on `ports` as the shipped site does (HTTP/1.1 to a keepalive
+    upstream, the client's address forwarded), plain HTTP on `listen`; returns (process, folder)."""
+    folder = Path(tempfile.mkdtemp(prefix="miniboard-bench-nginx-"))
+    servers = "".join(f"        server 127.0.0.1:{port};\n" for port in ports)
+    (folder / "nginx.conf").write_text(f"""
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    upstream miniboard {{
+{servers}        keepalive 16;
+    }}
+    server {{
+        listen 127.0.0.1:{listen};
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Forwarded-For $remote_addr;
+        location / {{ proxy_pass http://miniboard; }}
+    }}
+}}
+""")
+    process = subprocess.Popen(["nginx", "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
+                               stderr=subprocess.DEVNULL,
+                               preexec_fn=lambda: os.sched_setaffinity(0, SERVER_CPUS))
+    base = f"http://127.0.0.1:{listen}"
+    for _ in range(500):
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=1):
+                break
+        except OSError:
+            time.sleep(0.01)
+    return process, folder
+
+
+def measure_several(first, size):
+    """Two app servers on one PostgreSQL behind nginx: a few of the rows, through nginx."""
+    print(f"== {size:,} questions, two app servers behind nginx", flush=True)
+    if shutil.which("nginx") is None:
+        run("apt-get", "install", "-y", "-qq", "nginx")
+    second = Server(first.db, 19000 + size % 1000, pg_name=first.pg_name)
+    listen = 19500 + size % 100
+    proxy, folder = nginx_in_front([int(first.base.rsplit(":", 1)[1]), int(second.base.rsplit(":", 1)[1])],
+                                   listen)
+    base = f"http://127.0.0.1:{listen}"
+    plan = targets(first.db)
+    rows = []
+    try:
+        def record(label, connections, path, script=None):
+            for server in (first, second):
+                server.reset_peak_rss()
+            r = wrk(base + path, connections, script)
+            r["rss"] = max(first.peak_rss_mb(), second.peak_rss_mb())
+            rows.append((label, connections, r))
+            print(f"  {label:45} c={connections:<3} {r['rate']:>9.0f}/s p50 {r['p50']:.2f} ms "
+                  f"p99 {r['p99']:.2f} ms errors {r['errors']}", flush=True)
+
+        record("list page 1", 64, "/")
+        record("static file (app.css)", 64, plan["css"])
+        for connections in (1, 64):
+            record("list page 1, uncached", connections, "/", lua_uncached("/"))
+        cookie, token = session(base, plan["liker"])
+        like_path = f"/questions/{plan['liked']}/like"
+        for connections in (1, 64):
+            record("htmx like toggle (POST)", connections, like_path, lua_post(cookie, token, like_path))
+        count, rows_liked = first.like_counter_and_rows(plan["liked"])
+        mixed_reads = [path for _, path in plan["reads"][:4]] + [f"/questions/{plan['thread']}"]
+        record("mixed: 90% reads, 10% like toggles", 64, "/", lua_mixed(cookie, token, mixed_reads, like_path))
+    finally:
+        proxy.terminate()
+        proxy.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+        second.stop()
+    table = ["| endpoint (through nginx) | conns | req/s | p50 ms | p99 ms | errors | peak RSS MB (either server) |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for label, c, r in rows:
+        table.append(f"| {label} | {c} | {r['rate']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['errors']} "
+                     f"| {r['rss']:.1f} |")
+    return (f"## {size:,} questions, two app servers behind nginx\n\n"
+            f"Both servers on the one PostgreSQL database and on the same CPU as one server had above, nginx "
+            f"(one worker) in front with the shipped site's proxy settings over plain HTTP: what the second "
+            f"server costs, not what it adds on a second host. Like counter after the toggle runs equals its "
+            f"rows: {'yes' if count == rows_liked else 'NO'} ({count} = {rows_liked}).\n\n"
+            + "\n".join(table) + "\n")
 
 
 def measure(server, db, size, results):
