@@ -69,6 +69,17 @@ pub async fn edit(
     allowed(store.update_answer(actor, id, revision).await?)
 }
 
+/// Marks the answer as the one that solved its question, or takes the mark back when it is; only the
+/// question's author may (accepting one's own answer to one's own question too). Returns the question.
+pub async fn accept(
+    store: &Store,
+    user: &CurrentUser,
+    id: AnswerId,
+) -> Result<QuestionId, BoardError> {
+    let (question, _accepted) = allowed(store.toggle_accept(user.actor(), id).await?)?;
+    Ok(question)
+}
+
 /// Deletes an answer and its likes; returns its question.
 pub async fn delete(
     store: &Store,

@@ -94,12 +94,17 @@ impl AnswerForm {
     }
 }
 
-/// How the question list, or a search's matches, are ordered.
+/// How the question list, or a search's matches, are ordered (and, for two of the list's tabs, which
+/// questions it holds).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ListSort {
     /// Newest first: the list's default.
     #[default]
     Recent,
+    /// The questions with no answer yet, newest first (the list only).
+    Unanswered,
+    /// The questions with no accepted answer, newest first (the list only).
+    Unaccepted,
     Likes,
     Answers,
     /// Most relevant first: a search's default (the plain list has no relevance; it reads as `Recent`).
@@ -107,7 +112,13 @@ pub enum ListSort {
 }
 
 impl ListSort {
-    pub const ALL: [ListSort; 3] = [ListSort::Recent, ListSort::Likes, ListSort::Answers];
+    pub const ALL: [ListSort; 5] = [
+        ListSort::Recent,
+        ListSort::Unanswered,
+        ListSort::Unaccepted,
+        ListSort::Likes,
+        ListSort::Answers,
+    ];
     pub const SEARCH: [ListSort; 4] = [
         ListSort::Best,
         ListSort::Recent,
@@ -121,6 +132,8 @@ impl ListSort {
             Some("likes") => Self::Likes,
             Some("answers") => Self::Answers,
             Some("recent") => Self::Recent,
+            Some("unanswered") if !searching => Self::Unanswered,
+            Some("unaccepted") if !searching => Self::Unaccepted,
             _ => Self::default_for(searching),
         }
     }
@@ -137,6 +150,8 @@ impl ListSort {
     pub fn code(self) -> &'static str {
         match self {
             Self::Recent => "recent",
+            Self::Unanswered => "unanswered",
+            Self::Unaccepted => "unaccepted",
             Self::Likes => "likes",
             Self::Answers => "answers",
             Self::Best => "best",

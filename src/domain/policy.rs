@@ -39,23 +39,27 @@ pub enum Action {
     Edit,
     Delete,
     Like,
+    /// Marking an answer as the one that solved its question (or taking the mark back): asked of the
+    /// question's author, not the answer's.
+    Accept,
 }
 
 /// Why an action is refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Denied {
-    /// Only the author may change a post.
+    /// Only the author may change a post (or, for accepting, only the question's author).
     NotAuthor,
     /// Nobody may like their own post.
     OwnPost,
 }
 
-/// Whether `actor` may do `action` to a post that `author` wrote.
+/// Whether `actor` may do `action` to a post that `author` wrote (for `Accept`, `author` is the question's:
+/// accepting one's own answer to one's own question is allowed, as on Stack Overflow).
 pub fn may(actor: Actor, action: Action, author: UserId) -> Result<(), Denied> {
     let own = actor.id == author;
     match (action, actor.role) {
-        (Action::Edit | Action::Delete, Role::User) if own => Ok(()),
-        (Action::Edit | Action::Delete, Role::User) => Err(Denied::NotAuthor),
+        (Action::Edit | Action::Delete | Action::Accept, Role::User) if own => Ok(()),
+        (Action::Edit | Action::Delete | Action::Accept, Role::User) => Err(Denied::NotAuthor),
         (Action::Like, _) if own => Err(Denied::OwnPost),
         (Action::Like, _) => Ok(()),
     }
@@ -72,7 +76,7 @@ mod tests {
             role: Role::User,
         };
         let (hers, bobs) = (UserId(1), UserId(2));
-        for action in [Action::Edit, Action::Delete] {
+        for action in [Action::Edit, Action::Delete, Action::Accept] {
             assert_eq!(may(alice, action, hers), Ok(()));
             assert_eq!(may(alice, action, bobs), Err(Denied::NotAuthor));
         }

@@ -12,6 +12,28 @@ pub struct QuestionSummary {
     pub created_at: i64,
     pub answer_count: i64,
     pub like_count: i64,
+    /// Whether its author accepted one of its answers.
+    pub accepted: bool,
+}
+
+/// Where a question stands, as the list shows it (in words and an icon).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuestionState {
+    Unanswered,
+    Answered,
+    Accepted,
+}
+
+impl QuestionSummary {
+    pub fn state(&self) -> QuestionState {
+        if self.accepted {
+            QuestionState::Accepted
+        } else if self.answer_count > 0 {
+            QuestionState::Answered
+        } else {
+            QuestionState::Unanswered
+        }
+    }
 }
 
 /// One page of the question list.
@@ -23,12 +45,16 @@ pub struct QuestionList {
     pub questions: Vec<QuestionSummary>,
 }
 
-/// A question with one page of its answers, as one viewer sees them.
+/// A question with one page of its answers, as one viewer sees them. The accepted answer stands above the
+/// first page, whatever the sort, and not again among the others, which keep their sort and paging.
 #[derive(Clone, Debug)]
 pub struct QuestionPage {
     pub question: Question,
     /// The answer page shown, clamped to the pages that exist.
     pub page: i64,
+    /// The accepted answer, on the first page.
+    pub accepted: Option<Answer>,
+    /// One page of the other answers.
     pub answers: Vec<Answer>,
 }
 
@@ -47,6 +73,15 @@ pub struct Question {
     pub like_count: i64,
     /// Whether the user viewing the page has liked it.
     pub liked: bool,
+    /// The answer its author accepted, if any.
+    pub accepted_answer_id: Option<AnswerId>,
+}
+
+impl Question {
+    /// How many answers sit in the paged list below the accepted one.
+    pub fn paged_answers(&self) -> i64 {
+        self.answer_count - i64::from(self.accepted_answer_id.is_some())
+    }
 }
 
 /// An answer as its question's page shows it.
@@ -63,4 +98,8 @@ pub struct Answer {
     pub like_count: i64,
     /// Whether the user viewing the page has liked it.
     pub liked: bool,
+    /// Whether its question's author accepted it.
+    pub accepted: bool,
+    /// Who asked its question: the one who may accept it.
+    pub question_author_id: UserId,
 }

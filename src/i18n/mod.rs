@@ -208,6 +208,19 @@ pub struct Texts {
     pub sort_relevance: &'static str,
     pub sort_likes: &'static str,
     pub sort_answers: &'static str,
+    /// The list's tab of questions no one has answered yet.
+    pub sort_unanswered: &'static str,
+    /// The list's tab of questions with no accepted answer.
+    pub sort_unaccepted: &'static str,
+    /// A list row's state, in words beside its icon.
+    pub state_unanswered: &'static str,
+    pub state_answered: &'static str,
+    pub state_accepted: &'static str,
+    /// The badge on the answer its question's author accepted.
+    pub accepted_answer: &'static str,
+    /// The question author's control on an answer, and the one that takes the mark back.
+    pub accept_answer: &'static str,
+    pub unaccept_answer: &'static str,
     pub list_number: &'static str,
     pub list_subject: &'static str,
     pub list_author: &'static str,

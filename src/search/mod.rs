@@ -569,7 +569,10 @@ impl SearchIndex {
             let field = match sort {
                 ListSort::Likes => "likes",
                 ListSort::Answers => "answer_count",
-                ListSort::Recent | ListSort::Best => "id",
+                // A search has no list-only tabs (they parse as its default): newest first.
+                ListSort::Recent | ListSort::Best | ListSort::Unanswered | ListSort::Unaccepted => {
+                    "id"
+                }
             };
             let ordered = by_field(&searcher, &walk, top, field)?;
             (ordered, walk.cut_short() || stop.stopped())

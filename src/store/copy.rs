@@ -23,6 +23,9 @@ pub struct Table {
     pub only: Option<&'static str>,
     /// What a row the target has already becomes (`None`: a clash is an error).
     pub on_conflict: Option<&'static str>,
+    /// `Some(what)`: the rows exist in the target already, and the columns after the key are set on them
+    /// (a reference to a table copied later: a question's accepted answer). `what` names them in reports.
+    pub sets: Option<&'static str>,
 }
 
 /// A value of a copied row.
@@ -55,6 +58,7 @@ pub const TABLES: &[Table] = &[
         key: &["id"],
         only: None,
         on_conflict: None,
+        sets: None,
     },
     Table {
         name: "settings",
@@ -64,6 +68,7 @@ pub const TABLES: &[Table] = &[
         only: Some("name <> 'search_epoch'"),
         // A server started on the target once generated a key of its own: the board's replaces it.
         on_conflict: Some("(name) DO UPDATE SET value = excluded.value"),
+        sets: None,
     },
     Table {
         name: "sessions",
@@ -76,6 +81,7 @@ pub const TABLES: &[Table] = &[
         key: &["id"],
         only: None,
         on_conflict: None,
+        sets: None,
     },
     Table {
         name: "questions",
@@ -93,6 +99,7 @@ pub const TABLES: &[Table] = &[
         key: &["id"],
         only: None,
         on_conflict: None,
+        sets: None,
     },
     Table {
         name: "answers",
@@ -109,6 +116,16 @@ pub const TABLES: &[Table] = &[
         key: &["id"],
         only: None,
         on_conflict: None,
+        sets: None,
+    },
+    // The accepted answers, once the answers are in (the questions went in without them).
+    Table {
+        name: "questions",
+        columns: &[("id", Int), ("accepted_answer_id", Int)],
+        key: &["id"],
+        only: Some("accepted_answer_id IS NOT NULL"),
+        on_conflict: None,
+        sets: Some("accepted answers"),
     },
     Table {
         name: "question_likes",
@@ -116,6 +133,7 @@ pub const TABLES: &[Table] = &[
         key: &["question_id", "user_id"],
         only: None,
         on_conflict: None,
+        sets: None,
     },
     Table {
         name: "answer_likes",
@@ -123,6 +141,7 @@ pub const TABLES: &[Table] = &[
         key: &["answer_id", "user_id"],
         only: None,
         on_conflict: None,
+        sets: None,
     },
 ];
 
@@ -142,6 +161,12 @@ pub const COUNTER_CHECKS: &[(&str, &str)] = &[
         "answers' like counts",
         "SELECT count(*) FROM answers a
          WHERE like_count <> (SELECT count(*) FROM answer_likes l WHERE l.answer_id = a.id)",
+    ),
+    (
+        "questions' accepted answers (each one of the question's own)",
+        "SELECT count(*) FROM questions q
+         WHERE accepted_answer_id IS NOT NULL AND NOT EXISTS
+               (SELECT 1 FROM answers a WHERE a.id = q.accepted_answer_id AND a.question_id = q.id)",
     ),
     (
         "the question total",
@@ -201,6 +226,39 @@ impl Table {
     }
 
     /// One row in.
+    /// What reports call the table's rows.
+    pub fn label(&self) -> &'static str {
+        self.sets.unwrap_or(self.name)
+    }
+
+    /// The statement that writes one row: an insert, or for a table that `sets`, an update of the row by
+    /// its key.
+    pub fn write(&self, placeholder: impl Fn(usize) -> String) -> String {
+        if self.sets.is_none() {
+            return self.insert(placeholder);
+        }
+        let set: Vec<String> = self
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, (name, _))| !self.key.contains(name))
+            .map(|(at, (name, _))| format!("{name} = {}", placeholder(at + 1)))
+            .collect();
+        let matched: Vec<String> = self
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, (name, _))| self.key.contains(name))
+            .map(|(at, (name, _))| format!("{name} = {}", placeholder(at + 1)))
+            .collect();
+        format!(
+            "UPDATE {} SET {} WHERE {}",
+            self.name,
+            set.join(", "),
+            matched.join(" AND ")
+        )
+    }
+
     pub fn insert(&self, placeholder: impl Fn(usize) -> String) -> String {
         let marks: Vec<String> = (1..=self.columns.len()).map(placeholder).collect();
         let on_conflict = self
@@ -259,19 +317,19 @@ async fn copy_tables(from: &Store, to: &Store) -> StoreResult<()> {
             to.copy_rows_in(table, rows).await.map_err(|err| {
                 StoreError::Refused(format!(
                     "copying {} (rows from key {first:?}): {err}",
-                    table.name
+                    table.label()
                 ))
             })?;
             // A large board takes minutes: the log says how far it is.
             if (copied + batch) / PROGRESS_EVERY > copied / PROGRESS_EVERY {
-                tracing::info!(table = table.name, rows = copied + batch, "copying");
+                tracing::info!(table = table.label(), rows = copied + batch, "copying");
             }
             copied += batch;
             if !full {
                 break;
             }
         }
-        tracing::info!(table = table.name, rows = copied, "copied");
+        tracing::info!(table = table.label(), rows = copied, "copied");
     }
     to.copy_finish().await
 }
@@ -319,10 +377,10 @@ async fn copy_and_check(from: &Store, to: &Store) -> StoreResult<Vec<(&'static s
         if source != target {
             return Err(StoreError::Refused(format!(
                 "{}: {source} rows in the source, {target} in the target",
-                table.name
+                table.label()
             )));
         }
-        tables.push((table.name, target));
+        tables.push((table.label(), target));
     }
     for (counter, sql) in COUNTER_CHECKS {
         let drift = to.copy_number(sql.to_string()).await?;

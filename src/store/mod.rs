@@ -211,6 +211,10 @@ operations! {
     /// Deletes an answer and its likes if the policy lets `actor`; returns its question.
     fn delete_answer(&self, actor: Actor, id: AnswerId) -> Guarded<QuestionId>;
 
+    /// Marks the answer as its question's accepted one, or takes the mark back when it is, if the policy
+    /// lets `actor` (the question's author); returns its question and whether it is accepted now.
+    fn toggle_accept(&self, actor: Actor, id: AnswerId) -> Guarded<(QuestionId, bool)>;
+
     /// Likes the post for `actor`, or takes the like back, moving the post's counter.
     fn toggle_like(&self, actor: Actor, post: PostRef) -> LikeOutcome;
 

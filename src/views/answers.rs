@@ -14,19 +14,35 @@ use super::{
 };
 use crate::domain::{
     FieldError,
-    board::{AnswerId, AnswerSort, Content, QuestionId},
+    board::{AnswerId, AnswerSort, Content, QuestionId, clamp_page},
     policy::Action,
-    posts::Answer,
+    posts::{Answer, QuestionPage},
 };
 
-/// One page of a question's answers.
+/// One page of a question's answers, under the accepted one on the first page.
 pub struct AnswerSection<'a> {
     pub question_id: QuestionId,
     pub total: i64,
     pub sort: AnswerSort,
     pub page: i64,
     pub last_page: i64,
+    pub accepted: Option<&'a Answer>,
     pub answers: &'a [Answer],
+}
+
+impl<'a> AnswerSection<'a> {
+    /// The section of a question page in `sort`: the other answers page on their own.
+    pub fn of(page: &'a QuestionPage, sort: AnswerSort) -> Self {
+        Self {
+            question_id: page.question.id,
+            total: page.question.answer_count,
+            sort,
+            page: page.page,
+            last_page: clamp_page(i64::MAX, page.question.paged_answers()),
+            accepted: page.accepted.as_ref(),
+            answers: &page.answers,
+        }
+    }
 }
 
 /// `#answers`: heading, sort links and one page of answers. Sorting and paging swap this element in place
@@ -60,6 +76,7 @@ pub fn answer_section(ctx: &PageContext, section: &AnswerSection) -> Markup {
                 }
             }
             div.d-flex.flex-column.gap-3 {
+                @if let Some(accepted) = section.accepted { (answer_item(ctx, accepted)) }
                 @for answer in section.answers { (answer_item(ctx, answer)) }
             }
             (pagination(t, section.page, section.last_page,
@@ -68,14 +85,23 @@ pub fn answer_section(ctx: &PageContext, section: &AnswerSection) -> Markup {
     }
 }
 
-/// One answer: `#answer-{id}`.
+/// One answer: `#answer-{id}`. The accepted one says so in words beside a check mark; the question's
+/// author gets the control that marks it (or takes the mark back).
 pub fn answer_item(ctx: &PageContext, answer: &Answer) -> Markup {
     let t = ctx.t();
     let may_change = ctx.may(Action::Edit, answer.author_id);
+    let may_accept = ctx.may(Action::Accept, answer.question_author_id);
     let target = format!("#answer-{}", answer.id.0);
+    let accept = urls::answer_action(answer.id, "accept");
     html! {
-        article.card #{"answer-" (answer.id.0)} data-answer=(answer.id.0) {
+        article.card.answer-accepted[answer.accepted] #{"answer-" (answer.id.0)} data-answer=(answer.id.0)
+            data-accepted=[answer.accepted.then_some("true")] {
             div.card-body {
+                @if answer.accepted {
+                    p.badge.text-bg-success.mb-2 data-accepted-badge {
+                        span aria-hidden="true" { "✓ " } (t.accepted_answer)
+                    }
+                }
                 div.post-content data-content { (PreEscaped(&answer.content_html)) }
                 div.d-flex.flex-wrap.justify-content-between.align-items-end.gap-2.mt-3 {
                     (like_button(ctx, &LikeButton {
@@ -86,6 +112,19 @@ pub fn answer_item(ctx: &PageContext, answer: &Answer) -> Markup {
                         own_post: ctx.owns(answer.author_id),
                     }))
                     (post_meta(ctx, &answer.author, answer.created_at, answer.modified_at))
+                }
+                @if may_accept {
+                    form.mt-3 method="post" action=(accept) hx-post=(accept) hx-target="#answers"
+                        hx-swap="outerHTML" data-accept-form {
+                        @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
+                        @if answer.accepted {
+                            button.btn.btn-sm.btn-outline-success type="submit" { (t.unaccept_answer) }
+                        } @else {
+                            button.btn.btn-sm.btn-outline-success type="submit" {
+                                span aria-hidden="true" { "✓ " } (t.accept_answer)
+                            }
+                        }
+                    }
                 }
                 @if may_change {
                     div.mt-3.d-flex.gap-2 {

@@ -18,7 +18,7 @@ use crate::{
         FieldError,
         board::{Content, ListSort, Subject},
         policy::Action,
-        posts::{Question, QuestionSummary},
+        posts::{Question, QuestionState, QuestionSummary},
         search::SearchQuery,
     },
     i18n::fill,
@@ -52,6 +52,8 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
         ListSort::Recent => t.sort_recent,
         ListSort::Likes => t.sort_likes,
         ListSort::Answers => t.sort_answers,
+        ListSort::Unanswered => t.sort_unanswered,
+        ListSort::Unaccepted => t.sort_unaccepted,
     };
     let terms = view.query.terms();
     let content = html! {
@@ -72,7 +74,7 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
             button.btn.btn-outline-secondary.flex-shrink-0 type="submit" { (t.search_submit) }
         }
         nav aria-label=(t.sort_label) {
-            ul.nav.nav-tabs.mb-3 {
+            ul.nav.nav-tabs.list-tabs.mb-3 {
                 @for &sort in ListSort::tabs(searching) {
                     li.nav-item {
                         @if sort == view.sort {
@@ -149,9 +151,25 @@ fn question_item(
                 a.fw-semibold.text-decoration-none href=(urls::question(question.id, Default::default(), 1)) {
                     (highlight(&question.subject, terms))
                 }
-                @if question.answer_count > 0 {
-                    " " span.badge.text-bg-primary.rounded-pill data-answer-count=(question.answer_count) {
-                        (t.answer_count(question.answer_count))
+                // The state in words (and a check mark when accepted), never in colour alone.
+                @match question.state() {
+                    QuestionState::Unanswered => {
+                        " " span.badge.rounded-pill.border.text-body-secondary data-state="unanswered" {
+                            (t.state_unanswered)
+                        }
+                    }
+                    QuestionState::Answered => {
+                        " " span.badge.text-bg-primary.rounded-pill data-state="answered"
+                            title=(t.state_answered) data-answer-count=(question.answer_count) {
+                            (t.answer_count(question.answer_count))
+                        }
+                    }
+                    QuestionState::Accepted => {
+                        " " span.badge.text-bg-success.rounded-pill data-state="accepted"
+                            data-answer-count=(question.answer_count) {
+                            span aria-hidden="true" { "✓ " }
+                            (t.state_accepted) " · " (t.answer_count(question.answer_count))
+                        }
                     }
                 }
             }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use maud::Markup;
 use poem::{
     IntoResponse, Request, Response, Route, get, handler,
-    http::StatusCode,
+    http::{HeaderValue, StatusCode},
     post,
     session::Session,
     web::{Data, Form, Path},
@@ -13,7 +13,7 @@ use poem::{
 
 use super::{
     AppState,
-    handler_kit::{redirect_after_post, see_other_to_anchor},
+    handler_kit::{QueryParams, redirect_after_post, see_other_to_anchor},
     questions::load_question_page,
     session::{RequireUser, flash, wants_fragment},
 };
@@ -21,12 +21,13 @@ use crate::{
     board::{self, BoardError},
     domain::{
         FieldError,
-        board::{AnswerForm, AnswerId, AnswerSort, PAGE_SIZE, QuestionId, clamp_page},
+        board::{AnswerForm, AnswerId, AnswerSort, PAGE_SIZE, QuestionId},
     },
     error::{AppError, AppResult},
     views::{
         Flash, PageContext,
-        answers::{AnswerSection, answer_edit_form, answer_edit_page, answer_item},
+        answers::{AnswerSection, answer_edit_form, answer_edit_page, answer_item, answer_section},
+        layout::language_switch,
         questions::{ConfirmDelete, QuestionView, confirm_delete_page, question_page},
         urls,
     },
@@ -38,6 +39,7 @@ pub fn routes(route: Route) -> Route {
         .at("/answers/:id", get(show))
         .at("/answers/:id/edit", get(edit_form).post(update))
         .at("/answers/:id/delete", get(confirm_delete).post(delete))
+        .at("/answers/:id/accept", post(accept))
 }
 
 /// Where an answer is: its question's page that holds it (default sort), at its anchor.
@@ -88,14 +90,7 @@ async fn invalid_answer(
     let page = load_question_page(state, id, AnswerSort::Likes, 1, ctx).await?;
     let view = QuestionView {
         question: &page.question,
-        answers: AnswerSection {
-            question_id: id,
-            total: page.question.answer_count,
-            sort: AnswerSort::Likes,
-            page: page.page,
-            last_page: clamp_page(i64::MAX, page.question.answer_count),
-            answers: &page.answers,
-        },
+        answers: AnswerSection::of(&page, AnswerSort::Likes),
         answer_draft: &form.content,
         answer_errors: errors,
     };
@@ -176,6 +171,34 @@ async fn update(
         return Ok(answer_item(&ctx, &answer).into_response());
     }
     Ok(poem::web::Redirect::see_other(location_of(&state, id).await?).into_response())
+}
+
+/// Marks the answer as its question's accepted one, or takes the mark back. htmx gets the answer section
+/// again, first page in the sort the viewer had (the accepted answer heads it), and the address follows;
+/// a browser goes to the answer, wherever it stands now.
+#[handler]
+async fn accept(
+    req: &Request,
+    Path(id): Path<AnswerId>,
+    ctx: PageContext,
+    RequireUser(user): RequireUser,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Response> {
+    let question = board::answers::accept(&state.store, &user, id).await?;
+    if !wants_fragment(req) {
+        return Ok(poem::web::Redirect::see_other(location_of(&state, id).await?).into_response());
+    }
+    let sort = AnswerSort::parse(QueryParams::of_current_page(req).get("asort"));
+    let page = load_question_page(&state, question, sort, 1, &ctx).await?;
+    let fragment = maud::html! {
+        (answer_section(&ctx, &AnswerSection::of(&page, sort)))
+        (language_switch(&ctx, true))
+    };
+    let mut response = fragment.into_response();
+    if let Ok(url) = HeaderValue::from_str(&urls::question(question, sort, 1)) {
+        response.headers_mut().insert("hx-push-url", url);
+    }
+    Ok(response)
 }
 
 #[handler]

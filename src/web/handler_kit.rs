@@ -19,6 +19,14 @@ impl QueryParams {
         Self(serde_urlencoded::from_str(raw).unwrap_or_default())
     }
 
+    /// The query of the page an htmx request was sent from (its `HX-Current-URL`), empty for any other.
+    pub fn of_current_page(req: &Request) -> Self {
+        let url = req.header("HX-Current-URL").unwrap_or_default();
+        let raw = url.split_once('?').map_or("", |(_, query)| query);
+        let raw = raw.split_once('#').map_or(raw, |(query, _)| query);
+        Self(serde_urlencoded::from_str(raw).unwrap_or_default())
+    }
+
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()

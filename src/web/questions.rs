@@ -128,14 +128,7 @@ async fn show(
     let sort = AnswerSort::parse(params.get("asort"));
     let requested = parse_page(params.get("apage"));
     let page = load_question_page(&state, id, sort, requested, &ctx).await?;
-    let section = AnswerSection {
-        question_id: id,
-        total: page.question.answer_count,
-        sort,
-        page: page.page,
-        last_page: clamp_page(i64::MAX, page.question.answer_count),
-        answers: &page.answers,
-    };
+    let section = AnswerSection::of(&page, sort);
     if wants_fragment(req) {
         let fragment = maud::html! {
             (answer_section(&ctx, &section))

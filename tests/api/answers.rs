@@ -6,12 +6,7 @@ use crate::helpers::{TestApp, browser, location, spawn_app};
 
 /// The answer ids on a page, top to bottom.
 fn answer_ids(html: &str) -> Vec<i64> {
-    html.match_indices(r#" data-answer=""#)
-        .filter_map(|(at, marker)| {
-            let rest = &html[at + marker.len()..];
-            rest[..rest.find('"')?].parse().ok()
-        })
-        .collect()
+    crate::helpers::data_ids(html, "answer")
 }
 
 /// A fragment's first tag: the element htmx swaps in.

@@ -558,6 +558,17 @@ impl TestApp {
     }
 }
 
+/// The ids a page lists in `data-{attribute}="…"` attributes, top to bottom (`question`, `answer`).
+pub fn data_ids(html: &str, attribute: &str) -> Vec<i64> {
+    let marker = format!(r#" data-{attribute}=""#);
+    html.match_indices(&marker)
+        .filter_map(|(at, marker)| {
+            let rest = &html[at + marker.len()..];
+            rest[..rest.find('"')?].parse().ok()
+        })
+        .collect()
+}
+
 /// The like count shown inside the element with id `element_id`, e.g. `question-3` or `answer-7`.
 pub fn like_count_in(html: &str, element_id: &str) -> Option<i64> {
     let start = html.find(&format!(r#"id="{element_id}""#))?;

@@ -1,5 +1,6 @@
 //! One test binary against the real server: a module per feature.
 
+mod accepted;
 mod accounts;
 mod answers;
 mod authorization;

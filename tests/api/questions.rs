@@ -334,7 +334,7 @@ async fn an_htmx_delete_navigates_the_whole_page() {
 async fn deep_pages_are_what_a_plain_offset_gives_in_every_sort() {
     let app = crate::helpers::spawn_app_seeded(miniboard::seed::SeedPlan {
         users: 10,
-        questions: 2_600,
+        questions: 3_200,
         answers: 1_000,
         likes: 2_000,
         seed: 11,
@@ -344,16 +344,9 @@ async fn deep_pages_are_what_a_plain_offset_gives_in_every_sort() {
     // Deletes and scores spread over many values, made behind the server's back: the engine's own
     // triggers keep the block counts, whoever writes.
     app.storage().delete_questions_between(100, 400);
-    app.storage().set_counts(1_000, 2_600);
+    app.storage().set_counts(1_000, 3_200);
     let client = crate::helpers::browser();
-    let id_list = |html: &str| -> Vec<i64> {
-        html.match_indices(r#" data-question=""#)
-            .filter_map(|(at, marker)| {
-                let rest = &html[at + marker.len()..];
-                rest[..rest.find('"')?].parse().ok()
-            })
-            .collect()
-    };
+    let id_list = |html: &str| crate::helpers::data_ids(html, "question");
     for (sort, order) in [
         ("recent", "id DESC"),
         ("likes", "like_count DESC, id DESC"),
@@ -379,6 +372,29 @@ async fn deep_pages_are_what_a_plain_offset_gives_in_every_sort() {
             id_list(&html),
             app.storage().plain_page(order, (last - 1) * 10)
         );
+    }
+    // The tabs that hold some questions page through them the same way, deep pages included.
+    for (sort, condition) in [
+        ("unanswered", "answer_count = 0"),
+        ("unaccepted", "accepted_answer_id IS NULL"),
+    ] {
+        let total = app.storage().questions_where(condition);
+        assert!(
+            total > 2_050,
+            "{sort}: {total} questions reach the counted blocks"
+        );
+        let last = (total + 9) / 10;
+        for page in [1, 200, 201, 202, last - 1, last, 99_999] {
+            let html = app
+                .get_html(
+                    &client,
+                    &format!("/questions?sort={sort}&page={page}&uncached={page}"),
+                )
+                .await;
+            let shown = page.min(last);
+            let expected = app.storage().plain_region_page(condition, (shown - 1) * 10);
+            assert_eq!(id_list(&html), expected, "{sort}, page {page}");
+        }
     }
     app.stop().await;
 }

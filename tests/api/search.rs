@@ -6,12 +6,7 @@ use crate::helpers::{browser, spawn_app};
 
 /// The ids of the listed questions, top to bottom.
 fn hits(html: &str) -> Vec<i64> {
-    html.match_indices(r#" data-question=""#)
-        .filter_map(|(at, marker)| {
-            let rest = &html[at + marker.len()..];
-            rest[..rest.find('"')?].parse().ok()
-        })
-        .collect()
+    crate::helpers::data_ids(html, "question")
 }
 
 async fn search(app: &crate::helpers::TestApp, query: &str) -> String {

@@ -300,13 +300,34 @@ impl Probe {
         );
     }
 
-    /// Gives the questions with ids from `from` to `to` like and answer counts spread over several values,
-    /// behind the server's back.
+    /// Gives the questions with ids from `from` to `to` like and answer counts spread over several values
+    /// (two in three with no answer), behind the server's back.
     pub fn set_counts(&self, from: i64, to: i64) {
         self.change(
-            "UPDATE questions SET like_count = id % 7, answer_count = id % 5 WHERE id BETWEEN ?1 AND ?2",
+            "UPDATE questions SET like_count = id % 7,
+                 answer_count = CASE WHEN id % 3 = 0 THEN id % 5 ELSE 0 END
+             WHERE id BETWEEN ?1 AND ?2",
             &[Value::Int(from), Value::Int(to)],
         );
+    }
+
+    /// The page of questions matching `condition` at `offset`, newest first, as a plain OFFSET gives it.
+    pub fn plain_region_page(&self, condition: &str, offset: i64) -> Vec<i64> {
+        self.rows(
+            &format!(
+                "SELECT id FROM questions WHERE {condition} ORDER BY id DESC LIMIT 10 OFFSET ?1"
+            ),
+            &[Value::Int(offset)],
+        )
+        .into_iter()
+        .flatten()
+        .filter_map(|id| id.parse().ok())
+        .collect()
+    }
+
+    /// How many questions match `condition`.
+    pub fn questions_where(&self, condition: &str) -> i64 {
+        self.number(&format!("SELECT count(*) FROM questions WHERE {condition}"))
     }
 
     /// How many rows `table` holds.
@@ -407,6 +428,21 @@ impl Probe {
                 "question total",
                 "SELECT (SELECT value FROM board_totals WHERE name = 'questions')
                       - (SELECT count(*) FROM questions)",
+            ),
+            (
+                "accepted marks on an answer of another question",
+                "SELECT count(*) FROM questions q WHERE accepted_answer_id IS NOT NULL AND NOT EXISTS
+                     (SELECT 1 FROM answers a WHERE a.id = q.accepted_answer_id AND a.question_id = q.id)",
+            ),
+            (
+                "questions counted without an accepted answer",
+                "SELECT coalesce((SELECT n FROM question_rank_scores WHERE sort = 3 AND score = 0), 0)
+                      - (SELECT count(*) FROM questions WHERE accepted_answer_id IS NULL)",
+            ),
+            (
+                "questions counted without an answer",
+                "SELECT coalesce((SELECT n FROM question_rank_scores WHERE sort = 2 AND score = 0), 0)
+                      - (SELECT count(*) FROM questions WHERE answer_count = 0)",
             ),
         ]
         .into_iter()

@@ -214,6 +214,30 @@ test('the walk with JavaScript: htmx updates in place', async () => {
   assert.equal(page.url(), `${base}/questions/${question}`);
   assert.equal(await page.locator(`#${answerId}`).count(), 0);
 
+  // Bob answers again; Alice, who asked, accepts it in place, and takes it back.
+  await page.fill('#field-content', 'Run nginx as the **www-data** user.');
+  await page.click('#answer-form button[type=submit]');
+  const second = page.locator('article:has-text("www-data")');
+  await second.waitFor();
+  const secondId = await second.getAttribute('id');
+  assert.equal(await page.locator('[data-accept-form]').count(), 0, 'only the asker sees "Accept"');
+  await logOut(page);
+  await logIn(page, 'alice');
+  await page.goto(`${base}/questions/${question}`);
+  await page.evaluate(() => { window.stillHere = true; });
+  await page.click(`#${secondId} [data-accept-form] button`);
+  await page.locator(`#${secondId}[data-accepted] [data-accepted-badge]`).waitFor();
+  assert.match(await page.locator(`#${secondId} [data-accepted-badge]`).innerText(), /Accepted answer/);
+  assert.equal(await page.locator('#answers article').first().getAttribute('id'), secondId);
+  assert.equal(await page.evaluate(() => window.stillHere), true);
+  await page.goto(`${base}/`);
+  assert.match(await page.locator(`#question-${question} [data-state]`).innerText(), /Accepted/);
+  await page.goto(`${base}/questions/${question}`);
+  await page.click(`#${secondId} [data-accept-form] button:has-text("Undo accept")`);
+  await page.locator(`#${secondId}:not([data-accepted])`).waitFor();
+  await logOut(page);
+  await logIn(page, 'bob');
+
   // Page and sort the long thread's answers in place; the URL is pushed and Back works.
   await page.goto(`${base}/`);
   await page.click('.nav-tabs a:has-text("Most answered")');
@@ -282,6 +306,22 @@ test('the walk without JavaScript: links, forms and redirects', async () => {
   await page.press('#search-q', 'Enter');
   await page.waitForURL(/q=plain/);
   assert.match(await page.locator('#question-list').innerText(), /Plain forms only/);
+  // Dave answers again; Carol, who asked, accepts it with a plain form and lands on it.
+  await page.goto(`${base}/questions/${question}`);
+  await page.fill('#field-content', 'A second answer, to be accepted.');
+  await page.click('#answer-form button[type=submit]');
+  await page.waitForURL(/#answer-\d+$/);
+  const acceptedId = new URL(page.url()).hash.slice(1);
+  await logOut(page);
+  await logIn(page, 'carol');
+  await page.goto(`${base}/questions?sort=unaccepted`);
+  assert.match(await page.locator('#question-list').innerText(), /Plain forms only/);
+  await page.goto(`${base}/questions/${question}`);
+  await page.click(`#${acceptedId} [data-accept-form] button`);
+  await page.waitForURL(new RegExp(`#${acceptedId}$`));
+  assert.match(await page.locator(`#${acceptedId} [data-accepted-badge]`).innerText(), /Accepted answer/);
+  await page.goto(`${base}/questions?sort=unaccepted`);
+  assert.doesNotMatch(await page.locator('#question-list').innerText(), /Plain forms only/);
   await logOut(page);
   await page.context().close();
 });

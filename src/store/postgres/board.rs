@@ -17,7 +17,8 @@ use crate::{
 /// Questions as the list shows them, with their bodies at the end when `{body}` is `, q.content`: one
 /// statement for a page (a round trip per question cost more than the rest of the page).
 const SUMMARIES: &str =
-    "SELECT q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count
+    "SELECT q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count,
+            q.accepted_answer_id IS NOT NULL
         {body} FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ANY($1)";
 
 /// The rows of `SUMMARIES` for `ids`, in the order of `ids` (those that exist).
@@ -42,6 +43,7 @@ fn summary_from_row(row: &Row) -> Result<QuestionSummary, PgError> {
         created_at: row.try_get(3)?,
         answer_count: row.try_get(4)?,
         like_count: row.try_get(5)?,
+        accepted: row.try_get(6)?,
     })
 }
 
@@ -66,8 +68,33 @@ async fn change_total(client: &impl GenericClient, delta: i64) -> Result<(), PgE
     Ok(())
 }
 
+/// The list's tabs that hold only some questions, newest first: those whose rank score in one sort is
+/// one value (no answers: sort 2, score 0; no accepted answer: sort 3, score 0). `None`: every question.
+pub fn region(sort: ListSort) -> Option<(i16, i64)> {
+    match sort {
+        ListSort::Unanswered => Some((2, 0)),
+        ListSort::Unaccepted => Some((3, 0)),
+        ListSort::Recent | ListSort::Likes | ListSort::Answers | ListSort::Best => None,
+    }
+}
+
+/// How many questions a region holds, from its rank count.
+pub async fn region_total(
+    client: &impl GenericClient,
+    (sort, score): (i16, i64),
+) -> Result<i64, PgError> {
+    one(
+        client,
+        "SELECT coalesce((SELECT n FROM question_rank_scores WHERE sort = $1 AND score = $2), 0)",
+        &[&sort, &score],
+    )
+    .await?
+    .try_get(0)
+}
+
 /// One page of the list, clamped to the pages that exist (`total` of them), in one statement: the page's
-/// ids come from `question_page_ids` (migration 4), which walks the rank counts on the server.
+/// ids come from `question_page_ids` (migration 4) or, for a region, `question_region_ids` (migration 5),
+/// which walk the rank counts on the server.
 pub async fn list(
     client: &impl GenericClient,
     sort: ListSort,
@@ -75,23 +102,44 @@ pub async fn list(
     total: i64,
 ) -> Result<QuestionList, PgError> {
     let page = clamp_page(requested_page, total);
-    let sort_code: i16 = match sort {
-        ListSort::Recent | ListSort::Best => 0,
-        ListSort::Likes => 1,
-        ListSort::Answers => 2,
+    let offset = (page - 1) * PAGE_SIZE;
+    let columns = "SELECT q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count,
+                          q.accepted_answer_id IS NOT NULL";
+    let found = match region(sort) {
+        Some((sort_code, score)) => {
+            rows(
+                client,
+                &format!(
+                    "{columns} FROM question_region_ids($1, $2, $3, $4) WITH ORDINALITY AS page (id, position)
+                     JOIN questions q ON q.id = page.id JOIN users u ON u.id = q.author_id
+                     ORDER BY page.position"
+                ),
+                &[&sort_code, &score, &offset, &PAGE_SIZE],
+            )
+            .await?
+        }
+        None => {
+            let sort_code: i16 = match sort {
+                ListSort::Likes => 1,
+                ListSort::Answers => 2,
+                _ => 0,
+            };
+            rows(
+                client,
+                &format!(
+                    "{columns} FROM question_page_ids($1, $2, $3) WITH ORDINALITY AS page (id, position)
+                     JOIN questions q ON q.id = page.id JOIN users u ON u.id = q.author_id
+                     ORDER BY page.position"
+                ),
+                &[&sort_code, &offset, &PAGE_SIZE],
+            )
+            .await?
+        }
     };
-    let questions = rows(
-        client,
-        "SELECT q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count
-         FROM question_page_ids($1, $2, $3) WITH ORDINALITY AS page (id, position)
-         JOIN questions q ON q.id = page.id JOIN users u ON u.id = q.author_id
-         ORDER BY page.position",
-        &[&sort_code, &((page - 1) * PAGE_SIZE), &PAGE_SIZE],
-    )
-    .await?
-    .iter()
-    .map(summary_from_row)
-    .collect::<Result<_, _>>()?;
+    let questions = found
+        .iter()
+        .map(summary_from_row)
+        .collect::<Result<_, _>>()?;
     Ok(QuestionList {
         total,
         page,
@@ -107,7 +155,7 @@ pub async fn summaries_with_bodies(
     summary_rows(client, ids, ", q.content")
         .await?
         .iter()
-        .map(|row| Ok((summary_from_row(row)?, row.try_get(6)?)))
+        .map(|row| Ok((summary_from_row(row)?, row.try_get(7)?)))
         .collect()
 }
 
@@ -135,7 +183,8 @@ pub async fn find_question(
         client,
         "SELECT q.id, q.author_id, u.username, q.subject, q.content, q.content_html, q.created_at,
                 q.modified_at, q.answer_count, q.like_count,
-                EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = $2)
+                EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = $2),
+                q.accepted_answer_id
          FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = $1",
         &[&id.0, &viewer.map_or(0, |v| v.0)],
     )
@@ -155,6 +204,7 @@ pub async fn find_question(
         answer_count: row.try_get(8)?,
         like_count: row.try_get(9)?,
         liked: row.try_get(10)?,
+        accepted_answer_id: row.try_get::<_, Option<i64>>(11)?.map(AnswerId),
     }))
 }
 
@@ -203,6 +253,8 @@ pub async fn update_question(
 
 /// Deletes the question; its answers and every like go with it (foreign keys cascade).
 pub async fn delete_question(client: &impl GenericClient, id: QuestionId) -> Result<(), PgError> {
+    // The mark first, so the rank counts follow one change at a time whatever order the cascade takes.
+    clear_accepted(client, id).await?;
     if run(client, "DELETE FROM questions WHERE id = $1", &[&id.0]).await? > 0 {
         change_total(client, -1).await?;
     }
@@ -212,8 +264,9 @@ pub async fn delete_question(client: &impl GenericClient, id: QuestionId) -> Res
 const ANSWER: &str =
     "SELECT a.id, a.question_id, a.author_id, u.username, a.content, a.content_html,
         a.created_at, a.modified_at, a.like_count,
-        EXISTS (SELECT 1 FROM answer_likes l WHERE l.answer_id = a.id AND l.user_id = $2)
-     FROM answers a JOIN users u ON u.id = a.author_id";
+        EXISTS (SELECT 1 FROM answer_likes l WHERE l.answer_id = a.id AND l.user_id = $2),
+        q.accepted_answer_id IS NOT DISTINCT FROM a.id, q.author_id
+     FROM answers a JOIN users u ON u.id = a.author_id JOIN questions q ON q.id = a.question_id";
 
 fn answer_from_row(row: &Row) -> Result<Answer, PgError> {
     Ok(Answer {
@@ -227,6 +280,8 @@ fn answer_from_row(row: &Row) -> Result<Answer, PgError> {
         modified_at: row.try_get(7)?,
         like_count: row.try_get(8)?,
         liked: row.try_get(9)?,
+        accepted: row.try_get(10)?,
+        question_author_id: UserId(row.try_get(11)?),
     })
 }
 
@@ -237,8 +292,8 @@ fn answer_order(sort: AnswerSort) -> &'static str {
     }
 }
 
-/// One page of a question's answers, with whether `viewer` liked each: the rows skipped are counted in the
-/// sort's index alone, then only the page's answers are read in full.
+/// One page of a question's answers but the accepted one, with whether `viewer` liked each: the rows
+/// skipped are counted in the sort's index alone, then only the page's answers are read in full.
 pub async fn answer_page(
     client: &impl GenericClient,
     question: QuestionId,
@@ -249,7 +304,9 @@ pub async fn answer_page(
 ) -> Result<Vec<Answer>, PgError> {
     let sql = format!(
         "{ANSWER} JOIN (
-             SELECT a.id FROM answers a WHERE a.question_id = $1
+             SELECT a.id FROM answers a
+             WHERE a.question_id = $1 AND a.id IS DISTINCT FROM
+                   (SELECT accepted_answer_id FROM questions WHERE id = $1)
              ORDER BY {order} LIMIT $3 OFFSET $4
          ) page ON page.id = a.id
          ORDER BY {order}",
@@ -264,6 +321,23 @@ pub async fn answer_page(
     .iter()
     .map(answer_from_row)
     .collect()
+}
+
+/// The question's accepted answer, if it has one.
+pub async fn accepted_answer(
+    client: &impl GenericClient,
+    question: QuestionId,
+    viewer: Option<UserId>,
+) -> Result<Option<Answer>, PgError> {
+    opt(
+        client,
+        &format!("{ANSWER} WHERE a.id = (SELECT accepted_answer_id FROM questions WHERE id = $1)"),
+        &[&question.0, &viewer.map_or(0, |v| v.0)],
+    )
+    .await?
+    .as_ref()
+    .map(answer_from_row)
+    .transpose()
 }
 
 pub async fn find_answer(
@@ -288,18 +362,22 @@ pub async fn answer_position(
     id: AnswerId,
     sort: AnswerSort,
 ) -> Result<i64, PgError> {
-    let sql = match sort {
+    let ahead = match sort {
         AnswerSort::Likes => {
-            "SELECT count(*) FROM answers a, answers me
-             WHERE me.id = $1 AND a.question_id = me.question_id
-               AND (a.like_count > me.like_count OR (a.like_count = me.like_count AND a.id < me.id))"
+            "a.like_count > me.like_count OR (a.like_count = me.like_count AND a.id < me.id)"
         }
-        AnswerSort::Recent => {
-            "SELECT count(*) FROM answers a, answers me
-             WHERE me.id = $1 AND a.question_id = me.question_id AND a.id > me.id"
-        }
+        AnswerSort::Recent => "a.id > me.id",
     };
-    one(client, sql, &[&id.0]).await?.try_get(0)
+    // The accepted answer heads the first page; the others count without it.
+    let sql = format!(
+        "SELECT CASE WHEN q.accepted_answer_id = me.id THEN 0 ELSE (
+             SELECT count(*) FROM answers a
+             WHERE a.question_id = me.question_id AND a.id IS DISTINCT FROM q.accepted_answer_id
+               AND ({ahead})
+         ) END
+         FROM answers me JOIN questions q ON q.id = me.question_id WHERE me.id = $1"
+    );
+    one(client, &sql, &[&id.0]).await?.try_get(0)
 }
 
 /// Adds an answer, or returns `None` when the question is gone.
@@ -357,6 +435,13 @@ pub async fn delete_answer(
     client: &impl GenericClient,
     id: AnswerId,
 ) -> Result<Option<QuestionId>, PgError> {
+    // An accepted answer's mark goes first, so the rank counts move in this transaction.
+    run(
+        client,
+        "UPDATE questions SET accepted_answer_id = NULL WHERE accepted_answer_id = $1",
+        &[&id.0],
+    )
+    .await?;
     let Some(row) = opt(
         client,
         "DELETE FROM answers WHERE id = $1 RETURNING question_id",
@@ -374,6 +459,49 @@ pub async fn delete_answer(
     )
     .await?;
     Ok(Some(QuestionId(question)))
+}
+
+/// Takes the question's accepted mark back.
+async fn clear_accepted(client: &impl GenericClient, id: QuestionId) -> Result<(), PgError> {
+    run(
+        client,
+        "UPDATE questions SET accepted_answer_id = NULL
+         WHERE id = $1 AND accepted_answer_id IS NOT NULL",
+        &[&id.0],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Marks the answer as its question's accepted one, or takes the mark back when it is; returns its
+/// question and whether it is accepted now (`None`: the answer is gone).
+pub async fn toggle_accepted(
+    client: &impl GenericClient,
+    id: AnswerId,
+) -> Result<Option<(QuestionId, bool)>, PgError> {
+    let Some(row) = opt(
+        client,
+        "SELECT a.question_id, q.accepted_answer_id IS NOT DISTINCT FROM a.id
+         FROM answers a JOIN questions q ON q.id = a.question_id WHERE a.id = $1",
+        &[&id.0],
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    let question = QuestionId(row.try_get(0)?);
+    let accepted: bool = row.try_get(1)?;
+    if accepted {
+        clear_accepted(client, question).await?;
+    } else {
+        run(
+            client,
+            "UPDATE questions SET accepted_answer_id = $2 WHERE id = $1",
+            &[&question.0, &id.0],
+        )
+        .await?;
+    }
+    Ok(Some((question, !accepted)))
 }
 
 /// Likes the post, or takes the like back if `user` had already liked it (when the policy allows).

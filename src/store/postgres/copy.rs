@@ -96,11 +96,13 @@ pub async fn rows_in(
         .iter()
         .map(|column| column.as_ref() as &(dyn ToSql + Sync))
         .collect();
-    run(client, &insert_many(table), &params).await?;
+    run(client, &write_many(table), &params).await?;
     Ok(())
 }
 
-fn insert_many(table: &Table) -> String {
+/// One statement for a batch: an insert of the rows, or for a table that `sets`, an update of each row by
+/// its key.
+fn write_many(table: &Table) -> String {
     let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
     let arrays: Vec<String> = table
         .columns
@@ -111,6 +113,26 @@ fn insert_many(table: &Table) -> String {
             Kind::Text => format!("${}::TEXT[]", at + 1),
         })
         .collect();
+    if table.sets.is_some() {
+        let set: Vec<String> = names
+            .iter()
+            .filter(|name| !table.key.contains(name))
+            .map(|name| format!("{name} = v.{name}"))
+            .collect();
+        let matched: Vec<String> = table
+            .key
+            .iter()
+            .map(|name| format!("t.{name} = v.{name}"))
+            .collect();
+        return format!(
+            "UPDATE {} AS t SET {} FROM unnest({}) AS v ({}) WHERE {}",
+            table.name,
+            set.join(", "),
+            arrays.join(", "),
+            names.join(", "),
+            matched.join(" AND ")
+        );
+    }
     let on_conflict = table
         .on_conflict
         .map(|what| format!(" ON CONFLICT {what}"))

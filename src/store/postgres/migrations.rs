@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_rank_moves.sql"),
     include_str!("migrations/0003_limits.sql"),
     include_str!("migrations/0004_page_function.sql"),
+    include_str!("migrations/0005_accepted_answers.sql"),
 ];
 
 /// The version a fully migrated database is at.

@@ -307,7 +307,10 @@ impl PgStore {
         requested_page: i64,
     ) -> StoreResult<QuestionList> {
         let client = self.client().await?;
-        let total = self.question_total(&client).await?;
+        let total = match board::region(sort) {
+            Some(region) => board::region_total(&client, region).await?,
+            None => self.question_total(&client).await?,
+        };
         Ok(board::list(&client, sort, requested_page, total).await?)
     }
 
@@ -330,24 +333,30 @@ impl PgStore {
         let answers_at = |page: i64| {
             board::answer_page(&client, id, sort, (page - 1) * PAGE_SIZE, PAGE_SIZE, viewer)
         };
-        // Both statements sent at once (the client pipelines them): the page asked for is the page shown
+        let accepted_on = async |page: i64| match page {
+            1 => board::accepted_answer(&client, id, viewer).await,
+            _ => Ok(None),
+        };
+        // The statements sent at once (the client pipelines them): the page asked for is the page shown
         // unless it is past the last, and only then are its answers read again.
         let requested = requested_page.clamp(1, i64::MAX / PAGE_SIZE);
-        let (question, answers) = tokio::try_join!(
+        let (question, answers, accepted) = tokio::try_join!(
             board::find_question(&client, id, viewer),
-            answers_at(requested)
+            answers_at(requested),
+            accepted_on(requested)
         )?;
         let Some(question) = question else {
             return Ok(None);
         };
-        let page = clamp_page(requested_page, question.answer_count);
-        let answers = if page == requested {
-            answers
+        let page = clamp_page(requested_page, question.paged_answers());
+        let (answers, accepted) = if page == requested {
+            (answers, accepted)
         } else {
-            answers_at(page).await?
+            (answers_at(page).await?, accepted_on(page).await?)
         };
         Ok(Some(QuestionPage {
             question,
+            accepted,
             page,
             answers,
         }))
@@ -443,6 +452,17 @@ impl PgStore {
     ) -> StoreResult<Guarded<QuestionId>> {
         self.guarded_write(actor, Action::Delete, PostRef::Answer(id), async |tx| {
             board::delete_answer(tx, id).await
+        })
+        .await
+    }
+
+    pub async fn toggle_accept(
+        &self,
+        actor: Actor,
+        id: AnswerId,
+    ) -> StoreResult<Guarded<(QuestionId, bool)>> {
+        self.guarded_write(actor, Action::Accept, PostRef::Answer(id), async |tx| {
+            board::toggle_accepted(tx, id).await
         })
         .await
     }
@@ -898,9 +918,15 @@ async fn guard(
     action: Action,
     post: PostRef,
 ) -> Result<Guarded<()>, PgError> {
-    let (sql, id) = match post {
-        PostRef::Question(id) => ("SELECT author_id FROM questions WHERE id = $1", id.0),
-        PostRef::Answer(id) => ("SELECT author_id FROM answers WHERE id = $1", id.0),
+    // Whose the post is as the policy asks it for `action`: its author, or for accepting an answer, its
+    // question's author.
+    let (sql, id) = match (action, post) {
+        (Action::Accept, PostRef::Answer(id)) => (
+            "SELECT q.author_id FROM answers a JOIN questions q ON q.id = a.question_id WHERE a.id = $1",
+            id.0,
+        ),
+        (_, PostRef::Question(id)) => ("SELECT author_id FROM questions WHERE id = $1", id.0),
+        (_, PostRef::Answer(id)) => ("SELECT author_id FROM answers WHERE id = $1", id.0),
     };
     Ok(match opt(client, sql, &[&id]).await? {
         None => Guarded::Missing,

@@ -10,9 +10,11 @@ use crate::domain::{
 };
 use crate::store::NewAnswer;
 
+/// An answer's columns, from `answers a` joined with its author `u` and its question `q`.
 const COLUMNS: &str = "a.id, a.question_id, a.author_id, u.username, a.content, a.content_html,
      a.created_at, a.modified_at, a.like_count,
-     EXISTS (SELECT 1 FROM answer_likes l WHERE l.answer_id = a.id AND l.user_id = :viewer)";
+     EXISTS (SELECT 1 FROM answer_likes l WHERE l.answer_id = a.id AND l.user_id = :viewer),
+     q.accepted_answer_id IS a.id, q.author_id";
 
 fn from_row(row: &Row) -> rusqlite::Result<Answer> {
     Ok(Answer {
@@ -26,6 +28,8 @@ fn from_row(row: &Row) -> rusqlite::Result<Answer> {
         modified_at: row.get(7)?,
         like_count: row.get(8)?,
         liked: row.get(9)?,
+        accepted: row.get(10)?,
+        question_author_id: UserId(row.get(11)?),
     })
 }
 
@@ -36,7 +40,7 @@ fn order_by(sort: AnswerSort) -> &'static str {
     }
 }
 
-/// One page of a question's answers, with whether `viewer` liked each.
+/// One page of a question's answers but the accepted one, with whether `viewer` liked each.
 pub fn page(
     conn: &Connection,
     question: QuestionId,
@@ -50,10 +54,13 @@ pub fn page(
     // what the first does.
     let sql = format!(
         "SELECT {COLUMNS} FROM (
-             SELECT a.id FROM answers a WHERE a.question_id = :question
+             SELECT a.id FROM answers a
+             WHERE a.question_id = :question
+               AND a.id IS NOT (SELECT accepted_answer_id FROM questions WHERE id = :question)
              ORDER BY {order} LIMIT :limit OFFSET :offset
          ) page
          JOIN answers a ON a.id = page.id JOIN users u ON u.id = a.author_id
+         JOIN questions q ON q.id = a.question_id
          ORDER BY {order}",
         order = order_by(sort)
     );
@@ -76,7 +83,8 @@ pub fn find(
     viewer: Option<UserId>,
 ) -> rusqlite::Result<Option<Answer>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM answers a JOIN users u ON u.id = a.author_id WHERE a.id = :id"
+        "SELECT {COLUMNS} FROM answers a JOIN users u ON u.id = a.author_id
+         JOIN questions q ON q.id = a.question_id WHERE a.id = :id"
     );
     conn.prepare_cached(&sql)?
         .query_row(
@@ -86,20 +94,23 @@ pub fn find(
         .optional()
 }
 
-/// Where an answer stands (0-based) among its question's answers in `sort` order, for the page that holds it.
+/// Where an answer stands (0-based) among its question's answers in `sort` order, for the page that holds
+/// it: the accepted answer heads the first page, and the others count without it.
 pub fn position(conn: &Connection, id: AnswerId, sort: AnswerSort) -> rusqlite::Result<i64> {
-    let sql = match sort {
+    let ahead = match sort {
         AnswerSort::Likes => {
-            "SELECT count(*) FROM answers a, answers me
-             WHERE me.id = ?1 AND a.question_id = me.question_id
-               AND (a.like_count > me.like_count OR (a.like_count = me.like_count AND a.id < me.id))"
+            "a.like_count > me.like_count OR (a.like_count = me.like_count AND a.id < me.id)"
         }
-        AnswerSort::Recent => {
-            "SELECT count(*) FROM answers a, answers me
-             WHERE me.id = ?1 AND a.question_id = me.question_id AND a.id > me.id"
-        }
+        AnswerSort::Recent => "a.id > me.id",
     };
-    conn.one(sql, [id.0], |row| row.get(0))
+    let sql = format!(
+        "SELECT CASE WHEN q.accepted_answer_id IS me.id THEN 0 ELSE (
+             SELECT count(*) FROM answers a
+             WHERE a.question_id = me.question_id AND a.id IS NOT q.accepted_answer_id AND ({ahead})
+         ) END
+         FROM answers me JOIN questions q ON q.id = me.question_id WHERE me.id = ?1"
+    );
+    conn.one(&sql, [id.0], |row| row.get(0))
 }
 
 /// Adds an answer, or returns `None` when the question is gone.
@@ -139,8 +150,40 @@ pub fn update(
     Ok(())
 }
 
+/// Marks the answer as its question's accepted one, or takes the mark back when it is; returns its
+/// question and whether it is accepted now (`None`: the answer is gone).
+pub fn toggle_accepted(
+    tx: &Transaction,
+    id: AnswerId,
+) -> rusqlite::Result<Option<(QuestionId, bool)>> {
+    let found: Option<(i64, bool)> = tx
+        .one(
+            "SELECT a.question_id, q.accepted_answer_id IS a.id
+             FROM answers a JOIN questions q ON q.id = a.question_id WHERE a.id = ?1",
+            [id.0],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let Some((question, accepted)) = found else {
+        return Ok(None);
+    };
+    let question = QuestionId(question);
+    if accepted {
+        super::questions::clear_accepted(tx, question)?;
+    } else {
+        super::questions::set_accepted(tx, question, id)?;
+    }
+    Ok(Some((question, !accepted)))
+}
+
 /// Deletes an answer and its likes; returns its question, or `None` if it was already gone.
 pub fn delete(tx: &Transaction, id: AnswerId) -> rusqlite::Result<Option<QuestionId>> {
+    // An accepted answer's mark goes first, so the rank counts move in this transaction (the foreign
+    // key's SET NULL would do it too, less visibly).
+    tx.run(
+        "UPDATE questions SET accepted_answer_id = NULL WHERE accepted_answer_id = ?1",
+        [id.0],
+    )?;
     // SQLite makes all of a RETURNING statement's changes on its first step: one row read is enough.
     let deleted: Option<i64> = tx
         .query_row(

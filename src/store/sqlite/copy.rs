@@ -40,7 +40,7 @@ pub fn rows_out(
 }
 
 pub fn rows_in(tx: &Transaction, table: &Table, rows: &[Row]) -> rusqlite::Result<()> {
-    let mut statement = tx.prepare_cached(&table.insert(placeholder))?;
+    let mut statement = tx.prepare_cached(&table.write(placeholder))?;
     for row in rows {
         statement.execute(rusqlite::params_from_iter(row.iter().map(bind)))?;
     }

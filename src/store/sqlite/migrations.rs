@@ -47,6 +47,11 @@ const STEPS: &[(&str, &str, Option<Fill>)] = &[
         include_str!("migrations/0008_search_changes.sql"),
         None,
     ),
+    (
+        "0009_accepted_answers.sql",
+        include_str!("migrations/0009_accepted_answers.sql"),
+        None,
+    ),
 ];
 
 /// The version a fully migrated database has.
@@ -124,7 +129,7 @@ mod tests {
             )
             .expect("user");
         }
-        assert_eq!(run(&mut conn).expect("migrate"), [7, 8]);
+        assert_eq!(run(&mut conn).expect("migrate"), [7, 8, 9]);
         let found = |typed: &str| {
             super::super::users::credentials(&conn, typed)
                 .expect("lookup")

@@ -199,12 +199,17 @@ impl SqliteStore {
                 let Some(question) = questions::find(conn, id, viewer)? else {
                     return Ok(None);
                 };
-                let page = clamp_page(requested_page, question.answer_count);
+                let page = clamp_page(requested_page, question.paged_answers());
+                let accepted = match question.accepted_answer_id {
+                    Some(accepted) if page == 1 => answers::find(conn, accepted, viewer)?,
+                    _ => None,
+                };
                 let answers =
                     answers::page(conn, id, sort, (page - 1) * PAGE_SIZE, PAGE_SIZE, viewer)?;
                 Ok(Some(QuestionPage {
                     question,
                     page,
+                    accepted,
                     answers,
                 }))
             })
@@ -322,6 +327,21 @@ impl SqliteStore {
             .write(move |tx| {
                 let outcome = guarded(tx, actor, Action::Delete, PostRef::Answer(id), || {
                     answers::delete(tx, id)
+                })?;
+                Ok(found(outcome))
+            })
+            .await
+    }
+
+    pub async fn toggle_accept(
+        &self,
+        actor: Actor,
+        id: AnswerId,
+    ) -> StoreResult<Guarded<(QuestionId, bool)>> {
+        self.db
+            .write(move |tx| {
+                let outcome = guarded(tx, actor, Action::Accept, PostRef::Answer(id), || {
+                    answers::toggle_accepted(tx, id)
                 })?;
                 Ok(found(outcome))
             })
@@ -545,11 +565,16 @@ fn found<T>(outcome: Guarded<Option<T>>) -> Guarded<T> {
     }
 }
 
-/// The author of a post, if it exists.
-fn author_of(conn: &Connection, post: PostRef) -> rusqlite::Result<Option<UserId>> {
-    let (sql, id) = match post {
-        PostRef::Question(id) => ("SELECT author_id FROM questions WHERE id = ?1", id.0),
-        PostRef::Answer(id) => ("SELECT author_id FROM answers WHERE id = ?1", id.0),
+/// Whose the post is as the policy asks it for `action`, if the post exists: its author, or for accepting
+/// an answer, its question's author.
+fn author_of(conn: &Connection, action: Action, post: PostRef) -> rusqlite::Result<Option<UserId>> {
+    let (sql, id) = match (action, post) {
+        (Action::Accept, PostRef::Answer(id)) => (
+            "SELECT q.author_id FROM answers a JOIN questions q ON q.id = a.question_id WHERE a.id = ?1",
+            id.0,
+        ),
+        (_, PostRef::Question(id)) => ("SELECT author_id FROM questions WHERE id = ?1", id.0),
+        (_, PostRef::Answer(id)) => ("SELECT author_id FROM answers WHERE id = ?1", id.0),
     };
     conn.one(sql, [id], |row| row.get(0).map(UserId)).optional()
 }
@@ -561,7 +586,7 @@ fn guard(
     action: Action,
     post: PostRef,
 ) -> rusqlite::Result<Guarded<()>> {
-    Ok(match author_of(conn, post)? {
+    Ok(match author_of(conn, action, post)? {
         None => Guarded::Missing,
         Some(author) => match policy::may(actor, action, author) {
             Ok(()) => Guarded::Done(()),

@@ -5,13 +5,14 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use crate::domain::posts::{Question, QuestionList, QuestionSummary};
 use crate::domain::{
-    board::{ListSort, PAGE_SIZE, QuestionDraft, QuestionId, clamp_page},
+    board::{AnswerId, ListSort, PAGE_SIZE, QuestionDraft, QuestionId, clamp_page},
     ids::UserId,
 };
 use crate::store::NewQuestion;
 
 const SUMMARY_COLUMNS: &str =
-    "q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count";
+    "q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count,
+     q.accepted_answer_id IS NOT NULL";
 
 fn summary_from_row(row: &Row) -> rusqlite::Result<QuestionSummary> {
     Ok(QuestionSummary {
@@ -21,6 +22,7 @@ fn summary_from_row(row: &Row) -> rusqlite::Result<QuestionSummary> {
         created_at: row.get(3)?,
         answer_count: row.get(4)?,
         like_count: row.get(5)?,
+        accepted: row.get(6)?,
     })
 }
 
@@ -41,19 +43,98 @@ fn change_total(tx: &Transaction, delta: i64) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// A tab of the list that holds only some questions, newest first: those whose rank score in one sort is
+/// one value, so the rank counts of that score page through it as they do through a whole sort.
+struct Region {
+    sort_code: i64,
+    score: i64,
+    /// The same questions as a condition (a partial or leading index serves each).
+    condition: &'static str,
+}
+
+fn region(sort: ListSort) -> Option<Region> {
+    match sort {
+        ListSort::Unanswered => Some(Region {
+            sort_code: 2,
+            score: 0,
+            condition: "answer_count = 0",
+        }),
+        ListSort::Unaccepted => Some(Region {
+            sort_code: 3,
+            score: 0,
+            condition: "accepted_answer_id IS NULL",
+        }),
+        ListSort::Recent | ListSort::Likes | ListSort::Answers | ListSort::Best => None,
+    }
+}
+
 /// One page of the list, clamped to the pages that exist.
 pub fn list(
     conn: &Connection,
     sort: ListSort,
     requested_page: i64,
 ) -> rusqlite::Result<QuestionList> {
-    let total = total(conn)?;
+    let region = region(sort);
+    let total = match &region {
+        Some(region) => conn
+            .one(
+                "SELECT coalesce((SELECT n FROM question_rank_scores WHERE sort = ?1 AND score = ?2), 0)",
+                [region.sort_code, region.score],
+                |row| row.get(0),
+            )?,
+        None => total(conn)?,
+    };
     let page_number = clamp_page(requested_page, total);
+    let offset = (page_number - 1) * PAGE_SIZE;
+    let questions = match &region {
+        Some(region) => summaries(conn, &region_ids(conn, region, offset, PAGE_SIZE)?)?,
+        None => page(conn, sort, offset, PAGE_SIZE)?,
+    };
     Ok(QuestionList {
         total,
         page: page_number,
-        questions: page(conn, sort, (page_number - 1) * PAGE_SIZE, PAGE_SIZE)?,
+        questions,
     })
+}
+
+/// One page of a region: from the counted block that holds its first row when it is deep.
+fn region_ids(
+    conn: &Connection,
+    region: &Region,
+    offset: i64,
+    limit: i64,
+) -> rusqlite::Result<Vec<QuestionId>> {
+    let located = if offset < DIRECT_OFFSET_LIMIT {
+        None
+    } else {
+        locate_within_score(conn, region.sort_code, region.score, offset, 0)?
+    };
+    let condition = region.condition;
+    match located {
+        None => ids_of(
+            conn,
+            &format!(
+                "SELECT id FROM questions WHERE {condition} ORDER BY id DESC LIMIT ?1 OFFSET ?2"
+            ),
+            &[limit, offset],
+        ),
+        Some((block, before)) => ids_of(
+            conn,
+            &format!(
+                "SELECT id FROM questions WHERE {condition} AND id < ?1
+                 ORDER BY id DESC LIMIT ?2 OFFSET ?3"
+            ),
+            &[(block + 1) << BLOCK_BITS, limit, offset - before],
+        ),
+    }
+}
+
+fn ids_of(conn: &Connection, sql: &str, values: &[i64]) -> rusqlite::Result<Vec<QuestionId>> {
+    conn.prepare_cached(sql)?
+        .query_map(rusqlite::params_from_iter(values), |row| {
+            Ok(QuestionId(row.get(0)?))
+        })?
+        .collect()
 }
 
 /// Below this offset a plain OFFSET over the sort's index is cheapest.
@@ -82,17 +163,11 @@ fn page_ids(
     limit: i64,
 ) -> rusqlite::Result<Vec<QuestionId>> {
     let key = match sort {
-        ListSort::Recent | ListSort::Best => None,
+        ListSort::Recent | ListSort::Best | ListSort::Unanswered | ListSort::Unaccepted => None,
         ListSort::Likes => Some("like_count"),
         ListSort::Answers => Some("answer_count"),
     };
-    let ids = |sql: &str, values: &[i64]| -> rusqlite::Result<Vec<QuestionId>> {
-        conn.prepare_cached(sql)?
-            .query_map(rusqlite::params_from_iter(values), |row| {
-                Ok(QuestionId(row.get(0)?))
-            })?
-            .collect()
-    };
+    let ids = |sql: &str, values: &[i64]| ids_of(conn, sql, values);
     let located = if offset < DIRECT_OFFSET_LIMIT {
         None
     } else {
@@ -141,7 +216,7 @@ fn locate_block(
     offset: i64,
 ) -> rusqlite::Result<Option<(i64, i64, i64)>> {
     let sort_code = match sort {
-        ListSort::Recent | ListSort::Best => 0,
+        ListSort::Recent | ListSort::Best | ListSort::Unanswered | ListSort::Unaccepted => 0,
         ListSort::Likes => 1,
         ListSort::Answers => 2,
     };
@@ -155,6 +230,19 @@ fn locate_block(
     else {
         return Ok(None);
     };
+    Ok(locate_within_score(conn, sort_code, score, offset, before)?
+        .map(|(block, before)| (score, block, before)))
+}
+
+/// Within one score of one sort, with `before` rows ahead of it: the block that holds row `offset`, and the
+/// rows before that block (the span of 8 blocks first, then the block).
+fn locate_within_score(
+    conn: &Connection,
+    sort_code: i64,
+    score: i64,
+    offset: i64,
+    before: i64,
+) -> rusqlite::Result<Option<(i64, i64)>> {
     let Some((span, before)) = first_reaching(
         conn,
         "SELECT span, n FROM question_rank_spans WHERE sort = ?1 AND score = ?2 ORDER BY span DESC",
@@ -167,15 +255,14 @@ fn locate_block(
     };
     let blocks_per_span = 1 << (SPAN_BITS - BLOCK_BITS);
     let first_block = span * blocks_per_span;
-    Ok(first_reaching(
+    first_reaching(
         conn,
         "SELECT block, n FROM question_rank_blocks
          WHERE sort = ?1 AND score = ?2 AND block >= ?3 AND block < ?4 ORDER BY block DESC",
         &[sort_code, score, first_block, first_block + blocks_per_span],
         offset,
         before,
-    )?
-    .map(|(block, before)| (score, block, before)))
+    )
 }
 
 /// Adds up the counts of `(key, n)` rows in order, starting at `before`; the first key whose rows reach
@@ -210,7 +297,7 @@ pub fn summaries_with_bodies(
     ids: &[QuestionId],
 ) -> rusqlite::Result<Vec<(QuestionSummary, String)>> {
     each_of(conn, ids, ", q.content", |row| {
-        Ok((summary_from_row(row)?, row.get(6)?))
+        Ok((summary_from_row(row)?, row.get(7)?))
     })
 }
 
@@ -246,7 +333,8 @@ pub fn find(
     conn.prepare_cached(
         "SELECT q.id, q.author_id, u.username, q.subject, q.content, q.content_html, q.created_at,
                 q.modified_at, q.answer_count, q.like_count,
-                EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = ?2)
+                EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = ?2),
+                q.accepted_answer_id
          FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1",
     )?
     .query_row(params![id.0, viewer.map_or(0, |v| v.0)], |row| {
@@ -262,6 +350,7 @@ pub fn find(
             answer_count: row.get(8)?,
             like_count: row.get(9)?,
             liked: row.get(10)?,
+            accepted_answer_id: row.get::<_, Option<i64>>(11)?.map(AnswerId),
         })
     })
     .optional()
@@ -308,10 +397,31 @@ pub fn update(
 /// Deletes the question; its answers and every like go with it (foreign keys cascade). One transaction:
 /// all or nothing.
 pub fn delete(tx: &Transaction, id: QuestionId) -> rusqlite::Result<()> {
+    // The mark first, so the rank counts follow one change at a time whatever order the cascade takes.
+    clear_accepted(tx, id)?;
     let deleted = tx.run("DELETE FROM questions WHERE id = ?1", [id.0])?;
     if deleted > 0 {
         change_total(tx, -1)?;
     }
+    Ok(())
+}
+
+/// Marks `answer` as the question's accepted answer.
+pub fn set_accepted(tx: &Transaction, id: QuestionId, answer: AnswerId) -> rusqlite::Result<()> {
+    tx.run(
+        "UPDATE questions SET accepted_answer_id = ?2 WHERE id = ?1",
+        [id.0, answer.0],
+    )?;
+    Ok(())
+}
+
+/// Takes the question's accepted mark back.
+pub fn clear_accepted(tx: &Transaction, id: QuestionId) -> rusqlite::Result<()> {
+    tx.run(
+        "UPDATE questions SET accepted_answer_id = NULL
+         WHERE id = ?1 AND accepted_answer_id IS NOT NULL",
+        [id.0],
+    )?;
     Ok(())
 }
 
@@ -328,14 +438,16 @@ mod tests {
     };
 
     fn plain_offset(conn: &Connection, sort: ListSort, offset: i64) -> Vec<i64> {
-        let order = match sort {
-            ListSort::Recent | ListSort::Best => "id DESC",
-            ListSort::Likes => "like_count DESC, id DESC",
-            ListSort::Answers => "answer_count DESC, id DESC",
+        let (only, order) = match sort {
+            ListSort::Recent | ListSort::Best => ("1", "id DESC"),
+            ListSort::Likes => ("1", "like_count DESC, id DESC"),
+            ListSort::Answers => ("1", "answer_count DESC, id DESC"),
+            ListSort::Unanswered => ("answer_count = 0", "id DESC"),
+            ListSort::Unaccepted => ("accepted_answer_id IS NULL", "id DESC"),
         };
         let mut stmt = conn
             .prepare(&format!(
-                "SELECT id FROM questions ORDER BY {order} LIMIT 10 OFFSET ?1"
+                "SELECT id FROM questions WHERE {only} ORDER BY {order} LIMIT 10 OFFSET ?1"
             ))
             .expect("prepare");
         stmt.query_map([offset], |row| row.get(0))
@@ -388,10 +500,29 @@ mod tests {
             .expect("spread question");
         }
         tx.execute_batch(
-            "UPDATE questions SET like_count = id % 7, answer_count = id % 5 WHERE id >= 100000;
+            "UPDATE questions SET like_count = id % 7, answer_count = CASE WHEN id % 3 = 0 THEN id % 5 ELSE 0 END WHERE id >= 100000;
              UPDATE board_totals SET value = value + 3000 WHERE name = 'questions';",
         )
         .expect("scores");
+        // Accepted answers on a third of the answered questions, then a few taken back or deleted.
+        tx.execute_batch(
+            "UPDATE questions SET accepted_answer_id =
+                 (SELECT min(a.id) FROM answers a WHERE a.question_id = questions.id)
+             WHERE id % 3 = 0;
+             UPDATE questions SET accepted_answer_id = NULL WHERE id % 9 = 0;",
+        )
+        .expect("accepted");
+        let accepted: Vec<i64> = tx
+            .prepare("SELECT accepted_answer_id FROM questions WHERE accepted_answer_id IS NOT NULL AND id % 4 = 0")
+            .expect("prepare")
+            .query_map([], |row| row.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        for answer in accepted {
+            super::super::answers::delete(&tx, AnswerId(answer))
+                .expect("delete an accepted answer");
+        }
         tx.commit().expect("commit");
 
         let total = total(&conn).expect("total");
@@ -400,11 +531,18 @@ mod tests {
         offsets.extend((2_002..total).step_by(97));
         for sort in ListSort::ALL {
             for &offset in &offsets {
-                let fast: Vec<i64> = page(&conn, sort, offset, 10)
-                    .expect("page")
-                    .iter()
-                    .map(|q| q.id.0)
-                    .collect();
+                let fast: Vec<i64> = match region(sort) {
+                    Some(region) => region_ids(&conn, &region, offset, 10)
+                        .expect("region")
+                        .iter()
+                        .map(|id| id.0)
+                        .collect(),
+                    None => page(&conn, sort, offset, 10)
+                        .expect("page")
+                        .iter()
+                        .map(|q| q.id.0)
+                        .collect(),
+                };
                 assert_eq!(
                     fast,
                     plain_offset(&conn, sort, offset),
@@ -413,7 +551,12 @@ mod tests {
             }
         }
         // Every level's counts are exactly what the rows say, both ways.
-        let scores = [(0, "0 * id"), (1, "like_count"), (2, "answer_count")];
+        let scores = [
+            (0, "0 * id"),
+            (1, "like_count"),
+            (2, "answer_count"),
+            (3, "accepted_answer_id IS NOT NULL"),
+        ];
         for (table, level) in [
             ("question_rank_scores", None),
             ("question_rank_spans", Some(("span", "id >> 13"))),
