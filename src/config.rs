@@ -163,12 +163,17 @@ impl PostgresUrl {
         let mut kept = Vec::new();
         for pair in query.split('&').filter(|pair| !pair.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let value = percent_encoding::percent_decode_str(value)
-                .decode_utf8()
-                .map_err(|_| format!("the value of `{key}` is not UTF-8"))?;
-            match key {
+            // Keys decoded as the client decodes them: `ssl%6dode` is `sslmode` to it, so to us too.
+            let decode = |text: &str| {
+                percent_encoding::percent_decode_str(text)
+                    .decode_utf8()
+                    .map(|text| text.into_owned())
+                    .map_err(|_| format!("`{pair}` is not UTF-8 once decoded"))
+            };
+            let (key, value) = (decode(key)?, decode(value)?);
+            match key.as_str() {
                 "sslmode" => ssl_mode = Some(SslMode::parse(&value)?),
-                "sslrootcert" => root_cert = Some(PathBuf::from(value.as_ref())),
+                "sslrootcert" => root_cert = Some(PathBuf::from(&value)),
                 _ => kept.push(pair),
             }
         }
@@ -1023,6 +1028,10 @@ mod tests {
             .to_string(),
             "postgres://board@db.example:5432/miniboard?sslmode=verify-ca&sslrootcert=/ca.pem"
         );
+        let encoded =
+            read("postgres://board@db.example/miniboard?ssl%6dode=verify-ca&sslrootcert=/ca.pem")
+                .expect("an encoded key");
+        assert_eq!(encoded.ssl_mode, SslMode::VerifyCa, "a key is read decoded");
         let plain = read("postgres://board@db.example/miniboard").expect("a URL");
         assert_eq!(plain.ssl_mode, SslMode::Prefer, "libpq's default");
         for (url, says) in [

@@ -225,7 +225,6 @@ impl Table {
         )
     }
 
-    /// One row in.
     /// What reports call the table's rows.
     pub fn label(&self) -> &'static str {
         self.sets.unwrap_or(self.name)
@@ -259,6 +258,7 @@ impl Table {
         )
     }
 
+    /// One row in.
     pub fn insert(&self, placeholder: impl Fn(usize) -> String) -> String {
         let marks: Vec<String> = (1..=self.columns.len()).map(placeholder).collect();
         let on_conflict = self

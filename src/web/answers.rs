@@ -180,7 +180,7 @@ async fn update(
 async fn accept(
     req: &Request,
     Path(id): Path<AnswerId>,
-    ctx: PageContext,
+    mut ctx: PageContext,
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
@@ -190,12 +190,14 @@ async fn accept(
     }
     let sort = AnswerSort::parse(QueryParams::of_current_page(req).get("asort"));
     let page = load_question_page(&state, question, sort, 1, &ctx).await?;
+    // The address the browser shows next, for the language switch to come back to.
+    ctx.here = urls::question(question, sort, 1);
     let fragment = maud::html! {
         (answer_section(&ctx, &AnswerSection::of(&page, sort)))
         (language_switch(&ctx, true))
     };
     let mut response = fragment.into_response();
-    if let Ok(url) = HeaderValue::from_str(&urls::question(question, sort, 1)) {
+    if let Ok(url) = HeaderValue::from_str(&ctx.here) {
         response.headers_mut().insert("hx-push-url", url);
     }
     Ok(response)

@@ -199,6 +199,12 @@ async fn with_htmx_the_answer_section_comes_back_with_the_accepted_answer_first(
     );
     let html = response.text().await.expect("body");
     assert!(html.starts_with(r#"<section id="answers""#), "{html}");
+    assert!(
+        html.contains(&format!(
+            r#"name="next" value="/questions/{question}?asort=recent""#
+        )),
+        "the language switch comes back to the page shown: {html}"
+    );
     assert_eq!(answer_ids(&html), [second, first]);
     assert!(html.contains("Undo accept"));
     // Without the token nothing changes.

@@ -3,48 +3,13 @@
 -- below offset 2,000 is a plain OFFSET over the sort's index; a deeper one starts from the id block that
 -- holds its first row, found by adding up the rank counts (score, then span of 8 blocks, then block of 1,024
 -- ids), so page 50,000 costs about what page 1 does. Sorts: 0 newest, 1 likes, 2 answers.
-
--- Within one score of one sort, with `before_score` rows of the list ahead of it: the id block that holds
--- row `page_offset`, and the rows before that block (the span of 8 blocks first, then the block); NULLs when
--- the counts do not reach it. Its own function: the list's tabs that hold some questions walk it too.
-CREATE FUNCTION question_rank_block(sort_of SMALLINT, score_of BIGINT, page_offset BIGINT, before_score BIGINT,
-                                    OUT found_block BIGINT, OUT before_block BIGINT)
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    counted RECORD;
-    before BIGINT := before_score;
-    found_span BIGINT;
-BEGIN
-    FOR counted IN SELECT s.span AS key, s.n FROM question_rank_spans s
-                   WHERE s.sort = sort_of AND s.score = score_of ORDER BY s.span DESC LOOP
-        IF before + counted.n > page_offset THEN
-            found_span := counted.key;
-            EXIT;
-        END IF;
-        before := before + counted.n;
-    END LOOP;
-    IF found_span IS NULL THEN
-        RETURN;
-    END IF;
-    FOR counted IN SELECT b.block AS key, b.n FROM question_rank_blocks b
-                   WHERE b.sort = sort_of AND b.score = score_of
-                     AND b.block >= found_span << 3 AND b.block < (found_span + 1) << 3
-                   ORDER BY b.block DESC LOOP
-        IF before + counted.n > page_offset THEN
-            found_block := counted.key;
-            before_block := before;
-            RETURN;
-        END IF;
-        before := before + counted.n;
-    END LOOP;
-END $$;
-
 CREATE FUNCTION question_page_ids(sort_of SMALLINT, page_offset BIGINT, page_size BIGINT)
 RETURNS TABLE (id BIGINT) LANGUAGE plpgsql STABLE ROWS 10 AS $$
 DECLARE
     counted RECORD;
     before BIGINT := 0;
     found_score BIGINT;
+    found_span BIGINT;
     found_block BIGINT;
     block_end BIGINT;
     skip BIGINT;
@@ -60,8 +25,26 @@ BEGIN
             before := before + counted.n;
         END LOOP;
         IF found_score IS NOT NULL THEN
-            SELECT l.found_block, l.before_block INTO found_block, before
-                FROM question_rank_block(sort_of, found_score, page_offset, before) l;
+            FOR counted IN SELECT s.span AS key, s.n FROM question_rank_spans s
+                           WHERE s.sort = sort_of AND s.score = found_score ORDER BY s.span DESC LOOP
+                IF before + counted.n > page_offset THEN
+                    found_span := counted.key;
+                    EXIT;
+                END IF;
+                before := before + counted.n;
+            END LOOP;
+        END IF;
+        IF found_span IS NOT NULL THEN
+            FOR counted IN SELECT b.block AS key, b.n FROM question_rank_blocks b
+                           WHERE b.sort = sort_of AND b.score = found_score
+                             AND b.block >= found_span << 3 AND b.block < (found_span + 1) << 3
+                           ORDER BY b.block DESC LOOP
+                IF before + counted.n > page_offset THEN
+                    found_block := counted.key;
+                    EXIT;
+                END IF;
+                before := before + counted.n;
+            END LOOP;
         END IF;
     END IF;
 
@@ -105,4 +88,3 @@ BEGIN
         END IF;
     END IF;
 END $$;
-

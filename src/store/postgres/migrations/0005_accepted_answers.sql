@@ -54,6 +54,41 @@ CREATE TRIGGER question_rank
     AFTER INSERT OR DELETE OR UPDATE OF like_count, answer_count, accepted_answer_id ON questions
     FOR EACH ROW EXECUTE FUNCTION question_rank_follow();
 
+-- Within one score of one sort, with `before_score` rows of the list ahead of it: the id block that holds
+-- row `page_offset`, and the rows before that block (the span of 8 blocks first, then the block); NULLs when
+-- the counts do not reach it: the steps migration 4's question_page_ids takes inside one score.
+CREATE OR REPLACE FUNCTION question_rank_block(sort_of SMALLINT, score_of BIGINT, page_offset BIGINT, before_score BIGINT,
+                                    OUT found_block BIGINT, OUT before_block BIGINT)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    counted RECORD;
+    before BIGINT := before_score;
+    found_span BIGINT;
+BEGIN
+    FOR counted IN SELECT s.span AS key, s.n FROM question_rank_spans s
+                   WHERE s.sort = sort_of AND s.score = score_of ORDER BY s.span DESC LOOP
+        IF before + counted.n > page_offset THEN
+            found_span := counted.key;
+            EXIT;
+        END IF;
+        before := before + counted.n;
+    END LOOP;
+    IF found_span IS NULL THEN
+        RETURN;
+    END IF;
+    FOR counted IN SELECT b.block AS key, b.n FROM question_rank_blocks b
+                   WHERE b.sort = sort_of AND b.score = score_of
+                     AND b.block >= found_span << 3 AND b.block < (found_span + 1) << 3
+                   ORDER BY b.block DESC LOOP
+        IF before + counted.n > page_offset THEN
+            found_block := counted.key;
+            before_block := before;
+            RETURN;
+        END IF;
+        before := before + counted.n;
+    END LOOP;
+END $$;
+
 -- One page of the questions whose sort-`sort_of` score is `score_of`, newest first, from the counted block
 -- that holds its first row: the questions with no answers (sort 2, score 0) or none accepted (sort 3, whose
 -- only region listed is score 0).
