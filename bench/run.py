@@ -432,6 +432,9 @@ def targets(db):
             ("sort: most liked", "/questions?sort=likes"),
             ("sort: most answered", "/questions?sort=answers"),
             ("sort: most liked, page 50,000", "/questions?sort=likes&page=50000"),
+            ("tab: unanswered, page 1", "/questions?sort=unanswered"),
+            ("tab: unanswered, page 10,000 (or the last)", "/questions?sort=unanswered&page=10000"),
+            ("tab: no accepted answer, page 50,000", "/questions?sort=unaccepted&page=50000"),
             ("search: common English (flask)", "/questions?q=flask"),
             (f"search: rare English ({rare_en})", f"/questions?q={q(rare_en)}"),
             ("search: common Korean (파이썬)", f"/questions?q={q('파이썬')}"),
@@ -446,6 +449,7 @@ def targets(db):
         "uncached": [
             ("list page 1, uncached", "/"),
             ("sort: most liked, page 50,000, uncached", "/questions?sort=likes&page=50000"),
+            ("tab: unanswered, page 10,000 (or the last), uncached", "/questions?sort=unanswered&page=10000"),
             ("search: common English (flask), uncached", "/questions?q=flask"),
             ("search: common Korean (파이썬), uncached", f"/questions?q={q('파이썬')}"),
             ("search: 8 common words, uncached", f"/questions?q={q(EIGHT_WORDS)}"),
