@@ -58,12 +58,15 @@ use crate::{
 const FORMAT: u32 = 2;
 /// Counts are exact up to this many matches and shown as "more than 10,000" beyond.
 pub const COUNT_CAP: u64 = 10_000;
+/// How many times slower this build walks postings: a debug build (the test suites, run many at once) takes
+/// ~20 times as long, and its time budgets stretch with it, so its answers are a release build's.
+const BUILD_SLOWNESS: u64 = if cfg!(debug_assertions) { 20 } else { 1 };
 /// The time ranking several words may take. A realistic query ranks every match in a fraction of it; words
 /// that stand together in much of the board stop here, ranked among the matches walked so far, and say so.
 /// (One word is ranked with block-max WAND, which skips what cannot reach the page: it needs no budget.)
-const RANKING_BUDGET: Duration = Duration::from_millis(5);
+const RANKING_BUDGET: Duration = Duration::from_millis(5 * BUILD_SLOWNESS);
 /// The time counting may take before the page says "more than" what it counted.
-const COUNT_BUDGET: Duration = Duration::from_millis(2);
+const COUNT_BUDGET: Duration = Duration::from_millis(2 * BUILD_SLOWNESS);
 /// A count that found nothing in its time tries once more for this many times as long.
 const ZERO_COUNT_RETRY: u32 = 10;
 /// Changes read and applied per index commit.
