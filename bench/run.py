@@ -156,8 +156,10 @@ class Server:
         # The per-client limits (uncached searches) would refuse a load from one address: off, as for any
         # load test. The log-in throttle stays on (it cannot be switched off).
         env = dict(os.environ, MINIBOARD_DATABASE=database_setting, MINIBOARD_BIND=f"127.0.0.1:{port}",
-                   MINIBOARD_LOG="warn", MINIBOARD_RATE_LIMITS="off",
-                   MINIBOARD_SEARCH_DIR=str(Path(self.dir) / "search"))
+                   MINIBOARD_LOG="warn", MINIBOARD_RATE_LIMITS="off")
+        if ENGINE == "postgres" or pg_name is not None:
+            # A folder of its own, built at start; on SQLite the index copied beside the board is used.
+            env["MINIBOARD_SEARCH_DIR"] = str(Path(self.dir) / "search")
         started = time.perf_counter()
         self.process = subprocess.Popen([str(BINARY), "serve"], env=env, stderr=subprocess.DEVNULL,
                                         preexec_fn=lambda: os.sched_setaffinity(0, SERVER_CPUS))
