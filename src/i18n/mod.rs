@@ -221,6 +221,8 @@ pub struct Texts {
     /// The question author's control on an answer, and the one that takes the mark back.
     pub accept_answer: &'static str,
     pub unaccept_answer: &'static str,
+    /// Under the answers' heading, for the asker while no answer is accepted.
+    pub accept_hint: &'static str,
     pub list_number: &'static str,
     pub list_subject: &'static str,
     pub list_author: &'static str,

@@ -75,6 +75,10 @@ pub fn answer_section(ctx: &PageContext, section: &AnswerSection) -> Markup {
                     }
                 }
             }
+            @if section.accepted.is_none()
+                && section.answers.first().is_some_and(|answer| ctx.may(Action::Accept, answer.question_author_id)) {
+                p.small.text-body-secondary #accept-hint { (t.accept_hint) }
+            }
             div.d-flex.flex-column.gap-3 {
                 @if let Some(accepted) = section.accepted { (answer_item(ctx, accepted)) }
                 @for answer in section.answers { (answer_item(ctx, answer)) }

@@ -159,7 +159,8 @@ fn question_item(
                         }
                     }
                     QuestionState::Answered => {
-                        " " span.badge.text-bg-primary.rounded-pill data-state="answered"
+                        " " span.badge.rounded-pill.bg-primary-subtle.text-primary-emphasis.border.border-primary-subtle
+                            data-state="answered"
                             title=(t.state_answered) data-answer-count=(question.answer_count) {
                             (t.answer_count(question.answer_count))
                         }

@@ -197,8 +197,9 @@ async fn accept(
         (language_switch(&ctx, true))
     };
     let mut response = fragment.into_response();
+    // Replaced, not pushed: accepting and taking it back are not places to go Back through.
     if let Ok(url) = HeaderValue::from_str(&ctx.here) {
-        response.headers_mut().insert("hx-push-url", url);
+        response.headers_mut().insert("hx-replace-url", url);
     }
     Ok(response)
 }

@@ -42,10 +42,11 @@ async fn only_the_questions_author_may_accept_and_sees_the_control() {
         .await;
     let page = format!("/questions/{question}");
 
+    let asker_view = app.get_html(&asker, &page).await;
+    assert!(asker_view.contains("data-accept-form"));
     assert!(
-        app.get_html(&asker, &page)
-            .await
-            .contains("data-accept-form")
+        asker_view.contains(r#"id="accept-hint""#),
+        "the asker is told what accepting is for"
     );
     for (who, client) in [("helper", &helper), ("other", &other)] {
         assert!(
@@ -79,6 +80,12 @@ async fn only_the_questions_author_may_accept_and_sees_the_control() {
     let html = app.get_html(&visitor, &page).await;
     assert_eq!(html.matches("data-accepted-badge").count(), 1);
     assert!(html.contains("Accepted answer"));
+    assert!(!html.contains("accept-hint"), "visitors get no hint");
+    let asker_view = app.get_html(&asker, &page).await;
+    assert!(
+        !asker_view.contains("accept-hint"),
+        "nor the asker once one is accepted"
+    );
     let moved = accept(&app, &asker, own).await;
     assert_eq!(moved.status(), StatusCode::SEE_OTHER);
     let html = app.get_html(&visitor, &page).await;
@@ -194,7 +201,7 @@ async fn with_htmx_the_answer_section_comes_back_with_the_accepted_answer_first(
         .expect("POST");
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
-        response.headers()["hx-push-url"],
+        response.headers()["hx-replace-url"],
         format!("/questions/{question}?asort=recent").as_str()
     );
     let html = response.text().await.expect("body");
@@ -206,7 +213,7 @@ async fn with_htmx_the_answer_section_comes_back_with_the_accepted_answer_first(
         "the language switch comes back to the page shown: {html}"
     );
     assert_eq!(answer_ids(&html), [second, first]);
-    assert!(html.contains("Undo accept"));
+    assert!(html.contains(">Unaccept<"));
     // Without the token nothing changes.
     let refused = asker
         .post(app.url(&format!("/answers/{first}/accept")))

@@ -233,7 +233,7 @@ test('the walk with JavaScript: htmx updates in place', async () => {
   await page.goto(`${base}/`);
   assert.match(await page.locator(`#question-${question} [data-state]`).innerText(), /Accepted/);
   await page.goto(`${base}/questions/${question}`);
-  await page.click(`#${secondId} [data-accept-form] button:has-text("Undo accept")`);
+  await page.click(`#${secondId} [data-accept-form] button:has-text("Unaccept")`);
   await page.locator(`#${secondId}:not([data-accepted])`).waitFor();
   await logOut(page);
   await logIn(page, 'bob');
