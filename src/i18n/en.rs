@@ -123,6 +123,7 @@ pub const TEXTS: Texts = Texts {
     delete_question_body: "The question, its answers and its likes will be deleted for good.",
     delete_answer_title: "Delete this answer?",
     delete_answer_body: "The answer and its likes will be deleted for good.",
+    delete_accepted_answer_body: "The answer and its likes will be deleted for good, and the question will have no accepted answer.",
     flash_question_deleted: "The question was deleted.",
     flash_answer_deleted: "The answer was deleted.",
     problem_subject_too_long: "Use at most 200 characters.",

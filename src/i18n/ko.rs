@@ -123,6 +123,7 @@ pub const TEXTS: Texts = Texts {
     delete_question_body: "질문과 그 답변, 추천이 모두 영구히 삭제됩니다.",
     delete_answer_title: "이 답변을 삭제할까요?",
     delete_answer_body: "답변과 그 추천이 영구히 삭제됩니다.",
+    delete_accepted_answer_body: "답변과 그 추천이 영구히 삭제되고, 질문에는 채택된 답변이 없게 됩니다.",
     flash_question_deleted: "질문을 삭제했습니다.",
     flash_answer_deleted: "답변을 삭제했습니다.",
     problem_subject_too_long: "200자 이하로 입력하세요.",

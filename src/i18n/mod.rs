@@ -265,6 +265,8 @@ pub struct Texts {
     pub delete_question_body: &'static str,
     pub delete_answer_title: &'static str,
     pub delete_answer_body: &'static str,
+    /// The same, for the accepted answer: its mark goes with it.
+    pub delete_accepted_answer_body: &'static str,
     pub flash_question_deleted: &'static str,
     pub flash_answer_deleted: &'static str,
     pub problem_subject_too_long: &'static str,

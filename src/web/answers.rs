@@ -211,17 +211,19 @@ async fn confirm_delete(
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
-    let content = board::answers::to_change(&state.store, &user, id)
-        .await?
-        .content;
+    let answer = board::answers::to_change(&state.store, &user, id).await?;
     let back = location_of(&state, id).await?;
     let t = ctx.t();
-    let excerpt: String = content.chars().take(200).collect();
+    let excerpt: String = answer.content.chars().take(200).collect();
     Ok(confirm_delete_page(
         &ctx,
         &ConfirmDelete {
             title: t.delete_answer_title,
-            body: t.delete_answer_body,
+            body: if answer.accepted {
+                t.delete_accepted_answer_body
+            } else {
+                t.delete_answer_body
+            },
             excerpt: &excerpt,
             action: &urls::answer_action(id, "delete"),
             back: &back,

@@ -260,6 +260,13 @@ async fn deleting_the_accepted_answer_clears_the_mark_and_the_list_follows() {
         question_ids(&app.get_html(&visitor, "/questions?sort=unaccepted").await),
         [answered, open]
     );
+    let confirm = app
+        .get_html(&helper, &format!("/answers/{accepted}/delete"))
+        .await;
+    assert!(
+        confirm.contains("the question will have no accepted answer"),
+        "the confirmation says the mark goes too"
+    );
     let deleted = app
         .post_form(&helper, &format!("/answers/{accepted}/delete"), &[])
         .await;
