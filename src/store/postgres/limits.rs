@@ -51,11 +51,25 @@ async fn lock_and_now(tx: &impl GenericClient, counted: [&str; 2]) -> Result<i64
     .try_get(0)
 }
 
-fn login_keys(name_key: &str, client: &str) -> [String; 2] {
-    [
-        format!("login name {name_key}"),
-        format!("login client {client}"),
-    ]
+/// Locks what a log-in attempt counts (its name and its client); the client as stored, and the clock.
+async fn lock_login(
+    tx: &impl GenericClient,
+    name_key: &str,
+    client: ClientKey,
+) -> Result<(String, i64), PgError> {
+    let client = client.to_string();
+    let name_lock = format!("login name {name_key}");
+    let client_lock = format!("login client {client}");
+    let now = lock_and_now(tx, [&name_lock, &client_lock]).await?;
+    Ok((client, now))
+}
+
+/// Locks a client's sign-ups; the client as stored, and the clock.
+async fn lock_signup(tx: &impl GenericClient, client: ClientKey) -> Result<(String, i64), PgError> {
+    let client = client.to_string();
+    let signup_lock = format!("signup client {client}");
+    let now = lock_and_now(tx, [&signup_lock, &signup_lock]).await?;
+    Ok((client, now))
 }
 
 pub async fn begin_login(
@@ -63,9 +77,7 @@ pub async fn begin_login(
     name_key: &str,
     client: ClientKey,
 ) -> Result<Result<(), Duration>, PgError> {
-    let client = client.to_string();
-    let [name_lock, client_lock] = login_keys(name_key, &client);
-    let now = lock_and_now(tx, [&name_lock, &client_lock]).await?;
+    let (client, now) = lock_login(tx, name_key, client).await?;
     let row = one(
         tx,
         "SELECT
@@ -112,9 +124,7 @@ pub async fn login_succeeded(
     name_key: &str,
     client: ClientKey,
 ) -> Result<(), PgError> {
-    let client = client.to_string();
-    let [name_lock, client_lock] = login_keys(name_key, &client);
-    let now = lock_and_now(tx, [&name_lock, &client_lock]).await?;
+    let (client, now) = lock_login(tx, name_key, client).await?;
     run(
         tx,
         "UPDATE login_attempts SET counts_for_pair = FALSE
@@ -143,9 +153,7 @@ pub async fn login_abandoned(
     name_key: &str,
     client: ClientKey,
 ) -> Result<(), PgError> {
-    let client = client.to_string();
-    let [name_lock, client_lock] = login_keys(name_key, &client);
-    lock_and_now(tx, [&name_lock, &client_lock]).await?;
+    let (client, _) = lock_login(tx, name_key, client).await?;
     run(
         tx,
         "DELETE FROM login_attempts WHERE ctid = (
@@ -162,9 +170,7 @@ pub async fn begin_signup(
     client: ClientKey,
     per_hour: usize,
 ) -> Result<Result<(), Duration>, PgError> {
-    let client = client.to_string();
-    let signup_lock = format!("signup client {client}");
-    let now = lock_and_now(tx, [&signup_lock, &signup_lock]).await?;
+    let (client, now) = lock_signup(tx, client).await?;
     let row = one(
         tx,
         "SELECT ARRAY(SELECT at_us FROM signup_attempts
@@ -186,9 +192,7 @@ pub async fn begin_signup(
 }
 
 pub async fn signup_refused(tx: &impl GenericClient, client: ClientKey) -> Result<(), PgError> {
-    let client = client.to_string();
-    let signup_lock = format!("signup client {client}");
-    lock_and_now(tx, [&signup_lock, &signup_lock]).await?;
+    let (client, _) = lock_signup(tx, client).await?;
     run(
         tx,
         "DELETE FROM signup_attempts WHERE ctid = (
