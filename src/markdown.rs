@@ -1,9 +1,10 @@
 //! Markdown to safe HTML, done once when a post is written: pulldown-cmark renders, ammonia keeps only
-//! harmless tags and attributes, and every link gets `rel="nofollow noopener ugc"`.
+//! harmless tags and attributes, and every link gets `rel="nofollow noopener ugc"`. Comments get a smaller
+//! Markdown: inline code, emphasis and links on one line.
 
-use std::sync::OnceLock;
+use std::{collections::HashSet, sync::OnceLock};
 
-use pulldown_cmark::{Event, Options, Parser, html};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static SANITIZER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
@@ -69,9 +70,110 @@ pub fn render(markdown: &str) -> String {
     sanitizer().clean(&unsafe_html).to_string()
 }
 
+/// What comments may hold once rendered, and links as in posts.
+fn comment_sanitizer() -> &'static ammonia::Builder<'static> {
+    static SANITIZER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    SANITIZER.get_or_init(|| {
+        let mut builder = ammonia::Builder::default();
+        builder
+            .tags(HashSet::from(["a", "em", "strong", "del", "code"]))
+            .link_rel(Some("nofollow noopener ugc"))
+            .url_schemes(["http", "https", "mailto"].into_iter().collect());
+        builder
+    })
+}
+
+/// Renders a comment: inline code, emphasis (and strike-through) and links, on one line. Headings, lists,
+/// quotes, code blocks, images and HTML stay as typed, shown as text, as on Stack Overflow.
+pub fn render_comment(markdown: &str) -> String {
+    let mut parsed = Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH).into_offset_iter();
+    let mut events = Vec::new();
+    // Blocks run on, a space apart: one line.
+    let mut in_paragraph = false;
+    let mut blocks = 0;
+    while let Some((event, range)) = parsed.next() {
+        if let Event::Start(_) = event
+            && !in_paragraph
+        {
+            if blocks > 0 {
+                events.push(Event::Text(" ".into()));
+            }
+            blocks += 1;
+        }
+        let kept = match event {
+            Event::Start(Tag::Paragraph) => {
+                in_paragraph = true;
+                None
+            }
+            Event::End(TagEnd::Paragraph) => {
+                in_paragraph = false;
+                None
+            }
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
+            | Event::End(
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
+            )
+            | Event::Text(_)
+            | Event::Code(_) => Some(event),
+            Event::Start(_) => {
+                // Everything up to the block's (or image's) end, as typed.
+                let mut depth = 1;
+                while depth > 0 {
+                    match parsed.next() {
+                        Some((Event::Start(_), _)) => depth += 1,
+                        Some((Event::End(_), _)) => depth -= 1,
+                        Some(_) => {}
+                        None => break,
+                    }
+                }
+                Some(Event::Text(markdown[range].trim_end().to_owned().into()))
+            }
+            Event::Html(text) | Event::InlineHtml(text) => Some(Event::Text(text)),
+            Event::SoftBreak | Event::HardBreak => Some(Event::Text(" ".into())),
+            _ => Some(Event::Text(markdown[range].to_owned().into())),
+        };
+        events.extend(kept);
+    }
+    let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut unsafe_html, events.into_iter());
+    comment_sanitizer().clean(&unsafe_html).to_string()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{plain_text, render};
+    use super::{plain_text, render, render_comment};
+
+    #[test]
+    fn comments_keep_inline_code_emphasis_and_links_and_show_the_rest_as_typed() {
+        let html = render_comment(
+            "*em* **strong** `a<b` [site](https://example.com) ~~old~~\nnext <b>raw</b>",
+        );
+        assert_eq!(
+            html,
+            "<em>em</em> <strong>strong</strong> <code>a&lt;b</code> \
+             <a href=\"https://example.com\" rel=\"nofollow noopener ugc\">site</a> <del>old</del> \
+             next &lt;b&gt;raw&lt;/b&gt;"
+        );
+        for (typed, shown) in [
+            ("# Title", "# Title"),
+            ("- one\n- two", "- one\n- two"),
+            ("> quoted", "&gt; quoted"),
+            (
+                "![alt](https://example.com/i.png)",
+                "![alt](https://example.com/i.png)",
+            ),
+            ("```\ncode\n```", "```\ncode\n```"),
+            (
+                "<script>alert(1)</script>",
+                "&lt;script&gt;alert(1)&lt;/script&gt;",
+            ),
+            ("one\n\ntwo", "one two"),
+            ("one\n# two\n- three", "one # two - three"),
+        ] {
+            assert_eq!(render_comment(typed), shown, "{typed:?}");
+        }
+        assert!(!render_comment("[x](javascript:alert(1))").contains("javascript"));
+    }
 
     #[test]
     fn plain_text_keeps_the_words_a_reader_sees() {

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod answers;
+pub mod comments;
 pub mod likes;
 pub mod questions;
 
@@ -53,8 +54,13 @@ fn allowed<T>(outcome: Guarded<T>) -> Result<T, BoardError> {
     }
 }
 
-/// Renders Markdown on a blocking thread: a 20,000-character post is real CPU work.
+/// Renders a post's Markdown on a blocking thread: a 20,000-character post is real CPU work.
 async fn render(markdown: &str) -> Result<String, BoardError> {
+    render_with(markdown, crate::markdown::render).await
+}
+
+/// Renders Markdown with `renderer` (a post's or a comment's) on a blocking thread.
+async fn render_with(markdown: &str, renderer: fn(&str) -> String) -> Result<String, BoardError> {
     let source = markdown.to_owned();
-    Ok(tokio::task::spawn_blocking(move || crate::markdown::render(&source)).await?)
+    Ok(tokio::task::spawn_blocking(move || renderer(&source)).await?)
 }

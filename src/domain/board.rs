@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use super::{FieldError, Problem};
 
-pub use super::ids::{AnswerId, QuestionId, parse_id};
+pub use super::ids::{AnswerId, CommentId, QuestionId, parse_id};
 
 /// A question's subject: 1–200 characters after trimming.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,6 +93,43 @@ impl AnswerForm {
         Content::parse(&self.content).map_err(|p| vec![FieldError::new("content", p)])
     }
 }
+
+/// A comment: 1–600 characters after trimming, Markdown limited to inline code, emphasis and links.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommentText(String);
+
+impl CommentText {
+    pub const MAX_CHARS: usize = 600;
+
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
+        let text = raw.trim().replace("\r\n", "\n");
+        match text.chars().count() {
+            0 => Err(Problem::Required),
+            n if n > Self::MAX_CHARS => Err(Problem::CommentTooLong),
+            _ => Ok(Self(text)),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The comment form as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct CommentForm {
+    #[serde(default)]
+    pub content: String,
+}
+
+impl CommentForm {
+    pub fn parse(&self) -> Result<CommentText, Vec<FieldError>> {
+        CommentText::parse(&self.content).map_err(|p| vec![FieldError::new("content", p)])
+    }
+}
+
+/// How many of a post's comments its question page shows; "show N more" loads the rest.
+pub const COMMENTS_SHOWN: i64 = 5;
 
 /// How the question list, or a search's matches, are ordered (and, for two of the list's tabs, which
 /// questions it holds).
@@ -232,6 +269,20 @@ mod tests {
         assert_eq!(
             Content::parse(&"x".repeat(20_001)),
             Err(Problem::ContentTooLong)
+        );
+    }
+
+    #[test]
+    fn comments_are_1_to_600_characters_after_trimming() {
+        assert_eq!(
+            CommentText::parse(" a\r\nb ").map(|c| c.0),
+            Ok("a\nb".to_owned())
+        );
+        assert_eq!(CommentText::parse(" \n "), Err(Problem::Required));
+        assert!(CommentText::parse(&"가".repeat(600)).is_ok());
+        assert_eq!(
+            CommentText::parse(&"x".repeat(601)),
+            Err(Problem::CommentTooLong)
         );
     }
 

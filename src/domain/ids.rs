@@ -11,6 +11,9 @@ pub struct QuestionId(pub i64);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct AnswerId(pub i64);
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct CommentId(pub i64);
+
 /// A post id from a URL segment or a number: a positive whole number, anything else refused. Handlers take
 /// `Path<QuestionId>`; a refused segment is a 404 page, like a post that is gone.
 macro_rules! deserialize_post_id {
@@ -51,6 +54,7 @@ impl serde::de::Visitor<'_> for PostIdVisitor {
 
 deserialize_post_id!(QuestionId);
 deserialize_post_id!(AnswerId);
+deserialize_post_id!(CommentId);
 
 /// Parses an id from a URL segment: a positive decimal number, anything else is "no such post".
 pub fn parse_id(raw: &str) -> Option<i64> {

@@ -44,4 +44,5 @@ pub enum Problem {
     LoginFailed,
     SubjectTooLong,
     ContentTooLong,
+    CommentTooLong,
 }

@@ -1,7 +1,7 @@
 //! Who may do what to which post: the one place that decides. Views ask it which controls to show;
 //! storage asks it inside the write transaction, with the post's author read in that transaction.
 
-use super::ids::{AnswerId, QuestionId, UserId};
+use super::ids::{AnswerId, CommentId, QuestionId, UserId};
 
 /// What a person is on this board. Only `User` exists yet; moderators and admins come with moderation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,11 +26,13 @@ impl Actor {
     }
 }
 
-/// A post, by kind and id: what a like points at (and later a flag, a revision or a notification).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A post, by kind and id: what a like or a comment points at, what the policy is asked about (and later a
+/// flag, a revision or a notification). Comments take no likes and no comments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PostRef {
     Question(QuestionId),
     Answer(AnswerId),
+    Comment(CommentId),
 }
 
 /// What can be done to a post.

@@ -1,7 +1,10 @@
 //! Questions and answers as storage hands them to the use cases and the views: plain values, whatever
 //! engine they came from.
 
-use super::ids::{AnswerId, QuestionId, UserId};
+use super::{
+    ids::{AnswerId, CommentId, QuestionId, UserId},
+    policy::PostRef,
+};
 
 /// A question as the list shows it.
 #[derive(Clone, Debug)]
@@ -56,6 +59,18 @@ pub struct QuestionPage {
     pub accepted: Option<Answer>,
     /// One page of the other answers.
     pub answers: Vec<Answer>,
+    /// The first comments of the question and of each answer shown, oldest first.
+    pub comments: Vec<Comment>,
+}
+
+impl QuestionPage {
+    /// The comments shown under `post`, oldest first.
+    pub fn comments_on(&self, post: PostRef) -> Vec<&Comment> {
+        self.comments
+            .iter()
+            .filter(|comment| comment.on == post)
+            .collect()
+    }
 }
 
 /// A question as its own page shows it.
@@ -71,6 +86,7 @@ pub struct Question {
     pub modified_at: Option<i64>,
     pub answer_count: i64,
     pub like_count: i64,
+    pub comment_count: i64,
     /// Whether the user viewing the page has liked it.
     pub liked: bool,
     /// The answer its author accepted, if any.
@@ -96,10 +112,36 @@ pub struct Answer {
     pub created_at: i64,
     pub modified_at: Option<i64>,
     pub like_count: i64,
+    pub comment_count: i64,
     /// Whether the user viewing the page has liked it.
     pub liked: bool,
     /// Whether its question's author accepted it.
     pub accepted: bool,
     /// Who asked its question: the one who may accept it.
     pub question_author_id: UserId,
+}
+
+/// A short remark under a question or an answer.
+#[derive(Clone, Debug)]
+pub struct Comment {
+    pub id: CommentId,
+    /// The post it is on: a question or an answer.
+    pub on: PostRef,
+    /// The question it is under (its own, or its answer's).
+    pub question_id: QuestionId,
+    pub author_id: UserId,
+    pub author: String,
+    pub content: String,
+    pub content_html: String,
+    pub created_at: i64,
+    pub modified_at: Option<i64>,
+}
+
+/// Every comment on one post, with the question it is under (the page of a post's comments).
+#[derive(Clone, Debug)]
+pub struct PostComments {
+    pub post: PostRef,
+    pub question_id: QuestionId,
+    pub question_subject: String,
+    pub comments: Vec<Comment>,
 }

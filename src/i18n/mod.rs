@@ -269,8 +269,29 @@ pub struct Texts {
     pub delete_accepted_answer_body: &'static str,
     pub flash_question_deleted: &'static str,
     pub flash_answer_deleted: &'static str,
+    pub comments_label: &'static str,
+    pub comment_add: &'static str,
+    pub comment_login: &'static str,
+    pub comments_more_one: &'static str,
+    pub comments_more: &'static str,
+    pub comment_label: &'static str,
+    pub comment_submit: &'static str,
+    pub comment_hint: &'static str,
+    pub comment_edit_title: &'static str,
+    pub delete_comment_title: &'static str,
+    pub delete_comment_body: &'static str,
+    pub comments_page_title: &'static str,
+    pub comments_on_question: &'static str,
+    pub comments_on_answer: &'static str,
+    pub comments_back: &'static str,
+    pub comments_none: &'static str,
+    pub share_link: &'static str,
+    pub share_answer_title: &'static str,
+    pub share_comment_title: &'static str,
+    pub flash_comment_deleted: &'static str,
     pub problem_subject_too_long: &'static str,
     pub problem_content_too_long: &'static str,
+    pub problem_comment_too_long: &'static str,
 
     pub error_request_id: &'static str,
     pub error_back_home: &'static str,
@@ -302,6 +323,16 @@ impl Texts {
         fill(template, &[&count.to_string()])
     }
 
+    /// The link that shows a post's comments beyond the first few.
+    pub fn comments_more(&self, count: i64) -> String {
+        let template = if count == 1 {
+            self.comments_more_one
+        } else {
+            self.comments_more
+        };
+        fill(template, &[&count.to_string()])
+    }
+
     /// The answer-count badge's label on the list.
     pub fn answer_count(&self, count: i64) -> String {
         let template = if count == 1 {
@@ -328,6 +359,7 @@ impl Texts {
             Problem::LoginFailed => self.problem_login_failed,
             Problem::SubjectTooLong => self.problem_subject_too_long,
             Problem::ContentTooLong => self.problem_content_too_long,
+            Problem::CommentTooLong => self.problem_comment_too_long,
         }
     }
 }

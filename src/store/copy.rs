@@ -95,6 +95,7 @@ pub const TABLES: &[Table] = &[
             ("modified_at", NullableInt),
             ("answer_count", Int),
             ("like_count", Int),
+            ("comment_count", Int),
         ],
         key: &["id"],
         only: None,
@@ -112,6 +113,24 @@ pub const TABLES: &[Table] = &[
             ("created_at", Int),
             ("modified_at", NullableInt),
             ("like_count", Int),
+            ("comment_count", Int),
+        ],
+        key: &["id"],
+        only: None,
+        on_conflict: None,
+        sets: None,
+    },
+    Table {
+        name: "comments",
+        columns: &[
+            ("id", Int),
+            ("question_id", Int),
+            ("answer_id", NullableInt),
+            ("author_id", Int),
+            ("content", Text),
+            ("content_html", Text),
+            ("created_at", Int),
+            ("modified_at", NullableInt),
         ],
         key: &["id"],
         only: None,
@@ -167,6 +186,21 @@ pub const COUNTER_CHECKS: &[(&str, &str)] = &[
         "SELECT count(*) FROM questions q
          WHERE accepted_answer_id IS NOT NULL AND NOT EXISTS
                (SELECT 1 FROM answers a WHERE a.id = q.accepted_answer_id AND a.question_id = q.id)",
+    ),
+    (
+        "questions' comment counts",
+        "SELECT count(*) FROM questions q WHERE comment_count <>
+             (SELECT count(*) FROM comments c WHERE c.question_id = q.id AND c.answer_id IS NULL)",
+    ),
+    (
+        "answers' comment counts",
+        "SELECT count(*) FROM answers a
+         WHERE comment_count <> (SELECT count(*) FROM comments c WHERE c.answer_id = a.id)",
+    ),
+    (
+        "comments' questions (an answer's comment under the answer's question)",
+        "SELECT count(*) FROM comments c JOIN answers a ON a.id = c.answer_id
+         WHERE a.question_id <> c.question_id",
     ),
     (
         "the question total",

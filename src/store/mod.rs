@@ -14,11 +14,13 @@ use crate::{
     config::Database,
     domain::{
         accounts::{Email, NewAccount, Taken, User, Username},
-        board::{AnswerSort, Content, ListSort, QuestionDraft},
-        ids::{AnswerId, QuestionId, UserId},
+        board::{AnswerSort, CommentText, Content, ListSort, QuestionDraft},
+        ids::{AnswerId, CommentId, QuestionId, UserId},
         limits::ClientKey,
         policy::{Action, Actor, Denied, PostRef},
-        posts::{Answer, Question, QuestionList, QuestionPage, QuestionSummary},
+        posts::{
+            Answer, Comment, PostComments, Question, QuestionList, QuestionPage, QuestionSummary,
+        },
         search::{IndexedQuestion, SearchChange},
     },
 };
@@ -70,6 +72,15 @@ pub struct NewAnswer {
     pub author_id: UserId,
     pub author: String,
     pub content: Content,
+    pub content_html: String,
+    pub now: i64,
+}
+
+/// A new comment on a question or an answer, its Markdown already rendered.
+pub struct NewComment {
+    pub on: PostRef,
+    pub author_id: UserId,
+    pub content: CommentText,
     pub content_html: String,
     pub now: i64,
 }
@@ -215,6 +226,24 @@ operations! {
     /// lets `actor` (the question's author); returns its question and whether it is accepted now.
     fn toggle_accept(&self, actor: Actor, id: AnswerId) -> Guarded<(QuestionId, bool)>;
 
+    /// Every comment on a post, oldest first, with its question; `None` if the post is gone.
+    fn post_comments(&self, post: PostRef) -> Option<PostComments>;
+
+    /// A comment.
+    fn comment(&self, id: CommentId) -> Option<Comment>;
+
+    /// A comment, and how many comments come before it on its post.
+    fn comment_position(&self, id: CommentId) -> Option<(Comment, i64)>;
+
+    /// Inserts a comment (moving its post's counter); `None` if the post is gone.
+    fn insert_comment(&self, comment: NewComment) -> Option<CommentId>;
+
+    /// Replaces a comment's text if the policy lets `actor`; returns it as it now is.
+    fn update_comment(&self, actor: Actor, id: CommentId, revision: Revision<CommentText>) -> Guarded<Comment>;
+
+    /// Deletes a comment if the policy lets `actor` (moving its post's counter); returns it as it was.
+    fn delete_comment(&self, actor: Actor, id: CommentId) -> Guarded<Comment>;
+
     /// Likes the post for `actor`, or takes the like back, moving the post's counter.
     fn toggle_like(&self, actor: Actor, post: PostRef) -> LikeOutcome;
 
@@ -278,6 +307,9 @@ operations! {
 
     /// Inserts many answers in one transaction (the seed).
     fn insert_answers(&self, answers: Vec<NewAnswer>) -> Vec<Option<AnswerId>>;
+
+    /// Inserts many comments in one transaction (the seed).
+    fn insert_comments(&self, comments: Vec<NewComment>) -> Vec<Option<CommentId>>;
 
     /// Toggles many likes in one transaction (the seed).
     fn toggle_likes(&self, likes: Vec<(Actor, PostRef)>) -> Vec<LikeOutcome>;

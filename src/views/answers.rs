@@ -5,6 +5,7 @@ use maud::{Markup, PreEscaped, html};
 
 use super::{
     PageContext,
+    comments::{Thread, comment_thread},
     forms::{TextArea, textarea},
     layout::{csrf_field, page},
     likes::{LikeButton, like_button},
@@ -15,7 +16,7 @@ use super::{
 use crate::domain::{
     FieldError,
     board::{AnswerId, AnswerSort, Content, QuestionId, clamp_page},
-    policy::Action,
+    policy::{Action, PostRef},
     posts::{Answer, QuestionPage},
 };
 
@@ -28,6 +29,8 @@ pub struct AnswerSection<'a> {
     pub last_page: i64,
     pub accepted: Option<&'a Answer>,
     pub answers: &'a [Answer],
+    /// The question page the section is of, for the first comments of each answer.
+    pub of: &'a QuestionPage,
 }
 
 impl<'a> AnswerSection<'a> {
@@ -41,6 +44,7 @@ impl<'a> AnswerSection<'a> {
             last_page: clamp_page(i64::MAX, page.question.paged_answers()),
             accepted: page.accepted.as_ref(),
             answers: &page.answers,
+            of: page,
         }
     }
 }
@@ -80,8 +84,17 @@ pub fn answer_section(ctx: &PageContext, section: &AnswerSection) -> Markup {
                 p.small.text-body-secondary #accept-hint { (t.accept_hint) }
             }
             div.d-flex.flex-column.gap-3 {
-                @if let Some(accepted) = section.accepted { (answer_item(ctx, accepted)) }
-                @for answer in section.answers { (answer_item(ctx, answer)) }
+                @for answer in section.accepted.into_iter().chain(section.answers) {
+                    // The comments stand outside the answer's card: editing it in place swaps only the card.
+                    div.answer-block {
+                        (answer_item(ctx, answer))
+                        @let post = PostRef::Answer(answer.id);
+                        div.ms-3 {
+                            (comment_thread(ctx, &Thread { post, total: answer.comment_count,
+                                comments: section.of.comments_on(post), form: None }))
+                        }
+                    }
+                }
             }
             (pagination(t, section.page, section.last_page,
                 &|page| urls::question(section.question_id, section.sort, page), Some(&in_place)))
@@ -108,13 +121,17 @@ pub fn answer_item(ctx: &PageContext, answer: &Answer) -> Markup {
                 }
                 div.post-content data-content { (PreEscaped(&answer.content_html)) }
                 div.d-flex.flex-wrap.justify-content-between.align-items-end.gap-2.mt-3 {
-                    (like_button(ctx, &LikeButton {
-                        action: urls::answer_action(answer.id, "like"),
-                        label: t.like_answer_label,
-                        count: answer.like_count,
-                        liked: answer.liked,
-                        own_post: ctx.owns(answer.author_id),
-                    }))
+                    div.d-flex.align-items-center.gap-3 {
+                        (like_button(ctx, &LikeButton {
+                            action: urls::answer_action(answer.id, "like"),
+                            label: t.like_answer_label,
+                            count: answer.like_count,
+                            liked: answer.liked,
+                            own_post: ctx.owns(answer.author_id),
+                        }))
+                        a.answer-link.small.text-body-secondary href=(urls::answer(answer.id))
+                            title=(t.share_answer_title) { (t.share_link) }
+                    }
                     (post_meta(ctx, &answer.author, answer.created_at, answer.modified_at))
                 }
                 @if may_accept {

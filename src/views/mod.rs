@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod answers;
+pub mod comments;
 pub mod errors;
 pub mod forms;
 pub mod highlight;
@@ -92,6 +93,7 @@ pub enum Flash {
     LoggedOut,
     QuestionDeleted,
     AnswerDeleted,
+    CommentDeleted,
 }
 
 impl Flash {
@@ -103,6 +105,7 @@ impl Flash {
             Self::LoggedOut => "logged_out",
             Self::QuestionDeleted => "question_deleted",
             Self::AnswerDeleted => "answer_deleted",
+            Self::CommentDeleted => "comment_deleted",
         }
     }
 
@@ -113,6 +116,7 @@ impl Flash {
             Self::LoggedOut,
             Self::QuestionDeleted,
             Self::AnswerDeleted,
+            Self::CommentDeleted,
         ]
         .into_iter()
         .find(|flash| flash.code() == code)
@@ -125,13 +129,17 @@ impl Flash {
             Self::LoggedOut => t.flash_logged_out,
             Self::QuestionDeleted => t.flash_question_deleted,
             Self::AnswerDeleted => t.flash_answer_deleted,
+            Self::CommentDeleted => t.flash_comment_deleted,
         }
     }
 
     fn bootstrap_class(self) -> &'static str {
         match self {
             Self::SignedUp | Self::LoggedIn => "alert-success",
-            Self::LoggedOut | Self::QuestionDeleted | Self::AnswerDeleted => "alert-info",
+            Self::LoggedOut
+            | Self::QuestionDeleted
+            | Self::AnswerDeleted
+            | Self::CommentDeleted => "alert-info",
         }
     }
 }

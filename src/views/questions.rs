@@ -5,6 +5,7 @@ use maud::{Markup, PreEscaped, html};
 use super::{
     PageContext,
     answers::{AnswerSection, answer_form, answer_section},
+    comments::{Thread, comment_thread},
     forms::{Field, TextArea, field, textarea},
     highlight::{highlight, mentions, snippet},
     layout::{csrf_field, login_href, page},
@@ -18,7 +19,8 @@ use crate::{
         FieldError,
         board::{Content, ListSort, Subject},
         policy::Action,
-        posts::{Question, QuestionState, QuestionSummary},
+        policy::PostRef,
+        posts::{QuestionPage, QuestionState, QuestionSummary},
         search::SearchQuery,
     },
     i18n::fill,
@@ -196,9 +198,9 @@ fn question_item(
     }
 }
 
-/// The question with one page of its answers and the answer form.
+/// The question with its comments, one page of its answers and the answer form.
 pub struct QuestionView<'a> {
-    pub question: &'a Question,
+    pub page: &'a QuestionPage,
     pub answers: AnswerSection<'a>,
     /// The answer form as typed, after a failed post.
     pub answer_draft: &'a str,
@@ -207,7 +209,8 @@ pub struct QuestionView<'a> {
 
 pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
     let t = ctx.t();
-    let question = view.question;
+    let question = &view.page.question;
+    let post = PostRef::Question(question.id);
     let may_change = ctx.may(Action::Edit, question.author_id);
     let content = html! {
         article.mb-4 #{"question-" (question.id.0)} {
@@ -235,6 +238,8 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
                     }
                 }
             }
+            (comment_thread(ctx, &Thread { post, total: question.comment_count,
+                comments: view.page.comments_on(post), form: None }))
         }
         (answer_section(ctx, &view.answers))
         @match &ctx.user {

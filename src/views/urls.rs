@@ -1,7 +1,10 @@
 //! URLs the views link to, built in one place so every link keeps the same parameters.
 
 use super::layout::encode_query_value;
-use crate::domain::board::{AnswerId, AnswerSort, ListSort, QuestionId};
+use crate::domain::{
+    board::{AnswerId, AnswerSort, CommentId, ListSort, QuestionId},
+    policy::PostRef,
+};
 
 /// The question list: defaults are left out, so page 1 of the newest questions is just `/questions`.
 pub fn list(query: &str, sort: ListSort, page: i64) -> String {
@@ -41,6 +44,29 @@ pub fn answer(id: AnswerId) -> String {
 
 pub fn answer_action(id: AnswerId, action: &str) -> String {
     format!("/answers/{}/{action}", id.0)
+}
+
+/// Where a post's comments are: all of them, and the form that adds one.
+pub fn comments(post: PostRef) -> String {
+    match post {
+        PostRef::Question(id) => question_action(id, "comments"),
+        PostRef::Answer(id) => answer_action(id, "comments"),
+        PostRef::Comment(id) => comment(id),
+    }
+}
+
+/// The small form that adds a comment to a post, in place.
+pub fn new_comment(post: PostRef) -> String {
+    format!("{}/new", comments(post))
+}
+
+/// A comment's permanent link: it leads to where the comment is shown.
+pub fn comment(id: CommentId) -> String {
+    format!("/comments/{}", id.0)
+}
+
+pub fn comment_action(id: CommentId, action: &str) -> String {
+    format!("/comments/{}/{action}", id.0)
 }
 
 fn with_params(path: &str, params: &[String]) -> String {

@@ -42,19 +42,23 @@ pub fn routes(route: Route) -> Route {
         .at("/answers/:id/accept", post(accept))
 }
 
-/// Where an answer is: its question's page that holds it (default sort), at its anchor.
-async fn location_of(state: &AppState, id: AnswerId) -> AppResult<String> {
+/// The page of its question that holds an answer (default sort).
+pub async fn page_of(state: &AppState, id: AnswerId) -> AppResult<String> {
     let (question, position) = state
         .store
         .answer_position(id, AnswerSort::Likes)
         .await?
         .ok_or(AppError::NotFound)?;
-    let page = position / PAGE_SIZE + 1;
-    Ok(format!(
-        "{}#answer-{}",
-        urls::question(question, AnswerSort::Likes, page),
-        id.0
+    Ok(urls::question(
+        question,
+        AnswerSort::Likes,
+        position / PAGE_SIZE + 1,
     ))
+}
+
+/// Where an answer is: its question's page that holds it, at its anchor.
+async fn location_of(state: &AppState, id: AnswerId) -> AppResult<String> {
+    Ok(format!("{}#answer-{}", page_of(state, id).await?, id.0))
 }
 
 #[handler]
@@ -89,7 +93,7 @@ async fn invalid_answer(
 ) -> AppResult<Response> {
     let page = load_question_page(state, id, AnswerSort::Likes, 1, ctx).await?;
     let view = QuestionView {
-        question: &page.question,
+        page: &page,
         answers: AnswerSection::of(&page, AnswerSort::Likes),
         answer_draft: &form.content,
         answer_errors: errors,

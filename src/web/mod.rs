@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod answers;
+pub mod comments;
 pub mod csrf;
 pub mod handler_kit;
 pub mod likes;
@@ -78,6 +79,7 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
         accounts::routes,
         questions::routes,
         answers::routes,
+        comments::routes,
         likes::routes,
     ];
     let pages = routes

@@ -139,7 +139,7 @@ async fn show(
     Ok(same_for_every_visitor(question_page(
         &ctx,
         &QuestionView {
-            question: &page.question,
+            page: &page,
             answers: section,
             answer_draft: "",
             answer_errors: &[],

@@ -24,6 +24,7 @@ struct Fixture {
     other: Client,
     question: i64,
     answer: i64,
+    comment: i64,
 }
 
 async fn fixture(app: &TestApp, n: usize) -> Fixture {
@@ -31,11 +32,15 @@ async fn fixture(app: &TestApp, n: usize) -> Fixture {
     let other = app.signed_up_user(&format!("other{n}")).await;
     let question = app.ask(&author, "The question", "text").await;
     let answer = app.answer(&author, question, "The answer").await;
+    let comment = app
+        .comment(&author, &format!("/answers/{answer}"), "The comment")
+        .await;
     Fixture {
         author,
         other,
         question,
         answer,
+        comment,
     }
 }
 
@@ -44,7 +49,7 @@ async fn every_state_changing_route_checks_who_is_asking() {
     let app = spawn_app().await;
     // (method, path template, form, [visitor, author, other])
     type Route<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], [Expect; 3]);
-    let routes: [Route; 12] = [
+    let routes: [Route; 18] = [
         (
             "POST",
             "/questions",
@@ -117,6 +122,42 @@ async fn every_state_changing_route_checks_who_is_asking() {
             &[],
             [Expect::LogIn, Expect::Forbidden, Expect::Allowed],
         ),
+        (
+            "POST",
+            "/questions/{q}/comments",
+            &[("content", "c")],
+            [Expect::LogIn, Expect::Allowed, Expect::Allowed],
+        ),
+        (
+            "POST",
+            "/answers/{a}/comments",
+            &[("content", "c")],
+            [Expect::LogIn, Expect::Allowed, Expect::Allowed],
+        ),
+        (
+            "GET",
+            "/comments/{c}/edit",
+            &[],
+            [Expect::LogIn, Expect::Allowed, Expect::Forbidden],
+        ),
+        (
+            "POST",
+            "/comments/{c}/edit",
+            &[("content", "EDITED-COMMENT")],
+            [Expect::LogIn, Expect::Allowed, Expect::Forbidden],
+        ),
+        (
+            "GET",
+            "/comments/{c}/delete",
+            &[],
+            [Expect::LogIn, Expect::Allowed, Expect::Forbidden],
+        ),
+        (
+            "POST",
+            "/comments/{c}/delete",
+            &[],
+            [Expect::LogIn, Expect::Allowed, Expect::Forbidden],
+        ),
     ];
     let mut fixtures = 0;
     for (method, template, form, expectations) in routes {
@@ -128,7 +169,8 @@ async fn every_state_changing_route_checks_who_is_asking() {
             let f = fixture(&app, fixtures).await;
             let path = template
                 .replace("{q}", &f.question.to_string())
-                .replace("{a}", &f.answer.to_string());
+                .replace("{a}", &f.answer.to_string())
+                .replace("{c}", &f.comment.to_string());
             let visitor = browser();
             let client = match who {
                 Who::Visitor => &visitor,
@@ -159,7 +201,9 @@ async fn every_state_changing_route_checks_who_is_asking() {
                     .get_html(&f.author, &format!("/questions/{}", f.question))
                     .await;
                 assert!(
-                    page.contains("The question") && page.contains("The answer"),
+                    page.contains("The question")
+                        && page.contains("The answer")
+                        && page.contains("The comment"),
                     "{method} {template} as {who:?}"
                 );
                 assert!(
@@ -181,8 +225,9 @@ async fn only_the_author_sees_edit_and_delete() {
     let for_author = app.get_html(&f.author, &path).await;
     let for_other = app.get_html(&f.other, &path).await;
     let for_visitor = app.get_html(&browser(), &path).await;
-    assert_eq!(for_author.matches(">Edit</a>").count(), 2);
-    assert_eq!(for_author.matches(">Delete</a>").count(), 2);
+    // The question, the answer and the comment.
+    assert_eq!(for_author.matches(">Edit</a>").count(), 3);
+    assert_eq!(for_author.matches(">Delete</a>").count(), 3);
     for page in [for_other, for_visitor] {
         assert!(!page.contains(">Edit</a>") && !page.contains(">Delete</a>"));
     }

@@ -524,6 +524,25 @@ impl TestApp {
             .unwrap_or_else(|| panic!("answer id in {location}"))
     }
 
+    /// Comments on a post (`/questions/{id}` or `/answers/{id}`) without JavaScript; returns the comment's
+    /// id (from the `#comment-{id}` the redirect points at).
+    pub async fn comment(&self, client: &Client, post: &str, content: &str) -> i64 {
+        let response = self
+            .post_form(client, &format!("{post}/comments"), &[("content", content)])
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "commenting on {post}"
+        );
+        let location = location(&response);
+        location
+            .rsplit("#comment-")
+            .next()
+            .and_then(|id| id.parse().ok())
+            .unwrap_or_else(|| panic!("comment id in {location}"))
+    }
+
     /// Posts the way an htmx element (not a boosted form) does: the token in the header, `HX-Request` set.
     pub async fn htmx_post(
         &self,

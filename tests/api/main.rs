@@ -5,6 +5,7 @@ mod accounts;
 mod answers;
 mod authorization;
 mod cli;
+mod comments;
 mod csrf;
 mod deploy;
 mod durability;

@@ -425,6 +425,16 @@ impl Probe {
                  WHERE like_count != (SELECT count(*) FROM question_likes l WHERE l.question_id = q.id)",
             ),
             (
+                "question comment counters",
+                "SELECT count(*) FROM questions q WHERE comment_count !=
+                     (SELECT count(*) FROM comments c WHERE c.question_id = q.id AND c.answer_id IS NULL)",
+            ),
+            (
+                "answer comment counters",
+                "SELECT count(*) FROM answers a
+                 WHERE comment_count != (SELECT count(*) FROM comments c WHERE c.answer_id = a.id)",
+            ),
+            (
                 "question total",
                 "SELECT (SELECT value FROM board_totals WHERE name = 'questions')
                       - (SELECT count(*) FROM questions)",

@@ -184,7 +184,7 @@ pub async fn find_question(
         "SELECT q.id, q.author_id, u.username, q.subject, q.content, q.content_html, q.created_at,
                 q.modified_at, q.answer_count, q.like_count,
                 EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = $2),
-                q.accepted_answer_id
+                q.accepted_answer_id, q.comment_count
          FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = $1",
         &[&id.0, &viewer.map_or(0, |v| v.0)],
     )
@@ -205,6 +205,7 @@ pub async fn find_question(
         like_count: row.try_get(9)?,
         liked: row.try_get(10)?,
         accepted_answer_id: row.try_get::<_, Option<i64>>(11)?.map(AnswerId),
+        comment_count: row.try_get(12)?,
     }))
 }
 
@@ -265,7 +266,7 @@ const ANSWER: &str =
     "SELECT a.id, a.question_id, a.author_id, u.username, a.content, a.content_html,
         a.created_at, a.modified_at, a.like_count,
         EXISTS (SELECT 1 FROM answer_likes l WHERE l.answer_id = a.id AND l.user_id = $2),
-        q.accepted_answer_id IS NOT DISTINCT FROM a.id, q.author_id
+        q.accepted_answer_id IS NOT DISTINCT FROM a.id, q.author_id, a.comment_count
      FROM answers a JOIN users u ON u.id = a.author_id JOIN questions q ON q.id = a.question_id";
 
 fn answer_from_row(row: &Row) -> Result<Answer, PgError> {
@@ -282,6 +283,7 @@ fn answer_from_row(row: &Row) -> Result<Answer, PgError> {
         liked: row.try_get(9)?,
         accepted: row.try_get(10)?,
         question_author_id: UserId(row.try_get(11)?),
+        comment_count: row.try_get(12)?,
     })
 }
 
@@ -513,6 +515,8 @@ pub async fn toggle_like(
     let (posts, likes, post_column, id) = match post {
         PostRef::Question(id) => ("questions", "question_likes", "question_id", id.0),
         PostRef::Answer(id) => ("answers", "answer_likes", "answer_id", id.0),
+        // Comments take no likes.
+        PostRef::Comment(_) => return Ok(LikeOutcome::Missing),
     };
     match super::guard(client, user, Action::Like, post).await? {
         Guarded::Missing => return Ok(LikeOutcome::Missing),

@@ -10,6 +10,7 @@
 //!   on, so a page one server cached is not served after another server changed the board.
 
 mod board;
+mod comments;
 mod copy;
 mod limits;
 mod migrations;
@@ -35,16 +36,21 @@ use crate::{
     config::PostgresUrl,
     domain::{
         accounts::{Email, NewAccount, Taken, User, Username},
-        board::{AnswerSort, Content, ListSort, PAGE_SIZE, QuestionDraft, clamp_page},
-        ids::{AnswerId, QuestionId, UserId},
+        board::{
+            AnswerSort, COMMENTS_SHOWN, CommentText, Content, ListSort, PAGE_SIZE, QuestionDraft,
+            clamp_page,
+        },
+        ids::{AnswerId, CommentId, QuestionId, UserId},
         limits::ClientKey,
         policy::{self, Action, Actor, PostRef},
-        posts::{Answer, Question, QuestionList, QuestionPage, QuestionSummary},
+        posts::{
+            Answer, Comment, PostComments, Question, QuestionList, QuestionPage, QuestionSummary,
+        },
         search::{IndexedQuestion, SearchChange},
     },
     store::{
-        Guarded, LikeOutcome, NewAnswer, NewQuestion, Revision, StoreError, StoreResult,
-        StoredSession,
+        Guarded, LikeOutcome, NewAnswer, NewComment, NewQuestion, Revision, StoreError,
+        StoreResult, StoredSession,
     },
     sync::lock,
 };
@@ -354,11 +360,31 @@ impl PgStore {
         } else {
             (answers_at(page).await?, accepted_on(page).await?)
         };
+        // The first comments of each post that has any, in one more statement (none when no post has).
+        let commented: Vec<i64> = accepted
+            .iter()
+            .chain(&answers)
+            .filter(|answer| answer.comment_count > 0)
+            .map(|answer| answer.id.0)
+            .collect();
+        let comments = if question.comment_count > 0 || !commented.is_empty() {
+            comments::first_on_page(
+                &client,
+                id,
+                question.comment_count > 0,
+                &commented,
+                COMMENTS_SHOWN,
+            )
+            .await?
+        } else {
+            Vec::new()
+        };
         Ok(Some(QuestionPage {
             question,
             accepted,
             page,
             answers,
+            comments,
         }))
     }
 
@@ -463,6 +489,68 @@ impl PgStore {
     ) -> StoreResult<Guarded<(QuestionId, bool)>> {
         self.guarded_write(actor, Action::Accept, PostRef::Answer(id), async |tx| {
             board::toggle_accepted(tx, id).await
+        })
+        .await
+    }
+
+    pub async fn post_comments(&self, post: PostRef) -> StoreResult<Option<PostComments>> {
+        let client = self.client().await?;
+        Ok(comments::of_post(&client, post).await?)
+    }
+
+    pub async fn comment(&self, id: CommentId) -> StoreResult<Option<Comment>> {
+        let client = self.client().await?;
+        Ok(comments::find(&client, id).await?)
+    }
+
+    pub async fn comment_position(&self, id: CommentId) -> StoreResult<Option<(Comment, i64)>> {
+        let client = self.client().await?;
+        let Some(comment) = comments::find(&client, id).await? else {
+            return Ok(None);
+        };
+        let position = comments::position(&client, &comment).await?;
+        Ok(Some((comment, position)))
+    }
+
+    pub async fn insert_comment(&self, comment: NewComment) -> StoreResult<Option<CommentId>> {
+        self.board_write(async |tx| comments::insert(tx, &comment).await)
+            .await
+    }
+
+    pub async fn update_comment(
+        &self,
+        actor: Actor,
+        id: CommentId,
+        revision: Revision<CommentText>,
+    ) -> StoreResult<Guarded<Comment>> {
+        self.guarded_write(actor, Action::Edit, PostRef::Comment(id), async |tx| {
+            comments::update(tx, id, &revision).await?;
+            comments::find(tx, id).await
+        })
+        .await
+    }
+
+    pub async fn delete_comment(
+        &self,
+        actor: Actor,
+        id: CommentId,
+    ) -> StoreResult<Guarded<Comment>> {
+        self.guarded_write(actor, Action::Delete, PostRef::Comment(id), async |tx| {
+            comments::delete(tx, id).await
+        })
+        .await
+    }
+
+    pub async fn insert_comments(
+        &self,
+        new: Vec<NewComment>,
+    ) -> StoreResult<Vec<Option<CommentId>>> {
+        self.board_write(async |tx| {
+            let mut ids = Vec::with_capacity(new.len());
+            for comment in &new {
+                ids.push(comments::insert(tx, comment).await?);
+            }
+            Ok(ids)
         })
         .await
     }
@@ -927,6 +1015,7 @@ async fn guard(
         ),
         (_, PostRef::Question(id)) => ("SELECT author_id FROM questions WHERE id = $1", id.0),
         (_, PostRef::Answer(id)) => ("SELECT author_id FROM answers WHERE id = $1", id.0),
+        (_, PostRef::Comment(id)) => ("SELECT author_id FROM comments WHERE id = $1", id.0),
     };
     Ok(match opt(client, sql, &[&id]).await? {
         None => Guarded::Missing,

@@ -6,17 +6,21 @@ use rusqlite::{Transaction, params};
 use crate::domain::policy::{Action, Actor, PostRef};
 use crate::store::{Guarded, LikeOutcome};
 
-/// Where a post's likes live: (post table, like table, the like table's post column), and its id.
-fn tables(post: PostRef) -> ((&'static str, &'static str, &'static str), i64) {
+/// Where a post's likes live: (post table, like table, the like table's post column), and its id; `None`
+/// for comments, which take no likes.
+fn tables(post: PostRef) -> Option<((&'static str, &'static str, &'static str), i64)> {
     match post {
-        PostRef::Question(id) => (("questions", "question_likes", "question_id"), id.0),
-        PostRef::Answer(id) => (("answers", "answer_likes", "answer_id"), id.0),
+        PostRef::Question(id) => Some((("questions", "question_likes", "question_id"), id.0)),
+        PostRef::Answer(id) => Some((("answers", "answer_likes", "answer_id"), id.0)),
+        PostRef::Comment(_) => None,
     }
 }
 
 /// Likes the post, or takes the like back if `user` had already liked it (when the policy allows).
 pub fn toggle(tx: &Transaction, post: PostRef, user: Actor) -> rusqlite::Result<LikeOutcome> {
-    let ((posts, likes, post_column), id) = tables(post);
+    let Some(((posts, likes, post_column), id)) = tables(post) else {
+        return Ok(LikeOutcome::Missing);
+    };
     match super::guard(tx, user, Action::Like, post)? {
         Guarded::Missing => return Ok(LikeOutcome::Missing),
         Guarded::Denied(_) => return Ok(LikeOutcome::OwnPost),

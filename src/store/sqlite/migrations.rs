@@ -52,6 +52,11 @@ const STEPS: &[(&str, &str, Option<Fill>)] = &[
         include_str!("migrations/0009_accepted_answers.sql"),
         None,
     ),
+    (
+        "0010_comments.sql",
+        include_str!("migrations/0010_comments.sql"),
+        None,
+    ),
 ];
 
 /// The version a fully migrated database has.
@@ -129,7 +134,10 @@ mod tests {
             )
             .expect("user");
         }
-        assert_eq!(run(&mut conn).expect("migrate"), [7, 8, 9]);
+        assert_eq!(
+            run(&mut conn).expect("migrate"),
+            (7..=LATEST).collect::<Vec<_>>()
+        );
         let found = |typed: &str| {
             super::super::users::credentials(&conn, typed)
                 .expect("lookup")

@@ -4,6 +4,7 @@
 
 mod answers;
 pub mod backup;
+mod comments;
 mod copy;
 mod likes;
 mod migrations;
@@ -22,16 +23,21 @@ use self::pool::Db;
 use crate::{
     domain::{
         accounts::{Email, NewAccount, Taken, User, Username},
-        board::{AnswerSort, Content, ListSort, PAGE_SIZE, QuestionDraft, clamp_page},
-        ids::{AnswerId, QuestionId, UserId},
+        board::{
+            AnswerSort, COMMENTS_SHOWN, CommentText, Content, ListSort, PAGE_SIZE, QuestionDraft,
+            clamp_page,
+        },
+        ids::{AnswerId, CommentId, QuestionId, UserId},
         limits::ClientKey,
         policy::{self, Action, Actor, PostRef},
-        posts::{Answer, Question, QuestionList, QuestionPage, QuestionSummary},
+        posts::{
+            Answer, Comment, PostComments, Question, QuestionList, QuestionPage, QuestionSummary,
+        },
         search::{IndexedQuestion, SearchChange},
     },
     store::{
-        Guarded, LikeOutcome, NewAnswer, NewQuestion, Revision, StoreError, StoreResult,
-        StoredSession,
+        Guarded, LikeOutcome, NewAnswer, NewComment, NewQuestion, Revision, StoreError,
+        StoreResult, StoredSession,
         memory_limits::{MemoryLimits, moment},
     },
 };
@@ -206,11 +212,26 @@ impl SqliteStore {
                 };
                 let answers =
                     answers::page(conn, id, sort, (page - 1) * PAGE_SIZE, PAGE_SIZE, viewer)?;
+                // The first comments of each post that has any: a statement per such post.
+                let mut comments = Vec::new();
+                let commented = std::iter::once((PostRef::Question(id), question.comment_count))
+                    .chain(
+                        accepted
+                            .iter()
+                            .chain(&answers)
+                            .map(|answer| (PostRef::Answer(answer.id), answer.comment_count)),
+                    );
+                for (post, count) in commented {
+                    if count > 0 {
+                        comments.extend(comments::first_on(conn, post, COMMENTS_SHOWN)?);
+                    }
+                }
                 Ok(Some(QuestionPage {
                     question,
                     page,
                     accepted,
                     answers,
+                    comments,
                 }))
             })
             .await
@@ -344,6 +365,79 @@ impl SqliteStore {
                     answers::toggle_accepted(tx, id)
                 })?;
                 Ok(found(outcome))
+            })
+            .await
+    }
+
+    pub async fn post_comments(&self, post: PostRef) -> StoreResult<Option<PostComments>> {
+        self.db
+            .read(move |conn| comments::of_post(conn, post))
+            .await
+    }
+
+    pub async fn comment(&self, id: CommentId) -> StoreResult<Option<Comment>> {
+        self.db.read(move |conn| comments::find(conn, id)).await
+    }
+
+    pub async fn comment_position(&self, id: CommentId) -> StoreResult<Option<(Comment, i64)>> {
+        self.db
+            .read(move |conn| {
+                let Some(comment) = comments::find(conn, id)? else {
+                    return Ok(None);
+                };
+                let position = comments::position(conn, &comment)?;
+                Ok(Some((comment, position)))
+            })
+            .await
+    }
+
+    pub async fn insert_comment(&self, comment: NewComment) -> StoreResult<Option<CommentId>> {
+        self.db
+            .write(move |tx| comments::insert(tx, &comment))
+            .await
+    }
+
+    pub async fn update_comment(
+        &self,
+        actor: Actor,
+        id: CommentId,
+        revision: Revision<CommentText>,
+    ) -> StoreResult<Guarded<Comment>> {
+        self.db
+            .write(move |tx| {
+                let outcome = guarded(tx, actor, Action::Edit, PostRef::Comment(id), || {
+                    comments::update(tx, id, &revision.text, &revision.html, revision.now)?;
+                    comments::find(tx, id)
+                })?;
+                Ok(found(outcome))
+            })
+            .await
+    }
+
+    pub async fn delete_comment(
+        &self,
+        actor: Actor,
+        id: CommentId,
+    ) -> StoreResult<Guarded<Comment>> {
+        self.db
+            .write(move |tx| {
+                let outcome = guarded(tx, actor, Action::Delete, PostRef::Comment(id), || {
+                    comments::delete(tx, id)
+                })?;
+                Ok(found(outcome))
+            })
+            .await
+    }
+
+    pub async fn insert_comments(
+        &self,
+        new: Vec<NewComment>,
+    ) -> StoreResult<Vec<Option<CommentId>>> {
+        self.db
+            .write(move |tx| {
+                new.iter()
+                    .map(|comment| comments::insert(tx, comment))
+                    .collect()
             })
             .await
     }
@@ -575,6 +669,7 @@ fn author_of(conn: &Connection, action: Action, post: PostRef) -> rusqlite::Resu
         ),
         (_, PostRef::Question(id)) => ("SELECT author_id FROM questions WHERE id = ?1", id.0),
         (_, PostRef::Answer(id)) => ("SELECT author_id FROM answers WHERE id = ?1", id.0),
+        (_, PostRef::Comment(id)) => ("SELECT author_id FROM comments WHERE id = ?1", id.0),
     };
     conn.one(sql, [id], |row| row.get(0).map(UserId)).optional()
 }

@@ -334,7 +334,7 @@ pub fn find(
         "SELECT q.id, q.author_id, u.username, q.subject, q.content, q.content_html, q.created_at,
                 q.modified_at, q.answer_count, q.like_count,
                 EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = ?2),
-                q.accepted_answer_id
+                q.accepted_answer_id, q.comment_count
          FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1",
     )?
     .query_row(params![id.0, viewer.map_or(0, |v| v.0)], |row| {
@@ -351,6 +351,7 @@ pub fn find(
             like_count: row.get(9)?,
             liked: row.get(10)?,
             accepted_answer_id: row.get::<_, Option<i64>>(11)?.map(AnswerId),
+            comment_count: row.get(12)?,
         })
     })
     .optional()
