@@ -78,6 +78,7 @@ impl App {
         let purger =
             spawn_session_purger(self.state.store.clone(), self.state.config.session_lifetime);
         let indexer = spawn_indexer(self.state.clone());
+        let view_writer = spawn_view_writer(self.state.clone());
         tracing::info!(
             address = %self.listening,
             profile = self.state.config.profile.name(),
@@ -90,6 +91,9 @@ impl App {
             .await;
         purger.abort();
         indexer.abort();
+        view_writer.abort();
+        // The views of the last few seconds, counted before the pool closes.
+        write_views(&self.state).await;
         drop(self.socket_file);
         tracing::info!("miniboard stopped");
         result
@@ -118,6 +122,24 @@ fn spawn_indexer(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
             state.index_now().await;
         }
     })
+}
+
+/// Writes the views waiting, every few seconds (`views_written_every_seconds`).
+fn spawn_view_writer(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(state.config.views_written_every);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            write_views(&state).await;
+        }
+    })
+}
+
+async fn write_views(state: &AppState) {
+    if let Err(err) = state.views.write(&state.store, crate::domain::now()).await {
+        tracing::warn!(%err, "views were not counted");
+    }
 }
 
 /// A 32-byte key for one purpose, derived from the secret, so no two uses share a key.

@@ -405,6 +405,8 @@ pub struct Config {
     pub signups_per_hour: usize,
     /// A session ends this long after its log-in, however much it is used.
     pub session_lifetime: std::time::Duration,
+    /// How often views are written (at most this long until a view shows in the counts).
+    pub views_written_every: std::time::Duration,
 }
 
 /// The shortest secret key `production` accepts, in bytes.
@@ -561,6 +563,15 @@ const KEYS: &[Key] = &[
         },
         show: |config| (config.session_lifetime.as_secs() / DAY_SECONDS).to_string(),
     },
+    Key {
+        name: "views_written_every_seconds",
+        set: |config, value| {
+            let seconds = parse_count(value, 1..=300)?;
+            config.views_written_every = std::time::Duration::from_secs(seconds);
+            Ok(())
+        },
+        show: |config| config.views_written_every.as_secs().to_string(),
+    },
 ];
 
 impl Config {
@@ -589,6 +600,7 @@ impl Config {
             rate_limits: true,
             signups_per_hour: 10,
             session_lifetime: std::time::Duration::from_secs(30 * DAY_SECONDS),
+            views_written_every: std::time::Duration::from_secs(5),
         }
     }
 

@@ -7,6 +7,7 @@ pub mod answers;
 pub mod comments;
 pub mod likes;
 pub mod questions;
+pub mod views;
 
 use crate::{
     domain::{FieldError, policy::Denied},

@@ -8,6 +8,7 @@ pub mod policy;
 pub mod posts;
 pub mod redirect;
 pub mod search;
+pub mod views;
 
 /// Seconds since the Unix epoch, the unit every timestamp is kept in.
 pub fn now() -> i64 {

@@ -17,6 +17,7 @@ pub struct QuestionSummary {
     pub like_count: i64,
     /// Whether its author accepted one of its answers.
     pub accepted: bool,
+    pub view_count: i64,
 }
 
 /// Where a question stands, as the list shows it (in words and an icon).
@@ -87,6 +88,7 @@ pub struct Question {
     pub answer_count: i64,
     pub like_count: i64,
     pub comment_count: i64,
+    pub view_count: i64,
     /// Whether the user viewing the page has liked it.
     pub liked: bool,
     /// The answer its author accepted, if any.

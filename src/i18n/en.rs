@@ -146,6 +146,8 @@ pub const TEXTS: Texts = Texts {
     share_answer_title: "Link to this answer",
     share_comment_title: "Link to this comment",
     flash_comment_deleted: "The comment was deleted.",
+    views_one: "1 view",
+    views: "{} views",
     problem_subject_too_long: "Use at most 200 characters.",
     problem_content_too_long: "Use at most 20,000 characters.",
     problem_comment_too_long: "Use at most 600 characters.",

@@ -146,6 +146,8 @@ pub const TEXTS: Texts = Texts {
     share_answer_title: "이 답변의 링크",
     share_comment_title: "이 댓글의 링크",
     flash_comment_deleted: "댓글을 삭제했습니다.",
+    views_one: "조회 1",
+    views: "조회 {}",
     problem_subject_too_long: "200자 이하로 입력하세요.",
     problem_content_too_long: "20,000자 이하로 입력하세요.",
     problem_comment_too_long: "600자 이하로 입력하세요.",

@@ -44,6 +44,24 @@ impl Lang {
             .unwrap_or(Self::En)
     }
 
+    /// A large count in a few characters, as the reader's language shortens it: `1.2k` (English) or
+    /// `1.2천`, `12만` (Korean); exact below a thousand. Cut down, not rounded up: 1,999 is `1.9k`.
+    pub fn compact(self, n: i64) -> String {
+        let units: &[(i64, &str)] = match self {
+            Self::En => &[(1_000_000_000, "b"), (1_000_000, "m"), (1_000, "k")],
+            Self::Ko => &[(100_000_000, "억"), (10_000, "만"), (1_000, "천")],
+        };
+        let Some(&(unit, suffix)) = units.iter().find(|(unit, _)| n >= *unit) else {
+            return n.to_string();
+        };
+        let tenths = n / (unit / 10);
+        if tenths < 100 && tenths % 10 != 0 {
+            format!("{}.{}{suffix}", tenths / 10, tenths % 10)
+        } else {
+            format!("{}{suffix}", n / unit)
+        }
+    }
+
     /// A timestamp (UTC seconds), shown at `offset`, the way people of this language write it.
     pub fn format_datetime(self, unix_seconds: i64, offset: UtcOffset) -> String {
         let Ok(at) = OffsetDateTime::from_unix_timestamp(unix_seconds) else {
@@ -289,6 +307,8 @@ pub struct Texts {
     pub share_answer_title: &'static str,
     pub share_comment_title: &'static str,
     pub flash_comment_deleted: &'static str,
+    pub views_one: &'static str,
+    pub views: &'static str,
     pub problem_subject_too_long: &'static str,
     pub problem_content_too_long: &'static str,
     pub problem_comment_too_long: &'static str,
@@ -367,6 +387,24 @@ impl Texts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn large_counts_shorten_as_each_language_does() {
+        for (n, en, ko) in [
+            (0, "0", "0"),
+            (999, "999", "999"),
+            (1_000, "1k", "1천"),
+            (1_234, "1.2k", "1.2천"),
+            (1_999, "1.9k", "1.9천"),
+            (12_345, "12k", "1.2만"),
+            (999_999, "999k", "99만"),
+            (1_250_000, "1.2m", "125만"),
+            (123_456_789, "123m", "1.2억"),
+        ] {
+            assert_eq!(Lang::En.compact(n), en, "{n}");
+            assert_eq!(Lang::Ko.compact(n), ko, "{n}");
+        }
+    }
 
     #[test]
     fn the_cookie_wins_then_accept_language_then_english() {

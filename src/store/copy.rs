@@ -96,6 +96,7 @@ pub const TABLES: &[Table] = &[
             ("answer_count", Int),
             ("like_count", Int),
             ("comment_count", Int),
+            ("view_count", Int),
         ],
         key: &["id"],
         only: None,

@@ -22,6 +22,7 @@ use crate::{
             Answer, Comment, PostComments, Question, QuestionList, QuestionPage, QuestionSummary,
         },
         search::{IndexedQuestion, SearchChange},
+        views::ViewerKey,
     },
 };
 
@@ -243,6 +244,14 @@ operations! {
 
     /// Deletes a comment if the policy lets `actor` (moving its post's counter); returns it as it was.
     fn delete_comment(&self, actor: Actor, id: CommentId) -> Guarded<Comment>;
+
+    /// Counts views (question, viewer, when): a viewer counted on a question less than an hour before
+    /// does not count again. Forgets viewers counted more than an hour before `now`. Returns how many
+    /// counted. Not a change visitors' pages wait for.
+    fn count_views(&self, views: Vec<(QuestionId, ViewerKey, i64)>, now: i64) -> u64;
+
+    /// Adds to questions' view counts as they are (the seed).
+    fn add_views(&self, views: Vec<(QuestionId, i64)>) -> ();
 
     /// Likes the post for `actor`, or takes the like back, moving the post's counter.
     fn toggle_like(&self, actor: Actor, post: PostRef) -> LikeOutcome;

@@ -74,6 +74,17 @@ impl PageContext {
         grouped
     }
 
+    /// A view count: shortened, with the exact number in its `title`.
+    pub fn views(&self, n: i64) -> maud::Markup {
+        let t = self.t();
+        let template = if n == 1 { t.views_one } else { t.views };
+        maud::html! {
+            span.views title=(crate::i18n::fill(template, &[&self.number(n)])) data-view-count=(n) {
+                (crate::i18n::fill(template, &[&self.lang.compact(n)]))
+            }
+        }
+    }
+
     /// A `<time>` element: machine-readable UTC in `datetime`, the reader's language and zone as text.
     pub fn time(&self, unix_seconds: i64) -> maud::Markup {
         maud::html! {

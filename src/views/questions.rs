@@ -182,6 +182,7 @@ fn question_item(
                     span data-like-count=(question.like_count) { (likes) }
                     span.visually-hidden { " " (t.like) }
                 }
+                (ctx.views(question.view_count))
                 span.author { (question.author) }
                 (ctx.time(question.created_at))
             }
@@ -214,7 +215,8 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
     let may_change = ctx.may(Action::Edit, question.author_id);
     let content = html! {
         article.mb-4 #{"question-" (question.id.0)} {
-            h1.h3.mb-3 #question-subject { (question.subject) }
+            h1.h3.mb-1 #question-subject { (question.subject) }
+            p.small.text-body-secondary.mb-3 #question-views { (ctx.views(question.view_count)) }
             div.card {
                 div.card-body {
                     div.post-content data-content { (PreEscaped(&question.content_html)) }

@@ -11,6 +11,7 @@ pub mod middleware;
 pub mod page_cache;
 pub mod questions;
 pub mod session;
+pub mod views;
 
 use std::sync::Arc;
 
@@ -33,6 +34,8 @@ pub struct AppState {
     /// Visitors' pages, until the next write.
     pub pages: page_cache::PageCache,
     pub csrf_key: csrf::CsrfKey,
+    /// Question views not yet written.
+    pub views: crate::board::views::ViewBuffer,
 }
 
 /// Uncached searches one client may run in a minute (a person searches a few times a minute at most).
@@ -52,6 +55,7 @@ impl AppState {
             hashing: Default::default(),
             pages: Default::default(),
             csrf_key: csrf::CsrfKey(csrf_key),
+            views: Default::default(),
         }
     }
 
@@ -96,7 +100,8 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
             session::StoredSessions::new(state.store.clone(), state.config.session_lifetime),
         ))
         .around(session::remove_cookies_properly)
-        .around(page_cache::serve_visitor_pages);
+        .around(page_cache::serve_visitor_pages)
+        .around(views::count_question_views);
     Route::new()
         .at("/static/*path", get(assets::serve))
         .at("/healthz", get(healthz))

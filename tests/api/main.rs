@@ -20,5 +20,6 @@ mod search;
 mod sessions;
 mod static_assets;
 mod storage;
+mod views;
 mod visitor_pages;
 mod xss;

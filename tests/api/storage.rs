@@ -311,6 +311,22 @@ impl Probe {
         );
     }
 
+    /// Sets a question's view count as it is.
+    pub fn set_views(&self, question: i64, views: i64) {
+        self.change(
+            "UPDATE questions SET view_count = ?2 WHERE id = ?1",
+            &[Value::Int(question), Value::Int(views)],
+        );
+    }
+
+    /// Makes every viewer counted so far counted `seconds` earlier.
+    pub fn viewers_counted_ago(&self, seconds: i64) {
+        self.change(
+            "UPDATE question_viewers SET counted_at = counted_at - ?1",
+            &[Value::Int(seconds)],
+        );
+    }
+
     /// The page of questions matching `condition` at `offset`, newest first, as a plain OFFSET gives it.
     pub fn plain_region_page(&self, condition: &str, offset: i64) -> Vec<i64> {
         self.rows(

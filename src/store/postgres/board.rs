@@ -18,7 +18,7 @@ use crate::{
 /// statement for a page (a round trip per question cost more than the rest of the page).
 const SUMMARIES: &str =
     "SELECT q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count,
-            q.accepted_answer_id IS NOT NULL
+            q.accepted_answer_id IS NOT NULL, q.view_count
         {body} FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ANY($1)";
 
 /// The rows of `SUMMARIES` for `ids`, in the order of `ids` (those that exist).
@@ -44,6 +44,7 @@ fn summary_from_row(row: &Row) -> Result<QuestionSummary, PgError> {
         answer_count: row.try_get(4)?,
         like_count: row.try_get(5)?,
         accepted: row.try_get(6)?,
+        view_count: row.try_get(7)?,
     })
 }
 
@@ -104,7 +105,7 @@ pub async fn list(
     let page = clamp_page(requested_page, total);
     let offset = (page - 1) * PAGE_SIZE;
     let columns = "SELECT q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count,
-                          q.accepted_answer_id IS NOT NULL";
+                          q.accepted_answer_id IS NOT NULL, q.view_count";
     let found = match region(sort) {
         Some((sort_code, score)) => {
             rows(
@@ -155,7 +156,7 @@ pub async fn summaries_with_bodies(
     summary_rows(client, ids, ", q.content")
         .await?
         .iter()
-        .map(|row| Ok((summary_from_row(row)?, row.try_get(7)?)))
+        .map(|row| Ok((summary_from_row(row)?, row.try_get(8)?)))
         .collect()
 }
 
@@ -184,7 +185,7 @@ pub async fn find_question(
         "SELECT q.id, q.author_id, u.username, q.subject, q.content, q.content_html, q.created_at,
                 q.modified_at, q.answer_count, q.like_count,
                 EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = $2),
-                q.accepted_answer_id, q.comment_count
+                q.accepted_answer_id, q.comment_count, q.view_count
          FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = $1",
         &[&id.0, &viewer.map_or(0, |v| v.0)],
     )
@@ -206,6 +207,7 @@ pub async fn find_question(
         liked: row.try_get(10)?,
         accepted_answer_id: row.try_get::<_, Option<i64>>(11)?.map(AnswerId),
         comment_count: row.try_get(12)?,
+        view_count: row.try_get(13)?,
     }))
 }
 

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_page_function.sql"),
     include_str!("migrations/0005_accepted_answers.sql"),
     include_str!("migrations/0006_comments.sql"),
+    include_str!("migrations/0007_view_counts.sql"),
 ];
 
 /// The version a fully migrated database is at.

@@ -17,6 +17,7 @@ mod migrations;
 mod people;
 mod search;
 mod tls;
+mod views;
 
 use std::{
     sync::{
@@ -47,6 +48,7 @@ use crate::{
             Answer, Comment, PostComments, Question, QuestionList, QuestionPage, QuestionSummary,
         },
         search::{IndexedQuestion, SearchChange},
+        views::ViewerKey,
     },
     store::{
         Guarded, LikeOutcome, NewAnswer, NewComment, NewQuestion, Revision, StoreError,
@@ -555,6 +557,20 @@ impl PgStore {
         .await
     }
 
+    pub async fn count_views(
+        &self,
+        views: Vec<(QuestionId, ViewerKey, i64)>,
+        now: i64,
+    ) -> StoreResult<u64> {
+        self.unseen_transaction(async |tx| views::count(tx, &views, now).await)
+            .await
+    }
+
+    pub async fn add_views(&self, views: Vec<(QuestionId, i64)>) -> StoreResult<()> {
+        self.unseen_transaction(async |tx| views::add(tx, &views).await)
+            .await
+    }
+
     pub async fn toggle_like(&self, actor: Actor, post: PostRef) -> StoreResult<LikeOutcome> {
         self.board_write(async |tx| board::toggle_like(tx, post, actor).await)
             .await
@@ -663,17 +679,17 @@ impl PgStore {
         name_key: String,
         client: ClientKey,
     ) -> StoreResult<Result<(), Duration>> {
-        self.limits_transaction(async |tx| limits::begin_login(tx, &name_key, client).await)
+        self.unseen_transaction(async |tx| limits::begin_login(tx, &name_key, client).await)
             .await
     }
 
     pub async fn login_succeeded(&self, name_key: String, client: ClientKey) -> StoreResult<()> {
-        self.limits_transaction(async |tx| limits::login_succeeded(tx, &name_key, client).await)
+        self.unseen_transaction(async |tx| limits::login_succeeded(tx, &name_key, client).await)
             .await
     }
 
     pub async fn login_abandoned(&self, name_key: String, client: ClientKey) -> StoreResult<()> {
-        self.limits_transaction(async |tx| limits::login_abandoned(tx, &name_key, client).await)
+        self.unseen_transaction(async |tx| limits::login_abandoned(tx, &name_key, client).await)
             .await
     }
 
@@ -682,17 +698,18 @@ impl PgStore {
         client: ClientKey,
         per_hour: usize,
     ) -> StoreResult<Result<(), Duration>> {
-        self.limits_transaction(async |tx| limits::begin_signup(tx, client, per_hour).await)
+        self.unseen_transaction(async |tx| limits::begin_signup(tx, client, per_hour).await)
             .await
     }
 
     pub async fn signup_refused(&self, client: ClientKey) -> StoreResult<()> {
-        self.limits_transaction(async |tx| limits::signup_refused(tx, client).await)
+        self.unseen_transaction(async |tx| limits::signup_refused(tx, client).await)
             .await
     }
 
-    /// One count of a limit in its own transaction (no board write: no page changes).
-    async fn limits_transaction<T>(
+    /// A change no page shows (a limit's count, view counts), in its own transaction: not a board write,
+    /// so it takes no turn and tells no other server.
+    async fn unseen_transaction<T>(
         &self,
         count: impl AsyncFnOnce(&Transaction<'_>) -> Result<T, PgError>,
     ) -> StoreResult<T> {

@@ -57,6 +57,11 @@ const STEPS: &[(&str, &str, Option<Fill>)] = &[
         include_str!("migrations/0010_comments.sql"),
         None,
     ),
+    (
+        "0011_view_counts.sql",
+        include_str!("migrations/0011_view_counts.sql"),
+        None,
+    ),
 ];
 
 /// The version a fully migrated database has.

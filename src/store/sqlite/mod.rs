@@ -14,6 +14,7 @@ mod search;
 mod sessions;
 mod settings;
 mod users;
+mod views;
 
 use std::{path::Path, sync::Arc, time::Duration};
 
@@ -34,6 +35,7 @@ use crate::{
             Answer, Comment, PostComments, Question, QuestionList, QuestionPage, QuestionSummary,
         },
         search::{IndexedQuestion, SearchChange},
+        views::ViewerKey,
     },
     store::{
         Guarded, LikeOutcome, NewAnswer, NewComment, NewQuestion, Revision, StoreError,
@@ -440,6 +442,21 @@ impl SqliteStore {
                     .collect()
             })
             .await
+    }
+
+    pub async fn count_views(
+        &self,
+        views: Vec<(QuestionId, ViewerKey, i64)>,
+        now: i64,
+    ) -> StoreResult<u64> {
+        // Views are not a change visitors' pages wait for: counts shown may lag a few seconds.
+        self.db
+            .write_unseen(move |tx| views::count(tx, &views, now))
+            .await
+    }
+
+    pub async fn add_views(&self, views: Vec<(QuestionId, i64)>) -> StoreResult<()> {
+        self.db.write(move |tx| views::add(tx, &views)).await
     }
 
     pub async fn toggle_like(&self, actor: Actor, post: PostRef) -> StoreResult<LikeOutcome> {

@@ -12,7 +12,7 @@ use crate::store::NewQuestion;
 
 const SUMMARY_COLUMNS: &str =
     "q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count,
-     q.accepted_answer_id IS NOT NULL";
+     q.accepted_answer_id IS NOT NULL, q.view_count";
 
 fn summary_from_row(row: &Row) -> rusqlite::Result<QuestionSummary> {
     Ok(QuestionSummary {
@@ -23,6 +23,7 @@ fn summary_from_row(row: &Row) -> rusqlite::Result<QuestionSummary> {
         answer_count: row.get(4)?,
         like_count: row.get(5)?,
         accepted: row.get(6)?,
+        view_count: row.get(7)?,
     })
 }
 
@@ -297,7 +298,7 @@ pub fn summaries_with_bodies(
     ids: &[QuestionId],
 ) -> rusqlite::Result<Vec<(QuestionSummary, String)>> {
     each_of(conn, ids, ", q.content", |row| {
-        Ok((summary_from_row(row)?, row.get(7)?))
+        Ok((summary_from_row(row)?, row.get(8)?))
     })
 }
 
@@ -334,7 +335,7 @@ pub fn find(
         "SELECT q.id, q.author_id, u.username, q.subject, q.content, q.content_html, q.created_at,
                 q.modified_at, q.answer_count, q.like_count,
                 EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = ?2),
-                q.accepted_answer_id, q.comment_count
+                q.accepted_answer_id, q.comment_count, q.view_count
          FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1",
     )?
     .query_row(params![id.0, viewer.map_or(0, |v| v.0)], |row| {
@@ -352,6 +353,7 @@ pub fn find(
             liked: row.get(10)?,
             accepted_answer_id: row.get::<_, Option<i64>>(11)?.map(AnswerId),
             comment_count: row.get(12)?,
+            view_count: row.get(13)?,
         })
     })
     .optional()
