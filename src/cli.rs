@@ -60,10 +60,20 @@ pub enum Command {
         /// Likes to try to add; one a user already gave to a post is skipped.
         #[arg(long, default_value_t = 3000)]
         likes: u64,
+        /// Comments to add, a third on questions and the rest on answers.
+        #[arg(long, default_value_t = 1000)]
+        comments: u64,
+        /// Questions whose author accepts one of their answers (at most as many as have answers).
+        #[arg(long, default_value_t = 200)]
+        accepted: u64,
+        /// Views to spread over the questions.
+        #[arg(long, default_value_t = 50_000)]
+        views: u64,
         /// Random seed: the same plan and seed make the same board.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Then give the newest question this many more answers (a long thread, for benchmarks).
+        /// Then give the newest question this many more answers (a long thread, for benchmarks), with an
+        /// accepted answer and 30 comments on its first page.
         #[arg(long, default_value_t = 0)]
         thread: u64,
     },

@@ -57,6 +57,9 @@ fn main() -> ExitCode {
             questions,
             answers,
             likes,
+            comments,
+            accepted,
+            views,
             seed,
             thread,
         } => {
@@ -65,6 +68,9 @@ fn main() -> ExitCode {
                 questions,
                 answers,
                 likes,
+                comments,
+                accepted,
+                views,
                 seed,
                 thread,
             };
@@ -75,12 +81,16 @@ fn main() -> ExitCode {
             match seeded {
                 Ok(report) => {
                     println!(
-                        "{}: added {} users, {} questions, {} answers, {} likes in {:.1} s",
+                        "{}: added {} users, {} questions, {} answers, {} likes, {} comments, \
+                         {} accepted answers, {} views in {:.1} s",
                         config.database,
                         report.users,
                         report.questions,
                         report.answers,
                         report.likes,
+                        report.comments,
+                        report.accepted,
+                        report.views,
                         report.seconds
                     );
                     ExitCode::SUCCESS

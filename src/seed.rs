@@ -13,26 +13,38 @@ use crate::{
     domain::{
         self,
         accounts::{Email, NewAccount, Password, Username},
-        board::{AnswerId, Content, QuestionDraft, QuestionId, Subject},
+        board::{AnswerId, AnswerSort, CommentText, Content, QuestionDraft, QuestionId, Subject},
         ids::UserId,
         policy::{Actor, PostRef},
     },
     markdown, passwords,
-    store::{LikeOutcome, NewAnswer, NewQuestion, Store, StoreError},
+    store::{Guarded, LikeOutcome, NewAnswer, NewComment, NewQuestion, Store, StoreError},
 };
 
 /// How much to make.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct SeedPlan {
     pub users: u64,
     pub questions: u64,
     pub answers: u64,
     pub likes: u64,
+    /// Comments, a third on questions and the rest on answers.
+    pub comments: u64,
+    /// Questions whose author accepts one of their answers (as many as have answers, at most).
+    pub accepted: u64,
+    /// Views, spread over the questions.
+    pub views: u64,
     /// Fixes the random choices, so two runs with the same plan make the same board.
     pub seed: u64,
-    /// Extra answers on the newest question: one long thread.
+    /// Extra answers on the newest question: one long thread, with an accepted answer and five comments on
+    /// each of the first six posts its page shows (30 in all).
     pub thread: u64,
 }
+
+/// Comments on each post of the thread's first page that gets any.
+const THREAD_COMMENTS_PER_POST: u64 = 5;
+/// Posts of the thread's first page (the question, the accepted answer, then the others) that get them.
+const THREAD_COMMENTED_POSTS: usize = 6;
 
 /// Every seeded user logs in with this password.
 pub const SEED_PASSWORD: &str = "seed-password";
@@ -259,6 +271,17 @@ impl Words {
         text
     }
 
+    /// A remark of a few words, sometimes with a bit of code.
+    fn comment(&self, rng: &mut StdRng) -> String {
+        let korean = rng.random_bool(0.5);
+        let count = rng.random_range(4..20);
+        let mut text = self.text(rng, korean, count);
+        if rng.random_bool(0.2) {
+            text.push_str(&format!(" `{}()`", self.english.word(rng)));
+        }
+        text
+    }
+
     fn body(&self, rng: &mut StdRng) -> String {
         let korean = rng.random_bool(0.5);
         let paragraphs = rng.random_range(1..4);
@@ -294,6 +317,9 @@ pub struct SeedReport {
     pub questions: u64,
     pub answers: u64,
     pub likes: u64,
+    pub comments: u64,
+    pub accepted: u64,
+    pub views: u64,
     pub seconds: f64,
 }
 
@@ -320,6 +346,25 @@ fn new_answer(
         question_id: question,
         author_id: *author_id,
         author: author.clone(),
+        content,
+        content_html,
+        now,
+    })
+}
+
+/// One comment with generated text.
+fn new_comment(
+    words: &Words,
+    rng: &mut StdRng,
+    on: PostRef,
+    author: UserId,
+    now: i64,
+) -> Result<NewComment, StoreError> {
+    let content = CommentText::parse(&words.comment(rng)).map_err(refused)?;
+    let content_html = markdown::render_comment(content.as_str());
+    Ok(NewComment {
+        on,
+        author_id: author,
         content,
         content_html,
         now,
@@ -425,6 +470,7 @@ pub async fn run(store: &Store, plan: SeedPlan) -> Result<SeedReport, StoreError
     }
 
     let mut answer_authors = Vec::new();
+    let mut answer_questions = Vec::new();
     let answered = in_batches(
         plan.answers,
         |_| {
@@ -438,16 +484,24 @@ pub async fn run(store: &Store, plan: SeedPlan) -> Result<SeedReport, StoreError
             let (question, _) = question_ids[index];
             let author = &names[rng.random_range(0..names.len())];
             answer_authors.push(author.0);
+            answer_questions.push(question);
             new_answer(&words, &mut rng, question, author, now)
         },
         async |rows| store.insert_answers(rows).await,
     )
     .await?;
-    let mut answer_ids: Vec<(AnswerId, UserId)> = answered
+    let mut answer_ids: Vec<(AnswerId, UserId)> = Vec::with_capacity(answered.len());
+    let mut answer_of: Vec<(AnswerId, QuestionId)> = Vec::with_capacity(answered.len());
+    for ((id, author), question) in answered
         .into_iter()
         .zip(answer_authors)
-        .filter_map(|(id, author)| id.map(|id| (id, author)))
-        .collect();
+        .zip(answer_questions)
+    {
+        if let Some(id) = id {
+            answer_ids.push((id, author));
+            answer_of.push((id, question));
+        }
+    }
 
     if let Some(&(newest, _)) = question_ids.iter().max_by_key(|(id, _)| id.0) {
         let mut thread_authors = Vec::new();
@@ -496,12 +550,157 @@ pub async fn run(store: &Store, plan: SeedPlan) -> Result<SeedReport, StoreError
         .iter()
         .filter(|outcome| matches!(outcome, LikeOutcome::Toggled { liked: true, .. }))
         .count() as u64;
+
+    let comments = in_batches(
+        plan.comments,
+        |_| {
+            let author = names[rng.random_range(0..names.len())].0;
+            let on = if !answer_ids.is_empty() && rng.random_bool(2.0 / 3.0) {
+                PostRef::Answer(answer_ids[rng.random_range(0..answer_ids.len())].0)
+            } else if !question_ids.is_empty() {
+                PostRef::Question(question_ids[rng.random_range(0..question_ids.len())].0)
+            } else {
+                return Ok(None);
+            };
+            new_comment(&words, &mut rng, on, author, now).map(Some)
+        },
+        async |rows: Vec<Option<NewComment>>| {
+            store
+                .insert_comments(rows.into_iter().flatten().collect())
+                .await
+        },
+    )
+    .await?
+    .into_iter()
+    .flatten()
+    .count() as u64;
+
+    // Questions whose author accepts an answer: each answered question once, in a random order.
+    let askers: std::collections::HashMap<QuestionId, UserId> =
+        question_ids.iter().copied().collect();
+    let mut accepting: Vec<(Actor, AnswerId)> = Vec::new();
+    let mut chosen = std::collections::HashSet::new();
+    let mut order: Vec<usize> = (0..answer_of.len()).collect();
+    rand::seq::SliceRandom::shuffle(order.as_mut_slice(), &mut rng);
+    for at in order {
+        if accepting.len() as u64 >= plan.accepted {
+            break;
+        }
+        let (answer, question) = answer_of[at];
+        if let Some(&asker) = askers.get(&question)
+            && chosen.insert(question)
+        {
+            accepting.push((Actor::user(asker), answer));
+        }
+    }
+    let mut accepted = 0;
+    for batch in accepting.chunks(BATCH as usize) {
+        accepted += store
+            .toggle_accepts(batch.to_vec())
+            .await?
+            .iter()
+            .filter(|outcome| matches!(outcome, Guarded::Done((_, true))))
+            .count() as u64;
+    }
+
+    let views = seed_views(store, &mut rng, &question_ids, plan.views).await?;
+    let thread_comments = match question_ids.iter().max_by_key(|(id, _)| id.0) {
+        Some(&(newest, asker)) if plan.thread > 0 => {
+            show_off_thread(store, &words, &mut rng, &names, newest, asker, now).await?
+        }
+        _ => 0,
+    };
     store.optimize().await?;
     Ok(SeedReport {
         users: plan.users,
         questions: plan.questions,
         answers: answer_ids.len() as u64,
         likes: liked,
+        comments: comments + thread_comments,
+        accepted: accepted + u64::from(thread_comments > 0),
+        views,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Gives each question a share of `total` views, more to some than others (uniform from none to twice the
+/// average); returns how many were given.
+async fn seed_views(
+    store: &Store,
+    rng: &mut StdRng,
+    questions: &[(QuestionId, UserId)],
+    total: u64,
+) -> Result<u64, StoreError> {
+    if questions.is_empty() || total == 0 {
+        return Ok(0);
+    }
+    let average = total / questions.len() as u64;
+    let mut given = 0;
+    for batch in questions.chunks(BATCH as usize) {
+        let views: Vec<(QuestionId, i64)> = batch
+            .iter()
+            .map(|(id, _)| (*id, rng.random_range(0..=2 * average) as i64))
+            .collect();
+        given += views.iter().map(|(_, n)| *n as u64).sum::<u64>();
+        store.add_views(views).await?;
+    }
+    Ok(given)
+}
+
+/// The long thread's first page as benchmarks want it: its first answer accepted, and five comments on each
+/// of the first posts the page shows (the question, the accepted answer, the best liked others). Returns the
+/// comments made.
+async fn show_off_thread(
+    store: &Store,
+    words: &Words,
+    rng: &mut StdRng,
+    names: &[(UserId, String)],
+    question: QuestionId,
+    asker: UserId,
+    now: i64,
+) -> Result<u64, StoreError> {
+    let Some(page) = store
+        .question_page(question, AnswerSort::Likes, 1, None)
+        .await?
+    else {
+        return Ok(0);
+    };
+    let Some(first) = page
+        .answers
+        .iter()
+        .map(|answer| answer.id)
+        .min_by_key(|id| id.0)
+    else {
+        return Ok(0);
+    };
+    if page.question.accepted_answer_id.is_none() {
+        store
+            .toggle_accepts(vec![(Actor::user(asker), first)])
+            .await?;
+    }
+    let Some(page) = store
+        .question_page(question, AnswerSort::Likes, 1, None)
+        .await?
+    else {
+        return Ok(0);
+    };
+    let posts = std::iter::once(PostRef::Question(question)).chain(
+        page.accepted
+            .iter()
+            .chain(&page.answers)
+            .map(|answer| PostRef::Answer(answer.id)),
+    );
+    let mut comments = Vec::new();
+    for post in posts.take(THREAD_COMMENTED_POSTS) {
+        for _ in 0..THREAD_COMMENTS_PER_POST {
+            let author = names[rng.random_range(0..names.len())].0;
+            comments.push(new_comment(words, rng, post, author, now)?);
+        }
+    }
+    Ok(store
+        .insert_comments(comments)
+        .await?
+        .iter()
+        .flatten()
+        .count() as u64)
 }

@@ -320,6 +320,9 @@ operations! {
     /// Inserts many comments in one transaction (the seed).
     fn insert_comments(&self, comments: Vec<NewComment>) -> Vec<Option<CommentId>>;
 
+    /// Toggles many answers' accepted marks in one transaction (the seed).
+    fn toggle_accepts(&self, accepts: Vec<(Actor, AnswerId)>) -> Vec<Guarded<(QuestionId, bool)>>;
+
     /// Toggles many likes in one transaction (the seed).
     fn toggle_likes(&self, likes: Vec<(Actor, PostRef)>) -> Vec<LikeOutcome>;
 

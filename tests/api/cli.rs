@@ -183,6 +183,14 @@ const SMALL_SEED: &[&str] = &[
     "90",
     "--likes",
     "120",
+    "--comments",
+    "60",
+    "--accepted",
+    "10",
+    "--views",
+    "4000",
+    "--thread",
+    "12",
 ];
 
 #[test]
@@ -195,8 +203,13 @@ fn seed_fills_a_database_whose_counters_match_its_rows() {
     );
     assert!(output.status.success(), "{}", stderr_of(&output));
     let report = String::from_utf8_lossy(&output.stdout);
+    // The thread adds 12 answers, one accepted, and 30 comments on its first page.
     assert!(
-        report.contains("added 6 users, 40 questions, 90 answers"),
+        report.contains("added 6 users, 40 questions, 102 answers"),
+        "{report}"
+    );
+    assert!(
+        report.contains(" 90 comments, 11 accepted answers,"),
         "{report}"
     );
     let conn = rusqlite::Connection::open(&db).expect("open");
@@ -207,7 +220,28 @@ fn seed_fills_a_database_whose_counters_match_its_rows() {
         count("SELECT value FROM board_totals WHERE name = 'questions'"),
         40
     );
-    assert_eq!(count("SELECT count(*) FROM answers"), 90);
+    assert_eq!(count("SELECT count(*) FROM answers"), 102);
+    assert_eq!(count("SELECT count(*) FROM comments"), 90);
+    assert_eq!(
+        count("SELECT count(*) FROM questions WHERE accepted_answer_id IS NOT NULL"),
+        11
+    );
+    let views = count("SELECT CAST(sum(view_count) AS BIGINT) FROM questions");
+    assert!((3_000..=5_000).contains(&views), "{views} views");
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM questions q WHERE comment_count !=
+                 (SELECT count(*) FROM comments c WHERE c.question_id = q.id AND c.answer_id IS NULL)"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM answers a
+             WHERE comment_count != (SELECT count(*) FROM comments c WHERE c.answer_id = a.id)"
+        ),
+        0
+    );
     assert!(
         count("SELECT count(*) FROM question_likes") + count("SELECT count(*) FROM answer_likes")
             > 0
@@ -267,6 +301,7 @@ async fn a_seed_that_meets_a_taken_address_adds_no_user_of_its_batch() {
         likes: 0,
         seed: 1,
         thread: 0,
+        ..Default::default()
     };
     let refused = miniboard::seed::run(&store, plan).await;
     let message = refused.err().map(|err| err.to_string()).unwrap_or_default();
@@ -305,7 +340,11 @@ async fn copy_moves_a_whole_board_into_an_empty_database_and_back() {
     assert!(copied.status.success(), "{}", stderr_of(&copied));
     let said = String::from_utf8_lossy(&copied.stdout);
     assert!(
-        said.contains("6 users") && said.contains("40 questions") && said.contains("90 answers"),
+        said.contains("6 users")
+            && said.contains("40 questions")
+            && said.contains("102 answers")
+            && said.contains("90 comments")
+            && said.contains("11 accepted answers"),
         "{said}"
     );
 
@@ -316,11 +355,20 @@ async fn copy_moves_a_whole_board_into_an_empty_database_and_back() {
         "users",
         "questions",
         "answers",
+        "comments",
         "question_likes",
         "answer_likes",
     ] {
         assert_eq!(moved.rows_in(table), original.rows_in(table), "{table}");
     }
+    assert_eq!(
+        moved.questions_where("accepted_answer_id IS NOT NULL"),
+        original.questions_where("accepted_answer_id IS NOT NULL")
+    );
+    assert_eq!(
+        moved.number_of("SELECT CAST(sum(view_count) AS BIGINT) FROM questions"),
+        original.number_of("SELECT CAST(sum(view_count) AS BIGINT) FROM questions")
+    );
     for (counter, drift) in moved.counter_drift() {
         assert_eq!(drift, 0, "{counter}");
     }
@@ -487,7 +535,7 @@ async fn a_copy_that_fails_half_way_leaves_the_target_empty() {
     );
     let copied = copy();
     assert!(copied.status.success(), "{}", stderr_of(&copied));
-    assert_eq!(left.rows_in("answers"), 90);
+    assert_eq!(left.rows_in("answers"), 102);
 }
 
 /// A search folder set to a folder holding anything but an index (the database's own folder, say) is

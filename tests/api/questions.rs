@@ -339,6 +339,7 @@ async fn deep_pages_are_what_a_plain_offset_gives_in_every_sort() {
         likes: 2_000,
         seed: 11,
         thread: 0,
+        ..Default::default()
     })
     .await;
     // Deletes and scores spread over many values, made behind the server's back: the engine's own

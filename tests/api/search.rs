@@ -272,6 +272,7 @@ async fn an_old_question_is_found_first_by_its_title_among_thousands() {
         likes: 0,
         seed: 3,
         thread: 0,
+        ..Default::default()
     })
     .await;
     let client = browser();

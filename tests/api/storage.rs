@@ -311,6 +311,11 @@ impl Probe {
         );
     }
 
+    /// The one number `sql` returns.
+    pub fn number_of(&self, sql: &str) -> i64 {
+        self.number(sql)
+    }
+
     /// Sets a question's view count as it is.
     pub fn set_views(&self, question: i64, views: i64) {
         self.change(

@@ -543,6 +543,26 @@ impl PgStore {
         .await
     }
 
+    pub async fn toggle_accepts(
+        &self,
+        accepts: Vec<(Actor, AnswerId)>,
+    ) -> StoreResult<Vec<Guarded<(QuestionId, bool)>>> {
+        self.board_write(async |tx| {
+            let mut outcomes = Vec::with_capacity(accepts.len());
+            for &(actor, id) in &accepts {
+                let post = PostRef::Answer(id);
+                outcomes.push(
+                    guarded_in(tx, actor, Action::Accept, post, async |tx| {
+                        board::toggle_accepted(tx, id).await
+                    })
+                    .await?,
+                );
+            }
+            Ok(outcomes)
+        })
+        .await
+    }
+
     pub async fn insert_comments(
         &self,
         new: Vec<NewComment>,
@@ -858,17 +878,8 @@ impl PgStore {
         post: PostRef,
         change: impl AsyncFnOnce(&Transaction<'_>) -> Result<Option<T>, PgError>,
     ) -> StoreResult<Guarded<T>> {
-        self.board_write(async |tx| {
-            Ok(match guard(tx, actor, action, post).await? {
-                Guarded::Done(()) => match change(tx).await? {
-                    Some(value) => Guarded::Done(value),
-                    None => Guarded::Missing,
-                },
-                Guarded::Missing => Guarded::Missing,
-                Guarded::Denied(why) => Guarded::Denied(why),
-            })
-        })
-        .await
+        self.board_write(async |tx| guarded_in(tx, actor, action, post, change).await)
+            .await
     }
 
     /// Begins a board write: in turn after the others, and notifying every app server on commit.
@@ -1014,6 +1025,25 @@ async fn listen_once(
         }
     }
     Ok(())
+}
+
+/// Runs `change` in `tx` only if the policy lets `actor` do `action` to `post`, as `tx` sees it; a change
+/// that finds its row gone meanwhile is as if the post were missing.
+async fn guarded_in<T>(
+    tx: &Transaction<'_>,
+    actor: Actor,
+    action: Action,
+    post: PostRef,
+    change: impl AsyncFnOnce(&Transaction<'_>) -> Result<Option<T>, PgError>,
+) -> Result<Guarded<T>, PgError> {
+    Ok(match guard(tx, actor, action, post).await? {
+        Guarded::Done(()) => match change(tx).await? {
+            Some(value) => Guarded::Done(value),
+            None => Guarded::Missing,
+        },
+        Guarded::Missing => Guarded::Missing,
+        Guarded::Denied(why) => Guarded::Denied(why),
+    })
 }
 
 /// Runs `change` only if the policy lets `actor` do `action` to `post`, with the author as `client` sees it.

@@ -431,6 +431,26 @@ impl SqliteStore {
             .await
     }
 
+    pub async fn toggle_accepts(
+        &self,
+        accepts: Vec<(Actor, AnswerId)>,
+    ) -> StoreResult<Vec<Guarded<(QuestionId, bool)>>> {
+        self.db
+            .write(move |tx| {
+                accepts
+                    .into_iter()
+                    .map(|(actor, id)| {
+                        let outcome =
+                            guarded(tx, actor, Action::Accept, PostRef::Answer(id), || {
+                                answers::toggle_accepted(tx, id)
+                            })?;
+                        Ok(found(outcome))
+                    })
+                    .collect()
+            })
+            .await
+    }
+
     pub async fn insert_comments(
         &self,
         new: Vec<NewComment>,

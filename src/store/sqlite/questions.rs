@@ -470,6 +470,7 @@ mod tests {
             likes: 6_000,
             seed: 7,
             thread: 0,
+            ..Default::default()
         };
         tokio::runtime::Runtime::new()
             .expect("runtime")
