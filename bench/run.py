@@ -40,7 +40,7 @@ LOAD_CPUS = {CPUS[0]} if PIN else set(CPUS)
 SERVER_CPUS = set(CPUS[1:]) if PIN else set(CPUS)
 # Eight of the seed's commonest English words: FTS5 walked all eight lists to find posts holding every one.
 EIGHT_WORDS = "flask python rust database query index session login"
-SEED_VERSION = "v2"  # bump when the seed's output changes, so cached databases are rebuilt
+SEED_VERSION = "v3"  # bump when the seed's output changes, so cached databases are rebuilt
 PASSWORD = "seed-password"
 ENGINE = os.environ.get("BENCH_ENGINE", "sqlite")
 POSTGRES = {}  # the private cluster's folder and URL template, when ENGINE is postgres
@@ -58,7 +58,9 @@ def ensure_tools():
 
 
 def database(questions):
-    """A seeded database: answers 2x and likes 3x the questions, a user per 200 questions, one 300-answer thread."""
+    """A seeded database: answers 2x, likes 3x and comments 1x the questions, a quarter of the questions with
+    an accepted answer, 50 views a question, a user per 200 questions, one 300-answer thread (an accepted
+    answer and 30 comments on its first page)."""
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"board-{questions}-{SEED_VERSION}.db"
     if path.exists():
@@ -73,7 +75,8 @@ def database(questions):
     env = dict(os.environ, MINIBOARD_DATABASE=str(partial))
     print(f"seeding {questions:,} questions (cached as {path.name})", flush=True)
     run(str(BINARY), "seed", "--users", str(max(50, questions // 200)), "--questions", str(questions),
-        "--answers", str(questions * 2), "--likes", str(questions * 3), "--thread", "300", env=env)
+        "--answers", str(questions * 2), "--likes", str(questions * 3), "--comments", str(questions),
+        "--accepted", str(questions // 4), "--views", str(questions * 50), "--thread", "300", env=env)
     conn = sqlite3.connect(partial)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
@@ -155,8 +158,9 @@ class Server:
         self.base = f"http://127.0.0.1:{port}"
         # The per-client limits (uncached searches) would refuse a load from one address: off, as for any
         # load test. The log-in throttle stays on (it cannot be switched off).
+        # Behind a "proxy" on 127.0.0.1, so the views row can send a new viewer's address with each request.
         env = dict(os.environ, MINIBOARD_DATABASE=database_setting, MINIBOARD_BIND=f"127.0.0.1:{port}",
-                   MINIBOARD_LOG="warn", MINIBOARD_RATE_LIMITS="off")
+                   MINIBOARD_LOG="warn", MINIBOARD_RATE_LIMITS="off", MINIBOARD_TRUSTED_PROXIES="127.0.0.1")
         if ENGINE == "postgres" or pg_name is not None:
             # A folder of its own, built at start; on SQLite the index copied beside the board is used.
             env["MINIBOARD_SEARCH_DIR"] = str(Path(self.dir) / "search")
@@ -315,8 +319,16 @@ def lua_uncached(path):
     """GETs of `path` that the visitors' page cache must not answer: a message cookie makes the page the
     visitor's own (the cache keys on the parsed parameters, so a junk parameter no longer misses), and a
     new junk parameter per request keeps any other cache out too: every request renders."""
-    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
     separator = "&" if "?" in path else "?"
+    return lua_numbered(f"""
+  return wrk.format("GET", "{path}{separator}uncached=" .. thread_id .. "-" .. n, {{["Cookie"] = "miniboard_flash=none"}})
+""")
+
+
+def lua_numbered(request_body):
+    """A script whose `request` sees `thread_id` (1, 2, ... per wrk thread) and `n` (this thread's count of
+    requests so far, itself included), and returns what `request_body` makes of them."""
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
     script.write(f"""
 local threads = 0
 function setup(thread)
@@ -326,11 +338,20 @@ end
 local n = 0
 request = function()
   n = n + 1
-  return wrk.format("GET", "{path}{separator}uncached=" .. thread_id .. "-" .. n, {{["Cookie"] = "miniboard_flash=none"}})
+{request_body}
 end
 """)
     script.close()
     return script.name
+
+
+def lua_new_viewers(path):
+    """GETs of `path`, each from a new address (`X-Forwarded-For`, believed from 127.0.0.1): every request is a
+    view to count, as a page linked from elsewhere gets them."""
+    return lua_numbered(f"""
+  local address = "10." .. thread_id .. "." .. (math.floor(n / 256) % 256) .. "." .. (n % 256)
+  return wrk.format("GET", "{path}", {{["X-Forwarded-For"] = address}})
+""")
 
 
 RELEVANCE_SAMPLE = 200
@@ -443,7 +464,8 @@ def targets(db):
             (f"search: rare Korean ({rare_ko})", f"/questions?q={q(rare_ko)}"),
             ("search: 8 common words", f"/questions?q={q(EIGHT_WORDS)}"),
             ("question with 5 answers", f"/questions/{five}"),
-            (f"question with {thread_answers} answers, first page", f"/questions/{thread}"),
+            (f"question with {thread_answers} answers, an accepted one and 30 comments, first page",
+             f"/questions/{thread}"),
             (f"question with {thread_answers} answers, last page", f"/questions/{thread}?apage={last_answer_page}"),
             ("static file (app.css)", css),
         ],
@@ -452,6 +474,7 @@ def targets(db):
             ("list page 1, uncached", "/"),
             ("sort: most liked, page 50,000, uncached", "/questions?sort=likes&page=50000"),
             ("tab: unanswered, page 10,000 (or the last), uncached", "/questions?sort=unanswered&page=10000"),
+            ("question with an accepted answer and 30 comments, uncached", f"/questions/{thread}"),
             ("search: common English (flask), uncached", "/questions?q=flask"),
             ("search: common Korean (파이썬), uncached", f"/questions?q={q('파이썬')}"),
             ("search: 8 common words, uncached", f"/questions?q={q(EIGHT_WORDS)}"),
@@ -651,6 +674,10 @@ def measure(server, db, size, results):
     for label, path in plan["uncached"]:
         for connections in (1, 64):
             record(label, connections, server.base + path, lua_uncached(path))
+    viewed = f"/questions/{plan['thread']}"
+    for connections in (1, 64):
+        record("question page, a new viewer each request (views counted)", connections, server.base + viewed,
+               lua_new_viewers(viewed))
     cookie, token = session(server.base, plan["liker"])
     like_path = f"/questions/{plan['liked']}/like"
     for connections in (1, 64):
@@ -680,7 +707,8 @@ def measure(server, db, size, results):
                      f"| {r['rss']:.1f} |")
     return (
         f"## {size:,} questions\n\n"
-        f"Database: {size:,} questions, {2 * size:,} answers (+300 in one thread), about {3 * size:,} likes; "
+        f"Database: {size:,} questions, {2 * size:,} answers (+300 in one thread), about {3 * size:,} likes, "
+        f"{size:,} comments (+30), {size // 4:,} accepted answers, about {50 * size:,} views; "
         f"{os.path.getsize(db) / 1e9:.2f} GB.\n"
         f"Start-up until /healthz answers: {startup:.0f} ms. Peak RSS over all runs: {rss:.1f} MB. "
         f"Like counter after the toggle runs equals its rows: {'yes' if exact else 'NO'} "

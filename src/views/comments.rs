@@ -107,7 +107,7 @@ pub fn comment_item(ctx: &PageContext, comment: &Comment) -> Markup {
                 " "
                 a.text-body-secondary href=(edit) hx-get=(edit) hx-target=(target) hx-swap="outerHTML" { (t.edit) }
                 " "
-                a.text-danger href=(delete) hx-post=(delete) hx-confirm=(t.delete_comment_title)
+                a.text-danger-emphasis href=(delete) hx-post=(delete) hx-confirm=(t.delete_comment_title)
                     hx-target={ "#" (thread_id(comment.on)) } hx-swap="outerHTML" { (t.delete) }
             }
         }

@@ -240,8 +240,10 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
                     }
                 }
             }
-            (comment_thread(ctx, &Thread { post, total: question.comment_count,
-                comments: view.page.comments_on(post), form: None }))
+            div.ms-3 {
+                (comment_thread(ctx, &Thread { post, total: question.comment_count,
+                    comments: view.page.comments_on(post), form: None }))
+            }
         }
         (answer_section(ctx, &view.answers))
         @match &ctx.user {

@@ -302,3 +302,53 @@ async fn deleting_the_accepted_answer_clears_the_mark_and_the_list_follows() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn links_land_on_the_page_that_holds_the_answer_the_last_of_304_included() {
+    // One question with 304 answers, none liked (oldest first); the seed accepts its first and puts
+    // comments on the first page's posts.
+    let app = crate::helpers::spawn_app_seeded(miniboard::seed::SeedPlan {
+        users: 3,
+        questions: 1,
+        thread: 304,
+        seed: 5,
+        ..Default::default()
+    })
+    .await;
+    let visitor = browser();
+    let page = app.get_html(&visitor, "/questions/1").await;
+    let shown = answer_ids(&page);
+    assert_eq!(shown.len(), 11, "the accepted answer above ten others");
+    let accepted = shown[0];
+    assert!(page.contains(&format!(
+        r#"id="answer-{accepted}" data-answer="{accepted}" data-accepted="true""#
+    )));
+    // The 303 others page on their own: 31 pages, the last holding three.
+    let mut others: Vec<i64> = (1..=304).filter(|id| *id != accepted).collect();
+    others.sort_unstable();
+    for (position, id) in [
+        (0, others[0]),
+        (9, others[9]),
+        (10, others[10]),
+        (302, others[302]),
+    ] {
+        let link = app.get(&visitor, &format!("/answers/{id}")).await;
+        assert_eq!(link.status(), StatusCode::SEE_OTHER);
+        let expected = match position / 10 + 1 {
+            1 => format!("/questions/1#answer-{id}"),
+            page => format!("/questions/1?apage={page}#answer-{id}"),
+        };
+        assert_eq!(
+            location(&link),
+            expected,
+            "answer {id}, {position} others before it"
+        );
+        let html = app.get_html(&visitor, &location(&link)).await;
+        assert!(html.contains(&format!(r#"id="answer-{id}""#)), "{expected}");
+    }
+    let link = app.get(&visitor, &format!("/answers/{accepted}")).await;
+    assert_eq!(location(&link), format!("/questions/1#answer-{accepted}"));
+    let last_page = app.get_html(&visitor, "/questions/1?apage=31").await;
+    assert_eq!(answer_ids(&last_page), others[300..]);
+    app.stop().await;
+}

@@ -53,7 +53,9 @@ before(async () => {
   mkdirSync(screenshots, { recursive: true });
   const db = path.join(workDir, 'board.db');
   // A board to walk around in, with one question long enough to page its answers.
-  execFileSync(binary, ['seed', '--users', '5', '--questions', '25', '--answers', '20', '--likes', '20', '--thread', '14'], {
+  // Comments only on the thread's first page (five a post), so its "show more" is predictable.
+  execFileSync(binary, ['seed', '--users', '5', '--questions', '25', '--answers', '20', '--likes', '20', '--comments', '0',
+    '--accepted', '5', '--thread', '14'], {
     env: { ...process.env, MINIBOARD_DATABASE: db },
     stdio: 'ignore',
   });
@@ -238,6 +240,53 @@ test('the walk with JavaScript: htmx updates in place', async () => {
   await logOut(page);
   await logIn(page, 'bob');
 
+  // Bob comments on Alice's question in place: the form opens where the link was, the comment appears
+  // without a reload; he edits it in place, then deletes it.
+  await page.goto(`${base}/questions/${question}`);
+  await page.evaluate(() => { window.stillHere = true; });
+  const underQuestion = `#comments-q-${question}`;
+  await page.click(`${underQuestion} .comment-add`);
+  await page.fill(`#field-content-q-${question}`, 'Which **nginx** version? See [the docs](https://nginx.org).');
+  await page.click(`${underQuestion} form button[type=submit]`);
+  const comment = page.locator(`${underQuestion} li.comment:has-text("Which")`);
+  await comment.waitFor();
+  assert.equal(await comment.locator('strong').innerText(), 'nginx');
+  assert.equal(await comment.locator('a[rel~="nofollow"]').getAttribute('href'), 'https://nginx.org');
+  const commentId = await comment.getAttribute('id');
+  await page.click(`#${commentId} a:has-text("Edit")`);
+  await page.locator(`#${commentId} textarea`).fill('Which nginx version, exactly?');
+  await page.click(`#${commentId} button[type=submit]`);
+  await page.locator(`#${commentId}:has-text("exactly")`).waitFor();
+  assert.equal(await page.evaluate(() => window.stillHere), true);
+  // Its link leads back here, to the comment, which is marked.
+  const link = await page.locator(`#${commentId} a.comment-link`).getAttribute('href');
+  await page.goto(base + link);
+  await page.waitForURL(new RegExp(`/questions/${question}#${commentId}$`));
+  assert.equal(await page.locator(`#${commentId}`).evaluate((el) => el.matches(':target')), true);
+  await assertAccessible(page);
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.click(`#${commentId} a:has-text("Delete")`);
+  await page.locator(`#${commentId}`).waitFor({ state: 'detached' });
+  assert.equal(await page.locator(`${underQuestion} li.comment`).count(), 0);
+
+  // The seeded thread shows five comments a post; a sixth on its question hides behind "Show 1 more".
+  await page.goto(`${base}/`);
+  await page.click('.nav-tabs a:has-text("Most answered")');
+  await page.locator('#question-list li a').first().click();
+  await page.waitForURL(/\/questions\/\d+$/);
+  const threadId = new URL(page.url()).pathname.split('/').pop();
+  const busy = `#comments-q-${threadId}`;
+  assert.equal(await page.locator(`${busy} li.comment`).count(), 5);
+  await page.click(`${busy} .comment-add`);
+  await page.fill(`#field-content-q-${threadId}`, 'One remark more.');
+  await page.click(`${busy} form button[type=submit]`);
+  await page.locator(`${busy} li.comment:has-text("One remark more")`).waitFor();
+  await page.reload();
+  assert.equal(await page.locator(`${busy} li.comment`).count(), 5);
+  await page.click(`${busy} a.comments-more:has-text("Show 1 more comment")`);
+  await page.locator(`${busy} li.comment:has-text("One remark more")`).waitFor();
+  assert.equal(await page.locator(`${busy} li.comment`).count(), 6);
+
   // Page and sort the long thread's answers in place; the URL is pushed and Back works.
   await page.goto(`${base}/`);
   await page.click('.nav-tabs a:has-text("Most answered")');
@@ -322,6 +371,31 @@ test('the walk without JavaScript: links, forms and redirects', async () => {
   assert.match(await page.locator(`#${acceptedId} [data-accepted-badge]`).innerText(), /Accepted answer/);
   await page.goto(`${base}/questions?sort=unaccepted`);
   assert.doesNotMatch(await page.locator('#question-list').innerText(), /Plain forms only/);
+  // Carol comments on the accepted answer: "Add a comment" leads to its comments page with the form, and
+  // the comment lands back on the question, marked.
+  await page.goto(`${base}/questions/${question}`);
+  const answerNumber = acceptedId.replace('answer-', '');
+  await page.click(`#comments-a-${answerNumber} .comment-add`);
+  await page.waitForURL(new RegExp(`/answers/${answerNumber}/comments#comment-form-a-${answerNumber}$`));
+  await page.fill(`#field-content-a-${answerNumber}`, 'Thanks, that was it.');
+  await page.click(`#comment-form-a-${answerNumber} button[type=submit]`);
+  await page.waitForURL(new RegExp(`/questions/${question}#comment-\\d+$`));
+  const commentId = new URL(page.url()).hash.slice(1);
+  assert.match(await page.locator(`#${commentId}`).innerText(), /Thanks, that was it/);
+  assert.equal(await page.locator(`#${commentId}`).evaluate((el) => el.matches(':target')), true);
+  // Edit on its own page, delete through the confirmation page.
+  await page.click(`#${commentId} a:has-text("Edit")`);
+  await page.waitForURL(/\/comments\/\d+\/edit$/);
+  await page.locator('textarea').fill('Thanks, edited.');
+  await page.click('form[action$="/edit"] button[type=submit]');
+  await page.waitForURL(new RegExp(`#${commentId}$`));
+  assert.match(await page.locator(`#${commentId}`).innerText(), /Thanks, edited/);
+  await page.click(`#${commentId} a:has-text("Delete")`);
+  await page.waitForURL(/\/comments\/\d+\/delete$/);
+  await page.click('form button.btn-danger');
+  await page.waitForURL(new RegExp(`/questions/${question}#answer-${answerNumber}$`));
+  assert.match(await page.locator('#flash').innerText(), /comment was deleted/);
+  assert.equal(await page.locator(`#${commentId}`).count(), 0);
   await logOut(page);
   await page.context().close();
 });
@@ -332,6 +406,8 @@ test('desktop and phone: screenshots, no sideways scrolling, accessible pages', 
     const pages = [
       ['list', '/'],
       ['question', '/questions/1'],
+      // The seeded thread: an accepted answer, 30 comments on its first page, views.
+      ['thread', '/questions/25'],
       ['signup', '/signup'],
     ];
     for (const [name, url] of pages) {
