@@ -49,7 +49,10 @@ impl App {
                 store,
                 search,
                 config,
-                derive_key(&secret, b"miniboard csrf"),
+                web::Keys {
+                    csrf: derive_key(&secret, b"miniboard csrf"),
+                    views: derive_key(&secret, b"miniboard views"),
+                },
             )),
             listening,
             socket_file,

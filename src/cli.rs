@@ -66,7 +66,7 @@ pub enum Command {
         /// Questions whose author accepts one of their answers (at most as many as have answers).
         #[arg(long, default_value_t = 200)]
         accepted: u64,
-        /// Views to spread over the questions.
+        /// Views to spread over the questions (this many in all, more on some than others).
         #[arg(long, default_value_t = 50_000)]
         views: u64,
         /// Random seed: the same plan and seed make the same board.

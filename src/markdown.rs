@@ -109,10 +109,15 @@ pub fn render_comment(markdown: &str) -> String {
                 in_paragraph = false;
                 None
             }
+            // A link with no text shows its address.
+            Event::End(TagEnd::Link) => {
+                if let Some(Event::Start(Tag::Link { dest_url, .. })) = events.last() {
+                    events.push(Event::Text(dest_url.clone()));
+                }
+                Some(event)
+            }
             Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
-            | Event::End(
-                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
-            )
+            | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough)
             | Event::Text(_)
             | Event::Code(_) => Some(event),
             Event::Start(_) => {
@@ -169,6 +174,10 @@ mod tests {
             ),
             ("one\n\ntwo", "one two"),
             ("one\n# two\n- three", "one # two - three"),
+            (
+                "[](https://example.com/a)",
+                r#"<a href="https://example.com/a" rel="nofollow noopener ugc">https://example.com/a</a>"#,
+            ),
         ] {
             assert_eq!(render_comment(typed), shown, "{typed:?}");
         }

@@ -604,11 +604,11 @@ pub async fn run(store: &Store, plan: SeedPlan) -> Result<SeedReport, StoreError
     }
 
     let views = seed_views(store, &mut rng, &question_ids, plan.views).await?;
-    let thread_comments = match question_ids.iter().max_by_key(|(id, _)| id.0) {
+    let (thread_accepted, thread_comments) = match question_ids.iter().max_by_key(|(id, _)| id.0) {
         Some(&(newest, asker)) if plan.thread > 0 => {
             show_off_thread(store, &words, &mut rng, &names, newest, asker, now).await?
         }
-        _ => 0,
+        _ => (0, 0),
     };
     store.optimize().await?;
     Ok(SeedReport {
@@ -617,14 +617,14 @@ pub async fn run(store: &Store, plan: SeedPlan) -> Result<SeedReport, StoreError
         answers: answer_ids.len() as u64,
         likes: liked,
         comments: comments + thread_comments,
-        accepted: accepted + u64::from(thread_comments > 0),
+        accepted: accepted + thread_accepted,
         views,
         seconds: started.elapsed().as_secs_f64(),
     })
 }
 
-/// Gives each question a share of `total` views, more to some than others (uniform from none to twice the
-/// average); returns how many were given.
+/// Gives the questions `total` views in all, more to some than others: each a share in proportion to a
+/// random weight, and what rounding leaves over one each to the first. Returns how many were given.
 async fn seed_views(
     store: &Store,
     rng: &mut StdRng,
@@ -634,22 +634,39 @@ async fn seed_views(
     if questions.is_empty() || total == 0 {
         return Ok(0);
     }
-    let average = total / questions.len() as u64;
-    let mut given = 0;
-    for batch in questions.chunks(BATCH as usize) {
+    let weights: Vec<f64> = questions.iter().map(|_| rng.random::<f64>()).collect();
+    let sum = weights.iter().sum::<f64>().max(f64::MIN_POSITIVE);
+    let mut shares: Vec<u64> = weights
+        .iter()
+        .map(|weight| (total as f64 * weight / sum) as u64)
+        .collect();
+    // Each share lost less than one view to rounding down (in floating point, perhaps a few more: those go
+    // to the first question too, so the total stays exact).
+    let left = total.saturating_sub(shares.iter().sum());
+    let spread = left.min(shares.len() as u64);
+    for share in shares.iter_mut().take(spread as usize) {
+        *share += 1;
+    }
+    if let Some(first) = shares.first_mut() {
+        *first += left - spread;
+    }
+    for (batch, views) in questions
+        .chunks(BATCH as usize)
+        .zip(shares.chunks(BATCH as usize))
+    {
         let views: Vec<(QuestionId, i64)> = batch
             .iter()
-            .map(|(id, _)| (*id, rng.random_range(0..=2 * average) as i64))
+            .zip(views)
+            .map(|((id, _), n)| (*id, *n as i64))
             .collect();
-        given += views.iter().map(|(_, n)| *n as u64).sum::<u64>();
         store.add_views(views).await?;
     }
-    Ok(given)
+    Ok(total)
 }
 
-/// The long thread's first page as benchmarks want it: its first answer accepted, and five comments on each
-/// of the first posts the page shows (the question, the accepted answer, the best liked others). Returns the
-/// comments made.
+/// The long thread's first page as benchmarks want it: its first answer accepted (unless one is), and five
+/// comments on each of the first posts the page shows (the question, the accepted answer, the best liked
+/// others). Returns the answers accepted (0 or 1) and the comments made.
 async fn show_off_thread(
     store: &Store,
     words: &Words,
@@ -658,12 +675,14 @@ async fn show_off_thread(
     question: QuestionId,
     asker: UserId,
     now: i64,
-) -> Result<u64, StoreError> {
-    let Some(page) = store
-        .question_page(question, AnswerSort::Likes, 1, None)
-        .await?
-    else {
-        return Ok(0);
+) -> Result<(u64, u64), StoreError> {
+    let first_page = async || {
+        store
+            .question_page(question, AnswerSort::Likes, 1, None)
+            .await
+    };
+    let Some(page) = first_page().await? else {
+        return Ok((0, 0));
     };
     let Some(first) = page
         .answers
@@ -671,18 +690,20 @@ async fn show_off_thread(
         .map(|answer| answer.id)
         .min_by_key(|id| id.0)
     else {
-        return Ok(0);
+        return Ok((0, 0));
     };
+    let mut accepted = 0;
     if page.question.accepted_answer_id.is_none() {
-        store
+        let outcomes = store
             .toggle_accepts(vec![(Actor::user(asker), first)])
             .await?;
+        accepted = outcomes
+            .iter()
+            .filter(|outcome| matches!(outcome, Guarded::Done((_, true))))
+            .count() as u64;
     }
-    let Some(page) = store
-        .question_page(question, AnswerSort::Likes, 1, None)
-        .await?
-    else {
-        return Ok(0);
+    let Some(page) = first_page().await? else {
+        return Ok((accepted, 0));
     };
     let posts = std::iter::once(PostRef::Question(question)).chain(
         page.accepted
@@ -697,10 +718,11 @@ async fn show_off_thread(
             comments.push(new_comment(words, rng, post, author, now)?);
         }
     }
-    Ok(store
+    let made = store
         .insert_comments(comments)
         .await?
         .iter()
         .flatten()
-        .count() as u64)
+        .count() as u64;
+    Ok((accepted, made))
 }

@@ -6,7 +6,10 @@
 use std::{collections::HashMap, sync::Mutex};
 
 use crate::{
-    domain::{board::QuestionId, views::ViewerKey},
+    domain::{
+        board::QuestionId,
+        views::{Viewer, ViewerKey},
+    },
     store::{Store, StoreResult},
     sync::lock,
 };
@@ -16,14 +19,23 @@ use crate::{
 const MAX_WAITING: usize = 50_000;
 
 /// Views not yet written: each question and viewer once, at the first view's time.
-#[derive(Default)]
 pub struct ViewBuffer {
+    /// What viewers are hashed with (derived from the server's secret).
+    key: [u8; 32],
     waiting: Mutex<HashMap<(QuestionId, ViewerKey), i64>>,
 }
 
 impl ViewBuffer {
+    pub fn new(key: [u8; 32]) -> Self {
+        Self {
+            key,
+            waiting: Mutex::default(),
+        }
+    }
+
     /// Notes that `viewer` viewed `question` at `at` (Unix seconds).
-    pub fn record(&self, question: QuestionId, viewer: ViewerKey, at: i64) {
+    pub fn record(&self, question: QuestionId, viewer: Viewer, at: i64) {
+        let viewer = ViewerKey::of(&self.key, viewer);
         let mut waiting = lock(&self.waiting);
         if waiting.len() < MAX_WAITING {
             waiting.entry((question, viewer)).or_insert(at);

@@ -16,7 +16,7 @@ impl Subject {
     pub fn parse(raw: &str) -> Result<Self, Problem> {
         let subject = raw.trim();
         match subject.chars().count() {
-            0 => Err(Problem::Required),
+            _ if super::shows_nothing(subject) => Err(Problem::Required),
             n if n > Self::MAX_CHARS => Err(Problem::SubjectTooLong),
             _ => Ok(Self(subject.to_owned())),
         }
@@ -38,7 +38,7 @@ impl Content {
         // Browsers send CRLF; store one kind of line ending.
         let content = raw.trim().replace("\r\n", "\n");
         match content.chars().count() {
-            0 => Err(Problem::Required),
+            _ if super::shows_nothing(&content) => Err(Problem::Required),
             n if n > Self::MAX_CHARS => Err(Problem::ContentTooLong),
             _ => Ok(Self(content)),
         }
@@ -104,7 +104,7 @@ impl CommentText {
     pub fn parse(raw: &str) -> Result<Self, Problem> {
         let text = raw.trim().replace("\r\n", "\n");
         match text.chars().count() {
-            0 => Err(Problem::Required),
+            _ if super::shows_nothing(&text) => Err(Problem::Required),
             n if n > Self::MAX_CHARS => Err(Problem::CommentTooLong),
             _ => Ok(Self(text)),
         }
@@ -284,6 +284,22 @@ mod tests {
             CommentText::parse(&"x".repeat(601)),
             Err(Problem::CommentTooLong)
         );
+        // Characters drawn as nothing are nothing.
+        for blank in [
+            "\u{200B}\u{200B}",
+            "\u{2800}",
+            "\u{3164} \u{FEFF}",
+            "\u{3000}",
+        ] {
+            assert_eq!(
+                CommentText::parse(blank),
+                Err(Problem::Required),
+                "{blank:?}"
+            );
+            assert_eq!(Subject::parse(blank), Err(Problem::Required), "{blank:?}");
+            assert_eq!(Content::parse(blank), Err(Problem::Required), "{blank:?}");
+        }
+        assert!(CommentText::parse("\u{200B}a").is_ok());
     }
 
     #[test]

@@ -15,6 +15,20 @@ pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
+/// Whether `text` shows nothing: only white space and characters drawn as nothing (zero-width spaces and
+/// joiners, direction marks, the byte-order mark, variation selectors, Hangul fillers, the blank braille
+/// pattern). A post or comment of these would look empty, so it counts as empty.
+pub fn shows_nothing(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(c,
+                '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+                | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}' | '\u{2800}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}' | '\u{FFA0}' | '\u{E0000}'..='\u{E0FFF}')
+    })
+}
+
 /// What was wrong with one form field; the view puts the localized message beside the field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldError {

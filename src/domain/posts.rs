@@ -145,5 +145,8 @@ pub struct PostComments {
     pub post: PostRef,
     pub question_id: QuestionId,
     pub question_subject: String,
+    /// Who wrote the post, and its Markdown (the page shows what the comments are about).
+    pub post_author: String,
+    pub post_content: String,
     pub comments: Vec<Comment>,
 }

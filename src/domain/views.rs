@@ -1,28 +1,32 @@
-//! Question views: each viewer counts at most once an hour, and who viewed is kept only as a hash.
+//! Question views: each viewer counts at most once an hour, and who viewed is kept only as a keyed hash.
 
 use sha2::{Digest, Sha256};
+
+use super::ids::UserId;
 
 /// A viewer is counted again on a question only this long after they were last counted on it.
 pub const VIEW_WINDOW_SECONDS: i64 = 3600;
 
-/// A viewer as the count knows them: 64 bits of a hash of their session (a user) or their address (a
-/// visitor), never the session or the address itself.
+/// Who views a question page: a logged-in user (as the session layer found them), or a visitor by address.
+#[derive(Clone, Copy, Debug)]
+pub enum Viewer<'a> {
+    User(UserId),
+    Address(&'a str),
+}
+
+/// A viewer as the count knows them: 64 bits of a hash of who they are, keyed with a secret of the server's,
+/// so the stored value cannot be turned back into an address by trying every one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ViewerKey(pub i64);
 
 impl ViewerKey {
-    /// The key of a logged-in viewer, from their session cookie.
-    pub fn of_session(cookie: &str) -> Self {
-        Self::hashed("session", cookie)
-    }
-
-    /// The key of a visitor, from their address (as the per-client limits read it).
-    pub fn of_address(address: &str) -> Self {
-        Self::hashed("address", address)
-    }
-
-    fn hashed(kind: &str, value: &str) -> Self {
+    pub fn of(key: &[u8; 32], viewer: Viewer) -> Self {
+        let (kind, value) = match viewer {
+            Viewer::User(id) => ("user", id.0.to_string()),
+            Viewer::Address(address) => ("address", address.to_owned()),
+        };
         let digest = Sha256::new()
+            .chain_update(key)
             .chain_update(kind)
             .chain_update([0])
             .chain_update(value)
@@ -38,12 +42,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sessions_and_addresses_never_share_a_key() {
-        assert_eq!(ViewerKey::of_session("abc"), ViewerKey::of_session("abc"));
-        assert_ne!(ViewerKey::of_session("abc"), ViewerKey::of_address("abc"));
+    fn users_and_addresses_never_share_a_key_and_the_key_depends_on_the_secret() {
+        let key = [7u8; 32];
+        let of = |viewer| ViewerKey::of(&key, viewer);
+        assert_eq!(of(Viewer::User(UserId(12))), of(Viewer::User(UserId(12))));
+        assert_ne!(of(Viewer::User(UserId(12))), of(Viewer::Address("12")));
         assert_ne!(
-            ViewerKey::of_address("192.0.2.1"),
-            ViewerKey::of_address("192.0.2.2")
+            of(Viewer::Address("192.0.2.1")),
+            of(Viewer::Address("192.0.2.2"))
+        );
+        assert_ne!(
+            ViewerKey::of(&[8u8; 32], Viewer::Address("192.0.2.1")),
+            of(Viewer::Address("192.0.2.1"))
         );
     }
 }

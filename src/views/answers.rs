@@ -91,7 +91,7 @@ pub fn answer_section(ctx: &PageContext, section: &AnswerSection) -> Markup {
                         @let post = PostRef::Answer(answer.id);
                         div.ms-3 {
                             (comment_thread(ctx, &Thread { post, total: answer.comment_count,
-                                comments: section.of.comments_on(post), form: None }))
+                                comments: section.of.comments_on(post), form: None, say_when_none: false }))
                         }
                     }
                 }
@@ -129,19 +129,24 @@ pub fn answer_item(ctx: &PageContext, answer: &Answer) -> Markup {
                             liked: answer.liked,
                             own_post: ctx.owns(answer.author_id),
                         }))
-                        a.answer-link.small.text-body-secondary href=(urls::answer(answer.id))
-                            title=(t.share_answer_title) { (t.share_link) }
+                        // Not boosted: the browser follows the redirect to the answer's anchor itself.
+                        a.answer-link.small.text-body-secondary href=(urls::answer(answer.id)) hx-boost="false"
+                            aria-label=(t.share_answer_title) title=(t.share_answer_title) { (t.share_link) }
                     }
                     (post_meta(ctx, &answer.author, answer.created_at, answer.modified_at))
                 }
                 @if may_accept {
+                    // The section comes back from page 1, the accepted answer first: it scrolls to the section's
+                    // top, and the button (by its id) keeps the focus.
                     form.mt-3 method="post" action=(accept) hx-post=(accept) hx-target="#answers"
-                        hx-swap="outerHTML" data-accept-form {
+                        hx-swap="outerHTML show:#answers:top" data-accept-form {
                         @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
                         @if answer.accepted {
-                            button.btn.btn-sm.btn-outline-success type="submit" { (t.unaccept_answer) }
+                            button.btn.btn-sm.btn-outline-success #{"accept-" (answer.id.0)} type="submit" {
+                                (t.unaccept_answer)
+                            }
                         } @else {
-                            button.btn.btn-sm.btn-outline-success type="submit" {
+                            button.btn.btn-sm.btn-outline-success #{"accept-" (answer.id.0)} type="submit" {
                                 span aria-hidden="true" { "✓ " } (t.accept_answer)
                             }
                         }
@@ -180,7 +185,7 @@ pub fn answer_edit_form(
                     @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
                     (textarea(t, TextArea { name: "content", label: t.answer_edit_title, value: content,
                         hint: Some(t.content_hint), rows: 8, max_length: Content::MAX_CHARS,
-                        id_suffix: &format!("-{}", id.0) }, errors))
+                        id_suffix: &format!("-{}", id.0), autofocus: true }, errors))
                     div.d-flex.gap-2 {
                         button.btn.btn-primary.btn-sm type="submit" { (t.save) }
                         a.btn.btn-outline-secondary.btn-sm href=(urls::answer(id))
@@ -222,7 +227,7 @@ pub fn answer_form(
         form.mt-4 #answer-form method="post" action=(urls::question_action(question, "answers")) {
             @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
             (textarea(t, TextArea { name: "content", label: t.answer_label, value: draft,
-                hint: Some(t.content_hint), rows: 6, max_length: Content::MAX_CHARS, id_suffix: "" }, errors))
+                hint: Some(t.content_hint), rows: 6, max_length: Content::MAX_CHARS, id_suffix: "", autofocus: false }, errors))
             button.btn.btn-primary type="submit" { (t.answer_submit) }
         }
     }

@@ -9,11 +9,14 @@ use super::{
     layout::{csrf_field, login_href, page},
     urls,
 };
-use crate::domain::{
-    FieldError,
-    board::CommentText,
-    policy::{Action, PostRef},
-    posts::{Comment, PostComments},
+use crate::{
+    domain::{
+        FieldError,
+        board::CommentText,
+        policy::{Action, PostRef},
+        posts::{Comment, PostComments},
+    },
+    i18n::fill,
 };
 
 /// A post's short name in element ids: `q-7`, `a-12`.
@@ -39,6 +42,8 @@ pub struct Thread<'a> {
     pub comments: Vec<&'a Comment>,
     /// The add form, open (as typed, with its problems), instead of the link that opens it.
     pub form: Option<(&'a str, &'a [FieldError])>,
+    /// Say so when there are none (the post's own comments page; under a post, nothing is said).
+    pub say_when_none: bool,
 }
 
 /// `#comments-{post}`: the comments shown, a link to the rest, and the way to add one (a link that opens
@@ -49,17 +54,23 @@ pub fn comment_thread(ctx: &PageContext, thread: &Thread) -> Markup {
     let target = format!("#{id}");
     let all = urls::comments(thread.post);
     let hidden = thread.total - thread.comments.len() as i64;
+    let label = match thread.post {
+        PostRef::Answer(_) => t.comments_on_answer_label,
+        _ => t.comments_on_question_label,
+    };
     html! {
-        section.comments.mt-2 #(id) aria-label=(t.comments_label) data-comment-count=(thread.total) {
+        section.comments.mt-2 #(id) aria-label=(label) data-comment-count=(thread.total) {
             @if !thread.comments.is_empty() {
                 ol.list-unstyled.comment-list.mb-1 {
                     @for comment in &thread.comments { (comment_item(ctx, comment)) }
                 }
+            } @else if thread.say_when_none {
+                p.text-body-secondary #comments-none { (t.comments_none) }
             }
             @if let Some((draft, errors)) = thread.form {
-                (comment_form(ctx, thread.post, draft, errors))
+                (comment_form(ctx, thread.post, draft, errors, false))
             }
-            div.d-flex.flex-wrap.column-gap-3.small {
+            div.comment-actions.d-flex.flex-wrap.column-gap-3.small {
                 @if hidden > 0 {
                     a.comments-more href=(all) hx-get=(all) hx-target=(target) hx-swap="outerHTML" {
                         (t.comments_more(hidden))
@@ -72,7 +83,7 @@ pub fn comment_thread(ctx: &PageContext, thread: &Thread) -> Markup {
                             (t.comment_add)
                         }
                     } @else {
-                        a.comment-add href=(login_href(&all)) { (t.comment_add) }
+                        a.comment-add href=(login_href(&ctx.here)) { (t.comment_login) }
                     }
                 }
             }
@@ -99,73 +110,106 @@ pub fn comment_item(ctx: &PageContext, comment: &Comment) -> Markup {
                     " · " span.edited data-edited { (t.edited) " " (ctx.time(modified)) }
                 }
             }
-            " "
-            a.comment-link.text-body-secondary href=(urls::comment(comment.id)) title=(t.share_comment_title) {
-                (t.share_link)
-            }
-            @if own {
+            span.comment-actions {
                 " "
-                a.text-body-secondary href=(edit) hx-get=(edit) hx-target=(target) hx-swap="outerHTML" { (t.edit) }
-                " "
-                a.text-danger-emphasis href=(delete) hx-post=(delete) hx-confirm=(t.delete_comment_title)
-                    hx-target={ "#" (thread_id(comment.on)) } hx-swap="outerHTML" { (t.delete) }
-            }
-        }
-    }
-}
-
-/// The form that adds a comment to `post`: in place with htmx (the thread comes back with the comment),
-/// a plain form on the post's comments page without.
-pub fn comment_form(
-    ctx: &PageContext,
-    post: PostRef,
-    draft: &str,
-    errors: &[FieldError],
-) -> Markup {
-    let t = ctx.t();
-    let key = post_key(post);
-    let action = urls::comments(post);
-    html! {
-        form.comment-form.my-2 #{"comment-form-" (key)} method="post" action=(action) hx-post=(action)
-            hx-target={ "#" (thread_id(post)) } hx-swap="outerHTML" {
-            @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
-            (textarea(t, TextArea { name: "content", label: t.comment_label, value: draft,
-                hint: Some(t.comment_hint), rows: 2, max_length: CommentText::MAX_CHARS,
-                id_suffix: &format!("-{key}") }, errors))
-            button.btn.btn-primary.btn-sm type="submit" { (t.comment_submit) }
-        }
-    }
-}
-
-/// The inline edit form, in the comment's place: saving swaps the comment back.
-pub fn comment_edit_form(
-    ctx: &PageContext,
-    comment: &Comment,
-    content: &str,
-    errors: &[FieldError],
-) -> Markup {
-    let t = ctx.t();
-    let id = comment.id;
-    let target = format!("#comment-{}", id.0);
-    let action = urls::comment_action(id, "edit");
-    html! {
-        li.comment.py-1 #{"comment-" (id.0)} data-comment=(id.0) {
-            form method="post" action=(action) hx-post=(action) hx-target=(target) hx-swap="outerHTML" {
-                @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
-                (textarea(t, TextArea { name: "content", label: t.comment_edit_title, value: content,
-                    hint: Some(t.comment_hint), rows: 2, max_length: CommentText::MAX_CHARS,
-                    id_suffix: &format!("-c-{}", id.0) }, errors))
-                div.d-flex.gap-2 {
-                    button.btn.btn-primary.btn-sm type="submit" { (t.save) }
-                    a.btn.btn-outline-secondary.btn-sm href=(urls::comment(id))
-                        hx-get=(urls::comment(id)) hx-target=(target) hx-swap="outerHTML" { (t.cancel) }
+                // A plain link, not boosted: the browser follows the redirect to the comment's anchor itself.
+                a.comment-link.text-body-secondary href=(urls::comment(comment.id)) hx-boost="false"
+                    aria-label=(t.share_comment_title) title=(t.share_comment_title) {
+                    (t.share_link)
+                }
+                @if own {
+                    " "
+                    a.text-body-secondary href=(edit) hx-get=(edit) hx-target=(target) hx-swap="outerHTML" { (t.edit) }
+                    " "
+                    a.text-danger-emphasis href=(delete) hx-post=(delete) hx-confirm=(t.delete_comment_title)
+                        hx-target={ "#" (thread_id(comment.on)) } hx-swap="outerHTML" { (t.delete) }
                 }
             }
         }
     }
 }
 
-/// The same edit form as a page, for browsers without JavaScript.
+/// The form that adds a comment to `post`: in place with htmx (the thread comes back with the comment;
+/// Cancel brings the thread back without it), a plain form on the post's comments page without.
+pub fn comment_form(
+    ctx: &PageContext,
+    post: PostRef,
+    draft: &str,
+    errors: &[FieldError],
+    in_place: bool,
+) -> Markup {
+    let t = ctx.t();
+    let key = post_key(post);
+    let action = urls::comments(post);
+    let thread = format!("#{}", thread_id(post));
+    html! {
+        form.comment-form.my-2 #{"comment-form-" (key)} method="post" action=(action) hx-post=(action)
+            hx-target=(thread) hx-swap="outerHTML" {
+            @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
+            (textarea(t, TextArea { name: "content", label: t.comment_label, value: draft,
+                hint: Some(t.comment_hint), rows: 3, max_length: CommentText::MAX_CHARS,
+                id_suffix: &format!("-{key}"), autofocus: in_place }, errors))
+            div.d-flex.gap-2 {
+                button.btn.btn-primary.btn-sm type="submit" { (t.comment_submit) }
+                @if in_place {
+                    a.btn.btn-outline-secondary.btn-sm href=(action) hx-get=(action) hx-target=(thread)
+                        hx-swap="outerHTML" { (t.cancel) }
+                }
+            }
+        }
+    }
+}
+
+/// The edit form: in the comment's place with htmx (saving swaps the comment back), or on its own page,
+/// a plain form that goes back to the comment.
+pub fn comment_edit_form(
+    ctx: &PageContext,
+    comment: &Comment,
+    content: &str,
+    errors: &[FieldError],
+    in_place: bool,
+) -> Markup {
+    let t = ctx.t();
+    let id = comment.id;
+    let target = format!("#comment-{}", id.0);
+    let action = urls::comment_action(id, "edit");
+    let area = TextArea {
+        name: "content",
+        label: t.comment_label,
+        value: content,
+        hint: Some(t.comment_hint),
+        rows: if in_place { 3 } else { 5 },
+        max_length: CommentText::MAX_CHARS,
+        id_suffix: &format!("-c-{}", id.0),
+        autofocus: true,
+    };
+    html! {
+        li.comment.py-1 #{"comment-" (id.0)} data-comment=(id.0) {
+            @if in_place {
+                form method="post" action=(action) hx-post=(action) hx-target=(target) hx-swap="outerHTML" {
+                    @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
+                    (textarea(t, area, errors))
+                    div.d-flex.gap-2 {
+                        button.btn.btn-primary.btn-sm type="submit" { (t.save) }
+                        a.btn.btn-outline-secondary.btn-sm href=(urls::comment(id))
+                            hx-get=(urls::comment(id)) hx-target=(target) hx-swap="outerHTML" { (t.cancel) }
+                    }
+                }
+            } @else {
+                form method="post" action=(action) {
+                    @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
+                    (textarea(t, area, errors))
+                    div.d-flex.gap-2 {
+                        button.btn.btn-primary type="submit" { (t.save) }
+                        a.btn.btn-outline-secondary href=(urls::comment(id)) hx-boost="false" { (t.cancel) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The edit form as a page, for browsers without JavaScript (or a tab of its own).
 pub fn comment_edit_page(
     ctx: &PageContext,
     comment: &Comment,
@@ -178,13 +222,14 @@ pub fn comment_edit_page(
         t.comment_edit_title,
         html! {
             h1.h3.mb-4 { (t.comment_edit_title) }
-            ol.list-unstyled { (comment_edit_form(ctx, comment, content, errors)) }
+            ol.list-unstyled { (comment_edit_form(ctx, comment, content, errors, false)) }
         },
     )
 }
 
 /// Every comment on a post and the form that adds one: where "show N more" and "add a comment" lead
-/// without JavaScript, and where a comment beyond the first few is linked to.
+/// without JavaScript, and where a comment beyond the first few is linked to. It says what the comments
+/// are on: the question, or whose answer, with the start of it.
 pub fn comments_page(
     ctx: &PageContext,
     comments: &PostComments,
@@ -201,17 +246,28 @@ pub fn comments_page(
         total: comments.comments.len() as i64,
         comments: comments.comments.iter().collect(),
         form: form.or(ctx.user.as_ref().map(|_| ("", &[][..]))),
+        say_when_none: true,
     };
+    let excerpt: String = crate::markdown::plain_text(&comments.post_content)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(300)
+        .collect();
     page(
         ctx,
-        t.comments_page_title,
+        &fill(t.comments_title_of, &[&comments.question_subject]),
         html! {
             h1.h3.mb-2 { (t.comments_page_title) }
-            p.text-body-secondary.mb-3 #comments-of {
+            p.text-body-secondary.mb-2 #comments-of {
                 (on) ": " a href=(back) { (comments.question_subject) }
             }
-            @if comments.comments.is_empty() {
-                p.text-body-secondary #comments-none { (t.comments_none) }
+            @if let PostRef::Answer(_) = comments.post {
+                blockquote.border-start.ps-3.text-body-secondary #comments-post {
+                    span.fw-semibold { (fill(t.comments_answer_by, &[&comments.post_author])) }
+                    " " (excerpt)
+                }
             }
             (comment_thread(ctx, &thread))
             p.mt-3 { a href=(back) { (t.comments_back) } }

@@ -242,7 +242,7 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
             }
             div.ms-3 {
                 (comment_thread(ctx, &Thread { post, total: question.comment_count,
-                    comments: view.page.comments_on(post), form: None }))
+                    comments: view.page.comments_on(post), form: None, say_when_none: false }))
             }
         }
         (answer_section(ctx, &view.answers))
@@ -279,7 +279,7 @@ pub fn question_form_page(ctx: &PageContext, view: &QuestionFormView) -> Markup 
             (field(t, Field { name: "subject", label: t.subject, input_type: "text", value: view.subject,
                 hint: None, autocomplete: "off", max_length: Some(Subject::MAX_CHARS) }, view.errors))
             (textarea(t, TextArea { name: "content", label: t.content, value: view.content,
-                hint: Some(t.content_hint), rows: 12, max_length: Content::MAX_CHARS, id_suffix: "" }, view.errors))
+                hint: Some(t.content_hint), rows: 12, max_length: Content::MAX_CHARS, id_suffix: "", autofocus: false }, view.errors))
             div.d-flex.gap-2 {
                 button.btn.btn-primary type="submit" { (view.submit) }
                 a.btn.btn-outline-secondary href=(view.back) { (t.cancel) }

@@ -103,6 +103,7 @@ async fn all_comments(
                 total: comments.comments.len() as i64,
                 comments: comments.comments.iter().collect(),
                 form,
+                say_when_none: false,
             },
         ));
     }
@@ -147,7 +148,7 @@ async fn new_comment(
     if !wants_fragment(req) {
         return Ok(Redirect::see_other(urls::comments(post)).into_response());
     }
-    Ok(comment_form(ctx, post, "", &[]).into_response())
+    Ok(comment_form(ctx, post, "", &[], true).into_response())
 }
 
 #[handler]
@@ -254,7 +255,7 @@ fn edit_response(
     errors: &[FieldError],
 ) -> Markup {
     if wants_fragment(req) {
-        comment_edit_form(ctx, comment, content, errors)
+        comment_edit_form(ctx, comment, content, errors, true)
     } else {
         comment_edit_page(ctx, comment, content, errors)
     }
@@ -338,6 +339,10 @@ async fn delete(
             .into_response());
     }
     flash(session, Flash::CommentDeleted);
-    let back = post_location(&state, comment.on, comment.question_id).await?;
+    // A question's comment: the top of its page, where the message is; an answer's: the answer.
+    let back = match comment.on {
+        PostRef::Answer(_) => post_location(&state, comment.on, comment.question_id).await?,
+        _ => urls::question(comment.question_id, AnswerSort::Likes, 1),
+    };
     Ok(redirect_after_post(req, &back))
 }

@@ -38,11 +38,19 @@ pub struct AppState {
     pub views: crate::board::views::ViewBuffer,
 }
 
+/// The keys the server derives from its secret, one per purpose.
+pub struct Keys {
+    /// Signs CSRF tokens.
+    pub csrf: [u8; 32],
+    /// Hashes view counts' viewers.
+    pub views: [u8; 32],
+}
+
 /// Uncached searches one client may run in a minute (a person searches a few times a minute at most).
 pub const SEARCHES_PER_MINUTE: usize = 60;
 
 impl AppState {
-    pub fn new(store: Store, search: Arc<SearchIndex>, config: Config, csrf_key: [u8; 32]) -> Self {
+    pub fn new(store: Store, search: Arc<SearchIndex>, config: Config, keys: Keys) -> Self {
         let limit = |n: usize| config.rate_limits.then_some(n);
         Self {
             searches: limits::ClientLimit::new(
@@ -54,8 +62,8 @@ impl AppState {
             config: Arc::new(config),
             hashing: Default::default(),
             pages: Default::default(),
-            csrf_key: csrf::CsrfKey(csrf_key),
-            views: Default::default(),
+            csrf_key: csrf::CsrfKey(keys.csrf),
+            views: crate::board::views::ViewBuffer::new(keys.views),
         }
     }
 

@@ -136,7 +136,7 @@ async fn show(
         };
         return Ok(same_for_every_visitor(fragment));
     }
-    Ok(same_for_every_visitor(question_page(
+    let mut response = same_for_every_visitor(question_page(
         &ctx,
         &QuestionView {
             page: &page,
@@ -144,7 +144,13 @@ async fn show(
             answer_draft: "",
             answer_errors: &[],
         },
-    )))
+    ));
+    if let Some(user) = &ctx.user {
+        response
+            .extensions_mut()
+            .insert(super::views::ViewedBy(user.id));
+    }
+    Ok(response)
 }
 
 /// A question with one page of its answers, as the viewer sees them.

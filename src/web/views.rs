@@ -5,8 +5,13 @@ use std::sync::Arc;
 
 use poem::{Endpoint, IntoResponse, Request, Response, http::Method, http::StatusCode};
 
-use super::{AppState, middleware::client_key, session::CookieNames, session::wants_fragment};
-use crate::domain::{self, board::QuestionId, ids::parse_id, views::ViewerKey};
+use super::{AppState, middleware::client_key, session::wants_fragment};
+use crate::domain::{self, board::QuestionId, ids::UserId, ids::parse_id, views::Viewer};
+
+/// Put on a question page's response by its handler when a logged-in user views it: the session layer
+/// vouched for them, where a cookie alone could be made up.
+#[derive(Clone, Copy)]
+pub struct ViewedBy(pub UserId);
 
 /// The question a request views: a whole page of `/questions/{id}` (paging its answers with htmx is not
 /// another view).
@@ -18,29 +23,23 @@ fn viewed(req: &Request) -> Option<QuestionId> {
     parse_id(id).map(QuestionId)
 }
 
-/// Who views: their session for a user, their address for a visitor.
-fn viewer(req: &Request, state: &AppState) -> ViewerKey {
-    let names = CookieNames::for_config(&state.config);
-    match req.cookie().get(names.session) {
-        Some(session) => ViewerKey::of_session(session.value_str()),
-        None => ViewerKey::of_address(&client_key(req).to_string()),
-    }
-}
-
-/// Notes a view of each question page found (200), to be counted with the next batch.
+/// Notes a view of each question page found (200), to be counted with the next batch: a user's by their
+/// account, anyone else's by their address.
 pub async fn count_question_views<E: Endpoint>(
     next: Arc<E>,
     req: Request,
 ) -> poem::Result<Response> {
     let state = req.data::<Arc<AppState>>().cloned();
-    let view = match (&state, viewed(&req)) {
-        (Some(state), Some(question)) => Some((question, viewer(&req, state))),
-        _ => None,
-    };
+    let question = viewed(&req);
+    let address = client_key(&req).to_string();
     let response = next.call(req).await?.into_response();
-    if let (Some(state), Some((question, viewer))) = (state, view)
+    if let (Some(state), Some(question)) = (state, question)
         && response.status() == StatusCode::OK
     {
+        let viewer = match response.extensions().get::<ViewedBy>() {
+            Some(ViewedBy(user)) => Viewer::User(*user),
+            None => Viewer::Address(&address),
+        };
         state.views.record(question, viewer, domain::now());
     }
     Ok(response)

@@ -86,6 +86,13 @@ async fn each_viewer_counts_once_an_hour_cached_page_or_not_and_counting_is_no_w
     visit(&app, &visitor, &page, "198.51.100.1").await;
     views_become(&app, &asker, &page, 5).await;
 
+    // Made-up session cookies are no accounts: one address, however many cookies, is one viewer (and it
+    // was counted within the hour already).
+    for n in 0..5 {
+        let forged = crate::helpers::client_with_cookies(&format!("miniboard_session=forged{n}"));
+        visit(&app, &forged, &page, "198.51.100.1").await;
+    }
+
     // Paging answers in place, a missing question and the list are not views of it.
     let fragment = app.htmx_get(&visitor, &format!("{page}?apage=2")).await;
     assert_eq!(fragment.status(), StatusCode::OK);

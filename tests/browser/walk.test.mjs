@@ -232,6 +232,12 @@ test('the walk with JavaScript: htmx updates in place', async () => {
   assert.match(await page.locator(`#${secondId} [data-accepted-badge]`).innerText(), /Accepted answer/);
   assert.equal(await page.locator('#answers article').first().getAttribute('id'), secondId);
   assert.equal(await page.evaluate(() => window.stillHere), true);
+  // The focus stays on the button just pressed, on the answer now first, which is on screen.
+  assert.equal(await page.evaluate(() => document.activeElement?.id), `accept-${secondId.replace('answer-', '')}`);
+  assert.ok(await page.locator(`#${secondId}`).evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    return box.bottom > 0 && box.top < window.innerHeight;
+  }), 'the accepted answer is on screen');
   await page.goto(`${base}/`);
   assert.match(await page.locator(`#question-${question} [data-state]`).innerText(), /Accepted/);
   await page.goto(`${base}/questions/${question}`);
@@ -246,6 +252,8 @@ test('the walk with JavaScript: htmx updates in place', async () => {
   await page.evaluate(() => { window.stillHere = true; });
   const underQuestion = `#comments-q-${question}`;
   await page.click(`${underQuestion} .comment-add`);
+  // The form opens with the focus in its text box.
+  await page.locator(`#field-content-q-${question}:focus`).waitFor();
   await page.fill(`#field-content-q-${question}`, 'Which **nginx** version? See [the docs](https://nginx.org).');
   await page.click(`${underQuestion} form button[type=submit]`);
   const comment = page.locator(`${underQuestion} li.comment:has-text("Which")`);
@@ -258,9 +266,8 @@ test('the walk with JavaScript: htmx updates in place', async () => {
   await page.click(`#${commentId} button[type=submit]`);
   await page.locator(`#${commentId}:has-text("exactly")`).waitFor();
   assert.equal(await page.evaluate(() => window.stillHere), true);
-  // Its link leads back here, to the comment, which is marked.
-  const link = await page.locator(`#${commentId} a.comment-link`).getAttribute('href');
-  await page.goto(base + link);
+  // Its link leads back here, to the comment, which is marked (clicked, with htmx on the page).
+  await page.click(`#${commentId} a.comment-link`);
   await page.waitForURL(new RegExp(`/questions/${question}#${commentId}$`));
   assert.equal(await page.locator(`#${commentId}`).evaluate((el) => el.matches(':target')), true);
   await assertAccessible(page);

@@ -109,12 +109,14 @@ pub async fn of_post(
 ) -> Result<Option<PostComments>, PgError> {
     let (sql, filter, id) = match post {
         PostRef::Question(id) => (
-            "SELECT id, subject FROM questions WHERE id = $1",
+            "SELECT q.id, q.subject, u.username, q.content
+             FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = $1",
             "c.question_id = $1 AND c.answer_id IS NULL",
             id.0,
         ),
         PostRef::Answer(id) => (
-            "SELECT q.id, q.subject FROM answers a JOIN questions q ON q.id = a.question_id
+            "SELECT q.id, q.subject, u.username, a.content
+             FROM answers a JOIN questions q ON q.id = a.question_id JOIN users u ON u.id = a.author_id
              WHERE a.id = $1",
             "c.answer_id = $1",
             id.0,
@@ -139,6 +141,8 @@ pub async fn of_post(
         post,
         question_id: QuestionId(question.try_get(0)?),
         question_subject: question.try_get(1)?,
+        post_author: question.try_get(2)?,
+        post_content: question.try_get(3)?,
         comments,
     }))
 }

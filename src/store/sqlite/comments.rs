@@ -78,24 +78,38 @@ pub fn position(conn: &Connection, comment: &Comment) -> rusqlite::Result<i64> {
 /// Every comment on `post`, with its question; `None` if the post is gone.
 pub fn of_post(conn: &Connection, post: PostRef) -> rusqlite::Result<Option<PostComments>> {
     let (sql, id) = match post {
-        PostRef::Question(id) => ("SELECT id, subject FROM questions WHERE id = ?1", id.0),
+        PostRef::Question(id) => (
+            "SELECT q.id, q.subject, u.username, q.content
+             FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1",
+            id.0,
+        ),
         PostRef::Answer(id) => (
-            "SELECT q.id, q.subject FROM answers a JOIN questions q ON q.id = a.question_id
+            "SELECT q.id, q.subject, u.username, a.content
+             FROM answers a JOIN questions q ON q.id = a.question_id JOIN users u ON u.id = a.author_id
              WHERE a.id = ?1",
             id.0,
         ),
         PostRef::Comment(_) => return Ok(None),
     };
-    let Some((question_id, question_subject)) = conn
-        .one(sql, [id], |row| Ok((QuestionId(row.get(0)?), row.get(1)?)))
-        .optional()?
-    else {
+    let found = conn
+        .one(sql, [id], |row| {
+            Ok((
+                QuestionId(row.get(0)?),
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+            ))
+        })
+        .optional()?;
+    let Some((question_id, question_subject, post_author, post_content)) = found else {
         return Ok(None);
     };
     Ok(Some(PostComments {
         post,
         question_id,
         question_subject,
+        post_author,
+        post_content,
         comments: first_on(conn, post, -1)?,
     }))
 }

@@ -1,8 +1,9 @@
 -- Comments (issue #14): short remarks under a question (answer_id NULL) or under one of its answers. Each
 -- post counts its own comments beside them, changed in the same transaction; deleting a post deletes its
--- comments (foreign keys cascade; a question's take its answers' with them).
+-- comments (foreign keys cascade; a question's take its answers' with them). AUTOINCREMENT: a deleted
+-- comment's id is never handed out again, so an old link to it finds nothing rather than someone else's.
 CREATE TABLE comments (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     question_id  INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
     answer_id    INTEGER REFERENCES answers (id) ON DELETE CASCADE,
     author_id    INTEGER NOT NULL REFERENCES users (id),
