@@ -407,6 +407,9 @@ pub struct Config {
     pub session_lifetime: std::time::Duration,
     /// How often views are written (at most this long until a view shows in the counts).
     pub views_written_every: std::time::Duration,
+    /// The address the board is reached at (`https://board.example.com`), for absolute links: canonical
+    /// links, the sitemap, link previews. Unset, pages link by path and the sitemap uses the request's host.
+    pub public_url: Option<String>,
 }
 
 /// The shortest secret key `production` accepts, in bytes.
@@ -502,6 +505,14 @@ const KEYS: &[Key] = &[
             Ok(())
         },
         show: |config| config.log.clone(),
+    },
+    Key {
+        name: "public_url",
+        set: |config, value| {
+            config.public_url = parse_public_url(value)?;
+            Ok(())
+        },
+        show: |config| config.public_url.clone().unwrap_or_default(),
     },
     Key {
         name: "timezone",
@@ -601,6 +612,7 @@ impl Config {
             signups_per_hour: 10,
             session_lifetime: std::time::Duration::from_secs(30 * DAY_SECONDS),
             views_written_every: std::time::Duration::from_secs(5),
+            public_url: None,
         }
     }
 
@@ -789,6 +801,25 @@ pub fn parse_database(value: &str) -> Result<Database, String> {
 }
 
 /// `UTC` or an offset such as `+09:00` / `-05:30`.
+/// `http(s)://host[:port][/path]`, kept without a trailing `/`; empty is unset.
+fn parse_public_url(value: &str) -> Result<Option<String>, String> {
+    let url = value.trim().trim_end_matches('/');
+    if url.is_empty() {
+        return Ok(None);
+    }
+    let problem = || format!("`{value}` is not an address like https://board.example.com");
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(problem)?;
+    let host = rest.split('/').next().unwrap_or_default();
+    let clean = |c: char| c.is_ascii_alphanumeric() || "-._~:[]%/".contains(c);
+    if host.is_empty() || !rest.chars().all(clean) {
+        return Err(problem());
+    }
+    Ok(Some(url.to_owned()))
+}
+
 fn parse_timezone(value: &str) -> Result<time::UtcOffset, String> {
     let problem = || format!("`{value}` is not UTC or an offset like +09:00");
     if value.eq_ignore_ascii_case("utc") || value == "Z" {
@@ -1153,5 +1184,34 @@ mod tests {
             !format!("{config:?}").contains("hunter2"),
             "nor in a debug print"
         );
+    }
+
+    #[test]
+    fn the_public_url_is_an_http_address_kept_without_its_trailing_slash() {
+        let set = |value: &str| load_env(&[("MINIBOARD_PUBLIC_URL", value)]);
+        assert_eq!(
+            set("https://board.example.com/")
+                .expect("valid")
+                .public_url
+                .as_deref(),
+            Some("https://board.example.com")
+        );
+        assert_eq!(
+            set("http://127.0.0.1:8000/qa")
+                .expect("valid")
+                .public_url
+                .as_deref(),
+            Some("http://127.0.0.1:8000/qa")
+        );
+        assert_eq!(set(" ").expect("valid").public_url, None);
+        for bad in [
+            "board.example.com",
+            "ftp://x.org",
+            "https://",
+            "https://a.org/?q=1",
+            "https://a b.org",
+        ] {
+            assert!(set(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -256,6 +256,13 @@ operations! {
     /// Likes the post for `actor`, or takes the like back, moving the post's counter.
     fn toggle_like(&self, actor: Actor, post: PostRef) -> LikeOutcome;
 
+    /// The highest question id there is (0 when none): how far the sitemap's pages go.
+    fn highest_question_id(&self) -> i64;
+
+    /// The questions with ids in `first..=last`, in id order, each with when it last changed (its edit or
+    /// its newest answer): one page of the sitemap.
+    fn questions_changed(&self, first: i64, last: i64) -> Vec<(QuestionId, i64)>;
+
     /// Which of a new account's unique fields are in use already (or look like a name in use).
     fn taken(&self, username: Username, email: Email) -> Vec<Taken>;
 

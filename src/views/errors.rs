@@ -2,7 +2,10 @@
 
 use maud::{Markup, html};
 
-use super::{PageContext, layout::page};
+use super::{
+    PageContext,
+    layout::{Head, page_with},
+};
 
 /// What an error page says.
 pub struct ErrorView<'a> {
@@ -35,5 +38,9 @@ pub fn error_page(ctx: &PageContext, error: &ErrorView) -> Markup {
             a.btn.btn-primary href="/" { (t.error_back_home) }
         }
     };
-    page(ctx, error.title, content)
+    let head = Head {
+        noindex: true,
+        ..Head::default()
+    };
+    page_with(ctx, error.title, &head, content)
 }

@@ -9,9 +9,29 @@ use crate::{assets, i18n::Lang};
 /// computer must not show a logged-out user's pages from history), and error pages swapped in like any page.
 const HTMX_CONFIG: &str = r#"{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"historyCacheSize":0,"responseHandling":[{"code":"204","swap":false},{"code":"...","swap":true}]}"#;
 
-/// A full HTML page around `content`.
+/// What a page's `<head>` tells search engines and link previews, besides its title.
+#[derive(Default)]
+pub struct Head {
+    /// `<meta name="description">`: the site's own when `None`.
+    pub description: Option<String>,
+    /// The page's own path, its parameters in canonical order (absolute with `public_url`).
+    pub canonical: Option<String>,
+    /// Kept out of search indexes: search results, pages past the end, error pages, forms.
+    pub noindex: bool,
+    /// Open Graph and Twitter card tags, for a question shared as a link.
+    pub social: bool,
+}
+
+/// A full HTML page around `content`, with the site's description.
 pub fn page(ctx: &PageContext, title: &str, content: Markup) -> Markup {
+    page_with(ctx, title, &Head::default(), content)
+}
+
+/// A full HTML page around `content`, its head as `head` says.
+pub fn page_with(ctx: &PageContext, title: &str, head: &Head, content: Markup) -> Markup {
     let t = ctx.t();
+    let description = head.description.as_deref().unwrap_or(t.site_description);
+    let canonical = head.canonical.as_deref().map(|path| ctx.absolute(path));
     html! {
         (DOCTYPE)
         html lang=(ctx.lang.code()) {
@@ -20,6 +40,21 @@ pub fn page(ctx: &PageContext, title: &str, content: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="htmx-config" content=(HTMX_CONFIG);
                 title { (title) " · " (t.site_name) }
+                meta name="description" content=(description);
+                @if let Some(url) = &canonical { link rel="canonical" href=(url); }
+                @if head.noindex { meta name="robots" content="noindex"; }
+                @if head.social {
+                    meta property="og:type" content="article";
+                    meta property="og:site_name" content=(t.site_name);
+                    meta property="og:title" content=(title);
+                    meta property="og:description" content=(description);
+                    // Open Graph wants a full address: only when the board's is known.
+                    @if let Some(url) = canonical.as_ref().filter(|url| url.starts_with("http")) {
+                        meta property="og:url" content=(url);
+                    }
+                    meta property="og:locale" content=(if ctx.lang == Lang::Ko { "ko_KR" } else { "en_US" });
+                    meta name="twitter:card" content="summary";
+                }
                 link rel="icon" type="image/svg+xml" href=(assets::url("favicon.svg"));
                 link rel="stylesheet" href=(assets::url("vendor/bootstrap.min.css"));
                 link rel="stylesheet" href=(assets::url("app.css"));

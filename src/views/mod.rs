@@ -36,6 +36,8 @@ pub struct PageContext {
     pub here: String,
     /// Where dates are shown (the `timezone` setting).
     pub utc_offset: time::UtcOffset,
+    /// The board's own address, when set (`public_url`).
+    pub public_url: Option<String>,
 }
 
 impl PageContext {
@@ -56,6 +58,15 @@ impl PageContext {
         self.user.as_ref().is_some_and(|user| {
             policy::may(user.actor(), Action::Like, author) == Err(policy::Denied::OwnPost)
         })
+    }
+
+    /// A path of this site as a full address when the board's address is known (`public_url`), else the
+    /// path as it is.
+    pub fn absolute(&self, path: &str) -> String {
+        match &self.public_url {
+            Some(base) => format!("{base}{path}"),
+            None => path.to_owned(),
+        }
     }
 
     /// A count with its thousands grouped (`10,000`), as both languages write it.
@@ -156,7 +167,7 @@ impl Flash {
 }
 
 /// A timestamp for the `datetime` attribute of `<time>`.
-fn iso8601(unix_seconds: i64) -> String {
+pub fn iso8601(unix_seconds: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix_seconds)
         .ok()
         .and_then(|at| {

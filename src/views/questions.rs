@@ -8,7 +8,7 @@ use super::{
     comments::{Thread, comment_thread},
     forms::{Field, TextArea, field, textarea},
     highlight::{highlight, mentions, snippet},
-    layout::{csrf_field, login_href, page},
+    layout::{Head, csrf_field, login_href, page, page_with},
     likes::{LikeButton, like_button},
     pagination::pagination,
     post_meta::post_meta,
@@ -44,6 +44,8 @@ pub struct ListView<'a> {
     pub questions: &'a [QuestionSummary],
     /// Search only: each question's body, for a snippet around the first match (same order).
     pub bodies: &'a [String],
+    /// The page asked for was past the last (the last is shown, and kept out of search indexes).
+    pub past_end: bool,
 }
 
 pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
@@ -133,7 +135,35 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
         }
         (pagination(t, view.page, view.last_page, &|page| urls::list(view.raw_query, view.sort, page), None))
     };
-    page(ctx, t.questions_title, content)
+    // A title and description of its own for each tab and page; search results stay out of indexes.
+    let page_number = view.page.to_string();
+    let title = match (searching, view.sort, view.page) {
+        (true, _, _) => format!("{} · {}", view.raw_query.trim(), t.search_submit),
+        (false, ListSort::Recent, 1) => t.questions_title.to_owned(),
+        (false, sort, page) => format!(
+            "{} · {} · {}",
+            t.questions_title,
+            sort_label(sort),
+            fill(t.page_number, &[&page.to_string()])
+        ),
+    };
+    let head = Head {
+        description: (!searching).then(|| {
+            fill(
+                t.list_description,
+                &[
+                    sort_label(view.sort),
+                    &page_number,
+                    &view.last_page.to_string(),
+                    &ctx.number(view.total),
+                ],
+            )
+        }),
+        canonical: Some(urls::list(view.raw_query, view.sort, view.page)),
+        noindex: searching || view.past_end,
+        social: false,
+    };
+    page_with(ctx, &title, &head, content)
 }
 
 fn question_item(
@@ -255,7 +285,35 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
             }
         }
     };
-    page(ctx, &question.subject, content)
+    let head = Head {
+        description: Some(summary_of(&question.content)),
+        canonical: Some(urls::question(
+            question.id,
+            Default::default(),
+            view.answers.page,
+        )),
+        noindex: false,
+        social: true,
+    };
+    page_with(ctx, &question.subject, &head, content)
+}
+
+/// A post's opening words as plain text, about 155 characters (what a search result shows), cut at a word.
+fn summary_of(markdown: &str) -> String {
+    const LENGTH: usize = 155;
+    let text = crate::markdown::plain_text(markdown)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if text.chars().count() <= LENGTH {
+        return text;
+    }
+    let cut: String = text.chars().take(LENGTH).collect();
+    let cut = match cut.rfind(' ') {
+        Some(at) if at > LENGTH / 2 => &cut[..at],
+        _ => &cut,
+    };
+    format!("{cut}…")
 }
 
 /// The form to ask or to edit a question.

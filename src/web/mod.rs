@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod answers;
 pub mod comments;
+pub mod crawling;
 pub mod csrf;
 pub mod handler_kit;
 pub mod likes;
@@ -110,9 +111,11 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
         .around(session::remove_cookies_properly)
         .around(page_cache::serve_visitor_pages)
         .around(views::count_question_views);
-    Route::new()
+    // Static files, the health check and what crawlers read: no session, no cookies.
+    let bare = Route::new()
         .at("/static/*path", get(assets::serve))
-        .at("/healthz", get(healthz))
+        .at("/healthz", get(healthz));
+    crawling::routes(bare)
         .nest("/", pages.into_endpoint())
         .around(middleware::log_and_secure)
         .data(state)

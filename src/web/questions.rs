@@ -73,6 +73,7 @@ async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> A
                 cut_short: false,
                 questions: &found.questions,
                 bodies: &[],
+                past_end: requested > found.page,
             },
         )));
     }
@@ -112,6 +113,7 @@ async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> A
                 .is_some_and(|found| found.matching == Matching::AnyWord && total > 0),
             questions: &summaries,
             bodies: &bodies,
+            past_end: found.as_ref().is_some_and(|found| requested > found.page),
         },
     )))
 }

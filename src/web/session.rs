@@ -424,6 +424,10 @@ impl PageSource {
             flashes,
             here: self.here.clone(),
             utc_offset: self.utc_offset,
+            public_url: self
+                .config
+                .as_ref()
+                .and_then(|config| config.public_url.clone()),
         }
     }
 }

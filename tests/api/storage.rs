@@ -316,6 +316,14 @@ impl Probe {
         self.number(sql)
     }
 
+    /// Gives a question (with no answers) another id, as if many had been asked before it.
+    pub fn renumber_question(&self, from: i64, to: i64) {
+        self.change(
+            "UPDATE questions SET id = ?2 WHERE id = ?1",
+            &[Value::Int(from), Value::Int(to)],
+        );
+    }
+
     /// Sets a question's view count as it is.
     pub fn set_views(&self, question: i64, views: i64) {
         self.change(

@@ -175,6 +175,26 @@ pub async fn all_with_authors(
     .collect()
 }
 
+/// The questions with ids in `first..=last`, each with when it last changed: its own edit, or its newest
+/// answer (answers' ids follow their times, so the newest is the last in the question's index).
+pub async fn changed_between(
+    client: &impl GenericClient,
+    first: i64,
+    last: i64,
+) -> Result<Vec<(QuestionId, i64)>, PgError> {
+    rows(
+        client,
+        "SELECT q.id, greatest(coalesce(q.modified_at, q.created_at), coalesce(
+             (SELECT a.created_at FROM answers a WHERE a.question_id = q.id ORDER BY a.id DESC LIMIT 1), 0))
+         FROM questions q WHERE q.id BETWEEN $1 AND $2 ORDER BY q.id",
+        &[&first, &last],
+    )
+    .await?
+    .iter()
+    .map(|row| Ok((QuestionId(row.try_get(0)?), row.try_get(1)?)))
+    .collect()
+}
+
 pub async fn find_question(
     client: &impl GenericClient,
     id: QuestionId,

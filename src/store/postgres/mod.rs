@@ -596,6 +596,24 @@ impl PgStore {
             .await
     }
 
+    pub async fn highest_question_id(&self) -> StoreResult<i64> {
+        let client = self.client().await?;
+        Ok(
+            one(&client, "SELECT coalesce(max(id), 0) FROM questions", &[])
+                .await?
+                .try_get(0)?,
+        )
+    }
+
+    pub async fn questions_changed(
+        &self,
+        first: i64,
+        last: i64,
+    ) -> StoreResult<Vec<(QuestionId, i64)>> {
+        let client = self.client().await?;
+        Ok(board::changed_between(&client, first, last).await?)
+    }
+
     pub async fn taken(&self, username: Username, email: Email) -> StoreResult<Vec<Taken>> {
         let client = self.client().await?;
         Ok(people::taken(&client, &username, &email).await?)

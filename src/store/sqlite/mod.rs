@@ -485,6 +485,26 @@ impl SqliteStore {
             .await
     }
 
+    pub async fn highest_question_id(&self) -> StoreResult<i64> {
+        self.db
+            .read(|conn| {
+                conn.one("SELECT coalesce(max(id), 0) FROM questions", [], |row| {
+                    row.get(0)
+                })
+            })
+            .await
+    }
+
+    pub async fn questions_changed(
+        &self,
+        first: i64,
+        last: i64,
+    ) -> StoreResult<Vec<(QuestionId, i64)>> {
+        self.db
+            .read(move |conn| questions::changed_between(conn, first, last))
+            .await
+    }
+
     pub async fn taken(&self, username: Username, email: Email) -> StoreResult<Vec<Taken>> {
         self.db
             .read(move |conn| users::taken(conn, &username, &email))

@@ -326,6 +326,24 @@ pub fn all_with_authors(conn: &Connection) -> rusqlite::Result<Vec<(QuestionId, 
         .collect()
 }
 
+/// The questions with ids in `first..=last`, each with when it last changed: its own edit, or its newest
+/// answer (answers' ids follow their times, so the newest is the last in the question's index).
+pub fn changed_between(
+    conn: &Connection,
+    first: i64,
+    last: i64,
+) -> rusqlite::Result<Vec<(QuestionId, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT q.id, max(coalesce(q.modified_at, q.created_at), coalesce(
+             (SELECT a.created_at FROM answers a WHERE a.question_id = q.id ORDER BY a.id DESC LIMIT 1), 0))
+         FROM questions q WHERE q.id BETWEEN ?1 AND ?2 ORDER BY q.id",
+    )?;
+    let rows = stmt.query_map([first, last], |row| {
+        Ok((QuestionId(row.get(0)?), row.get(1)?))
+    })?;
+    rows.collect()
+}
+
 pub fn find(
     conn: &Connection,
     id: QuestionId,
