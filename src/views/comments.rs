@@ -248,13 +248,7 @@ pub fn comments_page(
         form: form.or(ctx.user.as_ref().map(|_| ("", &[][..]))),
         say_when_none: true,
     };
-    let excerpt: String = crate::markdown::plain_text(&comments.post_content)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .take(300)
-        .collect();
+    let excerpt = super::excerpt(&comments.post_content, 300);
     page(
         ctx,
         &fill(t.comments_title_of, &[&comments.question_subject]),

@@ -167,6 +167,24 @@ impl Flash {
 }
 
 /// A timestamp for the `datetime` attribute of `<time>`.
+/// A post's opening words as plain text, at most about `length` characters, cut at a word with `…` (what a
+/// search result shows under a title, or a page quotes of the post it is about).
+pub fn excerpt(markdown: &str, length: usize) -> String {
+    let text = crate::markdown::plain_text(markdown)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if text.chars().count() <= length {
+        return text;
+    }
+    let cut: String = text.chars().take(length).collect();
+    let cut = match cut.rfind(' ') {
+        Some(at) if at > length / 2 => &cut[..at],
+        _ => &cut,
+    };
+    format!("{cut}…")
+}
+
 pub fn iso8601(unix_seconds: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix_seconds)
         .ok()

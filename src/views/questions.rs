@@ -286,7 +286,7 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
         }
     };
     let head = Head {
-        description: Some(summary_of(&question.content)),
+        description: Some(super::excerpt(&question.content, 155)),
         canonical: Some(urls::question(
             question.id,
             Default::default(),
@@ -296,24 +296,6 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
         social: true,
     };
     page_with(ctx, &question.subject, &head, content)
-}
-
-/// A post's opening words as plain text, about 155 characters (what a search result shows), cut at a word.
-fn summary_of(markdown: &str) -> String {
-    const LENGTH: usize = 155;
-    let text = crate::markdown::plain_text(markdown)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if text.chars().count() <= LENGTH {
-        return text;
-    }
-    let cut: String = text.chars().take(LENGTH).collect();
-    let cut = match cut.rfind(' ') {
-        Some(at) if at > LENGTH / 2 => &cut[..at],
-        _ => &cut,
-    };
-    format!("{cut}…")
 }
 
 /// The form to ask or to edit a question.
