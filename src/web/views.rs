@@ -30,10 +30,10 @@ pub async fn count_question_views<E: Endpoint>(
     req: Request,
 ) -> poem::Result<Response> {
     let state = req.data::<Arc<AppState>>().cloned();
-    let question = viewed(&req);
-    let address = client_key(&req).to_string();
+    // The address only for a question page: every other request passes through untouched.
+    let view = viewed(&req).map(|question| (question, client_key(&req).to_string()));
     let response = next.call(req).await?.into_response();
-    if let (Some(state), Some(question)) = (state, question)
+    if let (Some(state), Some((question, address))) = (state, view)
         && response.status() == StatusCode::OK
     {
         let viewer = match response.extensions().get::<ViewedBy>() {
