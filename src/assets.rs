@@ -9,19 +9,28 @@ use std::{borrow::Cow, collections::HashMap, sync::OnceLock};
 use bytes::Bytes;
 use poem::{
     Body, Request, Response, handler,
-    http::{StatusCode, header},
+    http::{HeaderValue, StatusCode, header},
     web::Path,
 };
 use rust_embed::RustEmbed;
+
+use crate::web::compression::{self, Coding};
 
 #[derive(RustEmbed)]
 #[folder = "assets/"]
 struct Files;
 
+/// The text files compressed by `build.rs`: `<path>.br` and `<path>.gz`, where smaller than the original.
+#[derive(RustEmbed)]
+#[folder = "$OUT_DIR/compressed/"]
+struct Compressed;
+
 /// A file's hash (its ETag and URL version) and type, computed once.
 struct Entry {
     version: String,
     content_type: &'static str,
+    /// Whether the file is text that may come compressed: its responses vary by `Accept-Encoding`.
+    compressible: bool,
 }
 
 fn index() -> &'static HashMap<String, Entry> {
@@ -32,11 +41,15 @@ fn index() -> &'static HashMap<String, Entry> {
                 let file = Files::get(&path)?;
                 let hash = file.metadata.sha256_hash();
                 let version: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+                let compressible = [Coding::Brotli, Coding::Gzip]
+                    .into_iter()
+                    .any(|coding| compressed(&path, coding).is_some());
                 Some((
                     path.to_string(),
                     Entry {
                         version,
                         content_type: content_type(&path),
+                        compressible,
                     },
                 ))
             })
@@ -56,6 +69,16 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
+/// The build's compressed copy of `path` in `coding`, if it made one.
+fn compressed(path: &str, coding: Coding) -> Option<Cow<'static, [u8]>> {
+    let suffix = match coding {
+        Coding::Brotli => "br",
+        Coding::Gzip => "gz",
+        Coding::Identity => return None,
+    };
+    Compressed::get(&format!("{path}.{suffix}")).map(|file| file.data)
+}
+
 /// The URL of an embedded file with its content hash, for pages to link.
 pub fn url(path: &str) -> String {
     match index().get(path) {
@@ -69,13 +92,22 @@ struct Version {
     v: Option<String>,
 }
 
-/// `GET /static/*path`.
+/// `GET /static/*path`: the file in the best coding the client accepts that the build made, with an ETag per
+/// coding.
 #[handler]
 pub fn serve(Path(path): Path<String>, req: &Request) -> Response {
     let (Some(entry), Some(file)) = (index().get(&path), Files::get(&path)) else {
         return StatusCode::NOT_FOUND.into();
     };
-    let etag = format!("\"{}\"", entry.version);
+    let wanted = Coding::for_request(req);
+    let (coding, data) = match compressed(&path, wanted) {
+        Some(data) => (wanted, data),
+        None => (Coding::Identity, file.data),
+    };
+    let etag = match coding.token() {
+        Some(token) => format!("\"{}-{token}\"", entry.version),
+        None => format!("\"{}\"", entry.version),
+    };
     let versioned = req
         .params::<Version>()
         .ok()
@@ -86,21 +118,32 @@ pub fn serve(Path(path): Path<String>, req: &Request) -> Response {
     } else {
         "public, no-cache"
     };
-    let builder = Response::builder()
+    let mut response = Response::builder()
         .header(header::ETAG, &etag)
-        .header(header::CACHE_CONTROL, cache_control);
+        .header(header::CACHE_CONTROL, cache_control)
+        .finish();
+    if entry.compressible {
+        compression::mark(response.headers_mut(), Coding::Identity);
+    }
     let matches = req
         .header(header::IF_NONE_MATCH)
         .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
     if matches {
-        return builder.status(StatusCode::NOT_MODIFIED).finish();
+        response.set_status(StatusCode::NOT_MODIFIED);
+        return response;
+    }
+    if coding != Coding::Identity {
+        compression::mark(response.headers_mut(), coding);
     }
     // Embedded files are `'static` in the binary: serve them without copying.
-    let bytes = match file.data {
+    let bytes = match data {
         Cow::Borrowed(data) => Bytes::from_static(data),
         Cow::Owned(data) => Bytes::from(data),
     };
-    builder
-        .content_type(entry.content_type)
-        .body(Body::from_bytes(bytes))
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(entry.content_type),
+    );
+    response.set_body(Body::from_bytes(bytes));
+    response
 }

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod answers;
 pub mod comments;
+pub mod compression;
 pub mod crawling;
 pub mod csrf;
 pub mod handler_kit;
@@ -117,6 +118,7 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
         .at("/healthz", get(healthz));
     crawling::routes(bare)
         .nest("/", pages.into_endpoint())
+        .around(compression::compress_responses)
         .around(middleware::log_and_secure)
         .data(state)
         // Outermost, so every layer (the log's language choice included) shares one cookie jar.

@@ -22,6 +22,7 @@ use tokio::sync::{Notify, futures::OwnedNotified};
 
 use super::{
     AppState,
+    compression::{self, Coding},
     handler_kit::QueryParams,
     session::{CookieNames, request_lang, wants_fragment},
 };
@@ -71,6 +72,16 @@ struct Entry {
     used_at: Instant,
     headers: HeaderMap,
     body: Bytes,
+    /// The body compressed, in each coding a visitor asked for so far: compressed once per page, not per hit.
+    encoded: Vec<(Coding, Bytes)>,
+}
+
+/// A page found in the cache: its headers and the body in the coding asked for, if it was made already, or
+/// else uncompressed.
+struct Hit {
+    headers: HeaderMap,
+    body: Bytes,
+    coding: Coding,
 }
 
 #[derive(Default)]
@@ -144,7 +155,7 @@ impl PageCache {
         })
     }
 
-    fn get(&self, key: &Key, generation: u64) -> Option<Response> {
+    fn get(&self, key: &Key, generation: u64, coding: Coding) -> Option<Hit> {
         let now = Instant::now();
         let mut entries = self.lock();
         let entry = entries.pages.get_mut(key)?;
@@ -152,11 +163,58 @@ impl PageCache {
             return None;
         }
         entry.used_at = now;
+        let encoded = entry.encoded.iter().find(|(made, _)| *made == coding);
+        let (coding, body) = match encoded {
+            Some((made, body)) => (*made, body.clone()),
+            None => (Coding::Identity, entry.body.clone()),
+        };
+        Some(Hit {
+            headers: entry.headers.clone(),
+            body,
+            coding,
+        })
+    }
+
+    /// Keeps `body` compressed in `coding` beside the page it was made from, if the page is still current and
+    /// there is room.
+    fn add_encoding(&self, key: &Key, generation: u64, coding: Coding, body: Bytes) {
+        let mut entries = self.lock();
+        let room = self.capacity_bytes.saturating_sub(entries.bytes);
+        let Some(entry) = entries.pages.get_mut(key) else {
+            return;
+        };
+        if entry.generation != generation
+            || body.len() > room
+            || entry.encoded.iter().any(|(made, _)| *made == coding)
+        {
+            return;
+        }
+        entry.cost += body.len();
+        entry.encoded.push((coding, body.clone()));
+        entries.bytes += body.len();
+    }
+
+    /// The response for a page from the cache or just rendered: in `wanted` coding, compressed now (and kept)
+    /// if this page has not been yet.
+    fn respond(&self, key: &Key, generation: u64, hit: Hit, wanted: Coding) -> Response {
+        let Hit {
+            mut headers,
+            mut body,
+            mut coding,
+        } = hit;
+        if coding != wanted
+            && body.len() >= compression::SMALLEST_COMPRESSED
+            && let Some(encoded) = wanted.compress(&body)
+        {
+            self.add_encoding(key, generation, wanted, encoded.clone());
+            (body, coding) = (encoded, wanted);
+        }
+        compression::mark(&mut headers, coding);
         let mut response = Response::builder()
             .status(StatusCode::OK)
-            .body(Body::from(entry.body.clone()));
-        *response.headers_mut() = entry.headers.clone();
-        Some(response)
+            .body(Body::from(body));
+        *response.headers_mut() = headers;
+        response
     }
 
     fn put(&self, key: Key, generation: u64, headers: HeaderMap, body: Bytes) {
@@ -205,6 +263,7 @@ impl PageCache {
                 used_at: now,
                 headers,
                 body,
+                encoded: Vec::new(),
             },
         );
     }
@@ -290,12 +349,13 @@ pub async fn serve_visitor_pages<E: Endpoint>(
     let (Some(state), Some(key)) = (cache, visitor_key(&req)) else {
         return next.call(req).await.map(IntoResponse::into_response);
     };
+    let wanted = Coding::for_request(&req);
     let mut waited = false;
     let (generation, _rendering) = loop {
         // Read before the page is: a write committed while it renders makes the entry out of date at once.
         let generation = state.generation();
-        if let Some(page) = state.pages.get(&key, generation) {
-            return Ok(page);
+        if let Some(hit) = state.pages.get(&key, generation, wanted) {
+            return Ok(state.pages.respond(&key, generation, hit, wanted));
         }
         match state.pages.turn(&key) {
             Turn::Render(rendering) => break (generation, Some(rendering)),
@@ -325,8 +385,13 @@ pub async fn serve_visitor_pages<E: Endpoint>(
     shared_headers.remove(header::SET_COOKIE);
     state
         .pages
-        .put(key, generation, shared_headers, body.clone());
-    Ok(Response::from_parts(parts, Body::from(body)))
+        .put(key.clone(), generation, shared_headers, body.clone());
+    let rendered = Hit {
+        headers: parts.headers,
+        body,
+        coding: Coding::Identity,
+    };
+    Ok(state.pages.respond(&key, generation, rendered, wanted))
 }
 
 #[cfg(test)]
@@ -374,9 +439,9 @@ mod tests {
     fn a_write_makes_every_entry_out_of_date() {
         let cache = PageCache::with_capacity(TEST_CAPACITY);
         cache.put(key("/"), 7, HeaderMap::new(), page(10));
-        assert!(cache.get(&key("/"), 7).is_some());
-        assert!(cache.get(&key("/"), 8).is_none());
-        assert!(cache.get(&key("/?page=2"), 7).is_none());
+        assert!(cache.get(&key("/"), 7, Coding::Identity).is_some());
+        assert!(cache.get(&key("/"), 8, Coding::Identity).is_none());
+        assert!(cache.get(&key("/?page=2"), 7, Coding::Identity).is_none());
     }
 
     /// Room for about 20 pages of 900 bytes; a page may cost 1/16 of it.
@@ -393,14 +458,18 @@ mod tests {
             assert!(held <= TEST_CAPACITY, "{held} bytes held");
         }
         // The newest page is always kept.
-        assert!(cache.get(&key("/?page=99"), 1).is_some());
+        assert!(cache.get(&key("/?page=99"), 1, Coding::Identity).is_some());
         // A page too big to be worth keeping is not kept.
         let big = page(TEST_CAPACITY / LARGEST_SHARE + 1);
         cache.put(key("/big"), 1, HeaderMap::new(), big);
-        assert!(cache.get(&key("/big"), 1).is_none());
+        assert!(cache.get(&key("/big"), 1, Coding::Identity).is_none());
         // Nor is a small page under a huge key: keys and headers count too.
         cache.put(key(&"/?q=".repeat(1000)), 1, HeaderMap::new(), page(10));
-        assert!(cache.get(&key(&"/?q=".repeat(1000)), 1).is_none());
+        assert!(
+            cache
+                .get(&key(&"/?q=".repeat(1000)), 1, Coding::Identity)
+                .is_none()
+        );
     }
 
     #[test]
@@ -414,7 +483,9 @@ mod tests {
         }
         for n in 0..10 {
             assert!(
-                cache.get(&key(&format!("/new/{n}")), 2).is_some(),
+                cache
+                    .get(&key(&format!("/new/{n}")), 2, Coding::Identity)
+                    .is_some(),
                 "/new/{n}"
             );
         }
@@ -428,7 +499,10 @@ mod tests {
         for n in 0..200 {
             // The front page is served between the crawler's requests.
             std::thread::sleep(Duration::from_micros(10));
-            assert!(cache.get(&key("/"), 1).is_some(), "after {n} new pages");
+            assert!(
+                cache.get(&key("/"), 1, Coding::Identity).is_some(),
+                "after {n} new pages"
+            );
             cache.put(key(&format!("/crawl/{n}")), 1, HeaderMap::new(), page(900));
         }
         let entries = cache.lock();

@@ -6,6 +6,7 @@ mod answers;
 mod authorization;
 mod cli;
 mod comments;
+mod compression;
 mod crawling;
 mod csrf;
 mod deploy;

@@ -91,7 +91,7 @@ post "$bob" /signup username=bob email=bob@example.com password1=deploy-password
 like=$(curl_ -b "$bob" -c "$bob" -X POST -H "HX-Request: true" -H "X-CSRF-Token: $(token "$bob")" "$base/questions/$question/like")
 check "an htmx like through nginx counts 1" grep -q 'data-like-count="1"' <<<"$like"
 
-# Static files: hashed URL cached for a year, gzip, and nginx's cache.
+# Static files: hashed URL cached for a year, gzip, and nginx's cache; 304 for the ETag of the coding sent.
 htmx_url=$(curl_ "$base/" | grep -o '/static/vendor/htmx.min.js?v=[0-9a-f]*' | head -1)
 headers=$(curl_ -D - -o /dev/null -H 'Accept-Encoding: gzip' "$base$htmx_url")
 check "static file: immutable for a year" grep -qi '^cache-control: public, max-age=31536000, immutable' <<<"$headers"
@@ -99,8 +99,14 @@ check "static file: gzip" grep -qi '^content-encoding: gzip' <<<"$headers"
 again=$(curl_ -D - -o /dev/null -H 'Accept-Encoding: gzip' "$base$htmx_url")
 check "static file: the second fetch comes from nginx's cache" grep -qi '^x-cache: HIT' <<<"$again"
 etag=$(grep -i '^etag:' <<<"$headers" | tr -d '\r' | cut -d' ' -f2)
-revalidated=$(curl_ -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$base$htmx_url")
+revalidated=$(curl_ -o /dev/null -w '%{http_code}' -H 'Accept-Encoding: gzip' -H "If-None-Match: $etag" "$base$htmx_url")
 check "static file: 304 for a matching ETag" test "$revalidated" = "304"
+# The binary compresses; nginx passes its brotli and its pages through, compressed once.
+headers=$(curl_ -D - -o /dev/null -H 'Accept-Encoding: br' "$base$htmx_url")
+check "static file: brotli through nginx" grep -qi '^content-encoding: br' <<<"$headers"
+page=$(curl_ -D - -o "$work/page.gz" -H 'Accept-Encoding: gzip' "$base/")
+check "a page: gzip through nginx" grep -qi '^content-encoding: gzip' <<<"$page"
+check "a page: compressed once" grep -q 'miniboard' <(gzip -dc "$work/page.gz")
 
 { printf 'content='; head -c 2000000 /dev/zero | tr '\0' 'x'; } >"$work/big-body"
 status=$(curl_ -o /dev/null -w '%{http_code}' -b "$alice" --data-binary "@$work/big-body" "$base/questions/$question/answers")
