@@ -1,31 +1,47 @@
 #!/usr/bin/env bash
-# Fetches the front-end files miniboard embeds into assets/vendor/, from the npm registry, at pinned versions.
-# The files are committed, so a build never needs the network; run this only to change a version.
+# Makes the front-end files miniboard embeds, assets/vendor/, from the npm registry at the versions pinned in
+# scripts/vendor/package.json (and its lock file):
+#   - htmx as published (its minified build is its smallest);
+#   - Bootstrap's stylesheet reduced to the rules the templates in src/ use and the variables assets/app.css
+#     reads (PurgeCSS, scripts/vendor/purge.mjs): 232 KB down to about 34 KB. The browser walk's screenshots
+#     are how a change here is checked to look the same.
+# The files are committed, so a build never needs the network. Run this after changing a version, or when a
+# template starts using a Bootstrap class (or app.css a variable) it did not use before; `--check` (run by the
+# tests) fails when the committed files are not what this makes from today's src/ and app.css.
 #
 # htmx: the 2.0.x line. 4.x (released 2026-09) rewrote the request engine and changed attribute
 # inheritance; 2.0.x is maintained, documented and is what hx-boost, hx-headers and hx-confirm here are
 # written against. Move to 4.x deliberately, with the browser tests, not by accident.
 set -euo pipefail
 
-HTMX_VERSION=2.0.11
-BOOTSTRAP_VERSION=5.3.9
-
 root=$(cd "$(dirname "$0")/.." && pwd)
+tools="$root/scripts/vendor"
 vendor="$root/assets/vendor"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+check=false
+[[ "${1:-}" == "--check" ]] && check=true
 
-fetch() { # package version file-in-package target-name
-    local tarball
-    tarball=$(cd "$work" && npm pack --silent "$1@$2")
-    tar -xzf "$work/$tarball" -C "$work" "package/$3"
-    install -m 0644 "$work/package/$3" "$vendor/$4"
-    rm -rf "$work/package"
-}
+(cd "$tools" && npm ci --silent --no-audit --no-fund)
 
-mkdir -p "$vendor"
-fetch htmx.org "$HTMX_VERSION" dist/htmx.min.js htmx.min.js
-fetch bootstrap "$BOOTSTRAP_VERSION" dist/css/bootstrap.min.css bootstrap.min.css
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+install -m 0644 "$tools/node_modules/htmx.org/dist/htmx.min.js" "$out/htmx.min.js"
+node "$tools/purge.mjs" "$tools/node_modules/bootstrap/dist/css/bootstrap.min.css" "$root/src" \
+    "$root/assets/app.css" "$out/bootstrap.min.css"
 # Browsers ask for the source map only with developer tools open; drop the reference so nothing 404s.
-sed -i '/sourceMappingURL/d' "$vendor/bootstrap.min.css"
-echo "assets/vendor: htmx $HTMX_VERSION, bootstrap $BOOTSTRAP_VERSION"
+sed -i '/sourceMappingURL/d' "$out/bootstrap.min.css"
+
+if $check; then
+    for file in htmx.min.js bootstrap.min.css; do
+        if ! cmp -s "$out/$file" "$vendor/$file"; then
+            echo "assets/vendor/$file is not what scripts/fetch-vendor.sh makes from today's src/: run it and" \
+                "check the browser walk's screenshots" >&2
+            exit 1
+        fi
+    done
+    echo "assets/vendor: up to date"
+else
+    mkdir -p "$vendor"
+    install -m 0644 "$out/htmx.min.js" "$out/bootstrap.min.css" "$vendor/"
+    echo "assets/vendor: $(cd "$tools" && node -p \
+        "const p = require('./package.json').devDependencies; \`htmx \${p['htmx.org']}, bootstrap \${p.bootstrap}\`")"
+fi
