@@ -8,6 +8,22 @@ if ! command -v cargo >/dev/null 2>&1; then
     exit 1
 fi
 
+# What the tests use from Debian, where missing: libxml2's xmllint (the sitemap checked against the protocol's
+# schema), Node for the vendored files' check and the walk, and for the walk Debian's Chromium (and CJK fonts,
+# for Korean in the screenshots), never a browser a tool downloads.
+missing=()
+command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing+=(fonts-noto-cjk)
+if [ "${#missing[@]}" -gt 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The embedded Bootstrap holds every rule today's templates use (and htmx is the pinned release).
+bash scripts/fetch-vendor.sh --check
+
 cargo test --locked --all-targets "$@"
 
 # The API suite again on PostgreSQL, in a private cluster of its own (installs postgresql where missing).
@@ -24,14 +40,6 @@ bash tests/deploy/several.sh
 # load, the board restored.
 bash tests/deploy/litestream.sh
 
-# The walk in a real browser: Debian's Chromium (and CJK fonts, for Korean in the screenshots), never a browser
-# a tool downloads; playwright-core and axe-core from npm at the versions in tests/browser/package-lock.json.
-missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
-fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing+=(fonts-noto-cjk)
-if [ "${#missing[@]}" -gt 0 ]; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# The walk in a real browser, with playwright-core and axe-core from npm at the versions in
+# tests/browser/package-lock.json.
 (cd tests/browser && npm ci --no-audit --no-fund --silent && npm test --silent)

@@ -136,6 +136,46 @@ async fn robots_txt_keeps_crawlers_off_forms_and_names_the_sitemap() {
     app.stop().await;
 }
 
+/// Fails unless `xml` is valid by the Sitemaps protocol's schema `schema` (tests/api/schemas/), as libxml2's
+/// `xmllint` judges it.
+fn assert_valid(xml: &str, schema: &str) {
+    let schemas = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/api/schemas");
+    let mut file = tempfile::NamedTempFile::new().expect("temp file");
+    std::io::Write::write_all(&mut file, xml.as_bytes()).expect("write");
+    let output = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(schemas.join(schema))
+        .arg(file.path())
+        .output()
+        .expect("xmllint (Debian's libxml2-utils; scripts/test.sh installs it)");
+    assert!(
+        output.status.success(),
+        "not a valid {schema}: {}\n{xml}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn the_schemas_tell_a_sitemap_from_what_is_not_one() {
+    let page = |lastmod: &str| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n\
+             <url><loc>https://board.example.com/questions/1</loc><lastmod>{lastmod}</lastmod></url>\n</urlset>\n"
+        )
+    };
+    assert_valid(&page("2026-12-05T12:58:15Z"), "sitemap.xsd");
+    assert_valid(&page("2026-12-05"), "sitemap.xsd");
+    for bad in [
+        page("2026-12-05 12:58"),
+        page("yesterday"),
+        page("").replace("https://board.example.com", ""),
+    ] {
+        let outcome = std::panic::catch_unwind(|| assert_valid(&bad, "sitemap.xsd"));
+        assert!(outcome.is_err(), "accepted: {bad}");
+    }
+}
+
 #[tokio::test]
 async fn the_sitemap_pages_questions_by_id_range_with_when_each_last_changed() {
     let app = spawn_app_with(|config| {
@@ -160,6 +200,7 @@ async fn the_sitemap_pages_questions_by_id_range_with_when_each_last_changed() {
             .starts_with("application/xml")
     );
     let index = index.text().await.expect("body");
+    assert_valid(&index, "siteindex.xsd");
     assert!(index.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"));
     assert_eq!(index.matches("<sitemap>").count(), 2, "{index}");
     assert!(index.contains("<loc>https://board.example.com/sitemaps/questions-2.xml</loc>"));
@@ -169,7 +210,9 @@ async fn the_sitemap_pages_questions_by_id_range_with_when_each_last_changed() {
     assert!(page_one.contains(&format!(
         "<loc>https://board.example.com/questions/{first}</loc><lastmod>"
     )));
+    assert_valid(&page_one, "sitemap.xsd");
     let page_two = app.get_html(&visitor, "/sitemaps/questions-2.xml").await;
+    assert_valid(&page_two, "sitemap.xsd");
     assert!(page_two.contains("<loc>https://board.example.com/questions/12345</loc>"));
     for junk in [
         "questions-0.xml",
