@@ -43,6 +43,11 @@ impl App {
         let search = SearchIndex::open(&config.search_dir(), &store).await?;
         let secret = secret_key(&config, &store).await?;
         let (acceptor, listening, socket_file) = listen::open(&config).await?;
+        let mut config = config;
+        if config.public_url.is_none() {
+            // Development only (production requires it): the address this server answers on.
+            config.public_url = Some(listening.address_for_links());
+        }
         Ok(Self {
             acceptor,
             state: Arc::new(AppState::new(

@@ -408,7 +408,8 @@ pub struct Config {
     /// How often views are written (at most this long until a view shows in the counts).
     pub views_written_every: std::time::Duration,
     /// The address the board is reached at (`https://board.example.com`), for absolute links: canonical
-    /// links, the sitemap, link previews. Unset, pages link by path and the sitemap uses the request's host.
+    /// links, the sitemap, link previews, feeds. Required in production; in development the server's own
+    /// address stands in (set when it starts listening).
     pub public_url: Option<String>,
 }
 
@@ -691,6 +692,13 @@ impl Config {
                 }
                 Some(_) => {}
             }
+            if self.public_url.is_none() {
+                return Err(ConfigError::new(
+                    "MINIBOARD_PUBLIC_URL",
+                    "production needs the board's address, e.g. https://board.example.com (canonical links, \
+                     the sitemap and link previews are built on it)",
+                ));
+            }
         }
         Ok(())
     }
@@ -800,7 +808,6 @@ pub fn parse_database(value: &str) -> Result<Database, String> {
     Ok(Database::Sqlite(PathBuf::from(value)))
 }
 
-/// `UTC` or an offset such as `+09:00` / `-05:30`.
 /// `http(s)://host[:port][/path]`, kept without a trailing `/`; empty is unset.
 fn parse_public_url(value: &str) -> Result<Option<String>, String> {
     let url = value.trim().trim_end_matches('/');
@@ -820,6 +827,7 @@ fn parse_public_url(value: &str) -> Result<Option<String>, String> {
     Ok(Some(url.to_owned()))
 }
 
+/// `UTC` or an offset such as `+09:00` / `-05:30`.
 fn parse_timezone(value: &str) -> Result<time::UtcOffset, String> {
     let problem = || format!("`{value}` is not UTC or an offset like +09:00");
     if value.eq_ignore_ascii_case("utc") || value == "Z" {
@@ -934,19 +942,29 @@ mod tests {
     }
 
     #[test]
-    fn production_without_a_long_secret_is_refused() {
+    fn production_without_a_long_secret_or_its_address_is_refused() {
         let err = load_env(&[("MINIBOARD_PROFILE", "production")]).err();
         assert_eq!(err.map(|e| e.key), Some("MINIBOARD_SECRET_KEY".into()));
+        let address = ("MINIBOARD_PUBLIC_URL", "https://board.example.com");
         let short = load_env(&[
             ("MINIBOARD_PROFILE", "production"),
             ("MINIBOARD_SECRET_KEY", "too-short"),
+            address,
         ]);
         assert!(short.is_err());
+        let secret = "k".repeat(32);
+        let nowhere = load_env(&[
+            ("MINIBOARD_PROFILE", "production"),
+            ("MINIBOARD_SECRET_KEY", &secret),
+        ])
+        .err();
+        assert_eq!(nowhere.map(|e| e.key), Some("MINIBOARD_PUBLIC_URL".into()));
         let long = load_env(&[
             ("MINIBOARD_PROFILE", "production"),
-            ("MINIBOARD_SECRET_KEY", &"k".repeat(32)),
+            ("MINIBOARD_SECRET_KEY", &secret),
+            address,
         ])
-        .expect("32 bytes is enough");
+        .expect("32 bytes and an address are enough");
         assert!(long.secure_cookies());
     }
 

@@ -24,6 +24,20 @@ pub enum Listening {
     Activated(String),
 }
 
+impl Listening {
+    /// The address pages link to when the board's own (`public_url`) is not set, in development: this
+    /// server's, with a wildcard address read as this host.
+    pub fn address_for_links(&self) -> String {
+        match self {
+            Listening::Tcp(addr) if addr.ip().is_unspecified() => {
+                format!("http://localhost:{}", addr.port())
+            }
+            Listening::Tcp(addr) => format!("http://{addr}"),
+            Listening::Unix(_) | Listening::Activated(_) => "http://localhost".to_owned(),
+        }
+    }
+}
+
 impl std::fmt::Display for Listening {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -36,7 +36,8 @@ pub struct PageContext {
     pub here: String,
     /// Where dates are shown (the `timezone` setting).
     pub utc_offset: time::UtcOffset,
-    /// The board's own address, when set (`public_url`).
+    /// The board's own address (`public_url`, or the server's in development); `None` only on the pages of
+    /// errors that escaped every layer.
     pub public_url: Option<String>,
 }
 

@@ -4,12 +4,11 @@
 use std::sync::Arc;
 
 use poem::{
-    IntoResponse, Request, Response, Route, get, handler,
-    http::header,
+    IntoResponse, Response, Route, get, handler,
     web::{Data, Path},
 };
 
-use super::{AppState, middleware::ClientInfo};
+use super::AppState;
 use crate::{
     domain::board::AnswerSort,
     error::{AppError, AppResult},
@@ -27,26 +26,13 @@ pub fn routes(route: Route) -> Route {
         .at("/sitemaps/:name", get(sitemap_page))
 }
 
-/// The board's address: `public_url`, else the scheme and host this request came to (these answers are
-/// not kept for other visitors, so a made-up host misleads only whoever sent it).
-fn base_url(req: &Request, state: &AppState) -> String {
-    if let Some(url) = &state.config.public_url {
-        return url.clone();
-    }
-    let https = req
-        .extensions()
-        .get::<ClientInfo>()
-        .is_some_and(|client| client.https);
-    let host = req
-        .header(header::HOST)
-        .filter(|host| {
-            !host.is_empty()
-                && host
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
-        })
-        .unwrap_or("localhost");
-    format!("{}://{host}", if https { "https" } else { "http" })
+/// The board's address (`public_url`; set from the listening address in development when not configured).
+fn base_url(state: &AppState) -> &str {
+    state
+        .config
+        .public_url
+        .as_deref()
+        .unwrap_or("http://localhost")
 }
 
 /// Text in XML: the five characters that must be escaped.
@@ -66,8 +52,8 @@ fn xml(body: String) -> Response {
 /// What crawlers should leave alone: forms and their targets, pages behind log-in, search results and
 /// the per-post addresses that only redirect to a question's page.
 #[handler]
-fn robots(req: &Request, state: Data<&Arc<AppState>>) -> Response {
-    let base = base_url(req, &state);
+fn robots(state: Data<&Arc<AppState>>) -> Response {
+    let base = base_url(&state);
     let body = format!(
         "User-agent: *\n\
          Disallow: /login\n\
@@ -94,8 +80,8 @@ fn robots(req: &Request, state: Data<&Arc<AppState>>) -> Response {
 
 /// The sitemap index: one page per range of question ids that could hold any.
 #[handler]
-async fn sitemap_index(req: &Request, state: Data<&Arc<AppState>>) -> AppResult<Response> {
-    let base = xml_text(&base_url(req, &state));
+async fn sitemap_index(state: Data<&Arc<AppState>>) -> AppResult<Response> {
+    let base = xml_text(base_url(&state));
     let highest = state.store.highest_question_id().await?;
     let pages = (highest + SITEMAP_PAGE - 1) / SITEMAP_PAGE;
     let mut body = String::from(
@@ -114,7 +100,6 @@ async fn sitemap_index(req: &Request, state: Data<&Arc<AppState>>) -> AppResult<
 /// One page of the sitemap: the questions with ids in its range, each with when it last changed.
 #[handler]
 async fn sitemap_page(
-    req: &Request,
     Path(name): Path<String>,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
@@ -129,7 +114,7 @@ async fn sitemap_page(
         .store
         .questions_changed(last - SITEMAP_PAGE + 1, last)
         .await?;
-    let base = xml_text(&base_url(req, &state));
+    let base = xml_text(base_url(&state));
     let mut body = String::with_capacity(120 * questions.len() + 200);
     body.push_str(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\

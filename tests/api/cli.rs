@@ -117,6 +117,14 @@ fn each_configuration_error_exits_2_with_one_line_naming_the_key() {
             ],
             "MINIBOARD_SECRET_KEY",
         ),
+        (
+            vec![],
+            vec![
+                ("MINIBOARD_PROFILE", "production"),
+                ("MINIBOARD_SECRET_KEY", "0123456789abcdef0123456789abcdef"),
+            ],
+            "MINIBOARD_PUBLIC_URL",
+        ),
         (vec!["--config", &unknown_key], vec![], "port"),
         (vec!["--config", &wrong_type], vec![], "bind"),
         (vec!["--config", &bad_syntax], vec![], "syntax.toml"),

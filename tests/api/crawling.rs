@@ -40,13 +40,13 @@ async fn each_page_says_what_it_is_and_search_results_stay_out_of_indexes() {
         meta(&list, "description").as_deref(),
         Some("Newest, page 1 of 1: 2 questions in all.")
     );
-    assert_eq!(canonical(&list).as_deref(), Some("/questions"));
+    assert_eq!(canonical(&list), Some(app.url("/questions")));
     assert_eq!(meta(&list, "robots"), None);
     let liked = app
         .get_html(&visitor, "/questions?page=1&sort=likes&junk=1")
         .await;
     assert_eq!(title(&liked), "Questions · Most liked · page 1 · miniboard");
-    assert_eq!(canonical(&liked).as_deref(), Some("/questions?sort=likes"));
+    assert_eq!(canonical(&liked), Some(app.url("/questions?sort=likes")));
     // Past the end: the last page, kept out of indexes.
     let past = app.get_html(&visitor, "/questions?page=9").await;
     assert_eq!(meta(&past, "robots").as_deref(), Some("noindex"));
@@ -67,7 +67,11 @@ async fn each_page_says_what_it_is_and_search_results_stay_out_of_indexes() {
         description.ends_with('…') && description.chars().count() <= 156,
         "{description}"
     );
-    assert_eq!(canonical(&page), Some(format!("/questions/{question}")));
+    // Absolute, as search engines want it: in development, the address the server listens on.
+    assert_eq!(
+        canonical(&page),
+        Some(app.url(&format!("/questions/{question}")))
+    );
     assert_eq!(
         meta(&page, "og:title").as_deref(),
         Some("Deploying behind nginx")
@@ -76,8 +80,7 @@ async fn each_page_says_what_it_is_and_search_results_stay_out_of_indexes() {
     assert_eq!(meta(&page, "twitter:card").as_deref(), Some("summary"));
     assert_eq!(
         meta(&page, "og:url"),
-        None,
-        "no full address without public_url"
+        Some(app.url(&format!("/questions/{question}")))
     );
     assert!(page.contains(r#"<html lang="en">"#));
 

@@ -324,6 +324,7 @@ async fn production_cookies_are_secure() {
         &[
             ("MINIBOARD_PROFILE", "production"),
             ("MINIBOARD_SECRET_KEY", "0123456789abcdef0123456789abcdef"),
+            ("MINIBOARD_PUBLIC_URL", "https://board.example.com"),
         ],
     );
     let full_cookie = |response: &reqwest::Response, name: &str| {

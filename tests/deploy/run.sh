@@ -49,7 +49,7 @@ pids+=($!)
 # --- miniboard, as miniboard.service runs it --------------------------------------------------------------
 secret=$(openssl rand -hex 32)
 start_miniboard() { # extra environment assignments
-    env MINIBOARD_PROFILE=production MINIBOARD_SECRET_KEY="$secret" MINIBOARD_DATABASE="$work/data/miniboard.db" \
+    env MINIBOARD_PROFILE=production MINIBOARD_SECRET_KEY="$secret" MINIBOARD_PUBLIC_URL=https://board.example.com MINIBOARD_DATABASE="$work/data/miniboard.db" \
         MINIBOARD_BIND="unix:$socket" MINIBOARD_SOCKET_GROUP=nogroup MINIBOARD_LOG=info "$@" \
         "$bin" serve 2>>"$work/miniboard.log" &
     miniboard_pid=$!

@@ -47,7 +47,7 @@ secret=$(openssl rand -hex 32)
 declare -A server_pid
 start_server() { # name
     local name=$1
-    env MINIBOARD_PROFILE=production MINIBOARD_SECRET_KEY="$secret" MINIBOARD_DATABASE="$database" \
+    env MINIBOARD_PROFILE=production MINIBOARD_SECRET_KEY="$secret" MINIBOARD_PUBLIC_URL=https://board.example.com MINIBOARD_DATABASE="$database" \
         MINIBOARD_SEARCH_DIR="$work/search-$name" MINIBOARD_BIND="unix:$work/run/$name.sock" \
         MINIBOARD_SOCKET_GROUP=nogroup MINIBOARD_TRUSTED_PROXIES=unix MINIBOARD_LOG=info \
         "$bin" serve 2>>"$work/$name.log" &
