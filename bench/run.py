@@ -5,6 +5,7 @@ server on 127.0.0.1 with wrk at 1 and 64 connections, and writes BENCHMARKS.md.
     python3 bench/run.py                      # 10,000 / 100,000 / 1,000,000 questions
     BENCH_SIZES=10000 BENCH_SECONDS=3 python3 bench/run.py   # a quick look
     BENCH_ENGINE=postgres python3 bench/run.py   # the same rows on PostgreSQL (bench/POSTGRES.md)
+    python3 bench/lighthouse.py                  # Lighthouse's scores (bench/LIGHTHOUSE.md)
 
 On PostgreSQL each size's board is the cached SQLite board copied (`miniboard copy`) into a private cluster
 on this host (scripts/postgres.sh), reached over its unix socket; the server builds its search index at start.
@@ -315,14 +316,24 @@ end
     return script.name
 
 
-def lua_uncached(path):
+def lua_uncached(path, accept_encoding=None):
     """GETs of `path` that the visitors' page cache must not answer: a message cookie makes the page the
     visitor's own (the cache keys on the parsed parameters, so a junk parameter no longer misses), and a
-    new junk parameter per request keeps any other cache out too: every request renders."""
+    new junk parameter per request keeps any other cache out too: every request renders (and, with
+    `accept_encoding`, is compressed)."""
     separator = "&" if "?" in path else "?"
+    encoding = f', ["Accept-Encoding"] = "{accept_encoding}"' if accept_encoding else ""
     return lua_numbered(f"""
-  return wrk.format("GET", "{path}{separator}uncached=" .. thread_id .. "-" .. n, {{["Cookie"] = "miniboard_flash=none"}})
+  return wrk.format("GET", "{path}{separator}uncached=" .. thread_id .. "-" .. n, {{["Cookie"] = "miniboard_flash=none"{encoding}}})
 """)
+
+
+def lua_accepting(encoding):
+    """GETs that accept `encoding`, as a browser's do."""
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    script.write(f'wrk.headers["Accept-Encoding"] = "{encoding}"\n')
+    script.close()
+    return script.name
 
 
 def lua_numbered(request_body):
@@ -469,6 +480,12 @@ def targets(db):
             (f"question with {thread_answers} answers, last page", f"/questions/{thread}?apage={last_answer_page}"),
             ("static file (app.css)", css),
         ],
+        # What browsers get: compressed pages, from the cache's kept bytes, and the build's compressed assets.
+        "compressed": [
+            ("list page 1, brotli", "/"),
+            ("question with an accepted answer and 30 comments, brotli", f"/questions/{thread}"),
+            ("static file (Bootstrap), brotli", "/static/vendor/bootstrap.min.css"),
+        ],
         # Visitors' pages are cached until the next write; these rows show what rendering one costs.
         "uncached": [
             ("list page 1, uncached", "/"),
@@ -555,7 +572,10 @@ def measure_all():
     # The PostgreSQL rows of the last `BENCH_ENGINE=postgres` run follow the SQLite rows.
     postgres = ROOT / "bench" / "POSTGRES.md"
     on_postgres = ("\n## On PostgreSQL\n\n" + postgres.read_text()) if postgres.exists() else ""
-    (ROOT / "BENCHMARKS.md").write_text(header + notes + "\n" + "\n".join(sections) + on_postgres)
+    # And the last `python3 bench/lighthouse.py` run's scores.
+    lighthouse = ROOT / "bench" / "LIGHTHOUSE.md"
+    light = ("\n## Lighthouse (mobile)\n\n" + lighthouse.read_text()) if lighthouse.exists() else ""
+    (ROOT / "BENCHMARKS.md").write_text(header + notes + "\n" + "\n".join(sections) + light + on_postgres)
     print("wrote BENCHMARKS.md")
 
 
@@ -671,9 +691,16 @@ def measure(server, db, size, results):
     for label, path in plan["reads"]:
         for connections in (1, 64):
             record(label, connections, server.base + path)
+    for label, path in plan["compressed"]:
+        for connections in (1, 64):
+            record(label, connections, server.base + path, lua_accepting("gzip, deflate, br, zstd"))
     for label, path in plan["uncached"]:
         for connections in (1, 64):
             record(label, connections, server.base + path, lua_uncached(path))
+    for label, path in plan["uncached"][:1] + plan["uncached"][3:4]:
+        for connections in (1, 64):
+            record(f"{label}, brotli", connections, server.base + path,
+                   lua_uncached(path, "gzip, deflate, br, zstd"))
     viewed = f"/questions/{plan['thread']}"
     for connections in (1, 64):
         record("question page, a new viewer each request (views counted)", connections, server.base + viewed,

@@ -21,11 +21,13 @@ pub enum Coding {
 /// Below this many bytes a compressed body saves less than a packet and costs a compression: sent as is.
 pub const SMALLEST_COMPRESSED: usize = 1024;
 
-/// Brotli's quality for pages made per request: 5 compresses a list page within a few percent of the best
-/// setting at about a tenth of a millisecond; 11 would take tens.
-const BROTLI_QUALITY: i32 = 5;
-const BROTLI_WINDOW: i32 = 20;
-const GZIP_LEVEL: u32 = 6;
+/// Settings for pages compressed as they go out, measured on a 12 KB list page (release build): gzip level 4
+/// takes 0.11 ms for 79% off (level 6: 0.18 ms for 0.3% more off); brotli quality 4 takes 0.2-0.3 ms for 80%
+/// off, and qualities 5-6 with a window under 2^18 took 4-5 ms. So a page goes out gzipped to a client that
+/// takes both, and brotli is for the assets the build compressed at its best setting.
+const GZIP_LEVEL: u32 = 4;
+const BROTLI_QUALITY: i32 = 4;
+const BROTLI_WINDOW: i32 = 18;
 
 impl Coding {
     /// The `Content-Encoding` token; `None` for identity.
@@ -37,15 +39,22 @@ impl Coding {
         }
     }
 
-    /// The coding to send `req`'s client, among brotli, gzip and identity: the highest q-value it gives, ties
-    /// going to the smaller (brotli, then gzip). A coding given `q=0` is refused; `*` stands for any coding
+    /// The coding to send `req`'s client for a file the build compressed: the highest q-value it gives among
+    /// brotli, gzip and identity, ties going to the smaller (brotli, then gzip). A coding given `q=0` is refused; `*` stands for any coding
     /// not named, identity included. Identity is acceptable unless refused, after any coding named; if every
     /// coding is refused, identity is sent anyway (a 406 would help nobody).
     pub fn for_request(req: &Request) -> Coding {
-        Self::negotiate(req.headers())
+        Self::negotiate(req.headers(), [Coding::Brotli, Coding::Gzip])
     }
 
-    pub fn negotiate(headers: &HeaderMap) -> Coding {
+    /// The coding for a page compressed as it goes out: as [`Coding::for_request`], but ties go to gzip,
+    /// which is the faster to make (see [`GZIP_LEVEL`]).
+    pub fn for_page(req: &Request) -> Coding {
+        Self::negotiate(req.headers(), [Coding::Gzip, Coding::Brotli])
+    }
+
+    /// The best coding `headers` accept, ties going to the first of `preferred`, then identity.
+    pub fn negotiate(headers: &HeaderMap, preferred: [Coding; 2]) -> Coding {
         let mut brotli = None;
         let mut gzip = None;
         let mut identity = None;
@@ -80,11 +89,12 @@ impl Coding {
         }
         // Unnamed, identity is acceptable but last: a client that names codings wants one of them.
         let identity = identity.or(any).unwrap_or(f32::MIN_POSITIVE);
-        let candidates = [
-            (Coding::Brotli, brotli.or(any).unwrap_or(0.0)),
-            (Coding::Gzip, gzip.or(any).unwrap_or(0.0)),
-            (Coding::Identity, identity),
-        ];
+        let weight = |coding: Coding| match coding {
+            Coding::Brotli => brotli.or(any).unwrap_or(0.0),
+            Coding::Gzip => gzip.or(any).unwrap_or(0.0),
+            Coding::Identity => identity,
+        };
+        let candidates = [preferred[0], preferred[1], Coding::Identity].map(|c| (c, weight(c)));
         // The first of the highest wins: the order above breaks ties.
         let mut best = (Coding::Identity, 0.0);
         for (coding, weight) in candidates {
@@ -156,7 +166,7 @@ pub fn mark(headers: &mut HeaderMap, coding: Coding) {
 /// Outermost but for the log: compresses a text response the client accepts compressed, unless it already
 /// is (embedded assets, cached pages) or is too small to gain from it.
 pub async fn compress_responses<E: Endpoint>(next: Arc<E>, req: Request) -> poem::Result<Response> {
-    let coding = Coding::for_request(&req);
+    let coding = Coding::for_page(&req);
     let mut response = next.call(req).await?.into_response();
     if !compressible(response.headers()) {
         return Ok(response);
@@ -190,18 +200,26 @@ pub async fn compress_responses<E: Endpoint>(next: Arc<E>, req: Request) -> poem
 mod tests {
     use super::*;
 
-    fn negotiate(accept: &str) -> Coding {
+    fn headers(accept: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();
         headers.insert(
             header::ACCEPT_ENCODING,
             HeaderValue::from_str(accept).expect("header"),
         );
-        Coding::negotiate(&headers)
+        headers
+    }
+
+    fn negotiate(accept: &str) -> Coding {
+        Coding::negotiate(&headers(accept), [Coding::Brotli, Coding::Gzip])
     }
 
     #[test]
     fn the_client_s_weights_choose_and_q0_refuses() {
-        assert_eq!(Coding::negotiate(&HeaderMap::new()), Coding::Identity);
+        let empty = HeaderMap::new();
+        assert_eq!(
+            Coding::negotiate(&empty, [Coding::Brotli, Coding::Gzip]),
+            Coding::Identity
+        );
         assert_eq!(negotiate("gzip, deflate, br, zstd"), Coding::Brotli);
         assert_eq!(negotiate("gzip"), Coding::Gzip);
         assert_eq!(negotiate("GZIP;Q=0.5, br;q=0.4"), Coding::Gzip);
@@ -214,6 +232,12 @@ mod tests {
         assert_eq!(negotiate("deflate, compress"), Coding::Identity);
         // Junk weights are ignored, not guessed at.
         assert_eq!(negotiate("br;q=abc, gzip;q=2"), Coding::Identity);
+        // Pages made per request prefer gzip when both are as welcome; a stated preference still wins.
+        let page =
+            |accept: &str| Coding::negotiate(&headers(accept), [Coding::Gzip, Coding::Brotli]);
+        assert_eq!(page("gzip, deflate, br, zstd"), Coding::Gzip);
+        assert_eq!(page("br"), Coding::Brotli);
+        assert_eq!(page("gzip;q=0.5, br"), Coding::Brotli);
     }
 
     #[test]
