@@ -16,6 +16,7 @@ use crate::{
         board::{AnswerId, AnswerSort, CommentText, Content, QuestionDraft, QuestionId, Subject},
         ids::UserId,
         policy::{Actor, PostRef},
+        tags::Tags,
     },
     markdown, passwords,
     store::{Guarded, LikeOutcome, NewAnswer, NewComment, NewQuestion, Store, StoreError},
@@ -48,6 +49,9 @@ const THREAD_COMMENTED_POSTS: usize = 6;
 
 /// Every seeded user logs in with this password.
 pub const SEED_PASSWORD: &str = "seed-password";
+
+/// Mixed into the plan's seed for the tags' own random stream.
+const TAGS_SEED: u64 = 0x7461_6773;
 
 /// Rows per transaction: large enough to be fast, small enough that a reader is never blocked for long.
 const BATCH: u64 = 20_000;
@@ -271,6 +275,37 @@ impl Words {
         text
     }
 
+    /// A question's tags as people use them: most questions two or three, some none, a few five; drawn from
+    /// the words by the same Zipf's law, so a few tags are on a large share of the questions and most are
+    /// rare.
+    fn tags(&self, rng: &mut StdRng) -> Tags {
+        let count = match rng.random_range(0..20) {
+            0..2 => 0,
+            2..6 => 1,
+            6..12 => 2,
+            12..17 => 3,
+            17..19 => 4,
+            _ => 5,
+        };
+        let mut names: Vec<&str> = Vec::with_capacity(count);
+        // Repeats are drawn again (a few tries): five distinct names, as a person would type them.
+        for _ in 0..count * 4 {
+            if names.len() == count {
+                break;
+            }
+            let vocabulary = if rng.random_bool(0.7) {
+                &self.english
+            } else {
+                &self.korean
+            };
+            let name = vocabulary.word(rng);
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        Tags::parse(&names.join(" ")).unwrap_or_default()
+    }
+
     /// A remark of a few words, sometimes with a bit of code.
     fn comment(&self, rng: &mut StdRng) -> String {
         let korean = rng.random_bool(0.5);
@@ -434,6 +469,8 @@ pub async fn run(store: &Store, plan: SeedPlan) -> Result<SeedReport, StoreError
         return Err(StoreError::Refused("posts need users: add --users".into()));
     }
 
+    // Tags from a stream of their own: the posts a seed makes stay what they were before tags.
+    let mut tag_rng = StdRng::seed_from_u64(plan.seed ^ TAGS_SEED);
     let mut authors = Vec::with_capacity(plan.questions as usize);
     let mut question_ids: Vec<(QuestionId, UserId)> = in_batches(
         plan.questions,
@@ -442,6 +479,7 @@ pub async fn run(store: &Store, plan: SeedPlan) -> Result<SeedReport, StoreError
             let draft = QuestionDraft {
                 subject: Subject::parse(&words.subject(&mut rng)).map_err(refused)?,
                 content: Content::parse(&words.body(&mut rng)).map_err(refused)?,
+                tags: words.tags(&mut tag_rng),
             };
             let content_html = markdown::render(draft.content.as_str());
             authors.push(*author_id);

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::{FieldError, Problem};
+use super::{FieldError, Problem, tags::Tags};
 
 pub use super::ids::{AnswerId, CommentId, QuestionId, parse_id};
 
@@ -56,26 +56,36 @@ pub struct QuestionForm {
     pub subject: String,
     #[serde(default)]
     pub content: String,
+    /// Separated by spaces or commas; none is fine (clients that ask without tags keep working).
+    #[serde(default)]
+    pub tags: String,
 }
 
 /// A question that passed validation.
 pub struct QuestionDraft {
     pub subject: Subject,
     pub content: Content,
+    pub tags: Tags,
 }
 
 impl QuestionForm {
     pub fn parse(&self) -> Result<QuestionDraft, Vec<FieldError>> {
         let subject = Subject::parse(&self.subject);
         let content = Content::parse(&self.content);
-        match (subject, content) {
-            (Ok(subject), Ok(content)) => Ok(QuestionDraft { subject, content }),
-            (subject, content) => Err([
+        let tags = Tags::parse(&self.tags);
+        match (subject, content, tags) {
+            (Ok(subject), Ok(content), Ok(tags)) => Ok(QuestionDraft {
+                subject,
+                content,
+                tags,
+            }),
+            (subject, content, tags) => Err([
                 subject.err().map(|p| FieldError::new("subject", p)),
                 content.err().map(|p| FieldError::new("content", p)),
             ]
             .into_iter()
             .flatten()
+            .chain(tags.err().unwrap_or_default())
             .collect()),
         }
     }

@@ -8,6 +8,7 @@ pub mod policy;
 pub mod posts;
 pub mod redirect;
 pub mod search;
+pub mod tags;
 pub mod views;
 
 /// Seconds since the Unix epoch, the unit every timestamp is kept in.
@@ -30,15 +31,30 @@ pub fn shows_nothing(text: &str) -> bool {
 }
 
 /// What was wrong with one form field; the view puts the localized message beside the field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
     pub field: &'static str,
     pub problem: Problem,
+    /// The part of the field the problem is about, when it holds several (one tag of a question's tags).
+    pub about: Option<String>,
 }
 
 impl FieldError {
     pub fn new(field: &'static str, problem: Problem) -> Self {
-        Self { field, problem }
+        Self {
+            field,
+            problem,
+            about: None,
+        }
+    }
+
+    /// A problem with one part of the field, named in the message.
+    pub fn about(field: &'static str, problem: Problem, part: &str) -> Self {
+        Self {
+            field,
+            problem,
+            about: Some(part.to_owned()),
+        }
     }
 }
 
@@ -60,4 +76,8 @@ pub enum Problem {
     SubjectTooLong,
     ContentTooLong,
     CommentTooLong,
+    TagTooLong,
+    TagCharacters,
+    TagNeedsLetter,
+    TooManyTags,
 }

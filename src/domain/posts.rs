@@ -4,6 +4,7 @@
 use super::{
     ids::{AnswerId, CommentId, QuestionId, UserId},
     policy::PostRef,
+    tags::Tags,
 };
 
 /// A question as the list shows it.
@@ -18,6 +19,7 @@ pub struct QuestionSummary {
     /// Whether its author accepted one of its answers.
     pub accepted: bool,
     pub view_count: i64,
+    pub tags: Tags,
 }
 
 /// Where a question stands, as the list shows it (in words and an icon).
@@ -93,6 +95,7 @@ pub struct Question {
     pub liked: bool,
     /// The answer its author accepted, if any.
     pub accepted_answer_id: Option<AnswerId>,
+    pub tags: Tags,
 }
 
 impl Question {

@@ -3,7 +3,10 @@
 
 use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 
-use super::ids::QuestionId;
+use super::{
+    ids::QuestionId,
+    tags::{TagName, Tags},
+};
 
 /// A question as the search index holds it: its text and its answers', its people, and what the other
 /// sorts order by.
@@ -18,6 +21,7 @@ pub struct IndexedQuestion {
     pub created_at: i64,
     pub like_count: i64,
     pub answer_count: i64,
+    pub tags: Tags,
 }
 
 /// One entry of the store's log of changed questions.
@@ -154,6 +158,10 @@ fn terms_of(text: &str) -> Vec<String> {
 pub struct SearchQuery {
     wanted: Vec<Vec<String>>,
     unwanted: Vec<Vec<String>>,
+    /// `[tag]`: questions must carry each of these.
+    tags: Vec<TagName>,
+    /// `-[tag]`: and none of these.
+    unwanted_tags: Vec<TagName>,
     /// Every wanted term in the order typed, repeats kept (`flask flask how` is a phrase of three words).
     typed: Vec<String>,
 }
@@ -206,6 +214,23 @@ impl SearchQuery {
                 let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
                 piece = &rest[..end];
                 rest = &rest[end..];
+                // `[name]` restricts to a tag (`-[name]` leaves it out); a name no tag could have is text.
+                let tag = piece
+                    .strip_prefix('[')
+                    .and_then(|inner| inner.strip_suffix(']'))
+                    .and_then(|name| TagName::parse(name).ok());
+                if let Some(tag) = tag {
+                    let into = if excluded {
+                        &mut query.unwanted_tags
+                    } else {
+                        &mut query.tags
+                    };
+                    if !into.contains(&tag) {
+                        budget -= 1;
+                        into.push(tag);
+                    }
+                    continue;
+                }
             }
             let mut terms = terms_of(piece);
             // An exclusion cut short would leave out more than was typed: one that does not fit whole, or
@@ -235,12 +260,27 @@ impl SearchQuery {
 
     /// Nothing to search for.
     pub fn is_empty(&self) -> bool {
-        self.wanted.is_empty() && self.unwanted.is_empty()
+        self.wanted.is_empty()
+            && self.unwanted.is_empty()
+            && self.tags.is_empty()
+            && self.unwanted_tags.is_empty()
     }
 
-    /// Only exclusions: a search needs a word to look for.
+    /// Only exclusions: a search needs a word (or a tag) to look for.
     pub fn only_excludes(&self) -> bool {
-        self.wanted.is_empty() && !self.unwanted.is_empty()
+        self.wanted.is_empty()
+            && self.tags.is_empty()
+            && !(self.unwanted.is_empty() && self.unwanted_tags.is_empty())
+    }
+
+    /// The tags every match carries (`[rust]`).
+    pub fn tags(&self) -> &[TagName] {
+        &self.tags
+    }
+
+    /// The tags no match carries (`-[rust]`).
+    pub fn unwanted_tags(&self) -> &[TagName] {
+        &self.unwanted_tags
     }
 
     /// What must match: words (one term) and phrases.
@@ -291,6 +331,27 @@ mod tests {
         );
         assert_eq!(query.unwanted(), strings(&[&["python"], &["old", "way"]]));
         assert_eq!(query.terms(), ["flask", "read", "a", "file", "e", "mail"]);
+    }
+
+    #[test]
+    fn a_tag_in_brackets_filters_and_anything_else_is_text() {
+        let query = SearchQuery::parse("[Rust] async -[tokio] [c++] [not a tag] [<b>]");
+        assert_eq!(
+            query.tags(),
+            [
+                TagName::parse("rust").expect("tag"),
+                TagName::parse("c++").expect("tag")
+            ]
+        );
+        assert_eq!(
+            query.unwanted_tags(),
+            [TagName::parse("tokio").expect("tag")]
+        );
+        // `[not` and `tag]` are words; `[<b>]` holds no tag's characters: its word is `b`.
+        assert_eq!(query.terms(), ["async", "not", "a", "tag", "b"]);
+        let only_tag = SearchQuery::parse("[flask]");
+        assert!(!only_tag.is_empty() && !only_tag.only_excludes());
+        assert!(SearchQuery::parse("-[flask]").only_excludes());
     }
 
     #[test]

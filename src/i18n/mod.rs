@@ -5,7 +5,7 @@ mod ko;
 
 use time::{OffsetDateTime, UtcOffset};
 
-use crate::domain::Problem;
+use crate::domain::{FieldError, Problem};
 
 /// A language the UI speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -318,6 +318,28 @@ pub struct Texts {
     pub problem_subject_too_long: &'static str,
     pub problem_content_too_long: &'static str,
     pub problem_comment_too_long: &'static str,
+    pub problem_tag_too_long: &'static str,
+    pub problem_tag_characters: &'static str,
+    pub problem_tag_needs_letter: &'static str,
+    pub problem_too_many_tags: &'static str,
+    /// A problem with one part of a field: the part, then the problem.
+    pub problem_about: &'static str,
+    pub nav_tags: &'static str,
+    pub tags_label: &'static str,
+    pub tags_hint: &'static str,
+    pub tags_title: &'static str,
+    pub tags_intro: &'static str,
+    pub tags_filter_label: &'static str,
+    pub tags_filter_placeholder: &'static str,
+    pub tags_filter_submit: &'static str,
+    pub tags_empty: &'static str,
+    pub tags_none_match: &'static str,
+    pub tag_question_count_one: &'static str,
+    pub tag_question_count: &'static str,
+    pub tagged_title: &'static str,
+    pub tag_description: &'static str,
+    pub tags_description: &'static str,
+    pub all_tags: &'static str,
 
     pub error_request_id: &'static str,
     pub error_back_home: &'static str,
@@ -386,6 +408,19 @@ impl Texts {
             Problem::SubjectTooLong => self.problem_subject_too_long,
             Problem::ContentTooLong => self.problem_content_too_long,
             Problem::CommentTooLong => self.problem_comment_too_long,
+            Problem::TagTooLong => self.problem_tag_too_long,
+            Problem::TagCharacters => self.problem_tag_characters,
+            Problem::TagNeedsLetter => self.problem_tag_needs_letter,
+            Problem::TooManyTags => self.problem_too_many_tags,
+        }
+    }
+
+    /// The message for a field's problem, naming the part of the field it is about when there is one.
+    pub fn field_problem(&self, error: &FieldError) -> String {
+        let problem = self.problem(error.problem);
+        match &error.about {
+            Some(part) => fill(self.problem_about, &[part, problem]),
+            None => problem.to_owned(),
         }
     }
 }

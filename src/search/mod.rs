@@ -33,7 +33,8 @@ use tantivy::{
     index::Order,
     indexer::IndexWriterOptions,
     schema::{
-        FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
+        FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+        TextOptions,
     },
 };
 
@@ -55,7 +56,7 @@ use crate::{
 };
 
 /// Bumped when the schema or the tokenizer changes: an index of another format is rebuilt.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// Counts are exact up to this many matches and shown as "more than 10,000" beyond.
 pub const COUNT_CAP: u64 = 10_000;
 /// How many times slower this build walks postings: a debug build (the test suites, run many at once) takes
@@ -120,6 +121,8 @@ pub struct Fields {
     body: Field,
     answers: Field,
     authors: Field,
+    /// Each tag's name as one term.
+    tags: Field,
     created: Field,
     likes: Field,
     answer_count: Field,
@@ -138,6 +141,7 @@ fn schema() -> (Schema, Fields) {
         body: builder.add_text_field("body", text.clone()),
         answers: builder.add_text_field("answers", text.clone()),
         authors: builder.add_text_field("authors", text),
+        tags: builder.add_text_field("tags", STRING),
         created: builder.add_i64_field("created", FAST),
         likes: builder.add_i64_field("likes", FAST),
         answer_count: builder.add_i64_field("answer_count", FAST),
@@ -155,6 +159,9 @@ fn document(fields: &Fields, question: &IndexedQuestion) -> TantivyDocument {
     }
     for author in &question.authors {
         doc.add_text(fields.authors, author);
+    }
+    for tag in question.tags.names() {
+        doc.add_text(fields.tags, tag.as_str());
     }
     doc.add_i64(fields.created, question.created_at);
     doc.add_i64(fields.likes, question.like_count);

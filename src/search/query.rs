@@ -25,7 +25,7 @@ use super::{
     phrase::{Stop, TimedPhrase},
     scored::Scored,
 };
-use crate::domain::search::SearchQuery;
+use crate::domain::{search::SearchQuery, tags::TagName};
 
 /// How much a match in each field counts. A question is found by its subject above all: the words typed
 /// in the title count three times a match in the question's body, which counts more than one somewhere in
@@ -96,7 +96,10 @@ fn holds(fields: &Fields, terms: &[String], stop: &Stop) -> Box<dyn Query> {
 /// Whether the query is one word and nothing else: its query is then a plain union of the word's fields,
 /// which the index ranks with block-max WAND, skipping blocks that cannot reach the first page.
 pub fn is_one_word(query: &SearchQuery) -> bool {
-    matches!(query.wanted(), [word] if word.len() == 1) && query.unwanted().is_empty()
+    matches!(query.wanted(), [word] if word.len() == 1)
+        && query.unwanted().is_empty()
+        && query.tags().is_empty()
+        && query.unwanted_tags().is_empty()
 }
 
 /// The query that finds what `query` matches; its phrases walk until `stop` says so.
@@ -129,6 +132,20 @@ pub fn build(
             .unwanted()
             .iter()
             .map(|terms| (Occur::MustNot, holds(fields, terms, stop))),
+    );
+    // Tags decide what matches, not how well: a tag adds the same to every match's score.
+    let tag = |name: &TagName| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(fields.tags, name.as_str()),
+            IndexRecordOption::Basic,
+        ))
+    };
+    clauses.extend(query.tags().iter().map(|name| (Occur::Must, tag(name))));
+    clauses.extend(
+        query
+            .unwanted_tags()
+            .iter()
+            .map(|name| (Occur::MustNot, tag(name))),
     );
     Box::new(BooleanQuery::new(clauses))
 }
@@ -425,6 +442,7 @@ mod tests {
                 created_at: id,
                 like_count: 0,
                 answer_count: 0,
+                tags: Default::default(),
             };
             writer
                 .add_document(super::super::document(&fields, &question))

@@ -97,6 +97,7 @@ pub const TABLES: &[Table] = &[
             ("like_count", Int),
             ("comment_count", Int),
             ("view_count", Int),
+            ("tags", Text),
         ],
         key: &["id"],
         only: None,
@@ -163,6 +164,29 @@ pub const TABLES: &[Table] = &[
         on_conflict: None,
         sets: None,
     },
+    Table {
+        name: "tags",
+        columns: &[("id", Int), ("name", Text), ("question_count", Int)],
+        key: &["id"],
+        only: None,
+        on_conflict: None,
+        sets: None,
+    },
+    // With the questions' counts as they are after the answers, likes and accepted marks above.
+    Table {
+        name: "question_tags",
+        columns: &[
+            ("tag_id", Int),
+            ("question_id", Int),
+            ("like_count", Int),
+            ("answer_count", Int),
+            ("accepted", Int),
+        ],
+        key: &["tag_id", "question_id"],
+        only: None,
+        on_conflict: None,
+        sets: None,
+    },
 ];
 
 /// Each counter the board keeps, as a query of how far it is from the rows it counts (0: exact).
@@ -202,6 +226,23 @@ pub const COUNTER_CHECKS: &[(&str, &str)] = &[
         "comments' questions (an answer's comment under the answer's question)",
         "SELECT count(*) FROM comments c JOIN answers a ON a.id = c.answer_id
          WHERE a.question_id <> c.question_id",
+    ),
+    (
+        "tags' question counts (and no tag without a question)",
+        "SELECT count(*) FROM tags t WHERE question_count <= 0
+             OR question_count <> (SELECT count(*) FROM question_tags qt WHERE qt.tag_id = t.id)",
+    ),
+    (
+        "questions' tag names (one link for each)",
+        "SELECT count(*) FROM questions q
+         WHERE (CASE WHEN q.tags = '' THEN 0 ELSE length(q.tags) - length(replace(q.tags, ' ', '')) + 1 END)
+               <> (SELECT count(*) FROM question_tags qt WHERE qt.question_id = q.id)",
+    ),
+    (
+        "tag links' copies of their questions' counts",
+        "SELECT count(*) FROM question_tags qt JOIN questions q ON q.id = qt.question_id
+         WHERE qt.like_count <> q.like_count OR qt.answer_count <> q.answer_count
+            OR qt.accepted <> CASE WHEN q.accepted_answer_id IS NULL THEN 0 ELSE 1 END",
     ),
     (
         "the question total",

@@ -22,6 +22,7 @@ use crate::{
             Answer, Comment, PostComments, Question, QuestionList, QuestionPage, QuestionSummary,
         },
         search::{IndexedQuestion, SearchChange},
+        tags::{TagCount, TagList, TagName},
         views::ViewerKey,
     },
 };
@@ -118,6 +119,18 @@ pub fn session_key(id: &str) -> String {
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
+/// A tab of a tag's list in `question_tags` (the same SQL on both engines): which links it holds, and in
+/// what order, each served by one of the table's indexes.
+fn tag_tab(sort: ListSort) -> (&'static str, &'static str) {
+    match sort {
+        ListSort::Recent | ListSort::Best => ("", "question_id DESC"),
+        ListSort::Likes => ("", "like_count DESC, question_id DESC"),
+        ListSort::Answers => ("", "answer_count DESC, question_id DESC"),
+        ListSort::Unanswered => ("AND answer_count = 0", "question_id DESC"),
+        ListSort::Unaccepted => ("AND accepted = 0", "question_id DESC"),
+    }
+}
+
 /// The storage engine this process runs on.
 #[derive(Clone)]
 pub enum Store {
@@ -179,6 +192,13 @@ operations! {
 
     /// One page of the question list, clamped to the pages that exist.
     fn question_list(&self, sort: ListSort, requested_page: i64) -> QuestionList;
+
+    /// One page of the tags whose name starts with `prefix` (all of them when empty), the most used first.
+    fn tag_list(&self, prefix: String, requested_page: i64) -> TagList;
+
+    /// One page of the questions carrying `tag` in `sort` (clamped), with the tag's count; `None` when no
+    /// question carries it.
+    fn tag_questions(&self, tag: TagName, sort: ListSort, requested_page: i64) -> Option<(TagCount, QuestionList)>;
 
     /// The questions with these ids that exist, in the order given, each with its body (search results
     /// show a snippet of it).

@@ -31,13 +31,13 @@ pub fn signup_page(
             form method="post" action="/signup" novalidate {
                 @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
                 (field(t, Field { name: "username", label: t.username, input_type: "text", value: username,
-                    hint: Some(t.username_hint), autocomplete: "username", max_length: Some(Username::MAX_CHARS) }, errors))
+                    hint: Some(t.username_hint), autocomplete: "username", required: true, max_length: Some(Username::MAX_CHARS) }, errors))
                 (field(t, Field { name: "email", label: t.email, input_type: "email", value: email,
-                    hint: None, autocomplete: "email", max_length: Some(254) }, errors))
+                    hint: None, autocomplete: "email", required: true, max_length: Some(254) }, errors))
                 (field(t, Field { name: "password1", label: t.password, input_type: "password", value: "",
-                    hint: Some(t.password_hint), autocomplete: "new-password", max_length: Some(Password::MAX_BYTES) }, errors))
+                    hint: Some(t.password_hint), autocomplete: "new-password", required: true, max_length: Some(Password::MAX_BYTES) }, errors))
                 (field(t, Field { name: "password2", label: t.password_again, input_type: "password", value: "",
-                    hint: None, autocomplete: "new-password", max_length: Some(Password::MAX_BYTES) }, errors))
+                    hint: None, autocomplete: "new-password", required: true, max_length: Some(Password::MAX_BYTES) }, errors))
                 button.btn.btn-primary.w-100 type="submit" { (t.signup_submit) }
             }
             p.mt-3.text-center { a href="/login" { (t.signup_have_account) } }
@@ -59,9 +59,9 @@ pub fn login_page(ctx: &PageContext, username: &str, next: &str, notice: Option<
                 @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
                 @if !next.is_empty() { input type="hidden" name="next" value=(next); }
                 (field(t, Field { name: "username", label: t.username, input_type: "text", value: username,
-                    hint: None, autocomplete: "username", max_length: None }, &[]))
+                    hint: None, autocomplete: "username", required: true, max_length: None }, &[]))
                 (field(t, Field { name: "password", label: t.password, input_type: "password", value: "",
-                    hint: None, autocomplete: "current-password", max_length: None }, &[]))
+                    hint: None, autocomplete: "current-password", required: true, max_length: None }, &[]))
                 button.btn.btn-primary.w-100 type="submit" { (t.login_submit) }
             }
             p.mt-3.text-center { a href="/signup" { (t.login_no_account) } }

@@ -12,6 +12,8 @@ pub struct Field<'a> {
     pub value: &'a str,
     pub hint: Option<&'a str>,
     pub autocomplete: &'static str,
+    /// A field that may be left empty (a question's tags).
+    pub required: bool,
     pub max_length: Option<usize>,
 }
 
@@ -33,7 +35,7 @@ pub struct TextArea<'a> {
 struct Around<'a> {
     id: String,
     hint: Option<(String, &'a str)>,
-    error: Option<(String, &'static str)>,
+    error: Option<(String, String)>,
 }
 
 impl<'a> Around<'a> {
@@ -47,10 +49,17 @@ impl<'a> Around<'a> {
         let id = format!("field-{name}{suffix}");
         Self {
             hint: hint.map(|text| (format!("{id}-hint"), text)),
-            error: errors
-                .iter()
-                .find(|e| e.field == name)
-                .map(|e| (format!("{id}-error"), t.problem(e.problem))),
+            // Every problem of the field (each wrong tag of a question's tags), one after another.
+            error: Some(
+                errors
+                    .iter()
+                    .filter(|e| e.field == name)
+                    .map(|e| t.field_problem(e))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
+            .filter(|message| !message.is_empty())
+            .map(|message| (format!("{id}-error"), message)),
             id,
         }
     }
@@ -85,7 +94,7 @@ pub fn field(t: &Texts, field: Field, errors: &[FieldError]) -> Markup {
         div.mb-3 {
             label.form-label for=(around.id) { (field.label) }
             input.form-control.is-invalid[around.error.is_some()] #(around.id) type=(field.input_type)
-                name=(field.name) value=(field.value) autocomplete=(field.autocomplete) required
+                name=(field.name) value=(field.value) autocomplete=(field.autocomplete) required[field.required]
                 maxlength=[field.max_length]
                 aria-invalid=[around.invalid()] aria-describedby=[around.described_by()];
             (around.below())

@@ -89,6 +89,7 @@ fn navbar(ctx: &PageContext) -> Markup {
                 a.navbar-brand.fw-semibold href="/" { (t.site_name) }
                 ul.navbar-nav.me-auto {
                     li.nav-item { a.nav-link href="/" { (t.nav_questions) } }
+                    li.nav-item { a.nav-link href="/tags" { (t.nav_tags) } }
                 }
                 div.d-flex.flex-wrap.align-items-center.gap-2 {
                     (language_switch(ctx, false))

@@ -12,6 +12,7 @@ pub mod likes;
 pub mod pagination;
 pub mod post_meta;
 pub mod questions;
+pub mod tags;
 pub mod urls;
 
 use serde::{Deserialize, Serialize};

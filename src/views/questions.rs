@@ -12,6 +12,7 @@ use super::{
     likes::{LikeButton, like_button},
     pagination::pagination,
     post_meta::post_meta,
+    tags::tag_links,
     urls,
 };
 use crate::{
@@ -20,8 +21,9 @@ use crate::{
         board::{Content, ListSort, Subject},
         policy::Action,
         policy::PostRef,
-        posts::{QuestionPage, QuestionState, QuestionSummary},
+        posts::{QuestionList, QuestionPage, QuestionState, QuestionSummary},
         search::SearchQuery,
+        tags::TagCount,
     },
     i18n::fill,
 };
@@ -46,6 +48,37 @@ pub struct ListView<'a> {
     pub bodies: &'a [String],
     /// The page asked for was past the last (the last is shown, and kept out of search indexes).
     pub past_end: bool,
+    /// A tag's list (`/tags/{name}`) rather than the whole board's.
+    pub tag: Option<&'a TagCount>,
+}
+
+impl<'a> ListView<'a> {
+    /// One page of the board's list (`query` typed but holding nothing to search) or of a tag's, as storage
+    /// found it for `requested`.
+    pub fn browsing(
+        raw_query: &'a str,
+        query: &'a SearchQuery,
+        sort: ListSort,
+        requested: i64,
+        found: &'a QuestionList,
+        tag: Option<&'a TagCount>,
+    ) -> Self {
+        Self {
+            raw_query,
+            query,
+            sort,
+            page: found.page,
+            last_page: crate::domain::board::clamp_page(i64::MAX, found.total),
+            total: found.total,
+            more: false,
+            any_word: false,
+            cut_short: false,
+            questions: &found.questions,
+            bodies: &[],
+            past_end: requested > found.page,
+            tag,
+        }
+    }
 }
 
 pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
@@ -60,16 +93,36 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
         ListSort::Unaccepted => t.sort_unaccepted,
     };
     let terms = view.query.terms();
+    // Every link of the list (tabs, pages) stays in the tag's list or the board's.
+    let href = |sort: ListSort, page: i64| match view.tag {
+        Some(tag) => urls::tag(&tag.name, sort, page),
+        None => urls::list(view.raw_query, sort, page),
+    };
+    // On a tag's list the search box starts with the tag, so a search looks within it.
+    let search_value = match view.tag {
+        Some(tag) if view.raw_query.is_empty() => format!("[{}] ", tag.name),
+        _ => view.raw_query.to_owned(),
+    };
     let content = html! {
         div.d-flex.flex-wrap.align-items-center.justify-content-between.gap-2.mb-3 {
-            h1.h3.mb-0 { (t.questions_title) }
+            @match view.tag {
+                Some(tag) => {
+                    div {
+                        h1.h3.mb-1 { (fill(t.tagged_title, &[tag.name.as_str()])) }
+                        p.small.text-body-secondary.mb-0 #tag-summary {
+                            (super::tags::question_count(ctx, tag)) " · " a href="/tags" { (t.all_tags) }
+                        }
+                    }
+                }
+                None => { h1.h3.mb-0 { (t.questions_title) } }
+            }
             a.btn.btn-primary href="/questions/new" { (t.ask_question) }
         }
         form.d-flex.gap-2.mb-3 method="get" action="/questions" role="search" {
             label.visually-hidden for="search-q" { (t.search_label) }
             // autocomplete off: a browser going back would otherwise put a later query in the box above
             // an earlier query's results.
-            input.form-control #search-q type="search" name="q" value=(view.raw_query)
+            input.form-control #search-q type="search" name="q" value=(search_value)
                 placeholder=(t.search_placeholder) maxlength="200" autocomplete="off";
             // Refining a search keeps its tab; a search started from the list is by best match.
             @if searching && view.sort != ListSort::default_for(searching) {
@@ -82,9 +135,9 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
                 @for &sort in ListSort::tabs(searching) {
                     li.nav-item {
                         @if sort == view.sort {
-                            a.nav-link.active aria-current="page" href=(urls::list(view.raw_query, sort, 1)) { (sort_label(sort)) }
+                            a.nav-link.active aria-current="page" href=(href(sort, 1)) { (sort_label(sort)) }
                         } @else {
-                            a.nav-link href=(urls::list(view.raw_query, sort, 1)) { (sort_label(sort)) }
+                            a.nav-link href=(href(sort, 1)) { (sort_label(sort)) }
                         }
                     }
                 }
@@ -133,23 +186,37 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
                 }
             }
         }
-        (pagination(t, view.page, view.last_page, &|page| urls::list(view.raw_query, view.sort, page), None))
+        (pagination(t, view.page, view.last_page, &|page| href(view.sort, page), None))
     };
     // A title and description of its own for each tab and page; search results stay out of indexes.
     let page_number = view.page.to_string();
+    let heading = match view.tag {
+        Some(tag) => fill(t.tagged_title, &[tag.name.as_str()]),
+        None => t.questions_title.to_owned(),
+    };
     let title = match (searching, view.sort, view.page) {
         (true, _, _) => format!("{} · {}", view.raw_query.trim(), t.search_submit),
-        (false, ListSort::Recent, 1) => t.questions_title.to_owned(),
+        (false, ListSort::Recent, 1) => heading,
         (false, sort, page) => format!(
             "{} · {} · {}",
-            t.questions_title,
+            heading,
             sort_label(sort),
             fill(t.page_number, &[&page.to_string()])
         ),
     };
     let head = Head {
-        description: (!searching).then(|| {
-            fill(
+        description: (!searching).then(|| match view.tag {
+            Some(tag) => fill(
+                t.tag_description,
+                &[
+                    &ctx.number(tag.questions),
+                    tag.name.as_str(),
+                    sort_label(view.sort),
+                    &page_number,
+                    &view.last_page.to_string(),
+                ],
+            ),
+            None => fill(
                 t.list_description,
                 &[
                     sort_label(view.sort),
@@ -157,9 +224,9 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
                     &view.last_page.to_string(),
                     &ctx.number(view.total),
                 ],
-            )
+            ),
         }),
-        canonical: Some(urls::list(view.raw_query, view.sort, view.page)),
+        canonical: Some(href(view.sort, view.page)),
         noindex: searching || view.past_end,
         social: false,
     };
@@ -205,6 +272,7 @@ fn question_item(
                         }
                     }
                 }
+                (tag_links(t, &question.tags))
             }
             div.small.text-body-secondary.d-flex.flex-wrap.gap-2 {
                 span title=(if question.like_count == 1 { t.like_count_label_one.to_owned() } else { fill(t.like_count_label, &[&likes]) }) {
@@ -250,6 +318,7 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
             div.card {
                 div.card-body {
                     div.post-content data-content { (PreEscaped(&question.content_html)) }
+                    (tag_links(t, &question.tags))
                     div.d-flex.flex-wrap.justify-content-between.align-items-end.gap-2.mt-3 {
                         (like_button(ctx, &LikeButton {
                             action: urls::question_action(question.id, "like"),
@@ -304,6 +373,8 @@ pub struct QuestionFormView<'a> {
     pub action: &'a str,
     pub subject: &'a str,
     pub content: &'a str,
+    /// The tags as typed (or as stored, separated by spaces).
+    pub tags: &'a str,
     pub errors: &'a [FieldError],
     pub submit: &'a str,
     /// Where "cancel" goes.
@@ -317,9 +388,11 @@ pub fn question_form_page(ctx: &PageContext, view: &QuestionFormView) -> Markup 
         form method="post" action=(view.action) {
             @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
             (field(t, Field { name: "subject", label: t.subject, input_type: "text", value: view.subject,
-                hint: None, autocomplete: "off", max_length: Some(Subject::MAX_CHARS) }, view.errors))
+                hint: None, autocomplete: "off", required: true, max_length: Some(Subject::MAX_CHARS) }, view.errors))
             (textarea(t, TextArea { name: "content", label: t.content, value: view.content,
                 hint: Some(t.content_hint), rows: 12, max_length: Content::MAX_CHARS, id_suffix: "", autofocus: false }, view.errors))
+            (field(t, Field { name: "tags", label: t.tags_label, input_type: "text", value: view.tags,
+                hint: Some(t.tags_hint), autocomplete: "off", required: false, max_length: None }, view.errors))
             div.d-flex.gap-2 {
                 button.btn.btn-primary type="submit" { (view.submit) }
                 a.btn.btn-outline-secondary href=(view.back) { (t.cancel) }

@@ -4,6 +4,7 @@ use super::layout::encode_query_value;
 use crate::domain::{
     board::{AnswerId, AnswerSort, CommentId, ListSort, QuestionId},
     policy::PostRef,
+    tags::TagName,
 };
 
 /// The question list: defaults are left out, so page 1 of the newest questions is just `/questions`.
@@ -20,6 +21,32 @@ pub fn list(query: &str, sort: ListSort, page: i64) -> String {
         params.push(format!("page={page}"));
     }
     with_params("/questions", &params)
+}
+
+/// A tag's question list: defaults left out, as for the whole list. The name is one path segment (`#`, `+`
+/// and Hangul percent-encoded).
+pub fn tag(name: &TagName, sort: ListSort, page: i64) -> String {
+    let mut params = Vec::new();
+    if sort != ListSort::Recent {
+        params.push(format!("sort={}", sort.code()));
+    }
+    if page > 1 {
+        params.push(format!("page={page}"));
+    }
+    let segment = encode_query_value(name.as_str()).replace('/', "%2F");
+    with_params(&format!("/tags/{segment}"), &params)
+}
+
+/// `/tags`, filtered by the start of a name, at one page.
+pub fn tags(prefix: &str, page: i64) -> String {
+    let mut params = Vec::new();
+    if !prefix.is_empty() {
+        params.push(format!("q={}", encode_query_value(prefix)));
+    }
+    if page > 1 {
+        params.push(format!("page={page}"));
+    }
+    with_params("/tags", &params)
 }
 
 /// A question's page, at one page of its answers.

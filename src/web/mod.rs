@@ -13,6 +13,7 @@ pub mod middleware;
 pub mod page_cache;
 pub mod questions;
 pub mod session;
+pub mod tags;
 pub mod views;
 
 use std::sync::Arc;
@@ -95,6 +96,7 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
         answers::routes,
         comments::routes,
         likes::routes,
+        tags::routes,
     ];
     let pages = routes
         .into_iter()

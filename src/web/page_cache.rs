@@ -30,9 +30,12 @@ use crate::{
     domain::{
         board::{AnswerSort, ListSort, parse_id, parse_page},
         search::SearchQuery,
+        tags::{TagName, name_prefix},
     },
     i18n::Lang,
+    views::urls,
 };
+use percent_encoding::percent_decode_str;
 
 /// How long an entry may be served at most, whatever the write count says.
 pub const MAX_AGE: Duration = Duration::from_secs(2);
@@ -299,8 +302,8 @@ fn visitor_key(req: &Request) -> Option<Key> {
 }
 
 /// The canonical URL of a page whose handler marks it [`SameForEveryVisitor`], or `None` for any other
-/// path: the list and search (`/`, `/questions`: `q`, `sort`, `page`) and a question (`/questions/ID`:
-/// `asort`, `apage`). Only the parameters the page reads, parsed, in one order, defaults left out, and the
+/// path: the list and search (`/`, `/questions`: `q`, `sort`, `page`), a question (`/questions/ID`:
+/// `asort`, `apage`), the tags (`/tags`: `q`, `page`) and a tag's list (`/tags/NAME`: `sort`, `page`). Only the parameters the page reads, parsed, in one order, defaults left out, and the
 /// id without leading zeros: the page depends on nothing else, so URLs with one canonical form share an
 /// entry (and junk cannot make every request a miss).
 fn canonical_page(path: &str, params: &QueryParams) -> Option<String> {
@@ -317,6 +320,26 @@ fn canonical_page(path: &str, params: &QueryParams) -> Option<String> {
         }
         push_page(&mut canonical, "page", params);
         path.to_owned()
+    } else if path == "/tags" {
+        let prefix = name_prefix(params.get("q").unwrap_or_default());
+        if !prefix.is_empty() {
+            canonical.push(("q", prefix));
+        }
+        push_page(&mut canonical, "page", params);
+        path.to_owned()
+    } else if let Some(typed) = path.strip_prefix("/tags/") {
+        // Only a tag's own address: another spelling is a redirect, not a page to keep.
+        let name = TagName::parse(&percent_decode_str(typed).decode_utf8().ok()?).ok()?;
+        let sort = ListSort::parse(params.get("sort"), false);
+        if sort != ListSort::Recent {
+            canonical.push(("sort", sort.code().to_owned()));
+        }
+        push_page(&mut canonical, "page", params);
+        let own = urls::tag(&name, ListSort::Recent, 1);
+        if own != path {
+            return None;
+        }
+        own
     } else {
         let id = parse_id(path.strip_prefix("/questions/")?)?;
         let answer_sort = AnswerSort::parse(params.get("asort"));
@@ -349,7 +372,7 @@ pub async fn serve_visitor_pages<E: Endpoint>(
     let (Some(state), Some(key)) = (cache, visitor_key(&req)) else {
         return next.call(req).await.map(IntoResponse::into_response);
     };
-    let wanted = Coding::for_request(&req);
+    let wanted = Coding::for_page(&req);
     let mut waited = false;
     let (generation, _rendering) = loop {
         // Read before the page is: a write committed while it renders makes the entry out of date at once.

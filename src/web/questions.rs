@@ -61,20 +61,7 @@ async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> A
         let found = state.store.question_list(sort, requested).await?;
         return Ok(same_for_every_visitor(list_page(
             &ctx,
-            &ListView {
-                raw_query: &raw_query,
-                query: &query,
-                sort,
-                page: found.page,
-                last_page: clamp_page(i64::MAX, found.total),
-                total: found.total,
-                more: false,
-                any_word: false,
-                cut_short: false,
-                questions: &found.questions,
-                bodies: &[],
-                past_end: requested > found.page,
-            },
+            &ListView::browsing(&raw_query, &query, sort, requested, &found, None),
         )));
     }
     // Only searches that missed the visitors' page cache get here: each costs up to a few milliseconds.
@@ -114,6 +101,7 @@ async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> A
             questions: &summaries,
             bodies: &bodies,
             past_end: found.as_ref().is_some_and(|found| requested > found.page),
+            tag: None,
         },
     )))
 }
@@ -197,6 +185,7 @@ fn form_page(
             action: &action,
             subject: &form.subject,
             content: &form.content,
+            tags: &form.tags,
             errors,
             submit: if editing.is_some() {
                 t.save
@@ -246,6 +235,7 @@ async fn edit_form(
     let form = QuestionForm {
         subject: question.subject,
         content: question.content,
+        tags: question.tags.joined(),
     };
     Ok(form_page(&ctx, Some(id), &form, &[]))
 }

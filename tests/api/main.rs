@@ -22,6 +22,7 @@ mod search;
 mod sessions;
 mod static_assets;
 mod storage;
+mod tags;
 mod views;
 mod visitor_pages;
 mod xss;

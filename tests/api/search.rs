@@ -196,7 +196,7 @@ async fn each_result_shows_its_body_around_the_first_match() {
     let html = search(&app, "gunicorn").await;
     let at = html.find("data-snippet>").expect("a snippet");
     let snippet = &html[at..at + html[at..].find("</p>").expect("end")];
-    assert!(snippet.contains("… "), "cut before the match");
+    assert!(snippet.contains("… "), "cut before the match: {snippet}");
     // The text as read on the page: no Markdown marks, no HTML, no link targets.
     assert!(
         snippet.contains("<mark>gunicorn</mark> socket bold strong code a link lorem"),

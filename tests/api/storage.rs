@@ -316,6 +316,15 @@ impl Probe {
         self.number(sql)
     }
 
+    /// The numbers of the first column of the rows `sql` returns, in order.
+    pub fn number_list(&self, sql: &str) -> Vec<i64> {
+        self.rows(sql, &[])
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n.parse().ok())
+            .collect()
+    }
+
     /// Gives a question (with no answers) another id, as if many had been asked before it.
     pub fn renumber_question(&self, from: i64, to: i64) {
         self.change(

@@ -142,10 +142,11 @@ async function logOut(page) {
   await page.locator('nav a[href="/signup"]').waitFor();
 }
 
-async function ask(page, subject, content) {
+async function ask(page, subject, content, tags = '') {
   await page.goto(`${base}/questions/new`);
   await page.fill('#field-subject', subject);
   await page.fill('#field-content', content);
+  if (tags) await page.fill('#field-tags', tags);
   await page.click('form[action="/questions"] button[type=submit]');
   await page.waitForURL(/\/questions\/\d+$/);
   return Number(new URL(page.url()).pathname.split('/').pop());
@@ -176,8 +177,19 @@ test('the walk with JavaScript: htmx updates in place', async () => {
   await page.click('#language-switch button');
   await page.waitForFunction(() => document.documentElement.lang === 'en');
 
-  const question = await ask(page, 'How do I deploy behind nginx?', 'I tried **gunicorn** first.\n\n```bash\nnginx -t\n```');
+  const question = await ask(page, 'How do I deploy behind nginx?', 'I tried **gunicorn** first.\n\n```bash\nnginx -t\n```',
+    'Nginx, deploy 배포');
   assert.equal(await page.locator(`#question-${question} strong`).innerText(), 'gunicorn');
+  // Its tags, lower-cased, each a link to the tag's questions (boosted: the list swaps in).
+  assert.deepEqual(await page.locator(`#question-${question} .tag-list a`).allInnerTexts(), ['nginx', 'deploy', '배포']);
+  await page.click(`#question-${question} .tag-list a:has-text("배포")`);
+  await page.waitForURL(/\/tags\/%EB%B0%B0%ED%8F%AC$/);
+  assert.match(await page.locator('h1').innerText(), /Questions tagged \[배포\]/);
+  assert.equal(await page.locator(`#question-${question}`).count(), 1);
+  await assertAccessible(page);
+  await page.click('nav a[href="/tags"]');
+  await page.waitForURL(`${base}/tags`);
+  await page.locator('[data-tag="nginx"]').waitFor();
   await assertAccessible(page);
   await logOut(page);
 
@@ -337,7 +349,28 @@ test('the walk without JavaScript: links, forms and redirects', async () => {
   await signUp(page, 'carol');
   await logOut(page);
   await logIn(page, 'carol');
-  const question = await ask(page, 'Plain forms only', 'No *script* here.');
+  // A wrong tag comes back named (a 422), with what was typed kept.
+  pagesWith4xx.add(`${base}/questions`);
+  await page.goto(`${base}/questions/new`);
+  await page.fill('#field-subject', 'Plain forms only');
+  await page.fill('#field-content', 'No *script* here.');
+  await page.fill('#field-tags', 'forms <b>');
+  await page.click('form[action="/questions"] button[type=submit]');
+  assert.match(await page.locator('#field-tags-error').innerText(), /“<b>”/);
+  assert.equal(await page.inputValue('#field-subject'), 'Plain forms only');
+  await page.fill('#field-tags', 'forms');
+  await page.click('form[action="/questions"] button[type=submit]');
+  await page.waitForURL(/\/questions\/\d+$/);
+  const question = Number(new URL(page.url()).pathname.split('/').pop());
+  // Browse by tag and filter the tags, all by links and forms.
+  await page.click(`#question-${question} .tag-list a`);
+  await page.waitForURL(`${base}/tags/forms`);
+  await page.click('a:has-text("All tags")');
+  await page.waitForURL(`${base}/tags`);
+  await page.fill('#tags-q', 'FOR');
+  await page.click('form[action="/tags"] button[type=submit]');
+  await page.waitForURL(/\/tags\?q=FOR$/);
+  await page.locator('[data-tag="forms"]').waitFor();
   await logOut(page);
   await signUp(page, 'dave');
   await page.goto(`${base}/questions/${question}`);
@@ -425,6 +458,7 @@ test('desktop and phone: screenshots, no sideways scrolling, accessible pages', 
     ['thread', '/questions/25'],
     ['comments', '/questions/25/comments'],
     ['search', '/questions?q=the'],
+    ['tags', '/tags'],
     ['missing', '/questions/999999'],
     ['signup', '/signup'],
     ['login', '/login'],

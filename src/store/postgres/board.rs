@@ -3,13 +3,14 @@
 use deadpool_postgres::GenericClient;
 use tokio_postgres::Row;
 
-use super::{PgError, one, opt, rows, run};
+use super::{PgError, one, opt, rows, run, tags};
 use crate::{
     domain::{
         board::{AnswerSort, Content, ListSort, PAGE_SIZE, QuestionDraft, clamp_page},
         ids::{AnswerId, QuestionId, UserId},
         policy::{Action, Actor, PostRef},
         posts::{Answer, Question, QuestionList, QuestionSummary},
+        tags::Tags,
     },
     store::{Guarded, LikeOutcome, NewAnswer, NewQuestion, Revision},
 };
@@ -18,7 +19,7 @@ use crate::{
 /// statement for a page (a round trip per question cost more than the rest of the page).
 const SUMMARIES: &str =
     "SELECT q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count,
-            q.accepted_answer_id IS NOT NULL, q.view_count
+            q.accepted_answer_id IS NOT NULL, q.view_count, q.tags
         {body} FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ANY($1)";
 
 /// The rows of `SUMMARIES` for `ids`, in the order of `ids` (those that exist).
@@ -45,6 +46,7 @@ fn summary_from_row(row: &Row) -> Result<QuestionSummary, PgError> {
         like_count: row.try_get(5)?,
         accepted: row.try_get(6)?,
         view_count: row.try_get(7)?,
+        tags: Tags::stored(row.try_get(8)?),
     })
 }
 
@@ -105,7 +107,7 @@ pub async fn list(
     let page = clamp_page(requested_page, total);
     let offset = (page - 1) * PAGE_SIZE;
     let columns = "SELECT q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count,
-                          q.accepted_answer_id IS NOT NULL, q.view_count";
+                          q.accepted_answer_id IS NOT NULL, q.view_count, q.tags";
     let found = match region(sort) {
         Some((sort_code, score)) => {
             rows(
@@ -148,6 +150,18 @@ pub async fn list(
     })
 }
 
+/// The questions with these ids that exist, in the order given.
+pub async fn summaries(
+    client: &impl GenericClient,
+    ids: &[QuestionId],
+) -> Result<Vec<QuestionSummary>, PgError> {
+    summary_rows(client, ids, "")
+        .await?
+        .iter()
+        .map(summary_from_row)
+        .collect()
+}
+
 /// The questions with these ids that exist, in the order given, each with its body.
 pub async fn summaries_with_bodies(
     client: &impl GenericClient,
@@ -156,7 +170,7 @@ pub async fn summaries_with_bodies(
     summary_rows(client, ids, ", q.content")
         .await?
         .iter()
-        .map(|row| Ok((summary_from_row(row)?, row.try_get(8)?)))
+        .map(|row| Ok((summary_from_row(row)?, row.try_get(9)?)))
         .collect()
 }
 
@@ -205,7 +219,7 @@ pub async fn find_question(
         "SELECT q.id, q.author_id, u.username, q.subject, q.content, q.content_html, q.created_at,
                 q.modified_at, q.answer_count, q.like_count,
                 EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = $2),
-                q.accepted_answer_id, q.comment_count, q.view_count
+                q.accepted_answer_id, q.comment_count, q.view_count, q.tags
          FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = $1",
         &[&id.0, &viewer.map_or(0, |v| v.0)],
     )
@@ -228,6 +242,7 @@ pub async fn find_question(
         accepted_answer_id: row.try_get::<_, Option<i64>>(11)?.map(AnswerId),
         comment_count: row.try_get(12)?,
         view_count: row.try_get(13)?,
+        tags: Tags::stored(row.try_get(14)?),
     }))
 }
 
@@ -250,7 +265,9 @@ pub async fn insert_question(
     .await?
     .try_get(0)?;
     change_total(client, 1).await?;
-    Ok(QuestionId(id))
+    let id = QuestionId(id);
+    tags::set(client, id, &question.draft.tags).await?;
+    Ok(id)
 }
 
 pub async fn update_question(
@@ -271,13 +288,14 @@ pub async fn update_question(
         ],
     )
     .await?;
-    Ok(())
+    tags::set(client, id, &revision.text.tags).await
 }
 
 /// Deletes the question; its answers and every like go with it (foreign keys cascade).
 pub async fn delete_question(client: &impl GenericClient, id: QuestionId) -> Result<(), PgError> {
     // The mark first, so the rank counts follow one change at a time whatever order the cascade takes.
     clear_accepted(client, id).await?;
+    tags::set(client, id, &Tags::default()).await?;
     if run(client, "DELETE FROM questions WHERE id = $1", &[&id.0]).await? > 0 {
         change_total(client, -1).await?;
     }

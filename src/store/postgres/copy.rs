@@ -154,7 +154,8 @@ pub async fn finish(client: &impl GenericClient) -> Result<(), PgError> {
              SELECT setval(pg_get_serial_sequence('users', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM users;
              SELECT setval(pg_get_serial_sequence('questions', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM questions;
              SELECT setval(pg_get_serial_sequence('answers', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM answers;
-             SELECT setval(pg_get_serial_sequence('comments', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM comments;",
+             SELECT setval(pg_get_serial_sequence('comments', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM comments;
+             SELECT setval(pg_get_serial_sequence('tags', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM tags;",
         )
         .await
 }
@@ -162,7 +163,7 @@ pub async fn finish(client: &impl GenericClient) -> Result<(), PgError> {
 pub async fn clear(client: &impl GenericClient) -> Result<(), PgError> {
     client
         .batch_execute(
-            "TRUNCATE comments, answer_likes, question_likes, answers, questions, sessions, users,
+            "TRUNCATE question_tags, tags, comments, answer_likes, question_likes, answers, questions, sessions, users,
                       question_rank_blocks, question_rank_spans, question_rank_scores, search_changes;
              UPDATE board_totals SET value = 0 WHERE name = 'questions';
              DELETE FROM settings WHERE name = 'copy_under_way';",

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_accepted_answers.sql"),
     include_str!("migrations/0006_comments.sql"),
     include_str!("migrations/0007_view_counts.sql"),
+    include_str!("migrations/0008_tags.sql"),
 ];
 
 /// The version a fully migrated database is at.

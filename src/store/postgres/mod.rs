@@ -16,6 +16,7 @@ mod limits;
 mod migrations;
 mod people;
 mod search;
+mod tags;
 mod tls;
 mod views;
 
@@ -48,6 +49,7 @@ use crate::{
             Answer, Comment, PostComments, Question, QuestionList, QuestionPage, QuestionSummary,
         },
         search::{IndexedQuestion, SearchChange},
+        tags::{TagCount, TagList, TagName},
         views::ViewerKey,
     },
     store::{
@@ -388,6 +390,21 @@ impl PgStore {
             answers,
             comments,
         }))
+    }
+
+    pub async fn tag_list(&self, prefix: String, requested_page: i64) -> StoreResult<TagList> {
+        let client = self.client().await?;
+        Ok(tags::list(&client, &prefix, requested_page).await?)
+    }
+
+    pub async fn tag_questions(
+        &self,
+        tag: TagName,
+        sort: ListSort,
+        requested_page: i64,
+    ) -> StoreResult<Option<(TagCount, QuestionList)>> {
+        let client = self.client().await?;
+        Ok(tags::questions(&client, &tag, sort, requested_page).await?)
     }
 
     pub async fn question(

@@ -11,6 +11,7 @@ use super::{PgError, one, opt, rows, run};
 use crate::domain::{
     ids::QuestionId,
     search::{IndexedQuestion, SearchChange},
+    tags::Tags,
 };
 
 /// Changed questions after `seq`, oldest first, at most `limit`.
@@ -66,7 +67,7 @@ pub async fn forget_changes(client: &impl GenericClient, seq: i64) -> Result<usi
 }
 
 const QUESTION: &str = "SELECT q.id, q.subject, q.content, u.username, q.created_at, q.like_count,
-        q.answer_count FROM questions q JOIN users u ON u.id = q.author_id";
+        q.answer_count, q.tags FROM questions q JOIN users u ON u.id = q.author_id";
 
 const ANSWERS: &str =
     "SELECT a.question_id, a.content, u.username FROM answers a JOIN users u ON u.id = a.author_id";
@@ -141,6 +142,7 @@ fn question_from_row(row: &Row) -> Result<IndexedQuestion, PgError> {
         created_at: row.try_get(4)?,
         like_count: row.try_get(5)?,
         answer_count: row.try_get(6)?,
+        tags: Tags::stored(row.try_get(7)?),
     })
 }
 

@@ -62,6 +62,11 @@ const STEPS: &[(&str, &str, Option<Fill>)] = &[
         include_str!("migrations/0011_view_counts.sql"),
         None,
     ),
+    (
+        "0012_tags.sql",
+        include_str!("migrations/0012_tags.sql"),
+        None,
+    ),
 ];
 
 /// The version a fully migrated database has.

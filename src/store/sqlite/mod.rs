@@ -13,6 +13,7 @@ mod questions;
 mod search;
 mod sessions;
 mod settings;
+mod tags;
 mod users;
 mod views;
 
@@ -35,6 +36,7 @@ use crate::{
             Answer, Comment, PostComments, Question, QuestionList, QuestionPage, QuestionSummary,
         },
         search::{IndexedQuestion, SearchChange},
+        tags::{TagCount, TagList, TagName},
         views::ViewerKey,
     },
     store::{
@@ -115,6 +117,23 @@ impl SqliteStore {
     ) -> StoreResult<QuestionList> {
         self.db
             .read(move |conn| questions::list(conn, sort, requested_page))
+            .await
+    }
+
+    pub async fn tag_list(&self, prefix: String, requested_page: i64) -> StoreResult<TagList> {
+        self.db
+            .read(move |conn| tags::list(conn, &prefix, requested_page))
+            .await
+    }
+
+    pub async fn tag_questions(
+        &self,
+        tag: TagName,
+        sort: ListSort,
+        requested_page: i64,
+    ) -> StoreResult<Option<(TagCount, QuestionList)>> {
+        self.db
+            .read(move |conn| tags::questions(conn, &tag, sort, requested_page))
             .await
     }
 

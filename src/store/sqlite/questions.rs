@@ -1,18 +1,19 @@
 //! The `questions` table and its total.
 
-use super::Cached;
+use super::{Cached, tags};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use crate::domain::posts::{Question, QuestionList, QuestionSummary};
 use crate::domain::{
     board::{AnswerId, ListSort, PAGE_SIZE, QuestionDraft, QuestionId, clamp_page},
     ids::UserId,
+    tags::Tags,
 };
 use crate::store::NewQuestion;
 
 const SUMMARY_COLUMNS: &str =
     "q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count,
-     q.accepted_answer_id IS NOT NULL, q.view_count";
+     q.accepted_answer_id IS NOT NULL, q.view_count, q.tags";
 
 fn summary_from_row(row: &Row) -> rusqlite::Result<QuestionSummary> {
     Ok(QuestionSummary {
@@ -24,6 +25,7 @@ fn summary_from_row(row: &Row) -> rusqlite::Result<QuestionSummary> {
         like_count: row.get(5)?,
         accepted: row.get(6)?,
         view_count: row.get(7)?,
+        tags: Tags::stored(&row.get::<_, String>(8)?),
     })
 }
 
@@ -298,7 +300,7 @@ pub fn summaries_with_bodies(
     ids: &[QuestionId],
 ) -> rusqlite::Result<Vec<(QuestionSummary, String)>> {
     each_of(conn, ids, ", q.content", |row| {
-        Ok((summary_from_row(row)?, row.get(8)?))
+        Ok((summary_from_row(row)?, row.get(9)?))
     })
 }
 
@@ -353,7 +355,7 @@ pub fn find(
         "SELECT q.id, q.author_id, u.username, q.subject, q.content, q.content_html, q.created_at,
                 q.modified_at, q.answer_count, q.like_count,
                 EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = ?2),
-                q.accepted_answer_id, q.comment_count, q.view_count
+                q.accepted_answer_id, q.comment_count, q.view_count, q.tags
          FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1",
     )?
     .query_row(params![id.0, viewer.map_or(0, |v| v.0)], |row| {
@@ -372,6 +374,7 @@ pub fn find(
             accepted_answer_id: row.get::<_, Option<i64>>(11)?.map(AnswerId),
             comment_count: row.get(12)?,
             view_count: row.get(13)?,
+            tags: Tags::stored(&row.get::<_, String>(14)?),
         })
     })
     .optional()
@@ -391,6 +394,7 @@ pub fn insert(tx: &Transaction, question: &NewQuestion) -> rusqlite::Result<Ques
     )?;
     let id = QuestionId(tx.last_insert_rowid());
     change_total(tx, 1)?;
+    tags::set(tx, id, &question.draft.tags)?;
     Ok(id)
 }
 
@@ -412,7 +416,7 @@ pub fn update(
             now
         ],
     )?;
-    Ok(())
+    tags::set(tx, id, &draft.tags)
 }
 
 /// Deletes the question; its answers and every like go with it (foreign keys cascade). One transaction:
@@ -420,6 +424,7 @@ pub fn update(
 pub fn delete(tx: &Transaction, id: QuestionId) -> rusqlite::Result<()> {
     // The mark first, so the rank counts follow one change at a time whatever order the cascade takes.
     clear_accepted(tx, id)?;
+    tags::set(tx, id, &Tags::default())?;
     let deleted = tx.run("DELETE FROM questions WHERE id = ?1", [id.0])?;
     if deleted > 0 {
         change_total(tx, -1)?;

@@ -9,6 +9,7 @@ use rusqlite::{Connection, Transaction, params};
 use crate::domain::{
     ids::QuestionId,
     search::{IndexedQuestion, SearchChange, stems, words},
+    tags::Tags,
 };
 
 /// Changed questions after `seq`, oldest first, at most `limit`.
@@ -103,7 +104,7 @@ pub fn documents_after(
 }
 
 const QUESTION: &str = "SELECT q.id, q.subject, q.content, u.username, q.created_at, q.like_count,
-        q.answer_count FROM questions q JOIN users u ON u.id = q.author_id";
+        q.answer_count, q.tags FROM questions q JOIN users u ON u.id = q.author_id";
 
 const ANSWERS: &str =
     "SELECT a.question_id, a.content, u.username FROM answers a JOIN users u ON u.id = a.author_id";
@@ -118,6 +119,7 @@ fn question_from_row(row: &rusqlite::Row) -> rusqlite::Result<IndexedQuestion> {
         created_at: row.get(4)?,
         like_count: row.get(5)?,
         answer_count: row.get(6)?,
+        tags: Tags::stored(&row.get::<_, String>(7)?),
     })
 }
 

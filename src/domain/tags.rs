@@ -1,0 +1,194 @@
+//! Tags: a question's topics, typed as one field of names separated by spaces or commas.
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::{FieldError, Problem};
+
+/// A tag's name: 1–35 characters of letters of any script (Hangul included), digits and `+ # . -`, with at
+/// least one letter or digit (`..` is no topic), stored lower-cased after NFKC (`Rust`, `rust` and
+/// full-width `ｒｕｓｔ` are one tag).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TagName(String);
+
+impl TagName {
+    pub const MAX_CHARS: usize = 35;
+
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
+        let name: String = raw.trim().nfkc().flat_map(char::to_lowercase).collect();
+        let allowed = |c: char| c.is_alphanumeric() || matches!(c, '+' | '#' | '.' | '-');
+        if name.is_empty() {
+            Err(Problem::Required)
+        } else if name.chars().count() > Self::MAX_CHARS {
+            Err(Problem::TagTooLong)
+        } else if !name.chars().all(allowed) {
+            Err(Problem::TagCharacters)
+        } else if !name.chars().any(char::is_alphanumeric) {
+            Err(Problem::TagNeedsLetter)
+        } else {
+            Ok(Self(name))
+        }
+    }
+
+    /// A name as stored: for names read back from the database, which were parsed when written.
+    pub fn stored(name: String) -> Self {
+        Self(name)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for TagName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A question's tags: at most five, each once, in the order typed. None is fine.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tags(Vec<TagName>);
+
+impl Tags {
+    pub const MAX: usize = 5;
+
+    /// The `tags` field as typed: names separated by spaces or commas. Each wrong name is reported with the
+    /// name itself, so the form can say which one and why.
+    pub fn parse(raw: &str) -> Result<Self, Vec<FieldError>> {
+        let mut names: Vec<TagName> = Vec::new();
+        let mut errors = Vec::new();
+        for typed in raw.split(|c: char| c == ',' || c.is_whitespace()) {
+            if typed.is_empty() {
+                continue;
+            }
+            match TagName::parse(typed) {
+                Ok(name) if names.contains(&name) => {}
+                Ok(name) => names.push(name),
+                Err(problem) => errors.push(FieldError::about("tags", problem, typed)),
+            }
+        }
+        if errors.is_empty() && names.len() > Self::MAX {
+            errors.push(FieldError::new("tags", Problem::TooManyTags));
+        }
+        if errors.is_empty() {
+            Ok(Self(names))
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Tags as stored: space-separated names, each parsed when it was written.
+    pub fn stored(names: &str) -> Self {
+        Self(
+            names
+                .split(' ')
+                .filter(|name| !name.is_empty())
+                .map(|name| TagName(name.to_owned()))
+                .collect(),
+        )
+    }
+
+    /// The names separated by spaces, as stored and as the edit form shows them.
+    pub fn joined(&self) -> String {
+        let names: Vec<&str> = self.0.iter().map(TagName::as_str).collect();
+        names.join(" ")
+    }
+
+    pub fn names(&self) -> &[TagName] {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// A tag with the number of questions that carry it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TagCount {
+    pub name: TagName,
+    pub questions: i64,
+}
+
+/// One page of the tag list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TagList {
+    /// Tags matching the filter (all of them without one).
+    pub total: i64,
+    /// The page shown, clamped to the pages that exist.
+    pub page: i64,
+    pub tags: Vec<TagCount>,
+}
+
+/// Tags per page of `/tags`.
+pub const TAGS_PER_PAGE: i64 = 36;
+
+/// The page of `/tags` shown for `requested`: clamped to the pages `total` tags make (1 when there are none).
+pub fn clamp_tag_page(requested: i64, total: i64) -> i64 {
+    let last = ((total + TAGS_PER_PAGE - 1) / TAGS_PER_PAGE).max(1);
+    requested.clamp(1, last)
+}
+
+/// The name filter of `/tags` as typed: what a tag's name starts with, lower-cased like names are; at most
+/// [`TagName::MAX_CHARS`] characters are looked at (no tag is longer), and characters no tag holds match
+/// nothing rather than fail.
+pub fn name_prefix(raw: &str) -> String {
+    raw.trim()
+        .nfkc()
+        .flat_map(char::to_lowercase)
+        .take(TagName::MAX_CHARS)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(raw: &str) -> Vec<(Problem, Option<String>)> {
+        Tags::parse(raw)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.problem, e.about))
+            .collect()
+    }
+
+    #[test]
+    fn names_are_lower_cased_deduplicated_and_kept_in_order() {
+        // Six typed, five once `rust` is counted once: within the limit.
+        let tags = Tags::parse(" Rust, flask  c++ ,C# 파이썬 rust,,").expect("valid");
+        assert_eq!(tags.joined(), "rust flask c++ c# 파이썬");
+        assert_eq!(Tags::stored(&tags.joined()), tags);
+        assert_eq!(TagName::parse(".NET").expect("valid").as_str(), ".net");
+        assert!(Tags::parse("").expect("none is fine").is_empty());
+        assert_eq!(
+            TagName::parse("ｒｕｓｔ").expect("full-width").as_str(),
+            "rust"
+        );
+    }
+
+    #[test]
+    fn each_wrong_name_is_reported_with_the_name() {
+        assert_eq!(
+            problems("rust <script> ../ ok"),
+            vec![
+                (Problem::TagCharacters, Some("<script>".into())),
+                (Problem::TagCharacters, Some("../".into())),
+            ]
+        );
+        let long = "a".repeat(36);
+        assert_eq!(
+            problems(&format!("fine {long}")),
+            vec![(Problem::TagTooLong, Some(long))]
+        );
+        assert!(TagName::parse(&"가".repeat(35)).is_ok());
+        assert_eq!(
+            problems(".. +++"),
+            vec![
+                (Problem::TagNeedsLetter, Some("..".into())),
+                (Problem::TagNeedsLetter, Some("+++".into())),
+            ]
+        );
+        assert_eq!(problems("a b c d e f"), vec![(Problem::TooManyTags, None)]);
+    }
+}

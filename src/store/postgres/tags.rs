@@ -1,0 +1,194 @@
+//! The `tags` and `question_tags` tables: a question's tags, each tag's count, and a tag's question list.
+
+use deadpool_postgres::GenericClient;
+
+use super::{PgError, board, one, opt, rows, run};
+use crate::domain::{
+    board::{ListSort, PAGE_SIZE, QuestionId, clamp_page},
+    posts::QuestionList,
+    tags::{TAGS_PER_PAGE, TagCount, TagList, TagName, Tags, clamp_tag_page},
+};
+
+/// Gives the question exactly `tags`: links added and taken away, each tag's count moved, a tag left with no
+/// question deleted, and the names kept on the question for its list rows. Part of the caller's transaction.
+pub async fn set(
+    client: &impl GenericClient,
+    question: QuestionId,
+    tags: &Tags,
+) -> Result<(), PgError> {
+    // Locked, so two edits of one question's tags take turns.
+    let Some(row) = opt(
+        client,
+        "SELECT tags FROM questions WHERE id = $1 FOR UPDATE",
+        &[&question.0],
+    )
+    .await?
+    else {
+        return Ok(());
+    };
+    let stored: String = row.try_get(0)?;
+    let old = Tags::stored(&stored);
+    for name in old
+        .names()
+        .iter()
+        .filter(|name| !tags.names().contains(name))
+    {
+        run(
+            client,
+            "DELETE FROM question_tags
+             WHERE question_id = $1 AND tag_id = (SELECT id FROM tags WHERE name = $2)",
+            &[&question.0, &name.as_str()],
+        )
+        .await?;
+        run(
+            client,
+            "UPDATE tags SET question_count = question_count - 1 WHERE name = $1",
+            &[&name.as_str()],
+        )
+        .await?;
+        run(
+            client,
+            "DELETE FROM tags WHERE name = $1 AND question_count <= 0",
+            &[&name.as_str()],
+        )
+        .await?;
+    }
+    for name in tags
+        .names()
+        .iter()
+        .filter(|name| !old.names().contains(name))
+    {
+        let tag_id: i64 = one(
+            client,
+            "INSERT INTO tags (name, question_count) VALUES ($1, 1)
+             ON CONFLICT (name) DO UPDATE SET question_count = tags.question_count + 1
+             RETURNING id",
+            &[&name.as_str()],
+        )
+        .await?
+        .try_get(0)?;
+        run(
+            client,
+            "INSERT INTO question_tags (tag_id, question_id, like_count, answer_count, accepted)
+             SELECT $1, id, like_count, answer_count,
+                    CASE WHEN accepted_answer_id IS NULL THEN 0 ELSE 1 END
+             FROM questions WHERE id = $2",
+            &[&tag_id, &question.0],
+        )
+        .await?;
+    }
+    let joined = tags.joined();
+    if joined != stored {
+        run(
+            client,
+            "UPDATE questions SET tags = $2 WHERE id = $1",
+            &[&question.0, &joined],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// `prefix` as a LIKE pattern that matches it literally at the start (tag names hold no `%` or `_`, but a
+/// typed filter may).
+fn starts_with(prefix: &str) -> String {
+    let mut pattern = String::with_capacity(prefix.len() + 1);
+    for c in prefix.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// One page of `/tags`, the most used first, those whose name starts with `prefix` (every tag when empty).
+pub async fn list(
+    client: &impl GenericClient,
+    prefix: &str,
+    requested_page: i64,
+) -> Result<TagList, PgError> {
+    let pattern = starts_with(prefix);
+    let total: i64 = one(
+        client,
+        "SELECT count(*) FROM tags WHERE name LIKE $1",
+        &[&pattern],
+    )
+    .await?
+    .try_get(0)?;
+    let page = clamp_tag_page(requested_page, total);
+    let tags = rows(
+        client,
+        "SELECT name, question_count FROM tags WHERE name LIKE $1
+         ORDER BY question_count DESC, name COLLATE \"C\" LIMIT $2 OFFSET $3",
+        &[&pattern, &TAGS_PER_PAGE, &((page - 1) * TAGS_PER_PAGE)],
+    )
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(TagCount {
+            name: TagName::stored(row.try_get(0)?),
+            questions: row.try_get(1)?,
+        })
+    })
+    .collect::<Result<_, PgError>>()?;
+    Ok(TagList { total, page, tags })
+}
+
+/// One page of the questions carrying `name`, in one of the list's orders; `None` for a tag no question has.
+pub async fn questions(
+    client: &impl GenericClient,
+    name: &TagName,
+    sort: ListSort,
+    requested_page: i64,
+) -> Result<Option<(TagCount, QuestionList)>, PgError> {
+    let Some(row) = opt(
+        client,
+        "SELECT id, question_count FROM tags WHERE name = $1",
+        &[&name.as_str()],
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    let tag_id: i64 = row.try_get(0)?;
+    let tag = TagCount {
+        name: name.clone(),
+        questions: row.try_get(1)?,
+    };
+    let (condition, order) = crate::store::tag_tab(sort);
+    let total = if condition.is_empty() {
+        tag.questions
+    } else {
+        one(
+            client,
+            &format!("SELECT count(*) FROM question_tags WHERE tag_id = $1 {condition}"),
+            &[&tag_id],
+        )
+        .await?
+        .try_get(0)?
+    };
+    let page = clamp_page(requested_page, total);
+    let ids: Vec<QuestionId> = rows(
+        client,
+        &format!(
+            "SELECT question_id FROM question_tags WHERE tag_id = $1 {condition}
+             ORDER BY {order} LIMIT $2 OFFSET $3"
+        ),
+        &[&tag_id, &PAGE_SIZE, &((page - 1) * PAGE_SIZE)],
+    )
+    .await?
+    .iter()
+    .map(|row| row.try_get(0).map(QuestionId))
+    .collect::<Result<_, _>>()?;
+    let questions = board::summaries(client, &ids).await?;
+    Ok(Some((
+        tag,
+        QuestionList {
+            total,
+            page,
+            questions,
+        },
+    )))
+}

@@ -1,0 +1,159 @@
+//! The `tags` and `question_tags` tables: a question's tags, each tag's count, and a tag's question list.
+
+use rusqlite::{Connection, OptionalExtension, Transaction};
+
+use super::{Cached, questions};
+use crate::domain::{
+    board::{ListSort, PAGE_SIZE, QuestionId, clamp_page},
+    posts::QuestionList,
+    tags::{TAGS_PER_PAGE, TagCount, TagList, TagName, Tags, clamp_tag_page},
+};
+
+/// Gives the question exactly `tags`: links added and taken away, each tag's count moved, a tag left with no
+/// question deleted, and the names kept on the question for its list rows. Part of the caller's transaction.
+pub fn set(tx: &Transaction, question: QuestionId, tags: &Tags) -> rusqlite::Result<()> {
+    let Some(stored) = tx
+        .prepare_cached("SELECT tags FROM questions WHERE id = ?1")?
+        .query_row([question.0], |row| row.get::<_, String>(0))
+        .optional()?
+    else {
+        return Ok(());
+    };
+    let old = Tags::stored(&stored);
+    for name in old
+        .names()
+        .iter()
+        .filter(|name| !tags.names().contains(name))
+    {
+        tx.run(
+            "DELETE FROM question_tags
+             WHERE question_id = ?1 AND tag_id = (SELECT id FROM tags WHERE name = ?2)",
+            (question.0, name.as_str()),
+        )?;
+        tx.run(
+            "UPDATE tags SET question_count = question_count - 1 WHERE name = ?1",
+            [name.as_str()],
+        )?;
+        tx.run(
+            "DELETE FROM tags WHERE name = ?1 AND question_count <= 0",
+            [name.as_str()],
+        )?;
+    }
+    for name in tags
+        .names()
+        .iter()
+        .filter(|name| !old.names().contains(name))
+    {
+        let tag_id: i64 = tx.one(
+            "INSERT INTO tags (name, question_count) VALUES (?1, 1)
+             ON CONFLICT (name) DO UPDATE SET question_count = question_count + 1
+             RETURNING id",
+            [name.as_str()],
+            |row| row.get(0),
+        )?;
+        tx.run(
+            "INSERT INTO question_tags (tag_id, question_id, like_count, answer_count, accepted)
+             SELECT ?1, id, like_count, answer_count, accepted_answer_id IS NOT NULL
+             FROM questions WHERE id = ?2",
+            (tag_id, question.0),
+        )?;
+    }
+    let joined = tags.joined();
+    if joined != stored {
+        tx.run(
+            "UPDATE questions SET tags = ?2 WHERE id = ?1",
+            (question.0, joined.as_str()),
+        )?;
+    }
+    Ok(())
+}
+
+/// One page of `/tags`, the most used first, those whose name starts with `prefix` (every tag when empty).
+pub fn list(conn: &Connection, prefix: &str, requested_page: i64) -> rusqlite::Result<TagList> {
+    // Names compare as bytes: every name that starts with `prefix` sorts between it and it followed by the
+    // highest character there is.
+    let end = format!("{prefix}\u{10FFFF}");
+    let total: i64 = conn.one(
+        "SELECT count(*) FROM tags WHERE name >= ?1 AND name < ?2",
+        (prefix, end.as_str()),
+        |row| row.get(0),
+    )?;
+    let page = clamp_tag_page(requested_page, total);
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, question_count FROM tags WHERE name >= ?1 AND name < ?2
+         ORDER BY question_count DESC, name LIMIT ?3 OFFSET ?4",
+    )?;
+    let tags = stmt
+        .query_map(
+            (
+                prefix,
+                end.as_str(),
+                TAGS_PER_PAGE,
+                (page - 1) * TAGS_PER_PAGE,
+            ),
+            |row| {
+                Ok(TagCount {
+                    name: TagName::stored(row.get(0)?),
+                    questions: row.get(1)?,
+                })
+            },
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(TagList { total, page, tags })
+}
+
+/// A tag with its count, if any question carries it.
+fn find(conn: &Connection, name: &TagName) -> rusqlite::Result<Option<(i64, TagCount)>> {
+    conn.prepare_cached("SELECT id, question_count FROM tags WHERE name = ?1")?
+        .query_row([name.as_str()], |row| {
+            Ok((
+                row.get(0)?,
+                TagCount {
+                    name: name.clone(),
+                    questions: row.get(1)?,
+                },
+            ))
+        })
+        .optional()
+}
+
+/// One page of the questions carrying `name`, in one of the list's orders; `None` for a tag no question has.
+pub fn questions(
+    conn: &Connection,
+    name: &TagName,
+    sort: ListSort,
+    requested_page: i64,
+) -> rusqlite::Result<Option<(TagCount, QuestionList)>> {
+    let Some((tag_id, tag)) = find(conn, name)? else {
+        return Ok(None);
+    };
+    let (condition, order) = crate::store::tag_tab(sort);
+    let total = if condition.is_empty() {
+        tag.questions
+    } else {
+        conn.one(
+            &format!("SELECT count(*) FROM question_tags WHERE tag_id = ?1 {condition}"),
+            [tag_id],
+            |row| row.get(0),
+        )?
+    };
+    let page = clamp_page(requested_page, total);
+    let ids = conn
+        .prepare_cached(&format!(
+            "SELECT question_id FROM question_tags WHERE tag_id = ?1 {condition}
+             ORDER BY {order} LIMIT ?2 OFFSET ?3"
+        ))?
+        .query_map((tag_id, PAGE_SIZE, (page - 1) * PAGE_SIZE), |row| {
+            Ok(QuestionId(row.get(0)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let questions = questions::summaries(conn, &ids)?;
+    Ok(Some((
+        tag,
+        QuestionList {
+            total,
+            page,
+            questions,
+        },
+    )))
+}

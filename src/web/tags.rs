@@ -1,0 +1,74 @@
+//! `/tags` (every tag by number of questions, with a name filter) and `/tags/{name}` (a tag's questions).
+
+use std::sync::Arc;
+
+use poem::{
+    IntoResponse, Request, Response, Route, get, handler,
+    web::{Data, Path, Redirect},
+};
+
+use super::{AppState, handler_kit::QueryParams, page_cache::same_for_every_visitor};
+use crate::{
+    domain::{
+        board::{ListSort, parse_page},
+        search::SearchQuery,
+        tags::{TagName, name_prefix},
+    },
+    error::{AppError, AppResult},
+    views::{
+        PageContext,
+        questions::{ListView, list_page},
+        tags::{TagsView, tags_page},
+        urls,
+    },
+};
+
+pub fn routes(route: Route) -> Route {
+    route
+        .at("/tags", get(list))
+        .at("/tags/:name", get(questions))
+}
+
+#[handler]
+async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> AppResult<Response> {
+    let params = QueryParams::of(req);
+    let prefix = name_prefix(params.get("q").unwrap_or_default());
+    let requested = parse_page(params.get("page"));
+    let found = state.store.tag_list(prefix.clone(), requested).await?;
+    Ok(same_for_every_visitor(tags_page(
+        &ctx,
+        &TagsView {
+            prefix: &prefix,
+            list: &found,
+            past_end: requested > found.page,
+        },
+    )))
+}
+
+/// A tag's questions, with the main list's tabs and pages. A name typed in another case (or full-width)
+/// is sent to the tag's own address; a name no tag could have, or one no question carries, is a 404.
+#[handler]
+async fn questions(
+    req: &Request,
+    Path(typed): Path<String>,
+    ctx: PageContext,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Response> {
+    let name = TagName::parse(&typed).map_err(|_| AppError::NotFound)?;
+    let params = QueryParams::of(req);
+    let sort = ListSort::parse(params.get("sort"), false);
+    let requested = parse_page(params.get("page"));
+    if name.as_str() != typed {
+        return Ok(Redirect::moved_permanent(urls::tag(&name, sort, requested)).into_response());
+    }
+    let (tag, found) = state
+        .store
+        .tag_questions(name, sort, requested)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let query = SearchQuery::default();
+    Ok(same_for_every_visitor(list_page(
+        &ctx,
+        &ListView::browsing("", &query, sort, requested, &found, Some(&tag)),
+    )))
+}

@@ -1,0 +1,331 @@
+//! Tags: asked with, shown, counted, browsed by tag, searched by `[tag]`; bad names refused with the name.
+
+use reqwest::{Client, StatusCode};
+
+use crate::helpers::{TestApp, browser, data_ids, location, spawn_app, spawn_app_seeded};
+
+/// Asks with tags (as the form sends them); returns the response.
+async fn ask_tagged(
+    app: &TestApp,
+    client: &Client,
+    subject: &str,
+    tags: &str,
+) -> reqwest::Response {
+    app.post_form(
+        client,
+        "/questions",
+        &[
+            ("subject", subject),
+            ("content", "Some text."),
+            ("tags", tags),
+        ],
+    )
+    .await
+}
+
+async fn ask_with_tags(app: &TestApp, client: &Client, subject: &str, tags: &str) -> i64 {
+    let response = ask_tagged(app, client, subject, tags).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{subject}");
+    location(&response)
+        .trim_start_matches("/questions/")
+        .parse()
+        .expect("question id")
+}
+
+/// Every tag on `/tags` with its count, in order.
+async fn tag_counts(app: &TestApp) -> Vec<(String, i64)> {
+    let html = app.get_html(&browser(), "/tags").await;
+    html.match_indices(r#"data-tag=""#)
+        .map(|(at, marker)| {
+            let rest = &html[at + marker.len()..];
+            let name = rest[..rest.find('"').expect("end")].to_owned();
+            let count = data_ids(rest, "question-count")[0];
+            (name, count)
+        })
+        .collect()
+}
+
+/// The counters the board keeps about tags, each as far from its rows as it is (0: exact).
+fn assert_tag_counters_exact(app: &TestApp) {
+    for (what, sql) in miniboard::store::copy::COUNTER_CHECKS {
+        assert_eq!(app.storage().number_of(sql), 0, "{what}");
+    }
+}
+
+#[tokio::test]
+async fn tags_show_on_rows_and_pages_and_counts_follow_edits_and_deletes() {
+    let app = spawn_app().await;
+    let asker = app.signed_up_user("asker").await;
+    let first = ask_with_tags(&app, &asker, "Tagged question", " Rust, flask  rust").await;
+    let page = app
+        .get_html(&browser(), &format!("/questions/{first}"))
+        .await;
+    assert!(
+        page.contains(r#"<a class="tag" href="/tags/rust" rel="tag">rust</a>"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"href="/tags/flask""#));
+    let list = app.get_html(&browser(), "/").await;
+    assert!(list.contains(r#"href="/tags/rust" rel="tag""#));
+    assert_eq!(
+        tag_counts(&app).await,
+        [("flask".into(), 1), ("rust".into(), 1)]
+    );
+
+    // The edit form shows the tags as stored; an edit moves the counts and a tag left alone disappears.
+    let form = app
+        .get_html(&asker, &format!("/questions/{first}/edit"))
+        .await;
+    assert!(form.contains(r#"value="rust flask""#), "{form}");
+    let edited = app
+        .post_form(
+            &asker,
+            &format!("/questions/{first}/edit"),
+            &[
+                ("subject", "Tagged question"),
+                ("content", "Some text."),
+                ("tags", "rust 파이썬"),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status(), StatusCode::SEE_OTHER);
+    let second = ask_with_tags(&app, &asker, "Another", "rust").await;
+    assert_eq!(
+        tag_counts(&app).await,
+        [("rust".into(), 2), ("파이썬".into(), 1)]
+    );
+    assert_eq!(
+        app.get(&browser(), "/tags/flask").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_tag_counters_exact(&app);
+
+    // A like and an answer reach the tag's tabs (their copies of the counts follow).
+    app.answer(&asker, second, "An answer").await;
+    let unanswered = app.get_html(&browser(), "/tags/rust?sort=unanswered").await;
+    assert_eq!(data_ids(&unanswered, "question"), [first]);
+    let answered = app.get_html(&browser(), "/tags/rust?sort=answers").await;
+    assert_eq!(data_ids(&answered, "question"), [second, first]);
+    assert_tag_counters_exact(&app);
+
+    let deleted = app
+        .post_form(&asker, &format!("/questions/{first}/delete"), &[])
+        .await;
+    assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(tag_counts(&app).await, [("rust".into(), 1)]);
+    assert_tag_counters_exact(&app);
+    // Asking without tags keeps working (clients that never send the field).
+    app.ask(&asker, "No tags at all", "text").await;
+    assert_tag_counters_exact(&app);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_wrong_tag_is_named_with_why_and_nothing_is_written_in_either_language() {
+    let app = spawn_app().await;
+    let asker = app.signed_up_user("asker").await;
+    let long = "a".repeat(36);
+    for (typed, message) in [
+        ("a b c d e f", "Use at most 5 tags.".to_owned()),
+        (
+            &format!("rust {long}"),
+            format!("“{long}”: A tag has at most 35 characters."),
+        ),
+        (
+            "rust <script>",
+            "“&lt;script&gt;”: A tag holds letters, digits and + # . - only.".to_owned(),
+        ),
+        (
+            "../",
+            "“../”: A tag holds letters, digits and + # . - only.".to_owned(),
+        ),
+        (
+            "..",
+            "“..”: A tag needs at least one letter or digit.".to_owned(),
+        ),
+    ] {
+        let response = ask_tagged(&app, &asker, "Should not be saved", typed).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{typed}"
+        );
+        let page = response.text().await.expect("page");
+        assert!(page.contains(&message), "{typed}: {page}");
+        // What was typed stays in the form.
+        assert!(page.contains(r#"id="field-tags""#));
+        assert!(page.contains("Should not be saved"));
+    }
+    app.switch_language(&asker, "ko", "/").await;
+    let response = ask_tagged(&app, &asker, "Should not be saved", "a b c d e f").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .text()
+            .await
+            .expect("page")
+            .contains("태그는 5개까지 달 수 있습니다.")
+    );
+    let list = app.get_html(&browser(), "/").await;
+    assert!(!list.contains("Should not be saved"));
+    assert!(tag_counts(&app).await.is_empty());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn tag_addresses_are_one_spelling_and_the_unknown_is_a_404() {
+    let app = spawn_app().await;
+    let asker = app.signed_up_user("asker").await;
+    ask_with_tags(&app, &asker, "Symbols", "c++ c# .net 파이썬").await;
+    let visitor = browser();
+    for (path, expected) in [
+        ("/tags/c%2B%2B", StatusCode::OK),
+        ("/tags/c%23", StatusCode::OK),
+        ("/tags/.net", StatusCode::OK),
+        ("/tags/%ED%8C%8C%EC%9D%B4%EC%8D%AC", StatusCode::OK),
+        ("/tags/unknown", StatusCode::NOT_FOUND),
+        ("/tags/%3Cscript%3E", StatusCode::NOT_FOUND),
+        ("/tags/..%2F", StatusCode::NOT_FOUND),
+    ] {
+        let response = app.get(&visitor, path).await;
+        assert_eq!(response.status(), expected, "{path}");
+    }
+    let upper = app.get(&visitor, "/tags/C%2B%2B?sort=likes").await;
+    assert_eq!(upper.status(), StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(location(&upper), "/tags/c%2B%2B?sort=likes");
+    // The page says which tag, how many, and links its tabs within the tag.
+    let page = app.get_html(&visitor, "/tags/c%2B%2B").await;
+    assert!(page.contains("Questions tagged [c++]"));
+    assert!(page.contains(r#"href="/tags/c%2B%2B?sort=likes""#));
+    assert!(
+        page.contains(r#"value="[c++] ""#),
+        "the search box starts with the tag"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn tags_page_filters_by_name_and_pages() {
+    let app = spawn_app().await;
+    let asker = app.signed_up_user("asker").await;
+    ask_with_tags(&app, &asker, "One", "rust rustls flask").await;
+    ask_with_tags(&app, &asker, "Two", "rust").await;
+    let visitor = browser();
+    let filtered = app.get_html(&visitor, "/tags?q=RUST").await;
+    assert!(filtered.contains(r#"data-tag="rust""#) && filtered.contains(r#"data-tag="rustls""#));
+    assert!(!filtered.contains(r#"data-tag="flask""#));
+    assert!(filtered.contains(r#"<meta name="robots" content="noindex">"#));
+    for junk in ["%3Cscript%3E", "100%25", "_", &"x".repeat(10_000)] {
+        let response = app.get(&visitor, &format!("/tags?q={junk}&page=9")).await;
+        assert_eq!(response.status(), StatusCode::OK, "{junk}");
+        let page = response.text().await.expect("page");
+        assert!(page.contains(r#"id="tags-none""#), "{junk}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn search_takes_tags_in_brackets() {
+    let app = spawn_app().await;
+    let asker = app.signed_up_user("asker").await;
+    let in_rust = ask_with_tags(&app, &asker, "Borrowing alpha values", "rust").await;
+    let in_flask = ask_with_tags(&app, &asker, "Routing alpha requests", "flask").await;
+    let both = ask_with_tags(&app, &asker, "Serving beta files", "rust flask").await;
+    let found = |query: &'static str| {
+        let app = &app;
+        async move {
+            let url = format!(
+                "/questions?q={}",
+                query
+                    .replace(' ', "+")
+                    .replace('[', "%5B")
+                    .replace(']', "%5D")
+            );
+            let mut ids = data_ids(&app.get_html(&browser(), &url).await, "question");
+            ids.sort_unstable();
+            ids
+        }
+    };
+    assert_eq!(found("alpha [rust]").await, [in_rust]);
+    assert_eq!(found("alpha -[rust]").await, [in_flask]);
+    assert_eq!(found("[rust] [flask]").await, [both]);
+    let mut rust = vec![in_rust, both];
+    rust.sort_unstable();
+    assert_eq!(found("[Rust]").await, rust);
+    assert!(found("alpha [nothing]").await.is_empty());
+    // A retag reaches search.
+    let retagged = app
+        .post_form(
+            &asker,
+            &format!("/questions/{in_flask}/edit"),
+            &[
+                ("subject", "Routing alpha requests"),
+                ("content", "Some text."),
+                ("tags", "rust"),
+            ],
+        )
+        .await;
+    assert_eq!(retagged.status(), StatusCode::SEE_OTHER);
+    let mut both_alpha = vec![in_rust, in_flask];
+    both_alpha.sort_unstable();
+    assert_eq!(found("alpha [rust]").await, both_alpha);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_big_tag_s_deep_pages_equal_a_plain_query_in_every_tab() {
+    let app = spawn_app_seeded(miniboard::seed::SeedPlan {
+        users: 20,
+        questions: 600,
+        answers: 900,
+        likes: 1500,
+        accepted: 150,
+        seed: 11,
+        ..Default::default()
+    })
+    .await;
+    assert_tag_counters_exact(&app);
+    let (name, count) = tag_counts(&app).await.into_iter().next().expect("a tag");
+    assert!(count > 30, "the most used tag has {count} questions");
+    let visitor = browser();
+    let segment: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    for (sort, condition, order) in [
+        ("recent", "", "q.id DESC"),
+        ("likes", "", "q.like_count DESC, q.id DESC"),
+        ("answers", "", "q.answer_count DESC, q.id DESC"),
+        ("unanswered", "AND q.answer_count = 0", "q.id DESC"),
+        (
+            "unaccepted",
+            "AND q.accepted_answer_id IS NULL",
+            "q.id DESC",
+        ),
+    ] {
+        for page in [1, 2, 4] {
+            let html = app
+                .get_html(
+                    &visitor,
+                    &format!("/tags/{segment}?sort={sort}&page={page}"),
+                )
+                .await;
+            let plain = app.storage().number_list(&format!(
+                "SELECT q.id FROM questions q JOIN question_tags qt ON qt.question_id = q.id
+                 JOIN tags t ON t.id = qt.tag_id WHERE t.name = '{name}' {condition}
+                 ORDER BY {order} LIMIT 10 OFFSET {}",
+                (page - 1) * 10
+            ));
+            if !plain.is_empty() {
+                assert_eq!(data_ids(&html, "question"), plain, "{sort} page {page}");
+            }
+        }
+    }
+    app.stop().await;
+}
