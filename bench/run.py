@@ -41,7 +41,7 @@ LOAD_CPUS = {CPUS[0]} if PIN else set(CPUS)
 SERVER_CPUS = set(CPUS[1:]) if PIN else set(CPUS)
 # Eight of the seed's commonest English words: FTS5 walked all eight lists to find posts holding every one.
 EIGHT_WORDS = "flask python rust database query index session login"
-SEED_VERSION = "v3"  # bump when the seed's output changes, so cached databases are rebuilt
+SEED_VERSION = "v4"  # bump when the seed's output changes, so cached databases are rebuilt
 PASSWORD = "seed-password"
 ENGINE = os.environ.get("BENCH_ENGINE", "sqlite")
 POSTGRES = {}  # the private cluster's folder and URL template, when ENGINE is postgres
@@ -455,6 +455,8 @@ def targets(db):
     rare_en = conn.execute("SELECT username FROM users WHERE username LIKE 'user%' ORDER BY id DESC LIMIT 1").fetchone()[0]
     rare_ko = conn.execute("SELECT username FROM users WHERE username LIKE '사용자%' ORDER BY id DESC LIMIT 1").fetchone()[0]
     css = "/static/app.css"
+    big_tag, big_tag_count = conn.execute(
+        "SELECT name, question_count FROM tags ORDER BY question_count DESC LIMIT 1").fetchone()
     conn.close()
     last_answer_page = (thread_answers + 9) // 10
     q = urllib.parse.quote
@@ -478,6 +480,12 @@ def targets(db):
             (f"question with {thread_answers} answers, an accepted one and 30 comments, first page",
              f"/questions/{thread}"),
             (f"question with {thread_answers} answers, last page", f"/questions/{thread}?apage={last_answer_page}"),
+            ("tags, page 1", "/tags"),
+            (f"tag with the most questions ({big_tag_count:,}), page 1", f"/tags/{q(big_tag)}"),
+            (f"tag with the most questions, page 5,000 (or the last)", f"/tags/{q(big_tag)}?page=5000"),
+            (f"tag with the most questions, most liked, page 5,000 (or the last)",
+             f"/tags/{q(big_tag)}?sort=likes&page=5000"),
+            (f"search: common English with a tag (flask [{big_tag}])", f"/questions?q={q('flask [' + big_tag + ']')}"),
             ("static file (app.css)", css),
         ],
         # What browsers get: compressed pages, from the cache's kept bytes, and the build's compressed assets.
@@ -495,6 +503,10 @@ def targets(db):
             ("search: common English (flask), uncached", "/questions?q=flask"),
             ("search: common Korean (파이썬), uncached", f"/questions?q={q('파이썬')}"),
             ("search: 8 common words, uncached", f"/questions?q={q(EIGHT_WORDS)}"),
+            ("tag with the most questions, page 1, uncached", f"/tags/{q(big_tag)}"),
+            ("tag with the most questions, page 5,000 (or the last), uncached", f"/tags/{q(big_tag)}?page=5000"),
+            ("tag with the most questions, most liked, page 5,000 (or the last), uncached",
+             f"/tags/{q(big_tag)}?sort=likes&page=5000"),
         ],
     }
 
