@@ -488,11 +488,12 @@ def targets(db):
             (f"search: common English with a tag (flask [{big_tag}])", f"/questions?q={q('flask [' + big_tag + ']')}"),
             ("static file (app.css)", css),
         ],
-        # What browsers get: compressed pages, from the cache's kept bytes, and the build's compressed assets.
+        # What browsers get (a browser's Accept-Encoding): pages gzipped, from the cache's kept bytes, and the
+        # build's brotli assets.
         "compressed": [
-            ("list page 1, brotli", "/"),
-            ("question with an accepted answer and 30 comments, brotli", f"/questions/{thread}"),
-            ("static file (Bootstrap), brotli", "/static/vendor/bootstrap.min.css"),
+            ("list page 1, compressed (gzip)", "/"),
+            ("question with an accepted answer and 30 comments, compressed (gzip)", f"/questions/{thread}"),
+            ("static file (Bootstrap), compressed (brotli)", "/static/vendor/bootstrap.min.css"),
         ],
         # Visitors' pages are cached until the next write; these rows show what rendering one costs.
         "uncached": [
@@ -711,7 +712,7 @@ def measure(server, db, size, results):
             record(label, connections, server.base + path, lua_uncached(path))
     for label, path in plan["uncached"][:1] + plan["uncached"][3:4]:
         for connections in (1, 64):
-            record(f"{label}, brotli", connections, server.base + path,
+            record(f"{label}, compressed (gzip)", connections, server.base + path,
                    lua_uncached(path, "gzip, deflate, br, zstd"))
     viewed = f"/questions/{plan['thread']}"
     for connections in (1, 64):

@@ -76,6 +76,29 @@ impl QuestionPage {
     }
 }
 
+/// A question or an answer as a feed carries it.
+#[derive(Clone, Debug)]
+pub struct FeedEntry {
+    pub question_id: QuestionId,
+    /// `Some` for an answer.
+    pub answer_id: Option<AnswerId>,
+    /// The question's subject (an answer's entry names the question it answers).
+    pub subject: String,
+    pub author: String,
+    pub created_at: i64,
+    pub modified_at: Option<i64>,
+    pub content_html: String,
+    /// The question's tags (none on an answer).
+    pub tags: Tags,
+}
+
+impl FeedEntry {
+    /// When the entry last changed: its edit, or its writing.
+    pub fn updated_at(&self) -> i64 {
+        self.modified_at.unwrap_or(self.created_at)
+    }
+}
+
 /// A question as its own page shows it.
 #[derive(Clone, Debug)]
 pub struct Question {

@@ -178,6 +178,12 @@ pub const TEXTS: Texts = Texts {
     tag_description: "{} questions tagged [{}]. {}, page {} of {}.",
     tags_description: "The board's tags by number of questions, page {} of {}.",
     all_tags: "All tags",
+    similar_title: "Questions that may already have your answer",
+    feed_questions_title: "miniboard: newest questions",
+    feed_tag_title: "miniboard: questions tagged [{}]",
+    feed_answers_title: "Answers to “{}”",
+    feed_answer_entry_title: "An answer to “{}”",
+    feed_link_title: "Atom feed",
 
     error_request_id: "Request id",
     error_back_home: "Back to the questions",

@@ -178,6 +178,12 @@ pub const TEXTS: Texts = Texts {
     tag_description: "질문 {}개에 [{}] 태그가 달려 있습니다. {}, {}/{}쪽.",
     tags_description: "질문이 많은 순으로 본 태그, {}/{}쪽.",
     all_tags: "모든 태그",
+    similar_title: "이미 답이 있을지 모르는 질문",
+    feed_questions_title: "miniboard: 최신 질문",
+    feed_tag_title: "miniboard: [{}] 태그가 달린 질문",
+    feed_answers_title: "“{}”에 달린 답변",
+    feed_answer_entry_title: "“{}”에 달린 답변",
+    feed_link_title: "Atom 피드",
 
     error_request_id: "요청 ID",
     error_back_home: "질문 목록으로",

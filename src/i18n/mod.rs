@@ -340,6 +340,12 @@ pub struct Texts {
     pub tag_description: &'static str,
     pub tags_description: &'static str,
     pub all_tags: &'static str,
+    pub similar_title: &'static str,
+    pub feed_questions_title: &'static str,
+    pub feed_tag_title: &'static str,
+    pub feed_answers_title: &'static str,
+    pub feed_answer_entry_title: &'static str,
+    pub feed_link_title: &'static str,
 
     pub error_request_id: &'static str,
     pub error_back_home: &'static str,

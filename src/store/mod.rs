@@ -19,7 +19,8 @@ use crate::{
         limits::ClientKey,
         policy::{Action, Actor, Denied, PostRef},
         posts::{
-            Answer, Comment, PostComments, Question, QuestionList, QuestionPage, QuestionSummary,
+            Answer, Comment, FeedEntry, PostComments, Question, QuestionList, QuestionPage,
+            QuestionSummary,
         },
         search::{IndexedQuestion, SearchChange},
         tags::{TagCount, TagList, TagName},
@@ -199,6 +200,14 @@ operations! {
     /// One page of the questions carrying `tag` in `sort` (clamped), with the tag's count; `None` when no
     /// question carries it.
     fn tag_questions(&self, tag: TagName, sort: ListSort, requested_page: i64) -> Option<(TagCount, QuestionList)>;
+
+    /// The newest `limit` questions, or those carrying `tag`, newest first, as feeds carry them; `None` when
+    /// no question carries `tag`.
+    fn feed_questions(&self, tag: Option<TagName>, limit: i64) -> Option<Vec<FeedEntry>>;
+
+    /// A question and its newest `limit` answers, newest first, as feeds carry them; `None` when the
+    /// question is gone.
+    fn feed_answers(&self, id: QuestionId, limit: i64) -> Option<(FeedEntry, Vec<FeedEntry>)>;
 
     /// The questions with these ids that exist, in the order given, each with its body (search results
     /// show a snippet of it).

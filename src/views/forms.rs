@@ -87,8 +87,28 @@ impl<'a> Around<'a> {
     }
 }
 
+/// Help fetched while a field is typed in (htmx, debounced; a newer request replaces one in flight): the
+/// field's value goes to `url` and the answer fills `target`. Without JavaScript the field works the same.
+pub struct Assist<'a> {
+    pub url: &'a str,
+    /// A selector.
+    pub target: &'a str,
+    /// The `<datalist>` the answer fills, offered by the browser as the field's suggestions.
+    pub list: Option<&'a str>,
+}
+
 /// Renders `field`, marked invalid with its message when `errors` has one for it.
 pub fn field(t: &Texts, field: Field, errors: &[FieldError]) -> Markup {
+    field_with(t, field, errors, None)
+}
+
+/// [`field`], with help fetched as it is typed in.
+pub fn field_with(
+    t: &Texts,
+    field: Field,
+    errors: &[FieldError],
+    assist: Option<&Assist>,
+) -> Markup {
     let around = Around::new(t, field.name, "", field.hint, errors);
     html! {
         div.mb-3 {
@@ -96,7 +116,11 @@ pub fn field(t: &Texts, field: Field, errors: &[FieldError]) -> Markup {
             input.form-control.is-invalid[around.error.is_some()] #(around.id) type=(field.input_type)
                 name=(field.name) value=(field.value) autocomplete=(field.autocomplete) required[field.required]
                 maxlength=[field.max_length]
-                aria-invalid=[around.invalid()] aria-describedby=[around.described_by()];
+                aria-invalid=[around.invalid()] aria-describedby=[around.described_by()]
+                list=[assist.and_then(|a| a.list)]
+                hx-get=[assist.map(|a| a.url)] hx-target=[assist.map(|a| a.target)]
+                hx-trigger=[assist.map(|_| "input changed delay:300ms")]
+                hx-swap=[assist.map(|_| "innerHTML")] hx-sync=[assist.map(|_| "this:replace")];
             (around.below())
         }
     }

@@ -20,6 +20,8 @@ pub struct Head {
     pub noindex: bool,
     /// Open Graph and Twitter card tags, for a question shared as a link.
     pub social: bool,
+    /// The path of the Atom feed that follows this page, linked for feed readers.
+    pub feed: Option<String>,
 }
 
 /// A full HTML page around `content`, with the site's description.
@@ -43,6 +45,9 @@ pub fn page_with(ctx: &PageContext, title: &str, head: &Head, content: Markup) -
                 meta name="description" content=(description);
                 @if let Some(url) = &canonical { link rel="canonical" href=(url); }
                 @if head.noindex { meta name="robots" content="noindex"; }
+                @if let Some(feed) = &head.feed {
+                    link rel="alternate" type="application/atom+xml" title=(t.feed_link_title) href=(ctx.absolute(feed));
+                }
                 @if head.social {
                     meta property="og:type" content="article";
                     meta property="og:site_name" content=(t.site_name);

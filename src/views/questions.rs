@@ -6,7 +6,7 @@ use super::{
     PageContext,
     answers::{AnswerSection, answer_form, answer_section},
     comments::{Thread, comment_thread},
-    forms::{Field, TextArea, field, textarea},
+    forms::{Assist, Field, TextArea, field_with, textarea},
     highlight::{highlight, mentions, snippet},
     layout::{Head, csrf_field, login_href, page, page_with},
     likes::{LikeButton, like_button},
@@ -229,6 +229,10 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
         canonical: Some(href(view.sort, view.page)),
         noindex: searching || view.past_end,
         social: false,
+        feed: Some(match view.tag {
+            Some(tag) => format!("{}/feed.atom", urls::tag(&tag.name, ListSort::Recent, 1)),
+            None => "/feeds/questions.atom".to_owned(),
+        }),
     };
     page_with(ctx, &title, &head, content)
 }
@@ -363,8 +367,31 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
         )),
         noindex: false,
         social: true,
+        feed: Some(urls::question_action(question.id, "feed.atom")),
     };
     page_with(ctx, &question.subject, &head, content)
+}
+
+/// Questions like the one being typed, under the subject field: links that open beside the form.
+pub fn similar_questions(ctx: &PageContext, questions: &[QuestionSummary]) -> Markup {
+    let t = ctx.t();
+    html! {
+        @if !questions.is_empty() {
+            section.card.card-body.py-2.mb-3 aria-labelledby="similar-title" {
+                h2.h6.mb-2 #similar-title { (t.similar_title) }
+                ul.list-unstyled.mb-0 {
+                    @for question in questions {
+                        li.py-1 data-similar=(question.id.0) {
+                            a href=(urls::question(question.id, Default::default(), 1)) target="_blank" rel="noopener" {
+                                (question.subject)
+                            }
+                            " " span.small.text-body-secondary { (t.answer_count(question.answer_count)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The form to ask or to edit a question.
@@ -387,12 +414,17 @@ pub fn question_form_page(ctx: &PageContext, view: &QuestionFormView) -> Markup 
         h1.h3.mb-4 { (view.title) }
         form method="post" action=(view.action) {
             @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
-            (field(t, Field { name: "subject", label: t.subject, input_type: "text", value: view.subject,
-                hint: None, autocomplete: "off", required: true, max_length: Some(Subject::MAX_CHARS) }, view.errors))
+            // Questions like the one being asked, as its subject is typed: before a duplicate is posted.
+            (field_with(t, Field { name: "subject", label: t.subject, input_type: "text", value: view.subject,
+                hint: None, autocomplete: "off", required: true, max_length: Some(Subject::MAX_CHARS) }, view.errors,
+                Some(&Assist { url: "/questions/similar", target: "#similar-questions", list: None })))
+            div #similar-questions aria-live="polite" {}
             (textarea(t, TextArea { name: "content", label: t.content, value: view.content,
                 hint: Some(t.content_hint), rows: 12, max_length: Content::MAX_CHARS, id_suffix: "", autofocus: false }, view.errors))
-            (field(t, Field { name: "tags", label: t.tags_label, input_type: "text", value: view.tags,
-                hint: Some(t.tags_hint), autocomplete: "off", required: false, max_length: None }, view.errors))
+            (field_with(t, Field { name: "tags", label: t.tags_label, input_type: "text", value: view.tags,
+                hint: Some(t.tags_hint), autocomplete: "off", required: false, max_length: None }, view.errors,
+                Some(&Assist { url: "/tag-suggestions", target: "#tag-suggestions", list: Some("tag-suggestions") })))
+            datalist #tag-suggestions {}
             div.d-flex.gap-2 {
                 button.btn.btn-primary type="submit" { (view.submit) }
                 a.btn.btn-outline-secondary href=(view.back) { (t.cancel) }

@@ -39,6 +39,16 @@ pub fn question_count(ctx: &PageContext, tag: &TagCount) -> String {
     }
 }
 
+/// The options of the tags field's suggestions: each completes the name being typed (`before` is what the
+/// field holds ahead of it), the most used first.
+pub fn tag_suggestions(ctx: &PageContext, before: &str, tags: &[TagCount]) -> Markup {
+    html! {
+        @for tag in tags {
+            option value=(format!("{before}{} ", tag.name)) { (tag.name) " (" (question_count(ctx, tag)) ")" }
+        }
+    }
+}
+
 /// `/tags` as found: the filter typed and one page of tags.
 pub struct TagsView<'a> {
     pub prefix: &'a str,
@@ -95,6 +105,7 @@ pub fn tags_page(ctx: &PageContext, view: &TagsView) -> Markup {
         // A filtered list is a search of the tags: out of indexes, like the board's searches.
         noindex: !view.prefix.is_empty() || view.past_end,
         social: false,
+        feed: None,
     };
     page_with(ctx, &title, &head, content)
 }

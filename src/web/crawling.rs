@@ -27,7 +27,7 @@ pub fn routes(route: Route) -> Route {
 }
 
 /// The board's address (`public_url`; set from the listening address in development when not configured).
-fn base_url(state: &AppState) -> &str {
+pub fn base_url(state: &AppState) -> &str {
     state
         .config
         .public_url
@@ -36,7 +36,7 @@ fn base_url(state: &AppState) -> &str {
 }
 
 /// Text in XML: the five characters that must be escaped.
-fn xml_text(text: &str) -> String {
+pub fn xml_text(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -6,6 +6,7 @@ pub mod comments;
 pub mod compression;
 pub mod crawling;
 pub mod csrf;
+pub mod feeds;
 pub mod handler_kit;
 pub mod likes;
 pub mod limits;
@@ -114,11 +115,11 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
         .around(session::remove_cookies_properly)
         .around(page_cache::serve_visitor_pages)
         .around(views::count_question_views);
-    // Static files, the health check and what crawlers read: no session, no cookies.
+    // Static files, the health check and what crawlers and feed readers read: no session, no cookies.
     let bare = Route::new()
         .at("/static/*path", get(assets::serve))
         .at("/healthz", get(healthz));
-    crawling::routes(bare)
+    feeds::routes(crawling::routes(bare))
         .nest("/", pages.into_endpoint())
         .around(compression::compress_responses)
         .around(middleware::log_and_secure)

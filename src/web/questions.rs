@@ -32,7 +32,7 @@ use crate::{
         layout::language_switch,
         questions::{
             ConfirmDelete, ListView, QuestionFormView, QuestionView, confirm_delete_page,
-            list_page, question_form_page, question_page,
+            list_page, question_form_page, question_page, similar_questions,
         },
         urls,
     },
@@ -43,6 +43,7 @@ pub fn routes(route: Route) -> Route {
         .at("/", get(list))
         .at("/questions", get(list).post(create))
         .at("/questions/new", get(new_form))
+        .at("/questions/similar", get(similar))
         .at("/questions/:id", get(show))
         .at("/questions/:id/edit", get(edit_form).post(update))
         .at("/questions/:id/delete", get(confirm_delete).post(delete))
@@ -104,6 +105,42 @@ async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> A
             tag: None,
         },
     )))
+}
+
+/// Questions shown while a subject is typed.
+const SIMILAR_SHOWN: usize = 5;
+
+/// The questions most like a subject being typed (the search's best matches for its words), for the ask
+/// form. Help, not a page: nothing to search, or a client at its search limit, gets nothing.
+#[handler]
+async fn similar(
+    req: &Request,
+    ctx: PageContext,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Markup> {
+    let params = QueryParams::of(req);
+    let query = SearchQuery::parse(params.get("subject").unwrap_or_default());
+    if query.is_empty()
+        || query.only_excludes()
+        || state
+            .searches
+            .try_take(super::middleware::client_key(req))
+            .is_err()
+    {
+        return Ok(maud::html! {});
+    }
+    let search = state.search.clone();
+    let found =
+        tokio::task::spawn_blocking(move || search.find(&query, ListSort::Best, 1)).await??;
+    let ids = found.questions.into_iter().take(SIMILAR_SHOWN).collect();
+    let questions: Vec<_> = state
+        .store
+        .question_summaries(ids)
+        .await?
+        .into_iter()
+        .map(|(summary, _)| summary)
+        .collect();
+    Ok(similar_questions(&ctx, &questions))
 }
 
 /// The question and one page of its answers; an htmx request for another page or sort gets just `#answers`.

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use maud::{Markup, html};
 use poem::{
     IntoResponse, Request, Response, Route, get, handler,
     web::{Data, Path, Redirect},
@@ -18,7 +19,7 @@ use crate::{
     views::{
         PageContext,
         questions::{ListView, list_page},
-        tags::{TagsView, tags_page},
+        tags::{TagsView, tag_suggestions, tags_page},
         urls,
     },
 };
@@ -27,6 +28,40 @@ pub fn routes(route: Route) -> Route {
     route
         .at("/tags", get(list))
         .at("/tags/:name", get(questions))
+        .at("/tag-suggestions", get(suggest))
+}
+
+/// Suggestions offered for the name being typed.
+const SUGGESTIONS: usize = 8;
+/// Longer than any tags field can be (five names of 35 and their separators): not typed by a person.
+const LONGEST_TAGS_FIELD: usize = 256;
+
+/// The tags field's suggestions as it is typed: the most used tags that start with the name being typed
+/// (the last one), each option completing it. Empty for nothing to complete.
+#[handler]
+async fn suggest(
+    req: &Request,
+    ctx: PageContext,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Markup> {
+    let params = QueryParams::of(req);
+    let typed = params.get("tags").unwrap_or_default();
+    if typed.len() > LONGEST_TAGS_FIELD {
+        return Ok(html! {});
+    }
+    let last_starts = typed
+        .char_indices()
+        .rev()
+        .find(|(_, c)| *c == ',' || c.is_whitespace())
+        .map_or(0, |(at, c)| at + c.len_utf8());
+    let (before, last) = typed.split_at(last_starts);
+    let prefix = name_prefix(last);
+    if prefix.is_empty() {
+        return Ok(html! {});
+    }
+    let found = state.store.tag_list(prefix, 1).await?;
+    let shown = &found.tags[..found.tags.len().min(SUGGESTIONS)];
+    Ok(tag_suggestions(&ctx, before, shown))
 }
 
 #[handler]

@@ -11,6 +11,7 @@ mod crawling;
 mod csrf;
 mod deploy;
 mod durability;
+mod feeds;
 mod helpers;
 mod hostile;
 mod likes;

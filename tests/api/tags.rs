@@ -329,3 +329,71 @@ async fn a_big_tag_s_deep_pages_equal_a_plain_query_in_every_tab() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_tags_field_suggests_the_most_used_names_that_complete_the_last_one() {
+    let app = spawn_app().await;
+    let asker = app.signed_up_user("asker").await;
+    ask_with_tags(&app, &asker, "One", "flask flake").await;
+    ask_with_tags(&app, &asker, "Two", "flask").await;
+    let visitor = browser();
+    let html = app
+        .get_html(&visitor, "/tag-suggestions?tags=rust%2C+FL")
+        .await;
+    // The most used first, each completing what was typed.
+    let flask = html.find(r#"<option value="rust, flask ">flask (2 questions)</option>"#);
+    let flake = html.find(r#"<option value="rust, flake ">flake (1 question)</option>"#);
+    assert!(
+        flask.is_some() && flake.is_some() && flask < flake,
+        "{html}"
+    );
+    for nothing in [
+        "/tag-suggestions".to_owned(),
+        "/tag-suggestions?tags=rust+".to_owned(),
+        "/tag-suggestions?tags=%3Cscript%3E".to_owned(),
+        format!("/tag-suggestions?tags={}", "f".repeat(10_000)),
+    ] {
+        let response = app.get(&visitor, &nothing).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "{}",
+            &nothing[..40.min(nothing.len())]
+        );
+        assert!(!response.text().await.expect("body").contains("<option"));
+    }
+    // The ask form asks for them as the field is typed in, and offers them as the field's list.
+    let form = app.get_html(&asker, "/questions/new").await;
+    assert!(
+        form.contains(r#"list="tag-suggestions""#) && form.contains(r#"hx-get="/tag-suggestions""#)
+    );
+    assert!(form.contains(r#"<datalist id="tag-suggestions">"#));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn questions_like_the_subject_being_typed_are_shown_to_open_beside_the_form() {
+    let app = spawn_app().await;
+    let asker = app.signed_up_user("asker").await;
+    let deploy = app
+        .ask(&asker, "Deploying flask behind nginx", "Text")
+        .await;
+    app.ask(&asker, "Something else entirely", "Text").await;
+    let html = app
+        .get_html(&asker, "/questions/similar?subject=how+to+deploy+flask")
+        .await;
+    assert_eq!(data_ids(&html, "similar"), [deploy], "{html}");
+    assert!(html.contains(r#"target="_blank" rel="noopener""#));
+    for nothing in ["", "-flask", "zzzz"] {
+        let html = app
+            .get_html(&asker, &format!("/questions/similar?subject={nothing}"))
+            .await;
+        assert!(data_ids(&html, "similar").is_empty(), "{nothing}");
+    }
+    let form = app.get_html(&asker, "/questions/new").await;
+    assert!(
+        form.contains(r#"hx-get="/questions/similar""#)
+            && form.contains(r#"id="similar-questions""#)
+    );
+    app.stop().await;
+}

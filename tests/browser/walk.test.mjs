@@ -177,6 +177,14 @@ test('the walk with JavaScript: htmx updates in place', async () => {
   await page.click('#language-switch button');
   await page.waitForFunction(() => document.documentElement.lang === 'en');
 
+  // While asking: questions like the subject appear under it, and the tags field suggests names.
+  await page.goto(`${base}/questions/new`);
+  await page.locator('#field-subject').pressSequentially('python flask', { delay: 20 });
+  await page.locator('#similar-questions [data-similar] a[target="_blank"]').first().waitFor();
+  await page.locator('#field-tags').pressSequentially('py', { delay: 20 });
+  await page.waitForFunction(() => document.querySelectorAll('#tag-suggestions option').length > 0);
+  assert.match(await page.locator('#tag-suggestions option').first().getAttribute('value'), /^py\S* $/);
+  await assertAccessible(page);
   const question = await ask(page, 'How do I deploy behind nginx?', 'I tried **gunicorn** first.\n\n```bash\nnginx -t\n```',
     'Nginx, deploy 배포');
   assert.equal(await page.locator(`#question-${question} strong`).innerText(), 'gunicorn');

@@ -12,6 +12,7 @@
 mod board;
 mod comments;
 mod copy;
+mod feeds;
 mod limits;
 mod migrations;
 mod people;
@@ -46,7 +47,8 @@ use crate::{
         limits::ClientKey,
         policy::{self, Action, Actor, PostRef},
         posts::{
-            Answer, Comment, PostComments, Question, QuestionList, QuestionPage, QuestionSummary,
+            Answer, Comment, FeedEntry, PostComments, Question, QuestionList, QuestionPage,
+            QuestionSummary,
         },
         search::{IndexedQuestion, SearchChange},
         tags::{TagCount, TagList, TagName},
@@ -390,6 +392,24 @@ impl PgStore {
             answers,
             comments,
         }))
+    }
+
+    pub async fn feed_questions(
+        &self,
+        tag: Option<TagName>,
+        limit: i64,
+    ) -> StoreResult<Option<Vec<FeedEntry>>> {
+        let client = self.client().await?;
+        Ok(feeds::questions(&client, tag.as_ref(), limit).await?)
+    }
+
+    pub async fn feed_answers(
+        &self,
+        id: QuestionId,
+        limit: i64,
+    ) -> StoreResult<Option<(FeedEntry, Vec<FeedEntry>)>> {
+        let client = self.client().await?;
+        Ok(feeds::answers(&client, id, limit).await?)
     }
 
     pub async fn tag_list(&self, prefix: String, requested_page: i64) -> StoreResult<TagList> {

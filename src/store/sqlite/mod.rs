@@ -6,6 +6,7 @@ mod answers;
 pub mod backup;
 mod comments;
 mod copy;
+mod feeds;
 mod likes;
 mod migrations;
 mod pool;
@@ -33,7 +34,8 @@ use crate::{
         limits::ClientKey,
         policy::{self, Action, Actor, PostRef},
         posts::{
-            Answer, Comment, PostComments, Question, QuestionList, QuestionPage, QuestionSummary,
+            Answer, Comment, FeedEntry, PostComments, Question, QuestionList, QuestionPage,
+            QuestionSummary,
         },
         search::{IndexedQuestion, SearchChange},
         tags::{TagCount, TagList, TagName},
@@ -117,6 +119,26 @@ impl SqliteStore {
     ) -> StoreResult<QuestionList> {
         self.db
             .read(move |conn| questions::list(conn, sort, requested_page))
+            .await
+    }
+
+    pub async fn feed_questions(
+        &self,
+        tag: Option<TagName>,
+        limit: i64,
+    ) -> StoreResult<Option<Vec<FeedEntry>>> {
+        self.db
+            .read(move |conn| feeds::questions(conn, tag.as_ref(), limit))
+            .await
+    }
+
+    pub async fn feed_answers(
+        &self,
+        id: QuestionId,
+        limit: i64,
+    ) -> StoreResult<Option<(FeedEntry, Vec<FeedEntry>)>> {
+        self.db
+            .read(move |conn| feeds::answers(conn, id, limit))
             .await
     }
 
