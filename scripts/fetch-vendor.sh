@@ -7,7 +7,8 @@
 #     are how a change here is checked to look the same.
 # The files are committed, so a build never needs the network. Run this after changing a version, or when a
 # template starts using a Bootstrap class (or app.css a variable) it did not use before; `--check` (run by the
-# tests) fails when the committed files are not what this makes from today's src/ and app.css.
+# tests) fails when the committed stylesheet lacks a rule a purge of today's src/ and app.css keeps
+# (scripts/vendor/covers.mjs), or htmx is not the pinned release.
 #
 # htmx: the 2.0.x line. 4.x (released 2026-09) rewrote the request engine and changed attribute
 # inheritance; 2.0.x is maintained, documented and is what hx-boost, hx-headers and hx-confirm here are
@@ -31,14 +32,15 @@ node "$tools/purge.mjs" "$tools/node_modules/bootstrap/dist/css/bootstrap.min.cs
 sed -i '/sourceMappingURL/d' "$out/bootstrap.min.css"
 
 if $check; then
-    for file in htmx.min.js bootstrap.min.css; do
-        if ! cmp -s "$out/$file" "$vendor/$file"; then
-            echo "assets/vendor/$file is not what scripts/fetch-vendor.sh makes from today's src/: run it and" \
-                "check the browser walk's screenshots" >&2
-            exit 1
-        fi
-    done
-    echo "assets/vendor: up to date"
+    if ! cmp -s "$out/htmx.min.js" "$vendor/htmx.min.js"; then
+        echo "assets/vendor/htmx.min.js is not the pinned release: run scripts/fetch-vendor.sh" >&2
+        exit 1
+    fi
+    if ! node "$tools/covers.mjs" "$out/bootstrap.min.css" "$vendor/bootstrap.min.css"; then
+        echo "run scripts/fetch-vendor.sh and check the browser walk's screenshots" >&2
+        exit 1
+    fi
+    echo "assets/vendor: holds every rule today's src/ uses"
 else
     mkdir -p "$vendor"
     install -m 0644 "$out/htmx.min.js" "$out/bootstrap.min.css" "$vendor/"

@@ -1,6 +1,7 @@
 // Bootstrap reduced to the rules miniboard's pages can use: a selector stays when its classes, ids and
-// element names all occur as words in src/ (the maud templates, and the class names the code picks at run
-// time are literal strings there too), or are in the safelist below.
+// element names all occur as words in the maud templates, src/views/ (the class names they pick at run time
+// are literal strings there too), or are in the safelist below. Only the templates: a word in a comment
+// elsewhere ("reset") would keep rules no page needs.
 //
 // Bootstrap's custom properties stay when a kept rule reads them, or when our own stylesheet does.
 //
@@ -27,7 +28,7 @@ const postElements = [
 ];
 
 const [result] = await new PurgeCSS().purge({
-  content: [`${src}/**/*.rs`],
+  content: [`${src}/views/**/*.rs`],
   css: [css],
   safelist: { standard: postElements, variables: ourVariables },
   // Custom properties nothing reads go too (Bootstrap defines ~150 on :root).

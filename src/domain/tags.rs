@@ -14,7 +14,14 @@ impl TagName {
     pub const MAX_CHARS: usize = 35;
 
     pub fn parse(raw: &str) -> Result<Self, Problem> {
-        let name: String = raw.trim().nfkc().flat_map(char::to_lowercase).collect();
+        // NFKC again after lower-casing, which can undo it: a stored name parses to itself.
+        let name: String = raw
+            .trim()
+            .nfkc()
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+            .nfkc()
+            .collect();
         let allowed = |c: char| c.is_alphanumeric() || matches!(c, '+' | '#' | '.' | '-');
         if name.is_empty() {
             Err(Problem::Required)
@@ -51,14 +58,21 @@ pub struct Tags(Vec<TagName>);
 
 impl Tags {
     pub const MAX: usize = 5;
+    /// The longest tags field taken, in bytes.
+    pub const LONGEST_FIELD: usize = 256;
 
     /// The `tags` field as typed: names separated by spaces or commas. Each wrong name is reported with the
     /// name itself, so the form can say which one and why.
     pub fn parse(raw: &str) -> Result<Self, Vec<FieldError>> {
+        // Five names and their separators fit in far less: a longer field is not a person's tags, and its
+        // names are not each worth a message.
+        if raw.len() > Self::LONGEST_FIELD {
+            return Err(vec![FieldError::new("tags", Problem::TooManyTags)]);
+        }
         let mut names: Vec<TagName> = Vec::new();
         let mut errors = Vec::new();
         for typed in raw.split(|c: char| c == ',' || c.is_whitespace()) {
-            if typed.is_empty() {
+            if typed.is_empty() || errors.len() == Self::MAX {
                 continue;
             }
             match TagName::parse(typed) {
@@ -190,5 +204,22 @@ mod tests {
             ]
         );
         assert_eq!(problems("a b c d e f"), vec![(Problem::TooManyTags, None)]);
+        // A field no person types: one message, not one per name.
+        assert_eq!(
+            problems(&"! ".repeat(500)),
+            vec![(Problem::TooManyTags, None)]
+        );
+        assert_eq!(problems(&"! ".repeat(100)).len(), 5);
+    }
+
+    #[test]
+    fn a_stored_name_parses_to_itself() {
+        // Lower-casing can leave text that NFKC would change again (Greek with a combining iota).
+        for typed in ["Ὰͅ", "ǅ", "ＲＵＳＴ", "ﬁle", "Straße", "İstanbul"] {
+            if let Ok(name) = TagName::parse(typed) {
+                let again = TagName::parse(name.as_str()).expect("a stored name is valid");
+                assert_eq!(again, name, "{typed}");
+            }
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! they go out. Embedded assets come compressed from the build (`build.rs`); visitors' cached pages keep their
 //! compressed bytes (`page_cache`); everything else worth it is compressed here, once per response.
 
-use std::{io::Write, sync::Arc};
+use std::{cell::RefCell, sync::Arc};
 
 use bytes::Bytes;
 use poem::{
@@ -120,17 +120,46 @@ impl Coding {
                 brotli::BrotliCompress(&mut &body[..], &mut compressed, &params).ok()?;
                 Some(compressed.into())
             }
-            Coding::Gzip => {
-                let mut encoder = flate2::write::GzEncoder::new(
-                    Vec::with_capacity(body.len() / 4),
-                    flate2::Compression::new(GZIP_LEVEL),
-                );
-                encoder.write_all(body).ok()?;
-                encoder.finish().ok().map(Bytes::from)
-            }
+            Coding::Gzip => gzip(body).map(Bytes::from),
             Coding::Identity => None,
         }
     }
+}
+
+thread_local! {
+    /// One deflate state per thread, reset for each page: a new one allocates and clears about 300 KB of
+    /// tables, which cost more than compressing a list page.
+    static DEFLATE: RefCell<flate2::Compress> =
+        RefCell::new(flate2::Compress::new(flate2::Compression::new(GZIP_LEVEL), false));
+}
+
+/// `body` as a gzip member (RFC 1952): a header without name or time, the deflate stream, its CRC-32 and
+/// length.
+fn gzip(body: &[u8]) -> Option<Vec<u8>> {
+    const HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+    // Room for the stored blocks of input that does not compress, so one call finishes the stream.
+    let mut out = Vec::with_capacity(HEADER.len() + body.len() + body.len() / 1000 + 64);
+    out.extend_from_slice(&HEADER);
+    DEFLATE.with(|deflate| {
+        let mut deflate = deflate.try_borrow_mut().ok()?;
+        deflate.reset();
+        loop {
+            let read = usize::try_from(deflate.total_in()).ok()?;
+            let status = deflate
+                .compress_vec(body.get(read..)?, &mut out, flate2::FlushCompress::Finish)
+                .ok()?;
+            if status == flate2::Status::StreamEnd {
+                break Some(());
+            }
+            out.reserve(body.len() / 2 + 1024);
+        }
+    })?;
+    let mut crc = flate2::Crc::new();
+    crc.update(body);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    // ISIZE: the length modulo 2^32, as the format defines it.
+    out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    Some(out)
 }
 
 /// Whether a response of this type is text that compresses.
@@ -148,7 +177,9 @@ pub fn compressible(headers: &HeaderMap) -> bool {
         })
 }
 
-/// Marks a response as varying by `Accept-Encoding` (once), and, for `coding` other than identity, as encoded.
+/// Marks a response as varying by `Accept-Encoding` (once), and, for `coding` other than identity, as encoded,
+/// its ETag made that coding's own (`"abc"` becomes `"abc-gzip"`): a cache revalidating for a client that
+/// takes another coding must not be told it holds the right bytes.
 pub fn mark(headers: &mut HeaderMap, coding: Coding) {
     let varies = headers
         .get_all(header::VARY)
@@ -162,7 +193,65 @@ pub fn mark(headers: &mut HeaderMap, coding: Coding) {
     if let Some(token) = coding.token() {
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(token));
         headers.remove(header::CONTENT_LENGTH);
+        let suffixed = headers
+            .get(header::ETAG)
+            .and_then(|etag| etag.to_str().ok())
+            .and_then(|etag| etag.strip_suffix('"'))
+            .filter(|etag| !etag.ends_with(&format!("-{token}")))
+            .and_then(|etag| HeaderValue::from_str(&format!("{etag}-{token}\"")).ok());
+        if let Some(etag) = suffixed {
+            headers.insert(header::ETAG, etag);
+        }
     }
+}
+
+/// Outside compression (so it sees each coding's own ETag): a 200 whose ETag the client already holds
+/// (`If-None-Match`), or whose `Last-Modified` it sends back (`If-Modified-Since`, matched exactly, as
+/// nginx does by default, and only without `If-None-Match`), becomes a 304 with the same validators.
+pub async fn answer_revalidation<E: Endpoint>(
+    next: Arc<E>,
+    req: Request,
+) -> poem::Result<Response> {
+    let none_match = req.header(header::IF_NONE_MATCH).map(str::to_owned);
+    let modified_since = req.header(header::IF_MODIFIED_SINCE).map(str::to_owned);
+    let response = next.call(req).await?.into_response();
+    if response.status() != StatusCode::OK || (none_match.is_none() && modified_since.is_none()) {
+        return Ok(response);
+    }
+    let headers = response.headers();
+    let held = |name| {
+        headers
+            .get(name)
+            .and_then(|value: &HeaderValue| value.to_str().ok())
+    };
+    let unchanged = match (&none_match, &modified_since) {
+        (Some(tags), _) => held(header::ETAG).is_some_and(|etag| {
+            tags.split(',')
+                .any(|tag| tag.trim() == etag || tag.trim() == "*")
+        }),
+        (None, Some(since)) => held(header::LAST_MODIFIED).is_some_and(|last| since.trim() == last),
+        (None, None) => false,
+    };
+    if !unchanged {
+        return Ok(response);
+    }
+    let mut not_modified = Response::builder()
+        .status(StatusCode::NOT_MODIFIED)
+        .finish();
+    for name in [
+        header::ETAG,
+        header::LAST_MODIFIED,
+        header::CACHE_CONTROL,
+        header::VARY,
+        header::EXPIRES,
+    ] {
+        for value in headers.get_all(&name) {
+            not_modified
+                .headers_mut()
+                .append(name.clone(), value.clone());
+        }
+    }
+    Ok(not_modified)
 }
 
 /// Outermost but for the log: compresses a text response the client accepts compressed, unless it already
@@ -240,6 +329,26 @@ mod tests {
         assert_eq!(page("gzip, deflate, br, zstd"), Coding::Gzip);
         assert_eq!(page("br"), Coding::Brotli);
         assert_eq!(page("gzip;q=0.5, br"), Coding::Brotli);
+    }
+
+    #[test]
+    fn one_deflate_state_serves_page_after_page() {
+        // Text that compresses, then bytes that do not (stored blocks), then empty, then text again.
+        let random: Vec<u8> = (0..70_000u32)
+            .map(|n| (n.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        for body in [
+            b"<p>same words</p>".repeat(500),
+            random,
+            Vec::new(),
+            b"again".repeat(300),
+        ] {
+            let gz = Coding::Gzip.compress(&body).expect("gzip");
+            let mut out = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut out)
+                .expect("gunzip");
+            assert_eq!(out, body);
+        }
     }
 
     #[test]

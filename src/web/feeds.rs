@@ -1,18 +1,19 @@
 //! Atom feeds (RFC 4287): the newest questions, a tag's newest questions, a question's newest answers. Each
-//! answers revalidation: an ETag of its bytes (`If-None-Match`) and its newest entry's time as
-//! `Last-Modified` (`If-Modified-Since`, matched exactly, as nginx does by default).
+//! carries an ETag of its bytes and its newest entry's time as `Last-Modified`, for revalidation; visitors'
+//! feeds are kept by the page cache until the next write.
 
 use std::sync::Arc;
 
 use poem::{
-    IntoResponse, Request, Response, Route, get, handler,
-    http::{StatusCode, header},
+    Request, Response, Route, get, handler,
+    http::header,
     web::{Data, Path},
 };
 
 use super::{
     AppState,
     crawling::{base_url, xml_text},
+    page_cache::same_for_every_visitor,
     session::request_lang,
 };
 use crate::{
@@ -57,7 +58,6 @@ async fn newest_feed(req: &Request, state: Data<&Arc<AppState>>) -> AppResult<Re
         .await?
         .unwrap_or_default();
     Ok(respond(
-        req,
         &state,
         Feed {
             lang,
@@ -85,7 +85,6 @@ async fn tag_feed(
         .ok_or(AppError::NotFound)?;
     let page = urls::tag(&name, Default::default(), 1);
     Ok(respond(
-        req,
         &state,
         Feed {
             lang,
@@ -111,7 +110,6 @@ async fn answer_feed(
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(respond(
-        req,
         &state,
         Feed {
             lang,
@@ -124,8 +122,10 @@ async fn answer_feed(
     ))
 }
 
-/// The feed as Atom, or a 304 when the client holds these very bytes (or this newest change).
-fn respond(req: &Request, state: &AppState, feed: Feed) -> Response {
+/// The feed as Atom, with its validators: an ETag of these very bytes and its newest change as
+/// `Last-Modified` (a 304 is answered outside, by `compression::answer_revalidation`). The same for every
+/// visitor in a language, so the page cache keeps it until the next write.
+fn respond(state: &AppState, feed: Feed) -> Response {
     let updated = feed
         .entries
         .iter()
@@ -139,28 +139,16 @@ fn respond(req: &Request, state: &AppState, feed: Feed) -> Response {
         let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
         format!("\"{hex}\"")
     };
-    let modified = http_date(updated);
-    // If-None-Match decides when sent; If-Modified-Since only without it (RFC 9110, 13.1.3).
-    let unchanged = match req.header(header::IF_NONE_MATCH) {
-        Some(tags) => tags
-            .split(',')
-            .any(|tag| tag.trim() == etag || tag.trim() == "*"),
-        None => req
-            .header(header::IF_MODIFIED_SINCE)
-            .is_some_and(|since| since.trim() == modified),
-    };
-    let builder = Response::builder()
-        .header(header::ETAG, &etag)
-        .header(header::LAST_MODIFIED, &modified)
-        // Readers poll: a minute without asking, then revalidate.
-        .header(header::CACHE_CONTROL, "public, max-age=60");
-    if unchanged {
-        return builder.status(StatusCode::NOT_MODIFIED).finish();
-    }
-    builder
-        .content_type("application/atom+xml; charset=utf-8")
-        .body(body)
-        .into_response()
+    same_for_every_visitor(
+        Response::builder()
+            .header(header::ETAG, &etag)
+            .header(header::LAST_MODIFIED, http_date(updated))
+            // Readers poll: a minute without asking, then revalidate. Private: the titles are in the
+            // reader's language.
+            .header(header::CACHE_CONTROL, "private, max-age=60")
+            .content_type("application/atom+xml; charset=utf-8")
+            .body(body),
+    )
 }
 
 /// The feed in Atom 1.0, every address absolute.

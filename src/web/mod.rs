@@ -98,6 +98,7 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
         comments::routes,
         likes::routes,
         tags::routes,
+        feeds::routes,
     ];
     let pages = routes
         .into_iter()
@@ -115,13 +116,14 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
         .around(session::remove_cookies_properly)
         .around(page_cache::serve_visitor_pages)
         .around(views::count_question_views);
-    // Static files, the health check and what crawlers and feed readers read: no session, no cookies.
+    // Static files, the health check and what crawlers read: no session, no cookies.
     let bare = Route::new()
         .at("/static/*path", get(assets::serve))
         .at("/healthz", get(healthz));
-    feeds::routes(crawling::routes(bare))
+    crawling::routes(bare)
         .nest("/", pages.into_endpoint())
         .around(compression::compress_responses)
+        .around(compression::answer_revalidation)
         .around(middleware::log_and_secure)
         .data(state)
         // Outermost, so every layer (the log's language choice included) shares one cookie jar.

@@ -303,10 +303,25 @@ fn visitor_key(req: &Request) -> Option<Key> {
 
 /// The canonical URL of a page whose handler marks it [`SameForEveryVisitor`], or `None` for any other
 /// path: the list and search (`/`, `/questions`: `q`, `sort`, `page`), a question (`/questions/ID`:
-/// `asort`, `apage`), the tags (`/tags`: `q`, `page`) and a tag's list (`/tags/NAME`: `sort`, `page`). Only the parameters the page reads, parsed, in one order, defaults left out, and the
+/// `asort`, `apage`), the tags (`/tags`: `q`, `page`), a tag's list (`/tags/NAME`: `sort`, `page`) and the
+/// feeds. Only the parameters the page reads, parsed, in one order, defaults left out, and the
 /// id without leading zeros: the page depends on nothing else, so URLs with one canonical form share an
 /// entry (and junk cannot make every request a miss).
 fn canonical_page(path: &str, params: &QueryParams) -> Option<String> {
+    // Feeds read no parameters; a tag's must be its own spelling, as for its list.
+    if path == "/feeds/questions.atom" {
+        return Some(path.to_owned());
+    }
+    if let Some(feed) = path.strip_suffix("/feed.atom") {
+        let own = if let Some(typed) = feed.strip_prefix("/tags/") {
+            let name = TagName::parse(&percent_decode_str(typed).decode_utf8().ok()?).ok()?;
+            urls::tag(&name, ListSort::Recent, 1)
+        } else {
+            let id = parse_id(feed.strip_prefix("/questions/")?)?;
+            format!("/questions/{id}")
+        };
+        return (own == feed).then(|| path.to_owned());
+    }
     let mut canonical: Vec<(&str, String)> = Vec::new();
     let path = if path == "/" || path == "/questions" {
         let q = params.get("q").unwrap_or_default();

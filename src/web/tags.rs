@@ -13,7 +13,7 @@ use crate::{
     domain::{
         board::{ListSort, parse_page},
         search::SearchQuery,
-        tags::{TagName, name_prefix},
+        tags::{TagName, Tags, name_prefix},
     },
     error::{AppError, AppResult},
     views::{
@@ -33,8 +33,6 @@ pub fn routes(route: Route) -> Route {
 
 /// Suggestions offered for the name being typed.
 const SUGGESTIONS: usize = 8;
-/// Longer than any tags field can be (five names of 35 and their separators): not typed by a person.
-const LONGEST_TAGS_FIELD: usize = 256;
 
 /// The tags field's suggestions as it is typed: the most used tags that start with the name being typed
 /// (the last one), each option completing it. Empty for nothing to complete.
@@ -46,7 +44,13 @@ async fn suggest(
 ) -> AppResult<Markup> {
     let params = QueryParams::of(req);
     let typed = params.get("tags").unwrap_or_default();
-    if typed.len() > LONGEST_TAGS_FIELD {
+    // Help, not a page: a field no person types, or a client at its search limit, gets nothing.
+    if typed.len() > Tags::LONGEST_FIELD
+        || state
+            .searches
+            .try_take(super::middleware::client_key(req))
+            .is_err()
+    {
         return Ok(html! {});
     }
     let last_starts = typed
@@ -93,7 +97,10 @@ async fn questions(
     let params = QueryParams::of(req);
     let sort = ListSort::parse(params.get("sort"), false);
     let requested = parse_page(params.get("page"));
-    if name.as_str() != typed {
+    // One address per tag, as typed in the path (`%72ust` is `rust` spelt another way): the page cache
+    // keeps only that one.
+    let own = urls::tag(&name, ListSort::Recent, 1);
+    if name.as_str() != typed || req.uri().path() != own {
         return Ok(Redirect::moved_permanent(urls::tag(&name, sort, requested)).into_response());
     }
     let (tag, found) = state

@@ -74,6 +74,14 @@ async fn the_newest_questions_as_atom_with_full_addresses_and_safe_html() {
     assert!(content.contains("<strong>bold</strong>"), "{content}");
     assert!(!content.contains("<script"), "{content}");
     assert!(entries[1].published().is_some());
+    // A character XML cannot hold, in a post, does not break the feed.
+    app.ask(&asker, "Bell \u{7} in a subject", "and a \u{1} in the body")
+        .await;
+    let (parsed, _, _) = feed(&app, "/feeds/questions.atom").await;
+    assert_eq!(
+        parsed.entries()[0].title().as_str(),
+        "Bell \u{FFFD} in a subject"
+    );
     app.stop().await;
 }
 
@@ -141,7 +149,9 @@ async fn a_tag_s_feed_and_a_question_s_answers_feed() {
 async fn a_feed_unchanged_is_a_304_and_a_change_is_a_new_etag() {
     let app = spawn_app().await;
     let asker = app.signed_up_user("asker").await;
-    app.ask(&asker, "A question", "Text").await;
+    // Long enough to be worth compressing.
+    let body = "Some words that make the feed longer than a kilobyte. ".repeat(40);
+    app.ask(&asker, "A question", &body).await;
     let (_, etag, modified) = feed(&app, "/feeds/questions.atom").await;
     let client = browser();
     let by_tag = client
@@ -158,6 +168,35 @@ async fn a_feed_unchanged_is_a_304_and_a_change_is_a_new_etag() {
         .await
         .expect("GET");
     assert_eq!(by_date.status(), StatusCode::NOT_MODIFIED);
+    // Compressed, the feed has an ETag of its own: the plain one does not revalidate it, its own does.
+    let gzipped = client
+        .get(app.url("/feeds/questions.atom"))
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    let gzip_etag = gzipped.headers()["etag"].to_str().expect("etag").to_owned();
+    assert_eq!(gzip_etag, format!("{}-gzip\"", etag.trim_end_matches('"')));
+    for (held, expected) in [
+        (etag.as_str(), StatusCode::OK),
+        (gzip_etag.as_str(), StatusCode::NOT_MODIFIED),
+    ] {
+        let again = client
+            .get(app.url("/feeds/questions.atom"))
+            .header("Accept-Encoding", "gzip")
+            .header("If-None-Match", held)
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(again.status(), expected, "{held}");
+        let vary: Vec<_> = again.headers().get_all("vary").iter().collect();
+        assert!(
+            vary.iter()
+                .any(|v| v.to_str().is_ok_and(|v| v.contains("Accept-Encoding"))),
+            "{vary:?}"
+        );
+    }
     // Edited: the entry's time moves, and so do the ETag and the date.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     app.ask(&asker, "Another question", "Text").await;

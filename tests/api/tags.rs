@@ -190,9 +190,16 @@ async fn tag_addresses_are_one_spelling_and_the_unknown_is_a_404() {
         let response = app.get(&visitor, path).await;
         assert_eq!(response.status(), expected, "{path}");
     }
-    let upper = app.get(&visitor, "/tags/C%2B%2B?sort=likes").await;
-    assert_eq!(upper.status(), StatusCode::MOVED_PERMANENTLY);
-    assert_eq!(location(&upper), "/tags/c%2B%2B?sort=likes");
+    // Another spelling, in case or in percent-encoding, is sent to the tag's own address.
+    for other in [
+        "/tags/C%2B%2B?sort=likes",
+        "/tags/%63%2b%2b?sort=likes",
+        "/tags/c++?sort=likes",
+    ] {
+        let response = app.get(&visitor, other).await;
+        assert_eq!(response.status(), StatusCode::MOVED_PERMANENTLY, "{other}");
+        assert_eq!(location(&response), "/tags/c%2B%2B?sort=likes", "{other}");
+    }
     // The page says which tag, how many, and links its tabs within the tag.
     let page = app.get_html(&visitor, "/tags/c%2B%2B").await;
     assert!(page.contains("Questions tagged [c++]"));

@@ -7,9 +7,10 @@ CREATE TABLE tags (
     name           TEXT   NOT NULL UNIQUE,
     question_count BIGINT NOT NULL DEFAULT 0
 );
--- /tags: the most used first. The name filter is a prefix: `text_pattern_ops` serves LIKE 'prefix%' in any
--- collation.
-CREATE INDEX tags_by_questions ON tags (question_count DESC, name);
+-- /tags: the most used first, names in byte order as on SQLite (the index serves ORDER BY ... COLLATE "C"
+-- whatever the database's collation). The name filter is a prefix: `text_pattern_ops` serves LIKE 'prefix%'
+-- in any collation.
+CREATE INDEX tags_by_questions ON tags (question_count DESC, name COLLATE "C");
 CREATE INDEX tags_by_name_prefix ON tags (name text_pattern_ops);
 
 -- A question's counts and state, copied beside each of its tags (kept by the trigger below), so each tab of a
