@@ -230,7 +230,7 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
         noindex: searching || view.past_end,
         social: false,
         feed: Some(match view.tag {
-            Some(tag) => format!("{}/feed.atom", urls::tag(&tag.name, ListSort::Recent, 1)),
+            Some(tag) => urls::tag_feed(&tag.name),
             None => "/feeds/questions.atom".to_owned(),
         }),
     };
@@ -367,7 +367,7 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
         )),
         noindex: false,
         social: true,
-        feed: Some(urls::question_action(question.id, "feed.atom")),
+        feed: Some(urls::question_feed(question.id)),
     };
     page_with(ctx, &question.subject, &head, content)
 }

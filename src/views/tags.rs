@@ -11,7 +11,7 @@ use super::{
 use crate::{
     domain::{
         board::ListSort,
-        tags::{TAGS_PER_PAGE, TagCount, TagList, Tags},
+        tags::{TagCount, TagList, Tags, clamp_tag_page},
     },
     i18n::{Texts, fill},
 };
@@ -59,7 +59,7 @@ pub struct TagsView<'a> {
 
 pub fn tags_page(ctx: &PageContext, view: &TagsView) -> Markup {
     let t = ctx.t();
-    let last_page = ((view.list.total + TAGS_PER_PAGE - 1) / TAGS_PER_PAGE).max(1);
+    let last_page = clamp_tag_page(i64::MAX, view.list.total);
     let content = html! {
         h1.h3.mb-2 { (t.tags_title) }
         p.text-body-secondary { (t.tags_intro) }

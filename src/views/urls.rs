@@ -37,6 +37,16 @@ pub fn tag(name: &TagName, sort: ListSort, page: i64) -> String {
     with_params(&format!("/tags/{segment}"), &params)
 }
 
+/// A tag's Atom feed.
+pub fn tag_feed(name: &TagName) -> String {
+    format!("{}/feed.atom", tag(name, ListSort::Recent, 1))
+}
+
+/// A question's Atom feed (its answers).
+pub fn question_feed(id: QuestionId) -> String {
+    question_action(id, "feed.atom")
+}
+
 /// `/tags`, filtered by the start of a name, at one page.
 pub fn tags(prefix: &str, page: i64) -> String {
     let mut params = Vec::new();

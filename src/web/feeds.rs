@@ -89,7 +89,7 @@ async fn tag_feed(
         Feed {
             lang,
             title: fill(lang.texts().feed_tag_title, &[name.as_str()]),
-            path: format!("{page}/feed.atom"),
+            path: urls::tag_feed(&name),
             page,
             entries,
             empty_updated: 0,
@@ -114,7 +114,7 @@ async fn answer_feed(
         Feed {
             lang,
             title: fill(lang.texts().feed_answers_title, &[&question.subject]),
-            path: urls::question_action(id, "feed.atom"),
+            path: urls::question_feed(id),
             page: urls::question(id, AnswerSort::default(), 1),
             entries,
             empty_updated: question.updated_at(),

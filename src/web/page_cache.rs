@@ -28,7 +28,7 @@ use super::{
 };
 use crate::{
     domain::{
-        board::{AnswerSort, ListSort, parse_id, parse_page},
+        board::{AnswerSort, ListSort, QuestionId, parse_id, parse_page},
         search::SearchQuery,
         tags::{TagName, name_prefix},
     },
@@ -315,12 +315,11 @@ fn canonical_page(path: &str, params: &QueryParams) -> Option<String> {
     if let Some(feed) = path.strip_suffix("/feed.atom") {
         let own = if let Some(typed) = feed.strip_prefix("/tags/") {
             let name = TagName::parse(&percent_decode_str(typed).decode_utf8().ok()?).ok()?;
-            urls::tag(&name, ListSort::Recent, 1)
+            urls::tag_feed(&name)
         } else {
-            let id = parse_id(feed.strip_prefix("/questions/")?)?;
-            format!("/questions/{id}")
+            urls::question_feed(QuestionId(parse_id(feed.strip_prefix("/questions/")?)?))
         };
-        return (own == feed).then(|| path.to_owned());
+        return (own == path).then(|| path.to_owned());
     }
     let mut canonical: Vec<(&str, String)> = Vec::new();
     let path = if path == "/" || path == "/questions" {
