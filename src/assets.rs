@@ -127,7 +127,7 @@ pub fn serve(Path(path): Path<String>, req: &Request) -> Response {
     }
     let matches = req
         .header(header::IF_NONE_MATCH)
-        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+        .is_some_and(|tags| compression::none_match_holds(tags, &etag));
     if matches {
         response.set_status(StatusCode::NOT_MODIFIED);
         return response;

@@ -479,7 +479,7 @@ pub async fn run(store: &Store, plan: SeedPlan) -> Result<SeedReport, StoreError
             let draft = QuestionDraft {
                 subject: Subject::parse(&words.subject(&mut rng)).map_err(refused)?,
                 content: Content::parse(&words.body(&mut rng)).map_err(refused)?,
-                tags: words.tags(&mut tag_rng),
+                tags: Some(words.tags(&mut tag_rng)),
             };
             let content_html = markdown::render(draft.content.as_str());
             authors.push(*author_id);

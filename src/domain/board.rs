@@ -56,23 +56,25 @@ pub struct QuestionForm {
     pub subject: String,
     #[serde(default)]
     pub content: String,
-    /// Separated by spaces or commas; none is fine (clients that ask without tags keep working).
+    /// Separated by spaces or commas; none is fine. Left out (a form or client from before tags), an edit
+    /// keeps the question's tags and a new question has none.
     #[serde(default)]
-    pub tags: String,
+    pub tags: Option<String>,
 }
 
 /// A question that passed validation.
 pub struct QuestionDraft {
     pub subject: Subject,
     pub content: Content,
-    pub tags: Tags,
+    /// `None`: the form had no tags field, so an edit leaves the tags as they are.
+    pub tags: Option<Tags>,
 }
 
 impl QuestionForm {
     pub fn parse(&self) -> Result<QuestionDraft, Vec<FieldError>> {
         let subject = Subject::parse(&self.subject);
         let content = Content::parse(&self.content);
-        let tags = Tags::parse(&self.tags);
+        let tags = self.tags.as_deref().map(Tags::parse).transpose();
         match (subject, content, tags) {
             (Ok(subject), Ok(content), Ok(tags)) => Ok(QuestionDraft {
                 subject,

@@ -402,6 +402,8 @@ pub struct QuestionFormView<'a> {
     pub content: &'a str,
     /// The tags as typed (or as stored, separated by spaces).
     pub tags: &'a str,
+    /// Where the subject's similar questions come from (the edit form leaves its own question out).
+    pub similar: &'a str,
     pub errors: &'a [FieldError],
     pub submit: &'a str,
     /// Where "cancel" goes.
@@ -417,7 +419,7 @@ pub fn question_form_page(ctx: &PageContext, view: &QuestionFormView) -> Markup 
             // Questions like the one being asked, as its subject is typed: before a duplicate is posted.
             (field_with(t, Field { name: "subject", label: t.subject, input_type: "text", value: view.subject,
                 hint: None, autocomplete: "off", required: true, max_length: Some(Subject::MAX_CHARS) }, view.errors,
-                Some(&Assist { url: "/questions/similar", target: "#similar-questions", list: None })))
+                Some(&Assist { url: view.similar, target: "#similar-questions", list: None })))
             div #similar-questions aria-live="polite" {}
             (textarea(t, TextArea { name: "content", label: t.content, value: view.content,
                 hint: Some(t.content_hint), rows: 12, max_length: Content::MAX_CHARS, id_suffix: "", autofocus: false }, view.errors))

@@ -205,6 +205,15 @@ pub fn mark(headers: &mut HeaderMap, coding: Coding) {
     }
 }
 
+/// Whether an `If-None-Match` list names `etag`, compared weakly as RFC 9110 asks for it (`W/"x"` matches
+/// `"x"`: nginx weakens ETags of what it compresses), or is `*`.
+pub fn none_match_holds(list: &str, etag: &str) -> bool {
+    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    let etag = opaque(etag);
+    list.split(',')
+        .any(|tag| tag.trim() == "*" || opaque(tag) == etag)
+}
+
 /// Outside compression (so it sees each coding's own ETag): a 200 whose ETag the client already holds
 /// (`If-None-Match`), or whose `Last-Modified` it sends back (`If-Modified-Since`, matched exactly, as
 /// nginx does by default, and only without `If-None-Match`), becomes a 304 with the same validators.
@@ -225,10 +234,7 @@ pub async fn answer_revalidation<E: Endpoint>(
             .and_then(|value: &HeaderValue| value.to_str().ok())
     };
     let unchanged = match (&none_match, &modified_since) {
-        (Some(tags), _) => held(header::ETAG).is_some_and(|etag| {
-            tags.split(',')
-                .any(|tag| tag.trim() == etag || tag.trim() == "*")
-        }),
+        (Some(tags), _) => held(header::ETAG).is_some_and(|etag| none_match_holds(tags, etag)),
         (None, Some(since)) => held(header::LAST_MODIFIED).is_some_and(|last| since.trim() == last),
         (None, None) => false,
     };

@@ -20,7 +20,7 @@ use crate::{
     board::{self, BoardError},
     domain::{
         FieldError,
-        board::{AnswerSort, ListSort, QuestionForm, QuestionId, clamp_page, parse_page},
+        board::{AnswerSort, ListSort, QuestionForm, QuestionId, clamp_page, parse_id, parse_page},
         posts::QuestionPage,
         search::SearchQuery,
     },
@@ -120,6 +120,8 @@ async fn similar(
 ) -> AppResult<Markup> {
     let params = QueryParams::of(req);
     let query = SearchQuery::parse(params.get("subject").unwrap_or_default());
+    // On the edit form: the question being edited is not like itself.
+    let editing = params.get("except").and_then(parse_id).map(QuestionId);
     if query.is_empty()
         || query.only_excludes()
         || state
@@ -132,7 +134,12 @@ async fn similar(
     let search = state.search.clone();
     let found =
         tokio::task::spawn_blocking(move || search.find(&query, ListSort::Best, 1)).await??;
-    let ids = found.questions.into_iter().take(SIMILAR_SHOWN).collect();
+    let ids = found
+        .questions
+        .into_iter()
+        .filter(|id| Some(*id) != editing)
+        .take(SIMILAR_SHOWN)
+        .collect();
     let questions: Vec<_> = state
         .store
         .question_summaries(ids)
@@ -222,7 +229,11 @@ fn form_page(
             action: &action,
             subject: &form.subject,
             content: &form.content,
-            tags: &form.tags,
+            tags: form.tags.as_deref().unwrap_or_default(),
+            similar: &match editing {
+                Some(id) => format!("/questions/similar?except={}", id.0),
+                None => "/questions/similar".to_owned(),
+            },
             errors,
             submit: if editing.is_some() {
                 t.save
@@ -272,7 +283,7 @@ async fn edit_form(
     let form = QuestionForm {
         subject: question.subject,
         content: question.content,
-        tags: question.tags.joined(),
+        tags: Some(question.tags.joined()),
     };
     Ok(form_page(&ctx, Some(id), &form, &[]))
 }

@@ -60,12 +60,22 @@ async fn suggest(
         .map_or(0, |(at, c)| at + c.len_utf8());
     let (before, last) = typed.split_at(last_starts);
     let prefix = name_prefix(last);
-    if prefix.is_empty() {
+    // The names typed already are not offered again, and a field holding five takes no more.
+    let typed_names: Vec<TagName> = before
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter_map(|name| TagName::parse(name).ok())
+        .collect();
+    if prefix.is_empty() || typed_names.len() >= Tags::MAX {
         return Ok(html! {});
     }
     let found = state.store.tag_list(prefix, 1).await?;
-    let shown = &found.tags[..found.tags.len().min(SUGGESTIONS)];
-    Ok(tag_suggestions(&ctx, before, shown))
+    let shown: Vec<_> = found
+        .tags
+        .into_iter()
+        .filter(|tag| !typed_names.contains(&tag.name))
+        .take(SUGGESTIONS)
+        .collect();
+    Ok(tag_suggestions(&ctx, before, &shown))
 }
 
 #[handler]

@@ -89,6 +89,22 @@ async fn tags_show_on_rows_and_pages_and_counts_follow_edits_and_deletes() {
         )
         .await;
     assert_eq!(edited.status(), StatusCode::SEE_OTHER);
+    // An edit from a form without the field (or a client from before tags) leaves the tags alone.
+    let untouched = app
+        .post_form(
+            &asker,
+            &format!("/questions/{first}/edit"),
+            &[
+                ("subject", "Tagged question"),
+                ("content", "Some text, edited."),
+            ],
+        )
+        .await;
+    assert_eq!(untouched.status(), StatusCode::SEE_OTHER);
+    let page = app
+        .get_html(&browser(), &format!("/questions/{first}"))
+        .await;
+    assert!(page.contains(r#"href="/tags/rust""#) && page.contains("Some text, edited."));
     let second = ask_with_tags(&app, &asker, "Another", "rust").await;
     assert_eq!(
         tag_counts(&app).await,
@@ -354,6 +370,18 @@ async fn the_tags_field_suggests_the_most_used_names_that_complete_the_last_one(
         flask.is_some() && flake.is_some() && flask < flake,
         "{html}"
     );
+    // A name typed already is not offered again; five typed take no sixth.
+    let again = app
+        .get_html(&visitor, "/tag-suggestions?tags=flask+fl")
+        .await;
+    assert!(
+        !again.contains(">flask (") && again.contains(">flake ("),
+        "{again}"
+    );
+    let full = app
+        .get_html(&visitor, "/tag-suggestions?tags=a+b+c+d+e+fl")
+        .await;
+    assert!(!full.contains("<option"), "{full}");
     for nothing in [
         "/tag-suggestions".to_owned(),
         "/tag-suggestions?tags=rust+".to_owned(),
@@ -402,5 +430,18 @@ async fn questions_like_the_subject_being_typed_are_shown_to_open_beside_the_for
         form.contains(r#"hx-get="/questions/similar""#)
             && form.contains(r#"id="similar-questions""#)
     );
+    // Editing, the question is not shown as like itself.
+    let edit_form = app
+        .get_html(&asker, &format!("/questions/{deploy}/edit"))
+        .await;
+    let url = format!("/questions/similar?except={deploy}");
+    assert!(
+        edit_form.contains(&format!(r#"hx-get="{url}""#)),
+        "{edit_form}"
+    );
+    let html = app
+        .get_html(&asker, &format!("{url}&subject=how+to+deploy+flask"))
+        .await;
+    assert!(data_ids(&html, "similar").is_empty(), "{html}");
     app.stop().await;
 }

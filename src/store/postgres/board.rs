@@ -266,7 +266,9 @@ pub async fn insert_question(
     .try_get(0)?;
     change_total(client, 1).await?;
     let id = QuestionId(id);
-    tags::set(client, id, &question.draft.tags).await?;
+    if let Some(tags) = &question.draft.tags {
+        tags::set(client, id, tags).await?;
+    }
     Ok(id)
 }
 
@@ -288,7 +290,10 @@ pub async fn update_question(
         ],
     )
     .await?;
-    tags::set(client, id, &revision.text.tags).await
+    match &revision.text.tags {
+        Some(tags) => tags::set(client, id, tags).await,
+        None => Ok(()),
+    }
 }
 
 /// Deletes the question; its answers and every like go with it (foreign keys cascade).

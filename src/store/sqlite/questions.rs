@@ -394,7 +394,9 @@ pub fn insert(tx: &Transaction, question: &NewQuestion) -> rusqlite::Result<Ques
     )?;
     let id = QuestionId(tx.last_insert_rowid());
     change_total(tx, 1)?;
-    tags::set(tx, id, &question.draft.tags)?;
+    if let Some(tags) = &question.draft.tags {
+        tags::set(tx, id, tags)?;
+    }
     Ok(id)
 }
 
@@ -416,7 +418,10 @@ pub fn update(
             now
         ],
     )?;
-    tags::set(tx, id, &draft.tags)
+    match &draft.tags {
+        Some(tags) => tags::set(tx, id, tags),
+        None => Ok(()),
+    }
 }
 
 /// Deletes the question; its answers and every like go with it (foreign keys cascade). One transaction:
