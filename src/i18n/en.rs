@@ -164,7 +164,7 @@ pub const TEXTS: Texts = Texts {
     problem_about: "“{}”: {}",
     nav_tags: "Tags",
     tags_label: "Tags",
-    tags_hint: "Up to 5, separated by spaces: for example rust sqlite 파이썬.",
+    tags_hint: "Up to 5, separated by spaces or commas: for example rust sqlite 파이썬.",
     tags_title: "Tags",
     tags_intro: "A tag is a topic: each question carries up to five. Pick one to see its questions.",
     tags_filter_label: "Tag name starts with",

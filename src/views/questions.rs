@@ -23,7 +23,7 @@ use crate::{
         policy::PostRef,
         posts::{QuestionList, QuestionPage, QuestionState, QuestionSummary},
         search::SearchQuery,
-        tags::TagCount,
+        tags::{TagCount, Tags},
     },
     i18n::fill,
 };
@@ -424,7 +424,7 @@ pub fn question_form_page(ctx: &PageContext, view: &QuestionFormView) -> Markup 
             (textarea(t, TextArea { name: "content", label: t.content, value: view.content,
                 hint: Some(t.content_hint), rows: 12, max_length: Content::MAX_CHARS, id_suffix: "", autofocus: false }, view.errors))
             (field_with(t, Field { name: "tags", label: t.tags_label, input_type: "text", value: view.tags,
-                hint: Some(t.tags_hint), autocomplete: "off", required: false, max_length: None }, view.errors,
+                hint: Some(t.tags_hint), autocomplete: "off", required: false, max_length: Some(Tags::LONGEST_FIELD) }, view.errors,
                 Some(&Assist { url: "/tag-suggestions", target: "#tag-suggestions", list: Some("tag-suggestions") })))
             datalist #tag-suggestions {}
             div.d-flex.gap-2 {

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use poem::{
-    Request, Response, Route, get, handler,
+    IntoResponse, Request, Response, Route, get, handler,
     http::header,
-    web::{Data, Path},
+    web::{Data, Path, Redirect},
 };
 
 use super::{
@@ -77,6 +77,11 @@ async fn tag_feed(
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
     let name = TagName::parse(&typed).map_err(|_| AppError::NotFound)?;
+    // One address per feed, as for the tag's list.
+    let own = urls::tag_feed(&name);
+    if req.uri().path() != own {
+        return Ok(Redirect::moved_permanent(own).into_response());
+    }
     let lang = request_lang(req);
     let entries = state
         .store

@@ -117,6 +117,9 @@ async fn a_tag_s_feed_and_a_question_s_answers_feed() {
             .status(),
         StatusCode::NOT_FOUND
     );
+    let other = app.get(&browser(), "/tags/C%2B%2B/feed.atom").await;
+    assert_eq!(other.status(), StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(crate::helpers::location(&other), "/tags/c%2B%2B/feed.atom");
 
     let question = app.ask(&asker, "Answered", "Text").await;
     let answerer = app.signed_up_user("answerer").await;
