@@ -52,6 +52,11 @@ impl std::fmt::Display for TagName {
     }
 }
 
+/// What separates names in a tags field: a comma or white space.
+pub fn is_separator(c: char) -> bool {
+    c == ',' || c.is_whitespace()
+}
+
 /// A question's tags: at most five, each once, in the order typed. None is fine.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Tags(Vec<TagName>);
@@ -71,7 +76,7 @@ impl Tags {
         }
         let mut names: Vec<TagName> = Vec::new();
         let mut errors = Vec::new();
-        for typed in raw.split(|c: char| c == ',' || c.is_whitespace()) {
+        for typed in raw.split(is_separator) {
             if typed.is_empty() || errors.len() == Self::MAX {
                 continue;
             }

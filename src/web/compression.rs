@@ -127,8 +127,8 @@ impl Coding {
 }
 
 thread_local! {
-    /// One deflate state per thread, reset for each page: a new one allocates and clears about 300 KB of
-    /// tables, which cost more than compressing a list page.
+    /// One deflate state per thread, reset for each page, rather than about 300 KB of tables allocated
+    /// for every page. Resetting still clears them: about 0.04 ms of the 0.10 ms a 15 KB page takes.
     static DEFLATE: RefCell<flate2::Compress> =
         RefCell::new(flate2::Compress::new(flate2::Compression::new(GZIP_LEVEL), false));
 }

@@ -13,7 +13,7 @@ use crate::{
     domain::{
         board::{ListSort, parse_page},
         search::SearchQuery,
-        tags::{TagName, Tags, name_prefix},
+        tags::{TagName, Tags, is_separator, name_prefix},
     },
     error::{AppError, AppResult},
     views::{
@@ -56,13 +56,13 @@ async fn suggest(
     let last_starts = typed
         .char_indices()
         .rev()
-        .find(|(_, c)| *c == ',' || c.is_whitespace())
+        .find(|(_, c)| is_separator(*c))
         .map_or(0, |(at, c)| at + c.len_utf8());
     let (before, last) = typed.split_at(last_starts);
     let prefix = name_prefix(last);
     // The names typed already are not offered again, and a field holding five takes no more.
     let typed_names: Vec<TagName> = before
-        .split(|c: char| c == ',' || c.is_whitespace())
+        .split(is_separator)
         .filter_map(|name| TagName::parse(name).ok())
         .collect();
     if prefix.is_empty() || typed_names.len() >= Tags::MAX {
