@@ -1,14 +1,19 @@
 //! Asking, editing and deleting questions.
 
 use super::{BoardError, allowed, render};
+use std::sync::Arc;
+
 use crate::{
     domain::{
         self,
         accounts::CurrentUser,
         board::{QuestionForm, QuestionId},
         policy::{self, Action, PostRef},
-        posts::Question,
+        posts::{Question, QuestionSummary},
+        related::RELATED_SHOWN,
+        search::SearchQuery,
     },
+    search::SearchIndex,
     store::{NewQuestion, Revision, Store},
 };
 
@@ -73,4 +78,54 @@ pub async fn edit(
 /// Deletes a question with its answers and likes.
 pub async fn delete(store: &Store, user: &CurrentUser, id: QuestionId) -> Result<(), BoardError> {
     allowed(store.delete_question(user.actor(), id).await?)
+}
+
+/// The questions most related to `question`: those sharing its tags (`domain::related` ranks them), then,
+/// when they are too few, those the search index finds most like its subject. A failed search leaves out
+/// only what it would have added: related questions are help, not the page.
+pub async fn related(
+    store: &Store,
+    search: &Arc<SearchIndex>,
+    question: &Question,
+) -> Result<Vec<QuestionSummary>, BoardError> {
+    let mut related = store
+        .related_questions(question.id, question.tags.clone(), question.subject.clone())
+        .await?;
+    if related.len() >= RELATED_SHOWN {
+        return Ok(related);
+    }
+    let query = SearchQuery::parse(&question.subject);
+    if query.is_empty() || query.only_excludes() {
+        return Ok(related);
+    }
+    let search = search.clone();
+    // One more than missing: the question itself is likely among them.
+    let wanted = RELATED_SHOWN + 1 + related.len();
+    let found = tokio::task::spawn_blocking(move || search.like_subject(&query, wanted)).await;
+    let ids = match found {
+        Ok(Ok(ids)) => ids,
+        Ok(Err(err)) => {
+            tracing::warn!(%err, "related questions: search failed");
+            return Ok(related);
+        }
+        Err(err) => {
+            tracing::warn!(%err, "related questions: search task failed");
+            return Ok(related);
+        }
+    };
+    let more: Vec<QuestionId> = ids
+        .into_iter()
+        .filter(|id| *id != question.id && related.iter().all(|shown| shown.id != *id))
+        .take(RELATED_SHOWN - related.len())
+        .collect();
+    if !more.is_empty() {
+        related.extend(
+            store
+                .question_summaries(more)
+                .await?
+                .into_iter()
+                .map(|(summary, _)| summary),
+        );
+    }
+    Ok(related)
 }

@@ -7,6 +7,7 @@ pub mod limits;
 pub mod policy;
 pub mod posts;
 pub mod redirect;
+pub mod related;
 pub mod search;
 pub mod tags;
 pub mod views;

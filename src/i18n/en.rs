@@ -179,6 +179,7 @@ pub const TEXTS: Texts = Texts {
     tags_description: "The board's tags by number of questions, page {} of {}.",
     all_tags: "All tags",
     similar_title: "Questions that may already have your answer",
+    related_title: "Related questions",
     feed_questions_title: "miniboard: newest questions",
     feed_tag_title: "miniboard: questions tagged [{}]",
     feed_answers_title: "Answers to “{}”",

@@ -179,6 +179,7 @@ pub const TEXTS: Texts = Texts {
     tags_description: "질문이 많은 순으로 본 태그, {}/{}쪽.",
     all_tags: "모든 태그",
     similar_title: "이미 답이 있을지 모르는 질문",
+    related_title: "관련 질문",
     feed_questions_title: "miniboard: 최신 질문",
     feed_tag_title: "miniboard: [{}] 태그가 달린 질문",
     feed_answers_title: "“{}”에 달린 답변",

@@ -341,6 +341,7 @@ pub struct Texts {
     pub tags_description: &'static str,
     pub all_tags: &'static str,
     pub similar_title: &'static str,
+    pub related_title: &'static str,
     pub feed_questions_title: &'static str,
     pub feed_tag_title: &'static str,
     pub feed_answers_title: &'static str,

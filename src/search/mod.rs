@@ -601,6 +601,27 @@ impl SearchIndex {
         })
     }
 
+    /// Up to `limit` questions holding any word of `subject`, the most relevant first: a question page's
+    /// related questions when its tags give too few.
+    pub fn like_subject(
+        &self,
+        subject: &SearchQuery,
+        limit: usize,
+    ) -> Result<Vec<QuestionId>, SearchError> {
+        let searcher = self.reader.searcher();
+        let stop = Stop::after(RANKING_BUDGET);
+        let found = build(&self.fields, subject, Matching::AnyWord, &stop);
+        let ranking = self.best(&searcher, subject, found.as_ref(), limit, &stop)?;
+        let addresses: Vec<DocAddress> = ranking
+            .hits
+            .into_iter()
+            .map(|(_, address)| address)
+            .collect();
+        let questions = self.ids(&searcher, &addresses);
+        self.pages.release();
+        questions
+    }
+
     /// How many questions `found` matches, up to [`COUNT_CAP`] or for [`COUNT_BUDGET`]; `true` when there
     /// may be more than counted.
     fn count(

@@ -245,6 +245,30 @@ pub const COUNTER_CHECKS: &[(&str, &str)] = &[
             OR qt.accepted <> CASE WHEN q.accepted_answer_id IS NULL THEN 0 ELSE 1 END",
     ),
     (
+        "big tags' rank counts (every tag of 1,000 questions counted, each count what its links say)",
+        "WITH counted AS (
+             SELECT tag_id, 0 AS sort, 0 AS score, question_id >> 13 AS block FROM question_tags
+             WHERE tag_id IN (SELECT id FROM tags WHERE counted = 1)
+             UNION ALL SELECT tag_id, 1, like_count, question_id >> 13 FROM question_tags
+             WHERE tag_id IN (SELECT id FROM tags WHERE counted = 1)
+             UNION ALL SELECT tag_id, 2, answer_count, question_id >> 13 FROM question_tags
+             WHERE tag_id IN (SELECT id FROM tags WHERE counted = 1)
+             UNION ALL SELECT tag_id, 3, accepted, question_id >> 13 FROM question_tags
+             WHERE tag_id IN (SELECT id FROM tags WHERE counted = 1)),
+         blocks AS (SELECT tag_id, sort, score, block, count(*) AS n FROM counted
+                    GROUP BY tag_id, sort, score, block),
+         scores AS (SELECT tag_id, sort, score, count(*) AS n FROM counted GROUP BY tag_id, sort, score)
+         SELECT (SELECT count(*) FROM tags WHERE question_count >= 1000 AND counted = 0)
+              + (SELECT count(*) FROM (SELECT * FROM blocks
+                     EXCEPT SELECT tag_id, sort, score, block, n FROM tag_rank_blocks WHERE n > 0) AS missing)
+              + (SELECT count(*) FROM (SELECT tag_id, sort, score, block, n FROM tag_rank_blocks WHERE n <> 0
+                     EXCEPT SELECT * FROM blocks) AS extra)
+              + (SELECT count(*) FROM (SELECT * FROM scores
+                     EXCEPT SELECT tag_id, sort, score, n FROM tag_rank_scores WHERE n > 0) AS missing)
+              + (SELECT count(*) FROM (SELECT tag_id, sort, score, n FROM tag_rank_scores WHERE n <> 0
+                     EXCEPT SELECT * FROM scores) AS extra)",
+    ),
+    (
         "the question total",
         "SELECT (SELECT value FROM board_totals WHERE name = 'questions')
               - (SELECT count(*) FROM questions)",

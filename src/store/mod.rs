@@ -6,7 +6,9 @@
 pub mod copy;
 pub mod memory_limits;
 pub mod postgres;
+pub mod related;
 pub mod sqlite;
+pub mod tag_pages;
 
 use std::time::Duration;
 
@@ -23,7 +25,7 @@ use crate::{
             QuestionSummary,
         },
         search::{IndexedQuestion, SearchChange},
-        tags::{TagCount, TagList, TagName},
+        tags::{TagCount, TagList, TagName, Tags},
         views::ViewerKey,
     },
 };
@@ -120,18 +122,6 @@ pub fn session_key(id: &str) -> String {
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-/// A tab of a tag's list in `question_tags` (the same SQL on both engines): which links it holds, and in
-/// what order, each served by one of the table's indexes.
-fn tag_tab(sort: ListSort) -> (&'static str, &'static str) {
-    match sort {
-        ListSort::Recent | ListSort::Best => ("", "question_id DESC"),
-        ListSort::Likes => ("", "like_count DESC, question_id DESC"),
-        ListSort::Answers => ("", "answer_count DESC, question_id DESC"),
-        ListSort::Unanswered => ("AND answer_count = 0", "question_id DESC"),
-        ListSort::Unaccepted => ("AND accepted = 0", "question_id DESC"),
-    }
-}
-
 /// The storage engine this process runs on.
 #[derive(Clone)]
 pub enum Store {
@@ -221,6 +211,10 @@ operations! {
         requested_page: i64,
         viewer: Option<UserId>,
     ) -> Option<QuestionPage>;
+
+    /// The questions most related to the question `id` with these `tags` and `subject`
+    /// (`domain::related` ranks them), best first; none for a question without tags.
+    fn related_questions(&self, id: QuestionId, tags: Tags, subject: String) -> Vec<QuestionSummary>;
 
     /// A question, with whether `viewer` liked it.
     fn question(&self, id: QuestionId, viewer: Option<UserId>) -> Option<Question>;

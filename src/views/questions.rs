@@ -25,7 +25,7 @@ use crate::{
         search::SearchQuery,
         tags::{TagCount, Tags},
     },
-    i18n::fill,
+    i18n::{Texts, fill},
 };
 
 /// One page of the list, as the handler found it.
@@ -237,6 +237,33 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
     page_with(ctx, &title, &head, content)
 }
 
+/// A question's state in words (and a check mark when accepted), never in colour alone.
+fn state_badge(t: &Texts, question: &QuestionSummary) -> Markup {
+    html! {
+        @match question.state() {
+            QuestionState::Unanswered => {
+                span.badge.rounded-pill.border.text-body-secondary data-state="unanswered" {
+                    (t.state_unanswered)
+                }
+            }
+            QuestionState::Answered => {
+                span.badge.rounded-pill.bg-primary-subtle.text-primary-emphasis.border.border-primary-subtle
+                    data-state="answered"
+                    title=(t.state_answered) data-answer-count=(question.answer_count) {
+                    (t.answer_count(question.answer_count))
+                }
+            }
+            QuestionState::Accepted => {
+                span.badge.text-bg-success.rounded-pill data-state="accepted"
+                    data-answer-count=(question.answer_count) {
+                    span aria-hidden="true" { "✓ " }
+                    (t.state_accepted) " · " (t.answer_count(question.answer_count))
+                }
+            }
+        }
+    }
+}
+
 fn question_item(
     ctx: &PageContext,
     question: &QuestionSummary,
@@ -254,28 +281,7 @@ fn question_item(
                 a.fw-semibold.text-decoration-none href=(urls::question(question.id, Default::default(), 1)) {
                     (highlight(&question.subject, terms))
                 }
-                // The state in words (and a check mark when accepted), never in colour alone.
-                @match question.state() {
-                    QuestionState::Unanswered => {
-                        " " span.badge.rounded-pill.border.text-body-secondary data-state="unanswered" {
-                            (t.state_unanswered)
-                        }
-                    }
-                    QuestionState::Answered => {
-                        " " span.badge.rounded-pill.bg-primary-subtle.text-primary-emphasis.border.border-primary-subtle
-                            data-state="answered"
-                            title=(t.state_answered) data-answer-count=(question.answer_count) {
-                            (t.answer_count(question.answer_count))
-                        }
-                    }
-                    QuestionState::Accepted => {
-                        " " span.badge.text-bg-success.rounded-pill data-state="accepted"
-                            data-answer-count=(question.answer_count) {
-                            span aria-hidden="true" { "✓ " }
-                            (t.state_accepted) " · " (t.answer_count(question.answer_count))
-                        }
-                    }
-                }
+                " " (state_badge(t, question))
                 (tag_links(t, &question.tags))
             }
             div.small.text-body-secondary.d-flex.flex-wrap.gap-2 {
@@ -308,6 +314,8 @@ pub struct QuestionView<'a> {
     /// The answer form as typed, after a failed post.
     pub answer_draft: &'a str,
     pub answer_errors: &'a [FieldError],
+    /// The questions most related to this one (tags shared, then subject words).
+    pub related: &'a [QuestionSummary],
 }
 
 pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
@@ -357,6 +365,21 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
                 }
             }
         }
+        @if !view.related.is_empty() {
+            section.mt-4 aria-labelledby="related-title" {
+                h2.h5.mb-2 #related-title { (t.related_title) }
+                ul.list-group {
+                    @for related in view.related {
+                        li.list-group-item data-related=(related.id.0) {
+                            a.text-decoration-none href=(urls::question(related.id, Default::default(), 1)) {
+                                (related.subject)
+                            }
+                            " " (state_badge(t, related))
+                        }
+                    }
+                }
+            }
+        }
     };
     let head = Head {
         description: Some(super::excerpt(&question.content, 155)),
@@ -385,7 +408,7 @@ pub fn similar_questions(ctx: &PageContext, questions: &[QuestionSummary]) -> Ma
                             a href=(urls::question(question.id, Default::default(), 1)) target="_blank" rel="noopener" {
                                 (question.subject)
                             }
-                            " " span.small.text-body-secondary { (t.answer_count(question.answer_count)) }
+                            " " (state_badge(t, question))
                         }
                     }
                 }

@@ -92,11 +92,13 @@ async fn invalid_answer(
     errors: &[FieldError],
 ) -> AppResult<Response> {
     let page = load_question_page(state, id, AnswerSort::Likes, 1, ctx).await?;
+    let related = board::questions::related(&state.store, &state.search, &page.question).await?;
     let view = QuestionView {
         page: &page,
         answers: AnswerSection::of(&page, AnswerSort::Likes),
         answer_draft: &form.content,
         answer_errors: errors,
+        related: &related,
     };
     Ok(question_page(ctx, &view)
         .with_status(StatusCode::UNPROCESSABLE_ENTITY)

@@ -170,6 +170,7 @@ async fn show(
         };
         return Ok(same_for_every_visitor(fragment));
     }
+    let related = board::questions::related(&state.store, &state.search, &page.question).await?;
     let mut response = same_for_every_visitor(question_page(
         &ctx,
         &QuestionView {
@@ -177,6 +178,7 @@ async fn show(
             answers: section,
             answer_draft: "",
             answer_errors: &[],
+            related: &related,
         },
     ));
     if let Some(user) = &ctx.user {

@@ -70,7 +70,8 @@ fn pg_rows(url: &str, sql: &str, values: &[Value]) -> Vec<Row> {
                         }
                     })
                     .collect();
-                let reads = sql.trim_start().to_ascii_uppercase().starts_with("SELECT");
+                let statement = sql.trim_start().to_ascii_uppercase();
+                let reads = statement.starts_with("SELECT") || statement.starts_with("WITH");
                 if params.is_empty() && !reads {
                     // The simple protocol: CREATE DATABASE runs outside a transaction block.
                     client.batch_execute(&sql).await.expect(&sql);
@@ -309,6 +310,38 @@ impl Probe {
              WHERE id BETWEEN ?1 AND ?2",
             &[Value::Int(from), Value::Int(to)],
         );
+    }
+
+    /// Gives every question the tag `name` too, behind the server's back, as a direct write would: the
+    /// links first, then the tag's count (which starts its rank counts when it reaches 1,000).
+    pub fn tag_every_question(&self, name: &str) {
+        let name = Value::Text(name.to_owned());
+        self.change(
+            "INSERT INTO tags (name, question_count) VALUES (?1, 0)",
+            std::slice::from_ref(&name),
+        );
+        self.change(
+            "INSERT INTO question_tags (tag_id, question_id, like_count, answer_count, accepted)
+             SELECT t.id, q.id, q.like_count, q.answer_count,
+                    CASE WHEN q.accepted_answer_id IS NULL THEN 0 ELSE 1 END
+             FROM questions q, tags t WHERE t.name = ?1",
+            std::slice::from_ref(&name),
+        );
+        self.change(
+            "UPDATE questions SET tags = CASE WHEN tags = '' THEN ?1 ELSE tags || ' ' || ?1 END",
+            std::slice::from_ref(&name),
+        );
+        self.recount_tags();
+    }
+
+    /// Sets every tag's question count to its links, behind the server's back (after questions were
+    /// deleted behind it).
+    pub fn recount_tags(&self) {
+        self.change(
+            "UPDATE tags SET question_count = (SELECT count(*) FROM question_tags qt WHERE qt.tag_id = tags.id)",
+            &[],
+        );
+        self.change("DELETE FROM tags WHERE question_count = 0", &[]);
     }
 
     /// The one number `sql` returns.

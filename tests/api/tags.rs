@@ -47,7 +47,10 @@ async fn tag_counts(app: &TestApp) -> Vec<(String, i64)> {
 
 /// The counters the board keeps about tags, each as far from its rows as it is (0: exact).
 fn assert_tag_counters_exact(app: &TestApp) {
-    for (what, sql) in miniboard::store::copy::COUNTER_CHECKS {
+    for (what, sql) in miniboard::store::copy::COUNTER_CHECKS
+        .iter()
+        .filter(|(what, _)| what.contains("tag"))
+    {
         assert_eq!(app.storage().number_of(sql), 0, "{what}");
     }
 }
@@ -295,24 +298,9 @@ async fn search_takes_tags_in_brackets() {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn a_big_tag_s_deep_pages_equal_a_plain_query_in_every_tab() {
-    let app = spawn_app_seeded(miniboard::seed::SeedPlan {
-        users: 20,
-        questions: 600,
-        answers: 900,
-        likes: 1500,
-        accepted: 150,
-        seed: 11,
-        ..Default::default()
-    })
-    .await;
-    assert_tag_counters_exact(&app);
-    let (name, count) = tag_counts(&app).await.into_iter().next().expect("a tag");
-    assert!(count > 30, "the most used tag has {count} questions");
-    let visitor = browser();
-    let segment: String = name
-        .bytes()
+/// A tag's name as a path segment.
+fn segment(name: &str) -> String {
+    name.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() {
                 (b as char).to_string()
@@ -320,34 +308,99 @@ async fn a_big_tag_s_deep_pages_equal_a_plain_query_in_every_tab() {
                 format!("%{b:02X}")
             }
         })
-        .collect();
-    for (sort, condition, order) in [
-        ("recent", "", "q.id DESC"),
-        ("likes", "", "q.like_count DESC, q.id DESC"),
-        ("answers", "", "q.answer_count DESC, q.id DESC"),
-        ("unanswered", "AND q.answer_count = 0", "q.id DESC"),
-        (
-            "unaccepted",
-            "AND q.accepted_answer_id IS NULL",
-            "q.id DESC",
-        ),
-    ] {
+        .collect()
+}
+
+/// The tabs of a tag's list: name, condition and order over `questions q`.
+const TABS: [(&str, &str, &str); 5] = [
+    ("recent", "", "q.id DESC"),
+    ("likes", "", "q.like_count DESC, q.id DESC"),
+    ("answers", "", "q.answer_count DESC, q.id DESC"),
+    ("unanswered", "AND q.answer_count = 0", "q.id DESC"),
+    (
+        "unaccepted",
+        "AND q.accepted_answer_id IS NULL",
+        "q.id DESC",
+    ),
+];
+
+/// A page of a tag's tab as a plain query over the questions gives it.
+fn plain_tag_page(app: &TestApp, name: &str, condition: &str, order: &str, page: i64) -> Vec<i64> {
+    app.storage().number_list(&format!(
+        "SELECT q.id FROM questions q JOIN question_tags qt ON qt.question_id = q.id
+         JOIN tags t ON t.id = qt.tag_id WHERE t.name = '{name}' {condition}
+         ORDER BY {order} LIMIT 10 OFFSET {}",
+        (page - 1) * 10
+    ))
+}
+
+/// Deep pages of a big tag start from its counted blocks (kept by the engine's triggers, whoever writes):
+/// after the tag reached 1,000 questions, questions were deleted, counts moved and questions were asked,
+/// every page of every tab is exactly what a plain query gives, and so is a seeded tag's.
+#[tokio::test]
+async fn a_big_tag_s_deep_pages_equal_a_plain_query_in_every_tab() {
+    let app = spawn_app_seeded(miniboard::seed::SeedPlan {
+        users: 20,
+        questions: 3_200,
+        answers: 1_000,
+        likes: 2_000,
+        accepted: 150,
+        seed: 11,
+        ..Default::default()
+    })
+    .await;
+    assert_tag_counters_exact(&app);
+    let visitor = browser();
+    let (seeded, count) = tag_counts(&app).await.into_iter().next().expect("a tag");
+    assert!(count > 30, "the most used tag has {count} questions");
+    for (sort, condition, order) in TABS {
         for page in [1, 2, 4] {
             let html = app
                 .get_html(
                     &visitor,
-                    &format!("/tags/{segment}?sort={sort}&page={page}"),
+                    &format!("/tags/{}?sort={sort}&page={page}", segment(&seeded)),
                 )
                 .await;
-            let plain = app.storage().number_list(&format!(
-                "SELECT q.id FROM questions q JOIN question_tags qt ON qt.question_id = q.id
-                 JOIN tags t ON t.id = qt.tag_id WHERE t.name = '{name}' {condition}
-                 ORDER BY {order} LIMIT 10 OFFSET {}",
-                (page - 1) * 10
-            ));
-            if !plain.is_empty() {
-                assert_eq!(data_ids(&html, "question"), plain, "{sort} page {page}");
-            }
+            let plain = plain_tag_page(&app, &seeded, condition, order, page);
+            assert!(!plain.is_empty(), "{sort} page {page}");
+            assert_eq!(data_ids(&html, "question"), plain, "{sort} page {page}");
+        }
+    }
+    // A tag on every question, made behind the server's back, then changed every way a board changes.
+    app.storage().delete_questions_between(100, 400);
+    app.storage().recount_tags();
+    app.storage().tag_every_question("everywhere");
+    app.storage().set_counts(1_000, 3_200);
+    app.storage().delete_questions_between(2_000, 2_300);
+    app.storage().recount_tags();
+    let asker = app.signed_up_user("asker").await;
+    for n in 0..3 {
+        ask_with_tags(&app, &asker, &format!("Asked late {n}"), "everywhere rust").await;
+    }
+    assert_tag_counters_exact(&app);
+    let counted = app
+        .storage()
+        .number_of("SELECT count(*) FROM tag_rank_blocks WHERE n > 0");
+    assert!(counted > 0, "the big tag is counted");
+    for (sort, condition, order) in TABS {
+        let total = app.storage().number_of(&format!(
+            "SELECT count(*) FROM questions q JOIN question_tags qt ON qt.question_id = q.id
+             JOIN tags t ON t.id = qt.tag_id WHERE t.name = 'everywhere' {condition}"
+        ));
+        assert!(
+            total > 2_050,
+            "{sort}: {total} questions reach the counted blocks"
+        );
+        let last = (total + 9) / 10;
+        for page in [1, 200, 201, 202, 230, last - 1, last, 99_999] {
+            let html = app
+                .get_html(
+                    &visitor,
+                    &format!("/tags/everywhere?sort={sort}&page={page}&uncached={page}"),
+                )
+                .await;
+            let expected = plain_tag_page(&app, "everywhere", condition, order, page.min(last));
+            assert_eq!(data_ids(&html, "question"), expected, "{sort} page {page}");
         }
     }
     app.stop().await;
@@ -443,5 +496,58 @@ async fn questions_like_the_subject_being_typed_are_shown_to_open_beside_the_for
         .get_html(&asker, &format!("{url}&subject=how+to+deploy+flask"))
         .await;
     assert!(data_ids(&html, "similar").is_empty(), "{html}");
+    app.stop().await;
+}
+
+/// A question page shows up to five related questions: those sharing the most tags first (subject words
+/// breaking ties), then, when tags give too few, questions with words of its subject; never itself.
+#[tokio::test]
+async fn a_question_page_shows_related_questions_by_shared_tags_then_subject_words() {
+    let app = spawn_app().await;
+    let asker = app.signed_up_user("asker").await;
+    let shown = ask_with_tags(&app, &asker, "How to read a file in Rust", "rust io").await;
+    let both_tags = ask_with_tags(&app, &asker, "Buffered output", "io rust").await;
+    let rust_and_words = ask_with_tags(&app, &asker, "Read a file twice", "rust").await;
+    let rust_only = ask_with_tags(&app, &asker, "Lifetimes explained", "rust").await;
+    let unrelated = ask_with_tags(&app, &asker, "Baking bread", "food").await;
+    let by_words = ask_with_tags(&app, &asker, "Read a file in Python", "").await;
+    let visitor = browser();
+    let page = app.get_html(&visitor, &format!("/questions/{shown}")).await;
+    assert!(page.contains(">Related questions</h2>"), "{page}");
+    let related = data_ids(&page, "related");
+    assert_eq!(
+        related[..3],
+        [both_tags, rust_and_words, rust_only],
+        "two shared tags, then one with subject words, then one without"
+    );
+    assert!(
+        related.contains(&by_words),
+        "subject words fill the rest: {related:?}"
+    );
+    assert!(!related.contains(&shown) && !related.contains(&unrelated));
+    // Each shows its state in words.
+    assert!(page.contains(r#"data-state="unanswered""#));
+    // In Korean too; an untagged question finds its related ones by its subject's words alone.
+    let korean = app
+        .get_html_with(
+            &visitor,
+            &format!("/questions/{by_words}"),
+            &[("Accept-Language", "ko")],
+        )
+        .await;
+    assert!(korean.contains(">관련 질문</h2>"), "{korean}");
+    let related = data_ids(&korean, "related");
+    assert!(
+        related.contains(&shown) && !related.contains(&by_words),
+        "{related:?}"
+    );
+    // Rendered with the page and cached with it, until the board changes.
+    let newer = ask_with_tags(&app, &asker, "Read a file lazily", "rust io").await;
+    let page = app.get_html(&visitor, &format!("/questions/{shown}")).await;
+    assert_eq!(
+        data_ids(&page, "related")[..2],
+        [newer, both_tags],
+        "{page}"
+    );
     app.stop().await;
 }

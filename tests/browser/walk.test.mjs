@@ -190,6 +190,9 @@ test('the walk with JavaScript: htmx updates in place', async () => {
   assert.equal(await page.locator(`#question-${question} strong`).innerText(), 'gunicorn');
   // Its tags, lower-cased, each a link to the tag's questions (boosted: the list swaps in).
   assert.deepEqual(await page.locator(`#question-${question} .tag-list a`).allInnerTexts(), ['nginx', 'deploy', '배포']);
+  // Related questions under it, each with its state in words.
+  assert.ok(await page.locator('[data-related] a').count() > 0, 'related questions show');
+  assert.equal(await page.locator('[data-related] [data-state]').count(), await page.locator('[data-related]').count());
   await page.click(`#question-${question} .tag-list a:has-text("배포")`);
   await page.waitForURL(/\/tags\/%EB%B0%B0%ED%8F%AC$/);
   assert.match(await page.locator('h1').innerText(), /Questions tagged \[배포\]/);

@@ -150,6 +150,7 @@ pub async fn finish(client: &impl GenericClient) -> Result<(), PgError> {
         .batch_execute(
             "UPDATE board_totals SET value = (SELECT count(*) FROM questions) WHERE name = 'questions';
              DELETE FROM search_changes;
+             UPDATE tags SET counted = 1 WHERE question_count >= 1000;
              DELETE FROM settings WHERE name = 'copy_under_way';
              SELECT setval(pg_get_serial_sequence('users', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM users;
              SELECT setval(pg_get_serial_sequence('questions', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM questions;
@@ -164,7 +165,8 @@ pub async fn clear(client: &impl GenericClient) -> Result<(), PgError> {
     client
         .batch_execute(
             "TRUNCATE question_tags, tags, comments, answer_likes, question_likes, answers, questions, sessions, users,
-                      question_rank_blocks, question_rank_spans, question_rank_scores, search_changes;
+                      question_rank_blocks, question_rank_spans, question_rank_scores, search_changes,
+                      tag_rank_blocks, tag_rank_scores;
              UPDATE board_totals SET value = 0 WHERE name = 'questions';
              DELETE FROM settings WHERE name = 'copy_under_way';",
         )

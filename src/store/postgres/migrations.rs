@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_comments.sql"),
     include_str!("migrations/0007_view_counts.sql"),
     include_str!("migrations/0008_tags.sql"),
+    include_str!("migrations/0009_tag_ranks.sql"),
 ];
 
 /// The version a fully migrated database is at.

@@ -51,7 +51,7 @@ use crate::{
             QuestionSummary,
         },
         search::{IndexedQuestion, SearchChange},
-        tags::{TagCount, TagList, TagName},
+        tags::{TagCount, TagList, TagName, Tags},
         views::ViewerKey,
     },
     store::{
@@ -425,6 +425,16 @@ impl PgStore {
     ) -> StoreResult<Option<(TagCount, QuestionList)>> {
         let client = self.client().await?;
         Ok(tags::questions(&client, &tag, sort, requested_page).await?)
+    }
+
+    pub async fn related_questions(
+        &self,
+        id: QuestionId,
+        tags: Tags,
+        subject: String,
+    ) -> StoreResult<Vec<QuestionSummary>> {
+        let client = self.client().await?;
+        Ok(tags::related(&client, id, &tags, &subject).await?)
     }
 
     pub async fn question(

@@ -3,10 +3,18 @@
 use deadpool_postgres::GenericClient;
 
 use super::{PgError, board, one, opt, rows, run};
-use crate::domain::{
-    board::{ListSort, PAGE_SIZE, QuestionId, clamp_page},
-    posts::QuestionList,
-    tags::{TAGS_PER_PAGE, TagCount, TagList, TagName, Tags, clamp_tag_page},
+use crate::{
+    domain::{
+        self,
+        board::{ListSort, PAGE_SIZE, QuestionId, clamp_page},
+        posts::{QuestionList, QuestionSummary},
+        related::Candidate,
+        tags::{TAGS_PER_PAGE, TagCount, TagList, TagName, Tags, clamp_tag_page},
+    },
+    store::{
+        related,
+        tag_pages::{DIRECT_OFFSET_LIMIT, Located, TagTab},
+    },
 };
 
 /// Gives the question exactly `tags`: links added and taken away, each tag's count moved, a tag left with no
@@ -136,6 +144,28 @@ pub async fn list(
     Ok(TagList { total, page, tags })
 }
 
+/// Shared SQL (`?n` placeholders) as PostgreSQL numbers its parameters.
+fn numbered(sql: &str) -> String {
+    sql.replace('?', "$")
+}
+
+/// The question ids a shared statement returns, its values all numbers.
+async fn ids_of(
+    client: &impl GenericClient,
+    sql: &str,
+    values: &[i64],
+) -> Result<Vec<QuestionId>, PgError> {
+    let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = values
+        .iter()
+        .map(|value| value as &(dyn tokio_postgres::types::ToSql + Sync))
+        .collect();
+    rows(client, &numbered(sql), &params)
+        .await?
+        .iter()
+        .map(|row| row.try_get(0).map(QuestionId))
+        .collect()
+}
+
 /// One page of the questions carrying `name`, in one of the list's orders; `None` for a tag no question has.
 pub async fn questions(
     client: &impl GenericClient,
@@ -157,31 +187,38 @@ pub async fn questions(
         name: name.clone(),
         questions: row.try_get(1)?,
     };
-    let (condition, order) = crate::store::tag_tab(sort);
-    let total = if condition.is_empty() {
+    let tab = TagTab::of(sort);
+    let total = if tab.holds_every_question() {
         tag.questions
     } else {
-        one(
-            client,
-            &format!("SELECT count(*) FROM question_tags WHERE tag_id = $1 {condition}"),
-            &[&tag_id],
-        )
-        .await?
-        .try_get(0)?
+        one(client, &numbered(&tab.total_sql()), &[&tag_id])
+            .await?
+            .try_get(0)?
     };
     let page = clamp_page(requested_page, total);
-    let ids: Vec<QuestionId> = rows(
-        client,
-        &format!(
-            "SELECT question_id FROM question_tags WHERE tag_id = $1 {condition}
-             ORDER BY {order} LIMIT $2 OFFSET $3"
-        ),
-        &[&tag_id, &PAGE_SIZE, &((page - 1) * PAGE_SIZE)],
-    )
-    .await?
-    .iter()
-    .map(|row| row.try_get(0).map(QuestionId))
-    .collect::<Result<_, _>>()?;
+    let offset = (page - 1) * PAGE_SIZE;
+    let located = if offset < DIRECT_OFFSET_LIMIT {
+        None
+    } else {
+        let [tag, offset] = tab.locate_values(tag_id, offset);
+        match opt(client, &numbered(&tab.locate_sql()), &[&tag, &offset]).await? {
+            Some(row) => Some(Located {
+                score: row.try_get(0)?,
+                block: row.try_get(1)?,
+                before: row.try_get(2)?,
+            }),
+            None => None,
+        }
+    };
+    let (sql, values) = tab.page(tag_id, located, offset, PAGE_SIZE);
+    let mut ids = ids_of(client, &sql, &values).await?;
+    let missing = PAGE_SIZE - ids.len() as i64;
+    if let Some(located) = located
+        && missing > 0
+        && let Some((sql, values)) = tab.rest(tag_id, located, missing)
+    {
+        ids.extend(ids_of(client, &sql, &values).await?);
+    }
     let questions = board::summaries(client, &ids).await?;
     Ok(Some((
         tag,
@@ -191,4 +228,36 @@ pub async fn questions(
             questions,
         },
     )))
+}
+
+/// The questions most related to question `id` (with these `tags` and `subject`), best first.
+pub async fn related(
+    client: &impl GenericClient,
+    id: QuestionId,
+    tags: &Tags,
+    subject: &str,
+) -> Result<Vec<QuestionSummary>, PgError> {
+    let Some(sql) = related::candidates_sql(tags.names().len()) else {
+        return Ok(Vec::new());
+    };
+    let names: Vec<&str> = tags.names().iter().map(TagName::as_str).collect();
+    let mut params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&id.0];
+    params.extend(
+        names
+            .iter()
+            .map(|name| name as &(dyn tokio_postgres::types::ToSql + Sync)),
+    );
+    let candidates = rows(client, &numbered(&sql), &params)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(Candidate {
+                id: QuestionId(row.try_get(0)?),
+                subject: row.try_get(1)?,
+                shared_tags: row.try_get(2)?,
+                like_count: row.try_get(3)?,
+            })
+        })
+        .collect::<Result<Vec<_>, PgError>>()?;
+    board::summaries(client, &domain::related::rank(subject, candidates)).await
 }

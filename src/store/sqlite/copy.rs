@@ -51,6 +51,7 @@ pub fn finish(tx: &Transaction) -> rusqlite::Result<()> {
     tx.execute_batch(
         "UPDATE board_totals SET value = (SELECT count(*) FROM questions) WHERE name = 'questions';
          DELETE FROM search_changes;
+         UPDATE tags SET counted = 1 WHERE question_count >= 1000;
          DELETE FROM settings WHERE name = 'copy_under_way';",
     )
 }

@@ -67,6 +67,11 @@ const STEPS: &[(&str, &str, Option<Fill>)] = &[
         include_str!("migrations/0012_tags.sql"),
         None,
     ),
+    (
+        "0013_tag_ranks.sql",
+        include_str!("migrations/0013_tag_ranks.sql"),
+        None,
+    ),
 ];
 
 /// The version a fully migrated database has.

@@ -38,7 +38,7 @@ use crate::{
             QuestionSummary,
         },
         search::{IndexedQuestion, SearchChange},
-        tags::{TagCount, TagList, TagName},
+        tags::{TagCount, TagList, TagName, Tags},
         views::ViewerKey,
     },
     store::{
@@ -156,6 +156,17 @@ impl SqliteStore {
     ) -> StoreResult<Option<(TagCount, QuestionList)>> {
         self.db
             .read(move |conn| tags::questions(conn, &tag, sort, requested_page))
+            .await
+    }
+
+    pub async fn related_questions(
+        &self,
+        id: QuestionId,
+        tags: Tags,
+        subject: String,
+    ) -> StoreResult<Vec<QuestionSummary>> {
+        self.db
+            .read(move |conn| tags::related(conn, id, &tags, &subject))
             .await
     }
 

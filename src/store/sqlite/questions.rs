@@ -132,7 +132,8 @@ fn region_ids(
     }
 }
 
-fn ids_of(conn: &Connection, sql: &str, values: &[i64]) -> rusqlite::Result<Vec<QuestionId>> {
+/// The question ids `sql` returns, its values all numbers.
+pub fn ids_of(conn: &Connection, sql: &str, values: &[i64]) -> rusqlite::Result<Vec<QuestionId>> {
     conn.prepare_cached(sql)?
         .query_map(rusqlite::params_from_iter(values), |row| {
             Ok(QuestionId(row.get(0)?))

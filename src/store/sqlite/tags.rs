@@ -3,10 +3,18 @@
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
 use super::{Cached, questions};
-use crate::domain::{
-    board::{ListSort, PAGE_SIZE, QuestionId, clamp_page},
-    posts::QuestionList,
-    tags::{TAGS_PER_PAGE, TagCount, TagList, TagName, Tags, clamp_tag_page},
+use crate::{
+    domain::{
+        self,
+        board::{ListSort, PAGE_SIZE, QuestionId, clamp_page},
+        posts::{QuestionList, QuestionSummary},
+        related::Candidate,
+        tags::{TAGS_PER_PAGE, TagCount, TagList, TagName, Tags, clamp_tag_page},
+    },
+    store::{
+        related,
+        tag_pages::{DIRECT_OFFSET_LIMIT, Located, TagTab},
+    },
 };
 
 /// Gives the question exactly `tags`: links added and taken away, each tag's count moved, a tag left with no
@@ -102,7 +110,7 @@ pub fn list(conn: &Connection, prefix: &str, requested_page: i64) -> rusqlite::R
     Ok(TagList { total, page, tags })
 }
 
-/// A tag with its count, if any question carries it.
+/// A tag's id with its count, if any question carries it.
 fn find(conn: &Connection, name: &TagName) -> rusqlite::Result<Option<(i64, TagCount)>> {
     conn.prepare_cached("SELECT id, question_count FROM tags WHERE name = ?1")?
         .query_row([name.as_str()], |row| {
@@ -127,26 +135,36 @@ pub fn questions(
     let Some((tag_id, tag)) = find(conn, name)? else {
         return Ok(None);
     };
-    let (condition, order) = crate::store::tag_tab(sort);
-    let total = if condition.is_empty() {
+    let tab = TagTab::of(sort);
+    let total = if tab.holds_every_question() {
         tag.questions
     } else {
-        conn.one(
-            &format!("SELECT count(*) FROM question_tags WHERE tag_id = ?1 {condition}"),
-            [tag_id],
-            |row| row.get(0),
-        )?
+        conn.one(&tab.total_sql(), [tag_id], |row| row.get(0))?
     };
     let page = clamp_page(requested_page, total);
-    let ids = conn
-        .prepare_cached(&format!(
-            "SELECT question_id FROM question_tags WHERE tag_id = ?1 {condition}
-             ORDER BY {order} LIMIT ?2 OFFSET ?3"
-        ))?
-        .query_map((tag_id, PAGE_SIZE, (page - 1) * PAGE_SIZE), |row| {
-            Ok(QuestionId(row.get(0)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let offset = (page - 1) * PAGE_SIZE;
+    let located = if offset < DIRECT_OFFSET_LIMIT {
+        None
+    } else {
+        conn.prepare_cached(&tab.locate_sql())?
+            .query_row(tab.locate_values(tag_id, offset), |row| {
+                Ok(Located {
+                    score: row.get(0)?,
+                    block: row.get(1)?,
+                    before: row.get(2)?,
+                })
+            })
+            .optional()?
+    };
+    let (sql, values) = tab.page(tag_id, located, offset, PAGE_SIZE);
+    let mut ids = questions::ids_of(conn, &sql, &values)?;
+    let missing = PAGE_SIZE - ids.len() as i64;
+    if let Some(located) = located
+        && missing > 0
+        && let Some((sql, values)) = tab.rest(tag_id, located, missing)
+    {
+        ids.extend(questions::ids_of(conn, &sql, &values)?);
+    }
     let questions = questions::summaries(conn, &ids)?;
     Ok(Some((
         tag,
@@ -156,4 +174,34 @@ pub fn questions(
             questions,
         },
     )))
+}
+
+/// The questions most related to question `id` (with these `tags` and `subject`), best first.
+pub fn related(
+    conn: &Connection,
+    id: QuestionId,
+    tags: &Tags,
+    subject: &str,
+) -> rusqlite::Result<Vec<QuestionSummary>> {
+    let Some(sql) = related::candidates_sql(tags.names().len()) else {
+        return Ok(Vec::new());
+    };
+    let mut values: Vec<rusqlite::types::Value> = vec![id.0.into()];
+    values.extend(
+        tags.names()
+            .iter()
+            .map(|name| name.as_str().to_owned().into()),
+    );
+    let candidates = conn
+        .prepare_cached(&sql)?
+        .query_map(rusqlite::params_from_iter(values), |row| {
+            Ok(Candidate {
+                id: QuestionId(row.get(0)?),
+                subject: row.get(1)?,
+                shared_tags: row.get(2)?,
+                like_count: row.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    questions::summaries(conn, &domain::related::rank(subject, candidates))
 }
