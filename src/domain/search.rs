@@ -211,15 +211,19 @@ impl SearchQuery {
                 piece = &quoted[..end];
                 rest = quoted.get(end + 1..).unwrap_or("");
             } else {
+                // `[name]` restricts to a tag (`-[name]` leaves it out), whatever follows it (`[a]-[b]`,
+                // `[a]word`); a name no tag could have is text.
+                let tag = rest.strip_prefix('[').and_then(|inner| {
+                    let word = &inner[..inner.find(char::is_whitespace).unwrap_or(inner.len())];
+                    let close = word.find(']')?;
+                    let name = TagName::parse(&word[..close]).ok()?;
+                    Some((name, &inner[close + 1..]))
+                });
                 let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
                 piece = &rest[..end];
                 rest = &rest[end..];
-                // `[name]` restricts to a tag (`-[name]` leaves it out); a name no tag could have is text.
-                let tag = piece
-                    .strip_prefix('[')
-                    .and_then(|inner| inner.strip_suffix(']'))
-                    .and_then(|name| TagName::parse(name).ok());
-                if let Some(tag) = tag {
+                if let Some((tag, after)) = tag {
+                    rest = after;
                     let into = if excluded {
                         &mut query.unwanted_tags
                     } else {
@@ -349,6 +353,14 @@ mod tests {
         );
         // `[not` and `tag]` are words; `[<b>]` holds no tag's characters: its word is `b`.
         assert_eq!(query.terms(), ["async", "not", "a", "tag", "b"]);
+        // Written together, a tag and what follows it are still apart.
+        let together = SearchQuery::parse("[flask]-[python]templates");
+        assert_eq!(together.tags(), [TagName::parse("flask").expect("tag")]);
+        assert_eq!(
+            together.unwanted_tags(),
+            [TagName::parse("python").expect("tag")]
+        );
+        assert_eq!(together.terms(), ["templates"]);
         let only_tag = SearchQuery::parse("[flask]");
         assert!(!only_tag.is_empty() && !only_tag.only_excludes());
         assert!(SearchQuery::parse("-[flask]").only_excludes());

@@ -1,6 +1,6 @@
 //! Tags: a question's topics, typed as one field of names separated by spaces or commas.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 
 use super::{FieldError, Problem};
 
@@ -22,12 +22,18 @@ impl TagName {
             .collect::<String>()
             .nfkc()
             .collect();
-        let allowed = |c: char| c.is_alphanumeric() || matches!(c, '+' | '#' | '.' | '-');
+        // Marks are parts of letters in many scripts (Devanagari's vowel signs, the dot of `i̇stanbul`),
+        // so they may follow a character, never begin a name.
+        let allowed = |(at, c): (usize, char)| {
+            c.is_alphanumeric()
+                || matches!(c, '+' | '#' | '.' | '-')
+                || (at > 0 && is_combining_mark(c))
+        };
         if name.is_empty() {
             Err(Problem::Required)
         } else if name.chars().count() > Self::MAX_CHARS {
             Err(Problem::TagTooLong)
-        } else if !name.chars().all(allowed) {
+        } else if !name.chars().enumerate().all(allowed) {
             Err(Problem::TagCharacters)
         } else if !name.chars().any(char::is_alphanumeric) {
             Err(Problem::TagNeedsLetter)
@@ -52,9 +58,9 @@ impl std::fmt::Display for TagName {
     }
 }
 
-/// What separates names in a tags field: a comma or white space.
+/// What separates names in a tags field: a comma (full-width and ideographic ones too) or white space.
 pub fn is_separator(c: char) -> bool {
-    c == ',' || c.is_whitespace()
+    matches!(c, ',' | '，' | '、' | '､') || c.is_whitespace()
 }
 
 /// A question's tags: at most five, each once, in the order typed. None is fine.
@@ -184,6 +190,14 @@ mod tests {
             TagName::parse("ｒｕｓｔ").expect("full-width").as_str(),
             "rust"
         );
+        // Full-width and ideographic commas separate as a comma does.
+        assert_eq!(
+            Tags::parse("rust，flask、파이썬").expect("valid").joined(),
+            "rust flask 파이썬"
+        );
+        // Letters with marks: Devanagari's vowel signs, a Turkish capital I with its dot.
+        assert_eq!(TagName::parse("हिन्दी").expect("marks").as_str(), "हिन्दी");
+        assert!(TagName::parse("İstanbul").is_ok());
     }
 
     #[test]
@@ -209,6 +223,11 @@ mod tests {
             ]
         );
         assert_eq!(problems("a b c d e f"), vec![(Problem::TooManyTags, None)]);
+        // A mark cannot stand first.
+        assert_eq!(
+            problems("\u{301}a"),
+            vec![(Problem::TagCharacters, Some("\u{301}a".into()))]
+        );
         // A field no person types: one message, not one per name.
         assert_eq!(
             problems(&"! ".repeat(500)),

@@ -156,14 +156,15 @@ fn respond(state: &AppState, feed: Feed) -> Response {
     )
 }
 
-/// The feed in Atom 1.0, every address absolute.
+/// The feed in Atom 1.0, every address absolute; the board's address as the base of the links in the
+/// entries' HTML (a post's Markdown may link `/questions/3`).
 fn atom(base: &str, feed: &Feed, updated: i64) -> String {
     let t = feed.lang.texts();
     let base = xml_text(base);
     let mut out = String::with_capacity(2_000 + 1_500 * feed.entries.len());
     out.push_str(&format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
-         <feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n\
+         <feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\" xml:base=\"{base}/\">\n\
          <title>{title}</title>\n\
          <id>{base}{path}</id>\n\
          <link rel=\"self\" type=\"application/atom+xml\" href=\"{base}{path}\"/>\n\

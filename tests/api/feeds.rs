@@ -52,6 +52,8 @@ async fn the_newest_questions_as_atom_with_full_addresses_and_safe_html() {
     let second = app.ask(&asker, "Second question", "More").await;
     let (parsed, _, _) = feed(&app, "/feeds/questions.atom").await;
     assert_eq!(parsed.id(), app.url("/feeds/questions.atom"));
+    // Links inside the entries' HTML (`/questions/3` in a post) resolve against the board.
+    assert_eq!(parsed.base(), Some(app.url("/").as_str()));
     assert_eq!(
         alternate(parsed.links()),
         Some(app.url("/questions").as_str())
