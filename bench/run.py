@@ -457,6 +457,9 @@ def targets(db):
     css = "/static/app.css"
     big_tag, big_tag_count = conn.execute(
         "SELECT name, question_count FROM tags ORDER BY question_count DESC LIMIT 1").fetchone()
+    # A question whose related questions come from its subject's words (it has no tags).
+    untagged = conn.execute("SELECT id FROM questions WHERE tags = '' ORDER BY id DESC LIMIT 1").fetchone()
+    untagged = untagged[0] if untagged else five
     conn.close()
     last_answer_page = (thread_answers + 9) // 10
     q = urllib.parse.quote
@@ -486,6 +489,7 @@ def targets(db):
             (f"tag with the most questions, most liked, page 5,000 (or the last)",
              f"/tags/{q(big_tag)}?sort=likes&page=5000"),
             (f"search: common English with a tag (flask [{big_tag}])", f"/questions?q={q('flask [' + big_tag + ']')}"),
+            ("feed: newest questions (Atom)", "/feeds/questions.atom"),
             ("static file (app.css)", css),
         ],
         # What browsers get (a browser's Accept-Encoding): pages gzipped, from the cache's kept bytes, and the
@@ -504,6 +508,12 @@ def targets(db):
             ("search: common English (flask), uncached", "/questions?q=flask"),
             ("search: common Korean (파이썬), uncached", f"/questions?q={q('파이썬')}"),
             ("search: 8 common words, uncached", f"/questions?q={q(EIGHT_WORDS)}"),
+            ("question with 5 answers and related questions by tags, uncached", f"/questions/{five}"),
+            ("question without tags, related questions by subject words, uncached", f"/questions/{untagged}"),
+            ("feed: newest questions (Atom), uncached", "/feeds/questions.atom"),
+            (f"feed: the tag with the most questions, uncached", f"/tags/{q(big_tag)}/feed.atom"),
+            (f"search: common English with a tag (flask [{big_tag}]), uncached",
+             f"/questions?q={q('flask [' + big_tag + ']')}"),
             ("tag with the most questions, page 1, uncached", f"/tags/{q(big_tag)}"),
             ("tag with the most questions, page 5,000 (or the last), uncached", f"/tags/{q(big_tag)}?page=5000"),
             ("tag with the most questions, most liked, page 5,000 (or the last), uncached",
