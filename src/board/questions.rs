@@ -94,8 +94,8 @@ pub async fn related(
     if related.len() >= RELATED_SHOWN {
         return Ok(related);
     }
-    let query = SearchQuery::parse(&question.subject);
-    if query.is_empty() || query.only_excludes() {
+    let query = SearchQuery::of_text(&question.subject);
+    if query.is_empty() {
         return Ok(related);
     }
     let search = search.clone();

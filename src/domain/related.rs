@@ -21,11 +21,11 @@ pub struct Candidate {
 
 /// The candidates most related to a question with `subject`, best first, [`RELATED_SHOWN`] at most.
 pub fn rank(subject: &str, candidates: Vec<Candidate>) -> Vec<QuestionId> {
-    let words = SearchQuery::parse(subject).terms();
+    let words = SearchQuery::of_text(subject).terms();
     let mut scored: Vec<(i64, usize, i64, i64)> = candidates
         .into_iter()
         .map(|candidate| {
-            let theirs = SearchQuery::parse(&candidate.subject).terms();
+            let theirs = SearchQuery::of_text(&candidate.subject).terms();
             let shared_words = words
                 .iter()
                 .filter(|word| theirs.iter().any(|their| same_word(word, their)))

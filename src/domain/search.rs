@@ -187,6 +187,20 @@ impl SearchQuery {
             .collect()
     }
 
+    /// Every word of `text` wanted, nothing read as syntax (a subject compared with others: its `-O2` is
+    /// a word, not an exclusion).
+    pub fn of_text(text: &str) -> Self {
+        let mut query = Self::default();
+        for term in terms_of(&Self::cut(text)).into_iter().take(Self::MAX_TERMS) {
+            query.typed.push(term.clone());
+            let word = vec![term];
+            if !query.wanted.contains(&word) {
+                query.wanted.push(word);
+            }
+        }
+        query
+    }
+
     pub fn parse(raw: &str) -> Self {
         let mut query = Self::default();
         let searched = Self::cut(raw);
@@ -212,12 +226,17 @@ impl SearchQuery {
                 rest = quoted.get(end + 1..).unwrap_or("");
             } else {
                 // `[name]` restricts to a tag (`-[name]` leaves it out), whatever follows it (`[a]-[b]`,
-                // `[a]word`); a name no tag could have is text.
+                // `[a]word`; in `[a]-word` the dash only joins); a name no tag could have is text.
                 let tag = rest.strip_prefix('[').and_then(|inner| {
                     let word = &inner[..inner.find(char::is_whitespace).unwrap_or(inner.len())];
                     let close = word.find(']')?;
                     let name = TagName::parse(&word[..close]).ok()?;
-                    Some((name, &inner[close + 1..]))
+                    let after = &inner[close + 1..];
+                    let after = match after.strip_prefix('-') {
+                        Some(joined) if !joined.starts_with('[') => joined,
+                        _ => after,
+                    };
+                    Some((name, after))
                 });
                 let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
                 piece = &rest[..end];
@@ -361,6 +380,14 @@ mod tests {
             [TagName::parse("python").expect("tag")]
         );
         assert_eq!(together.terms(), ["templates"]);
+        // A dash joining a word to a tag excludes nothing.
+        let joined = SearchQuery::parse("[rust]-lang");
+        assert_eq!(joined.terms(), ["lang"]);
+        assert!(joined.unwanted().is_empty());
+        // Text compared as text: nothing in it is syntax.
+        let subject = SearchQuery::of_text("Why -O2 and [rust] \"here\"");
+        assert_eq!(subject.terms(), ["why", "o2", "and", "rust", "here"]);
+        assert!(subject.unwanted().is_empty() && subject.tags().is_empty());
         let only_tag = SearchQuery::parse("[flask]");
         assert!(!only_tag.is_empty() && !only_tag.only_excludes());
         assert!(SearchQuery::parse("-[flask]").only_excludes());

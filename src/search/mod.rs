@@ -66,6 +66,10 @@ const BUILD_SLOWNESS: u64 = if cfg!(debug_assertions) { 20 } else { 1 };
 /// that stand together in much of the board stop here, ranked among the matches walked so far, and say so.
 /// (One word is ranked with block-max WAND, which skips what cannot reach the page: it needs no budget.)
 const RANKING_BUDGET: Duration = Duration::from_millis(5 * BUILD_SLOWNESS);
+/// The time a question page's related questions may take from the index: help beside a page, ranked among
+/// the matches walked in that time (an untagged question's any-word search took 6 ms at a million
+/// questions with the whole ranking budget).
+const RELATED_BUDGET: Duration = Duration::from_millis(BUILD_SLOWNESS);
 /// The time counting may take before the page says "more than" what it counted.
 const COUNT_BUDGET: Duration = Duration::from_millis(2 * BUILD_SLOWNESS);
 /// A count that found nothing in its time tries once more for this many times as long.
@@ -533,7 +537,14 @@ impl SearchIndex {
         let mut first = None;
         if sort == ListSort::Best && !is_one_word(query) {
             let limit = (requested_page * PAGE_SIZE) as usize;
-            first = Some(self.best(&searcher, query, found.as_ref(), limit, &stop)?);
+            first = Some(self.best(
+                &searcher,
+                query,
+                found.as_ref(),
+                limit,
+                &stop,
+                RANKING_BUDGET,
+            )?);
         }
         let (mut total, mut more) = match &first {
             Some(ranking) if !ranking.cut_short => {
@@ -560,7 +571,14 @@ impl SearchIndex {
                 _ => {
                     stop.restart(RANKING_BUDGET);
                     let limit = offset + PAGE_SIZE as usize;
-                    self.best(&searcher, query, found.as_ref(), limit, &stop)?
+                    self.best(
+                        &searcher,
+                        query,
+                        found.as_ref(),
+                        limit,
+                        &stop,
+                        RANKING_BUDGET,
+                    )?
                 }
             };
             let page = ranking
@@ -609,9 +627,16 @@ impl SearchIndex {
         limit: usize,
     ) -> Result<Vec<QuestionId>, SearchError> {
         let searcher = self.reader.searcher();
-        let stop = Stop::after(RANKING_BUDGET);
+        let stop = Stop::after(RELATED_BUDGET);
         let found = build(&self.fields, subject, Matching::AnyWord, &stop);
-        let ranking = self.best(&searcher, subject, found.as_ref(), limit, &stop)?;
+        let ranking = self.best(
+            &searcher,
+            subject,
+            found.as_ref(),
+            limit,
+            &stop,
+            RELATED_BUDGET,
+        )?;
         let addresses: Vec<DocAddress> = ranking
             .hits
             .into_iter()
@@ -646,8 +671,8 @@ impl SearchIndex {
         Ok((total, more))
     }
 
-    /// The best `limit` matches of `found` by relevance, ranked for [`RANKING_BUDGET`] (one word, ranked
-    /// with block-max WAND which skips what cannot reach the page, needs no deadline).
+    /// The best `limit` matches of `found` by relevance, ranked for `budget` (one word, ranked with
+    /// block-max WAND which skips what cannot reach the page, needs no deadline).
     fn best(
         &self,
         searcher: &Searcher,
@@ -655,8 +680,9 @@ impl SearchIndex {
         found: &dyn tantivy::query::Query,
         limit: usize,
         stop: &Stop,
+        budget: Duration,
     ) -> Result<Ranking, SearchError> {
-        stop.restart(RANKING_BUDGET);
+        stop.restart(budget);
         let best = Best {
             limit,
             columns: &self.columns,
@@ -669,14 +695,14 @@ impl SearchIndex {
                 cut_short: false,
             });
         }
-        let walk = Bounded::new(ranking, RANKING_BUDGET);
+        let walk = Bounded::new(ranking, budget);
         let mut hits = searcher.search(&walk, &best)?;
         let mut cut_short = walk.cut_short() || stop.stopped();
         if cut_short && let Some(phrased) = phrase_matches(&self.fields, query, found, stop) {
             // Ranking every match ran out of time; the questions holding the whole query as typed are
             // few, and ranked on their own they are never among those left out.
-            stop.restart(RANKING_BUDGET);
-            let phrased = Bounded::new(phrased, RANKING_BUDGET);
+            stop.restart(budget);
+            let phrased = Bounded::new(phrased, budget);
             let seen: HashSet<DocAddress> = hits.iter().map(|(_, address)| *address).collect();
             let phrase_hits = searcher.search(&phrased, &best)?;
             hits.extend(

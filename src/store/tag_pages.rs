@@ -1,8 +1,8 @@
 //! A tag's question list in `question_tags`, the same SQL on both engines (written with `?n` placeholders;
 //! PostgreSQL's side turns them into `$n`). A page within the first 2,000 rows of a tab is a plain OFFSET
 //! over the tab's index; a deeper one (only a tag counted in `tag_rank_*` has that many) starts from the
-//! block of question ids that holds its first row, found by adding up the tag's counts on the server, so
-//! page 5,000 costs about what page 1 does.
+//! block of question ids that holds its first row, found by adding up the tag's counts, so page 5,000
+//! costs about what page 1 does.
 
 use crate::domain::board::ListSort;
 
@@ -56,15 +56,40 @@ impl TagTab {
         )
     }
 
-    /// Where row `?2` of the tab is (`?1` the tag): the score that holds it, the block within that score,
-    /// and the rows before that block; no row when the tag is not counted. The scores are added up first,
-    /// then the blocks of that score only.
-    pub fn locate_sql(self) -> String {
-        let one_score = if self.key.is_none() {
+    /// A counted tag's rows per score in this tab, the first score first (`?1` the tag).
+    pub fn scores_sql(self) -> String {
+        format!(
+            "SELECT score, n FROM tag_rank_scores WHERE tag_id = ?1 AND sort = {} {} ORDER BY score DESC",
+            self.sort_code,
+            self.one_score()
+        )
+    }
+
+    /// A counted tag's rows per block of one score in this tab, the first block first (`?1` the tag, `?2`
+    /// the score).
+    pub fn blocks_sql(self) -> String {
+        format!(
+            "SELECT block, n FROM tag_rank_blocks WHERE tag_id = ?1 AND sort = {} AND score = ?2
+             ORDER BY block DESC",
+            self.sort_code
+        )
+    }
+
+    /// For a tab of one score (newest, unanswered, no accepted answer): only that score's counts.
+    fn one_score(self) -> &'static str {
+        if self.key.is_none() {
             "AND score = 0"
         } else {
             ""
-        };
+        }
+    }
+
+    /// Where row `?2` of the tab is (`?1` the tag): the score that holds it, the block within that score,
+    /// and the rows before that block; no row when the tag is not counted. The scores are added up first,
+    /// then the blocks of that score only. One statement, so one round trip to PostgreSQL; SQLite adds the
+    /// rows of `scores_sql` and `blocks_sql` up as it steps through them, cheaper there than window sums.
+    pub fn locate_sql(self) -> String {
+        let one_score = self.one_score();
         let sort = self.sort_code;
         format!(
             "WITH scores AS (

@@ -99,7 +99,7 @@ pub async fn set(
 
 /// `prefix` as a LIKE pattern that matches it literally at the start (tag names hold no `%` or `_`, but a
 /// typed filter may).
-fn starts_with(prefix: &str) -> String {
+pub(super) fn starts_with(prefix: &str) -> String {
     let mut pattern = String::with_capacity(prefix.len() + 1);
     for c in prefix.chars() {
         if matches!(c, '%' | '_' | '\\') {
@@ -134,18 +134,21 @@ pub async fn list(
     )
     .await?
     .iter()
-    .map(|row| {
-        Ok(TagCount {
-            name: TagName::stored(row.try_get(0)?),
-            questions: row.try_get(1)?,
-        })
-    })
+    .map(tag_count)
     .collect::<Result<_, PgError>>()?;
     Ok(TagList { total, page, tags })
 }
 
+/// A tag's name and count, the row's first two columns.
+pub(super) fn tag_count(row: &tokio_postgres::Row) -> Result<TagCount, PgError> {
+    Ok(TagCount {
+        name: TagName::stored(row.try_get(0)?),
+        questions: row.try_get(1)?,
+    })
+}
+
 /// Shared SQL (`?n` placeholders) as PostgreSQL numbers its parameters.
-fn numbered(sql: &str) -> String {
+pub(super) fn numbered(sql: &str) -> String {
     sql.replace('?', "$")
 }
 

@@ -99,15 +99,18 @@ pub fn list(conn: &Connection, prefix: &str, requested_page: i64) -> rusqlite::R
                 TAGS_PER_PAGE,
                 (page - 1) * TAGS_PER_PAGE,
             ),
-            |row| {
-                Ok(TagCount {
-                    name: TagName::stored(row.get(0)?),
-                    questions: row.get(1)?,
-                })
-            },
+            tag_count,
         )?
         .collect::<rusqlite::Result<_>>()?;
     Ok(TagList { total, page, tags })
+}
+
+/// A tag's name and count, the row's first two columns.
+pub fn tag_count(row: &rusqlite::Row) -> rusqlite::Result<TagCount> {
+    Ok(TagCount {
+        name: TagName::stored(row.get(0)?),
+        questions: row.get(1)?,
+    })
 }
 
 /// A tag's id with its count, if any question carries it.
@@ -123,6 +126,31 @@ fn find(conn: &Connection, name: &TagName) -> rusqlite::Result<Option<(i64, TagC
             ))
         })
         .optional()
+}
+
+/// Where row `offset` of a counted tag's tab is: the counts added up in order, the score's first and then
+/// its blocks', stopping at the one that reaches it. (Stepping through the rows here is several times
+/// cheaper than SQLite's window sums: 50 µs against 210 µs for page 5,000 of the biggest tag at a million.)
+fn locate(
+    conn: &Connection,
+    tab: TagTab,
+    tag_id: i64,
+    offset: i64,
+) -> rusqlite::Result<Option<Located>> {
+    let Some((score, before)) =
+        questions::first_reaching(conn, &tab.scores_sql(), &[tag_id], offset, 0)?
+    else {
+        return Ok(None);
+    };
+    Ok(
+        questions::first_reaching(conn, &tab.blocks_sql(), &[tag_id, score], offset, before)?.map(
+            |(block, before)| Located {
+                score,
+                block,
+                before,
+            },
+        ),
+    )
 }
 
 /// One page of the questions carrying `name`, in one of the list's orders; `None` for a tag no question has.
@@ -146,15 +174,7 @@ pub fn questions(
     let located = if offset < DIRECT_OFFSET_LIMIT {
         None
     } else {
-        conn.prepare_cached(&tab.locate_sql())?
-            .query_row(tab.locate_values(tag_id, offset), |row| {
-                Ok(Located {
-                    score: row.get(0)?,
-                    block: row.get(1)?,
-                    before: row.get(2)?,
-                })
-            })
-            .optional()?
+        locate(conn, tab, tag_id, offset)?
     };
     let (sql, values) = tab.page(tag_id, located, offset, PAGE_SIZE);
     let mut ids = questions::ids_of(conn, &sql, &values)?;

@@ -1,7 +1,9 @@
 -- Counted blocks for a big tag's deep pages, as on SQLite (its migration 13 says why and how): per tag that
 -- reached 1,000 questions, the questions each rank score holds and each block of 8,192 question ids within
 -- it, per sort (0 newest, 1 likes, 2 answers, 3 accepted), kept by the triggers below whoever writes. A
--- count that reaches 0 stays as a 0.
+-- count that reaches 0 stays as a 0. Every board write takes its turn (the engine's advisory lock), so no
+-- link or score changes while a tag's counts are made from its links, or between reading `counted` and
+-- moving a count.
 ALTER TABLE tags ADD COLUMN counted SMALLINT NOT NULL DEFAULT 0;
 
 CREATE TABLE tag_rank_scores (
