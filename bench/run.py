@@ -460,9 +460,19 @@ def targets(db):
     # A question whose related questions come from its subject's words (it has no tags).
     untagged = conn.execute("SELECT id FROM questions WHERE tags = '' ORDER BY id DESC LIMIT 1").fetchone()
     untagged = untagged[0] if untagged else five
+    # The user with the most questions, and how far their profile's tabs go.
+    active, active_questions = conn.execute(
+        "SELECT u.username, count(*) FROM users u JOIN questions q ON q.author_id = u.id "
+        "GROUP BY u.id ORDER BY count(*) DESC, u.id LIMIT 1").fetchone()
+    active_answers, = conn.execute(
+        "SELECT count(*) FROM answers a JOIN users u ON u.id = a.author_id WHERE u.username = ?",
+        (active,)).fetchone()
     conn.close()
     last_answer_page = (thread_answers + 9) // 10
     q = urllib.parse.quote
+    profile = f"/users/{q(active)}"
+    last_question_page = max(1, (active_questions + 9) // 10)
+    last_answers_page = max(1, (active_answers + 9) // 10)
     return {
         "thread": thread, "liked": liked, "liker": liker, "css": css,
         "reads": [
@@ -490,6 +500,9 @@ def targets(db):
              f"/tags/{q(big_tag)}?sort=likes&page=5000"),
             (f"search: common English with a tag (flask [{big_tag}])", f"/questions?q={q('flask [' + big_tag + ']')}"),
             ("feed: newest questions (Atom)", "/feeds/questions.atom"),
+            ("users, page 1", "/users"),
+            (f"profile of the most active user ({active_questions:,} questions), page 1", profile),
+            (f"profile of the most active user, questions, last page", f"{profile}?page={last_question_page}"),
             ("static file (app.css)", css),
         ],
         # What browsers get (a browser's Accept-Encoding): pages gzipped, from the cache's kept bytes, and the
@@ -514,6 +527,12 @@ def targets(db):
             (f"feed: the tag with the most questions, uncached", f"/tags/{q(big_tag)}/feed.atom"),
             (f"search: common English with a tag (flask [{big_tag}]), uncached",
              f"/questions?q={q('flask [' + big_tag + ']')}"),
+            ("users, page 1, uncached", "/users"),
+            ("profile of the most active user, page 1, uncached", profile),
+            ("profile of the most active user, questions, last page, uncached",
+             f"{profile}?page={last_question_page}"),
+            (f"profile of the most active user, answers ({active_answers:,}), last page, uncached",
+             f"{profile}?tab=answers&page={last_answers_page}"),
             ("tag with the most questions, page 1, uncached", f"/tags/{q(big_tag)}"),
             ("tag with the most questions, page 5,000 (or the last), uncached", f"/tags/{q(big_tag)}?page=5000"),
             ("tag with the most questions, most liked, page 5,000 (or the last), uncached",

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod answers;
 pub mod comments;
 pub mod likes;
+pub mod people;
 pub mod questions;
 pub mod views;
 

@@ -105,6 +105,8 @@ pub struct Question {
     pub id: QuestionId,
     pub author_id: UserId,
     pub author: String,
+    /// The author's reputation, shown beside the name.
+    pub author_reputation: i64,
     pub subject: String,
     pub content: String,
     pub content_html: String,
@@ -135,6 +137,8 @@ pub struct Answer {
     pub question_id: QuestionId,
     pub author_id: UserId,
     pub author: String,
+    /// The author's reputation, shown beside the name.
+    pub author_reputation: i64,
     pub content: String,
     pub content_html: String,
     pub created_at: i64,

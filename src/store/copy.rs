@@ -269,6 +269,19 @@ pub const COUNTER_CHECKS: &[(&str, &str)] = &[
                      EXCEPT SELECT * FROM scores) AS extra)",
     ),
     (
+        "users' counts and reputation (each what their posts, likes and accepted answers add up to)",
+        "SELECT count(*) FROM users u WHERE
+             question_count <> (SELECT count(*) FROM questions q WHERE q.author_id = u.id)
+          OR answer_count <> (SELECT count(*) FROM answers a WHERE a.author_id = u.id)
+          OR accepted_count <> (SELECT count(*) FROM questions q JOIN answers a ON a.id = q.accepted_answer_id
+                                WHERE a.author_id = u.id AND q.author_id <> u.id)
+          OR likes_received <> (SELECT coalesce(sum(like_count), 0) FROM questions q WHERE q.author_id = u.id)
+                             + (SELECT coalesce(sum(like_count), 0) FROM answers a WHERE a.author_id = u.id)
+          OR reputation <> 5 * (SELECT coalesce(sum(like_count), 0) FROM questions q WHERE q.author_id = u.id)
+                         + 10 * (SELECT coalesce(sum(like_count), 0) FROM answers a WHERE a.author_id = u.id)
+                         + 15 * accepted_count",
+    ),
+    (
         "the question total",
         "SELECT (SELECT value FROM board_totals WHERE name = 'questions')
               - (SELECT count(*) FROM questions)",

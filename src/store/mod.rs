@@ -6,6 +6,7 @@
 pub mod copy;
 pub mod memory_limits;
 pub mod postgres;
+pub mod profiles;
 pub mod related;
 pub mod sqlite;
 pub mod tag_pages;
@@ -19,6 +20,7 @@ use crate::{
         board::{AnswerSort, CommentText, Content, ListSort, QuestionDraft},
         ids::{AnswerId, CommentId, QuestionId, UserId},
         limits::ClientKey,
+        people::{AnswerList, Profile, UserList},
         policy::{Action, Actor, Denied, PostRef},
         posts::{
             Answer, Comment, FeedEntry, PostComments, Question, QuestionList, QuestionPage,
@@ -211,6 +213,20 @@ operations! {
         requested_page: i64,
         viewer: Option<UserId>,
     ) -> Option<QuestionPage>;
+
+    /// The user whose name has this lookup key (`accounts::username_key`), with their counts and most used
+    /// tags.
+    fn profile(&self, username_key: String) -> Option<Profile>;
+
+    /// One page of a user's questions, newest first (clamped).
+    fn user_questions(&self, user: UserId, requested_page: i64) -> QuestionList;
+
+    /// One page of a user's answers, newest first (clamped), each under its question's subject.
+    fn user_answers(&self, user: UserId, requested_page: i64) -> AnswerList;
+
+    /// One page of the users whose name's lookup key starts with `prefix` (all when empty), the highest
+    /// reputation first.
+    fn user_list(&self, prefix: String, requested_page: i64) -> UserList;
 
     /// The questions most related to the question `id` with these `tags` and `subject`
     /// (`domain::related` ranks them), best first; none for a question without tags.

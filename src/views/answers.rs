@@ -10,7 +10,7 @@ use super::{
     layout::{csrf_field, page},
     likes::{LikeButton, like_button},
     pagination::{InPlace, pagination},
-    post_meta::post_meta,
+    post_meta::{Author, post_meta},
     urls,
 };
 use crate::domain::{
@@ -133,7 +133,7 @@ pub fn answer_item(ctx: &PageContext, answer: &Answer) -> Markup {
                         a.answer-link.small.text-body-secondary href=(urls::answer(answer.id)) hx-boost="false"
                             aria-label=(t.share_answer_title) title=(t.share_answer_title) { (t.share_link) }
                     }
-                    (post_meta(ctx, &answer.author, answer.created_at, answer.modified_at))
+                    (post_meta(ctx, &Author { name: &answer.author, reputation: answer.author_reputation }, answer.created_at, answer.modified_at))
                 }
                 @if may_accept {
                     // The section comes back from page 1, the accepted answer first: it scrolls to the section's

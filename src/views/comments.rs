@@ -8,6 +8,7 @@ use super::{
     forms::{TextArea, textarea},
     layout::{csrf_field, login_href, page},
     urls,
+    users::author_link,
 };
 use crate::{
     domain::{
@@ -102,7 +103,7 @@ pub fn comment_item(ctx: &PageContext, comment: &Comment) -> Markup {
         li.comment.small.py-1.border-bottom #{"comment-" (comment.id.0)} data-comment=(comment.id.0) {
             span.comment-body data-content { (PreEscaped(&comment.content_html)) }
             " – "
-            span.author.fw-semibold { (comment.author) }
+            (author_link(&comment.author))
             " "
             span.text-body-secondary {
                 (ctx.time(comment.created_at))

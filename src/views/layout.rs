@@ -95,6 +95,7 @@ fn navbar(ctx: &PageContext) -> Markup {
                 ul.navbar-nav.me-auto {
                     li.nav-item { a.nav-link href="/" { (t.nav_questions) } }
                     li.nav-item { a.nav-link href="/tags" { (t.nav_tags) } }
+                    li.nav-item { a.nav-link href="/users" { (t.nav_users) } }
                 }
                 div.d-flex.flex-wrap.align-items-center.gap-2 {
                     (language_switch(ctx, false))

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod answers;
 pub mod comments;
+pub mod directory;
 pub mod errors;
 pub mod forms;
 pub mod highlight;
@@ -14,6 +15,7 @@ pub mod post_meta;
 pub mod questions;
 pub mod tags;
 pub mod urls;
+pub mod users;
 
 use serde::{Deserialize, Serialize};
 

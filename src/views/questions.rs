@@ -11,9 +11,10 @@ use super::{
     layout::{Head, csrf_field, login_href, page, page_with},
     likes::{LikeButton, like_button},
     pagination::pagination,
-    post_meta::post_meta,
+    post_meta::{Author, post_meta},
     tags::tag_links,
     urls,
+    users::author_link,
 };
 use crate::{
     domain::{
@@ -264,7 +265,7 @@ fn state_badge(t: &Texts, question: &QuestionSummary) -> Markup {
     }
 }
 
-fn question_item(
+pub(super) fn question_item(
     ctx: &PageContext,
     question: &QuestionSummary,
     number: i64,
@@ -291,7 +292,7 @@ fn question_item(
                     span.visually-hidden { " " (t.like) }
                 }
                 (ctx.views(question.view_count))
-                span.author { (question.author) }
+                (author_link(&question.author))
                 (ctx.time(question.created_at))
             }
             @if let Some(body) = body {
@@ -339,7 +340,7 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
                             liked: question.liked,
                             own_post: ctx.owns(question.author_id),
                         }))
-                        (post_meta(ctx, &question.author, question.created_at, question.modified_at))
+                        (post_meta(ctx, &Author { name: &question.author, reputation: question.author_reputation }, question.created_at, question.modified_at))
                     }
                     @if may_change {
                         div.mt-3.d-flex.gap-2 {

@@ -4,14 +4,13 @@ use maud::{Markup, html};
 
 use super::{
     PageContext,
-    layout::{Head, page_with},
-    pagination::pagination,
+    directory::{Directory, directory_page},
     urls,
 };
 use crate::{
     domain::{
         board::ListSort,
-        tags::{TagCount, TagList, Tags, clamp_tag_page},
+        tags::{TagCount, TagList, TagName, Tags, clamp_tag_page},
     },
     i18n::{Texts, fill},
 };
@@ -59,53 +58,38 @@ pub struct TagsView<'a> {
 
 pub fn tags_page(ctx: &PageContext, view: &TagsView) -> Markup {
     let t = ctx.t();
-    let last_page = clamp_tag_page(i64::MAX, view.list.total);
-    let content = html! {
-        h1.h3.mb-2 { (t.tags_title) }
-        p.text-body-secondary { (t.tags_intro) }
-        form.d-flex.gap-2.mb-3 method="get" action="/tags" role="search" {
-            label.visually-hidden for="tags-q" { (t.tags_filter_label) }
-            input.form-control #tags-q type="search" name="q" value=(view.prefix)
-                placeholder=(t.tags_filter_placeholder) maxlength="35" autocomplete="off";
-            button.btn.btn-outline-secondary.flex-shrink-0 type="submit" { (t.tags_filter_submit) }
-        }
-        @if view.list.tags.is_empty() {
-            p.text-body-secondary.py-3 #tags-none {
-                @if view.prefix.is_empty() { (t.tags_empty) } @else { (fill(t.tags_none_match, &[view.prefix])) }
-            }
-        } @else {
-            ul.tag-grid.list-unstyled #tag-list {
-                @for tag in &view.list.tags {
-                    li.tag-cell data-tag=(tag.name) {
-                        a.tag href=(urls::tag(&tag.name, ListSort::Recent, 1)) { (tag.name) }
-                        span.small.text-body-secondary data-question-count=(tag.questions) {
-                            (question_count(ctx, tag))
-                        }
+    let entries = (!view.list.tags.is_empty()).then(|| {
+        html! {
+            @for tag in &view.list.tags {
+                li.tag-cell data-tag=(tag.name) {
+                    a.tag href=(urls::tag(&tag.name, ListSort::Recent, 1)) { (tag.name) }
+                    span.small.text-body-secondary data-question-count=(tag.questions) {
+                        (question_count(ctx, tag))
                     }
                 }
             }
         }
-        (pagination(t, view.list.page, last_page, &|page| urls::tags(view.prefix, page), None))
-    };
-    let title = if view.list.page == 1 {
-        t.tags_title.to_owned()
-    } else {
-        format!(
-            "{} · {}",
-            t.tags_title,
-            fill(t.page_number, &[&view.list.page.to_string()])
-        )
-    };
-    let head = Head {
-        description: Some(fill(
-            t.tags_description,
-            &[&view.list.page.to_string(), &last_page.to_string()],
-        )),
-        canonical: Some(urls::tags(view.prefix, view.list.page)),
-        // A filtered list is a search of the tags: out of indexes, like the board's searches.
-        noindex: !view.prefix.is_empty() || view.past_end,
-        social: false,
-        feed: None,
-    };
-    page_with(ctx, &title, &head, content)
+    });
+    directory_page(
+        ctx,
+        &Directory {
+            title: t.tags_title,
+            intro: html! { (t.tags_intro) },
+            path: "/tags",
+            id: "tags",
+            filter_label: t.tags_filter_label,
+            filter_placeholder: t.tags_filter_placeholder,
+            filter_submit: t.tags_filter_submit,
+            filter_max_chars: TagName::MAX_CHARS,
+            prefix: view.prefix,
+            empty: t.tags_empty,
+            none_match: t.tags_none_match,
+            description: t.tags_description,
+            page: view.list.page,
+            last_page: clamp_tag_page(i64::MAX, view.list.total),
+            href: &|page| urls::tags(view.prefix, page),
+            past_end: view.past_end,
+            entries,
+        },
+    )
 }

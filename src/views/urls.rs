@@ -3,6 +3,7 @@
 use super::layout::encode_query_value;
 use crate::domain::{
     board::{AnswerId, AnswerSort, CommentId, ListSort, QuestionId},
+    people::ProfileTab,
     policy::PostRef,
     tags::TagName,
 };
@@ -37,6 +38,24 @@ pub fn tag(name: &TagName, sort: ListSort, page: i64) -> String {
     with_params(&format!("/tags/{segment}"), &params)
 }
 
+/// A user's profile, on one tab and page of their posts.
+pub fn user(username: &str, tab: ProfileTab, page: i64) -> String {
+    let mut params = Vec::new();
+    if tab != ProfileTab::default() {
+        params.push(format!("tab={}", tab.code()));
+    }
+    if page > 1 {
+        params.push(format!("page={page}"));
+    }
+    let segment = encode_query_value(username).replace('/', "%2F");
+    with_params(&format!("/users/{segment}"), &params)
+}
+
+/// `/users`, filtered by the start of a name, on one page.
+pub fn users(prefix: &str, page: i64) -> String {
+    filtered("/users", prefix, page)
+}
+
 /// A tag's Atom feed.
 pub fn tag_feed(name: &TagName) -> String {
     format!("{}/feed.atom", tag(name, ListSort::Recent, 1))
@@ -49,6 +68,11 @@ pub fn question_feed(id: QuestionId) -> String {
 
 /// `/tags`, filtered by the start of a name, at one page.
 pub fn tags(prefix: &str, page: i64) -> String {
+    filtered("/tags", prefix, page)
+}
+
+/// A list with a name filter (`q`), on one page.
+fn filtered(path: &str, prefix: &str, page: i64) -> String {
     let mut params = Vec::new();
     if !prefix.is_empty() {
         params.push(format!("q={}", encode_query_value(prefix)));
@@ -56,7 +80,7 @@ pub fn tags(prefix: &str, page: i64) -> String {
     if page > 1 {
         params.push(format!("page={page}"));
     }
-    with_params("/tags", &params)
+    with_params(path, &params)
 }
 
 /// A question's page, at one page of its answers.

@@ -15,6 +15,7 @@ pub mod page_cache;
 pub mod questions;
 pub mod session;
 pub mod tags;
+pub mod users;
 pub mod views;
 
 use std::sync::Arc;
@@ -99,6 +100,7 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
         likes::routes,
         tags::routes,
         feeds::routes,
+        users::routes,
     ];
     let pages = routes
         .into_iter()

@@ -17,6 +17,7 @@ mod hostile;
 mod likes;
 mod login;
 mod pages;
+mod people;
 mod postgres_tls;
 mod questions;
 mod search;

@@ -344,6 +344,11 @@ impl Probe {
         self.change("DELETE FROM tags WHERE question_count = 0", &[]);
     }
 
+    /// The one text `sql` returns.
+    pub fn text_of(&self, sql: &str) -> String {
+        self.rows(sql, &[]).into_iter().next().flatten().expect(sql)
+    }
+
     /// The one number `sql` returns.
     pub fn number_of(&self, sql: &str) -> i64 {
         self.number(sql)
@@ -527,6 +532,13 @@ impl Probe {
             ),
         ]
         .into_iter()
+        // What people's profiles count, as the copy checks it.
+        .chain(
+            miniboard::store::copy::COUNTER_CHECKS
+                .iter()
+                .copied()
+                .filter(|(counter, _)| counter.starts_with("users'")),
+        )
         .map(|(counter, sql)| (counter, self.number(sql)))
         .collect()
     }

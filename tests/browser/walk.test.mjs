@@ -193,6 +193,17 @@ test('the walk with JavaScript: htmx updates in place', async () => {
   // Related questions under it, each with its state in words.
   assert.ok(await page.locator('[data-related] a').count() > 0, 'related questions show');
   assert.equal(await page.locator('[data-related] [data-state]').count(), await page.locator('[data-related]').count());
+  // The asker's name leads to her profile; its tabs switch in place.
+  await page.click(`#question-${question} a.author`);
+  await page.waitForURL(/\/users\/alice$/);
+  assert.equal(await page.locator('#profile-name').innerText(), 'alice');
+  await page.evaluate(() => { window.stillHere = true; });
+  await page.click('#profile-posts a.nav-link:has-text("Answers")');
+  await page.waitForURL(/\/users\/alice\?tab=answers$/);
+  await page.locator('#profile-posts a.nav-link.active:has-text("Answers")').waitFor();
+  assert.equal(await page.evaluate(() => window.stillHere), true);
+  await assertAccessible(page);
+  await page.goto(`${base}/questions/${question}`);
   await page.click(`#question-${question} .tag-list a:has-text("배포")`);
   await page.waitForURL(/\/tags\/%EB%B0%B0%ED%8F%AC$/);
   assert.match(await page.locator('h1').innerText(), /Questions tagged \[배포\]/);
@@ -487,6 +498,10 @@ test('desktop and phone: screenshots, no sideways scrolling, accessible pages', 
   await (async () => {
     const page = await newPage();
     await signUp(page, 'shooter');
+    // The profile of the user with the highest reputation, and the list of users.
+    await page.goto(`${base}/users`);
+    const top = await page.locator('[data-user]').first().getAttribute('data-user');
+    visitorPages.push(['users', '/users'], ['profile', `/users/${encodeURIComponent(top)}`]);
     await page.context().close();
   })();
   pagesWith4xx.add(`${base}/questions/999999`);

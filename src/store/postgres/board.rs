@@ -219,7 +219,7 @@ pub async fn find_question(
         "SELECT q.id, q.author_id, u.username, q.subject, q.content, q.content_html, q.created_at,
                 q.modified_at, q.answer_count, q.like_count,
                 EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = $2),
-                q.accepted_answer_id, q.comment_count, q.view_count, q.tags
+                q.accepted_answer_id, q.comment_count, q.view_count, q.tags, u.reputation
          FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = $1",
         &[&id.0, &viewer.map_or(0, |v| v.0)],
     )
@@ -243,6 +243,7 @@ pub async fn find_question(
         comment_count: row.try_get(12)?,
         view_count: row.try_get(13)?,
         tags: Tags::stored(row.try_get(14)?),
+        author_reputation: row.try_get(15)?,
     }))
 }
 
@@ -311,7 +312,7 @@ const ANSWER: &str =
     "SELECT a.id, a.question_id, a.author_id, u.username, a.content, a.content_html,
         a.created_at, a.modified_at, a.like_count,
         EXISTS (SELECT 1 FROM answer_likes l WHERE l.answer_id = a.id AND l.user_id = $2),
-        q.accepted_answer_id IS NOT DISTINCT FROM a.id, q.author_id, a.comment_count
+        q.accepted_answer_id IS NOT DISTINCT FROM a.id, q.author_id, a.comment_count, u.reputation
      FROM answers a JOIN users u ON u.id = a.author_id JOIN questions q ON q.id = a.question_id";
 
 fn answer_from_row(row: &Row) -> Result<Answer, PgError> {
@@ -329,6 +330,7 @@ fn answer_from_row(row: &Row) -> Result<Answer, PgError> {
         accepted: row.try_get(10)?,
         question_author_id: UserId(row.try_get(11)?),
         comment_count: row.try_get(12)?,
+        author_reputation: row.try_get(13)?,
     })
 }
 

@@ -146,6 +146,7 @@ fn write_many(table: &Table) -> String {
 }
 
 pub async fn finish(client: &impl GenericClient) -> Result<(), PgError> {
+    client.execute(crate::store::profiles::RECOUNT, &[]).await?;
     client
         .batch_execute(
             "UPDATE board_totals SET value = (SELECT count(*) FROM questions) WHERE name = 'questions';

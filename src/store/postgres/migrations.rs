@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_view_counts.sql"),
     include_str!("migrations/0008_tags.sql"),
     include_str!("migrations/0009_tag_ranks.sql"),
+    include_str!("migrations/0010_people.sql"),
 ];
 
 /// The version a fully migrated database is at.

@@ -16,6 +16,7 @@ mod feeds;
 mod limits;
 mod migrations;
 mod people;
+mod profiles;
 mod search;
 mod tags;
 mod tls;
@@ -45,6 +46,7 @@ use crate::{
         },
         ids::{AnswerId, CommentId, QuestionId, UserId},
         limits::ClientKey,
+        people::{AnswerList, Profile, UserList},
         policy::{self, Action, Actor, PostRef},
         posts::{
             Answer, Comment, FeedEntry, PostComments, Question, QuestionList, QuestionPage,
@@ -425,6 +427,30 @@ impl PgStore {
     ) -> StoreResult<Option<(TagCount, QuestionList)>> {
         let client = self.client().await?;
         Ok(tags::questions(&client, &tag, sort, requested_page).await?)
+    }
+
+    pub async fn profile(&self, username_key: String) -> StoreResult<Option<Profile>> {
+        let client = self.client().await?;
+        Ok(profiles::profile(&client, &username_key).await?)
+    }
+
+    pub async fn user_questions(
+        &self,
+        user: UserId,
+        requested_page: i64,
+    ) -> StoreResult<QuestionList> {
+        let client = self.client().await?;
+        Ok(profiles::questions(&client, user, requested_page).await?)
+    }
+
+    pub async fn user_answers(&self, user: UserId, requested_page: i64) -> StoreResult<AnswerList> {
+        let client = self.client().await?;
+        Ok(profiles::answers(&client, user, requested_page).await?)
+    }
+
+    pub async fn user_list(&self, prefix: String, requested_page: i64) -> StoreResult<UserList> {
+        let client = self.client().await?;
+        Ok(profiles::list(&client, &prefix, requested_page).await?)
     }
 
     pub async fn related_questions(

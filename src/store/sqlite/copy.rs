@@ -48,6 +48,7 @@ pub fn rows_in(tx: &Transaction, table: &Table, rows: &[Row]) -> rusqlite::Resul
 }
 
 pub fn finish(tx: &Transaction) -> rusqlite::Result<()> {
+    super::profiles::recount(tx)?;
     tx.execute_batch(
         "UPDATE board_totals SET value = (SELECT count(*) FROM questions) WHERE name = 'questions';
          DELETE FROM search_changes;

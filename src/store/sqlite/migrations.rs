@@ -72,6 +72,11 @@ const STEPS: &[(&str, &str, Option<Fill>)] = &[
         include_str!("migrations/0013_tag_ranks.sql"),
         None,
     ),
+    (
+        "0014_people.sql",
+        include_str!("migrations/0014_people.sql"),
+        Some(super::profiles::recount),
+    ),
 ];
 
 /// The version a fully migrated database has.

@@ -10,6 +10,7 @@ mod feeds;
 mod likes;
 mod migrations;
 mod pool;
+mod profiles;
 mod questions;
 mod search;
 mod sessions;
@@ -32,6 +33,7 @@ use crate::{
         },
         ids::{AnswerId, CommentId, QuestionId, UserId},
         limits::ClientKey,
+        people::{AnswerList, Profile, UserList},
         policy::{self, Action, Actor, PostRef},
         posts::{
             Answer, Comment, FeedEntry, PostComments, Question, QuestionList, QuestionPage,
@@ -156,6 +158,34 @@ impl SqliteStore {
     ) -> StoreResult<Option<(TagCount, QuestionList)>> {
         self.db
             .read(move |conn| tags::questions(conn, &tag, sort, requested_page))
+            .await
+    }
+
+    pub async fn profile(&self, username_key: String) -> StoreResult<Option<Profile>> {
+        self.db
+            .read(move |conn| profiles::profile(conn, &username_key))
+            .await
+    }
+
+    pub async fn user_questions(
+        &self,
+        user: UserId,
+        requested_page: i64,
+    ) -> StoreResult<QuestionList> {
+        self.db
+            .read(move |conn| profiles::questions(conn, user, requested_page))
+            .await
+    }
+
+    pub async fn user_answers(&self, user: UserId, requested_page: i64) -> StoreResult<AnswerList> {
+        self.db
+            .read(move |conn| profiles::answers(conn, user, requested_page))
+            .await
+    }
+
+    pub async fn user_list(&self, prefix: String, requested_page: i64) -> StoreResult<UserList> {
+        self.db
+            .read(move |conn| profiles::list(conn, &prefix, requested_page))
             .await
     }
 

@@ -1,0 +1,145 @@
+//! Profiles and the list of users (the SQL is `store::profiles`, shared with SQLite).
+
+use deadpool_postgres::GenericClient;
+
+use super::{
+    PgError, board, one, opt, rows,
+    tags::{self, numbered},
+};
+use crate::{
+    domain::{
+        board::{PAGE_SIZE, clamp_page},
+        ids::{AnswerId, QuestionId, UserId},
+        people::{
+            AnswerList, AnswerSummary, Profile, USERS_PER_PAGE, UserList, UserSummary,
+            clamp_user_page,
+        },
+        posts::QuestionList,
+    },
+    store::profiles,
+};
+
+/// The user whose name has this lookup key, with their counts and most used tags.
+pub async fn profile(client: &impl GenericClient, key: &str) -> Result<Option<Profile>, PgError> {
+    let Some(row) = opt(client, &numbered(profiles::PROFILE), &[&key]).await? else {
+        return Ok(None);
+    };
+    let id: i64 = row.try_get(0)?;
+    let top_tags = rows(client, &numbered(&profiles::top_tags()), &[&id])
+        .await?
+        .iter()
+        .map(tags::tag_count)
+        .collect::<Result<_, PgError>>()?;
+    Ok(Some(Profile {
+        id: UserId(id),
+        username: row.try_get(1)?,
+        joined_at: row.try_get(2)?,
+        reputation: row.try_get(3)?,
+        question_count: row.try_get(4)?,
+        answer_count: row.try_get(5)?,
+        accepted_count: row.try_get(6)?,
+        likes_received: row.try_get(7)?,
+        top_tags,
+    }))
+}
+
+/// How many questions and answers the user wrote (0 and 0 for no such user).
+async fn post_counts(client: &impl GenericClient, user: UserId) -> Result<(i64, i64), PgError> {
+    match opt(client, &numbered(profiles::POST_COUNTS), &[&user.0]).await? {
+        Some(row) => Ok((row.try_get(0)?, row.try_get(1)?)),
+        None => Ok((0, 0)),
+    }
+}
+
+/// One page of the user's questions, newest first.
+pub async fn questions(
+    client: &impl GenericClient,
+    user: UserId,
+    requested_page: i64,
+) -> Result<QuestionList, PgError> {
+    let (total, _) = post_counts(client, user).await?;
+    let page = clamp_page(requested_page, total);
+    let ids: Vec<QuestionId> = rows(
+        client,
+        &numbered(profiles::QUESTION_IDS),
+        &[&user.0, &PAGE_SIZE, &((page - 1) * PAGE_SIZE)],
+    )
+    .await?
+    .iter()
+    .map(|row| row.try_get(0).map(QuestionId))
+    .collect::<Result<_, _>>()?;
+    Ok(QuestionList {
+        total,
+        page,
+        questions: board::summaries(client, &ids).await?,
+    })
+}
+
+/// One page of the user's answers, newest first.
+pub async fn answers(
+    client: &impl GenericClient,
+    user: UserId,
+    requested_page: i64,
+) -> Result<AnswerList, PgError> {
+    let (_, total) = post_counts(client, user).await?;
+    let page = clamp_page(requested_page, total);
+    let answers = rows(
+        client,
+        &numbered(profiles::ANSWERS),
+        &[&user.0, &PAGE_SIZE, &((page - 1) * PAGE_SIZE)],
+    )
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(AnswerSummary {
+            id: AnswerId(row.try_get(0)?),
+            question_id: QuestionId(row.try_get(1)?),
+            question_subject: row.try_get(2)?,
+            created_at: row.try_get(3)?,
+            like_count: row.try_get(4)?,
+            accepted: row.try_get(5)?,
+        })
+    })
+    .collect::<Result<_, PgError>>()?;
+    Ok(AnswerList {
+        total,
+        page,
+        answers,
+    })
+}
+
+/// One page of the users whose name's lookup key starts with `prefix`, the highest reputation first.
+pub async fn list(
+    client: &impl GenericClient,
+    prefix: &str,
+    requested_page: i64,
+) -> Result<UserList, PgError> {
+    let pattern = super::tags::starts_with(prefix);
+    let filter = "username_key LIKE ?1";
+    let total: i64 = one(
+        client,
+        &numbered(&format!("SELECT count(*) FROM users WHERE {filter}")),
+        &[&pattern],
+    )
+    .await?
+    .try_get(0)?;
+    let page = clamp_user_page(requested_page, total);
+    let users = rows(
+        client,
+        &numbered(&profiles::user_page(filter)),
+        &[&pattern, &USERS_PER_PAGE, &((page - 1) * USERS_PER_PAGE)],
+    )
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(UserSummary {
+            username: row.try_get(0)?,
+            reputation: row.try_get(1)?,
+            joined_at: row.try_get(2)?,
+            question_count: row.try_get(3)?,
+            answer_count: row.try_get(4)?,
+        })
+    })
+    .collect::<Result<_, PgError>>()?;
+    Ok(UserList { total, page, users })
+}

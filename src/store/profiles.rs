@@ -1,0 +1,56 @@
+//! The SQL of profiles and the list of users, the same on both engines (`?n` placeholders; PostgreSQL's
+//! side numbers them `$n`). Each reads the counts kept on the user's row and one index in order.
+
+use crate::domain::people::PROFILE_TAGS;
+
+/// Every user's counts and reputation made again from the board (after a copy, whose rows go in as they
+/// are): the sums the triggers keep.
+pub const RECOUNT: &str = "UPDATE users SET
+        question_count = (SELECT count(*) FROM questions q WHERE q.author_id = users.id),
+        answer_count = (SELECT count(*) FROM answers a WHERE a.author_id = users.id),
+        accepted_count = (SELECT count(*) FROM questions q JOIN answers a ON a.id = q.accepted_answer_id
+                          WHERE a.author_id = users.id AND q.author_id <> users.id),
+        likes_received = (SELECT coalesce(sum(like_count), 0) FROM questions q WHERE q.author_id = users.id)
+                       + (SELECT coalesce(sum(like_count), 0) FROM answers a WHERE a.author_id = users.id),
+        reputation = 5 * (SELECT coalesce(sum(like_count), 0) FROM questions q WHERE q.author_id = users.id)
+                   + 10 * (SELECT coalesce(sum(like_count), 0) FROM answers a WHERE a.author_id = users.id)
+                   + 15 * (SELECT count(*) FROM questions q JOIN answers a ON a.id = q.accepted_answer_id
+                           WHERE a.author_id = users.id AND q.author_id <> users.id)";
+
+/// A user by the lookup key of their name.
+pub const PROFILE: &str =
+    "SELECT id, username, created_at, reputation, question_count, answer_count,
+            accepted_count, likes_received
+     FROM users WHERE username_key = ?1";
+
+/// The tags of a user's questions, the most used first (`?1` the user).
+pub fn top_tags() -> String {
+    format!(
+        "SELECT t.name, count(*) AS n FROM questions q
+         JOIN question_tags qt ON qt.question_id = q.id JOIN tags t ON t.id = qt.tag_id
+         WHERE q.author_id = ?1 GROUP BY t.id, t.name ORDER BY n DESC, t.id LIMIT {PROFILE_TAGS}"
+    )
+}
+
+/// How many questions and answers a user wrote (`?1` the user).
+pub const POST_COUNTS: &str = "SELECT question_count, answer_count FROM users WHERE id = ?1";
+
+/// A page of a user's questions, newest first (`?1` the user, `?2` the page size, `?3` the offset).
+pub const QUESTION_IDS: &str =
+    "SELECT id FROM questions WHERE author_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3";
+
+/// A page of a user's answers, newest first, each with its question's subject and whether it is the
+/// accepted one (`?1` the user, `?2` the page size, `?3` the offset).
+pub const ANSWERS: &str = "SELECT a.id, a.question_id, q.subject, a.created_at, a.like_count,
+            coalesce(q.accepted_answer_id = a.id, FALSE)
+     FROM answers a JOIN questions q ON q.id = a.question_id
+     WHERE a.author_id = ?1 ORDER BY a.id DESC LIMIT ?2 OFFSET ?3";
+
+/// A page of users, the highest reputation first, among those `filter` keeps (`?1` its value, `?2` the
+/// page size, `?3` the offset).
+pub fn user_page(filter: &str) -> String {
+    format!(
+        "SELECT username, reputation, created_at, question_count, answer_count FROM users
+         WHERE {filter} ORDER BY reputation DESC, id LIMIT ?2 OFFSET ?3"
+    )
+}

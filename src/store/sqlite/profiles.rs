@@ -1,0 +1,138 @@
+//! Profiles and the list of users (the SQL is `store::profiles`, shared with PostgreSQL).
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::{Cached, questions, tags};
+use crate::{
+    domain::{
+        board::{PAGE_SIZE, clamp_page},
+        ids::{AnswerId, QuestionId, UserId},
+        people::{
+            AnswerList, AnswerSummary, Profile, USERS_PER_PAGE, UserList, UserSummary,
+            clamp_user_page,
+        },
+        posts::QuestionList,
+    },
+    store::profiles,
+};
+
+/// Every user's counts and reputation made from the board as it is (a migration, a copy).
+pub fn recount(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute(profiles::RECOUNT, [])?;
+    Ok(())
+}
+
+/// The user whose name has this lookup key, with their counts and most used tags.
+pub fn profile(conn: &Connection, key: &str) -> rusqlite::Result<Option<Profile>> {
+    let found = conn
+        .prepare_cached(profiles::PROFILE)?
+        .query_row([key], |row| {
+            Ok(Profile {
+                id: UserId(row.get(0)?),
+                username: row.get(1)?,
+                joined_at: row.get(2)?,
+                reputation: row.get(3)?,
+                question_count: row.get(4)?,
+                answer_count: row.get(5)?,
+                accepted_count: row.get(6)?,
+                likes_received: row.get(7)?,
+                top_tags: Vec::new(),
+            })
+        })
+        .optional()?;
+    let Some(mut profile) = found else {
+        return Ok(None);
+    };
+    profile.top_tags = conn
+        .prepare_cached(&profiles::top_tags())?
+        .query_map([profile.id.0], tags::tag_count)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(profile))
+}
+
+/// How many questions and answers the user wrote (0 and 0 for no such user).
+fn post_counts(conn: &Connection, user: UserId) -> rusqlite::Result<(i64, i64)> {
+    Ok(conn
+        .one(profiles::POST_COUNTS, [user.0], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// One page of the user's questions, newest first.
+pub fn questions(
+    conn: &Connection,
+    user: UserId,
+    requested_page: i64,
+) -> rusqlite::Result<QuestionList> {
+    let (total, _) = post_counts(conn, user)?;
+    let page = clamp_page(requested_page, total);
+    let ids = questions::ids_of(
+        conn,
+        profiles::QUESTION_IDS,
+        &[user.0, PAGE_SIZE, (page - 1) * PAGE_SIZE],
+    )?;
+    Ok(QuestionList {
+        total,
+        page,
+        questions: questions::summaries(conn, &ids)?,
+    })
+}
+
+/// One page of the user's answers, newest first.
+pub fn answers(
+    conn: &Connection,
+    user: UserId,
+    requested_page: i64,
+) -> rusqlite::Result<AnswerList> {
+    let (_, total) = post_counts(conn, user)?;
+    let page = clamp_page(requested_page, total);
+    let answers = conn
+        .prepare_cached(profiles::ANSWERS)?
+        .query_map(params![user.0, PAGE_SIZE, (page - 1) * PAGE_SIZE], |row| {
+            Ok(AnswerSummary {
+                id: AnswerId(row.get(0)?),
+                question_id: QuestionId(row.get(1)?),
+                question_subject: row.get(2)?,
+                created_at: row.get(3)?,
+                like_count: row.get(4)?,
+                accepted: row.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(AnswerList {
+        total,
+        page,
+        answers,
+    })
+}
+
+/// One page of the users whose name's lookup key starts with `prefix`, the highest reputation first.
+pub fn list(conn: &Connection, prefix: &str, requested_page: i64) -> rusqlite::Result<UserList> {
+    // Keys compare as bytes: every key that starts with `prefix` sorts between it and it followed by the
+    // highest character there is.
+    let filter = "username_key >= ?1 AND username_key < ?1 || char(1114111)";
+    let total: i64 = conn.one(
+        &format!("SELECT count(*) FROM users WHERE {filter}"),
+        [prefix],
+        |row| row.get(0),
+    )?;
+    let page = clamp_user_page(requested_page, total);
+    let users = conn
+        .prepare_cached(&profiles::user_page(filter))?
+        .query_map(
+            params![prefix, USERS_PER_PAGE, (page - 1) * USERS_PER_PAGE],
+            |row| {
+                Ok(UserSummary {
+                    username: row.get(0)?,
+                    reputation: row.get(1)?,
+                    joined_at: row.get(2)?,
+                    question_count: row.get(3)?,
+                    answer_count: row.get(4)?,
+                })
+            },
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(UserList { total, page, users })
+}

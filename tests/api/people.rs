@@ -1,0 +1,212 @@
+//! People: profiles with their counts, reputation and posts; `/users` by reputation; names as links.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{TestApp, browser, data_ids, location, spawn_app, spawn_app_seeded};
+
+/// The figure a profile shows under `data-count="{key}"`.
+fn count_in(html: &str, key: &str) -> i64 {
+    let at = html
+        .find(&format!(r#"data-count="{key}""#))
+        .unwrap_or_else(|| panic!("no {key} count in {html}"));
+    let rest = &html[at..];
+    let dd = rest.find("<dd").expect("a figure");
+    let start = dd + rest[dd..].find('>').expect("tag end") + 1;
+    let end = start + rest[start..].find('<').expect("figure end");
+    rest[start..end].replace(',', "").parse().expect("a number")
+}
+
+fn assert_counters_exact(app: &TestApp) {
+    let drift = app.storage().counter_drift();
+    assert!(drift.iter().all(|(_, n)| *n == 0), "{drift:?}");
+}
+
+#[tokio::test]
+async fn a_profile_counts_posts_and_reputation_as_likes_and_accepts_come_and_go() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("Alice").await;
+    let bob = app.signed_up_user("bob").await;
+    let visitor = browser();
+    let question = app.ask(&alice, "How do profiles work?", "Some text.").await;
+    let answer = app.answer(&bob, question, "Like this.").await;
+    // A like on Alice's question (+5 to her), one on Bob's answer (+10 to him), his answer accepted (+15).
+    app.like_with_htmx(&bob, &format!("/questions/{question}/like"))
+        .await;
+    app.like_with_htmx(&alice, &format!("/answers/{answer}/like"))
+        .await;
+    let accepted = app
+        .post_form(&alice, &format!("/answers/{answer}/accept"), &[])
+        .await;
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    let bobs = app.get_html(&visitor, "/users/bob").await;
+    assert_eq!(count_in(&bobs, "reputation"), 25, "{bobs}");
+    assert_eq!(count_in(&bobs, "answers"), 1);
+    assert_eq!(count_in(&bobs, "questions"), 0);
+    assert_eq!(count_in(&bobs, "accepted"), 1);
+    assert_eq!(count_in(&bobs, "likes"), 1);
+    let alices = app.get_html(&visitor, "/users/Alice").await;
+    assert_eq!(count_in(&alices, "reputation"), 5);
+    assert_eq!(
+        data_ids(&alices, "question"),
+        [question],
+        "her questions tab"
+    );
+    // The answers tab, a link to the answer in place, its state in words; in place for htmx.
+    let tab = app.get_html(&visitor, "/users/bob?tab=answers").await;
+    assert_eq!(data_ids(&tab, "answer"), [answer]);
+    assert!(tab.contains(&format!(r#"href="/answers/{answer}""#)));
+    assert!(tab.contains(r#"data-state="accepted""#));
+    let fragment = app.htmx_get(&visitor, "/users/bob?tab=answers").await;
+    let fragment = fragment.text().await.expect("body");
+    assert!(
+        fragment.starts_with(r#"<section id="profile-posts""#),
+        "{fragment}"
+    );
+    assert!(!fragment.contains("<html"));
+    // Names on the board link to profiles, with the reputation beside them.
+    let page = app
+        .get_html(&visitor, &format!("/questions/{question}"))
+        .await;
+    assert!(page.contains(r#"href="/users/Alice">Alice</a>"#), "{page}");
+    assert!(page.contains(r#"data-reputation="25""#), "{page}");
+    // Taken back with their causes: the like, the mark, then the answer itself.
+    app.like_with_htmx(&alice, &format!("/answers/{answer}/like"))
+        .await;
+    assert_eq!(
+        count_in(&app.get_html(&visitor, "/users/bob").await, "reputation"),
+        15
+    );
+    app.post_form(&alice, &format!("/answers/{answer}/accept"), &[])
+        .await;
+    assert_eq!(
+        count_in(&app.get_html(&visitor, "/users/bob").await, "reputation"),
+        0
+    );
+    app.like_with_htmx(&alice, &format!("/answers/{answer}/like"))
+        .await;
+    app.post_form(&alice, &format!("/answers/{answer}/accept"), &[])
+        .await;
+    let deleted = app
+        .post_form(&bob, &format!("/answers/{answer}/delete"), &[])
+        .await;
+    assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
+    let bobs = app.get_html(&visitor, "/users/bob").await;
+    assert_eq!(count_in(&bobs, "reputation"), 0);
+    assert_eq!(count_in(&bobs, "answers"), 0);
+    assert!(bobs.contains("No answers yet.") || bobs.contains("No questions yet."));
+    assert_counters_exact(&app);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_name_in_another_case_is_sent_to_the_profile_and_an_unknown_one_is_404() {
+    let app = spawn_app().await;
+    app.signed_up_user("Alice").await;
+    let visitor = browser();
+    let moved = app.get(&visitor, "/users/ALICE?tab=answers").await;
+    assert_eq!(moved.status(), StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(location(&moved), "/users/Alice?tab=answers");
+    let full_width = app.get(&visitor, "/users/%EF%BC%A1lice").await;
+    assert_eq!(location(&full_width), "/users/Alice");
+    let missing = app.get(&visitor, "/users/nobody").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(missing.text().await.expect("body").contains("<html"));
+    let long = app
+        .get(&visitor, &format!("/users/{}", "x".repeat(10_000)))
+        .await;
+    assert_eq!(long.status(), StatusCode::NOT_FOUND);
+    // In Korean too.
+    let korean = app
+        .get_html_with(&visitor, "/users/Alice", &[("Accept-Language", "ko")])
+        .await;
+    assert!(
+        korean.contains("평판") && korean.contains("가입"),
+        "{korean}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn users_are_listed_by_reputation_and_filtered_by_the_start_of_a_name() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let bob = app.signed_up_user("bob").await;
+    app.signed_up_user("albert").await;
+    let question = app.ask(&alice, "Anyone?", "Text.").await;
+    app.like_with_htmx(&bob, &format!("/questions/{question}/like"))
+        .await;
+    let visitor = browser();
+    let names = |html: &str| -> Vec<String> {
+        html.match_indices(r#"data-user=""#)
+            .map(|(at, marker)| {
+                let rest = &html[at + marker.len()..];
+                rest[..rest.find('"').expect("end")].to_owned()
+            })
+            .collect()
+    };
+    let all = app.get_html(&visitor, "/users").await;
+    assert_eq!(names(&all)[0], "alice", "the highest reputation first");
+    assert_eq!(names(&all).len(), 3);
+    let filtered = app.get_html(&visitor, "/users?q=AL").await;
+    let mut found = names(&filtered);
+    found.sort();
+    assert_eq!(found, ["albert", "alice"]);
+    assert!(filtered.contains(r#"<meta name="robots" content="noindex"#));
+    let none = app.get_html(&visitor, "/users?q=zz%25_").await;
+    assert!(none.contains("No user's name starts with"), "{none}");
+    let far = app.get(&visitor, "/users?page=99999").await;
+    assert_eq!(far.status(), StatusCode::OK);
+    app.stop().await;
+}
+
+/// Reputation and the other counts stay what their causes add up to through a seeded board's likes and
+/// accepts, and deletes of posts that carried likes and accepted marks.
+#[tokio::test]
+async fn reputation_equals_the_sum_of_its_causes_after_likes_accepts_and_deletes() {
+    let app = spawn_app_seeded(miniboard::seed::SeedPlan {
+        users: 12,
+        questions: 120,
+        answers: 300,
+        likes: 900,
+        accepted: 60,
+        seed: 5,
+        ..Default::default()
+    })
+    .await;
+    assert_counters_exact(&app);
+    let probe = app.storage();
+    let question = probe.number_of(
+        "SELECT coalesce(min(q.id), 0) FROM questions q JOIN answers a ON a.id = q.accepted_answer_id
+         WHERE q.like_count > 0 AND a.like_count > 0 AND a.author_id <> q.author_id",
+    );
+    assert!(
+        question > 0,
+        "a liked question with a liked accepted answer"
+    );
+    let asker = probe.text_of(&format!(
+        "SELECT u.username FROM users u JOIN questions q ON q.author_id = u.id WHERE q.id = {question}"
+    ));
+    let client = browser();
+    app.log_in(&client, &asker, "seed-password").await;
+    let deleted = app
+        .post_form(&client, &format!("/questions/{question}/delete"), &[])
+        .await;
+    assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
+    assert_counters_exact(&app);
+    let answer = probe.number_of(
+        "SELECT coalesce(min(a.id), 0) FROM answers a JOIN questions q ON q.accepted_answer_id = a.id
+         WHERE a.like_count > 0 AND a.author_id <> q.author_id",
+    );
+    assert!(answer > 0, "a liked accepted answer");
+    let answerer = probe.text_of(&format!(
+        "SELECT u.username FROM users u JOIN answers a ON a.author_id = u.id WHERE a.id = {answer}"
+    ));
+    let client = browser();
+    app.log_in(&client, &answerer, "seed-password").await;
+    let deleted = app
+        .post_form(&client, &format!("/answers/{answer}/delete"), &[])
+        .await;
+    assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
+    assert_counters_exact(&app);
+    app.stop().await;
+}
