@@ -3,18 +3,28 @@
 use super::BoardError;
 use crate::{
     domain::{
-        accounts::username_key,
+        accounts::Username,
         people::{Profile, ProfilePosts, ProfileTab, UserList, name_prefix},
+        tags::TagCount,
     },
     store::Store,
 };
 
-/// The profile of the user a typed name (any letter case, full-width or not) belongs to.
+/// The profile of the user a typed name (any letter case, full-width or not) belongs to; a name no account
+/// could have is not looked for.
 pub async fn profile(store: &Store, typed_name: &str) -> Result<Profile, BoardError> {
+    if !Username::may_exist(typed_name) || typed_name.chars().any(char::is_control) {
+        return Err(BoardError::NotFound);
+    }
     store
-        .profile(username_key(typed_name))
+        .profile(typed_name.to_owned())
         .await?
         .ok_or(BoardError::NotFound)
+}
+
+/// The tags a profile shows: those of the user's newest questions, the most used first.
+pub async fn top_tags(store: &Store, profile: &Profile) -> Result<Vec<TagCount>, BoardError> {
+    Ok(store.user_top_tags(profile.id).await?)
 }
 
 /// One page of a profile's tab.

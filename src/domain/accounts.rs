@@ -107,6 +107,13 @@ pub fn username_key(raw: &str) -> String {
         .to_lowercase()
 }
 
+/// The keys a typed name finds its account by: its lookup key, and the name lower-cased as typed, which is
+/// the key of an account made before keys were normalised (migration 7 kept it where the normalised one was
+/// taken); that older account is the one meant when both exist.
+pub fn username_keys(typed: &str) -> [String; 2] {
+    [username_key(typed), typed.trim().to_lowercase()]
+}
+
 /// The confusable skeleton of a stored or typed name (see [`Username::skeleton`]).
 pub fn username_skeleton(name: &str) -> String {
     unicode_security::skeleton(&name.to_lowercase()).collect()

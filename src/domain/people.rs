@@ -5,7 +5,6 @@ use super::{
     accounts::{Username, username_key},
     ids::{AnswerId, QuestionId, UserId},
     posts::QuestionList,
-    tags::TagCount,
 };
 
 /// Reputation a like on someone's question gives them (as on Stack Overflow); the database's triggers
@@ -18,6 +17,8 @@ pub const REPUTATION_PER_ACCEPTED_ANSWER: i64 = 15;
 
 /// Tags a profile shows: the ones its user asked about most.
 pub const PROFILE_TAGS: i64 = 10;
+/// Of their newest questions, at most this many.
+pub const TOP_TAGS_OF: i64 = 1_000;
 
 /// Users on a page of `/users`.
 pub const USERS_PER_PAGE: i64 = 36;
@@ -36,8 +37,6 @@ pub struct Profile {
     pub accepted_count: i64,
     /// Likes on their questions and answers.
     pub likes_received: i64,
-    /// The tags of their questions, the most used first.
-    pub top_tags: Vec<TagCount>,
 }
 
 /// The posts a profile lists below its counts.
@@ -136,10 +135,12 @@ pub fn clamp_user_page(requested: i64, total: i64) -> i64 {
 }
 
 /// The name filter of `/users` as typed: what a name's lookup key starts with (so letter case and
-/// full-width forms do not matter), at most as long as a name can be.
+/// full-width forms do not matter), at most as long as a name can be; control characters, which no name
+/// holds, left out (PostgreSQL refuses a NUL in text).
 pub fn name_prefix(raw: &str) -> String {
     username_key(raw)
         .chars()
+        .filter(|c| !c.is_control())
         .take(Username::MAX_CHARS)
         .collect()
 }
@@ -151,6 +152,7 @@ mod tests {
     #[test]
     fn the_name_filter_is_a_lookup_key_cut_to_a_name_s_length() {
         assert_eq!(name_prefix("  ＡLice "), "alice");
+        assert_eq!(name_prefix("a\0b\u{7}"), "ab");
         assert_eq!(
             name_prefix(&"x".repeat(10_000)).chars().count(),
             Username::MAX_CHARS

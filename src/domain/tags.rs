@@ -182,11 +182,12 @@ pub fn clamp_tag_page(requested: i64, total: i64) -> i64 {
 
 /// The name filter of `/tags` as typed: what a tag's name starts with, lower-cased like names are; at most
 /// [`TagName::MAX_CHARS`] characters are looked at (no tag is longer), and characters no tag holds match
-/// nothing rather than fail.
+/// nothing rather than fail (control characters are left out: PostgreSQL refuses a NUL in text).
 pub fn name_prefix(raw: &str) -> String {
     raw.trim()
         .nfkc()
         .flat_map(char::to_lowercase)
+        .filter(|c| !c.is_control())
         .take(TagName::MAX_CHARS)
         .collect()
 }

@@ -199,6 +199,7 @@ pub const TEXTS: Texts = Texts {
     profile_likes: "Likes received",
     profile_top_tags: "Top tags",
     profile_posts_label: "Posts by this user",
+    profile_tabs_label: "Questions or answers",
     profile_no_questions: "No questions yet.",
     profile_no_answers: "No answers yet.",
     profile_description: "{}: {} reputation, {} questions and {} answers on miniboard.",

@@ -199,6 +199,7 @@ pub const TEXTS: Texts = Texts {
     profile_likes: "받은 좋아요",
     profile_top_tags: "많이 쓴 태그",
     profile_posts_label: "이 사용자의 글",
+    profile_tabs_label: "질문 또는 답변",
     profile_no_questions: "아직 질문이 없습니다.",
     profile_no_answers: "아직 답변이 없습니다.",
     profile_description: "{}: miniboard에서 평판 {}, 질문 {}개, 답변 {}개.",

@@ -361,6 +361,7 @@ pub struct Texts {
     pub profile_likes: &'static str,
     pub profile_top_tags: &'static str,
     pub profile_posts_label: &'static str,
+    pub profile_tabs_label: &'static str,
     pub profile_no_questions: &'static str,
     pub profile_no_answers: &'static str,
     pub profile_description: &'static str,

@@ -214,9 +214,12 @@ operations! {
         viewer: Option<UserId>,
     ) -> Option<QuestionPage>;
 
-    /// The user whose name has this lookup key (`accounts::username_key`), with their counts and most used
-    /// tags.
-    fn profile(&self, username_key: String) -> Option<Profile>;
+    /// The user a typed name belongs to (its lookup key, or an older account's key as typed), with their
+    /// counts.
+    fn profile(&self, typed_name: String) -> Option<Profile>;
+
+    /// The tags of a user's newest questions, the most used first.
+    fn user_top_tags(&self, user: UserId) -> Vec<TagCount>;
 
     /// One page of a user's questions, newest first (clamped).
     fn user_questions(&self, user: UserId, requested_page: i64) -> QuestionList;

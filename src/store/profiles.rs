@@ -1,7 +1,7 @@
 //! The SQL of profiles and the list of users, the same on both engines (`?n` placeholders; PostgreSQL's
 //! side numbers them `$n`). Each reads the counts kept on the user's row and one index in order.
 
-use crate::domain::people::PROFILE_TAGS;
+use crate::domain::people::{PROFILE_TAGS, TOP_TAGS_OF};
 
 /// Every user's counts and reputation made again from the board (after a copy, whose rows go in as they
 /// are): the sums the triggers keep.
@@ -17,18 +17,21 @@ pub const RECOUNT: &str = "UPDATE users SET
                    + 15 * (SELECT count(*) FROM questions q JOIN answers a ON a.id = q.accepted_answer_id
                            WHERE a.author_id = users.id AND q.author_id <> users.id)";
 
-/// A user by the lookup key of their name.
+/// A user by a typed name: its lookup key (`?1`), or the name lower-cased as typed (`?2`), which is the key
+/// of an account older than the keys' normalisation and wins, as at log-in.
 pub const PROFILE: &str =
     "SELECT id, username, created_at, reputation, question_count, answer_count,
             accepted_count, likes_received
-     FROM users WHERE username_key = ?1";
+     FROM users WHERE username_key IN (?1, ?2) ORDER BY username_key = ?2 DESC LIMIT 1";
 
-/// The tags of a user's questions, the most used first (`?1` the user).
+/// The tags of a user's newest questions, the most used first (`?1` the user): bounded, whoever asked a
+/// hundred thousand.
 pub fn top_tags() -> String {
     format!(
-        "SELECT t.name, count(*) AS n FROM questions q
+        "SELECT t.name, count(*) AS n
+         FROM (SELECT id FROM questions WHERE author_id = ?1 ORDER BY id DESC LIMIT {TOP_TAGS_OF}) AS q
          JOIN question_tags qt ON qt.question_id = q.id JOIN tags t ON t.id = qt.tag_id
-         WHERE q.author_id = ?1 GROUP BY t.id, t.name ORDER BY n DESC, t.id LIMIT {PROFILE_TAGS}"
+         GROUP BY t.id, t.name ORDER BY n DESC, t.id LIMIT {PROFILE_TAGS}"
     )
 }
 
@@ -40,11 +43,13 @@ pub const QUESTION_IDS: &str =
     "SELECT id FROM questions WHERE author_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3";
 
 /// A page of a user's answers, newest first, each with its question's subject and whether it is the
-/// accepted one (`?1` the user, `?2` the page size, `?3` the offset).
+/// accepted one (`?1` the user, `?2` the page size, `?3` the offset). The page's ids come from the author's
+/// index alone, so a deep page skips index entries, not joined rows.
 pub const ANSWERS: &str = "SELECT a.id, a.question_id, q.subject, a.created_at, a.like_count,
             coalesce(q.accepted_answer_id = a.id, FALSE)
-     FROM answers a JOIN questions q ON q.id = a.question_id
-     WHERE a.author_id = ?1 ORDER BY a.id DESC LIMIT ?2 OFFSET ?3";
+     FROM (SELECT id FROM answers WHERE author_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3) AS page
+     JOIN answers a ON a.id = page.id JOIN questions q ON q.id = a.question_id
+     ORDER BY a.id DESC";
 
 /// A page of users, the highest reputation first, among those `filter` keeps (`?1` its value, `?2` the
 /// page size, `?3` the offset).

@@ -17,6 +17,7 @@ use crate::{
         board::{ListSort, PAGE_SIZE, clamp_page},
         people::{AnswerList, Profile, ProfilePosts, ProfileTab, UserList, clamp_user_page},
         posts::QuestionList,
+        tags::TagCount,
     },
     i18n::fill,
 };
@@ -97,6 +98,8 @@ fn fill_time(ctx: &PageContext, template: &str, unix_seconds: i64) -> Markup {
 /// A profile and one page of its tab.
 pub struct ProfileView<'a> {
     pub profile: &'a Profile,
+    /// The tags of the user's newest questions, the most used first.
+    pub top_tags: &'a [TagCount],
     pub posts: &'a ProfilePosts,
     /// The page asked for was past the last (the last is shown, and kept out of search indexes).
     pub past_end: bool,
@@ -124,11 +127,11 @@ pub fn profile_page(ctx: &PageContext, view: &ProfileView) -> Markup {
             }
         }
         p.small.text-body-secondary { (t.reputation_help) }
-        @if !profile.top_tags.is_empty() {
+        @if !view.top_tags.is_empty() {
             section.mb-3 aria-labelledby="profile-tags-title" {
                 h2.h6 #profile-tags-title { (t.profile_top_tags) }
                 ul.tag-list {
-                    @for tag in &profile.top_tags {
+                    @for tag in view.top_tags {
                         li {
                             a.tag href=(urls::tag(&tag.name, ListSort::Recent, 1)) rel="tag" { (tag.name) }
                             " " span.small.text-body-secondary data-question-count=(tag.questions) {
@@ -193,13 +196,14 @@ pub fn profile_posts(ctx: &PageContext, profile: &Profile, posts: &ProfilePosts)
         target: "#profile-posts",
     };
     html! {
-        section #profile-posts aria-label=(t.profile_posts_label) {
-            nav aria-label=(t.profile_posts_label) {
+        section #profile-posts aria-labelledby="profile-posts-title" {
+            h2.visually-hidden #profile-posts-title { (t.profile_posts_label) }
+            nav aria-label=(t.profile_tabs_label) {
                 ul.nav.nav-tabs.mb-2 {
                     @for (tab, label, count) in tabs {
                         @let url = urls::user(&profile.username, tab, 1);
                         li.nav-item {
-                            a.nav-link.active[tab == shown] href=(url) aria-current=[(tab == shown).then_some("page")]
+                            a.nav-link.active[tab == shown] href=(url) aria-current=[(tab == shown).then_some("true")]
                                 hx-get=(url) hx-target="#profile-posts" hx-swap="outerHTML" hx-push-url="true" {
                                 (label) " " span.badge.text-bg-light.border { (ctx.number(count)) }
                             }

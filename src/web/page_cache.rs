@@ -29,6 +29,7 @@ use super::{
 use crate::{
     domain::{
         board::{AnswerSort, ListSort, QuestionId, parse_id, parse_page},
+        people::{self, ProfileTab},
         search::SearchQuery,
         tags::{TagName, name_prefix},
     },
@@ -303,8 +304,8 @@ fn visitor_key(req: &Request) -> Option<Key> {
 
 /// The canonical URL of a page whose handler marks it [`SameForEveryVisitor`], or `None` for any other
 /// path: the list and search (`/`, `/questions`: `q`, `sort`, `page`), a question (`/questions/ID`:
-/// `asort`, `apage`), the tags (`/tags`: `q`, `page`), a tag's list (`/tags/NAME`: `sort`, `page`) and the
-/// feeds. Only the parameters the page reads, parsed, in one order, defaults left out, and the
+/// `asort`, `apage`), the tags (`/tags`: `q`, `page`), a tag's list (`/tags/NAME`: `sort`, `page`), the
+/// users (`/users`: `q`, `page`), a profile (`/users/NAME`: `tab`, `page`) and the feeds. Only the parameters the page reads, parsed, in one order, defaults left out, and the
 /// id without leading zeros: the page depends on nothing else, so URLs with one canonical form share an
 /// entry (and junk cannot make every request a miss).
 fn canonical_page(path: &str, params: &QueryParams) -> Option<String> {
@@ -334,13 +335,31 @@ fn canonical_page(path: &str, params: &QueryParams) -> Option<String> {
         }
         push_page(&mut canonical, "page", params);
         path.to_owned()
-    } else if path == "/tags" {
-        let prefix = name_prefix(params.get("q").unwrap_or_default());
+    } else if path == "/tags" || path == "/users" {
+        let prefix = if path == "/tags" {
+            name_prefix(params.get("q").unwrap_or_default())
+        } else {
+            people::name_prefix(params.get("q").unwrap_or_default())
+        };
         if !prefix.is_empty() {
             canonical.push(("q", prefix));
         }
         push_page(&mut canonical, "page", params);
         path.to_owned()
+    } else if let Some(typed) = path.strip_prefix("/users/") {
+        // A name as its profile's address spells it (which name that is, only the database knows: another
+        // spelling is a redirect, and a redirect is not kept).
+        let name = percent_decode_str(typed).decode_utf8().ok()?;
+        let tab = ProfileTab::parse(params.get("tab"));
+        if tab != ProfileTab::default() {
+            canonical.push(("tab", tab.code().to_owned()));
+        }
+        push_page(&mut canonical, "page", params);
+        let own = urls::user(&name, ProfileTab::default(), 1);
+        if own != path {
+            return None;
+        }
+        own
     } else if let Some(typed) = path.strip_prefix("/tags/") {
         // Only a tag's own address: another spelling is a redirect, not a page to keep.
         let name = TagName::parse(&percent_decode_str(typed).decode_utf8().ok()?).ok()?;

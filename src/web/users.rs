@@ -69,10 +69,12 @@ async fn profile(
         )));
     }
     let (page, _) = posts.page_and_total();
+    let top_tags = board::people::top_tags(&state.store, &profile).await?;
     Ok(same_for_every_visitor(profile_page(
         &ctx,
         &ProfileView {
             profile: &profile,
+            top_tags: &top_tags,
             posts: &posts,
             past_end: requested > page,
         },

@@ -115,6 +115,21 @@ async fn a_name_in_another_case_is_sent_to_the_profile_and_an_unknown_one_is_404
         .get(&visitor, &format!("/users/{}", "x".repeat(10_000)))
         .await;
     assert_eq!(long.status(), StatusCode::NOT_FOUND);
+    // A NUL or another control character, which no name holds (and PostgreSQL refuses in text).
+    for odd in ["/users/a%00", "/users/%07bob"] {
+        assert_eq!(
+            app.get(&visitor, odd).await.status(),
+            StatusCode::NOT_FOUND,
+            "{odd}"
+        );
+    }
+    for filter in ["/users?q=%00", "/tags?q=%00a"] {
+        assert_eq!(
+            app.get(&visitor, filter).await.status(),
+            StatusCode::OK,
+            "{filter}"
+        );
+    }
     // In Korean too.
     let korean = app
         .get_html_with(&visitor, "/users/Alice", &[("Accept-Language", "ko")])
@@ -156,6 +171,35 @@ async fn users_are_listed_by_reputation_and_filtered_by_the_start_of_a_name() {
     assert!(none.contains("No user's name starts with"), "{none}");
     let far = app.get(&visitor, "/users?page=99999").await;
     assert_eq!(far.status(), StatusCode::OK);
+    app.stop().await;
+}
+
+/// A profile is a visitor's page like the list: kept until the board changes, one entry for the parameters
+/// it reads whatever else comes with them.
+#[tokio::test]
+async fn a_profile_is_kept_for_visitors_until_the_board_changes() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let question = app.ask(&alice, "Kept subject", "Body").await;
+    let visitor = browser();
+    assert!(
+        app.get_html(&visitor, "/users/alice")
+            .await
+            .contains("Kept subject")
+    );
+    app.storage()
+        .rename_question_elsewhere(question, "Renamed subject");
+    let again = app
+        .get_html(&visitor, "/users/alice?utm_source=x&page=1")
+        .await;
+    assert!(again.contains("Kept subject"), "served as kept");
+    // A write moves the board on: the profile is rendered afresh.
+    app.ask(&alice, "Another", "Body").await;
+    assert!(
+        app.get_html(&visitor, "/users/alice")
+            .await
+            .contains("Renamed subject")
+    );
     app.stop().await;
 }
 

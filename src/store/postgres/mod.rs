@@ -429,9 +429,14 @@ impl PgStore {
         Ok(tags::questions(&client, &tag, sort, requested_page).await?)
     }
 
-    pub async fn profile(&self, username_key: String) -> StoreResult<Option<Profile>> {
+    pub async fn profile(&self, typed_name: String) -> StoreResult<Option<Profile>> {
         let client = self.client().await?;
-        Ok(profiles::profile(&client, &username_key).await?)
+        Ok(profiles::profile(&client, &typed_name).await?)
+    }
+
+    pub async fn user_top_tags(&self, user: UserId) -> StoreResult<Vec<TagCount>> {
+        let client = self.client().await?;
+        Ok(profiles::top_tags(&client, user).await?)
     }
 
     pub async fn user_questions(

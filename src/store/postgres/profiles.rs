@@ -8,6 +8,7 @@ use super::{
 };
 use crate::{
     domain::{
+        accounts::username_keys,
         board::{PAGE_SIZE, clamp_page},
         ids::{AnswerId, QuestionId, UserId},
         people::{
@@ -15,23 +16,19 @@ use crate::{
             clamp_user_page,
         },
         posts::QuestionList,
+        tags::TagCount,
     },
     store::profiles,
 };
 
-/// The user whose name has this lookup key, with their counts and most used tags.
-pub async fn profile(client: &impl GenericClient, key: &str) -> Result<Option<Profile>, PgError> {
-    let Some(row) = opt(client, &numbered(profiles::PROFILE), &[&key]).await? else {
+/// The user a typed name belongs to, with their counts.
+pub async fn profile(client: &impl GenericClient, typed: &str) -> Result<Option<Profile>, PgError> {
+    let [key, as_typed] = username_keys(typed);
+    let Some(row) = opt(client, &numbered(profiles::PROFILE), &[&key, &as_typed]).await? else {
         return Ok(None);
     };
-    let id: i64 = row.try_get(0)?;
-    let top_tags = rows(client, &numbered(&profiles::top_tags()), &[&id])
-        .await?
-        .iter()
-        .map(tags::tag_count)
-        .collect::<Result<_, PgError>>()?;
     Ok(Some(Profile {
-        id: UserId(id),
+        id: UserId(row.try_get(0)?),
         username: row.try_get(1)?,
         joined_at: row.try_get(2)?,
         reputation: row.try_get(3)?,
@@ -39,8 +36,16 @@ pub async fn profile(client: &impl GenericClient, key: &str) -> Result<Option<Pr
         answer_count: row.try_get(5)?,
         accepted_count: row.try_get(6)?,
         likes_received: row.try_get(7)?,
-        top_tags,
     }))
+}
+
+/// The tags of the user's newest questions, the most used first.
+pub async fn top_tags(client: &impl GenericClient, user: UserId) -> Result<Vec<TagCount>, PgError> {
+    rows(client, &numbered(&profiles::top_tags()), &[&user.0])
+        .await?
+        .iter()
+        .map(tags::tag_count)
+        .collect()
 }
 
 /// How many questions and answers the user wrote (0 and 0 for no such user).

@@ -161,9 +161,15 @@ impl SqliteStore {
             .await
     }
 
-    pub async fn profile(&self, username_key: String) -> StoreResult<Option<Profile>> {
+    pub async fn profile(&self, typed_name: String) -> StoreResult<Option<Profile>> {
         self.db
-            .read(move |conn| profiles::profile(conn, &username_key))
+            .read(move |conn| profiles::profile(conn, &typed_name))
+            .await
+    }
+
+    pub async fn user_top_tags(&self, user: UserId) -> StoreResult<Vec<TagCount>> {
+        self.db
+            .read(move |conn| profiles::top_tags(conn, user))
             .await
     }
 

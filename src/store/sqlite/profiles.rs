@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use super::{Cached, questions, tags};
 use crate::{
     domain::{
+        accounts::username_keys,
         board::{PAGE_SIZE, clamp_page},
         ids::{AnswerId, QuestionId, UserId},
         people::{
@@ -12,6 +13,7 @@ use crate::{
             clamp_user_page,
         },
         posts::QuestionList,
+        tags::TagCount,
     },
     store::profiles,
 };
@@ -22,11 +24,10 @@ pub fn recount(tx: &Transaction) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// The user whose name has this lookup key, with their counts and most used tags.
-pub fn profile(conn: &Connection, key: &str) -> rusqlite::Result<Option<Profile>> {
-    let found = conn
-        .prepare_cached(profiles::PROFILE)?
-        .query_row([key], |row| {
+/// The user a typed name belongs to, with their counts.
+pub fn profile(conn: &Connection, typed: &str) -> rusqlite::Result<Option<Profile>> {
+    conn.prepare_cached(profiles::PROFILE)?
+        .query_row(username_keys(typed), |row| {
             Ok(Profile {
                 id: UserId(row.get(0)?),
                 username: row.get(1)?,
@@ -36,18 +37,16 @@ pub fn profile(conn: &Connection, key: &str) -> rusqlite::Result<Option<Profile>
                 answer_count: row.get(5)?,
                 accepted_count: row.get(6)?,
                 likes_received: row.get(7)?,
-                top_tags: Vec::new(),
             })
         })
-        .optional()?;
-    let Some(mut profile) = found else {
-        return Ok(None);
-    };
-    profile.top_tags = conn
-        .prepare_cached(&profiles::top_tags())?
-        .query_map([profile.id.0], tags::tag_count)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(Some(profile))
+        .optional()
+}
+
+/// The tags of the user's newest questions, the most used first.
+pub fn top_tags(conn: &Connection, user: UserId) -> rusqlite::Result<Vec<TagCount>> {
+    conn.prepare_cached(&profiles::top_tags())?
+        .query_map([user.0], tags::tag_count)?
+        .collect()
 }
 
 /// How many questions and answers the user wrote (0 and 0 for no such user).

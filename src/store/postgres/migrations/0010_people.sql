@@ -1,7 +1,7 @@
 -- People (issue #16), as on SQLite (its migration 14 says what and why): per user, questions and answers
 -- written, answers accepted by someone else, likes received and reputation (+5 a like on a question, +10 on
 -- an answer, +15 an answer accepted by its question's asker), moved by the triggers below in the same
--- transaction as their cause, whoever writes.
+-- transaction as their cause (the board takes an accepted mark off before its answer or question goes).
 ALTER TABLE users ADD COLUMN question_count BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN answer_count   BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN accepted_count BIGINT NOT NULL DEFAULT 0;

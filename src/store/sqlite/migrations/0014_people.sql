@@ -2,8 +2,10 @@
 -- list of users by reputation read one row each: questions and answers written, answers accepted by
 -- someone else, likes received, and reputation as on Stack Overflow (+5 a like on a question, +10 on an
 -- answer, +15 an answer accepted by its question's asker, each taken back with its cause). The triggers
--- below move them in the same transaction as their cause, whoever writes; a post deleted takes what its
--- likes gave with it (its old row holds its author and like count, whatever order a cascade takes).
+-- below move them in the same transaction as their cause; a post deleted takes what its likes gave with
+-- it (its old row holds its author and like count, whatever order a cascade takes). An accepted mark is
+-- taken back by the board before its answer or question goes (as the rank counts need too): a delete made
+-- behind the board's back with the mark still on leaves its +15.
 ALTER TABLE users ADD COLUMN question_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN answer_count   INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN accepted_count INTEGER NOT NULL DEFAULT 0;
