@@ -17,8 +17,9 @@ pub const REPUTATION_PER_ACCEPTED_ANSWER: i64 = 15;
 
 /// Tags a profile shows: the ones its user asked about most.
 pub const PROFILE_TAGS: i64 = 10;
-/// Of their newest questions, at most this many.
-pub const TOP_TAGS_OF: i64 = 1_000;
+/// Of their latest questions, this many: each is a row read from anywhere in the table (263 of them took
+/// 1.1 ms at a million questions; 100 take about 0.4 ms).
+pub const TOP_TAGS_OF: i64 = 100;
 
 /// Users on a page of `/users`.
 pub const USERS_PER_PAGE: i64 = 36;

@@ -197,7 +197,7 @@ pub const TEXTS: Texts = Texts {
     profile_answers: "Answers",
     profile_accepted: "Accepted answers",
     profile_likes: "Likes received",
-    profile_top_tags: "Top tags",
+    profile_top_tags: "Tags of their latest questions",
     profile_posts_label: "Posts by this user",
     profile_tabs_label: "Questions or answers",
     profile_no_questions: "No questions yet.",

@@ -197,7 +197,7 @@ pub const TEXTS: Texts = Texts {
     profile_answers: "답변",
     profile_accepted: "채택된 답변",
     profile_likes: "받은 좋아요",
-    profile_top_tags: "많이 쓴 태그",
+    profile_top_tags: "최근 질문의 태그",
     profile_posts_label: "이 사용자의 글",
     profile_tabs_label: "질문 또는 답변",
     profile_no_questions: "아직 질문이 없습니다.",

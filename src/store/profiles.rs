@@ -51,6 +51,9 @@ pub const ANSWERS: &str = "SELECT a.id, a.question_id, q.subject, a.created_at, 
      JOIN answers a ON a.id = page.id JOIN questions q ON q.id = a.question_id
      ORDER BY a.id DESC";
 
+/// The filter of `/users` with nothing typed: every user (its value `?1` is the empty text).
+pub const EVERYONE: &str = "CAST(?1 AS TEXT) = ''";
+
 /// A page of users, the highest reputation first, among those `filter` keeps (`?1` its value, `?2` the
 /// page size, `?3` the offset).
 pub fn user_page(filter: &str) -> String {

@@ -119,8 +119,11 @@ pub async fn list(
     prefix: &str,
     requested_page: i64,
 ) -> Result<UserList, PgError> {
-    let pattern = super::tags::starts_with(prefix);
-    let filter = "username_key LIKE ?1";
+    let (filter, pattern) = if prefix.is_empty() {
+        (profiles::EVERYONE, String::new())
+    } else {
+        ("username_key LIKE ?1", super::tags::starts_with(prefix))
+    };
     let total: i64 = one(
         client,
         &numbered(&format!("SELECT count(*) FROM users WHERE {filter}")),

@@ -110,8 +110,13 @@ pub fn answers(
 /// One page of the users whose name's lookup key starts with `prefix`, the highest reputation first.
 pub fn list(conn: &Connection, prefix: &str, requested_page: i64) -> rusqlite::Result<UserList> {
     // Keys compare as bytes: every key that starts with `prefix` sorts between it and it followed by the
-    // highest character there is.
-    let filter = "username_key >= ?1 AND username_key < ?1 || char(1114111)";
+    // highest character there is. No filter reads the reputation index in order (a range over every key
+    // took 2.4 ms at 5,000 users, sorting them all).
+    let filter = if prefix.is_empty() {
+        profiles::EVERYONE
+    } else {
+        "username_key >= ?1 AND username_key < ?1 || char(1114111)"
+    };
     let total: i64 = conn.one(
         &format!("SELECT count(*) FROM users WHERE {filter}"),
         [prefix],
