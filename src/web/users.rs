@@ -15,7 +15,9 @@ use crate::{
     domain::{board::parse_page, people::ProfileTab},
     error::AppResult,
     views::{
-        PageContext, urls,
+        PageContext,
+        layout::language_switch,
+        urls,
         users::{ProfileView, UsersView, profile_page, profile_posts, users_page},
     },
 };
@@ -64,9 +66,12 @@ async fn profile(
     }
     let posts = board::people::posts(&state.store, &profile, tab, requested).await?;
     if wants_fragment(req) {
-        return Ok(same_for_every_visitor(profile_posts(
-            &ctx, &profile, &posts,
-        )));
+        // The language switch comes along, so it comes back to the address htmx pushed.
+        let fragment = maud::html! {
+            (profile_posts(&ctx, &profile, &posts))
+            (language_switch(&ctx, true))
+        };
+        return Ok(same_for_every_visitor(fragment));
     }
     let (page, _) = posts.page_and_total();
     let top_tags = board::people::top_tags(&state.store, &profile).await?;

@@ -63,6 +63,12 @@ async fn a_profile_counts_posts_and_reputation_as_likes_and_accepts_come_and_go(
         "{fragment}"
     );
     assert!(!fragment.contains("<html"));
+    // The language switch comes along, to come back to the tab's address.
+    assert!(
+        fragment.contains(r#"hx-swap-oob="true""#)
+            && fragment.contains(r#"name="next" value="/users/bob?tab=answers""#),
+        "{fragment}"
+    );
     // Names on the board link to profiles, with the reputation beside them.
     let page = app
         .get_html(&visitor, &format!("/questions/{question}"))
