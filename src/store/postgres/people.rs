@@ -6,7 +6,7 @@ use tokio_postgres::Row;
 use super::{PgError, opt, rows, run};
 use crate::{
     domain::{
-        accounts::{Email, NewAccount, Taken, User, Username, username_key},
+        accounts::{Email, NewAccount, Taken, User, Username, username_keys},
         ids::UserId,
     },
     store::{StoredSession, session_key},
@@ -80,11 +80,12 @@ pub async fn credentials(
     client: &impl GenericClient,
     typed: &str,
 ) -> Result<Option<(User, String)>, PgError> {
+    let [key, as_typed] = username_keys(typed);
     let Some(row) = opt(
         client,
         "SELECT id, username, email, created_at, password_hash FROM users
          WHERE username_key IN ($1, $2) ORDER BY username_key = $2 DESC LIMIT 1",
-        &[&username_key(typed), &typed.trim().to_lowercase()],
+        &[&key, &as_typed],
     )
     .await?
     else {

@@ -4,7 +4,9 @@ use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::domain::{
-    accounts::{Email, NewAccount, Taken, User, Username, username_key, username_skeleton},
+    accounts::{
+        Email, NewAccount, Taken, User, Username, username_key, username_keys, username_skeleton,
+    },
     ids::UserId,
 };
 
@@ -113,7 +115,7 @@ pub fn credentials(conn: &Connection, typed: &str) -> rusqlite::Result<Option<(U
     conn.one(
         "SELECT id, username, email, created_at, password_hash FROM users
          WHERE username_key IN (?1, ?2) ORDER BY username_key = ?2 DESC LIMIT 1",
-        params![username_key(typed), typed.trim().to_lowercase()],
+        username_keys(typed),
         |row| Ok((user_from_row(row)?, row.get(4)?)),
     )
     .optional()
