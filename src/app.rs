@@ -87,6 +87,7 @@ impl App {
             spawn_session_purger(self.state.store.clone(), self.state.config.session_lifetime);
         let indexer = spawn_indexer(self.state.clone());
         let view_writer = spawn_view_writer(self.state.clone());
+        let fan_out = crate::board::notifications::spawn_fan_out(self.state.store.clone());
         tracing::info!(
             address = %self.listening,
             profile = self.state.config.profile.name(),
@@ -100,6 +101,7 @@ impl App {
         purger.abort();
         indexer.abort();
         view_writer.abort();
+        fan_out.abort();
         // The views of the last few seconds, counted before the pool closes.
         write_views(&self.state).await;
         drop(self.socket_file);

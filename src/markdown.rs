@@ -4,7 +4,9 @@
 
 use std::{collections::HashSet, sync::OnceLock};
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, TextMergeStream, html};
+
+use crate::domain::notifications::{Mentioned, mention_spans, mentioned_names};
 
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static SANITIZER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
@@ -14,10 +16,14 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .link_rel(Some("nofollow noopener ugc"))
             .url_schemes(["http", "https", "mailto"].into_iter().collect())
             // Fenced code keeps its language class (`language-rust`), nothing else.
-            .add_allowed_classes("code", LANGUAGE_CLASSES);
+            .add_allowed_classes("code", LANGUAGE_CLASSES)
+            .add_allowed_classes("a", MENTION_CLASSES);
         builder
     })
 }
+
+/// The class of a link to a mentioned user's profile.
+const MENTION_CLASSES: &[&str] = &["mention"];
 
 const LANGUAGE_CLASSES: &[&str] = &[
     "language-python",
@@ -58,16 +64,146 @@ const OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_STRIKETHROUGH)
     .union(Options::ENABLE_TASKLISTS);
 
+/// Which Markdown a text is written in: a post's, or a comment's smaller one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    Post,
+    Comment,
+}
+
 /// Renders Markdown as pybo does (single newlines are line breaks, fenced code), sanitised.
 pub fn render(markdown: &str) -> String {
-    // pybo used the nl2br extension: a single newline is a line break, as people writing a post expect.
-    let events = Parser::new_ext(markdown, OPTIONS).map(|event| match event {
-        Event::SoftBreak => Event::HardBreak,
-        other => other,
+    render_mentioning(markdown, Style::Post, &[])
+}
+
+/// Renders a post or a comment with each `@name` of `mentioned` a link to that user's profile; any other
+/// `@name` stays text.
+pub fn render_mentioning(markdown: &str, style: Style, mentioned: &[Mentioned]) -> String {
+    match style {
+        Style::Post => {
+            let events = link_mentions(post_events(markdown), mentioned);
+            let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
+            html::push_html(&mut unsafe_html, events.into_iter());
+            sanitizer().clean(&unsafe_html).to_string()
+        }
+        Style::Comment => {
+            let events = link_mentions(comment_events(markdown), mentioned);
+            let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
+            html::push_html(&mut unsafe_html, events.into_iter());
+            comment_sanitizer().clean(&unsafe_html).to_string()
+        }
+    }
+}
+
+/// The names a post or comment mentions with `@name` where a reader sees text: not in code, not inside a
+/// link (see [`mentioned_names`]).
+pub fn mentions(markdown: &str, style: Style) -> Vec<String> {
+    if !markdown.contains('@') {
+        return Vec::new();
+    }
+    let events = match style {
+        Style::Post => post_events(markdown),
+        Style::Comment => comment_events(markdown),
+    };
+    let mut text = String::new();
+    walk_text(&events, |words| {
+        text.push_str(words);
+        text.push(' ');
     });
-    let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut unsafe_html, events);
-    sanitizer().clean(&unsafe_html).to_string()
+    mentioned_names(&text)
+}
+
+/// A post's events: pybo used the nl2br extension, so a single newline is a line break, as people
+/// writing a post expect. Adjacent texts are merged, so a name is never split where a `_` might have
+/// begun emphasis.
+fn post_events(markdown: &str) -> Vec<Event<'_>> {
+    TextMergeStream::new(Parser::new_ext(markdown, OPTIONS))
+        .map(|event| match event {
+            Event::SoftBreak => Event::HardBreak,
+            other => other,
+        })
+        .collect()
+}
+
+/// Calls `visit` with each text a reader sees as words: outside code blocks and links.
+fn walk_text<'a>(events: &'a [Event<'a>], mut visit: impl FnMut(&'a str)) {
+    let mut inside = 0usize;
+    for event in events {
+        match event {
+            Event::Start(Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. }) => inside += 1,
+            Event::End(TagEnd::CodeBlock | TagEnd::Link | TagEnd::Image) => {
+                inside = inside.saturating_sub(1);
+            }
+            Event::Text(words) if inside == 0 => visit(words),
+            _ => {}
+        }
+    }
+}
+
+/// `events` with each `@name` of `mentioned` in their text made a link to the profile.
+fn link_mentions<'a>(events: Vec<Event<'a>>, mentioned: &[Mentioned]) -> Vec<Event<'a>> {
+    if mentioned.is_empty() {
+        return events;
+    }
+    let mut linked = Vec::with_capacity(events.len());
+    let mut inside = 0usize;
+    for event in events {
+        match event {
+            Event::Start(Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. }) => {
+                inside += 1;
+                linked.push(event);
+            }
+            Event::End(TagEnd::CodeBlock | TagEnd::Link | TagEnd::Image) => {
+                inside = inside.saturating_sub(1);
+                linked.push(event);
+            }
+            Event::Text(words) if inside == 0 && words.contains('@') => {
+                let mut from = 0;
+                for (at, name) in mention_spans(&words) {
+                    let Some(user) = Mentioned::find(mentioned, name) else {
+                        continue;
+                    };
+                    if at > from {
+                        linked.push(Event::Text(CowStr::from(words[from..at].to_owned())));
+                    }
+                    linked.push(Event::InlineHtml(CowStr::from(mention_link(user, name))));
+                    from = at + 1 + name.len();
+                }
+                if from == 0 {
+                    linked.push(Event::Text(words));
+                } else if from < words.len() {
+                    linked.push(Event::Text(CowStr::from(words[from..].to_owned())));
+                }
+            }
+            other => linked.push(other),
+        }
+    }
+    linked
+}
+
+/// A link to a mentioned user's profile, showing the name as typed.
+fn mention_link(user: &Mentioned, typed: &str) -> String {
+    let href = crate::views::urls::user(&user.username, Default::default(), 1);
+    format!(
+        r#"<a href="{}" class="mention">@{}</a>"#,
+        escape(&href),
+        escape(typed)
+    )
+}
+
+fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
 }
 
 /// What comments may hold once rendered, and links as in posts.
@@ -77,6 +213,7 @@ fn comment_sanitizer() -> &'static ammonia::Builder<'static> {
         let mut builder = ammonia::Builder::default();
         builder
             .tags(HashSet::from(["a", "em", "strong", "del", "code"]))
+            .add_allowed_classes("a", MENTION_CLASSES)
             .link_rel(Some("nofollow noopener ugc"))
             .url_schemes(["http", "https", "mailto"].into_iter().collect());
         builder
@@ -86,6 +223,11 @@ fn comment_sanitizer() -> &'static ammonia::Builder<'static> {
 /// Renders a comment: inline code, emphasis (and strike-through) and links, on one line. Headings, lists,
 /// quotes, code blocks, images and HTML stay as typed, shown as text, as on Stack Overflow.
 pub fn render_comment(markdown: &str) -> String {
+    render_mentioning(markdown, Style::Comment, &[])
+}
+
+/// A comment's events (see [`render_comment`]), adjacent texts merged.
+fn comment_events(markdown: &str) -> Vec<Event<'_>> {
     let mut parsed = Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH).into_offset_iter();
     let mut events = Vec::new();
     // Blocks run on, a space apart: one line.
@@ -139,9 +281,7 @@ pub fn render_comment(markdown: &str) -> String {
         };
         events.extend(kept);
     }
-    let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut unsafe_html, events.into_iter());
-    comment_sanitizer().clean(&unsafe_html).to_string()
+    TextMergeStream::new(events.into_iter()).collect()
 }
 
 #[cfg(test)]

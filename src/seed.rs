@@ -383,6 +383,8 @@ fn new_answer(
         author: author.clone(),
         content,
         content_html,
+        // The seed writes a board as it is: nobody is told of it.
+        mentioned: Vec::new(),
         now,
     })
 }
@@ -402,6 +404,8 @@ fn new_comment(
         author_id: author,
         content,
         content_html,
+        // The seed writes a board as it is: nobody is told of it.
+        mentioned: Vec::new(),
         now,
     })
 }

@@ -1,6 +1,6 @@
 //! Answering, and editing and deleting answers.
 
-use super::{BoardError, allowed, render};
+use super::{BoardError, allowed, render_mentioning};
 use crate::{
     domain::{
         self,
@@ -9,6 +9,7 @@ use crate::{
         policy::{self, Action, PostRef},
         posts::Answer,
     },
+    markdown::Style,
     store::{NewAnswer, Revision, Store},
 };
 
@@ -20,7 +21,7 @@ pub async fn answer(
     form: &AnswerForm,
 ) -> Result<AnswerId, BoardError> {
     let content = form.parse().map_err(BoardError::Invalid)?;
-    let content_html = render(content.as_str()).await?;
+    let (content_html, mentioned) = render_mentioning(store, content.as_str(), Style::Post).await?;
     store
         .insert_answer(NewAnswer {
             question_id: question,
@@ -28,6 +29,7 @@ pub async fn answer(
             author: user.username.clone(),
             content,
             content_html,
+            mentioned,
             now: domain::now(),
         })
         .await?
@@ -60,10 +62,11 @@ pub async fn edit(
             .await?,
     )?;
     let content = form.parse().map_err(BoardError::Invalid)?;
-    let html = render(content.as_str()).await?;
+    let (html, mentioned) = render_mentioning(store, content.as_str(), Style::Post).await?;
     let revision = Revision {
         text: content,
         html,
+        mentioned,
         now: domain::now(),
     };
     allowed(store.update_answer(actor, id, revision).await?)

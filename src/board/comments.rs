@@ -1,6 +1,6 @@
 //! Commenting on questions and answers, and editing and deleting comments.
 
-use super::{BoardError, allowed, render_with};
+use super::{BoardError, allowed, render_mentioning};
 use crate::{
     domain::{
         self,
@@ -9,13 +9,9 @@ use crate::{
         policy::{self, Action, PostRef},
         posts::Comment,
     },
+    markdown::Style,
     store::{NewComment, Revision, Store},
 };
-
-/// A comment's limited Markdown, rendered off the executor as posts' is.
-async fn render(markdown: &str) -> Result<String, BoardError> {
-    render_with(markdown, crate::markdown::render_comment).await
-}
 
 /// Comments on a question or an answer; returns the comment's id.
 pub async fn comment(
@@ -25,13 +21,15 @@ pub async fn comment(
     form: &CommentForm,
 ) -> Result<CommentId, BoardError> {
     let content = form.parse().map_err(BoardError::Invalid)?;
-    let content_html = render(content.as_str()).await?;
+    let (content_html, mentioned) =
+        render_mentioning(store, content.as_str(), Style::Comment).await?;
     store
         .insert_comment(NewComment {
             on,
             author_id: user.id,
             content,
             content_html,
+            mentioned,
             now: domain::now(),
         })
         .await?
@@ -64,10 +62,11 @@ pub async fn edit(
             .await?,
     )?;
     let text = form.parse().map_err(BoardError::Invalid)?;
-    let html = render(text.as_str()).await?;
+    let (html, mentioned) = render_mentioning(store, text.as_str(), Style::Comment).await?;
     let revision = Revision {
         text,
         html,
+        mentioned,
         now: domain::now(),
     };
     allowed(store.update_comment(actor, id, revision).await?)

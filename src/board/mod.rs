@@ -6,13 +6,15 @@ pub mod accounts;
 pub mod answers;
 pub mod comments;
 pub mod likes;
+pub mod notifications;
 pub mod people;
 pub mod questions;
 pub mod views;
 
 use crate::{
-    domain::{FieldError, policy::Denied},
-    store::{Guarded, StoreError},
+    domain::{FieldError, ids::UserId, policy::Denied},
+    markdown::Style,
+    store::{Guarded, Store, StoreError},
 };
 
 /// Why something a person tried did not happen.
@@ -59,6 +61,32 @@ fn allowed<T>(outcome: Guarded<T>) -> Result<T, BoardError> {
 /// Renders a post's Markdown on a blocking thread: a 20,000-character post is real CPU work.
 async fn render(markdown: &str) -> Result<String, BoardError> {
     render_with(markdown, crate::markdown::render).await
+}
+
+/// Renders an answer's or a comment's Markdown with its `@name` mentions linked to the users they name;
+/// returns the HTML and those users (each is told).
+async fn render_mentioning(
+    store: &Store,
+    markdown: &str,
+    style: Style,
+) -> Result<(String, Vec<UserId>), BoardError> {
+    let source = markdown.to_owned();
+    let (source, names) = tokio::task::spawn_blocking(move || {
+        let names = crate::markdown::mentions(&source, style);
+        (source, names)
+    })
+    .await?;
+    let mentioned = if names.is_empty() {
+        Vec::new()
+    } else {
+        store.users_named(names).await?
+    };
+    let ids = mentioned.iter().map(|user| user.id).collect();
+    let html = tokio::task::spawn_blocking(move || {
+        crate::markdown::render_mentioning(&source, style, &mentioned)
+    })
+    .await?;
+    Ok((html, ids))
 }
 
 /// Renders Markdown with `renderer` (a post's or a comment's) on a blocking thread.

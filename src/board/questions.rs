@@ -70,6 +70,7 @@ pub async fn edit(
     let revision = Revision {
         text: draft,
         html,
+        mentioned: Vec::new(),
         now: domain::now(),
     };
     allowed(store.update_question(actor, id, revision).await?)

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod board;
 pub mod ids;
 pub mod limits;
+pub mod notifications;
 pub mod people;
 pub mod policy;
 pub mod posts;

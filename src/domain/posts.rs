@@ -118,6 +118,8 @@ pub struct Question {
     pub view_count: i64,
     /// Whether the user viewing the page has liked it.
     pub liked: bool,
+    /// Whether the user viewing the page follows it (hears of its new answers).
+    pub followed: bool,
     /// The answer its author accepted, if any.
     pub accepted_answer_id: Option<AnswerId>,
     pub tags: Tags,

@@ -187,6 +187,56 @@ pub const TABLES: &[Table] = &[
         on_conflict: None,
         sets: None,
     },
+    Table {
+        name: "question_follows",
+        columns: &[("question_id", Int), ("user_id", Int), ("created_at", Int)],
+        key: &["question_id", "user_id"],
+        only: None,
+        on_conflict: None,
+        sets: None,
+    },
+    Table {
+        name: "tag_follows",
+        columns: &[("tag_id", Int), ("user_id", Int), ("created_at", Int)],
+        key: &["tag_id", "user_id"],
+        only: None,
+        on_conflict: None,
+        sets: None,
+    },
+    // Their users' unread counts follow, moved by the target's triggers as they go in.
+    Table {
+        name: "notifications",
+        columns: &[
+            ("id", Int),
+            ("user_id", Int),
+            ("kind", Text),
+            ("question_id", Int),
+            ("answer_id", NullableInt),
+            ("comment_id", NullableInt),
+            ("actor_id", Int),
+            ("created_at", Int),
+            ("read", Int),
+        ],
+        key: &["id"],
+        only: None,
+        on_conflict: None,
+        sets: None,
+    },
+    Table {
+        name: "notification_jobs",
+        columns: &[
+            ("id", Int),
+            ("question_id", Int),
+            ("answer_id", NullableInt),
+            ("actor_id", Int),
+            ("after_user", Int),
+            ("created_at", Int),
+        ],
+        key: &["id"],
+        only: None,
+        on_conflict: None,
+        sets: None,
+    },
 ];
 
 /// Each counter the board keeps, as a query of how far it is from the rows it counts (0: exact).
@@ -280,6 +330,11 @@ pub const COUNTER_CHECKS: &[(&str, &str)] = &[
           OR reputation <> 5 * (SELECT coalesce(sum(like_count), 0) FROM questions q WHERE q.author_id = u.id)
                          + 10 * (SELECT coalesce(sum(like_count), 0) FROM answers a WHERE a.author_id = u.id)
                          + 15 * accepted_count",
+    ),
+    (
+        "users' unread notification counts",
+        "SELECT count(*) FROM users u WHERE unread_notifications <>
+             (SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.read = 0)",
     ),
     (
         "the question total",

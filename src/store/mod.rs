@@ -5,6 +5,7 @@
 
 pub mod copy;
 pub mod memory_limits;
+pub mod notifications;
 pub mod postgres;
 pub mod profiles;
 pub mod related;
@@ -20,6 +21,7 @@ use crate::{
         board::{AnswerSort, CommentText, Content, ListSort, QuestionDraft},
         ids::{AnswerId, CommentId, QuestionId, UserId},
         limits::ClientKey,
+        notifications::{Following, Inbox, Mentioned},
         people::{AnswerList, Profile, UserList},
         policy::{Action, Actor, Denied, PostRef},
         posts::{
@@ -80,6 +82,8 @@ pub struct NewAnswer {
     pub author: String,
     pub content: Content,
     pub content_html: String,
+    /// The users its `@names` are (each is told).
+    pub mentioned: Vec<UserId>,
     pub now: i64,
 }
 
@@ -89,6 +93,8 @@ pub struct NewComment {
     pub author_id: UserId,
     pub content: CommentText,
     pub content_html: String,
+    /// The users its `@names` are (each is told).
+    pub mentioned: Vec<UserId>,
     pub now: i64,
 }
 
@@ -96,6 +102,8 @@ pub struct NewComment {
 pub struct Revision<T> {
     pub text: T,
     pub html: String,
+    /// The users its `@names` are now (those not told yet are told).
+    pub mentioned: Vec<UserId>,
     pub now: i64,
 }
 
@@ -348,6 +356,34 @@ operations! {
 
     /// Takes back the sign-up just counted for `client` (it made no account).
     fn signup_refused(&self, client: ClientKey) -> ();
+
+    /// The users these typed names are (`@name` mentions), each once; names of nobody are left out.
+    fn users_named(&self, names: Vec<String>) -> Vec<Mentioned>;
+
+    /// How many of the user's notifications are unread.
+    fn unread_notifications(&self, user: UserId) -> i64;
+
+    /// A page of the user's notifications before the id `before` (the newest without), newest first; the
+    /// page's notifications are read once shown.
+    fn inbox(&self, user: UserId, before: Option<i64>) -> Inbox;
+
+    /// Marks every notification of the user read.
+    fn read_all_notifications(&self, user: UserId) -> ();
+
+    /// The user follows the question, or stops (`Some(following)`); `None` when there is no such question.
+    fn toggle_question_follow(&self, user: UserId, question: QuestionId) -> Option<bool>;
+
+    /// The user follows the tag, or stops (`Some(following)`); `None` when no question carries it.
+    fn toggle_tag_follow(&self, user: UserId, tag: TagName) -> Option<bool>;
+
+    /// Whether the user follows the tag.
+    fn follows_tag(&self, user: UserId, tag: TagName) -> bool;
+
+    /// The tags the user follows and the questions they followed last.
+    fn following(&self, user: UserId) -> Following;
+
+    /// Notifies one batch of the followers still to be told of a post, if any are; whether some were.
+    fn fan_out_step(&self) -> bool;
 
     /// Every account's id and name, oldest first (the seed adds posts to an existing board).
     fn all_authors(&self) -> Vec<(UserId, String)>;

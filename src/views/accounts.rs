@@ -4,12 +4,15 @@ use maud::{Markup, html};
 
 use super::{
     PageContext,
+    follows::{FollowButton, follow_button},
     forms::{Field, field},
     layout::{csrf_field, page},
+    urls,
 };
 use crate::domain::{
     FieldError,
     accounts::{Password, User, Username},
+    notifications::Following,
 };
 
 /// The sign-up form; after a failed attempt it keeps the typed username and email, never the passwords.
@@ -71,7 +74,7 @@ pub fn login_page(ctx: &PageContext, username: &str, next: &str, notice: Option<
 }
 
 /// The logged-in user's own account.
-pub fn account_page(ctx: &PageContext, user: &User) -> Markup {
+pub fn account_page(ctx: &PageContext, user: &User, following: &Following) -> Markup {
     let t = ctx.t();
     let content = html! {
         div.form-narrow.mx-auto {
@@ -83,6 +86,43 @@ pub fn account_page(ctx: &PageContext, user: &User) -> Markup {
                 dd.col-sm-8 #account-email { (user.email) }
                 dt.col-sm-4 { (t.account_joined) }
                 dd.col-sm-8 { (ctx.time(user.created_at)) }
+            }
+            section.mt-4 #followed-tags aria-labelledby="followed-tags-title" {
+                h2.h5 #followed-tags-title { (t.account_followed_tags) }
+                @if following.tags.is_empty() {
+                    p.text-body-secondary { (t.account_no_followed_tags) }
+                } @else {
+                    ul.list-unstyled.d-flex.flex-wrap.gap-2 {
+                        @for tag in &following.tags {
+                            li.d-flex.align-items-center.gap-1 data-followed-tag=(tag.as_str()) {
+                                a.tag href=(urls::tag(tag, Default::default(), 1)) { (tag.as_str()) }
+                                (follow_button(ctx, &FollowButton::tag(ctx, tag, true)))
+                            }
+                        }
+                    }
+                }
+            }
+            section.mt-4 #followed-questions aria-labelledby="followed-questions-title" {
+                h2.h5 #followed-questions-title {
+                    (t.account_followed_questions) " "
+                    span.badge.text-bg-light { (ctx.number(following.question_count)) }
+                }
+                @if following.questions.is_empty() {
+                    p.text-body-secondary { (t.account_no_followed_questions) }
+                } @else {
+                    ul.list-group {
+                        @for (id, subject) in &following.questions {
+                            li.list-group-item.d-flex.flex-wrap.justify-content-between.align-items-center.gap-2
+                                data-followed-question=(id.0) {
+                                a.text-break href=(urls::question(*id, Default::default(), 1)) { (subject) }
+                                (follow_button(ctx, &FollowButton::question(ctx, *id, true)))
+                            }
+                        }
+                    }
+                    @if following.question_count > following.questions.len() as i64 {
+                        p.small.text-body-secondary.mt-2 { (t.account_followed_questions_more) }
+                    }
+                }
             }
         }
     };

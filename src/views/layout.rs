@@ -101,6 +101,7 @@ fn navbar(ctx: &PageContext) -> Markup {
                     (language_switch(ctx, false))
                     @match &ctx.user {
                         Some(user) => {
+                            (super::notifications::inbox_link(ctx))
                             a.nav-link.px-1 href="/account" title=(t.nav_account) { (user.username) }
                             @if let Some(token) = &ctx.csrf_token {
                                 form method="post" action="/logout" {

@@ -6,10 +6,12 @@ pub mod answers;
 pub mod comments;
 pub mod directory;
 pub mod errors;
+pub mod follows;
 pub mod forms;
 pub mod highlight;
 pub mod layout;
 pub mod likes;
+pub mod notifications;
 pub mod pagination;
 pub mod post_meta;
 pub mod questions;
@@ -42,6 +44,8 @@ pub struct PageContext {
     /// The board's own address (`public_url`, or the server's in development); `None` only on the pages of
     /// errors that escaped every layer.
     pub public_url: Option<String>,
+    /// The logged-in user's unread notifications (the navbar's count); `None` where it was not read.
+    pub unread_notifications: Option<i64>,
 }
 
 impl PageContext {

@@ -6,6 +6,7 @@ use super::{
     PageContext,
     answers::{AnswerSection, answer_form, answer_section},
     comments::{Thread, comment_thread},
+    follows::{FollowButton, follow_button},
     forms::{Assist, Field, TextArea, field_with, textarea},
     highlight::{highlight, mentions, snippet},
     layout::{Head, csrf_field, login_href, page, page_with},
@@ -51,6 +52,8 @@ pub struct ListView<'a> {
     pub past_end: bool,
     /// A tag's list (`/tags/{name}`) rather than the whole board's.
     pub tag: Option<&'a TagCount>,
+    /// Whether the viewer follows that tag.
+    pub tag_followed: bool,
 }
 
 impl<'a> ListView<'a> {
@@ -78,6 +81,7 @@ impl<'a> ListView<'a> {
             bodies: &[],
             past_end: requested > found.page,
             tag,
+            tag_followed: false,
         }
     }
 }
@@ -113,6 +117,7 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
                         p.small.text-body-secondary.mb-0 #tag-summary {
                             (super::tags::question_count(ctx, tag)) " · " a href="/tags" { (t.all_tags) }
                         }
+                        div.mt-2 { (follow_button(ctx, &FollowButton::tag(ctx, &tag.name, view.tag_followed))) }
                     }
                 }
                 None => { h1.h3.mb-0 { (t.questions_title) } }
@@ -333,13 +338,16 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
                     div.post-content data-content { (PreEscaped(&question.content_html)) }
                     (tag_links(t, &question.tags))
                     div.d-flex.flex-wrap.justify-content-between.align-items-end.gap-2.mt-3 {
-                        (like_button(ctx, &LikeButton {
-                            action: urls::question_action(question.id, "like"),
-                            label: t.like_question_label,
-                            count: question.like_count,
-                            liked: question.liked,
-                            own_post: ctx.owns(question.author_id),
-                        }))
+                        div.d-flex.flex-wrap.gap-2 {
+                            (like_button(ctx, &LikeButton {
+                                action: urls::question_action(question.id, "like"),
+                                label: t.like_question_label,
+                                count: question.like_count,
+                                liked: question.liked,
+                                own_post: ctx.owns(question.author_id),
+                            }))
+                            (follow_button(ctx, &FollowButton::question(ctx, question.id, question.followed)))
+                        }
                         (post_meta(ctx, &Author { name: &question.author, reputation: question.author_reputation }, question.created_at, question.modified_at))
                     }
                     @if may_change {

@@ -233,7 +233,10 @@ async fn account(
 ) -> AppResult<Response> {
     let id = user.id;
     match state.store.user(id).await? {
-        Some(found) => Ok(account_page(&page_context(req, true), &found).into_response()),
+        Some(found) => {
+            let following = board::notifications::following(&state.store, &user).await?;
+            Ok(account_page(&page_context(req, true), &found, &following).into_response())
+        }
         // The account is gone: the session must not outlive it.
         None => {
             log_out(req, session);

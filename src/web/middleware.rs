@@ -120,6 +120,7 @@ pub async fn log_and_secure<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem
         here: "/".into(),
         utc_offset: time::UtcOffset::UTC,
         public_url: None,
+        unread_notifications: None,
     };
     let fragment = wants_fragment(&req);
     // Every event of this request, down to the storage calls on blocking threads, carries its id.

@@ -11,6 +11,7 @@ pub mod handler_kit;
 pub mod likes;
 pub mod limits;
 pub mod middleware;
+pub mod notifications;
 pub mod page_cache;
 pub mod questions;
 pub mod session;
@@ -101,12 +102,16 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
         tags::routes,
         feeds::routes,
         users::routes,
+        notifications::routes,
     ];
     let pages = routes
         .into_iter()
         .fold(Route::new(), |route, add| add(route))
         .around(middleware::verify_csrf)
         .around(middleware::error_pages)
+        .around(notifications::count_unread)
+        // One type for the layers inside, so the compiler's queries over the whole stack stay shallow.
+        .boxed()
         .with(session::RefreshSessionCookie::new(session::cookie_config(
             secure,
         )))

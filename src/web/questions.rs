@@ -103,6 +103,7 @@ async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> A
             bodies: &bodies,
             past_end: found.as_ref().is_some_and(|found| requested > found.page),
             tag: None,
+            tag_followed: false,
         },
     )))
 }

@@ -379,6 +379,7 @@ pub struct PageSource {
     lang: Lang,
     here: String,
     utc_offset: time::UtcOffset,
+    unread_notifications: Option<i64>,
 }
 
 impl PageSource {
@@ -395,6 +396,10 @@ impl PageSource {
             utc_offset: req
                 .data::<std::sync::Arc<super::AppState>>()
                 .map_or(time::UtcOffset::UTC, |state| state.config.timezone),
+            unread_notifications: req
+                .extensions()
+                .get::<super::notifications::UnreadCount>()
+                .map(|count| count.0),
         }
     }
 
@@ -428,6 +433,7 @@ impl PageSource {
                 .config
                 .as_ref()
                 .and_then(|config| config.public_url.clone()),
+            unread_notifications: self.unread_notifications,
         }
     }
 }

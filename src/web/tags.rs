@@ -10,6 +10,7 @@ use poem::{
 
 use super::{AppState, handler_kit::QueryParams, page_cache::same_for_every_visitor};
 use crate::{
+    board,
     domain::{
         board::{ListSort, parse_page},
         search::SearchQuery,
@@ -119,8 +120,10 @@ async fn questions(
         .await?
         .ok_or(AppError::NotFound)?;
     let query = SearchQuery::default();
-    Ok(same_for_every_visitor(list_page(
-        &ctx,
-        &ListView::browsing("", &query, sort, requested, &found, Some(&tag)),
-    )))
+    let mut view = ListView::browsing("", &query, sort, requested, &found, Some(&tag));
+    if let Some(user) = &ctx.user {
+        view.tag_followed =
+            board::notifications::follows_tag(&state.store, user, &tag.name).await?;
+    }
+    Ok(same_for_every_visitor(list_page(&ctx, &view)))
 }

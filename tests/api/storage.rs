@@ -364,10 +364,18 @@ impl Probe {
     }
 
     /// Gives a question (with no answers) another id, as if many had been asked before it.
+    /// Its asker's follow moves with it.
     pub fn renumber_question(&self, from: i64, to: i64) {
+        let ids = [Value::Int(from), Value::Int(to)];
         self.change(
-            "UPDATE questions SET id = ?2 WHERE id = ?1",
-            &[Value::Int(from), Value::Int(to)],
+            "DELETE FROM question_follows WHERE question_id = ?1",
+            &ids[..1],
+        );
+        self.change("UPDATE questions SET id = ?2 WHERE id = ?1", &ids);
+        self.change(
+            "INSERT INTO question_follows (question_id, user_id, created_at)
+             SELECT id, author_id, created_at FROM questions WHERE id = ?1",
+            &ids[1..],
         );
     }
 
@@ -438,6 +446,26 @@ impl Probe {
                                 password_hash, created_at)
              VALUES (1, 'half', 'half', 'half', 'half@example.com', 'half@example.com', 'x', 0)",
             &[],
+        );
+    }
+
+    /// Makes `how_many` accounts (`fan1`, `fan2`, ...) behind the server's back, each following the tag
+    /// `tag`: a crowd no test signs up one by one.
+    pub fn fans_of_tag(&self, tag: &str, how_many: i64) {
+        self.change(
+            &format!(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {how_many})
+                 INSERT INTO users (username, username_key, username_skeleton, email, email_key,
+                                    password_hash, created_at)
+                 SELECT 'fan' || i, 'fan' || i, 'fan' || i, 'fan' || i || '@example.com',
+                        'fan' || i || '@example.com', 'no password', 0 FROM n"
+            ),
+            &[],
+        );
+        self.change(
+            "INSERT INTO tag_follows (tag_id, user_id, created_at)
+             SELECT t.id, u.id, 0 FROM tags t, users u WHERE t.name = ?1 AND u.username LIKE 'fan%'",
+            &[Value::Text(tag.to_owned())],
         );
     }
 

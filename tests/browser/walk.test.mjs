@@ -208,6 +208,11 @@ test('the walk with JavaScript: htmx updates in place', async () => {
   await page.waitForURL(/\/tags\/%EB%B0%B0%ED%8F%AC$/);
   assert.match(await page.locator('h1').innerText(), /Questions tagged \[배포\]/);
   assert.equal(await page.locator(`#question-${question}`).count(), 1);
+  // Following the tag swaps the button in place, its state in words.
+  await page.evaluate(() => { window.stillHere = true; });
+  await page.click('[data-follow="not-following"] button');
+  await page.locator('[data-follow="following"] button[aria-pressed="true"]:has-text("Following")').waitFor();
+  assert.equal(await page.evaluate(() => window.stillHere), true);
   await assertAccessible(page);
   await page.click('nav a[href="/tags"]');
   await page.waitForURL(`${base}/tags`);
@@ -266,7 +271,15 @@ test('the walk with JavaScript: htmx updates in place', async () => {
   assert.equal(await page.locator('[data-accept-form]').count(), 0, 'only the asker sees "Accept"');
   await logOut(page);
   await logIn(page, 'alice');
-  await page.goto(`${base}/questions/${question}`);
+  // Alice hears of Bob's answer: the navbar counts it; the inbox links to the answer itself.
+  assert.equal(await page.locator('#inbox-link').getAttribute('data-unread'), '1');
+  await page.click('#inbox-link');
+  await page.waitForURL(`${base}/notifications`);
+  assert.match(await page.locator('#notifications li').first().innerText(), /New\s+bob answered your question/);
+  assert.equal(await page.locator('#inbox-link').getAttribute('data-unread'), '0');
+  await assertAccessible(page);
+  await page.click(`#notifications a[href="/answers/${secondId.replace('answer-', '')}"]`);
+  await page.waitForURL(new RegExp(`/questions/${question}.*#${secondId}$`));
   await page.evaluate(() => { window.stillHere = true; });
   await page.click(`#${secondId} [data-accept-form] button`);
   await page.locator(`#${secondId}[data-accepted] [data-accepted-badge]`).waitFor();
@@ -395,6 +408,11 @@ test('the walk without JavaScript: links, forms and redirects', async () => {
   await page.locator('[data-tag="forms"]').waitFor();
   await logOut(page);
   await signUp(page, 'dave');
+  // Following a tag is a plain form that comes back to the tag's page.
+  await page.goto(`${base}/tags/forms`);
+  await page.click('[data-follow="not-following"] button');
+  await page.waitForURL(`${base}/tags/forms`);
+  await page.locator('[data-follow="following"]').waitFor();
   await page.goto(`${base}/questions/${question}`);
   await page.click(`#question-${question} [data-like="toggle"] button`);
   await page.waitForURL(new RegExp(`/questions/${question}`));
@@ -432,6 +450,13 @@ test('the walk without JavaScript: links, forms and redirects', async () => {
   const acceptedId = new URL(page.url()).hash.slice(1);
   await logOut(page);
   await logIn(page, 'carol');
+  // Carol hears of Dave's answers: the inbox is a plain page, "Mark all read" a plain form.
+  await page.click('#inbox-link');
+  await page.waitForURL(`${base}/notifications`);
+  assert.match(await page.locator('#notifications').innerText(), /dave answered your question/);
+  await page.click('#mark-all-read');
+  await page.waitForURL(`${base}/notifications`);
+  assert.equal(await page.locator('#mark-all-read').count(), 0);
   await page.goto(`${base}/questions?sort=unaccepted`);
   assert.match(await page.locator('#question-list').innerText(), /Plain forms only/);
   await page.goto(`${base}/questions/${question}`);
@@ -488,6 +513,7 @@ test('desktop and phone: screenshots, no sideways scrolling, accessible pages', 
   const userPages = [
     ['user-thread', '/questions/25'],
     ['ask', '/questions/new'],
+    ['inbox', '/notifications'],
   ];
   const check = async (page, name, width) => {
     await page.screenshot({ path: path.join(screenshots, `${name}-${width}.png`), fullPage: true });

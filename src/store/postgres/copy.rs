@@ -157,7 +157,9 @@ pub async fn finish(client: &impl GenericClient) -> Result<(), PgError> {
              SELECT setval(pg_get_serial_sequence('questions', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM questions;
              SELECT setval(pg_get_serial_sequence('answers', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM answers;
              SELECT setval(pg_get_serial_sequence('comments', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM comments;
-             SELECT setval(pg_get_serial_sequence('tags', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM tags;",
+             SELECT setval(pg_get_serial_sequence('tags', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM tags;
+             SELECT setval(pg_get_serial_sequence('notifications', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM notifications;
+             SELECT setval(pg_get_serial_sequence('notification_jobs', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM notification_jobs;",
         )
         .await
 }
@@ -165,7 +167,7 @@ pub async fn finish(client: &impl GenericClient) -> Result<(), PgError> {
 pub async fn clear(client: &impl GenericClient) -> Result<(), PgError> {
     client
         .batch_execute(
-            "TRUNCATE question_tags, tags, comments, answer_likes, question_likes, answers, questions, sessions, users,
+            "TRUNCATE notification_jobs, notifications, tag_follows, question_follows, question_tags, tags, comments, answer_likes, question_likes, answers, questions, sessions, users,
                       question_rank_blocks, question_rank_spans, question_rank_scores, search_changes,
                       tag_rank_blocks, tag_rank_scores;
              UPDATE board_totals SET value = 0 WHERE name = 'questions';

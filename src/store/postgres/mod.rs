@@ -15,6 +15,7 @@ mod copy;
 mod feeds;
 mod limits;
 mod migrations;
+mod notifications;
 mod people;
 mod profiles;
 mod search;
@@ -46,6 +47,7 @@ use crate::{
         },
         ids::{AnswerId, CommentId, QuestionId, UserId},
         limits::ClientKey,
+        notifications::{Following, Inbox, Mentioned},
         people::{AnswerList, Profile, UserList},
         policy::{self, Action, Actor, PostRef},
         posts::{
@@ -488,8 +490,12 @@ impl PgStore {
     }
 
     pub async fn insert_question(&self, question: NewQuestion) -> StoreResult<QuestionId> {
-        self.board_write(async |tx| board::insert_question(tx, &question).await)
-            .await
+        self.board_write(async |tx| {
+            let id = board::insert_question(tx, &question).await?;
+            notifications::asked(tx, id, &question).await?;
+            Ok(id)
+        })
+        .await
     }
 
     pub async fn update_question(
@@ -534,8 +540,14 @@ impl PgStore {
     }
 
     pub async fn insert_answer(&self, answer: NewAnswer) -> StoreResult<Option<AnswerId>> {
-        self.board_write(async |tx| board::insert_answer(tx, &answer).await)
-            .await
+        self.board_write(async |tx| {
+            let id = board::insert_answer(tx, &answer).await?;
+            if let Some(id) = id {
+                notifications::answered(tx, id, &answer).await?;
+            }
+            Ok(id)
+        })
+        .await
     }
 
     pub async fn update_answer(
@@ -546,7 +558,19 @@ impl PgStore {
     ) -> StoreResult<Guarded<Answer>> {
         self.guarded_write(actor, Action::Edit, PostRef::Answer(id), async |tx| {
             board::update_answer(tx, id, &revision).await?;
-            board::find_answer(tx, id, Some(actor.id)).await
+            let answer = board::find_answer(tx, id, Some(actor.id)).await?;
+            if let Some(answer) = &answer {
+                notifications::answer_edited(
+                    tx,
+                    id,
+                    answer.question_id,
+                    actor.id,
+                    &revision.mentioned,
+                    revision.now,
+                )
+                .await?;
+            }
+            Ok(answer)
         })
         .await
     }
@@ -568,7 +592,19 @@ impl PgStore {
         id: AnswerId,
     ) -> StoreResult<Guarded<(QuestionId, bool)>> {
         self.guarded_write(actor, Action::Accept, PostRef::Answer(id), async |tx| {
-            board::toggle_accepted(tx, id).await
+            let toggled = board::toggle_accepted(tx, id).await?;
+            if let Some((question, is_accepted)) = toggled {
+                notifications::accepted(
+                    tx,
+                    id,
+                    question,
+                    is_accepted,
+                    actor.id,
+                    crate::domain::now(),
+                )
+                .await?;
+            }
+            Ok(toggled)
         })
         .await
     }
@@ -593,8 +629,14 @@ impl PgStore {
     }
 
     pub async fn insert_comment(&self, comment: NewComment) -> StoreResult<Option<CommentId>> {
-        self.board_write(async |tx| comments::insert(tx, &comment).await)
-            .await
+        self.board_write(async |tx| {
+            let id = comments::insert(tx, &comment).await?;
+            if let Some(id) = id {
+                notifications::commented(tx, id, &comment).await?;
+            }
+            Ok(id)
+        })
+        .await
     }
 
     pub async fn update_comment(
@@ -605,6 +647,8 @@ impl PgStore {
     ) -> StoreResult<Guarded<Comment>> {
         self.guarded_write(actor, Action::Edit, PostRef::Comment(id), async |tx| {
             comments::update(tx, id, &revision).await?;
+            notifications::comment_edited(tx, id, actor.id, &revision.mentioned, revision.now)
+                .await?;
             comments::find(tx, id).await
         })
         .await
@@ -834,6 +878,71 @@ impl PgStore {
         let outcome = count(&tx).await?;
         tx.commit().await?;
         Ok(outcome)
+    }
+
+    pub async fn users_named(&self, names: Vec<String>) -> StoreResult<Vec<Mentioned>> {
+        let client = self.client().await?;
+        Ok(notifications::named(&client, &names).await?)
+    }
+
+    pub async fn unread_notifications(&self, user: UserId) -> StoreResult<i64> {
+        let client = self.client().await?;
+        Ok(notifications::unread(&client, user).await?)
+    }
+
+    // Notifications and follows change no visitor's page: their writes take no turn and tell no server.
+    pub async fn inbox(&self, user: UserId, before: Option<i64>) -> StoreResult<Inbox> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let inbox = notifications::inbox(&tx, user, before).await?;
+        tx.commit().await?;
+        Ok(inbox)
+    }
+
+    pub async fn read_all_notifications(&self, user: UserId) -> StoreResult<()> {
+        let client = self.client().await?;
+        Ok(notifications::read_all(&client, user).await?)
+    }
+
+    pub async fn toggle_question_follow(
+        &self,
+        user: UserId,
+        question: QuestionId,
+    ) -> StoreResult<Option<bool>> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let outcome =
+            notifications::toggle_question_follow(&tx, user, question, crate::domain::now())
+                .await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    pub async fn toggle_tag_follow(&self, user: UserId, tag: TagName) -> StoreResult<Option<bool>> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let outcome =
+            notifications::toggle_tag_follow(&tx, user, &tag, crate::domain::now()).await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    pub async fn follows_tag(&self, user: UserId, tag: TagName) -> StoreResult<bool> {
+        let client = self.client().await?;
+        Ok(notifications::follows_tag(&client, user, &tag).await?)
+    }
+
+    pub async fn following(&self, user: UserId) -> StoreResult<Following> {
+        let client = self.client().await?;
+        Ok(notifications::following(&client, user).await?)
+    }
+
+    pub async fn fan_out_step(&self) -> StoreResult<bool> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let worked = notifications::fan_out_step(&tx).await?;
+        tx.commit().await?;
+        Ok(worked)
     }
 
     pub async fn all_authors(&self) -> StoreResult<Vec<(UserId, String)>> {

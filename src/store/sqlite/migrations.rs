@@ -77,6 +77,11 @@ const STEPS: &[(&str, &str, Option<Fill>)] = &[
         include_str!("migrations/0014_people.sql"),
         Some(super::profiles::recount),
     ),
+    (
+        "0015_notifications.sql",
+        include_str!("migrations/0015_notifications.sql"),
+        None,
+    ),
 ];
 
 /// The version a fully migrated database has.

@@ -9,6 +9,7 @@ mod copy;
 mod feeds;
 mod likes;
 mod migrations;
+mod notifications;
 mod pool;
 mod profiles;
 mod questions;
@@ -33,6 +34,7 @@ use crate::{
         },
         ids::{AnswerId, CommentId, QuestionId, UserId},
         limits::ClientKey,
+        notifications::{Following, Inbox, Mentioned},
         people::{AnswerList, Profile, UserList},
         policy::{self, Action, Actor, PostRef},
         posts::{
@@ -350,7 +352,11 @@ impl SqliteStore {
 
     pub async fn insert_question(&self, question: NewQuestion) -> StoreResult<QuestionId> {
         self.db
-            .write(move |tx| questions::insert(tx, &question))
+            .write(move |tx| {
+                let id = questions::insert(tx, &question)?;
+                notifications::asked(tx, id, &question)?;
+                Ok(id)
+            })
             .await
     }
 
@@ -408,7 +414,15 @@ impl SqliteStore {
     }
 
     pub async fn insert_answer(&self, answer: NewAnswer) -> StoreResult<Option<AnswerId>> {
-        self.db.write(move |tx| answers::insert(tx, &answer)).await
+        self.db
+            .write(move |tx| {
+                let id = answers::insert(tx, &answer)?;
+                if let Some(id) = id {
+                    notifications::answered(tx, id, &answer)?;
+                }
+                Ok(id)
+            })
+            .await
     }
 
     pub async fn update_answer(
@@ -422,7 +436,18 @@ impl SqliteStore {
                 let post = PostRef::Answer(id);
                 let outcome = guarded(tx, actor, Action::Edit, post, || {
                     answers::update(tx, id, &revision.text, &revision.html, revision.now)?;
-                    answers::find(tx, id, Some(actor.id))
+                    let answer = answers::find(tx, id, Some(actor.id))?;
+                    if let Some(answer) = &answer {
+                        notifications::answer_edited(
+                            tx,
+                            id,
+                            answer.question_id,
+                            actor.id,
+                            &revision.mentioned,
+                            revision.now,
+                        )?;
+                    }
+                    Ok(answer)
                 })?;
                 Ok(found(outcome))
             })
@@ -452,7 +477,18 @@ impl SqliteStore {
         self.db
             .write(move |tx| {
                 let outcome = guarded(tx, actor, Action::Accept, PostRef::Answer(id), || {
-                    answers::toggle_accepted(tx, id)
+                    let toggled = answers::toggle_accepted(tx, id)?;
+                    if let Some((question, is_accepted)) = toggled {
+                        notifications::accepted(
+                            tx,
+                            id,
+                            question,
+                            is_accepted,
+                            actor.id,
+                            crate::domain::now(),
+                        )?;
+                    }
+                    Ok(toggled)
                 })?;
                 Ok(found(outcome))
             })
@@ -483,7 +519,13 @@ impl SqliteStore {
 
     pub async fn insert_comment(&self, comment: NewComment) -> StoreResult<Option<CommentId>> {
         self.db
-            .write(move |tx| comments::insert(tx, &comment))
+            .write(move |tx| {
+                let id = comments::insert(tx, &comment)?;
+                if let Some(id) = id {
+                    notifications::commented(tx, id, &comment)?;
+                }
+                Ok(id)
+            })
             .await
     }
 
@@ -497,6 +539,13 @@ impl SqliteStore {
             .write(move |tx| {
                 let outcome = guarded(tx, actor, Action::Edit, PostRef::Comment(id), || {
                     comments::update(tx, id, &revision.text, &revision.html, revision.now)?;
+                    notifications::comment_edited(
+                        tx,
+                        id,
+                        actor.id,
+                        &revision.mentioned,
+                        revision.now,
+                    )?;
                     comments::find(tx, id)
                 })?;
                 Ok(found(outcome))
@@ -702,6 +751,65 @@ impl SqliteStore {
     pub async fn signup_refused(&self, client: ClientKey) -> StoreResult<()> {
         self.limits.signup_refused(client);
         Ok(())
+    }
+
+    pub async fn users_named(&self, names: Vec<String>) -> StoreResult<Vec<Mentioned>> {
+        self.db
+            .read(move |conn| notifications::named(conn, &names))
+            .await
+    }
+
+    pub async fn unread_notifications(&self, user: UserId) -> StoreResult<i64> {
+        self.db
+            .read(move |conn| notifications::unread(conn, user))
+            .await
+    }
+
+    // Notifications and follows change no visitor's page: their writes leave the page cache be.
+    pub async fn inbox(&self, user: UserId, before: Option<i64>) -> StoreResult<Inbox> {
+        self.db
+            .write_unseen(move |tx| notifications::inbox(tx, user, before))
+            .await
+    }
+
+    pub async fn read_all_notifications(&self, user: UserId) -> StoreResult<()> {
+        self.db
+            .write_unseen(move |tx| notifications::read_all(tx, user))
+            .await
+    }
+
+    pub async fn toggle_question_follow(
+        &self,
+        user: UserId,
+        question: QuestionId,
+    ) -> StoreResult<Option<bool>> {
+        let now = crate::domain::now();
+        self.db
+            .write_unseen(move |tx| notifications::toggle_question_follow(tx, user, question, now))
+            .await
+    }
+
+    pub async fn toggle_tag_follow(&self, user: UserId, tag: TagName) -> StoreResult<Option<bool>> {
+        let now = crate::domain::now();
+        self.db
+            .write_unseen(move |tx| notifications::toggle_tag_follow(tx, user, &tag, now))
+            .await
+    }
+
+    pub async fn follows_tag(&self, user: UserId, tag: TagName) -> StoreResult<bool> {
+        self.db
+            .read(move |conn| notifications::follows_tag(conn, user, &tag))
+            .await
+    }
+
+    pub async fn following(&self, user: UserId) -> StoreResult<Following> {
+        self.db
+            .read(move |conn| notifications::following(conn, user))
+            .await
+    }
+
+    pub async fn fan_out_step(&self) -> StoreResult<bool> {
+        self.db.write_unseen(notifications::fan_out_step).await
     }
 
     pub async fn all_authors(&self) -> StoreResult<Vec<(UserId, String)>> {

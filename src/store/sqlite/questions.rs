@@ -356,7 +356,8 @@ pub fn find(
         "SELECT q.id, q.author_id, u.username, q.subject, q.content, q.content_html, q.created_at,
                 q.modified_at, q.answer_count, q.like_count,
                 EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = ?2),
-                q.accepted_answer_id, q.comment_count, q.view_count, q.tags, u.reputation
+                q.accepted_answer_id, q.comment_count, q.view_count, q.tags, u.reputation,
+                EXISTS (SELECT 1 FROM question_follows f WHERE f.question_id = q.id AND f.user_id = ?2)
          FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1",
     )?
     .query_row(params![id.0, viewer.map_or(0, |v| v.0)], |row| {
@@ -377,6 +378,7 @@ pub fn find(
             view_count: row.get(13)?,
             tags: Tags::stored(&row.get::<_, String>(14)?),
             author_reputation: row.get(15)?,
+            followed: row.get(16)?,
         })
     })
     .optional()

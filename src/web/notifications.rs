@@ -1,0 +1,125 @@
+//! The inbox (`/notifications`), its count in the navbar, and following questions and tags: toggles that
+//! give htmx the button back and send a browser without JavaScript back to the page it was on.
+
+use std::sync::Arc;
+
+use poem::{
+    Endpoint, IntoResponse, Request, Response, Route, get, handler, post,
+    session::Session,
+    web::{Data, Path, Redirect},
+};
+
+use super::{
+    AppState,
+    handler_kit::QueryParams,
+    session::{RequireUser, current_user, referer_path, wants_fragment},
+};
+use crate::{
+    board,
+    domain::{board::AnswerSort, ids::QuestionId},
+    error::AppResult,
+    views::{
+        PageContext,
+        follows::{FollowButton, follow_button},
+        notifications::inbox_page,
+        urls,
+    },
+};
+
+pub fn routes(route: Route) -> Route {
+    route
+        .at("/notifications", get(inbox))
+        .at("/notifications/read-all", post(read_all))
+        .at("/questions/:id/follow", post(follow_question))
+        .at("/tags/:name/follow", post(follow_tag))
+}
+
+/// The logged-in user's unread count, read once per page by [`count_unread`].
+#[derive(Clone, Copy, Debug)]
+pub struct UnreadCount(pub i64);
+
+/// Reads the logged-in user's unread count for the navbar of a page (not for a fragment, which has no
+/// navbar, nor for a visitor). One row by its key; a failure only leaves the count out.
+pub async fn count_unread<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem::Result<Response> {
+    let user = req.extensions().get::<Session>().and_then(current_user);
+    if let (Some(user), Some(state)) = (user, req.data::<Arc<AppState>>().cloned())
+        && !wants_fragment(&req)
+    {
+        match board::notifications::unread(&state.store, &user).await {
+            Ok(count) => {
+                req.extensions_mut().insert(UnreadCount(count));
+            }
+            Err(err) => tracing::warn!(%err, "unread notifications not counted"),
+        }
+    }
+    Ok(next.call(req).await?.into_response())
+}
+
+/// A page of the inbox: the newest, or those before `?before=`. Showing them marks them read.
+#[handler]
+async fn inbox(
+    req: &Request,
+    RequireUser(user): RequireUser,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Response> {
+    let params = QueryParams::of(req);
+    let before = params.get("before").and_then(|raw| raw.parse::<i64>().ok());
+    let inbox = board::notifications::inbox(&state.store, &user, before).await?;
+    // The navbar's count as it is now that this page is read.
+    let mut ctx = super::session::page_context(req, true);
+    ctx.unread_notifications = ctx
+        .unread_notifications
+        .map(|_| inbox.unread - inbox.notifications.iter().filter(|n| !n.read).count() as i64)
+        .map(|left| left.max(0));
+    Ok(inbox_page(&ctx, &inbox).into_response())
+}
+
+#[handler]
+async fn read_all(
+    RequireUser(user): RequireUser,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Response> {
+    board::notifications::read_all(&state.store, &user).await?;
+    Ok(Redirect::see_other("/notifications").into_response())
+}
+
+#[handler]
+async fn follow_question(
+    req: &Request,
+    Path(id): Path<QuestionId>,
+    ctx: PageContext,
+    RequireUser(user): RequireUser,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Response> {
+    let following = board::notifications::toggle_question_follow(&state.store, &user, id).await?;
+    let button = FollowButton::question(&ctx, id, following);
+    respond(req, &ctx, &button, urls::question(id, AnswerSort::Likes, 1))
+}
+
+#[handler]
+async fn follow_tag(
+    req: &Request,
+    Path(typed): Path<String>,
+    ctx: PageContext,
+    RequireUser(user): RequireUser,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Response> {
+    let (tag, following) =
+        board::notifications::toggle_tag_follow(&state.store, &user, &typed).await?;
+    let button = FollowButton::tag(&ctx, &tag, following);
+    respond(req, &ctx, &button, urls::tag(&tag, Default::default(), 1))
+}
+
+/// The button for htmx; for a form sent without JavaScript, the page it was on (or `fallback`).
+fn respond(
+    req: &Request,
+    ctx: &PageContext,
+    button: &FollowButton,
+    fallback: String,
+) -> AppResult<Response> {
+    if wants_fragment(req) {
+        return Ok(follow_button(ctx, button).into_response());
+    }
+    let back = referer_path(req).unwrap_or(fallback);
+    Ok(Redirect::see_other(back).into_response())
+}
