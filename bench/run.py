@@ -197,6 +197,19 @@ class Server:
         if ENGINE == "postgres" and self.owns_database:
             psql(f"DROP DATABASE {self.pg_name}")
 
+    def sql(self, statement):
+        """Runs `statement` on the server's board behind its back (as an operator's script would); returns the
+        first column of the first row, as text."""
+        if ENGINE == "postgres":
+            return psql(statement, self.pg_name)
+        conn = sqlite3.connect(self.db, timeout=30)
+        try:
+            row = conn.execute(statement).fetchone()
+            conn.commit()
+        finally:
+            conn.close()
+        return "" if row is None else str(row[0])
+
     def like_counter_and_rows(self, question):
         """The question's like counter and its like rows, as stored."""
         sql = ("SELECT like_count, (SELECT count(*) FROM question_likes WHERE question_id = id) FROM questions "
@@ -257,6 +270,71 @@ def wrk(url, connections, script=None):
     if socket_errors:
         errors += sum(int(n) for n in socket_errors.groups())
     return {"rate": rate, "p50": p50, "p99": p99, "errors": errors}
+
+
+def lua_get_as(cookie, path):
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    script.write(f"""
+wrk.path = "{path}"
+wrk.headers["Cookie"] = "{cookie}"
+""")
+    script.close()
+    return script.name
+
+
+INBOX_SIZE = 100_000
+FOLLOWERS = 10_000
+POSTS_PER_TAG = 30
+
+
+def prepare_people(server, plan):
+    """Behind the server's back: up to 100,000 notifications in the liker's inbox (one for each of the first
+    answers by others, all read), and 10,000 accounts following `followed_tag`. Returns the inbox's size and
+    the id its deep page starts before."""
+    liker = int(plan["liker_id"])
+    server.sql(f"INSERT INTO notifications (user_id, kind, question_id, answer_id, actor_id, created_at, read) "
+               f"SELECT {liker}, 'answer', question_id, id, author_id, created_at, 1 FROM answers "
+               f"WHERE author_id <> {liker} ORDER BY id LIMIT {INBOX_SIZE}")
+    server.sql(f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {FOLLOWERS}) "
+               "INSERT INTO users (username, username_key, username_skeleton, email, email_key, password_hash, "
+               "created_at) SELECT 'benchfan' || i, 'benchfan' || i, 'benchfan' || i, "
+               "'benchfan' || i || '@example.com', 'benchfan' || i || '@example.com', 'none', 0 FROM n")
+    server.sql("INSERT INTO tag_follows (tag_id, user_id, created_at) SELECT t.id, u.id, 0 FROM tags t, users u "
+               f"WHERE t.name = '{plan['followed_tag']}' AND u.username LIKE 'benchfan%'")
+    size = int(server.sql(f"SELECT count(*) FROM notifications WHERE user_id = {liker}"))
+    deep = server.sql(f"SELECT id FROM notifications WHERE user_id = {liker} ORDER BY id DESC "
+                      f"LIMIT 1 OFFSET {max(0, size * 9 // 10)}")
+    return size, int(deep)
+
+
+def post_questions(server, cookie, token, tag, count):
+    """Asks `count` questions in `tag`, one at a time, as a browser without JavaScript does; after each, waits
+    until the background has told every follower. Returns (each post's ms, each fan-out's ms)."""
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    posts, fan_outs = [], []
+    for n in range(count):
+        body = urllib.parse.urlencode({
+            "subject": f"Measured question {n} in {tag}", "content": "Posted by the benchmark.",
+            "tags": tag, "csrf_token": token}).encode()
+        request = urllib.request.Request(server.base + "/questions", data=body, headers={"Cookie": cookie})
+        began = time.perf_counter()
+        try:
+            opener.open(request, timeout=30)
+        except urllib.error.HTTPError as redirect:
+            if redirect.code != 303:
+                raise
+        posted = time.perf_counter()
+        posts.append((posted - began) * 1000)
+        while server.sql("SELECT count(*) FROM notification_jobs") != "0":
+            time.sleep(0.002)
+        fan_outs.append((time.perf_counter() - posted) * 1000)
+        # Apart, so one post's background work never overlaps the next post.
+        time.sleep(0.05)
+    return posts, fan_outs
 
 
 def lua_post(cookie, token, path):
@@ -457,6 +535,9 @@ def targets(db):
     css = "/static/app.css"
     big_tag, big_tag_count = conn.execute(
         "SELECT name, question_count FROM tags ORDER BY question_count DESC LIMIT 1").fetchone()
+    # Two more tags: one that 10,000 users follow, one that nobody does (the rows that post into them).
+    followed_tag, quiet_tag = [name for name, in conn.execute(
+        "SELECT name FROM tags ORDER BY question_count DESC LIMIT 2 OFFSET 1")]
     # A question whose related questions come from its subject's words (it has no tags).
     untagged = conn.execute("SELECT id FROM questions WHERE tags = '' ORDER BY id DESC LIMIT 1").fetchone()
     untagged = untagged[0] if untagged else five
@@ -474,7 +555,8 @@ def targets(db):
     last_question_page = max(1, (active_questions + 9) // 10)
     last_answers_page = max(1, (active_answers + 9) // 10)
     return {
-        "thread": thread, "liked": liked, "liker": liker, "css": css,
+        "thread": thread, "liked": liked, "liker": liker, "liker_id": liker_id, "css": css,
+        "followed_tag": followed_tag, "quiet_tag": quiet_tag,
         "reads": [
             ("list page 1", "/"),
             ("list page 50,000 (or the last)", "/questions?page=50000"),
@@ -692,6 +774,9 @@ def measure_several(first, size):
         record("static file (app.css)", 64, plan["css"])
         for connections in (1, 64):
             record("list page 1, uncached", connections, "/", lua_uncached("/"))
+        # The log-in storm that ended the rows before throttles this client on the shared database: the
+        # operator's reset, so the liker can log in again.
+        psql("DELETE FROM login_attempts", first.pg_name)
         cookie, token = session(base, plan["liker"])
         like_path = f"/questions/{plan['liked']}/like"
         for connections in (1, 64):
@@ -754,6 +839,30 @@ def measure(server, db, size, results):
                lua_post(cookie, token, like_path))
     count, rows_liked = server.like_counter_and_rows(plan["liked"])
     exact = count == rows_liked
+    # People: an inbox of 100,000 notifications, pages by id; a question into a tag 10,000 users follow
+    # returns as fast as one into a tag nobody follows (past the first 50, followers are told afterwards).
+    inbox_size, deep_before = prepare_people(server, plan)
+    fan_out_note = ""
+    for label, path in [(f"inbox of {inbox_size:,} notifications, page 1", "/notifications"),
+                        (f"inbox of {inbox_size:,} notifications, 90% deep", f"/notifications?before={deep_before}")]:
+        for connections in (1, 64):
+            record(label, connections, server.base + path, lua_get_as(cookie, path))
+    for tag, label in [(plan["quiet_tag"], "ask a question in a tag nobody follows (POST, one at a time)"),
+                       (plan["followed_tag"],
+                        f"ask a question in a tag {FOLLOWERS:,} users follow (POST, one at a time)")]:
+        server.reset_peak_rss()
+        posts, fan_outs = post_questions(server, cookie, token, tag, POSTS_PER_TAG)
+        posts.sort()
+        fan_outs.sort()
+        r = {"rate": 1000 / (sum(posts) / len(posts)), "p50": posts[len(posts) // 2], "p99": posts[-1],
+             "errors": 0, "rss": server.peak_rss_mb()}
+        rows.append((label, 1, r))
+        print(f"  {label:45} c=1   p50 {r['p50']:.2f} ms max {r['p99']:.2f} ms; every follower told "
+              f"{fan_outs[len(fan_outs) // 2]:.0f} ms after (p50)", flush=True)
+        if tag == plan["followed_tag"]:
+            fan_out_note = (f"All {FOLLOWERS:,} followers of a question's tag were told {fan_outs[len(fan_outs) // 2]:.0f} ms "
+                            f"after the post returned (p50 of {POSTS_PER_TAG}; the POST rows' p99 column is their "
+                            f"slowest, and req/s one over their mean).")
     mixed_reads = [path for _, path in plan["reads"][:4]] + [f"/questions/{plan['thread']}"]
     for connections in (1, 64):
         record("mixed: 90% reads, 10% like toggles", connections, server.base + "/",
@@ -781,7 +890,7 @@ def measure(server, db, size, results):
         f"{os.path.getsize(db) / 1e9:.2f} GB.\n"
         f"Start-up until /healthz answers: {startup:.0f} ms. Peak RSS over all runs: {rss:.1f} MB. "
         f"Like counter after the toggle runs equals its rows: {'yes' if exact else 'NO'} "
-        f"({count} = {rows_liked}).\n\n" + "\n".join(table) + "\n\n"
+        f"({count} = {rows_liked}). {fan_out_note}\n\n" + "\n".join(table) + "\n\n"
         f"Search relevance: {RELEVANCE_SAMPLE} random questions, each searched as a visitor would (uncached, one "
         f"connection, times include the client): by its exact subject (is a question with that subject "
         f"first?) and by three words that stand together in its body (is it in the first ten?).\n\n"
