@@ -32,28 +32,31 @@ pub async fn unread(store: &Store, user: &CurrentUser) -> Result<i64, BoardError
     Ok(store.unread_notifications(user.id).await?)
 }
 
-/// Follows the question, or stops following it; whether the user follows it now.
-pub async fn toggle_question_follow(
+/// Follows the question (`wanted` true) or stops (false); with no wish, does the other of the two. Whether
+/// the user follows it now.
+pub async fn follow_question(
     store: &Store,
     user: &CurrentUser,
     question: QuestionId,
+    wanted: Option<bool>,
 ) -> Result<bool, BoardError> {
     store
-        .toggle_question_follow(user.id, question)
+        .follow_question(user.id, question, wanted)
         .await?
         .ok_or(BoardError::NotFound)
 }
 
-/// Follows the tag named in a path, or stops following it; the tag and whether the user follows it now.
-/// A name no tag could have, or no question carries, is not found.
-pub async fn toggle_tag_follow(
+/// The same for the tag named in a path: the tag and whether the user follows it now. A name no tag could
+/// have, or no question carries, is not found.
+pub async fn follow_tag(
     store: &Store,
     user: &CurrentUser,
     typed_name: &str,
+    wanted: Option<bool>,
 ) -> Result<(TagName, bool), BoardError> {
     let tag = TagName::parse(typed_name).map_err(|_| BoardError::NotFound)?;
     let following = store
-        .toggle_tag_follow(user.id, tag.clone())
+        .follow_tag(user.id, tag.clone(), wanted)
         .await?
         .ok_or(BoardError::NotFound)?;
     Ok((tag, following))

@@ -370,11 +370,12 @@ operations! {
     /// Marks every notification of the user read.
     fn read_all_notifications(&self, user: UserId) -> ();
 
-    /// The user follows the question, or stops (`Some(following)`); `None` when there is no such question.
-    fn toggle_question_follow(&self, user: UserId, question: QuestionId) -> Option<bool>;
+    /// The user follows the question (`wanted` true) or stops (false), or does the other of the two
+    /// (`None`); `Some(following)` after, `None` when there is no such question.
+    fn follow_question(&self, user: UserId, question: QuestionId, wanted: Option<bool>) -> Option<bool>;
 
-    /// The user follows the tag, or stops (`Some(following)`); `None` when no question carries it.
-    fn toggle_tag_follow(&self, user: UserId, tag: TagName) -> Option<bool>;
+    /// The same for a tag; `None` when no question carries it.
+    fn follow_tag(&self, user: UserId, tag: TagName, wanted: Option<bool>) -> Option<bool>;
 
     /// Whether the user follows the tag.
     fn follows_tag(&self, user: UserId, tag: TagName) -> bool;

@@ -27,9 +27,11 @@ pub const NOTIFY_USER: &str =
      WHERE CAST(?7 AS BIGINT) <> CAST(?5 AS BIGINT)
      ON CONFLICT DO NOTHING";
 
-/// Takes back the notice that an answer (`?1`) was accepted, when the mark is taken back.
-pub const UNNOTIFY_ACCEPTED: &str =
-    "DELETE FROM notifications WHERE answer_id = ?1 AND comment_id IS NULL AND kind = 'accepted'";
+/// How many people a post (`?1` its question, `?2` its answer or 0, `?3` its comment or 0) has told they
+/// were mentioned: edits add to it up to the same cap a new post has.
+pub const MENTIONS_OF_POST: &str = "SELECT count(*) FROM notifications
+     WHERE question_id = ?1 AND coalesce(answer_id, 0) = ?2 AND coalesce(comment_id, 0) = ?3
+       AND kind = 'mention'";
 
 /// `?1` follows the question `?2` from `?3` on (asking or answering it does).
 pub const FOLLOW_QUESTION: &str = "INSERT INTO question_follows (question_id, user_id, created_at)
@@ -55,10 +57,13 @@ pub const FOLLOWS_TAG: &str =
 pub const QUESTION_FOLLOWERS: &str = "SELECT user_id FROM question_follows
      WHERE question_id = ?1 AND user_id > ?2 ORDER BY user_id LIMIT ?3";
 
-/// The next followers of any tag of the question `?1` after user `?2`, in id order, each once, at most `?3`.
-pub const TAG_FOLLOWERS: &str = "SELECT DISTINCT f.user_id FROM question_tags qt
-     JOIN tag_follows f ON f.tag_id = qt.tag_id
-     WHERE qt.question_id = ?1 AND f.user_id > ?2 ORDER BY f.user_id LIMIT ?3";
+/// The tags of the question `?1`.
+pub const QUESTION_TAG_IDS: &str = "SELECT tag_id FROM question_tags WHERE question_id = ?1";
+
+/// The next followers of the tag `?1` after user `?2`, in id order, at most `?3`: one range of the key,
+/// however many follow it.
+pub const TAG_FOLLOWERS: &str = "SELECT user_id FROM tag_follows
+     WHERE tag_id = ?1 AND user_id > ?2 ORDER BY user_id LIMIT ?3";
 
 /// Followers left to notify of a post, after user `after_user` (`?1` question, `?2` answer or NULL, `?3`
 /// who posted, `?4` the last follower notified, `?5` when).
@@ -86,10 +91,6 @@ pub const INBOX: &str =
             n.read
      FROM notifications n JOIN users u ON u.id = n.actor_id JOIN questions q ON q.id = n.question_id
      WHERE n.user_id = ?1 AND n.id < ?2 ORDER BY n.id DESC LIMIT ?3";
-
-/// Marks `?1`'s notifications with ids from `?2` to `?3` read (the page just shown).
-pub const MARK_READ: &str =
-    "UPDATE notifications SET read = 1 WHERE user_id = ?1 AND read = 0 AND id BETWEEN ?2 AND ?3";
 
 /// Marks every notification of `?1` read.
 pub const MARK_ALL_READ: &str = "UPDATE notifications SET read = 1 WHERE user_id = ?1 AND read = 0";
@@ -191,6 +192,15 @@ pub struct Job {
     pub created_at: i64,
 }
 
+/// The first `limit` of the followers of several tags (each list in id order), each once, in id order.
+pub fn merge_followers(lists: Vec<Vec<i64>>, limit: i64) -> Vec<i64> {
+    let mut all: Vec<i64> = lists.into_iter().flatten().collect();
+    all.sort_unstable();
+    all.dedup();
+    all.truncate(usize::try_from(limit).unwrap_or(0));
+    all
+}
+
 impl Job {
     /// The followers of a new question's tags.
     pub fn asked(id: QuestionId, question: &NewQuestion) -> Self {
@@ -214,15 +224,6 @@ impl Job {
         }
     }
 
-    /// The statement that finds the next followers.
-    pub fn followers_sql(&self) -> &'static str {
-        if self.answer.is_some() {
-            QUESTION_FOLLOWERS
-        } else {
-            TAG_FOLLOWERS
-        }
-    }
-
     /// What each follower is told.
     pub fn notice(&self) -> Notice {
         Notice {
@@ -237,5 +238,17 @@ impl Job {
             actor: self.actor,
             at: self.created_at,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_followers;
+
+    #[test]
+    fn followers_of_several_tags_come_once_each_in_id_order() {
+        let merged = merge_followers(vec![vec![2, 5, 9], vec![1, 5, 7], vec![]], 4);
+        assert_eq!(merged, [1, 2, 5, 7]);
+        assert!(merge_followers(vec![vec![3]], 0).is_empty());
     }
 }

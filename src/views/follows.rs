@@ -56,6 +56,8 @@ pub fn follow_button(ctx: &PageContext, button: &FollowButton) -> Markup {
             method="post" action=(button.action)
             hx-post=(button.action) hx-target="this" hx-swap="outerHTML" {
             @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
+            // The state this button asks for, not "the other one": a stale button does what it says.
+            input type="hidden" name="follow" value=(if button.following { "false" } else { "true" });
             button.btn.btn-sm.btn-outline-secondary.active[button.following] type="submit"
                 aria-pressed=(if button.following { "true" } else { "false" })
                 title=(button.label) {

@@ -113,12 +113,7 @@ pub fn inbox_link(ctx: &PageContext) -> Markup {
     }
 }
 
-/// A bell, drawn (an emoji would need a font the reader may not have).
+/// A bell, drawn by the stylesheet (an emoji would need a font the reader may not have).
 pub fn bell() -> Markup {
-    html! {
-        svg.bell width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false" {
-            path fill="currentColor"
-                d="M8 16a2 2 0 0 0 2-2H6a2 2 0 0 0 2 2zm5-5V7a5 5 0 0 0-4-4.9V1a1 1 0 0 0-2 0v1.1A5 5 0 0 0 3 7v4l-1.5 1.5V13h13v-.5z" {}
-        }
-    }
+    html! { span.bell aria-hidden="true" {} }
 }

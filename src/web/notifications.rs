@@ -6,8 +6,9 @@ use std::sync::Arc;
 use poem::{
     Endpoint, IntoResponse, Request, Response, Route, get, handler, post,
     session::Session,
-    web::{Data, Path, Redirect},
+    web::{Data, Form, Path, Redirect},
 };
+use serde::Deserialize;
 
 use super::{
     AppState,
@@ -83,6 +84,23 @@ async fn read_all(
     Ok(Redirect::see_other("/notifications").into_response())
 }
 
+/// What a follow button sends: the state it asks for (`true` or `false`), so a stale button (another tab, a
+/// second click without JavaScript) does what it said; without it, the other of the two.
+#[derive(Deserialize)]
+struct FollowForm {
+    follow: Option<String>,
+}
+
+impl FollowForm {
+    fn wanted(&self) -> Option<bool> {
+        match self.follow.as_deref() {
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            _ => None,
+        }
+    }
+}
+
 #[handler]
 async fn follow_question(
     req: &Request,
@@ -90,8 +108,10 @@ async fn follow_question(
     ctx: PageContext,
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
+    Form(form): Form<FollowForm>,
 ) -> AppResult<Response> {
-    let following = board::notifications::toggle_question_follow(&state.store, &user, id).await?;
+    let following =
+        board::notifications::follow_question(&state.store, &user, id, form.wanted()).await?;
     let button = FollowButton::question(&ctx, id, following);
     respond(req, &ctx, &button, urls::question(id, AnswerSort::Likes, 1))
 }
@@ -103,9 +123,10 @@ async fn follow_tag(
     ctx: PageContext,
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
+    Form(form): Form<FollowForm>,
 ) -> AppResult<Response> {
     let (tag, following) =
-        board::notifications::toggle_tag_follow(&state.store, &user, &typed).await?;
+        board::notifications::follow_tag(&state.store, &user, &typed, form.wanted()).await?;
     let button = FollowButton::tag(&ctx, &tag, following);
     respond(req, &ctx, &button, urls::tag(&tag, Default::default(), 1))
 }

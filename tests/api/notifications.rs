@@ -67,9 +67,7 @@ async fn an_answer_a_comment_an_accept_and_a_mention_each_reach_the_one_they_con
         .get_html(&browser(), &format!("/questions/{question}"))
         .await;
     assert!(
-        page.contains(
-            r#"<a href="/users/Carol" class="mention" rel="nofollow noopener ugc">@carol</a>"#
-        ),
+        page.contains(r#"<a href="/users/Carol" rel="nofollow noopener ugc">@carol</a>"#),
         "{page}"
     );
     assert!(page.contains("@nobody_here") && !page.contains("/users/nobody_here"));
@@ -112,11 +110,15 @@ async fn an_answer_a_comment_an_accept_and_a_mention_each_reach_the_one_they_con
         ["mention", "mention"],
         "mentioned in the comment too"
     );
-    app.post_form(&alice, &format!("/answers/{answer}/accept"), &[])
-        .await;
+    // Taking the mark back leaves what happened; giving it again tells him nothing new.
+    for _ in 0..2 {
+        app.post_form(&alice, &format!("/answers/{answer}/accept"), &[])
+            .await;
+    }
+    assert_eq!(unread(&app, &bob).await, 0);
     assert_eq!(
         kinds(&app.get_html(&bob, "/notifications").await),
-        ["comment"]
+        ["accepted", "comment"]
     );
 
     // Editing the answer to mention Alice, the asker, tells her nothing more: she heard of it once.
@@ -155,6 +157,14 @@ async fn following_a_question_brings_its_new_answers_and_unfollowing_stops_them(
     let button = button.text().await.expect("body");
     assert!(button.contains(r#"data-follow="following""#), "{button}");
     assert!(button.contains(r#"aria-pressed="true""#) && button.contains("Following"));
+    // A stale "Follow" button (another tab) sent again follows still: it asks for a state, not a change.
+    let again = app
+        .htmx_post(&carol, &follow, &[("follow", "true")])
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(again.contains(r#"data-follow="following""#), "{again}");
     let page = app
         .get_html(&carol, &format!("/questions/{question}"))
         .await;
@@ -384,4 +394,51 @@ async fn the_inbox_speaks_korean() {
     assert!(inbox.contains("새 알림"));
     let empty = app.get_html(&bob, "/notifications").await;
     assert!(empty.contains("id=\"notifications-empty\""));
+}
+
+#[tokio::test]
+async fn a_post_tells_ten_people_at_most_however_often_it_is_edited() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let bob = app.signed_up_user("bob").await;
+    app.storage().fans_of_tag("no-such-tag", 15);
+    let question = app
+        .ask(&alice, "Who should see this?", "Many people.")
+        .await;
+    let first: Vec<String> = (1..=8).map(|n| format!("@fan{n}")).collect();
+    let answer = app.answer(&bob, question, &first.join(" ")).await;
+    let told = format!(
+        "SELECT count(*) FROM notifications WHERE answer_id = {answer} AND kind = 'mention'"
+    );
+    assert_eq!(app.storage().number_of(&told), 8);
+    let second: Vec<String> = (9..=15).map(|n| format!("@fan{n}")).collect();
+    let edit = app
+        .post_form(
+            &bob,
+            &format!("/answers/{answer}/edit"),
+            &[("content", second.join(" ").as_str())],
+        )
+        .await;
+    assert_eq!(edit.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.storage().number_of(&told),
+        10,
+        "ten in all, whatever the edits"
+    );
+    // The post's own HTML cannot dress a link elsewhere as a mention.
+    let forged = app
+        .answer(
+            &bob,
+            question,
+            r#"<a class="mention" href="https://evil.example/">@alice</a>"#,
+        )
+        .await;
+    let page = app
+        .get_html(&browser(), &format!("/questions/{question}"))
+        .await;
+    let at = page
+        .find(&format!(r#"id="answer-{forged}""#))
+        .expect("the answer");
+    assert!(!page[at..].contains(r#"class="mention""#));
+    assert_counters_exact(&app);
 }

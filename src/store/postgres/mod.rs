@@ -6,6 +6,9 @@
 //!   SQLite. The search index follows `search_changes` by sequence number; with writers in turn, numbers
 //!   are handed out in commit order and a reader can never pass one that commits later. Taken before any
 //!   row lock, the lock cannot deadlock.
+//! - Notifications, follows and the background fan-out change no visitor's page, so they notify no
+//!   server; they still take the same lock first ([`PgStore::quiet_write`]), since their rows' triggers and
+//!   keys meet the board writes' rows.
 //! - Each board write sends a notification on commit; every app server listens and moves its generation
 //!   on, so a page one server cached is not served after another server changed the board.
 
@@ -593,16 +596,8 @@ impl PgStore {
     ) -> StoreResult<Guarded<(QuestionId, bool)>> {
         self.guarded_write(actor, Action::Accept, PostRef::Answer(id), async |tx| {
             let toggled = board::toggle_accepted(tx, id).await?;
-            if let Some((question, is_accepted)) = toggled {
-                notifications::accepted(
-                    tx,
-                    id,
-                    question,
-                    is_accepted,
-                    actor.id,
-                    crate::domain::now(),
-                )
-                .await?;
+            if let Some((question, true)) = toggled {
+                notifications::accepted(tx, id, question, actor.id, crate::domain::now()).await?;
             }
             Ok(toggled)
         })
@@ -890,41 +885,38 @@ impl PgStore {
         Ok(notifications::unread(&client, user).await?)
     }
 
-    // Notifications and follows change no visitor's page: their writes take no turn and tell no server.
     pub async fn inbox(&self, user: UserId, before: Option<i64>) -> StoreResult<Inbox> {
-        let mut client = self.client().await?;
-        let tx = client.transaction().await?;
-        let inbox = notifications::inbox(&tx, user, before).await?;
-        tx.commit().await?;
-        Ok(inbox)
+        self.quiet_write(async |tx| notifications::inbox(tx, user, before).await)
+            .await
     }
 
     pub async fn read_all_notifications(&self, user: UserId) -> StoreResult<()> {
-        let client = self.client().await?;
-        Ok(notifications::read_all(&client, user).await?)
+        self.quiet_write(async |tx| notifications::read_all(tx, user).await)
+            .await
     }
 
-    pub async fn toggle_question_follow(
+    pub async fn follow_question(
         &self,
         user: UserId,
         question: QuestionId,
+        wanted: Option<bool>,
     ) -> StoreResult<Option<bool>> {
-        let mut client = self.client().await?;
-        let tx = client.transaction().await?;
-        let outcome =
-            notifications::toggle_question_follow(&tx, user, question, crate::domain::now())
-                .await?;
-        tx.commit().await?;
-        Ok(outcome)
+        let now = crate::domain::now();
+        self.quiet_write(async |tx| {
+            notifications::follow_question(tx, user, question, wanted, now).await
+        })
+        .await
     }
 
-    pub async fn toggle_tag_follow(&self, user: UserId, tag: TagName) -> StoreResult<Option<bool>> {
-        let mut client = self.client().await?;
-        let tx = client.transaction().await?;
-        let outcome =
-            notifications::toggle_tag_follow(&tx, user, &tag, crate::domain::now()).await?;
-        tx.commit().await?;
-        Ok(outcome)
+    pub async fn follow_tag(
+        &self,
+        user: UserId,
+        tag: TagName,
+        wanted: Option<bool>,
+    ) -> StoreResult<Option<bool>> {
+        let now = crate::domain::now();
+        self.quiet_write(async |tx| notifications::follow_tag(tx, user, &tag, wanted, now).await)
+            .await
     }
 
     pub async fn follows_tag(&self, user: UserId, tag: TagName) -> StoreResult<bool> {
@@ -938,11 +930,8 @@ impl PgStore {
     }
 
     pub async fn fan_out_step(&self) -> StoreResult<bool> {
-        let mut client = self.client().await?;
-        let tx = client.transaction().await?;
-        let worked = notifications::fan_out_step(&tx).await?;
-        tx.commit().await?;
-        Ok(worked)
+        self.quiet_write(async |tx| notifications::fan_out_step(tx).await)
+            .await
     }
 
     pub async fn all_authors(&self) -> StoreResult<Vec<(UserId, String)>> {
@@ -1085,6 +1074,26 @@ impl PgStore {
     ) -> StoreResult<Guarded<T>> {
         self.board_write(async |tx| guarded_in(tx, actor, action, post, change).await)
             .await
+    }
+
+    /// Runs `change` in turn with the board writes, but as a change no visitor's page shows: no server is
+    /// told, no page cache emptied. Notifications and follows take this lock first, as board writes do, so
+    /// neither waits on the other's row locks in the opposite order.
+    async fn quiet_write<T>(
+        &self,
+        change: impl AsyncFnOnce(&Transaction<'_>) -> Result<T, PgError>,
+    ) -> StoreResult<T> {
+        let (_turn, mut client) = self.writer().await?;
+        let tx = client.transaction().await?;
+        run(
+            &tx,
+            "SELECT set_config('lock_timeout', '5s', true), pg_advisory_xact_lock($1)",
+            &[&WRITE_LOCK],
+        )
+        .await?;
+        let value = change(&tx).await?;
+        tx.commit().await?;
+        Ok(value)
     }
 
     /// Begins a board write: in turn after the others, and notifying every app server on commit.

@@ -10,8 +10,8 @@ use crate::{
         ids::{AnswerId, CommentId, QuestionId, UserId},
         notifications::{
             FOLLOWED_QUESTIONS_SHOWN, FOLLOWED_TAGS_SHOWN, FOLLOWERS_NOTIFIED_AT_ONCE,
-            FOLLOWERS_PER_STEP, Following, Inbox, Mentioned, NOTIFICATIONS_PER_PAGE, Notification,
-            NotificationKind,
+            FOLLOWERS_PER_STEP, Following, Inbox, MENTIONS_PER_POST, Mentioned,
+            NOTIFICATIONS_PER_PAGE, Notification, NotificationKind,
         },
         tags::TagName,
     },
@@ -21,13 +21,13 @@ use crate::{
     },
 };
 
-/// Runs one of the notifying statements for `notice` (`user` for [`sql::NOTIFY_USER`]).
+/// Runs one of the notifying statements for `notice` (`user` for [`sql::NOTIFY_USER`]); how many were told.
 async fn notify(
     client: &impl GenericClient,
     statement: &str,
     notice: &Notice,
     user: Option<UserId>,
-) -> Result<(), PgError> {
+) -> Result<u64, PgError> {
     let kind = notice.kind.code();
     let answer = notice.answer.map(|a| a.0);
     let comment = notice.comment.map(|c| c.0);
@@ -43,19 +43,34 @@ async fn notify(
     if let Some(user) = &user {
         values.push(user);
     }
-    run(client, &numbered(statement), &values).await?;
-    Ok(())
+    run(client, &numbered(statement), &values).await
 }
 
-/// Tells each mentioned user (once; never the author).
+/// Tells each mentioned user (once; never the author), up to the cap for the post however often it is
+/// edited.
 async fn mention(
     client: &impl GenericClient,
     notice: &Notice,
     mentioned: &[UserId],
 ) -> Result<(), PgError> {
+    if mentioned.is_empty() {
+        return Ok(());
+    }
     let notice = notice.as_kind(NotificationKind::Mention);
+    let answer = notice.answer.map_or(0, |a| a.0);
+    let comment = notice.comment.map_or(0, |c| c.0);
+    let mut told: i64 = one(
+        client,
+        &numbered(sql::MENTIONS_OF_POST),
+        &[&notice.question.0, &answer, &comment],
+    )
+    .await?
+    .try_get(0)?;
     for &user in mentioned {
-        notify(client, sql::NOTIFY_USER, &notice, Some(user)).await?;
+        if told >= MENTIONS_PER_POST as i64 {
+            break;
+        }
+        told += notify(client, sql::NOTIFY_USER, &notice, Some(user)).await? as i64;
     }
     Ok(())
 }
@@ -80,41 +95,64 @@ async fn fan_out_from_write(client: &impl GenericClient, job: Job) -> Result<(),
     Ok(())
 }
 
+/// The next `limit` followers of `job`, in id order.
+async fn next_followers(
+    client: &impl GenericClient,
+    job: &Job,
+    limit: i64,
+) -> Result<Vec<i64>, PgError> {
+    let after = async |sql: &str, key: i64| -> Result<Vec<i64>, PgError> {
+        rows(client, &numbered(sql), &[&key, &job.after_user, &limit])
+            .await?
+            .iter()
+            .map(|row| row.try_get(0))
+            .collect()
+    };
+    if job.answer.is_some() {
+        return after(sql::QUESTION_FOLLOWERS, job.question.0).await;
+    }
+    let tags: Vec<i64> = rows(client, &numbered(sql::QUESTION_TAG_IDS), &[&job.question.0])
+        .await?
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<_, _>>()?;
+    let mut lists = Vec::with_capacity(tags.len());
+    for tag in tags {
+        lists.push(after(sql::TAG_FOLLOWERS, tag).await?);
+    }
+    Ok(sql::merge_followers(lists, limit))
+}
+
 /// Notifies up to `limit` followers of `job` in one statement; the last one when there may be more.
 async fn fan_out(
     client: &impl GenericClient,
     job: &Job,
     limit: i64,
 ) -> Result<Option<i64>, PgError> {
-    let statement = format!(
-        "WITH batch AS ({followers}),
-         told AS (
-             INSERT INTO notifications (user_id, kind, question_id, answer_id, comment_id, actor_id, created_at)
-             SELECT user_id, $4::text, $1, $5::bigint, NULL, $6::bigint, $7::bigint FROM batch
-             WHERE user_id <> $6
-             ON CONFLICT DO NOTHING)
-         SELECT count(*), max(user_id) FROM batch",
-        followers = numbered(job.followers_sql())
-    );
+    let followers = next_followers(client, job, limit).await?;
     let notice = job.notice();
     let kind = notice.kind.code();
     let answer = job.answer.map(|a| a.0);
-    let row = one(
+    run(
         client,
-        &statement,
+        "INSERT INTO notifications (user_id, kind, question_id, answer_id, comment_id, actor_id, created_at)
+         SELECT u, $1, $2, $3, NULL, $4, $5 FROM unnest($6::bigint[]) AS u WHERE u <> $4
+         ON CONFLICT DO NOTHING",
         &[
-            &job.question.0,
-            &job.after_user,
-            &limit,
             &kind,
+            &job.question.0,
             &answer,
             &job.actor.0,
             &job.created_at,
+            &followers,
         ],
     )
     .await?;
-    let (count, last): (i64, Option<i64>) = (row.try_get(0)?, row.try_get(1)?);
-    Ok(if count == limit { last } else { None })
+    Ok(if followers.len() as i64 == limit {
+        followers.last().copied()
+    } else {
+        None
+    })
 }
 
 /// A question was asked: its asker follows it, its tags' followers are told.
@@ -215,28 +253,25 @@ async fn comment_notice(
     ))
 }
 
-/// An answer's accepted mark was set (its author is told) or taken back (so is the notice).
+/// An answer was accepted: its author is told, once (taking the mark back and giving it again tells
+/// nobody again, and a notice already read stays what happened).
 pub async fn accepted(
     client: &impl GenericClient,
     id: AnswerId,
     question: QuestionId,
-    is_accepted: bool,
     actor: UserId,
     now: i64,
 ) -> Result<(), PgError> {
-    if !is_accepted {
-        run(client, &numbered(sql::UNNOTIFY_ACCEPTED), &[&id.0]).await?;
-        return Ok(());
-    }
     let notice = Notice::about_answer(NotificationKind::Accepted, id, question, actor, now);
-    notify(client, sql::NOTIFY_ANSWERER, &notice, None).await
+    notify(client, sql::NOTIFY_ANSWERER, &notice, None).await?;
+    Ok(())
 }
 
 /// One batch of the oldest background job nobody else is working on; whether there was one.
 pub async fn fan_out_step(client: &impl GenericClient) -> Result<bool, PgError> {
-    // Servers sharing the database each take a different job, or wait for none.
-    let oldest = format!("{} FOR UPDATE SKIP LOCKED", sql::OLDEST_JOB);
-    let Some(row) = opt(client, &oldest, &[]).await? else {
+    // In turn with every write (the caller holds the lock): servers sharing the database never take the
+    // same batch.
+    let Some(row) = opt(client, sql::OLDEST_JOB, &[]).await? else {
         return Ok(false);
     };
     let id: i64 = row.try_get(0)?;
@@ -321,11 +356,17 @@ pub async fn inbox(
             read: row.try_get::<_, i64>(8)? != 0,
         });
     }
-    if let (Some(newest), Some(oldest)) = (notifications.first(), notifications.last()) {
+    // Exactly those shown: one committed meanwhile among them was not seen.
+    let shown_unread: Vec<i64> = notifications
+        .iter()
+        .filter(|n| !n.read)
+        .map(|n| n.id)
+        .collect();
+    if !shown_unread.is_empty() {
         run(
             client,
-            &numbered(sql::MARK_READ),
-            &[&user.0, &oldest.id, &newest.id],
+            "UPDATE notifications SET read = 1 WHERE user_id = $1 AND read = 0 AND id = ANY($2)",
+            &[&user.0, &shown_unread],
         )
         .await?;
     }
@@ -342,11 +383,34 @@ pub async fn read_all(client: &impl GenericClient, user: UserId) -> Result<(), P
     Ok(())
 }
 
-/// Follows the question, or stops; `None` when there is no such question.
-pub async fn toggle_question_follow(
+/// Follows (`wanted` true) or stops following (false), or the other of the two (`None`); whether the user
+/// follows now. `follow` and `unfollow` take the user (`?1`), the key (`?2`) and, to follow, when (`?3`).
+async fn set_follow(
+    client: &impl GenericClient,
+    (follow, unfollow): (&str, &str),
+    user: UserId,
+    key: i64,
+    wanted: Option<bool>,
+    now: i64,
+) -> Result<bool, PgError> {
+    let wanted = match wanted {
+        Some(wanted) => wanted,
+        None => run(client, &numbered(unfollow), &[&user.0, &key]).await? == 0,
+    };
+    if wanted {
+        run(client, &numbered(follow), &[&user.0, &key, &now]).await?;
+    } else {
+        run(client, &numbered(unfollow), &[&user.0, &key]).await?;
+    }
+    Ok(wanted)
+}
+
+/// Follows the question or stops (see [`set_follow`]); `None` when there is no such question.
+pub async fn follow_question(
     client: &impl GenericClient,
     user: UserId,
     question: QuestionId,
+    wanted: Option<bool>,
     now: i64,
 ) -> Result<Option<bool>, PgError> {
     if opt(
@@ -359,30 +423,18 @@ pub async fn toggle_question_follow(
     {
         return Ok(None);
     }
-    if run(
-        client,
-        &numbered(sql::UNFOLLOW_QUESTION),
-        &[&user.0, &question.0],
-    )
-    .await?
-        > 0
-    {
-        return Ok(Some(false));
-    }
-    run(
-        client,
-        &numbered(sql::FOLLOW_QUESTION),
-        &[&user.0, &question.0, &now],
-    )
-    .await?;
-    Ok(Some(true))
+    let statements = (sql::FOLLOW_QUESTION, sql::UNFOLLOW_QUESTION);
+    Ok(Some(
+        set_follow(client, statements, user, question.0, wanted, now).await?,
+    ))
 }
 
-/// Follows the tag, or stops; `None` when no question carries it.
-pub async fn toggle_tag_follow(
+/// Follows the tag or stops (see [`set_follow`]); `None` when no question carries it.
+pub async fn follow_tag(
     client: &impl GenericClient,
     user: UserId,
     tag: &TagName,
+    wanted: Option<bool>,
     now: i64,
 ) -> Result<Option<bool>, PgError> {
     let Some(row) = opt(
@@ -394,17 +446,10 @@ pub async fn toggle_tag_follow(
     else {
         return Ok(None);
     };
-    let tag_id: i64 = row.try_get(0)?;
-    if run(client, &numbered(sql::UNFOLLOW_TAG), &[&user.0, &tag_id]).await? > 0 {
-        return Ok(Some(false));
-    }
-    run(
-        client,
-        &numbered(sql::FOLLOW_TAG),
-        &[&user.0, &tag_id, &now],
-    )
-    .await?;
-    Ok(Some(true))
+    let statements = (sql::FOLLOW_TAG, sql::UNFOLLOW_TAG);
+    Ok(Some(
+        set_follow(client, statements, user, row.try_get(0)?, wanted, now).await?,
+    ))
 }
 
 pub async fn follows_tag(

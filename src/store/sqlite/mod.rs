@@ -478,15 +478,8 @@ impl SqliteStore {
             .write(move |tx| {
                 let outcome = guarded(tx, actor, Action::Accept, PostRef::Answer(id), || {
                     let toggled = answers::toggle_accepted(tx, id)?;
-                    if let Some((question, is_accepted)) = toggled {
-                        notifications::accepted(
-                            tx,
-                            id,
-                            question,
-                            is_accepted,
-                            actor.id,
-                            crate::domain::now(),
-                        )?;
+                    if let Some((question, true)) = toggled {
+                        notifications::accepted(tx, id, question, actor.id, crate::domain::now())?;
                     }
                     Ok(toggled)
                 })?;
@@ -778,21 +771,27 @@ impl SqliteStore {
             .await
     }
 
-    pub async fn toggle_question_follow(
+    pub async fn follow_question(
         &self,
         user: UserId,
         question: QuestionId,
+        wanted: Option<bool>,
     ) -> StoreResult<Option<bool>> {
         let now = crate::domain::now();
         self.db
-            .write_unseen(move |tx| notifications::toggle_question_follow(tx, user, question, now))
+            .write_unseen(move |tx| notifications::follow_question(tx, user, question, wanted, now))
             .await
     }
 
-    pub async fn toggle_tag_follow(&self, user: UserId, tag: TagName) -> StoreResult<Option<bool>> {
+    pub async fn follow_tag(
+        &self,
+        user: UserId,
+        tag: TagName,
+        wanted: Option<bool>,
+    ) -> StoreResult<Option<bool>> {
         let now = crate::domain::now();
         self.db
-            .write_unseen(move |tx| notifications::toggle_tag_follow(tx, user, &tag, now))
+            .write_unseen(move |tx| notifications::follow_tag(tx, user, &tag, wanted, now))
             .await
     }
 

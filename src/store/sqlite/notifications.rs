@@ -9,8 +9,8 @@ use crate::{
         ids::{AnswerId, CommentId, QuestionId, UserId},
         notifications::{
             FOLLOWED_QUESTIONS_SHOWN, FOLLOWED_TAGS_SHOWN, FOLLOWERS_NOTIFIED_AT_ONCE,
-            FOLLOWERS_PER_STEP, Following, Inbox, Mentioned, NOTIFICATIONS_PER_PAGE, Notification,
-            NotificationKind,
+            FOLLOWERS_PER_STEP, Following, Inbox, MENTIONS_PER_POST, Mentioned,
+            NOTIFICATIONS_PER_PAGE, Notification, NotificationKind,
         },
         tags::TagName,
     },
@@ -20,13 +20,13 @@ use crate::{
     },
 };
 
-/// Runs one of the notifying statements for `notice` (`user` for [`sql::NOTIFY_USER`]).
+/// Runs one of the notifying statements for `notice` (`user` for [`sql::NOTIFY_USER`]); how many were told.
 fn notify(
     tx: &Transaction,
     statement: &str,
     notice: &Notice,
     user: Option<UserId>,
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<usize> {
     let values = params![
         notice.kind.code(),
         notice.question.0,
@@ -39,18 +39,34 @@ fn notify(
         Some(user) => {
             let mut all = values.to_vec();
             all.push(&user.0);
-            tx.run(statement, all.as_slice())?
+            tx.run(statement, all.as_slice())
         }
-        None => tx.run(statement, values)?,
-    };
-    Ok(())
+        None => tx.run(statement, values),
+    }
 }
 
-/// Tells each mentioned user (once; never the author).
+/// Tells each mentioned user (once; never the author), up to the cap for the post however often it is
+/// edited.
 fn mention(tx: &Transaction, notice: &Notice, mentioned: &[UserId]) -> rusqlite::Result<()> {
+    if mentioned.is_empty() {
+        return Ok(());
+    }
     let notice = notice.as_kind(NotificationKind::Mention);
+    let told: i64 = tx.one(
+        sql::MENTIONS_OF_POST,
+        params![
+            notice.question.0,
+            notice.answer.map_or(0, |a| a.0),
+            notice.comment.map_or(0, |c| c.0)
+        ],
+        |row| row.get(0),
+    )?;
+    let mut told = usize::try_from(told).unwrap_or(MENTIONS_PER_POST);
     for &user in mentioned {
-        notify(tx, sql::NOTIFY_USER, &notice, Some(user))?;
+        if told >= MENTIONS_PER_POST {
+            break;
+        }
+        told += notify(tx, sql::NOTIFY_USER, &notice, Some(user))?;
     }
     Ok(())
 }
@@ -72,14 +88,30 @@ fn fan_out_from_write(tx: &Transaction, job: Job) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// The next `limit` followers of `job`, in id order.
+fn next_followers(tx: &Transaction, job: &Job, limit: i64) -> rusqlite::Result<Vec<i64>> {
+    let after = |sql: &str, key: i64| -> rusqlite::Result<Vec<i64>> {
+        tx.prepare_cached(sql)?
+            .query_map(params![key, job.after_user, limit], |row| row.get(0))?
+            .collect()
+    };
+    if job.answer.is_some() {
+        return after(sql::QUESTION_FOLLOWERS, job.question.0);
+    }
+    let tags: Vec<i64> = tx
+        .prepare_cached(sql::QUESTION_TAG_IDS)?
+        .query_map([job.question.0], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let lists = tags
+        .into_iter()
+        .map(|tag| after(sql::TAG_FOLLOWERS, tag))
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(sql::merge_followers(lists, limit))
+}
+
 /// Notifies up to `limit` followers of `job`; the last one when there may be more.
 fn fan_out(tx: &Transaction, job: &Job, limit: i64) -> rusqlite::Result<Option<i64>> {
-    let followers: Vec<i64> = tx
-        .prepare_cached(job.followers_sql())?
-        .query_map(params![job.question.0, job.after_user, limit], |row| {
-            row.get(0)
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let followers = next_followers(tx, job, limit)?;
     let notice = job.notice();
     for &user in &followers {
         notify(tx, sql::NOTIFY_USER, &notice, Some(UserId(user)))?;
@@ -172,21 +204,18 @@ fn comment_notice(
     ))
 }
 
-/// An answer's accepted mark was set (its author is told) or taken back (so is the notice).
+/// An answer was accepted: its author is told, once (taking the mark back and giving it again tells
+/// nobody again, and a notice already read stays what happened).
 pub fn accepted(
     tx: &Transaction,
     id: AnswerId,
     question: QuestionId,
-    is_accepted: bool,
     actor: UserId,
     now: i64,
 ) -> rusqlite::Result<()> {
-    if !is_accepted {
-        tx.run(sql::UNNOTIFY_ACCEPTED, [id.0])?;
-        return Ok(());
-    }
     let notice = Notice::about_answer(NotificationKind::Accepted, id, question, actor, now);
-    notify(tx, sql::NOTIFY_ANSWERER, &notice, None)
+    notify(tx, sql::NOTIFY_ANSWERER, &notice, None)?;
+    Ok(())
 }
 
 /// One batch of the oldest background job; whether there was one.
@@ -284,8 +313,26 @@ pub fn inbox(tx: &Transaction, user: UserId, before: Option<i64>) -> rusqlite::R
         None
     };
     let notifications: Vec<Notification> = rows.into_iter().filter_map(|(_, n)| n).collect();
-    if let (Some(newest), Some(oldest)) = (notifications.first(), notifications.last()) {
-        tx.run(sql::MARK_READ, params![user.0, oldest.id, newest.id])?;
+    // Exactly those shown: one committed meanwhile among them was not seen.
+    let shown_unread: Vec<i64> = notifications
+        .iter()
+        .filter(|n| !n.read)
+        .map(|n| n.id)
+        .collect();
+    if !shown_unread.is_empty() {
+        let ids = format!(
+            "[{}]",
+            shown_unread
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        tx.run(
+            "UPDATE notifications SET read = 1
+             WHERE user_id = ?1 AND read = 0 AND id IN (SELECT value FROM json_each(?2))",
+            params![user.0, ids],
+        )?;
     }
     Ok(Inbox {
         notifications,
@@ -300,11 +347,34 @@ pub fn read_all(tx: &Transaction, user: UserId) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Follows the question, or stops; `None` when there is no such question.
-pub fn toggle_question_follow(
+/// Follows (`wanted` true) or stops following (false), or the other of the two (`None`); whether the user
+/// follows now. `follow` and `unfollow` take the user (`?1`), the key (`?2`) and, to follow, when (`?3`).
+fn set_follow(
+    tx: &Transaction,
+    (follow, unfollow): (&str, &str),
+    user: UserId,
+    key: i64,
+    wanted: Option<bool>,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    let wanted = match wanted {
+        Some(wanted) => wanted,
+        None => tx.run(unfollow, params![user.0, key])? == 0,
+    };
+    if wanted {
+        tx.run(follow, params![user.0, key, now])?;
+    } else {
+        tx.run(unfollow, params![user.0, key])?;
+    }
+    Ok(wanted)
+}
+
+/// Follows the question or stops (see [`set_follow`]); `None` when there is no such question.
+pub fn follow_question(
     tx: &Transaction,
     user: UserId,
     question: QuestionId,
+    wanted: Option<bool>,
     now: i64,
 ) -> rusqlite::Result<Option<bool>> {
     let exists = tx
@@ -317,18 +387,16 @@ pub fn toggle_question_follow(
     if exists.is_none() {
         return Ok(None);
     }
-    if tx.run(sql::UNFOLLOW_QUESTION, params![user.0, question.0])? > 0 {
-        return Ok(Some(false));
-    }
-    tx.run(sql::FOLLOW_QUESTION, params![user.0, question.0, now])?;
-    Ok(Some(true))
+    let statements = (sql::FOLLOW_QUESTION, sql::UNFOLLOW_QUESTION);
+    set_follow(tx, statements, user, question.0, wanted, now).map(Some)
 }
 
-/// Follows the tag, or stops; `None` when no question carries it.
-pub fn toggle_tag_follow(
+/// Follows the tag or stops (see [`set_follow`]); `None` when no question carries it.
+pub fn follow_tag(
     tx: &Transaction,
     user: UserId,
     tag: &TagName,
+    wanted: Option<bool>,
     now: i64,
 ) -> rusqlite::Result<Option<bool>> {
     let tag_id: Option<i64> = tx
@@ -341,11 +409,8 @@ pub fn toggle_tag_follow(
     let Some(tag_id) = tag_id else {
         return Ok(None);
     };
-    if tx.run(sql::UNFOLLOW_TAG, params![user.0, tag_id])? > 0 {
-        return Ok(Some(false));
-    }
-    tx.run(sql::FOLLOW_TAG, params![user.0, tag_id, now])?;
-    Ok(Some(true))
+    let statements = (sql::FOLLOW_TAG, sql::UNFOLLOW_TAG);
+    set_follow(tx, statements, user, tag_id, wanted, now).map(Some)
 }
 
 pub fn follows_tag(conn: &Connection, user: UserId, tag: &TagName) -> rusqlite::Result<bool> {
