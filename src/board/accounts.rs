@@ -5,7 +5,10 @@ use super::BoardError;
 use crate::{
     domain::{
         self, FieldError, Problem,
-        accounts::{CurrentUser, NewAccount, Taken, Username, username_key},
+        accounts::{
+            CurrentUser, NewAccount, PasswordChangeForm, SessionSummary, Taken, Username,
+            username_key,
+        },
         limits::ClientKey,
     },
     passwords,
@@ -124,4 +127,87 @@ async fn check_password(
         username: user.username,
     })
     .ok_or(BoardError::LoginFailed)
+}
+
+/// Changes the user's password: the current one must be right (counted by the log-in throttle, as a
+/// log-in is: the form is a way to guess it); the new one is checked as at sign-up. Every other session of
+/// the account ends with the change (`keep` is the one in use).
+pub async fn change_password(
+    store: &Store,
+    hashing: &HashingGate,
+    user: &CurrentUser,
+    form: &PasswordChangeForm,
+    client: ClientKey,
+    keep: String,
+) -> Result<(), BoardError> {
+    let password = form.parse().map_err(BoardError::Invalid)?;
+    let name_key = username_key(&user.username);
+    store
+        .begin_login(name_key.clone(), client)
+        .await?
+        .map_err(BoardError::Throttled)?;
+    let stored = store
+        .password_hash(user.id)
+        .await?
+        .ok_or(BoardError::NotFound)?;
+    let current = form.current_password.clone();
+    let new = password.as_str().to_owned();
+    let hashed = hashing
+        .run(move || {
+            if passwords::verify(&current, &stored) {
+                passwords::hash(&new).map(Some)
+            } else {
+                Ok(None)
+            }
+        })
+        .await;
+    let hash = match hashed {
+        Err(Busy) => {
+            store.login_abandoned(name_key, client).await?;
+            return Err(BoardError::Busy);
+        }
+        Ok(Err(failed)) => return Err(BoardError::Internal(failed)),
+        Ok(Ok(None)) => {
+            return Err(BoardError::Invalid(vec![FieldError::new(
+                "current_password",
+                Problem::WrongPassword,
+            )]));
+        }
+        Ok(Ok(Some(hash))) => hash,
+    };
+    store.login_succeeded(name_key, client).await?;
+    Ok(store.set_password(user.id, hash, keep).await?)
+}
+
+/// The user's live sessions, the last used first.
+pub async fn sessions(
+    store: &Store,
+    user: &CurrentUser,
+    lifetime: std::time::Duration,
+) -> Result<Vec<SessionSummary>, BoardError> {
+    let now = domain::now();
+    let born_after = now - i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
+    Ok(store.user_sessions(user.id, now, born_after).await?)
+}
+
+/// Ends one of the user's sessions, named by its stored key; someone else's, or none, is not found.
+pub async fn end_session(store: &Store, user: &CurrentUser, key: &str) -> Result<(), BoardError> {
+    // Keys are SHA-256 in hex: anything else names no session, and is not looked for.
+    if key.len() != 64 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(BoardError::NotFound);
+    }
+    match store.end_session(user.id, key.to_owned()).await? {
+        true => Ok(()),
+        false => Err(BoardError::NotFound),
+    }
+}
+
+/// Ends every session of the user but `keep`, the one in use.
+pub async fn end_other_sessions(
+    store: &Store,
+    user: &CurrentUser,
+    keep: String,
+) -> Result<(), BoardError> {
+    store.end_other_sessions(user.id, keep).await?;
+    Ok(())
 }

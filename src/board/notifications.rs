@@ -76,7 +76,8 @@ pub async fn following(store: &Store, user: &CurrentUser) -> Result<Following, B
     Ok(store.following(user.id).await?)
 }
 
-/// How often the background looks for followers still to be told.
+/// How often the background looks for followers still to be told, besides when a write here says so (a
+/// write on another app server says nothing here).
 const FAN_OUT_EVERY: Duration = Duration::from_millis(500);
 
 /// Tells the followers a write left to the background, batch by batch, for as long as the server runs.
@@ -87,7 +88,10 @@ pub fn spawn_fan_out(store: Store) -> tokio::task::JoinHandle<()> {
         let mut every = tokio::time::interval(FAN_OUT_EVERY);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            every.tick().await;
+            tokio::select! {
+                _ = every.tick() => {}
+                () = crate::store::notifications::work_left() => {}
+            }
             loop {
                 match store.fan_out_step().await {
                     Ok(true) => {}

@@ -200,6 +200,85 @@ impl Password {
     }
 }
 
+/// One of an account's sessions, as the account page lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionSummary {
+    /// What it is stored under (a hash of its id, so no cookie): how the page names it to end it.
+    pub key: String,
+    pub user_agent: String,
+    pub address: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
+/// A browser and system as people name them, from a User-Agent: "Firefox · Linux", "Safari · iPhone";
+/// `None` when it names neither.
+pub fn device_name(user_agent: &str) -> Option<String> {
+    // Order matters: Edge and Opera say Chrome too, Chrome says Safari, Android says Linux.
+    const BROWSERS: [(&str, &str); 6] = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+        ("curl/", "curl"),
+    ];
+    const SYSTEMS: [(&str, &str); 7] = [
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Android", "Android"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ];
+    let find = |names: &[(&str, &'static str)]| {
+        names
+            .iter()
+            .find(|(marker, _)| user_agent.contains(marker))
+            .map(|(_, name)| *name)
+    };
+    match (find(&BROWSERS), find(&SYSTEMS)) {
+        (Some(browser), Some(system)) => Some(format!("{browser} · {system}")),
+        (Some(one), None) | (None, Some(one)) => Some(one.to_owned()),
+        (None, None) => None,
+    }
+}
+
+/// The password form of the account page, as typed.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct PasswordChangeForm {
+    #[serde(default)]
+    pub current_password: String,
+    #[serde(default)]
+    pub password1: String,
+    #[serde(default)]
+    pub password2: String,
+}
+
+impl PasswordChangeForm {
+    /// The new password, or every problem with the form at once (whether the current one is right only
+    /// the stored hash can tell).
+    pub fn parse(&self) -> Result<Password, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if self.current_password.is_empty() {
+            errors.push(FieldError::new("current_password", Problem::Required));
+        }
+        let password = Password::parse(&self.password1)
+            .map_err(|p| errors.push(FieldError::new("password1", p)))
+            .ok();
+        if self.password2.is_empty() {
+            errors.push(FieldError::new("password2", Problem::Required));
+        } else if self.password1 != self.password2 {
+            errors.push(FieldError::new("password2", Problem::PasswordsDiffer));
+        }
+        match password {
+            Some(password) if errors.is_empty() => Ok(password),
+            _ => Err(errors),
+        }
+    }
+}
+
 /// The fields of the sign-up form, as typed.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 pub struct SignupForm {
@@ -261,6 +340,53 @@ impl SignupForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn devices_are_named_by_browser_and_system() {
+        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+        assert_eq!(device_name(firefox).as_deref(), Some("Firefox · Linux"));
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 \
+                      (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+        assert_eq!(device_name(iphone).as_deref(), Some("Safari · iPhone"));
+        let edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) \
+                    Chrome/126.0 Safari/537.36 Edg/126.0";
+        assert_eq!(device_name(edge).as_deref(), Some("Edge · Windows"));
+        let android =
+            "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36";
+        assert_eq!(device_name(android).as_deref(), Some("Chrome · Android"));
+        assert_eq!(device_name(""), None);
+        assert_eq!(device_name("reqwest"), None);
+    }
+
+    #[test]
+    fn a_new_password_is_typed_twice_under_the_current_one() {
+        let form = |current: &str, one: &str, two: &str| PasswordChangeForm {
+            current_password: current.into(),
+            password1: one.into(),
+            password2: two.into(),
+        };
+        assert!(
+            form("old password", "new password", "new password")
+                .parse()
+                .is_ok()
+        );
+        let problems = |f: PasswordChangeForm| -> Vec<(&'static str, Problem)> {
+            f.parse()
+                .err()
+                .expect("refused")
+                .into_iter()
+                .map(|e| (e.field, e.problem))
+                .collect()
+        };
+        assert_eq!(
+            problems(form("", "short", "other")),
+            [
+                ("current_password", Problem::Required),
+                ("password1", Problem::PasswordTooShort),
+                ("password2", Problem::PasswordsDiffer)
+            ]
+        );
+    }
 
     #[test]
     fn usernames_take_letters_of_any_script_digits_underscore_and_dash() {

@@ -77,6 +77,8 @@ pub enum Problem {
     PasswordTooShort,
     PasswordTooLong,
     PasswordsDiffer,
+    /// The current password, asked for before a change to the account, is not the account's.
+    WrongPassword,
     LoginFailed,
     SubjectTooLong,
     ContentTooLong,

@@ -12,9 +12,11 @@ use super::{
 pub const NOTIFICATIONS_PER_PAGE: i64 = 30;
 /// A post's mentions that notify: past this many, `@names` stay text (a post cannot page a crowd).
 pub const MENTIONS_PER_POST: usize = 10;
-/// Followers a write notifies itself before it returns; the rest are notified in the background, batch by
-/// batch, so posting into a tag with ten thousand followers costs what posting into a quiet one does.
-pub const FOLLOWERS_NOTIFIED_AT_ONCE: i64 = 50;
+/// Followers a write notifies itself before it returns (a question's few followers hear at once); the rest
+/// are notified in the background, batch by batch, woken by the write, so posting into a tag with ten
+/// thousand followers costs what posting into a quiet one does (each told in the write is a row, its
+/// indexes and the unread count: 50 cost 2.7 ms at a million questions, 10 cost about 0.5).
+pub const FOLLOWERS_NOTIFIED_AT_ONCE: i64 = 10;
 /// Followers one background step notifies, in one transaction.
 pub const FOLLOWERS_PER_STEP: i64 = 500;
 /// Above this, the navbar says "99+": the count is exact, the badge need not be.
@@ -107,6 +109,17 @@ pub struct Following {
     pub questions: Vec<(QuestionId, String)>,
     /// How many questions they follow in all.
     pub question_count: i64,
+}
+
+impl Inbox {
+    /// The ids of the notifications this page shows that were unread.
+    pub fn shown_unread(&self) -> Vec<i64> {
+        self.notifications
+            .iter()
+            .filter(|n| !n.read)
+            .map(|n| n.id)
+            .collect()
+    }
 }
 
 /// A user a post mentions by a name that is theirs.

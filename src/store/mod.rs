@@ -9,6 +9,7 @@ pub mod notifications;
 pub mod postgres;
 pub mod profiles;
 pub mod related;
+pub mod sessions;
 pub mod sqlite;
 pub mod tag_pages;
 
@@ -17,7 +18,7 @@ use std::time::Duration;
 use crate::{
     config::Database,
     domain::{
-        accounts::{Email, NewAccount, Taken, User, Username},
+        accounts::{Email, NewAccount, SessionSummary, Taken, User, Username},
         board::{AnswerSort, CommentText, Content, ListSort, QuestionDraft},
         ids::{AnswerId, CommentId, QuestionId, UserId},
         limits::ClientKey,
@@ -123,6 +124,17 @@ pub struct StoredSession {
     pub entries: String,
     pub expires_at: i64,
     pub created_at: i64,
+}
+
+/// Who a stored session is for and where it was opened, kept beside its entries.
+#[derive(Clone, Debug, Default)]
+pub struct SessionOwner {
+    /// The logged-in account; `None` for a visitor's session.
+    pub user: Option<UserId>,
+    /// The browser's User-Agent at log-in (cut short).
+    pub user_agent: String,
+    /// The client's address at log-in.
+    pub address: String,
 }
 
 /// The key a session is stored under: a hash of its id, so the database holds no id a cookie could carry.
@@ -328,11 +340,27 @@ operations! {
     /// A live session: one that neither lapsed nor began before `born_after`.
     fn load_session(&self, id: String, now: i64, born_after: i64) -> Option<StoredSession>;
 
-    /// Pushes a session's lapse time on. Sessions are writes no visitor's page shows.
-    fn extend_session(&self, id: String, expires_at: i64) -> ();
+    /// Pushes a session's lapse time on, and notes it was used `now`. Sessions are writes no visitor's page
+    /// shows.
+    fn extend_session(&self, id: String, expires_at: i64, now: i64) -> ();
 
-    /// Stores a session's entries (a new session begins `now`).
-    fn save_session(&self, id: String, entries: String, expires_at: i64, now: i64) -> ();
+    /// Stores a session's entries and owner (a new session begins `now`).
+    fn save_session(&self, id: String, entries: String, owner: SessionOwner, expires_at: i64, now: i64) -> ();
+
+    /// The account's live sessions (not lapsed by `now`, begun after `born_after`), the last used first.
+    fn user_sessions(&self, user: UserId, now: i64, born_after: i64) -> Vec<SessionSummary>;
+
+    /// Ends the account's session stored under `key`; whether there was one.
+    fn end_session(&self, user: UserId, key: String) -> bool;
+
+    /// Ends every session of the account but the one stored under `keep` (the one in use); how many.
+    fn end_other_sessions(&self, user: UserId, keep: String) -> u64;
+
+    /// The account's password hash.
+    fn password_hash(&self, user: UserId) -> Option<String>;
+
+    /// Sets the account's password hash and ends its sessions but the one stored under `keep`, together.
+    fn set_password(&self, user: UserId, hash: String, keep: String) -> ();
 
     /// Ends a session.
     fn remove_session(&self, id: String) -> ();

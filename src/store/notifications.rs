@@ -113,6 +113,20 @@ pub const USER_NAMED: &str = "SELECT id, username FROM users WHERE username_key 
      ORDER BY username_key = ?2 DESC LIMIT 1";
 
 use super::{NewAnswer, NewQuestion};
+
+/// Wakes the background fan-out of every board this process serves: a write left followers to tell. (The
+/// fan-out takes the write lock first, so it finds the job once the write commits.)
+static WORK_WAITING: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+/// Says that a write left followers to tell.
+pub fn work_waiting() {
+    WORK_WAITING.notify_waiters();
+}
+
+/// Completes when a write says it left followers to tell.
+pub async fn work_left() {
+    WORK_WAITING.notified().await;
+}
 use crate::domain::{
     ids::{AnswerId, CommentId, QuestionId, UserId},
     notifications::NotificationKind,

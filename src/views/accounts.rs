@@ -11,7 +11,7 @@ use super::{
 };
 use crate::domain::{
     FieldError,
-    accounts::{Password, User, Username},
+    accounts::{Password, SessionSummary, User, Username, device_name},
     notifications::Following,
 };
 
@@ -73,9 +73,24 @@ pub fn login_page(ctx: &PageContext, username: &str, next: &str, notice: Option<
     page(ctx, t.login_title, content)
 }
 
-/// The logged-in user's own account.
-pub fn account_page(ctx: &PageContext, user: &User, following: &Following) -> Markup {
+/// What the account page shows.
+pub struct AccountView<'a> {
+    pub user: &'a User,
+    pub following: &'a Following,
+    /// The account's live sessions, the last used first.
+    pub sessions: &'a [SessionSummary],
+    /// The key of the session this page is shown in.
+    pub current_session: &'a str,
+    /// The password form's problems, after a failed change.
+    pub password_errors: &'a [FieldError],
+}
+
+/// The logged-in user's own account: who they are, their password, where they are signed in, and what
+/// they follow.
+pub fn account_page(ctx: &PageContext, view: &AccountView) -> Markup {
     let t = ctx.t();
+    let user = view.user;
+    let following = view.following;
     let content = html! {
         div.form-narrow.mx-auto {
             h1.h3.mb-4 { (t.account_title) }
@@ -87,6 +102,24 @@ pub fn account_page(ctx: &PageContext, user: &User, following: &Following) -> Ma
                 dt.col-sm-4 { (t.account_joined) }
                 dd.col-sm-8 { (ctx.time(user.created_at)) }
             }
+            section.mt-4 #password aria-labelledby="password-title" {
+                h2.h5 #password-title { (t.account_password_title) }
+                p.small.text-body-secondary { (t.account_password_help) }
+                form method="post" action="/account/password" {
+                    @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
+                    (field(t, Field { name: "current_password", label: t.account_current_password,
+                        input_type: "password", value: "", hint: None, autocomplete: "current-password",
+                        required: true, max_length: None }, view.password_errors))
+                    (field(t, Field { name: "password1", label: t.account_new_password,
+                        input_type: "password", value: "", hint: Some(t.password_hint),
+                        autocomplete: "new-password", required: true, max_length: None }, view.password_errors))
+                    (field(t, Field { name: "password2", label: t.account_new_password_again,
+                        input_type: "password", value: "", hint: None, autocomplete: "new-password",
+                        required: true, max_length: None }, view.password_errors))
+                    button.btn.btn-primary type="submit" { (t.account_password_submit) }
+                }
+            }
+            (sessions_section(ctx, view))
             section.mt-4 #followed-tags aria-labelledby="followed-tags-title" {
                 h2.h5 #followed-tags-title { (t.account_followed_tags) }
                 @if following.tags.is_empty() {
@@ -127,4 +160,54 @@ pub fn account_page(ctx: &PageContext, user: &User, following: &Following) -> Ma
         }
     };
     page(ctx, t.account_title, content)
+}
+
+/// Where the account is signed in: each device, this one marked, the others each with a button that signs
+/// it out, and one that signs out all of them.
+fn sessions_section(ctx: &PageContext, view: &AccountView) -> Markup {
+    let t = ctx.t();
+    let others = view
+        .sessions
+        .iter()
+        .any(|session| session.key != view.current_session);
+    html! {
+        section.mt-4 #sessions aria-labelledby="sessions-title" {
+            h2.h5 #sessions-title { (t.account_sessions_title) }
+            ul.list-group.mb-2 {
+                @for session in view.sessions {
+                    @let this = session.key == view.current_session;
+                    li.list-group-item.d-flex.flex-wrap.justify-content-between.align-items-center.gap-2
+                        data-session=(session.key) data-current=[this.then_some("true")] {
+                        div {
+                            div.fw-semibold {
+                                (device_name(&session.user_agent)
+                                    .unwrap_or_else(|| t.account_session_unknown_device.to_owned()))
+                                @if this { " " span.badge.text-bg-success { "✓ " (t.account_session_this) } }
+                            }
+                            small.text-body-secondary.d-block {
+                                @if !session.address.is_empty() { (session.address) " · " }
+                                (t.account_session_signed_in) " " (ctx.time(session.created_at))
+                                " · " (t.account_session_last_seen) " " (ctx.time(session.last_seen_at))
+                            }
+                        }
+                        @if !this {
+                            form method="post" action=(format!("/account/sessions/{}/end", session.key)) {
+                                @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
+                                button.btn.btn-sm.btn-outline-danger type="submit"
+                                    title=(t.account_session_end_label) { (t.account_session_end) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if others {
+                form method="post" action="/account/sessions/end-others" {
+                    @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
+                    button.btn.btn-sm.btn-outline-danger type="submit" #end-other-sessions {
+                        (t.account_sessions_end_others)
+                    }
+                }
+            }
+        }
+    }
 }

@@ -124,6 +124,9 @@ pub enum Flash {
     QuestionDeleted,
     AnswerDeleted,
     CommentDeleted,
+    PasswordChanged,
+    SessionEnded,
+    OtherSessionsEnded,
 }
 
 impl Flash {
@@ -136,6 +139,9 @@ impl Flash {
             Self::QuestionDeleted => "question_deleted",
             Self::AnswerDeleted => "answer_deleted",
             Self::CommentDeleted => "comment_deleted",
+            Self::PasswordChanged => "password_changed",
+            Self::SessionEnded => "session_ended",
+            Self::OtherSessionsEnded => "other_sessions_ended",
         }
     }
 
@@ -147,6 +153,9 @@ impl Flash {
             Self::QuestionDeleted,
             Self::AnswerDeleted,
             Self::CommentDeleted,
+            Self::PasswordChanged,
+            Self::SessionEnded,
+            Self::OtherSessionsEnded,
         ]
         .into_iter()
         .find(|flash| flash.code() == code)
@@ -160,16 +169,21 @@ impl Flash {
             Self::QuestionDeleted => t.flash_question_deleted,
             Self::AnswerDeleted => t.flash_answer_deleted,
             Self::CommentDeleted => t.flash_comment_deleted,
+            Self::PasswordChanged => t.flash_password_changed,
+            Self::SessionEnded => t.flash_session_ended,
+            Self::OtherSessionsEnded => t.flash_other_sessions_ended,
         }
     }
 
     fn bootstrap_class(self) -> &'static str {
         match self {
-            Self::SignedUp | Self::LoggedIn => "alert-success",
+            Self::SignedUp | Self::LoggedIn | Self::PasswordChanged => "alert-success",
             Self::LoggedOut
             | Self::QuestionDeleted
             | Self::AnswerDeleted
-            | Self::CommentDeleted => "alert-info",
+            | Self::CommentDeleted
+            | Self::SessionEnded
+            | Self::OtherSessionsEnded => "alert-info",
         }
     }
 }

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use super::{
     AppState,
     middleware::client_key,
-    session::{LANG_COOKIE, RequireUser, flash, flash_visitor, log_in, log_out, page_context},
+    session::{LANG_COOKIE, flash, flash_visitor, log_in, log_out, page_context},
 };
 use crate::{
     board::{self, BoardError},
@@ -26,7 +26,7 @@ use crate::{
     i18n::{Lang, fill},
     views::{
         Flash,
-        accounts::{account_page, login_page, signup_page},
+        accounts::{login_page, signup_page},
     },
 };
 
@@ -35,11 +35,10 @@ pub fn routes(route: Route) -> Route {
         .at("/signup", get(signup_form).post(signup))
         .at("/login", get(login_form).post(login))
         .at("/logout", post(logout))
-        .at("/account", get(account))
         .at("/lang", post(switch_language))
 }
 
-fn see_other(path: &str) -> Response {
+pub fn see_other(path: &str) -> Response {
     Redirect::see_other(path).into_response()
 }
 
@@ -122,7 +121,7 @@ async fn signup(
 }
 
 /// How long a client told "busy" should wait before trying again.
-const BUSY_RETRY: Duration = Duration::from_secs(1);
+pub const BUSY_RETRY: Duration = Duration::from_secs(1);
 
 /// Adds `Retry-After` in whole seconds.
 pub fn with_retry_after(mut response: Response, wait: Duration) -> Response {
@@ -222,29 +221,6 @@ fn logout(req: &Request, session: &Session) -> Response {
     log_out(req, session);
     flash_visitor(req, Flash::LoggedOut);
     see_other("/")
-}
-
-#[handler]
-async fn account(
-    req: &Request,
-    session: &Session,
-    RequireUser(user): RequireUser,
-    state: Data<&Arc<AppState>>,
-) -> AppResult<Response> {
-    let id = user.id;
-    match state.store.user(id).await? {
-        Some(found) => {
-            let following = board::notifications::following(&state.store, &user).await?;
-            Ok(account_page(&page_context(req, true), &found, &following).into_response())
-        }
-        // The account is gone: the session must not outlive it.
-        None => {
-            log_out(req, session);
-            Err(AppError::LoginRequired {
-                next: "/account".into(),
-            })
-        }
-    }
 }
 
 #[derive(Deserialize)]

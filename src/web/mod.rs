@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod page_cache;
 pub mod questions;
 pub mod session;
+pub mod settings;
 pub mod tags;
 pub mod users;
 pub mod views;
@@ -103,6 +104,7 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
         feeds::routes,
         users::routes,
         notifications::routes,
+        settings::routes,
     ];
     let pages = routes
         .into_iter()

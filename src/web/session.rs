@@ -20,7 +20,7 @@ use crate::{
     domain::{accounts::CurrentUser, redirect::LocalPath},
     error::AppError,
     i18n::Lang,
-    store::Store,
+    store::{SessionOwner, Store},
     views::{Flash, PageContext},
 };
 
@@ -30,6 +30,10 @@ pub const SESSION_TTL: Duration = Duration::from_secs(14 * 24 * 60 * 60);
 const TOUCH_EVERY: i64 = 60 * 60;
 
 const USER_KEY: &str = "user";
+/// Where a session was opened: `{"agent": User-Agent, "address": client}`, set at log-in.
+const DEVICE_KEY: &str = "device";
+/// The longest User-Agent kept: enough to name a browser and system.
+const AGENT_CHARS: usize = 300;
 const FLASH_KEY: &str = "flash";
 pub const LANG_COOKIE: &str = "lang";
 /// A visitor's one-time message lives this long in its cookie at most.
@@ -145,7 +149,7 @@ impl SessionStorage for StoredSessions {
         };
         if stored.expires_at - now < ttl_seconds() - TOUCH_EVERY {
             self.store
-                .extend_session(session_id.to_owned(), now + ttl_seconds())
+                .extend_session(session_id.to_owned(), now + ttl_seconds(), now)
                 .await
                 .map_err(AppError::from)?;
         }
@@ -161,11 +165,12 @@ impl SessionStorage for StoredSessions {
         entries: &'a BTreeMap<String, Value>,
         _expires: Option<Duration>,
     ) -> poem::Result<()> {
+        let owner = owner_of(entries);
         let entries = serde_json::to_string(entries).map_err(AppError::internal)?;
         let now = domain::now();
         let expires_at = now + ttl_seconds();
         self.store
-            .save_session(session_id.to_owned(), entries, expires_at, now)
+            .save_session(session_id.to_owned(), entries, owner, expires_at, now)
             .await
             .map_err(AppError::from)?;
         Ok(())
@@ -177,6 +182,27 @@ impl SessionStorage for StoredSessions {
             .await
             .map_err(AppError::from)?;
         Ok(())
+    }
+}
+
+/// Who a session's entries say it is for, and the device it was opened on.
+fn owner_of(entries: &BTreeMap<String, Value>) -> SessionOwner {
+    let user = entries
+        .get(USER_KEY)
+        .and_then(|user| serde_json::from_value::<CurrentUser>(user.clone()).ok())
+        .map(|user| user.id);
+    let device = entries.get(DEVICE_KEY);
+    let text = |name: &str| {
+        device
+            .and_then(|device| device.get(name))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    SessionOwner {
+        user,
+        user_agent: text("agent"),
+        address: text("address"),
     }
 }
 
@@ -277,6 +303,22 @@ pub fn current_user(session: &Session) -> Option<CurrentUser> {
 /// shown before stop working.
 pub fn log_in(req: &Request, session: &Session, user: &CurrentUser) {
     session.set(USER_KEY, user);
+    let agent: String = req
+        .header(header::USER_AGENT)
+        .unwrap_or_default()
+        .chars()
+        .take(AGENT_CHARS)
+        .collect();
+    let address = req
+        .extensions()
+        .get::<super::middleware::ClientInfo>()
+        .and_then(|client| client.ip)
+        .map(|ip| ip.to_string())
+        .unwrap_or_default();
+    session.set(
+        DEVICE_KEY,
+        serde_json::json!({ "agent": agent, "address": address }),
+    );
     session.renew();
     super::csrf::rotate_visitor_nonce(req);
 }

@@ -23,6 +23,7 @@ mod postgres_tls;
 mod questions;
 mod search;
 mod sessions;
+mod settings;
 mod static_assets;
 mod storage;
 mod tags;

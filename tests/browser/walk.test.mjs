@@ -514,6 +514,7 @@ test('desktop and phone: screenshots, no sideways scrolling, accessible pages', 
     ['user-thread', '/questions/25'],
     ['ask', '/questions/new'],
     ['inbox', '/notifications'],
+    ['account', '/account'],
   ];
   const check = async (page, name, width) => {
     await page.screenshot({ path: path.join(screenshots, `${name}-${width}.png`), fullPage: true });

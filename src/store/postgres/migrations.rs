@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_tag_ranks.sql"),
     include_str!("migrations/0010_people.sql"),
     include_str!("migrations/0011_notifications.sql"),
+    include_str!("migrations/0012_account_sessions.sql"),
 ];
 
 /// The version a fully migrated database is at.

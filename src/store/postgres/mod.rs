@@ -40,10 +40,11 @@ use deadpool_postgres::{
 use tokio_postgres::{Row, types::ToSql};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
+use self::tags::numbered;
 use crate::{
     config::PostgresUrl,
     domain::{
-        accounts::{Email, NewAccount, Taken, User, Username},
+        accounts::{Email, NewAccount, SessionSummary, Taken, User, Username},
         board::{
             AnswerSort, COMMENTS_SHOWN, CommentText, Content, ListSort, PAGE_SIZE, QuestionDraft,
             clamp_page,
@@ -62,8 +63,8 @@ use crate::{
         views::ViewerKey,
     },
     store::{
-        Guarded, LikeOutcome, NewAnswer, NewComment, NewQuestion, Revision, StoreError,
-        StoreResult, StoredSession,
+        Guarded, LikeOutcome, NewAnswer, NewComment, NewQuestion, Revision, SessionOwner,
+        StoreError, StoreResult, StoredSession, sessions,
     },
     sync::lock,
 };
@@ -766,9 +767,9 @@ impl PgStore {
         Ok(people::load_session(&client, &id, now, born_after).await?)
     }
 
-    pub async fn extend_session(&self, id: String, expires_at: i64) -> StoreResult<()> {
+    pub async fn extend_session(&self, id: String, expires_at: i64, now: i64) -> StoreResult<()> {
         let client = self.client().await?;
-        people::extend_session(&client, &id, expires_at).await?;
+        people::extend_session(&client, &id, expires_at, now).await?;
         Ok(())
     }
 
@@ -776,12 +777,52 @@ impl PgStore {
         &self,
         id: String,
         entries: String,
+        owner: SessionOwner,
         expires_at: i64,
         now: i64,
     ) -> StoreResult<()> {
         let client = self.client().await?;
-        people::save_session(&client, &id, &entries, expires_at, now).await?;
+        people::save_session(&client, &id, &entries, &owner, expires_at, now).await?;
         Ok(())
+    }
+
+    pub async fn user_sessions(
+        &self,
+        user: UserId,
+        now: i64,
+        born_after: i64,
+    ) -> StoreResult<Vec<SessionSummary>> {
+        let client = self.client().await?;
+        Ok(people::user_sessions(&client, user, now, born_after).await?)
+    }
+
+    pub async fn end_session(&self, user: UserId, key: String) -> StoreResult<bool> {
+        let client = self.client().await?;
+        Ok(run(&client, &numbered(sessions::END_ONE), &[&user.0, &key]).await? > 0)
+    }
+
+    pub async fn end_other_sessions(&self, user: UserId, keep: String) -> StoreResult<u64> {
+        let client = self.client().await?;
+        Ok(run(&client, &numbered(sessions::END_OTHERS), &[&user.0, &keep]).await?)
+    }
+
+    pub async fn password_hash(&self, user: UserId) -> StoreResult<Option<String>> {
+        let client = self.client().await?;
+        Ok(
+            match opt(&client, &numbered(sessions::PASSWORD_HASH), &[&user.0]).await? {
+                Some(row) => Some(row.try_get(0)?),
+                None => None,
+            },
+        )
+    }
+
+    pub async fn set_password(&self, user: UserId, hash: String, keep: String) -> StoreResult<()> {
+        self.unseen_transaction(async |tx| {
+            run(tx, &numbered(sessions::SET_PASSWORD), &[&user.0, &hash]).await?;
+            run(tx, &numbered(sessions::END_OTHERS), &[&user.0, &keep]).await?;
+            Ok(())
+        })
+        .await
     }
 
     pub async fn remove_session(&self, id: String) -> StoreResult<()> {
@@ -886,8 +927,14 @@ impl PgStore {
     }
 
     pub async fn inbox(&self, user: UserId, before: Option<i64>) -> StoreResult<Inbox> {
-        self.quiet_write(async |tx| notifications::inbox(tx, user, before).await)
-            .await
+        // A read; a write only when the page shows something unread.
+        let inbox = notifications::inbox(&self.client().await?, user, before).await?;
+        let shown_unread = inbox.shown_unread();
+        if !shown_unread.is_empty() {
+            self.quiet_write(async |tx| notifications::mark_read(tx, user, &shown_unread).await)
+                .await?;
+        }
+        Ok(inbox)
     }
 
     pub async fn read_all_notifications(&self, user: UserId) -> StoreResult<()> {

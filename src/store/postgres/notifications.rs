@@ -91,6 +91,7 @@ async fn fan_out_from_write(client: &impl GenericClient, job: Job) -> Result<(),
             ],
         )
         .await?;
+        sql::work_waiting();
     }
     Ok(())
 }
@@ -318,7 +319,7 @@ pub async fn unread(client: &impl GenericClient, user: UserId) -> Result<i64, Pg
     )
 }
 
-/// A page of the inbox, its notifications marked read as it is shown.
+/// A page of the inbox, as it stands (see [`mark_read`]).
 pub async fn inbox(
     client: &impl GenericClient,
     user: UserId,
@@ -356,26 +357,28 @@ pub async fn inbox(
             read: row.try_get::<_, i64>(8)? != 0,
         });
     }
-    // Exactly those shown: one committed meanwhile among them was not seen.
-    let shown_unread: Vec<i64> = notifications
-        .iter()
-        .filter(|n| !n.read)
-        .map(|n| n.id)
-        .collect();
-    if !shown_unread.is_empty() {
-        run(
-            client,
-            "UPDATE notifications SET read = 1 WHERE user_id = $1 AND read = 0 AND id = ANY($2)",
-            &[&user.0, &shown_unread],
-        )
-        .await?;
-    }
     Ok(Inbox {
         notifications,
         older: if more { last_shown } else { None },
         is_older_page: before.is_some(),
         unread,
     })
+}
+
+/// Marks these notifications of the user read: exactly those a page showed unread (one committed meanwhile
+/// among them was not seen).
+pub async fn mark_read(
+    client: &impl GenericClient,
+    user: UserId,
+    ids: &[i64],
+) -> Result<(), PgError> {
+    run(
+        client,
+        "UPDATE notifications SET read = 1 WHERE user_id = $1 AND read = 0 AND id = ANY($2)",
+        &[&user.0, &ids],
+    )
+    .await?;
+    Ok(())
 }
 
 pub async fn read_all(client: &impl GenericClient, user: UserId) -> Result<(), PgError> {

@@ -3,13 +3,13 @@
 use deadpool_postgres::GenericClient;
 use tokio_postgres::Row;
 
-use super::{PgError, opt, rows, run};
+use super::{PgError, opt, rows, run, tags::numbered};
 use crate::{
     domain::{
-        accounts::{Email, NewAccount, Taken, User, Username, username_keys},
+        accounts::{Email, NewAccount, SessionSummary, Taken, User, Username, username_keys},
         ids::UserId,
     },
-    store::{StoredSession, session_key},
+    store::{SessionOwner, StoredSession, session_key, sessions},
 };
 
 /// Adds an account; a unique field in use already is `Err(Taken)` and changes nothing.
@@ -151,14 +151,23 @@ pub async fn save_session(
     client: &impl GenericClient,
     id: &str,
     entries: &str,
+    owner: &SessionOwner,
     expires_at: i64,
     now: i64,
 ) -> Result<(), PgError> {
+    let user = owner.user.map(|u| u.0);
     run(
         client,
-        "INSERT INTO sessions (id, entries, expires_at, created_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (id) DO UPDATE SET entries = excluded.entries, expires_at = excluded.expires_at",
-        &[&session_key(id), &entries, &expires_at, &now],
+        &numbered(sessions::SAVE),
+        &[
+            &session_key(id),
+            &entries,
+            &expires_at,
+            &now,
+            &user,
+            &owner.user_agent,
+            &owner.address,
+        ],
     )
     .await?;
     Ok(())
@@ -168,14 +177,41 @@ pub async fn extend_session(
     client: &impl GenericClient,
     id: &str,
     expires_at: i64,
+    now: i64,
 ) -> Result<(), PgError> {
     run(
         client,
-        "UPDATE sessions SET expires_at = $2 WHERE id = $1",
-        &[&session_key(id), &expires_at],
+        &numbered(sessions::EXTEND),
+        &[&session_key(id), &expires_at, &now],
     )
     .await?;
     Ok(())
+}
+
+/// The account's live sessions, the last used first.
+pub async fn user_sessions(
+    client: &impl GenericClient,
+    user: UserId,
+    now: i64,
+    born_after: i64,
+) -> Result<Vec<SessionSummary>, PgError> {
+    rows(
+        client,
+        &numbered(sessions::OF_USER),
+        &[&user.0, &now, &born_after],
+    )
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(SessionSummary {
+            key: row.try_get(0)?,
+            user_agent: row.try_get(1)?,
+            address: row.try_get(2)?,
+            created_at: row.try_get(3)?,
+            last_seen_at: row.try_get(4)?,
+        })
+    })
+    .collect()
 }
 
 pub async fn remove_session(client: &impl GenericClient, id: &str) -> Result<(), PgError> {

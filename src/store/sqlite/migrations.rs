@@ -82,6 +82,11 @@ const STEPS: &[(&str, &str, Option<Fill>)] = &[
         include_str!("migrations/0015_notifications.sql"),
         None,
     ),
+    (
+        "0016_account_sessions.sql",
+        include_str!("migrations/0016_account_sessions.sql"),
+        None,
+    ),
 ];
 
 /// The version a fully migrated database has.

@@ -22,12 +22,12 @@ mod views;
 
 use std::{path::Path, sync::Arc, time::Duration};
 
-use rusqlite::{Connection, OptionalExtension, Transaction};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use self::pool::Db;
 use crate::{
     domain::{
-        accounts::{Email, NewAccount, Taken, User, Username},
+        accounts::{Email, NewAccount, SessionSummary, Taken, User, Username},
         board::{
             AnswerSort, COMMENTS_SHOWN, CommentText, Content, ListSort, PAGE_SIZE, QuestionDraft,
             clamp_page,
@@ -46,9 +46,10 @@ use crate::{
         views::ViewerKey,
     },
     store::{
-        Guarded, LikeOutcome, NewAnswer, NewComment, NewQuestion, Revision, StoreError,
-        StoreResult, StoredSession,
+        Guarded, LikeOutcome, NewAnswer, NewComment, NewQuestion, Revision, SessionOwner,
+        StoreError, StoreResult, StoredSession,
         memory_limits::{MemoryLimits, moment},
+        sessions as store_sessions,
     },
 };
 
@@ -673,9 +674,9 @@ impl SqliteStore {
             .await
     }
 
-    pub async fn extend_session(&self, id: String, expires_at: i64) -> StoreResult<()> {
+    pub async fn extend_session(&self, id: String, expires_at: i64, now: i64) -> StoreResult<()> {
         self.db
-            .write_unseen(move |tx| sessions::extend(tx, &id, expires_at))
+            .write_unseen(move |tx| sessions::extend(tx, &id, expires_at, now))
             .await
     }
 
@@ -683,11 +684,56 @@ impl SqliteStore {
         &self,
         id: String,
         entries: String,
+        owner: SessionOwner,
         expires_at: i64,
         now: i64,
     ) -> StoreResult<()> {
         self.db
-            .write_unseen(move |tx| sessions::save(tx, &id, &entries, expires_at, now))
+            .write_unseen(move |tx| sessions::save(tx, &id, &entries, &owner, expires_at, now))
+            .await
+    }
+
+    pub async fn user_sessions(
+        &self,
+        user: UserId,
+        now: i64,
+        born_after: i64,
+    ) -> StoreResult<Vec<SessionSummary>> {
+        self.db
+            .read(move |conn| sessions::of_user(conn, user, now, born_after))
+            .await
+    }
+
+    pub async fn end_session(&self, user: UserId, key: String) -> StoreResult<bool> {
+        self.db
+            .write_unseen(move |tx| Ok(tx.run(store_sessions::END_ONE, params![user.0, key])? > 0))
+            .await
+    }
+
+    pub async fn end_other_sessions(&self, user: UserId, keep: String) -> StoreResult<u64> {
+        self.db
+            .write_unseen(move |tx| {
+                Ok(tx.run(store_sessions::END_OTHERS, params![user.0, keep])? as u64)
+            })
+            .await
+    }
+
+    pub async fn password_hash(&self, user: UserId) -> StoreResult<Option<String>> {
+        self.db
+            .read(move |conn| {
+                conn.one(store_sessions::PASSWORD_HASH, [user.0], |row| row.get(0))
+                    .optional()
+            })
+            .await
+    }
+
+    pub async fn set_password(&self, user: UserId, hash: String, keep: String) -> StoreResult<()> {
+        self.db
+            .write_unseen(move |tx| {
+                tx.run(store_sessions::SET_PASSWORD, params![user.0, hash])?;
+                tx.run(store_sessions::END_OTHERS, params![user.0, keep])?;
+                Ok(())
+            })
             .await
     }
 
@@ -760,9 +806,18 @@ impl SqliteStore {
 
     // Notifications and follows change no visitor's page: their writes leave the page cache be.
     pub async fn inbox(&self, user: UserId, before: Option<i64>) -> StoreResult<Inbox> {
-        self.db
-            .write_unseen(move |tx| notifications::inbox(tx, user, before))
-            .await
+        // A read; a write only when the page shows something unread.
+        let inbox = self
+            .db
+            .read(move |conn| notifications::inbox(conn, user, before))
+            .await?;
+        let shown_unread = inbox.shown_unread();
+        if !shown_unread.is_empty() {
+            self.db
+                .write_unseen(move |tx| notifications::mark_read(tx, user, &shown_unread))
+                .await?;
+        }
+        Ok(inbox)
     }
 
     pub async fn read_all_notifications(&self, user: UserId) -> StoreResult<()> {

@@ -84,6 +84,7 @@ fn fan_out_from_write(tx: &Transaction, job: Job) -> rusqlite::Result<()> {
                 job.created_at
             ],
         )?;
+        sql::work_waiting();
     }
     Ok(())
 }
@@ -272,11 +273,11 @@ pub fn unread(conn: &Connection, user: UserId) -> rusqlite::Result<i64> {
         .unwrap_or(0))
 }
 
-/// A page of the inbox, its notifications marked read as it is shown.
-pub fn inbox(tx: &Transaction, user: UserId, before: Option<i64>) -> rusqlite::Result<Inbox> {
-    let unread = unread(tx, user)?;
+/// A page of the inbox, as it stands (see [`mark_read`]).
+pub fn inbox(conn: &Connection, user: UserId, before: Option<i64>) -> rusqlite::Result<Inbox> {
+    let unread = unread(conn, user)?;
     // Each row's id, and the notification unless its kind is one this version does not know.
-    let mut rows: Vec<(i64, Option<Notification>)> = tx
+    let mut rows: Vec<(i64, Option<Notification>)> = conn
         .prepare_cached(sql::INBOX)?
         .query_map(
             params![
@@ -313,33 +314,27 @@ pub fn inbox(tx: &Transaction, user: UserId, before: Option<i64>) -> rusqlite::R
         None
     };
     let notifications: Vec<Notification> = rows.into_iter().filter_map(|(_, n)| n).collect();
-    // Exactly those shown: one committed meanwhile among them was not seen.
-    let shown_unread: Vec<i64> = notifications
-        .iter()
-        .filter(|n| !n.read)
-        .map(|n| n.id)
-        .collect();
-    if !shown_unread.is_empty() {
-        let ids = format!(
-            "[{}]",
-            shown_unread
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(",")
-        );
-        tx.run(
-            "UPDATE notifications SET read = 1
-             WHERE user_id = ?1 AND read = 0 AND id IN (SELECT value FROM json_each(?2))",
-            params![user.0, ids],
-        )?;
-    }
     Ok(Inbox {
         notifications,
         older,
         is_older_page: before.is_some(),
         unread,
     })
+}
+
+/// Marks these notifications of the user read: exactly those a page showed unread (one committed meanwhile
+/// among them was not seen).
+pub fn mark_read(tx: &Transaction, user: UserId, ids: &[i64]) -> rusqlite::Result<()> {
+    let ids = format!(
+        "[{}]",
+        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    );
+    tx.run(
+        "UPDATE notifications SET read = 1
+         WHERE user_id = ?1 AND read = 0 AND id IN (SELECT value FROM json_each(?2))",
+        params![user.0, ids],
+    )?;
+    Ok(())
 }
 
 pub fn read_all(tx: &Transaction, user: UserId) -> rusqlite::Result<()> {

@@ -4,7 +4,10 @@
 use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use crate::store::{StoredSession, session_key as stored_key};
+use crate::{
+    domain::{accounts::SessionSummary, ids::UserId},
+    store::{SessionOwner, StoredSession, session_key as stored_key, sessions as sql},
+};
 
 /// A live session: one that neither lapsed nor began before `born_after`; anything else reads as absent.
 pub fn load(
@@ -28,29 +31,54 @@ pub fn load(
     .optional()
 }
 
-/// Stores a session's entries; a new session begins `now`, an existing one keeps its beginning.
+/// Stores a session's entries and owner; a new session begins `now`, an existing one keeps its beginning.
 pub fn save(
     tx: &Transaction,
     id: &str,
     entries: &str,
+    owner: &SessionOwner,
     expires_at: i64,
     now: i64,
 ) -> rusqlite::Result<()> {
     tx.run(
-        "INSERT INTO sessions (id, entries, expires_at, created_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (id) DO UPDATE SET entries = excluded.entries, expires_at = excluded.expires_at",
-        params![stored_key(id), entries, expires_at, now],
+        sql::SAVE,
+        params![
+            stored_key(id),
+            entries,
+            expires_at,
+            now,
+            owner.user.map(|u| u.0),
+            owner.user_agent,
+            owner.address
+        ],
     )?;
     Ok(())
 }
 
-/// Pushes the expiry of a session in use forward.
-pub fn extend(tx: &Transaction, id: &str, expires_at: i64) -> rusqlite::Result<()> {
-    tx.run(
-        "UPDATE sessions SET expires_at = ?2 WHERE id = ?1",
-        params![stored_key(id), expires_at],
-    )?;
+/// Pushes the expiry of a session in use forward; it was used `now`.
+pub fn extend(tx: &Transaction, id: &str, expires_at: i64, now: i64) -> rusqlite::Result<()> {
+    tx.run(sql::EXTEND, params![stored_key(id), expires_at, now])?;
     Ok(())
+}
+
+/// The account's live sessions, the last used first.
+pub fn of_user(
+    conn: &Connection,
+    user: UserId,
+    now: i64,
+    born_after: i64,
+) -> rusqlite::Result<Vec<SessionSummary>> {
+    conn.prepare_cached(sql::OF_USER)?
+        .query_map(params![user.0, now, born_after], |row| {
+            Ok(SessionSummary {
+                key: row.get(0)?,
+                user_agent: row.get(1)?,
+                address: row.get(2)?,
+                created_at: row.get(3)?,
+                last_seen_at: row.get(4)?,
+            })
+        })?
+        .collect()
 }
 
 pub fn remove(tx: &Transaction, id: &str) -> rusqlite::Result<()> {
@@ -88,7 +116,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().expect("db");
         super::super::migrations::run(&mut conn).expect("schema");
         let tx = conn.transaction().expect("tx");
-        save(&tx, "the-secret-id", "{}", 100, 1).expect("save");
+        save(&tx, "the-secret-id", "{}", &SessionOwner::default(), 100, 1).expect("save");
         let stored: String = tx
             .query_row("SELECT id FROM sessions", [], |row| row.get(0))
             .expect("row");

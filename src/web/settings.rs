@@ -1,0 +1,167 @@
+//! The account page (`/account`) and what it changes: the password (every other session ends) and the
+//! sessions themselves, each POST with the form's token.
+
+use std::sync::Arc;
+
+use poem::{
+    IntoResponse, Request, Response, Route, get, handler,
+    http::StatusCode,
+    post,
+    session::Session,
+    web::{Data, Form, Path},
+};
+
+use super::{
+    AppState,
+    accounts::{BUSY_RETRY, see_other, with_retry_after},
+    middleware::client_key,
+    session::{RequireUser, cookie_config, flash, log_out, page_context},
+};
+use crate::{
+    board::{self, BoardError},
+    domain::{
+        FieldError,
+        accounts::{CurrentUser, PasswordChangeForm},
+    },
+    error::{AppError, AppResult},
+    store::session_key,
+    views::{
+        Flash,
+        accounts::{AccountView, account_page},
+    },
+};
+
+pub fn routes(route: Route) -> Route {
+    route
+        .at("/account", get(account))
+        .at("/account/password", post(change_password))
+        .at("/account/sessions/end-others", post(end_other_sessions))
+        .at("/account/sessions/:key/end", post(end_session))
+}
+
+/// The key the session of this request is stored under (empty without one).
+fn current_session(req: &Request, state: &AppState) -> String {
+    cookie_config(state.config.secure_cookies())
+        .get_cookie_value(req.cookie())
+        .map(|id| session_key(&id))
+        .unwrap_or_default()
+}
+
+#[handler]
+async fn account(
+    req: &Request,
+    session: &Session,
+    RequireUser(user): RequireUser,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Response> {
+    render(req, session, &state, &user, &[], StatusCode::OK).await
+}
+
+/// The account page, with the password form's problems when a change failed.
+async fn render(
+    req: &Request,
+    session: &Session,
+    state: &AppState,
+    user: &CurrentUser,
+    password_errors: &[FieldError],
+    status: StatusCode,
+) -> AppResult<Response> {
+    let Some(found) = state.store.user(user.id).await? else {
+        // The account is gone: the session must not outlive it.
+        log_out(req, session);
+        return Err(AppError::LoginRequired {
+            next: "/account".into(),
+        });
+    };
+    let following = board::notifications::following(&state.store, user).await?;
+    let sessions =
+        board::accounts::sessions(&state.store, user, state.config.session_lifetime).await?;
+    let current = current_session(req, state);
+    let view = AccountView {
+        user: &found,
+        following: &following,
+        sessions: &sessions,
+        current_session: &current,
+        password_errors,
+    };
+    Ok(account_page(&page_context(req, true), &view)
+        .with_status(status)
+        .into_response())
+}
+
+#[handler]
+async fn change_password(
+    req: &Request,
+    session: &Session,
+    RequireUser(user): RequireUser,
+    state: Data<&Arc<AppState>>,
+    Form(form): Form<PasswordChangeForm>,
+) -> AppResult<Response> {
+    let keep = current_session(req, &state);
+    let changed = board::accounts::change_password(
+        &state.store,
+        &state.hashing,
+        &user,
+        &form,
+        client_key(req),
+        keep,
+    )
+    .await;
+    match changed {
+        Ok(()) => {
+            // A new session id for the new password: a copy of the old cookie is worth nothing now.
+            session.renew();
+            flash(session, Flash::PasswordChanged);
+            Ok(see_other("/account"))
+        }
+        Err(BoardError::Invalid(errors)) => {
+            render(
+                req,
+                session,
+                &state,
+                &user,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(BoardError::Busy) => {
+            let page = render(
+                req,
+                session,
+                &state,
+                &user,
+                &[],
+                StatusCode::SERVICE_UNAVAILABLE,
+            )
+            .await?;
+            Ok(with_retry_after(page, BUSY_RETRY))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[handler]
+async fn end_session(
+    session: &Session,
+    Path(key): Path<String>,
+    RequireUser(user): RequireUser,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Response> {
+    board::accounts::end_session(&state.store, &user, &key).await?;
+    flash(session, Flash::SessionEnded);
+    Ok(see_other("/account"))
+}
+
+#[handler]
+async fn end_other_sessions(
+    req: &Request,
+    session: &Session,
+    RequireUser(user): RequireUser,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Response> {
+    let keep = current_session(req, &state);
+    board::accounts::end_other_sessions(&state.store, &user, keep).await?;
+    flash(session, Flash::OtherSessionsEnded);
+    Ok(see_other("/account"))
+}
