@@ -182,7 +182,10 @@ async fn the_account_page_lists_each_device_and_signs_out_one_or_all_the_others(
         .await;
     assert_eq!(others.status(), StatusCode::SEE_OTHER);
     let page = app.get_html(&laptop, "/account").await;
-    assert!(page.contains("Every other device was signed out."), "{page}");
+    assert!(
+        page.contains("Every other device was signed out."),
+        "{page}"
+    );
     assert_eq!(session_keys(&page).len(), 1);
     assert!(!page.contains(r#"id="end-other-sessions""#));
     assert_eq!(app.logged_in_as(&third).await, None);
