@@ -150,6 +150,7 @@ pub async fn change_password(
         .password_hash(user.id)
         .await?
         .ok_or(BoardError::NotFound)?;
+    let checked = stored.clone();
     let current = form.current_password.clone();
     let new = password.as_str().to_owned();
     let hashed = hashing
@@ -161,22 +162,27 @@ pub async fn change_password(
             }
         })
         .await;
+    let wrong_password = || {
+        BoardError::Invalid(vec![FieldError::new(
+            "current_password",
+            Problem::WrongPassword,
+        )])
+    };
     let hash = match hashed {
         Err(Busy) => {
             store.login_abandoned(name_key, client).await?;
             return Err(BoardError::Busy);
         }
         Ok(Err(failed)) => return Err(BoardError::Internal(failed)),
-        Ok(Ok(None)) => {
-            return Err(BoardError::Invalid(vec![FieldError::new(
-                "current_password",
-                Problem::WrongPassword,
-            )]));
-        }
+        Ok(Ok(None)) => return Err(wrong_password()),
         Ok(Ok(Some(hash))) => hash,
     };
     store.login_succeeded(name_key, client).await?;
-    Ok(store.set_password(user.id, hash, keep).await?)
+    // Changed meanwhile (another change at the same moment): the password checked is no longer it.
+    match store.set_password(user.id, hash, checked, keep).await? {
+        true => Ok(()),
+        false => Err(wrong_password()),
+    }
 }
 
 /// The user's live sessions, the last used first.

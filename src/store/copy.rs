@@ -81,6 +81,7 @@ pub const TABLES: &[Table] = &[
             ("user_agent", Text),
             ("address", Text),
             ("last_seen_at", Int),
+            ("ended_at", NullableInt),
         ],
         key: &["id"],
         only: None,

@@ -359,10 +359,11 @@ operations! {
     /// The account's password hash.
     fn password_hash(&self, user: UserId) -> Option<String>;
 
-    /// Sets the account's password hash and ends its sessions but the one stored under `keep`, together.
-    fn set_password(&self, user: UserId, hash: String, keep: String) -> ();
+    /// Sets the account's password hash, if it is still `checked` (the hash the current password was
+    /// checked against), and ends its sessions but the one stored under `keep`, together; whether it did.
+    fn set_password(&self, user: UserId, hash: String, checked: String, keep: String) -> bool;
 
-    /// Ends a session.
+    /// Ends a session (a tombstone until it would have lapsed: a request in flight cannot save it anew).
     fn remove_session(&self, id: String) -> ();
 
     /// Deletes lapsed sessions and those begun before `born_after`, unless any app server did so after

@@ -230,9 +230,10 @@ impl Probe {
         })
     }
 
-    /// The keys sessions are stored under.
+    /// The keys of the sessions that are not ended (an ended one stays as a tombstone until it would have
+    /// lapsed).
     pub fn session_keys(&self) -> Vec<String> {
-        self.rows("SELECT id FROM sessions", &[])
+        self.rows("SELECT id FROM sessions WHERE ended_at IS NULL", &[])
             .into_iter()
             .flatten()
             .collect()

@@ -798,12 +798,25 @@ impl PgStore {
 
     pub async fn end_session(&self, user: UserId, key: String) -> StoreResult<bool> {
         let client = self.client().await?;
-        Ok(run(&client, &numbered(sessions::END_ONE), &[&user.0, &key]).await? > 0)
+        let now = crate::domain::now();
+        Ok(run(
+            &client,
+            &numbered(sessions::END_ONE),
+            &[&user.0, &key, &now],
+        )
+        .await?
+            > 0)
     }
 
     pub async fn end_other_sessions(&self, user: UserId, keep: String) -> StoreResult<u64> {
         let client = self.client().await?;
-        Ok(run(&client, &numbered(sessions::END_OTHERS), &[&user.0, &keep]).await?)
+        let now = crate::domain::now();
+        Ok(run(
+            &client,
+            &numbered(sessions::END_OTHERS),
+            &[&user.0, &keep, &now],
+        )
+        .await?)
     }
 
     pub async fn password_hash(&self, user: UserId) -> StoreResult<Option<String>> {
@@ -816,11 +829,21 @@ impl PgStore {
         )
     }
 
-    pub async fn set_password(&self, user: UserId, hash: String, keep: String) -> StoreResult<()> {
+    pub async fn set_password(
+        &self,
+        user: UserId,
+        hash: String,
+        checked: String,
+        keep: String,
+    ) -> StoreResult<bool> {
         self.unseen_transaction(async |tx| {
-            run(tx, &numbered(sessions::SET_PASSWORD), &[&user.0, &hash]).await?;
-            run(tx, &numbered(sessions::END_OTHERS), &[&user.0, &keep]).await?;
-            Ok(())
+            let set = numbered(sessions::SET_PASSWORD);
+            if run(tx, &set, &[&user.0, &hash, &checked]).await? == 0 {
+                return Ok(false);
+            }
+            let now = crate::domain::now();
+            run(tx, &numbered(sessions::END_OTHERS), &[&user.0, &keep, &now]).await?;
+            Ok(true)
         })
         .await
     }

@@ -132,8 +132,7 @@ pub async fn load_session(
 ) -> Result<Option<StoredSession>, PgError> {
     let Some(row) = opt(
         client,
-        "SELECT entries, expires_at, created_at FROM sessions
-         WHERE id = $1 AND expires_at > $2 AND created_at > $3",
+        &numbered(sessions::LOAD),
         &[&session_key(id), &now, &born_after],
     )
     .await?
@@ -215,12 +214,8 @@ pub async fn user_sessions(
 }
 
 pub async fn remove_session(client: &impl GenericClient, id: &str) -> Result<(), PgError> {
-    run(
-        client,
-        "DELETE FROM sessions WHERE id = $1",
-        &[&session_key(id)],
-    )
-    .await?;
+    let now = crate::domain::now();
+    run(client, &numbered(sessions::END), &[&session_key(id), &now]).await?;
     Ok(())
 }
 

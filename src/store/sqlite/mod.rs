@@ -706,14 +706,18 @@ impl SqliteStore {
 
     pub async fn end_session(&self, user: UserId, key: String) -> StoreResult<bool> {
         self.db
-            .write_unseen(move |tx| Ok(tx.run(store_sessions::END_ONE, params![user.0, key])? > 0))
+            .write_unseen(move |tx| {
+                let now = crate::domain::now();
+                Ok(tx.run(store_sessions::END_ONE, params![user.0, key, now])? > 0)
+            })
             .await
     }
 
     pub async fn end_other_sessions(&self, user: UserId, keep: String) -> StoreResult<u64> {
         self.db
             .write_unseen(move |tx| {
-                Ok(tx.run(store_sessions::END_OTHERS, params![user.0, keep])? as u64)
+                let now = crate::domain::now();
+                Ok(tx.run(store_sessions::END_OTHERS, params![user.0, keep, now])? as u64)
             })
             .await
     }
@@ -727,19 +731,28 @@ impl SqliteStore {
             .await
     }
 
-    pub async fn set_password(&self, user: UserId, hash: String, keep: String) -> StoreResult<()> {
+    pub async fn set_password(
+        &self,
+        user: UserId,
+        hash: String,
+        checked: String,
+        keep: String,
+    ) -> StoreResult<bool> {
         self.db
             .write_unseen(move |tx| {
-                tx.run(store_sessions::SET_PASSWORD, params![user.0, hash])?;
-                tx.run(store_sessions::END_OTHERS, params![user.0, keep])?;
-                Ok(())
+                if tx.run(store_sessions::SET_PASSWORD, params![user.0, hash, checked])? == 0 {
+                    return Ok(false);
+                }
+                let now = crate::domain::now();
+                tx.run(store_sessions::END_OTHERS, params![user.0, keep, now])?;
+                Ok(true)
             })
             .await
     }
 
     pub async fn remove_session(&self, id: String) -> StoreResult<()> {
         self.db
-            .write_unseen(move |tx| sessions::remove(tx, &id))
+            .write_unseen(move |tx| sessions::remove(tx, &id, crate::domain::now()))
             .await
     }
 

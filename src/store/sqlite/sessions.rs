@@ -16,18 +16,13 @@ pub fn load(
     now: i64,
     born_after: i64,
 ) -> rusqlite::Result<Option<StoredSession>> {
-    conn.one(
-        "SELECT entries, expires_at, created_at FROM sessions
-         WHERE id = ?1 AND expires_at > ?2 AND created_at > ?3",
-        params![stored_key(id), now, born_after],
-        |row| {
-            Ok(StoredSession {
-                entries: row.get(0)?,
-                expires_at: row.get(1)?,
-                created_at: row.get(2)?,
-            })
-        },
-    )
+    conn.one(sql::LOAD, params![stored_key(id), now, born_after], |row| {
+        Ok(StoredSession {
+            entries: row.get(0)?,
+            expires_at: row.get(1)?,
+            created_at: row.get(2)?,
+        })
+    })
     .optional()
 }
 
@@ -81,8 +76,8 @@ pub fn of_user(
         .collect()
 }
 
-pub fn remove(tx: &Transaction, id: &str) -> rusqlite::Result<()> {
-    tx.run("DELETE FROM sessions WHERE id = ?1", [stored_key(id)])?;
+pub fn remove(tx: &Transaction, id: &str, now: i64) -> rusqlite::Result<()> {
+    tx.run(sql::END, params![stored_key(id), now])?;
     Ok(())
 }
 
@@ -110,6 +105,23 @@ pub fn hash_stored_ids(tx: &Transaction) -> rusqlite::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ended_session_is_not_saved_anew_by_a_request_that_loaded_it_before() {
+        let mut conn = Connection::open_in_memory().expect("db");
+        super::super::migrations::run(&mut conn).expect("schema");
+        let tx = conn.transaction().expect("tx");
+        let owner = SessionOwner::default();
+        save(&tx, "a-session", r#"{"flash":[]}"#, &owner, 100, 1).expect("save");
+        remove(&tx, "a-session", 2).expect("end");
+        // The request in flight saves what it loaded (a message shown, say): the row stays ended.
+        save(&tx, "a-session", r#"{"flash":[]}"#, &owner, 100, 3).expect("save again");
+        assert!(load(&tx, "a-session", 50, 0).expect("load").is_none());
+        let entries: String = tx
+            .query_row("SELECT entries FROM sessions", [], |row| row.get(0))
+            .expect("the tombstone");
+        assert_eq!(entries, "{}", "its entries went with it");
+    }
 
     #[test]
     fn the_file_holds_no_session_id() {
