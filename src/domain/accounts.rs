@@ -245,6 +245,21 @@ pub fn device_name(user_agent: &str) -> Option<String> {
     }
 }
 
+/// A new password typed twice (`password1`, `password2`, as the sign-up and password forms name them):
+/// the first parsed (the caller sends the form back while `errors` holds anything), its problems and the
+/// second's added to `errors`.
+fn new_password(first: &str, second: &str, errors: &mut Vec<FieldError>) -> Option<Password> {
+    let password = Password::parse(first)
+        .map_err(|p| errors.push(FieldError::new("password1", p)))
+        .ok();
+    if second.is_empty() {
+        errors.push(FieldError::new("password2", Problem::Required));
+    } else if first != second {
+        errors.push(FieldError::new("password2", Problem::PasswordsDiffer));
+    }
+    password
+}
+
 /// The password form of the account page, as typed.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 pub struct PasswordChangeForm {
@@ -264,14 +279,7 @@ impl PasswordChangeForm {
         if self.current_password.is_empty() {
             errors.push(FieldError::new("current_password", Problem::Required));
         }
-        let password = Password::parse(&self.password1)
-            .map_err(|p| errors.push(FieldError::new("password1", p)))
-            .ok();
-        if self.password2.is_empty() {
-            errors.push(FieldError::new("password2", Problem::Required));
-        } else if self.password1 != self.password2 {
-            errors.push(FieldError::new("password2", Problem::PasswordsDiffer));
-        }
+        let password = new_password(&self.password1, &self.password2, &mut errors);
         match password {
             Some(password) if errors.is_empty() => Ok(password),
             _ => Err(errors),
@@ -318,14 +326,7 @@ impl SignupForm {
         let email = Email::parse(&self.email)
             .map_err(|p| errors.push(FieldError::new("email", p)))
             .ok();
-        let password = Password::parse(&self.password1)
-            .map_err(|p| errors.push(FieldError::new("password1", p)))
-            .ok();
-        if self.password2.is_empty() {
-            errors.push(FieldError::new("password2", Problem::Required));
-        } else if self.password1 != self.password2 {
-            errors.push(FieldError::new("password2", Problem::PasswordsDiffer));
-        }
+        let password = new_password(&self.password1, &self.password2, &mut errors);
         match (username, email, password) {
             (Some(username), Some(email), Some(password)) if errors.is_empty() => Ok(NewAccount {
                 username,
