@@ -9,9 +9,11 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 
 # What the tests use from Debian, where missing: libxml2's xmllint (the sitemap checked against the protocol's
-# schema), Node for the vendored files' check and the walk, and for the walk Debian's Chromium (and CJK fonts,
-# for Korean in the screenshots), never a browser a tool downloads.
+# schema), aiosmtpd (the SMTP server the mail tests deliver to, under Debian's own Python), Node for the
+# vendored files' check and the walk, and for the walk Debian's Chromium (and CJK fonts, for Korean in the
+# screenshots), never a browser a tool downloads.
 missing=()
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)

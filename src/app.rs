@@ -57,8 +57,9 @@ impl App {
                 web::Keys {
                     csrf: derive_key(&secret, b"miniboard csrf"),
                     views: derive_key(&secret, b"miniboard views"),
+                    unsubscribe: derive_key(&secret, b"miniboard unsubscribe"),
                 },
-            )),
+            )?),
             listening,
             socket_file,
             _serving: serving,
@@ -88,6 +89,19 @@ impl App {
         let indexer = spawn_indexer(self.state.clone());
         let view_writer = spawn_view_writer(self.state.clone());
         let fan_out = crate::board::notifications::spawn_fan_out(self.state.store.clone());
+        let mail_sender =
+            crate::mail::spawn_sender(self.state.store.clone(), self.state.mailer.clone());
+        if !self.state.mailer.sends() {
+            match self.state.config.profile {
+                crate::config::Profile::Production => tracing::warn!(
+                    "mail is off: no smtp_url is set, so mail (password resets, confirmations, \
+                     notifications) is written to the log instead of sent"
+                ),
+                crate::config::Profile::Development => {
+                    tracing::info!("no smtp_url: mail is written to the log instead of sent")
+                }
+            }
+        }
         tracing::info!(
             address = %self.listening,
             profile = self.state.config.profile.name(),
@@ -102,6 +116,7 @@ impl App {
         indexer.abort();
         view_writer.abort();
         fan_out.abort();
+        mail_sender.abort();
         // The views of the last few seconds, counted before the pool closes.
         write_views(&self.state).await;
         drop(self.socket_file);

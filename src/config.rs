@@ -411,6 +411,62 @@ pub struct Config {
     /// links, the sitemap, link previews, feeds. Required in production; in development the server's own
     /// address stands in (set when it starts listening).
     pub public_url: Option<String>,
+    /// Where mail goes out (`smtp://`, `smtps://`); `None`: each mail is written to the log instead.
+    pub smtp_url: Option<SmtpUrl>,
+    /// Who the board's mail is from: `miniboard <noreply@example.com>`.
+    pub mail_from: String,
+    /// Whether an account must verify its address before it may post.
+    pub require_verified_email: bool,
+}
+
+/// An SMTP server's URL as lettre reads it (`smtp://user:pass@host:587?tls=required`, `smtps://...`);
+/// shown with its password masked.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmtpUrl(String);
+
+impl SmtpUrl {
+    pub fn parse(value: &str) -> Result<Option<Self>, String> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Ok(None);
+        }
+        let scheme = value.split_once("://").map(|(scheme, _)| scheme);
+        if !matches!(scheme, Some("smtp" | "smtps")) {
+            return Err(
+                "is not an smtp:// or smtps:// URL (e.g. smtps://user:password@smtp.example.com)"
+                    .into(),
+            );
+        }
+        lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(value)
+            .map_err(|err| format!("is not an SMTP URL that can be used: {err}"))?;
+        Ok(Some(Self(value.to_owned())))
+    }
+
+    /// The URL itself, password and all: for the transport only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SmtpUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match url::Url::parse(&self.0) {
+            Ok(mut url) => {
+                if url.password().is_some() {
+                    // Only fails for URLs that cannot have a password, which one that has one is not.
+                    let _ = url.set_password(Some("********"));
+                }
+                f.write_str(url.as_str())
+            }
+            Err(_) => f.write_str("smtp://(a URL that does not parse)"),
+        }
+    }
+}
+
+impl fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SmtpUrl({self})")
+    }
 }
 
 /// The shortest secret key `production` accepts, in bytes.
@@ -516,6 +572,42 @@ const KEYS: &[Key] = &[
         show: |config| config.public_url.clone().unwrap_or_default(),
     },
     Key {
+        name: "smtp_url",
+        set: |config, value| {
+            config.smtp_url = SmtpUrl::parse(value)?;
+            Ok(())
+        },
+        show: |config| {
+            config
+                .smtp_url
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        },
+    },
+    Key {
+        name: "mail_from",
+        set: |config, value| {
+            let value = value.trim();
+            value.parse::<lettre::message::Mailbox>().map_err(|err| {
+                format!(
+                    "`{value}` is not an address like `miniboard <noreply@example.com>` ({err})"
+                )
+            })?;
+            config.mail_from = value.to_owned();
+            Ok(())
+        },
+        show: |config| config.mail_from.clone(),
+    },
+    Key {
+        name: "require_verified_email",
+        set: |config, value| {
+            config.require_verified_email = parse_on_off(value)?;
+            Ok(())
+        },
+        show: |config| on_off(config.require_verified_email),
+    },
+    Key {
         name: "timezone",
         set: |config, value| {
             config.timezone = parse_timezone(value)?;
@@ -549,14 +641,10 @@ const KEYS: &[Key] = &[
     Key {
         name: "rate_limits",
         set: |config, value| {
-            config.rate_limits = match value.trim() {
-                "on" => true,
-                "off" => false,
-                other => return Err(format!("`{other}` is not on or off")),
-            };
+            config.rate_limits = parse_on_off(value)?;
             Ok(())
         },
-        show: |config| if config.rate_limits { "on" } else { "off" }.to_owned(),
+        show: |config| on_off(config.rate_limits),
     },
     Key {
         name: "signups_per_hour",
@@ -614,6 +702,9 @@ impl Config {
             session_lifetime: std::time::Duration::from_secs(30 * DAY_SECONDS),
             views_written_every: std::time::Duration::from_secs(5),
             public_url: None,
+            smtp_url: None,
+            mail_from: "miniboard <noreply@localhost>".into(),
+            require_verified_email: false,
         }
     }
 
@@ -715,12 +806,25 @@ impl Config {
                 let value = (key.show)(self);
                 let note = match (key.name, value.is_empty()) {
                     ("secret_key", true) => " # not set: a generated key is kept in the database",
+                    ("smtp_url", true) => " # not set: mail is written to the log, not sent",
                     _ => "",
                 };
                 format!("{} = {}{note}\n", key.name, quote(&value))
             })
             .collect()
     }
+}
+
+fn parse_on_off(value: &str) -> Result<bool, String> {
+    match value.trim() {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        other => Err(format!("`{other}` is not on or off")),
+    }
+}
+
+fn on_off(value: bool) -> String {
+    if value { "on" } else { "off" }.to_owned()
 }
 
 /// A whole number within `range`.
@@ -1202,6 +1306,36 @@ mod tests {
             !format!("{config:?}").contains("hunter2"),
             "nor in a debug print"
         );
+    }
+
+    #[test]
+    fn the_smtp_password_is_masked_and_a_bad_url_refused() {
+        let config = load_env(&[
+            (
+                "MINIBOARD_SMTP_URL",
+                "smtp://mailer:s3cret-pass@smtp.example.com:587?tls=required",
+            ),
+            ("MINIBOARD_MAIL_FROM", "Board <noreply@example.com>"),
+        ])
+        .expect("valid");
+        let text = config.describe();
+        assert!(!text.contains("s3cret-pass"), "{text}");
+        assert!(text.contains("smtp://mailer:********@smtp.example.com:587?tls=required"));
+        assert!(!format!("{config:?}").contains("s3cret-pass"));
+        assert_eq!(
+            config.smtp_url.as_ref().map(SmtpUrl::expose),
+            Some("smtp://mailer:s3cret-pass@smtp.example.com:587?tls=required")
+        );
+        let unset = load_env(&[]).expect("valid").describe();
+        assert!(unset.contains("smtp_url = \"\" # not set: mail is written to the log"));
+        for bad in ["http://smtp.example.com", "smtp.example.com", "smtps://"] {
+            let err = load_env(&[("MINIBOARD_SMTP_URL", bad)]).expect_err(bad);
+            assert_eq!(err.key, "MINIBOARD_SMTP_URL", "{bad}");
+        }
+        let err = load_env(&[("MINIBOARD_MAIL_FROM", "not an address")]).expect_err("invalid");
+        assert_eq!(err.key, "MINIBOARD_MAIL_FROM");
+        let verified = load_env(&[("MINIBOARD_REQUIRE_VERIFIED_EMAIL", "on")]).expect("valid");
+        assert!(verified.require_verified_email);
     }
 
     #[test]

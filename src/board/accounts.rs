@@ -28,23 +28,35 @@ fn taken_errors(taken: &[Taken]) -> Vec<FieldError> {
         .collect()
 }
 
-/// Creates the account (its password hashed when a turn is free); returns the new user, logged in by the
-/// caller. A name or address in use, or one that looks like a name in use, is an invalid field. With a
-/// limit, `client` may make `per_hour` accounts an hour; a sign-up that makes none is not counted.
+/// What a sign-up did.
+#[derive(Debug)]
+pub enum SignedUp {
+    /// The account exists, to be logged in (or, with mail on, confirmed first) by the caller.
+    Created(CurrentUser),
+    /// The address is another account's, whose owner was told by mail; the caller answers as for a new
+    /// account, so a sign-up cannot tell whether an address is registered.
+    AddressTaken,
+}
+
+/// Creates the account (its password hashed when a turn is free). A name in use, or one that looks like
+/// a name in use, is an invalid field; so is an address in use, unless `hide_taken_address` (mail is on:
+/// then its owner is told instead, and the outcome looks like a new account's). With a limit, `client`
+/// may make `per_hour` accounts an hour; a sign-up refused for a field is not counted.
 pub async fn sign_up(
     store: &Store,
     hashing: &HashingGate,
     account: NewAccount,
     client: ClientKey,
     per_hour: Option<usize>,
-) -> Result<CurrentUser, BoardError> {
+    hide_taken_address: bool,
+) -> Result<SignedUp, BoardError> {
     if let Some(per_hour) = per_hour {
         store
             .begin_signup(client, per_hour)
             .await?
             .map_err(BoardError::Throttled)?;
     }
-    let outcome = create_account(store, hashing, account).await;
+    let outcome = create_account(store, hashing, account, hide_taken_address).await;
     if outcome.is_err() && per_hour.is_some() {
         store.signup_refused(client).await?;
     }
@@ -55,24 +67,39 @@ async fn create_account(
     store: &Store,
     hashing: &HashingGate,
     account: NewAccount,
-) -> Result<CurrentUser, BoardError> {
-    let taken = store
+    hide_taken_address: bool,
+) -> Result<SignedUp, BoardError> {
+    let mut taken = store
         .taken(account.username.clone(), account.email.clone())
         .await?;
+    let address_taken = taken.contains(&Taken::Email);
+    if hide_taken_address {
+        taken.retain(|field| *field != Taken::Email);
+    }
     if !taken.is_empty() {
         return Err(BoardError::Invalid(taken_errors(&taken)));
     }
+    // Hashed either way: a taken address answers no faster than a new one.
     let password = account.password.as_str().to_owned();
     let hash = hashing
         .run(move || passwords::hash(&password))
         .await
         .map_err(|Busy| BoardError::Busy)?
         .map_err(BoardError::Internal)?;
+    if address_taken {
+        super::mail::tell_address_owner(store, &account.email).await?;
+        return Ok(SignedUp::AddressTaken);
+    }
     let username = account.username.as_str().to_owned();
+    let email = account.email.clone();
     // Another sign-up may have taken the name between the check and now: the unique index decides.
     let inserted = store.insert_user(account, hash, domain::now()).await?;
     match inserted {
-        Ok(id) => Ok(CurrentUser { id, username }),
+        Ok(id) => Ok(SignedUp::Created(CurrentUser { id, username })),
+        Err(Taken::Email) if hide_taken_address => {
+            super::mail::tell_address_owner(store, &email).await?;
+            Ok(SignedUp::AddressTaken)
+        }
         Err(taken) => Err(BoardError::Invalid(taken_errors(&[taken]))),
     }
 }
@@ -129,9 +156,9 @@ async fn check_password(
     .ok_or(BoardError::LoginFailed)
 }
 
-/// Changes the user's password: the current one must be right (counted by the log-in throttle, as a
-/// log-in is: the form is a way to guess it); the new one is checked as at sign-up. Every other session of
-/// the account ends with the change (`keep` is the one in use).
+/// Changes the user's password: the current one must be right (see [`check_current_password`]); the new
+/// one is checked as at sign-up. Every other session of the account ends with the change (`keep` is the
+/// one in use).
 pub async fn change_password(
     store: &Store,
     hashing: &HashingGate,
@@ -141,6 +168,41 @@ pub async fn change_password(
     keep: String,
 ) -> Result<(), BoardError> {
     let password = form.parse().map_err(BoardError::Invalid)?;
+    let new = password.as_str().to_owned();
+    let (checked, hash) = check_current_password(
+        store,
+        hashing,
+        user,
+        &form.current_password,
+        client,
+        move || passwords::hash(&new),
+    )
+    .await?;
+    // Changed meanwhile (another change at the same moment): the password checked is no longer it.
+    match store.set_password(user.id, hash, checked, keep).await? {
+        true => Ok(()),
+        false => Err(wrong_password()),
+    }
+}
+
+fn wrong_password() -> BoardError {
+    BoardError::Invalid(vec![FieldError::new(
+        "current_password",
+        Problem::WrongPassword,
+    )])
+}
+
+/// Checks the password a change to the account asks for, counted by the log-in throttle as a log-in is
+/// (the form is a way to guess it), and when it is right runs `then` on the same hashing turn. Returns the
+/// hash it was checked against and what `then` made; a wrong password is a field error.
+pub(super) async fn check_current_password<T: Send + 'static>(
+    store: &Store,
+    hashing: &HashingGate,
+    user: &CurrentUser,
+    current: &str,
+    client: ClientKey,
+    then: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<(String, T), BoardError> {
     let name_key = username_key(&user.username);
     store
         .begin_login(name_key.clone(), client)
@@ -151,37 +213,27 @@ pub async fn change_password(
         .await?
         .ok_or(BoardError::NotFound)?;
     let checked = stored.clone();
-    let current = form.current_password.clone();
-    let new = password.as_str().to_owned();
-    let hashed = hashing
+    let current = current.to_owned();
+    let outcome = hashing
         .run(move || {
             if passwords::verify(&current, &stored) {
-                passwords::hash(&new).map(Some)
+                then().map(Some)
             } else {
                 Ok(None)
             }
         })
         .await;
-    let wrong_password = || {
-        BoardError::Invalid(vec![FieldError::new(
-            "current_password",
-            Problem::WrongPassword,
-        )])
-    };
-    let hash = match hashed {
+    match outcome {
         Err(Busy) => {
             store.login_abandoned(name_key, client).await?;
-            return Err(BoardError::Busy);
+            Err(BoardError::Busy)
         }
-        Ok(Err(failed)) => return Err(BoardError::Internal(failed)),
-        Ok(Ok(None)) => return Err(wrong_password()),
-        Ok(Ok(Some(hash))) => hash,
-    };
-    store.login_succeeded(name_key, client).await?;
-    // Changed meanwhile (another change at the same moment): the password checked is no longer it.
-    match store.set_password(user.id, hash, checked, keep).await? {
-        true => Ok(()),
-        false => Err(wrong_password()),
+        Ok(Err(failed)) => Err(BoardError::Internal(failed)),
+        Ok(Ok(None)) => Err(wrong_password()),
+        Ok(Ok(Some(made))) => {
+            store.login_succeeded(name_key, client).await?;
+            Ok((checked, made))
+        }
     }
 }
 

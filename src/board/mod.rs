@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod answers;
 pub mod comments;
 pub mod likes;
+pub mod mail;
 pub mod notifications;
 pub mod people;
 pub mod questions;

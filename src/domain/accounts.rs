@@ -287,6 +287,59 @@ impl PasswordChangeForm {
     }
 }
 
+/// The form of a password reset link's page, as typed.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct PasswordResetForm {
+    #[serde(default)]
+    pub password1: String,
+    #[serde(default)]
+    pub password2: String,
+}
+
+impl PasswordResetForm {
+    /// The new password, or every problem with the form at once.
+    pub fn parse(&self) -> Result<Password, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        match new_password(&self.password1, &self.password2, &mut errors) {
+            Some(password) if errors.is_empty() => Ok(password),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The "forgot password" form, as typed.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct ForgotPasswordForm {
+    #[serde(default)]
+    pub email: String,
+}
+
+/// The address form of the account page, as typed.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct EmailChangeForm {
+    #[serde(default)]
+    pub current_password: String,
+    #[serde(default)]
+    pub email: String,
+}
+
+impl EmailChangeForm {
+    /// The new address, or every problem with the form at once.
+    pub fn parse(&self) -> Result<Email, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if self.current_password.is_empty() {
+            errors.push(FieldError::new("current_password", Problem::Required));
+        }
+        let email = Email::parse(&self.email)
+            .map_err(|p| errors.push(FieldError::new("email", p)))
+            .ok();
+        match email {
+            Some(email) if errors.is_empty() => Ok(email),
+            _ => Err(errors),
+        }
+    }
+}
+
 /// The fields of the sign-up form, as typed.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 pub struct SignupForm {

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod board;
 pub mod ids;
 pub mod limits;
+pub mod mail;
 pub mod notifications;
 pub mod people;
 pub mod policy;
@@ -79,6 +80,8 @@ pub enum Problem {
     PasswordsDiffer,
     /// The current password, asked for before a change to the account, is not the account's.
     WrongPassword,
+    /// A new address that is the account's address already.
+    SameEmail,
     LoginFailed,
     SubjectTooLong,
     ContentTooLong,

@@ -2,6 +2,9 @@
 
 mod en;
 mod ko;
+mod mail;
+
+pub use mail::MailTexts;
 
 use time::{OffsetDateTime, UtcOffset};
 
@@ -33,6 +36,14 @@ impl Lang {
         match self {
             Self::En => &en::TEXTS,
             Self::Ko => &ko::TEXTS,
+        }
+    }
+
+    /// The words of the board's mail.
+    pub fn mail(self) -> &'static MailTexts {
+        match self {
+            Self::En => &mail::EN,
+            Self::Ko => &mail::KO,
         }
     }
 
@@ -432,6 +443,55 @@ pub struct Texts {
     pub error_429_title: &'static str,
     pub error_500_title: &'static str,
     pub error_500_body: &'static str,
+    pub login_forgot: &'static str,
+    pub forgot_title: &'static str,
+    pub forgot_help: &'static str,
+    pub forgot_submit: &'static str,
+    pub check_inbox_title: &'static str,
+    pub forgot_sent: &'static str,
+    pub mail_requests_throttled: &'static str,
+    pub reset_title: &'static str,
+    pub reset_help: &'static str,
+    pub reset_submit: &'static str,
+    pub link_invalid_title: &'static str,
+    pub link_invalid: &'static str,
+    pub link_ask_again: &'static str,
+    pub flash_password_reset: &'static str,
+    pub verified_title: &'static str,
+    pub verified_body: &'static str,
+    pub verified_moved: &'static str,
+    pub verified_taken: &'static str,
+    pub verified_log_in: &'static str,
+    pub verified_continue: &'static str,
+    pub signup_sent: &'static str,
+    pub flash_signed_up_confirm: &'static str,
+    pub account_email_title: &'static str,
+    pub account_email_verified: &'static str,
+    pub account_email_unverified: &'static str,
+    pub account_email_resend: &'static str,
+    pub account_email_pending: &'static str,
+    pub account_email_new: &'static str,
+    pub account_email_help: &'static str,
+    pub account_email_submit: &'static str,
+    pub flash_email_link_sent: &'static str,
+    pub flash_verification_sent: &'static str,
+    pub account_mail_title: &'static str,
+    pub account_mail_help: &'static str,
+    pub mail_kind_answer: &'static str,
+    pub mail_kind_comment: &'static str,
+    pub mail_kind_accepted: &'static str,
+    pub mail_kind_mention: &'static str,
+    pub mail_kind_followed_answer: &'static str,
+    pub mail_kind_tagged_question: &'static str,
+    pub account_mail_submit: &'static str,
+    pub flash_mail_choices_saved: &'static str,
+    pub unsubscribe_title: &'static str,
+    pub unsubscribe_question: &'static str,
+    pub unsubscribe_submit: &'static str,
+    pub unsubscribe_done: &'static str,
+    pub unsubscribe_settings: &'static str,
+    pub problem_same_email: &'static str,
+    pub verify_before_posting: &'static str,
 }
 
 impl Texts {
@@ -479,6 +539,7 @@ impl Texts {
             Problem::PasswordTooLong => self.problem_password_too_long,
             Problem::PasswordsDiffer => self.problem_passwords_differ,
             Problem::WrongPassword => self.problem_wrong_password,
+            Problem::SameEmail => self.problem_same_email,
             Problem::LoginFailed => self.problem_login_failed,
             Problem::SubjectTooLong => self.problem_subject_too_long,
             Problem::ContentTooLong => self.problem_content_too_long,

@@ -13,6 +13,7 @@ use crate::{
         CLIENTS_PER_NAME, ClientKey, KNOWN_GOOD, LoginHistory, MINUTE, NAME_WINDOW, PER_CLIENT,
         PER_NAME_AND_CLIENT, SIGNUP_WINDOW, SlidingWindow, login_wait, make_room, signup_wait,
     },
+    domain::mail::{MAIL_REQUEST_WINDOW, MAIL_REQUESTS_PER_ADDRESS, MAIL_REQUESTS_PER_CLIENT},
     sync::lock,
 };
 
@@ -28,6 +29,8 @@ pub fn moment() -> Duration {
 pub struct MemoryLimits {
     login: Mutex<LoginTables>,
     signups: Mutex<HashMap<ClientKey, VecDeque<Duration>>>,
+    /// Reset and verification mails asked for, per address and per client.
+    mail_requests: Mutex<(SlidingWindow<String>, SlidingWindow<ClientKey>)>,
 }
 
 struct LoginTables {
@@ -90,6 +93,10 @@ impl Default for MemoryLimits {
                 known_good: SlidingWindow::new(1, KNOWN_GOOD, MAX_KEYS),
             }),
             signups: Mutex::new(HashMap::new()),
+            mail_requests: Mutex::new((
+                SlidingWindow::new(MAIL_REQUESTS_PER_ADDRESS, MAIL_REQUEST_WINDOW, MAX_KEYS),
+                SlidingWindow::new(MAIL_REQUESTS_PER_CLIENT, MAIL_REQUEST_WINDOW, MAX_KEYS),
+            )),
         }
     }
 }
@@ -163,6 +170,30 @@ impl MemoryLimits {
         while moments.len() > per_hour {
             moments.pop_front();
         }
+        Ok(())
+    }
+
+    /// Counts a mail asked for to the address `address_key` from `client`, or says how long to wait (both
+    /// must be under their limits; nothing is counted when either is not).
+    pub fn begin_mail_request(
+        &self,
+        address_key: &str,
+        client: ClientKey,
+        now: Duration,
+    ) -> Result<(), Duration> {
+        let mut guard = lock(&self.mail_requests);
+        let (by_address, by_client) = &mut *guard;
+        let address_key = address_key.to_owned();
+        let wait = by_address
+            .wait(&address_key, now)
+            .into_iter()
+            .chain(by_client.wait(&client, now))
+            .max();
+        if let Some(wait) = wait {
+            return Err(wait.max(Duration::from_secs(1)));
+        }
+        by_address.record(address_key, now);
+        by_client.record(client, now);
         Ok(())
     }
 

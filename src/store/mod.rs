@@ -4,6 +4,7 @@
 //! here. Dispatch is a `match` over an enum, so the SQLite path pays no indirection.
 
 pub mod copy;
+pub mod mail;
 pub mod memory_limits;
 pub mod notifications;
 pub mod postgres;
@@ -18,11 +19,15 @@ use std::time::Duration;
 use crate::{
     config::Database,
     domain::{
-        accounts::{Email, NewAccount, SessionSummary, Taken, User, Username},
+        accounts::{CurrentUser, Email, NewAccount, SessionSummary, Taken, User, Username},
         board::{AnswerSort, CommentText, Content, ListSort, QuestionDraft},
         ids::{AnswerId, CommentId, QuestionId, UserId},
         limits::ClientKey,
-        notifications::{Following, Inbox, Mentioned},
+        mail::{
+            LinkPurpose, MailChoices, MailSettings, NewLink, Outgoing, QueuedMail, Recipient,
+            Verified,
+        },
+        notifications::{Following, Inbox, Mentioned, Notification},
         people::{AnswerList, Profile, UserList},
         policy::{Action, Actor, Denied, PostRef},
         posts::{
@@ -414,6 +419,56 @@ operations! {
 
     /// Notifies one batch of the followers still to be told of a post, if any are; whether some were.
     fn fan_out_step(&self) -> bool;
+
+    /// The account with this address (compared as `Email::key`), as its mail is addressed.
+    fn user_by_email(&self, email: Email) -> Option<Recipient>;
+
+    /// The account's name, address and language.
+    fn mail_address(&self, user: UserId) -> Option<Recipient>;
+
+    /// Keeps a one-use link and queues the mail that carries it, together.
+    fn add_link(&self, link: NewLink, mail: Outgoing) -> ();
+
+    /// Whether the link with this token hash, for `purpose`, still works.
+    fn link_works(&self, token_hash: String, purpose: LinkPurpose) -> bool;
+
+    /// Uses up a reset link that still works: sets the account's password hash, verifies the address the
+    /// link went to (it was read there), and ends every session of the account; the account, or `None`
+    /// for a link that is unknown, lapsed or used.
+    fn reset_password(&self, token_hash: String, password_hash: String) -> Option<CurrentUser>;
+
+    /// Uses up a verification link that still works: the account's address is verified, or the account
+    /// moves to the address (its other links void, the old address told).
+    fn verify_address(&self, token_hash: String) -> Verified;
+
+    /// Queues a mail (to an account, or to an address with no account).
+    fn queue_mail(&self, user: Option<UserId>, mail: Outgoing) -> ();
+
+    /// Takes up to `limit` mails that are due, oldest first, each leased to this server for a while and
+    /// counted as an attempt.
+    fn take_due_mail(&self, limit: i64) -> Vec<QueuedMail>;
+
+    /// Takes a mail out of the queue: sent, or given up.
+    fn mail_sent(&self, id: i64) -> ();
+
+    /// Leaves a mail that failed in the queue until `retry_at`, with the error.
+    fn mail_failed(&self, id: i64, retry_at: i64, error: String) -> ();
+
+    /// A notification as its mail tells it (with whether it was read meanwhile); `None` once it is gone.
+    fn notification_mail(&self, id: i64) -> Option<Notification>;
+
+    /// The account's address, whether it is verified, what it gets by mail and where it is moving to.
+    fn mail_settings(&self, user: UserId) -> Option<MailSettings>;
+
+    /// Sets which notifications the account gets by mail.
+    fn set_mail_choices(&self, user: UserId, choices: MailChoices) -> ();
+
+    /// Sets the language the account's mail is written in.
+    fn set_locale(&self, user: UserId, locale: String) -> ();
+
+    /// Counts a reset or verification mail asked for to the address `address_key` from `client`, or says
+    /// how long to wait (`domain::mail`'s limits, shared by every app server on the database).
+    fn begin_mail_request(&self, address_key: String, client: ClientKey) -> Result<(), Duration>;
 
     /// Every account's id and name, oldest first (the seed adds posts to an existing board).
     fn all_authors(&self) -> Vec<(UserId, String)>;

@@ -4,6 +4,7 @@ use maud::{Markup, html};
 
 use super::{
     PageContext,
+    email::{email_section, mail_section},
     follows::{FollowButton, follow_button},
     forms::{Field, field},
     layout::{csrf_field, page},
@@ -12,6 +13,7 @@ use super::{
 use crate::domain::{
     FieldError,
     accounts::{Password, SessionSummary, User, Username, device_name},
+    mail::MailSettings,
     notifications::Following,
 };
 
@@ -67,7 +69,8 @@ pub fn login_page(ctx: &PageContext, username: &str, next: &str, notice: Option<
                     hint: None, autocomplete: "current-password", required: true, max_length: None }, &[]))
                 button.btn.btn-primary.w-100 type="submit" { (t.login_submit) }
             }
-            p.mt-3.text-center { a href="/signup" { (t.login_no_account) } }
+            p.mt-3.text-center { a #forgot-password href="/password/forgot" { (t.login_forgot) } }
+            p.text-center { a href="/signup" { (t.login_no_account) } }
         }
     };
     page(ctx, t.login_title, content)
@@ -83,6 +86,12 @@ pub struct AccountView<'a> {
     pub current_session: &'a str,
     /// The password form's problems, after a failed change.
     pub password_errors: &'a [FieldError],
+    pub mail: &'a MailSettings,
+    /// The address form's input and problems, after a failed change.
+    pub email_typed: &'a str,
+    pub email_errors: &'a [FieldError],
+    /// A message at the top (a limit's wait).
+    pub notice: Option<&'a str>,
 }
 
 /// The logged-in user's own account: who they are, their password, where they are signed in, and what
@@ -94,14 +103,16 @@ pub fn account_page(ctx: &PageContext, view: &AccountView) -> Markup {
     let content = html! {
         div.form-narrow.mx-auto {
             h1.h3.mb-4 { (t.account_title) }
+            @if let Some(notice) = view.notice {
+                div.alert.alert-danger #account-error role="alert" { (notice) }
+            }
             dl.row {
                 dt.col-sm-4 { (t.username) }
                 dd.col-sm-8 #account-username { (user.username) }
-                dt.col-sm-4 { (t.email) }
-                dd.col-sm-8 #account-email { (user.email) }
                 dt.col-sm-4 { (t.account_joined) }
                 dd.col-sm-8 { (ctx.time(user.created_at)) }
             }
+            (email_section(ctx, view.mail, view.email_typed, view.email_errors))
             section.mt-4 #password aria-labelledby="password-title" {
                 h2.h5 #password-title { (t.account_password_title) }
                 p.small.text-body-secondary { (t.account_password_help) }
@@ -120,6 +131,7 @@ pub fn account_page(ctx: &PageContext, view: &AccountView) -> Markup {
                 }
             }
             (sessions_section(ctx, view))
+            (mail_section(ctx, view.mail))
             section.mt-4 #followed-tags aria-labelledby="followed-tags-title" {
                 h2.h5 #followed-tags-title { (t.account_followed_tags) }
                 @if following.tags.is_empty() {

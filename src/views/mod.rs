@@ -5,12 +5,14 @@ pub mod accounts;
 pub mod answers;
 pub mod comments;
 pub mod directory;
+pub mod email;
 pub mod errors;
 pub mod follows;
 pub mod forms;
 pub mod highlight;
 pub mod layout;
 pub mod likes;
+pub mod mail;
 pub mod notifications;
 pub mod pagination;
 pub mod post_meta;
@@ -127,6 +129,11 @@ pub enum Flash {
     PasswordChanged,
     SessionEnded,
     OtherSessionsEnded,
+    PasswordReset,
+    SignedUpConfirm,
+    EmailLinkSent,
+    VerificationSent,
+    MailChoicesSaved,
 }
 
 impl Flash {
@@ -142,6 +149,11 @@ impl Flash {
             Self::PasswordChanged => "password_changed",
             Self::SessionEnded => "session_ended",
             Self::OtherSessionsEnded => "other_sessions_ended",
+            Self::PasswordReset => "password_reset",
+            Self::SignedUpConfirm => "signed_up_confirm",
+            Self::EmailLinkSent => "email_link_sent",
+            Self::VerificationSent => "verification_sent",
+            Self::MailChoicesSaved => "mail_choices_saved",
         }
     }
 
@@ -156,6 +168,11 @@ impl Flash {
             Self::PasswordChanged,
             Self::SessionEnded,
             Self::OtherSessionsEnded,
+            Self::PasswordReset,
+            Self::SignedUpConfirm,
+            Self::EmailLinkSent,
+            Self::VerificationSent,
+            Self::MailChoicesSaved,
         ]
         .into_iter()
         .find(|flash| flash.code() == code)
@@ -172,12 +189,23 @@ impl Flash {
             Self::PasswordChanged => t.flash_password_changed,
             Self::SessionEnded => t.flash_session_ended,
             Self::OtherSessionsEnded => t.flash_other_sessions_ended,
+            Self::PasswordReset => t.flash_password_reset,
+            Self::SignedUpConfirm => t.flash_signed_up_confirm,
+            Self::EmailLinkSent => t.flash_email_link_sent,
+            Self::VerificationSent => t.flash_verification_sent,
+            Self::MailChoicesSaved => t.flash_mail_choices_saved,
         }
     }
 
     fn bootstrap_class(self) -> &'static str {
         match self {
-            Self::SignedUp | Self::LoggedIn | Self::PasswordChanged => "alert-success",
+            Self::SignedUp
+            | Self::LoggedIn
+            | Self::PasswordChanged
+            | Self::PasswordReset
+            | Self::SignedUpConfirm
+            | Self::MailChoicesSaved => "alert-success",
+            Self::EmailLinkSent | Self::VerificationSent => "alert-info",
             Self::LoggedOut
             | Self::QuestionDeleted
             | Self::AnswerDeleted

@@ -9,7 +9,10 @@ use super::{
     urls,
     users::author_link,
 };
-use crate::domain::notifications::{Inbox, Notification, NotificationKind, UNREAD_SHOWN_UP_TO};
+use crate::{
+    domain::notifications::{Inbox, Notification, NotificationKind, UNREAD_SHOWN_UP_TO},
+    i18n::Texts,
+};
 
 pub fn inbox_page(ctx: &PageContext, inbox: &Inbox) -> Markup {
     let t = ctx.t();
@@ -52,9 +55,9 @@ pub fn inbox_page(ctx: &PageContext, inbox: &Inbox) -> Markup {
     page(ctx, t.notifications_title, content)
 }
 
-fn notification_row(ctx: &PageContext, notification: &Notification) -> Markup {
-    let t = ctx.t();
-    let (icon, what) = match notification.kind {
+/// A notification's icon and what happened, said after the actor's name.
+pub fn notification_phrase(t: &Texts, notification: &Notification) -> (&'static str, &'static str) {
+    match notification.kind {
         NotificationKind::Answer => ("✎", t.notification_answer),
         NotificationKind::Comment if notification.answer_id.is_some() => {
             ("❝", t.notification_comment_on_answer)
@@ -64,13 +67,22 @@ fn notification_row(ctx: &PageContext, notification: &Notification) -> Markup {
         NotificationKind::Mention => ("@", t.notification_mention),
         NotificationKind::FollowedAnswer => ("★", t.notification_followed_answer),
         NotificationKind::TaggedQuestion => ("#", t.notification_tagged_question),
-    };
-    // Exactly what it is about: the comment, else the answer, else the question.
-    let href = match (notification.comment_id, notification.answer_id) {
+    }
+}
+
+/// Exactly what a notification is about: the comment, else the answer, else the question.
+pub fn notification_href(notification: &Notification) -> String {
+    match (notification.comment_id, notification.answer_id) {
         (Some(comment), _) => urls::comment(comment),
         (None, Some(answer)) => urls::answer(answer),
         (None, None) => urls::question(notification.question_id, Default::default(), 1),
-    };
+    }
+}
+
+fn notification_row(ctx: &PageContext, notification: &Notification) -> Markup {
+    let t = ctx.t();
+    let (icon, what) = notification_phrase(t, notification);
+    let href = notification_href(notification);
     let unread = !notification.read;
     html! {
         li.list-group-item.d-flex.gap-2.notification.unread[unread]

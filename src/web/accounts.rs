@@ -20,13 +20,14 @@ use super::{
     session::{LANG_COOKIE, flash, flash_visitor, log_in, log_out, page_context},
 };
 use crate::{
-    board::{self, BoardError},
+    board::{self, BoardError, accounts::SignedUp},
     domain::{FieldError, Problem, accounts::SignupForm, redirect::LocalPath},
     error::{AppError, AppResult, whole_seconds},
     i18n::{Lang, fill},
     views::{
         Flash,
         accounts::{login_page, signup_page},
+        email::check_inbox_page,
     },
 };
 
@@ -88,20 +89,33 @@ async fn signup(
         .config
         .rate_limits
         .then_some(state.config.signups_per_hour);
+    let mail_on = state.mailer.sends();
+    let email = new_account.email.as_str().to_owned();
     let outcome = board::accounts::sign_up(
         &state.store,
         &state.hashing,
         new_account,
         client_key(req),
         per_hour,
+        mail_on,
     )
     .await;
+    let lang = crate::web::session::request_lang(req);
+    // With mail on, a new account and a taken address get the same page: the mail tells them apart.
+    let check_inbox = || {
+        check_inbox_page(&page_context(req, true), &fill(t.signup_sent, &[&email])).into_response()
+    };
     match outcome {
-        Ok(user) => {
+        Ok(SignedUp::Created(user)) => {
+            board::mail::confirm_new_account(&state.store, &user, lang).await?;
+            if mail_on {
+                return Ok(check_inbox());
+            }
             log_in(req, session, &user);
-            flash(session, Flash::SignedUp);
+            flash(session, Flash::SignedUpConfirm);
             Ok(see_other("/"))
         }
+        Ok(SignedUp::AddressTaken) => Ok(check_inbox()),
         Err(BoardError::Invalid(errors)) => Ok(invalid(&errors)),
         Err(BoardError::Throttled(wait)) => {
             let minutes = whole_seconds(wait).div_ceil(60).max(1);
@@ -233,11 +247,16 @@ struct LanguageForm {
 /// site (the CSRF layer checks the origin; it needs no token, so a visitor's cached page can carry the form):
 /// an image in a post cannot switch its readers' language.
 #[handler]
-fn switch_language(
+async fn switch_language(
+    session: &Session,
     state: Data<&Arc<AppState>>,
     Form(form): Form<LanguageForm>,
 ) -> AppResult<Response> {
     let lang = Lang::from_code(&form.lang).ok_or(AppError::BadRequest)?;
+    // A logged-in user's mail follows the language they chose.
+    if let Some(user) = crate::web::session::current_user(session) {
+        board::mail::set_language(&state.store, &user, lang).await?;
+    }
     let mut cookie = Cookie::new_with_str(LANG_COOKIE, lang.code());
     cookie.set_path("/");
     cookie.set_max_age(std::time::Duration::from_secs(365 * 24 * 60 * 60));

@@ -10,6 +10,7 @@ pub mod feeds;
 pub mod handler_kit;
 pub mod likes;
 pub mod limits;
+pub mod mail;
 pub mod middleware;
 pub mod notifications;
 pub mod page_cache;
@@ -43,6 +44,8 @@ pub struct AppState {
     pub csrf_key: csrf::CsrfKey,
     /// Question views not yet written.
     pub views: crate::board::views::ViewBuffer,
+    /// Sends the board's mail; also what signs and checks unsubscribe links.
+    pub mailer: Arc<crate::mail::Mailer>,
 }
 
 /// The keys the server derives from its secret, one per purpose.
@@ -51,15 +54,23 @@ pub struct Keys {
     pub csrf: [u8; 32],
     /// Hashes view counts' viewers.
     pub views: [u8; 32],
+    /// Signs unsubscribe links.
+    pub unsubscribe: [u8; 32],
 }
 
 /// Uncached searches one client may run in a minute (a person searches a few times a minute at most).
 pub const SEARCHES_PER_MINUTE: usize = 60;
 
 impl AppState {
-    pub fn new(store: Store, search: Arc<SearchIndex>, config: Config, keys: Keys) -> Self {
+    pub fn new(
+        store: Store,
+        search: Arc<SearchIndex>,
+        config: Config,
+        keys: Keys,
+    ) -> anyhow::Result<Self> {
         let limit = |n: usize| config.rate_limits.then_some(n);
-        Self {
+        let mailer = Arc::new(crate::mail::Mailer::new(&config, keys.unsubscribe)?);
+        Ok(Self {
             searches: limits::ClientLimit::new(
                 limit(SEARCHES_PER_MINUTE),
                 std::time::Duration::from_secs(60),
@@ -71,7 +82,8 @@ impl AppState {
             pages: Default::default(),
             csrf_key: csrf::CsrfKey(keys.csrf),
             views: crate::board::views::ViewBuffer::new(keys.views),
-        }
+            mailer,
+        })
     }
 
     /// Moves whenever what a visitor's page shows may have changed: a write to the board, or the search
@@ -105,6 +117,7 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
         users::routes,
         notifications::routes,
         settings::routes,
+        mail::routes,
     ];
     let pages = routes
         .into_iter()

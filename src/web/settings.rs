@@ -54,17 +54,45 @@ async fn account(
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
-    render(req, session, &state, &user, &[], StatusCode::OK).await
+    render(
+        req,
+        session,
+        &state,
+        &user,
+        AccountPage::new(StatusCode::OK),
+    )
+    .await
 }
 
-/// The account page, with the password form's problems when a change failed.
-async fn render(
+/// How the account page is shown: after a failed change, with that form's problems (and what was typed).
+pub struct AccountPage<'a> {
+    pub password_errors: &'a [FieldError],
+    pub email_typed: &'a str,
+    pub email_errors: &'a [FieldError],
+    /// A message at the top (a limit's wait).
+    pub notice: Option<&'a str>,
+    pub status: StatusCode,
+}
+
+impl AccountPage<'_> {
+    pub fn new(status: StatusCode) -> Self {
+        Self {
+            password_errors: &[],
+            email_typed: "",
+            email_errors: &[],
+            notice: None,
+            status,
+        }
+    }
+}
+
+/// The account page.
+pub async fn render(
     req: &Request,
     session: &Session,
     state: &AppState,
     user: &CurrentUser,
-    password_errors: &[FieldError],
-    status: StatusCode,
+    shown: AccountPage<'_>,
 ) -> AppResult<Response> {
     let Some(found) = state.store.user(user.id).await? else {
         // The account is gone: the session must not outlive it.
@@ -77,15 +105,20 @@ async fn render(
     let sessions =
         board::accounts::sessions(&state.store, user, state.config.session_lifetime).await?;
     let current = current_session(req, state);
+    let mail = board::mail::mail_settings(&state.store, user).await?;
     let view = AccountView {
         user: &found,
         following: &following,
         sessions: &sessions,
         current_session: &current,
-        password_errors,
+        password_errors: shown.password_errors,
+        mail: &mail,
+        email_typed: shown.email_typed,
+        email_errors: shown.email_errors,
+        notice: shown.notice,
     };
     Ok(account_page(&page_context(req, true), &view)
-        .with_status(status)
+        .with_status(shown.status)
         .into_response())
 }
 
@@ -120,8 +153,10 @@ async fn change_password(
                 session,
                 &state,
                 &user,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
+                AccountPage {
+                    password_errors: &errors,
+                    ..AccountPage::new(StatusCode::UNPROCESSABLE_ENTITY)
+                },
             )
             .await
         }
@@ -131,8 +166,7 @@ async fn change_password(
                 session,
                 &state,
                 &user,
-                &[],
-                StatusCode::SERVICE_UNAVAILABLE,
+                AccountPage::new(StatusCode::SERVICE_UNAVAILABLE),
             )
             .await?;
             Ok(with_retry_after(page, BUSY_RETRY))

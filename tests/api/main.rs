@@ -16,6 +16,7 @@ mod helpers;
 mod hostile;
 mod likes;
 mod login;
+mod mail;
 mod notifications;
 mod pages;
 mod people;

@@ -350,6 +350,32 @@ impl Probe {
         self.rows(sql, &[]).into_iter().next().flatten().expect(sql)
     }
 
+    /// The texts of the first column of the rows `sql` returns, in order.
+    pub fn texts_of(&self, sql: &str) -> Vec<String> {
+        self.rows(sql, &[]).into_iter().flatten().collect()
+    }
+
+    /// Makes every one-use link lapse `seconds` from now (negative: lapsed already).
+    pub fn links_lapse_in(&self, seconds: i64) {
+        self.change(
+            "UPDATE account_links SET expires_at = {now} + ?1",
+            &[Value::Int(seconds)],
+        );
+    }
+
+    /// Makes every queued mail due now (its back-off over).
+    pub fn mail_due_now(&self) {
+        self.change("UPDATE mail_queue SET next_attempt_at = {now}", &[]);
+    }
+
+    /// Dates every queued mail `seconds` ago.
+    pub fn mail_queued_ago(&self, seconds: i64) {
+        self.change(
+            "UPDATE mail_queue SET created_at = {now} - ?1",
+            &[Value::Int(seconds)],
+        );
+    }
+
     /// The one number `sql` returns.
     pub fn number_of(&self, sql: &str) -> i64 {
         self.number(sql)

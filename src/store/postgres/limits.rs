@@ -11,7 +11,10 @@ use sha2::{Digest, Sha256};
 use super::{PgError, one, run};
 use crate::domain::limits::{
     CLIENTS_PER_NAME, ClientKey, KNOWN_GOOD, LoginHistory, MINUTE, NAME_WINDOW, SIGNUP_WINDOW,
-    login_wait, signup_wait,
+    login_wait, signup_wait, window_wait,
+};
+use crate::domain::mail::{
+    MAIL_REQUEST_WINDOW, MAIL_REQUESTS_PER_ADDRESS, MAIL_REQUESTS_PER_CLIENT,
 };
 
 /// The advisory lock key of one thing a limit counts: 64 bits of its SHA-256, so keys of different
@@ -232,5 +235,58 @@ pub async fn purge(tx: &impl GenericClient) -> Result<(), PgError> {
         &[&(now - micros(SIGNUP_WINDOW))],
     )
     .await?;
+    run(
+        tx,
+        "DELETE FROM mail_requests WHERE at_us <= $1",
+        &[&(now - micros(MAIL_REQUEST_WINDOW))],
+    )
+    .await?;
     Ok(())
+}
+
+/// Counts a reset or verification mail asked for to an address from a client, or says how long to wait
+/// (both under their limits, or nothing is counted).
+pub async fn begin_mail_request(
+    tx: &impl GenericClient,
+    address_key: &str,
+    client: ClientKey,
+) -> Result<Result<(), Duration>, PgError> {
+    let address = format!("address {address_key}");
+    let client = format!("client {client}");
+    let now = lock_and_now(tx, [&format!("mail {address}"), &format!("mail {client}")]).await?;
+    let since = now - micros(MAIL_REQUEST_WINDOW);
+    let row = one(
+        tx,
+        "SELECT ARRAY(SELECT at_us FROM mail_requests WHERE key = $1 AND at_us > $3 ORDER BY at_us),
+                ARRAY(SELECT at_us FROM mail_requests WHERE key = $2 AND at_us > $3 ORDER BY at_us)",
+        &[&address, &client, &since],
+    )
+    .await?;
+    let at = Duration::from_micros(now.max(0) as u64);
+    let by_address = moments(row.try_get(0)?);
+    let by_client = moments(row.try_get(1)?);
+    let wait = window_wait(
+        &by_address,
+        MAIL_REQUESTS_PER_ADDRESS,
+        MAIL_REQUEST_WINDOW,
+        at,
+    )
+    .into_iter()
+    .chain(window_wait(
+        &by_client,
+        MAIL_REQUESTS_PER_CLIENT,
+        MAIL_REQUEST_WINDOW,
+        at,
+    ))
+    .max();
+    if let Some(wait) = wait {
+        return Ok(Err(wait.max(Duration::from_secs(1))));
+    }
+    run(
+        tx,
+        "INSERT INTO mail_requests (key, at_us) VALUES ($1, $3), ($2, $3)",
+        &[&address, &client, &now],
+    )
+    .await?;
+    Ok(Ok(()))
 }

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_people.sql"),
     include_str!("migrations/0011_notifications.sql"),
     include_str!("migrations/0012_account_sessions.sql"),
+    include_str!("migrations/0013_mail.sql"),
 ];
 
 /// The version a fully migrated database is at.

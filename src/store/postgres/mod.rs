@@ -17,6 +17,7 @@ mod comments;
 mod copy;
 mod feeds;
 mod limits;
+mod mail;
 mod migrations;
 mod notifications;
 mod people;

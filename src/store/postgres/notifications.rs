@@ -1,7 +1,7 @@
 //! Notifications and follows (the SQL is `store::notifications`, shared with SQLite).
 
 use deadpool_postgres::GenericClient;
-use tokio_postgres::types::ToSql;
+use tokio_postgres::{Row, types::ToSql};
 
 use super::{PgError, one, opt, rows, run, tags::numbered};
 use crate::{
@@ -320,6 +320,25 @@ pub async fn unread(client: &impl GenericClient, user: UserId) -> Result<i64, Pg
 }
 
 /// A page of the inbox, as it stands (see [`mark_read`]).
+/// A notification as `INBOX` (and the mail's `NOTIFICATION`) read it; `None` for a kind this version does
+/// not know.
+pub(super) fn notification_from_row(row: &Row) -> Result<Option<Notification>, PgError> {
+    let Some(kind) = NotificationKind::from_code(row.try_get(1)?) else {
+        return Ok(None);
+    };
+    Ok(Some(Notification {
+        id: row.try_get(0)?,
+        kind,
+        actor: row.try_get(2)?,
+        question_id: QuestionId(row.try_get(3)?),
+        subject: row.try_get(4)?,
+        answer_id: row.try_get::<_, Option<i64>>(5)?.map(AnswerId),
+        comment_id: row.try_get::<_, Option<i64>>(6)?.map(CommentId),
+        created_at: row.try_get(7)?,
+        read: row.try_get::<_, i64>(8)? != 0,
+    }))
+}
+
 pub async fn inbox(
     client: &impl GenericClient,
     user: UserId,
@@ -342,20 +361,9 @@ pub async fn inbox(
     for row in found.iter().take(NOTIFICATIONS_PER_PAGE as usize) {
         let id: i64 = row.try_get(0)?;
         last_shown = Some(id);
-        let Some(kind) = NotificationKind::from_code(row.try_get(1)?) else {
-            continue;
-        };
-        notifications.push(Notification {
-            id,
-            kind,
-            actor: row.try_get(2)?,
-            question_id: QuestionId(row.try_get(3)?),
-            subject: row.try_get(4)?,
-            answer_id: row.try_get::<_, Option<i64>>(5)?.map(AnswerId),
-            comment_id: row.try_get::<_, Option<i64>>(6)?.map(CommentId),
-            created_at: row.try_get(7)?,
-            read: row.try_get::<_, i64>(8)? != 0,
-        });
+        if let Some(notification) = notification_from_row(row)? {
+            notifications.push(notification);
+        }
     }
     Ok(Inbox {
         notifications,

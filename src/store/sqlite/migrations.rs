@@ -87,6 +87,11 @@ const STEPS: &[(&str, &str, Option<Fill>)] = &[
         include_str!("migrations/0016_account_sessions.sql"),
         None,
     ),
+    (
+        "0017_mail.sql",
+        include_str!("migrations/0017_mail.sql"),
+        None,
+    ),
 ];
 
 /// The version a fully migrated database has.

@@ -8,6 +8,7 @@ mod comments;
 mod copy;
 mod feeds;
 mod likes;
+mod mail;
 mod migrations;
 mod notifications;
 mod pool;

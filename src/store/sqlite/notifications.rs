@@ -274,6 +274,25 @@ pub fn unread(conn: &Connection, user: UserId) -> rusqlite::Result<i64> {
 }
 
 /// A page of the inbox, as it stands (see [`mark_read`]).
+/// A notification as `INBOX` (and the mail's `NOTIFICATION`) read it; `None` for a kind this version does
+/// not know.
+pub(super) fn notification_from_row(row: &rusqlite::Row) -> rusqlite::Result<Option<Notification>> {
+    let Some(kind) = NotificationKind::from_code(&row.get::<_, String>(1)?) else {
+        return Ok(None);
+    };
+    Ok(Some(Notification {
+        id: row.get(0)?,
+        kind,
+        actor: row.get(2)?,
+        question_id: QuestionId(row.get(3)?),
+        subject: row.get(4)?,
+        answer_id: row.get::<_, Option<i64>>(5)?.map(AnswerId),
+        comment_id: row.get::<_, Option<i64>>(6)?.map(CommentId),
+        created_at: row.get(7)?,
+        read: row.get::<_, i64>(8)? != 0,
+    }))
+}
+
 pub fn inbox(conn: &Connection, user: UserId, before: Option<i64>) -> rusqlite::Result<Inbox> {
     let unread = unread(conn, user)?;
     // Each row's id, and the notification unless its kind is one this version does not know.
@@ -285,26 +304,7 @@ pub fn inbox(conn: &Connection, user: UserId, before: Option<i64>) -> rusqlite::
                 before.unwrap_or(i64::MAX),
                 NOTIFICATIONS_PER_PAGE + 1
             ],
-            |row| {
-                let id = row.get(0)?;
-                let Some(kind) = NotificationKind::from_code(&row.get::<_, String>(1)?) else {
-                    return Ok((id, None));
-                };
-                Ok((
-                    id,
-                    Some(Notification {
-                        id,
-                        kind,
-                        actor: row.get(2)?,
-                        question_id: QuestionId(row.get(3)?),
-                        subject: row.get(4)?,
-                        answer_id: row.get::<_, Option<i64>>(5)?.map(AnswerId),
-                        comment_id: row.get::<_, Option<i64>>(6)?.map(CommentId),
-                        created_at: row.get(7)?,
-                        read: row.get::<_, i64>(8)? != 0,
-                    }),
-                ))
-            },
+            |row| Ok((row.get(0)?, notification_from_row(row)?)),
         )?
         .collect::<rusqlite::Result<_>>()?;
     let older = if rows.len() as i64 > NOTIFICATIONS_PER_PAGE {

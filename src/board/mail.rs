@@ -1,0 +1,291 @@
+//! What people do by mail: recover a forgotten password, confirm an address, move the account to another
+//! one, choose what is mailed to them and stop it from a mail. Each mail is queued in the database in the
+//! transaction that causes it; `mail` sends it.
+
+use super::{BoardError, accounts::check_current_password};
+use crate::{
+    domain::{
+        self, FieldError, Problem,
+        accounts::{CurrentUser, Email, EmailChangeForm, PasswordResetForm},
+        limits::ClientKey,
+        mail::{
+            LinkPurpose, LinkToken, Mail, MailChoices, MailSettings, NewLink, Outgoing,
+            RESET_LINK_SECONDS, Recipient, VERIFY_LINK_SECONDS, Verified,
+        },
+    },
+    i18n::Lang,
+    passwords,
+    signing::Unsubscribe,
+    store::Store,
+    web::limits::{Busy, HashingGate},
+};
+
+/// Counts a mail asked for to `email` from `client` (reset and verification links are limited per
+/// address and per client, so nobody floods an inbox through the board).
+async fn count_request(store: &Store, email: &Email, client: ClientKey) -> Result<(), BoardError> {
+    store
+        .begin_mail_request(email.key(), client)
+        .await?
+        .map_err(BoardError::Throttled)
+}
+
+/// Mails a one-use link (its token only in the mail, its hash kept) and wakes the sender.
+async fn send_link(
+    store: &Store,
+    user: &Recipient,
+    purpose: LinkPurpose,
+    to: &str,
+    locale: &str,
+    mail: impl FnOnce(&LinkToken) -> Mail,
+) -> Result<(), BoardError> {
+    let token = LinkToken::generate();
+    let lasts = match purpose {
+        LinkPurpose::Reset => RESET_LINK_SECONDS,
+        LinkPurpose::Verify => VERIFY_LINK_SECONDS,
+    };
+    let link = NewLink {
+        token_hash: token.hash(),
+        user: user.id,
+        purpose,
+        email: to.to_owned(),
+        expires_at: domain::now() + lasts,
+    };
+    let outgoing = Outgoing {
+        recipient: to.to_owned(),
+        locale: locale.to_owned(),
+        mail: mail(&token),
+    };
+    store.add_link(link, outgoing).await?;
+    crate::mail::wake_sender();
+    Ok(())
+}
+
+/// Queues a mail and wakes the sender.
+async fn send(store: &Store, user: &Recipient, mail: Mail) -> Result<(), BoardError> {
+    let outgoing = Outgoing {
+        recipient: user.email.clone(),
+        locale: user.locale.clone(),
+        mail,
+    };
+    store.queue_mail(Some(user.id), outgoing).await?;
+    crate::mail::wake_sender();
+    Ok(())
+}
+
+/// "Forgot password": mails the account with this address a reset link, in the language it was asked
+/// in. Whether an account has the address is not said: the answer is the same either way (only a
+/// malformed address, or too many requests, is told apart).
+pub async fn forgot_password(
+    store: &Store,
+    typed: &str,
+    client: ClientKey,
+    lang: Lang,
+) -> Result<Email, BoardError> {
+    let email =
+        Email::parse(typed).map_err(|p| BoardError::Invalid(vec![FieldError::new("email", p)]))?;
+    count_request(store, &email, client).await?;
+    if let Some(user) = store.user_by_email(email.clone()).await? {
+        send_link(
+            store,
+            &user,
+            LinkPurpose::Reset,
+            &user.email,
+            lang.code(),
+            |token| Mail::ResetPassword {
+                username: user.username.clone(),
+                token: token.as_str().to_owned(),
+            },
+        )
+        .await?;
+    }
+    Ok(email)
+}
+
+/// Whether a reset link still works (its page shows the form, or says it does not).
+pub async fn reset_link_works(store: &Store, typed: &str) -> Result<bool, BoardError> {
+    let Some(token) = LinkToken::parse(typed) else {
+        return Ok(false);
+    };
+    Ok(store.link_works(token.hash(), LinkPurpose::Reset).await?)
+}
+
+/// Sets a new password through a reset link: the link is used up, every session of the account ends,
+/// and the account is returned to be logged in. A link that does not work is not found.
+pub async fn reset_password(
+    store: &Store,
+    hashing: &HashingGate,
+    typed: &str,
+    form: &PasswordResetForm,
+) -> Result<CurrentUser, BoardError> {
+    let token = LinkToken::parse(typed).ok_or(BoardError::NotFound)?;
+    let password = form.parse().map_err(BoardError::Invalid)?;
+    // A dead link is said so before a password is hashed for it.
+    if !store.link_works(token.hash(), LinkPurpose::Reset).await? {
+        return Err(BoardError::NotFound);
+    }
+    let new = password.as_str().to_owned();
+    let hash = hashing
+        .run(move || passwords::hash(&new))
+        .await
+        .map_err(|Busy| BoardError::Busy)?
+        .map_err(BoardError::Internal)?;
+    store
+        .reset_password(token.hash(), hash)
+        .await?
+        .ok_or(BoardError::NotFound)
+}
+
+/// Opens a verification link: the address is confirmed, or the account moves to it.
+pub async fn verify_address(store: &Store, typed: &str) -> Result<Verified, BoardError> {
+    let Some(token) = LinkToken::parse(typed) else {
+        return Ok(Verified::Invalid);
+    };
+    Ok(store.verify_address(token.hash()).await?)
+}
+
+/// Mails a new account its confirmation link (in the language it signed up in).
+pub async fn confirm_new_account(
+    store: &Store,
+    user: &CurrentUser,
+    lang: Lang,
+) -> Result<(), BoardError> {
+    store.set_locale(user.id, lang.code().to_owned()).await?;
+    let recipient = store
+        .mail_address(user.id)
+        .await?
+        .ok_or(BoardError::NotFound)?;
+    send_link(
+        store,
+        &recipient,
+        LinkPurpose::Verify,
+        &recipient.email,
+        lang.code(),
+        |token| Mail::VerifyAddress {
+            username: recipient.username.clone(),
+            token: token.as_str().to_owned(),
+            change: false,
+        },
+    )
+    .await
+}
+
+/// Tells the owner of `email` that someone tried to sign up (or move an account) with it: what a
+/// sign-up with a taken address does instead of saying so.
+pub async fn tell_address_owner(store: &Store, email: &Email) -> Result<(), BoardError> {
+    if let Some(owner) = store.user_by_email(email.clone()).await? {
+        let mail = Mail::AddressInUse {
+            username: owner.username.clone(),
+        };
+        send(store, &owner, mail).await?;
+    }
+    Ok(())
+}
+
+/// Mails the account's address its confirmation link again, unless it is confirmed already.
+pub async fn resend_confirmation(
+    store: &Store,
+    user: &CurrentUser,
+    client: ClientKey,
+) -> Result<(), BoardError> {
+    let recipient = store
+        .mail_address(user.id)
+        .await?
+        .ok_or(BoardError::NotFound)?;
+    let settings = mail_settings(store, user).await?;
+    if settings.verified {
+        return Ok(());
+    }
+    let email = Email::parse(&recipient.email).map_err(|_| BoardError::NotFound)?;
+    count_request(store, &email, client).await?;
+    send_link(
+        store,
+        &recipient,
+        LinkPurpose::Verify,
+        &recipient.email,
+        &recipient.locale,
+        |token| Mail::VerifyAddress {
+            username: recipient.username.clone(),
+            token: token.as_str().to_owned(),
+            change: false,
+        },
+    )
+    .await
+}
+
+/// Asks to move the account to another address (the current password required, as for any change to
+/// the account): a link goes to the new address, and the move happens once it is opened. An address
+/// that is another account's gets that account's owner told instead, and the answer is the same.
+pub async fn change_address(
+    store: &Store,
+    hashing: &HashingGate,
+    user: &CurrentUser,
+    form: &EmailChangeForm,
+    client: ClientKey,
+) -> Result<Email, BoardError> {
+    let email = form.parse().map_err(BoardError::Invalid)?;
+    let recipient = store
+        .mail_address(user.id)
+        .await?
+        .ok_or(BoardError::NotFound)?;
+    if Email::parse(&recipient.email).is_ok_and(|current| current.key() == email.key()) {
+        return Err(BoardError::Invalid(vec![FieldError::new(
+            "email",
+            Problem::SameEmail,
+        )]));
+    }
+    check_current_password(store, hashing, user, &form.current_password, client, || {
+        Ok(())
+    })
+    .await?;
+    count_request(store, &email, client).await?;
+    if store.user_by_email(email.clone()).await?.is_some() {
+        tell_address_owner(store, &email).await?;
+    } else {
+        send_link(
+            store,
+            &recipient,
+            LinkPurpose::Verify,
+            email.as_str(),
+            &recipient.locale,
+            |token| Mail::VerifyAddress {
+                username: recipient.username.clone(),
+                token: token.as_str().to_owned(),
+                change: true,
+            },
+        )
+        .await?;
+    }
+    Ok(email)
+}
+
+/// The account's address and what is mailed to it.
+pub async fn mail_settings(store: &Store, user: &CurrentUser) -> Result<MailSettings, BoardError> {
+    store
+        .mail_settings(user.id)
+        .await?
+        .ok_or(BoardError::NotFound)
+}
+
+/// Sets which notifications are mailed to the account.
+pub async fn set_mail_choices(
+    store: &Store,
+    user: &CurrentUser,
+    choices: MailChoices,
+) -> Result<(), BoardError> {
+    Ok(store.set_mail_choices(user.id, choices).await?)
+}
+
+/// Stops one kind of notification mail for the account an unsubscribe link names.
+pub async fn unsubscribe(store: &Store, what: Unsubscribe) -> Result<(), BoardError> {
+    let settings = store
+        .mail_settings(what.user)
+        .await?
+        .ok_or(BoardError::NotFound)?;
+    let choices = settings.choices.without(what.kind);
+    Ok(store.set_mail_choices(what.user, choices).await?)
+}
+
+/// Keeps the language the account's mail is written in: the one it last chose.
+pub async fn set_language(store: &Store, user: &CurrentUser, lang: Lang) -> Result<(), BoardError> {
+    Ok(store.set_locale(user.id, lang.code().to_owned()).await?)
+}

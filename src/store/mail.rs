@@ -1,0 +1,81 @@
+//! The SQL of mail, one-use links and mail settings that both engines share (`?n` placeholders;
+//! PostgreSQL's side numbers them `$n`).
+
+/// The account with the address whose key is `?1`: id, name, address, language.
+pub const USER_BY_EMAIL: &str =
+    "SELECT id, username, email, locale FROM users WHERE email_key = ?1";
+
+/// The account `?1`'s name, address and language.
+pub const MAIL_ADDRESS: &str = "SELECT username, email, locale FROM users WHERE id = ?1";
+
+/// Keeps a one-use link (`?1` its token's hash, `?2` the account, `?3` what for, `?4` the address it
+/// verifies or was sent to, `?5` now, `?6` when it lapses).
+pub const ADD_LINK: &str =
+    "INSERT INTO account_links (token_hash, user_id, purpose, email, created_at, expires_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+/// Whether the link `?1` for `?2` still works at `?3`.
+pub const LINK_WORKS: &str = "SELECT EXISTS (SELECT 1 FROM account_links
+     WHERE token_hash = ?1 AND purpose = ?2 AND expires_at > ?3)";
+
+/// Uses up the link `?1` for `?2` if it still works at `?3`: its account and address.
+pub const TAKE_LINK: &str = "DELETE FROM account_links
+     WHERE token_hash = ?1 AND purpose = ?2 AND expires_at > ?3 RETURNING user_id, email";
+
+/// Forgets the account `?1`'s links (its address moved: links sent to the old one are void).
+pub const FORGET_LINKS: &str = "DELETE FROM account_links WHERE user_id = ?1";
+
+/// Forgets lapsed links (at `?1`).
+pub const FORGET_LAPSED_LINKS: &str = "DELETE FROM account_links WHERE expires_at <= ?1";
+
+/// Sets the account `?1`'s password hash to `?2` after a reset; the address the link went to (`?3`) is
+/// verified by it, if it is still the account's.
+pub const RESET_PASSWORD: &str = "UPDATE users SET password_hash = ?2,
+         email_verified = CASE WHEN email = ?3 THEN 1 ELSE email_verified END
+     WHERE id = ?1";
+
+/// Marks the account `?1`'s address verified, if it is `?2`.
+pub const VERIFY_OWN_ADDRESS: &str =
+    "UPDATE users SET email_verified = 1 WHERE id = ?1 AND email = ?2";
+
+/// Whether an account other than `?2` has the address whose key is `?1`.
+pub const ADDRESS_TAKEN: &str =
+    "SELECT EXISTS (SELECT 1 FROM users WHERE email_key = ?1 AND id <> ?2)";
+
+/// Moves the account `?1` to the verified address `?2` (its key `?3`).
+pub const MOVE_ADDRESS: &str =
+    "UPDATE users SET email = ?2, email_key = ?3, email_verified = 1 WHERE id = ?1";
+
+/// Queues a mail (`?1` its account or NULL, `?2` to, `?3` language, `?4` the message, `?5` now).
+pub const QUEUE: &str =
+    "INSERT INTO mail_queue (user_id, recipient, locale, message, created_at, next_attempt_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
+
+/// A mail sent: out of the queue (or given up).
+pub const DEQUEUE: &str = "DELETE FROM mail_queue WHERE id = ?1";
+
+/// A mail that failed: tried again at `?2`, with the error `?3` kept for the operator.
+pub const RETRY_LATER: &str =
+    "UPDATE mail_queue SET next_attempt_at = ?2, last_error = ?3 WHERE id = ?1";
+
+/// The account `?1`'s address, whether it is verified, and the notifications they get by mail.
+pub const MAIL_SETTINGS: &str = "SELECT email, email_verified, mail_kinds FROM users WHERE id = ?1";
+
+/// The newest address the account `?1` asked to move to whose link still works at `?2`.
+pub const PENDING_ADDRESS: &str =
+    "SELECT l.email FROM account_links l JOIN users u ON u.id = l.user_id
+     WHERE l.user_id = ?1 AND l.purpose = 'verify' AND l.expires_at > ?2 AND l.email <> u.email
+     ORDER BY l.created_at DESC LIMIT 1";
+
+/// Sets the notifications the account `?1` gets by mail (`?2`, as `MailChoices::to_column`).
+pub const SET_MAIL_KINDS: &str = "UPDATE users SET mail_kinds = ?2 WHERE id = ?1";
+
+/// Sets the language the account `?1`'s mail is written in.
+pub const SET_LOCALE: &str = "UPDATE users SET locale = ?2 WHERE id = ?1 AND locale <> ?2";
+
+/// A notification as its mail tells it, with whether it was read meanwhile (then it is not mailed).
+pub const NOTIFICATION: &str =
+    "SELECT n.id, n.kind, u.username, n.question_id, q.subject, n.answer_id, n.comment_id, n.created_at,
+            n.read
+     FROM notifications n JOIN users u ON u.id = n.actor_id JOIN questions q ON q.id = n.question_id
+     WHERE n.id = ?1";

@@ -1,0 +1,52 @@
+-- Mail (issue #16): verified addresses, one-use links, the outgoing queue, and notifications by mail.
+-- A user's address is verified by a link mailed to it; `locale` is the language their mail is written in
+-- (the one they signed up or last switched to); `mail_kinds` the notifications they get by mail, as codes
+-- between commas (`domain::mail::MailChoices`), an answer to their question only unless they choose.
+ALTER TABLE users ADD COLUMN email_verified INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN locale TEXT NOT NULL DEFAULT 'en';
+ALTER TABLE users ADD COLUMN mail_kinds TEXT NOT NULL DEFAULT ',answer,';
+
+-- One-use links: a password reset, or the verification of `email` (the account's own, or one to move it
+-- to). Only the token's SHA-256 is kept; the mail holds the token.
+CREATE TABLE account_links (
+    token_hash TEXT    PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    purpose    TEXT    NOT NULL,  -- reset | verify
+    email      TEXT    NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX account_links_by_user ON account_links (user_id, purpose, created_at);
+
+-- A reset link is void once the password changes, however it changed.
+CREATE TRIGGER password_changed_voids_resets AFTER UPDATE OF password_hash ON users
+    WHEN old.password_hash <> new.password_hash BEGIN
+    DELETE FROM account_links WHERE user_id = new.id AND purpose = 'reset';
+END;
+
+-- Mail waiting to be handed to the SMTP server: written in the transaction that causes it, so it survives
+-- restarts and is never sent for a change that rolled back. `message` is `domain::mail::Mail` as JSON.
+-- A sending round takes due rows by moving `next_attempt_at` on (a lease), and deletes each once sent.
+CREATE TABLE mail_queue (
+    id              INTEGER PRIMARY KEY,
+    user_id         INTEGER REFERENCES users (id) ON DELETE CASCADE,
+    recipient       TEXT    NOT NULL,
+    locale          TEXT    NOT NULL,
+    message         TEXT    NOT NULL,
+    created_at      INTEGER NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error      TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX mail_queue_due ON mail_queue (next_attempt_at);
+CREATE INDEX mail_queue_by_user ON mail_queue (user_id) WHERE user_id IS NOT NULL;
+
+-- A notification is mailed to a verified address whose owner chose its kind: queued by the write that
+-- makes it, whichever path makes it (a post's own few, the background's batches).
+CREATE TRIGGER notification_mailed AFTER INSERT ON notifications WHEN new.read = 0 BEGIN
+    INSERT INTO mail_queue (user_id, recipient, locale, message, created_at, next_attempt_at)
+    SELECT id, email, locale, json_object('kind', 'notification', 'id', new.id), new.created_at,
+           new.created_at
+    FROM users
+    WHERE id = new.user_id AND email_verified = 1 AND instr(mail_kinds, ',' || new.kind || ',') > 0;
+END;

@@ -1,0 +1,184 @@
+//! The board's mail as text: each queued [`Mail`] worded in the recipient's language, every link absolute
+//! from the board's public address.
+
+use crate::{
+    domain::{mail::Mail, notifications::Notification},
+    i18n::{Lang, fill},
+};
+
+/// A mail ready to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Letter {
+    pub subject: String,
+    pub body: String,
+    /// The one-click unsubscribe address (`List-Unsubscribe`), for notification mail.
+    pub unsubscribe: Option<String>,
+}
+
+/// What the wording needs besides the mail: where the board is, and for a notification, the notification
+/// as it is now and its unsubscribe token.
+pub struct Context<'a> {
+    pub lang: Lang,
+    /// `https://board.example.com`, no trailing slash.
+    pub base: &'a str,
+    pub notification: Option<(&'a Notification, String)>,
+}
+
+/// The mail in words; `None` for a notification mail whose notification the context lacks.
+pub fn letter(mail: &Mail, context: &Context) -> Option<Letter> {
+    let m = context.lang.mail();
+    let t = context.lang.texts();
+    let base = context.base;
+    let signed = |username: &str, text: String| {
+        format!(
+            "{}\n\n{text}\n\n{}\n",
+            fill(m.greeting, &[username]),
+            fill(m.signature, &[t.site_name])
+        )
+    };
+    let letter = |subject: &str, body: String| Letter {
+        subject: subject.to_owned(),
+        body,
+        unsubscribe: None,
+    };
+    Some(match mail {
+        Mail::VerifyAddress {
+            username,
+            token,
+            change,
+        } => {
+            let link = format!("{base}/email/verify/{token}");
+            let (subject, body) = if *change {
+                (m.verify_change_subject, m.verify_change_body)
+            } else {
+                (m.verify_subject, m.verify_body)
+            };
+            letter(subject, signed(username, fill(body, &[t.site_name, &link])))
+        }
+        Mail::ResetPassword { username, token } => {
+            let link = format!("{base}/password/reset/{token}");
+            letter(
+                m.reset_subject,
+                signed(username, fill(m.reset_body, &[t.site_name, &link])),
+            )
+        }
+        Mail::AddressInUse { username } => letter(
+            m.address_in_use_subject,
+            signed(
+                username,
+                fill(
+                    m.address_in_use_body,
+                    &[
+                        t.site_name,
+                        &format!("{base}/login"),
+                        &format!("{base}/password/forgot"),
+                    ],
+                ),
+            ),
+        ),
+        Mail::AddressChanged {
+            username,
+            new_address,
+        } => letter(
+            m.address_changed_subject,
+            signed(
+                username,
+                fill(
+                    m.address_changed_body,
+                    &[t.site_name, new_address, &format!("{base}/password/forgot")],
+                ),
+            ),
+        ),
+        Mail::Notification { .. } => {
+            let (notification, token) = context.notification.as_ref()?;
+            let (_, what) = super::notifications::notification_phrase(t, notification);
+            let happened = format!("{}{what}", notification.actor);
+            let link = format!(
+                "{base}{}",
+                super::notifications::notification_href(notification)
+            );
+            let unsubscribe = format!("{base}/unsubscribe/{token}");
+            let body = format!(
+                "{happened}:\n{}\n\n{} {link}\n\n-- \n{}\n",
+                notification.subject,
+                m.notification_open,
+                fill(
+                    m.notification_footer,
+                    &[&unsubscribe, &format!("{base}/account#mail")]
+                ),
+            );
+            Letter {
+                subject: fill(m.notification_subject, &[&happened, &notification.subject]),
+                body,
+                unsubscribe: Some(unsubscribe),
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ids::QuestionId, notifications::NotificationKind};
+
+    #[test]
+    fn a_reset_mail_links_absolutely_in_the_recipients_language() {
+        let mail = Mail::ResetPassword {
+            username: "alice".into(),
+            token: "abc".into(),
+        };
+        for lang in Lang::ALL {
+            let context = Context {
+                lang,
+                base: "https://board.example.com",
+                notification: None,
+            };
+            let letter = letter(&mail, &context).expect("worded");
+            assert_eq!(letter.subject, lang.mail().reset_subject);
+            assert!(
+                letter
+                    .body
+                    .contains("https://board.example.com/password/reset/abc"),
+                "{}",
+                letter.body
+            );
+            assert!(letter.body.contains("alice"));
+            assert_eq!(letter.unsubscribe, None);
+        }
+    }
+
+    #[test]
+    fn a_notification_mail_says_what_happened_and_how_to_stop_it() {
+        let notification = Notification {
+            id: 3,
+            kind: NotificationKind::Answer,
+            actor: "bob".into(),
+            question_id: QuestionId(9),
+            subject: "How do lifetimes work?".into(),
+            answer_id: None,
+            comment_id: None,
+            created_at: 0,
+            read: false,
+        };
+        let context = Context {
+            lang: Lang::En,
+            base: "http://127.0.0.1:8000",
+            notification: Some((&notification, "1-answer-ff".into())),
+        };
+        let letter = letter(&Mail::Notification { id: 3 }, &context).expect("worded");
+        assert_eq!(
+            letter.subject,
+            "bob answered your question: How do lifetimes work?"
+        );
+        assert!(letter.body.contains("http://127.0.0.1:8000/questions/9"));
+        assert_eq!(
+            letter.unsubscribe.as_deref(),
+            Some("http://127.0.0.1:8000/unsubscribe/1-answer-ff")
+        );
+        let without = Context {
+            notification: None,
+            ..context
+        };
+        assert_eq!(super::letter(&Mail::Notification { id: 3 }, &without), None);
+    }
+}
