@@ -6,8 +6,8 @@ use crate::{
     domain::{
         self, FieldError, Problem,
         accounts::{
-            CurrentUser, NewAccount, PasswordChangeForm, SessionSummary, Taken, Username,
-            username_key,
+            AccountDeleteForm, CurrentUser, DELETED_NAME_HELD_SECONDS, NewAccount,
+            PasswordChangeForm, SessionSummary, Taken, Username, username_key,
         },
         limits::ClientKey,
     },
@@ -141,6 +141,11 @@ async fn check_password(
     let password = password.to_owned();
     let user = hashing
         .run(move || match credentials {
+            // A deleted account keeps no password: as much work as an unknown name.
+            Some((_, stored)) if stored.is_empty() => {
+                passwords::verify_against_nothing(&password);
+                None
+            }
             Some((user, stored)) => passwords::verify(&password, &stored).then_some(user),
             None => {
                 passwords::verify_against_nothing(&password);
@@ -235,6 +240,43 @@ pub(super) async fn check_current_password<T: Send + 'static>(
             Ok((checked, made))
         }
     }
+}
+
+/// Deletes the user's account: the current password must be right (see [`check_current_password`]).
+/// Their posts stay, shown as by a deleted user; the log says who and when.
+pub async fn delete_account(
+    store: &Store,
+    hashing: &HashingGate,
+    user: &CurrentUser,
+    form: &AccountDeleteForm,
+    client: ClientKey,
+) -> Result<(), BoardError> {
+    if form.current_password.is_empty() {
+        return Err(BoardError::Invalid(vec![FieldError::new(
+            "current_password",
+            Problem::Required,
+        )]));
+    }
+    let (checked, ()) =
+        check_current_password(store, hashing, user, &form.current_password, client, || {
+            Ok(())
+        })
+        .await?;
+    match store.delete_account(user.id, checked).await? {
+        Some(name) => {
+            tracing::info!(user = user.id.0, name, "account deleted by its owner");
+            Ok(())
+        }
+        // Changed meanwhile: the password checked is no longer the account's.
+        None => Err(wrong_password()),
+    }
+}
+
+/// Frees the names of accounts deleted long enough ago ([`DELETED_NAME_HELD_SECONDS`]).
+pub async fn free_held_names(store: &Store) -> Result<u64, BoardError> {
+    Ok(store
+        .free_held_names(domain::now() - DELETED_NAME_HELD_SECONDS)
+        .await?)
 }
 
 /// The user's live sessions, the last used first.

@@ -307,6 +307,16 @@ impl PasswordResetForm {
     }
 }
 
+/// The account page's form that deletes the account, as typed.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct AccountDeleteForm {
+    #[serde(default)]
+    pub current_password: String,
+}
+
+/// How long a deleted account's name stays taken, so nobody can pass for its owner at once.
+pub const DELETED_NAME_HELD_SECONDS: i64 = 30 * 24 * 60 * 60;
+
 /// The "forgot password" form, as typed.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 pub struct ForgotPasswordForm {

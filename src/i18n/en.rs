@@ -319,4 +319,9 @@ pub const TEXTS: Texts = Texts {
     unsubscribe_settings: "Choose what you get by mail",
     problem_same_email: "This is your address already.",
     verify_before_posting: "Confirm your email address first: open the link we mailed you, or mail it again from your account page.",
+    deleted_user: "deleted user",
+    account_delete_title: "Delete your account",
+    account_delete_help: "Your questions, answers and comments stay, shown as by a deleted user; your likes and follows go, and so do your address and your notifications. Your name can be taken by someone else after 30 days. This cannot be undone.",
+    account_delete_submit: "Delete my account for good",
+    flash_account_deleted: "Your account was deleted. Your posts stay, shown as by a deleted user.",
 };

@@ -319,4 +319,9 @@ pub const TEXTS: Texts = Texts {
     unsubscribe_settings: "메일로 받을 알림 고르기",
     problem_same_email: "이미 회원님의 주소입니다.",
     verify_before_posting: "먼저 이메일 주소를 확인하세요. 메일로 보낸 링크를 열거나 계정 페이지에서 다시 보내세요.",
+    deleted_user: "탈퇴한 사용자",
+    account_delete_title: "계정 삭제",
+    account_delete_help: "질문, 답변, 댓글은 남고 작성자는 '탈퇴한 사용자'로 표시됩니다. 추천과 팔로우, 이메일 주소와 알림은 지워집니다. 이름은 30일이 지나면 다른 사람이 쓸 수 있습니다. 되돌릴 수 없습니다.",
+    account_delete_submit: "계정을 영구히 삭제",
+    flash_account_deleted: "계정을 삭제했습니다. 글은 '탈퇴한 사용자'의 글로 남습니다.",
 };

@@ -492,6 +492,11 @@ pub struct Texts {
     pub unsubscribe_settings: &'static str,
     pub problem_same_email: &'static str,
     pub verify_before_posting: &'static str,
+    pub deleted_user: &'static str,
+    pub account_delete_title: &'static str,
+    pub account_delete_help: &'static str,
+    pub account_delete_submit: &'static str,
+    pub flash_account_deleted: &'static str,
 }
 
 impl Texts {

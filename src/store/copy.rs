@@ -56,6 +56,7 @@ pub const TABLES: &[Table] = &[
             ("created_at", Int),
             ("locale", Text),
             ("mail_kinds", Text),
+            ("deleted_at", NullableInt),
         ],
         key: &["id"],
         only: None,

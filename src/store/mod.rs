@@ -3,6 +3,7 @@
 //! engines are sibling folders, each with its own connection machinery and migrations, none of it visible
 //! here. Dispatch is a `match` over an enum, so the SQLite path pays no indirection.
 
+pub mod accounts;
 pub mod copy;
 pub mod mail;
 pub mod memory_limits;
@@ -419,6 +420,15 @@ operations! {
 
     /// Notifies one batch of the followers still to be told of a post, if any are; whether some were.
     fn fan_out_step(&self) -> bool;
+
+    /// Deletes the account if its password hash is still `checked`: its posts stay (shown as by a deleted
+    /// user), its likes are taken back, its follows, notifications, links, queued mail and sessions go, its
+    /// address is freed and its name held until [`Store::free_held_names`]. The name it had, or `None` when
+    /// the password changed meanwhile.
+    fn delete_account(&self, user: UserId, checked: String) -> Option<String>;
+
+    /// Frees the names of accounts deleted at `deleted_before` or before; how many.
+    fn free_held_names(&self, deleted_before: i64) -> u64;
 
     /// The account with this address (compared as `Email::key`), as its mail is addressed.
     fn user_by_email(&self, email: Email) -> Option<Recipient>;

@@ -109,7 +109,8 @@ pub const FOLLOWED_QUESTION_COUNT: &str =
     "SELECT count(*) FROM question_follows WHERE user_id = ?1";
 
 /// A user found by a typed name (`?1` its lookup key, `?2` the older key as typed: see `PROFILE`).
-pub const USER_NAMED: &str = "SELECT id, username FROM users WHERE username_key IN (?1, ?2)
+pub const USER_NAMED: &str = "SELECT id, username FROM users
+     WHERE username_key IN (?1, ?2) AND deleted_at IS NULL
      ORDER BY username_key = ?2 DESC LIMIT 1";
 
 use super::{NewAnswer, NewQuestion};

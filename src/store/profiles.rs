@@ -22,7 +22,8 @@ pub const RECOUNT: &str = "UPDATE users SET
 pub const PROFILE: &str =
     "SELECT id, username, created_at, reputation, question_count, answer_count,
             accepted_count, likes_received
-     FROM users WHERE username_key IN (?1, ?2) ORDER BY username_key = ?2 DESC LIMIT 1";
+     FROM users WHERE username_key IN (?1, ?2) AND deleted_at IS NULL
+     ORDER BY username_key = ?2 DESC LIMIT 1";
 
 /// The tags of a user's newest questions, the most used first (`?1` the user): bounded, whoever asked a
 /// hundred thousand.
@@ -59,6 +60,11 @@ pub const EVERYONE: &str = "CAST(?1 AS TEXT) = ''";
 pub fn user_page(filter: &str) -> String {
     format!(
         "SELECT username, reputation, created_at, question_count, answer_count FROM users
-         WHERE {filter} ORDER BY reputation DESC, id LIMIT ?2 OFFSET ?3"
+         WHERE {filter} AND deleted_at IS NULL ORDER BY reputation DESC, id LIMIT ?2 OFFSET ?3"
     )
+}
+
+/// How many users `filter` keeps (as [`user_page`] lists them: deleted accounts are not listed).
+pub fn user_count(filter: &str) -> String {
+    format!("SELECT count(*) FROM users WHERE {filter} AND deleted_at IS NULL")
 }

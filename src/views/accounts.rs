@@ -4,7 +4,7 @@ use maud::{Markup, html};
 
 use super::{
     PageContext,
-    email::{email_section, mail_section},
+    email::{delete_section, email_section, mail_section},
     follows::{FollowButton, follow_button},
     forms::{Field, field},
     layout::{csrf_field, page},
@@ -92,6 +92,8 @@ pub struct AccountView<'a> {
     pub email_errors: &'a [FieldError],
     /// A message at the top (a limit's wait).
     pub notice: Option<&'a str>,
+    /// The delete form's problems, after a failed try.
+    pub delete_errors: &'a [FieldError],
 }
 
 /// The logged-in user's own account: who they are, their password, where they are signed in, and what
@@ -169,6 +171,7 @@ pub fn account_page(ctx: &PageContext, view: &AccountView) -> Markup {
                     }
                 }
             }
+            (delete_section(ctx, view.delete_errors))
         }
     };
     page(ctx, t.account_title, content)

@@ -103,7 +103,7 @@ pub fn comment_item(ctx: &PageContext, comment: &Comment) -> Markup {
         li.comment.small.py-1.border-bottom #{"comment-" (comment.id.0)} data-comment=(comment.id.0) {
             span.comment-body data-content { (PreEscaped(&comment.content_html)) }
             " – "
-            (author_link(&comment.author))
+            (author_link(ctx.t(), &comment.author))
             " "
             span.text-body-secondary {
                 (ctx.time(comment.created_at))
@@ -260,7 +260,7 @@ pub fn comments_page(
             }
             @if let PostRef::Answer(_) = comments.post {
                 blockquote.border-start.ps-3.text-body-secondary #comments-post {
-                    span.fw-semibold { (fill(t.comments_answer_by, &[&comments.post_author])) }
+                    span.fw-semibold { (fill(t.comments_answer_by, &[super::users::shown_name(t, &comments.post_author)])) }
                     " " (excerpt)
                 }
             }

@@ -5,7 +5,7 @@ use maud::{Markup, html};
 
 use super::{
     PageContext,
-    forms::{Field, field},
+    forms::{Field, field, field_in},
     layout::{csrf_field, page},
 };
 use crate::{
@@ -197,12 +197,30 @@ pub fn email_section(
             p.small.text-body-secondary { (t.account_email_help) }
             form method="post" action="/account/email" novalidate {
                 @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
-                (field(t, Field { name: "email", label: t.account_email_new, input_type: "email", value: typed,
-                    hint: None, autocomplete: "email", required: true, max_length: Some(254) }, errors))
-                (field(t, Field { name: "current_password", label: t.account_current_password,
+                (field_in(t, "email", Field { name: "email", label: t.account_email_new, input_type: "email",
+                    value: typed, hint: None, autocomplete: "email", required: true, max_length: Some(254) }, errors))
+                (field_in(t, "email", Field { name: "current_password", label: t.account_current_password,
                     input_type: "password", value: "", hint: None, autocomplete: "current-password",
                     required: true, max_length: None }, errors))
                 button.btn.btn-primary type="submit" { (t.account_email_submit) }
+            }
+        }
+    }
+}
+
+/// The account page's last section: deleting the account, with what it does said first.
+pub fn delete_section(ctx: &PageContext, errors: &[FieldError]) -> Markup {
+    let t = ctx.t();
+    html! {
+        section.mt-5.border.border-danger.rounded.p-3 #delete aria-labelledby="delete-title" {
+            h2.h5.text-danger #delete-title { span aria-hidden="true" { "⚠ " } (t.account_delete_title) }
+            p.small { (t.account_delete_help) }
+            form method="post" action="/account/delete" {
+                @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
+                (field_in(t, "delete", Field { name: "current_password", label: t.account_current_password,
+                    input_type: "password", value: "", hint: None, autocomplete: "current-password",
+                    required: true, max_length: None }, errors))
+                button.btn.btn-danger type="submit" #delete-account { (t.account_delete_submit) }
             }
         }
     }

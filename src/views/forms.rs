@@ -102,6 +102,12 @@ pub fn field(t: &Texts, field: Field, errors: &[FieldError]) -> Markup {
     field_with(t, field, errors, None)
 }
 
+/// [`field`] in one of several forms of a page that ask for the same field (the account page's current
+/// password): `form` keeps its id apart from the others'.
+pub fn field_in(t: &Texts, form: &str, field: Field, errors: &[FieldError]) -> Markup {
+    render_field(t, field, errors, None, &format!("-{form}"))
+}
+
 /// [`field`], with help fetched as it is typed in.
 pub fn field_with(
     t: &Texts,
@@ -109,7 +115,17 @@ pub fn field_with(
     errors: &[FieldError],
     assist: Option<&Assist>,
 ) -> Markup {
-    let around = Around::new(t, field.name, "", field.hint, errors);
+    render_field(t, field, errors, assist, "")
+}
+
+fn render_field(
+    t: &Texts,
+    field: Field,
+    errors: &[FieldError],
+    assist: Option<&Assist>,
+    id_suffix: &str,
+) -> Markup {
+    let around = Around::new(t, field.name, id_suffix, field.hint, errors);
     html! {
         div.mb-3 {
             label.form-label for=(around.id) { (field.label) }

@@ -92,7 +92,7 @@ pub fn letter(mail: &Mail, context: &Context) -> Option<Letter> {
         Mail::Notification { .. } => {
             let (notification, token) = context.notification.as_ref()?;
             let (_, what) = super::notifications::notification_phrase(t, notification);
-            let happened = format!("{}{what}", notification.actor);
+            let happened = format!("{}{what}", super::users::shown_name(t, &notification.actor));
             let link = format!(
                 "{base}{}",
                 super::notifications::notification_href(notification)

@@ -134,6 +134,7 @@ pub enum Flash {
     EmailLinkSent,
     VerificationSent,
     MailChoicesSaved,
+    AccountDeleted,
 }
 
 impl Flash {
@@ -154,6 +155,7 @@ impl Flash {
             Self::EmailLinkSent => "email_link_sent",
             Self::VerificationSent => "verification_sent",
             Self::MailChoicesSaved => "mail_choices_saved",
+            Self::AccountDeleted => "account_deleted",
         }
     }
 
@@ -173,6 +175,7 @@ impl Flash {
             Self::EmailLinkSent,
             Self::VerificationSent,
             Self::MailChoicesSaved,
+            Self::AccountDeleted,
         ]
         .into_iter()
         .find(|flash| flash.code() == code)
@@ -194,6 +197,7 @@ impl Flash {
             Self::EmailLinkSent => t.flash_email_link_sent,
             Self::VerificationSent => t.flash_verification_sent,
             Self::MailChoicesSaved => t.flash_mail_choices_saved,
+            Self::AccountDeleted => t.flash_account_deleted,
         }
     }
 
@@ -205,7 +209,7 @@ impl Flash {
             | Self::PasswordReset
             | Self::SignedUpConfirm
             | Self::MailChoicesSaved => "alert-success",
-            Self::EmailLinkSent | Self::VerificationSent => "alert-info",
+            Self::EmailLinkSent | Self::VerificationSent | Self::AccountDeleted => "alert-info",
             Self::LoggedOut
             | Self::QuestionDeleted
             | Self::AnswerDeleted

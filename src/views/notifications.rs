@@ -93,7 +93,7 @@ fn notification_row(ctx: &PageContext, notification: &Notification) -> Markup {
                     @if unread {
                         span.badge.text-bg-primary { (t.notifications_new) } " "
                     }
-                    (author_link(&notification.actor)) (what)
+                    (author_link(t, &notification.actor)) (what)
                 }
                 a.d-block.text-break href=(href) { (notification.subject) }
                 small.d-block.text-body-secondary { (ctx.time(notification.created_at)) }

@@ -23,7 +23,7 @@ pub fn post_meta(
     let t = ctx.t();
     html! {
         div.small.text-body-secondary.text-end {
-            (author_link(author.name)) " " (reputation(ctx, author.reputation))
+            (author_link(ctx.t(), author.name)) " " (reputation(ctx, author.reputation))
             " · "
             (ctx.time(created_at))
             @if let Some(modified) = modified_at {

@@ -297,7 +297,7 @@ pub(super) fn question_item(
                     span.visually-hidden { " " (t.like) }
                 }
                 (ctx.views(question.view_count))
-                (author_link(&question.author))
+                (author_link(ctx.t(), &question.author))
                 (ctx.time(question.created_at))
             }
             @if let Some(body) = body {

@@ -19,13 +19,26 @@ use crate::{
         posts::QuestionList,
         tags::TagCount,
     },
-    i18n::fill,
+    i18n::{Texts, fill},
 };
 
-/// An author's name: a link to their profile.
-pub fn author_link(name: &str) -> Markup {
+/// A post's author, linked to their profile; a deleted account (its name empty) is said so, unlinked.
+pub fn author_link(t: &Texts, name: &str) -> Markup {
     html! {
-        a.author.fw-semibold href=(urls::user(name, ProfileTab::default(), 1)) { (name) }
+        @if name.is_empty() {
+            span.author.fst-italic.text-body-secondary data-deleted-user="true" { (t.deleted_user) }
+        } @else {
+            a.author.fw-semibold href=(urls::user(name, ProfileTab::default(), 1)) { (name) }
+        }
+    }
+}
+
+/// A name as text: a deleted account's (empty) said so.
+pub fn shown_name<'a>(t: &'a Texts, name: &'a str) -> &'a str {
+    if name.is_empty() {
+        t.deleted_user
+    } else {
+        name
     }
 }
 
@@ -55,7 +68,7 @@ pub fn users_page(ctx: &PageContext, view: &UsersView) -> Markup {
         html! {
             @for user in &view.list.users {
                 li.tag-cell data-user=(user.username) {
-                    div { (author_link(&user.username)) " " (reputation(ctx, user.reputation)) }
+                    div { (author_link(ctx.t(), &user.username)) " " (reputation(ctx, user.reputation)) }
                     div.small.text-body-secondary {
                         (t.profile_questions) " " (ctx.number(user.question_count))
                         " · " (t.profile_answers) " " (ctx.number(user.answer_count))

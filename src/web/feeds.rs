@@ -197,7 +197,7 @@ fn atom(base: &str, feed: &Feed, updated: i64) -> String {
             title = xml_text(&title),
             published = iso8601(entry.created_at),
             updated = iso8601(entry.updated_at()),
-            author = xml_text(&entry.author),
+            author = xml_text(crate::views::users::shown_name(t, &entry.author)),
         ));
         for name in entry.tags.names() {
             out.push_str(&format!(

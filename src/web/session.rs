@@ -233,6 +233,12 @@ pub fn spawn_session_purger(store: Store, lifetime: Duration) -> tokio::task::Jo
                 Ok(Some(purged)) => tracing::info!(purged, "purged expired sessions"),
                 Err(err) => tracing::warn!(%err, "could not purge expired sessions"),
             }
+            // Deleted accounts' names held long enough are free to take again.
+            match crate::board::accounts::free_held_names(&store).await {
+                Ok(0) => {}
+                Ok(freed) => tracing::info!(freed, "freed the names of deleted accounts"),
+                Err(err) => tracing::warn!(%err, "could not free deleted accounts' names"),
+            }
         }
     })
 }

@@ -15,13 +15,13 @@ use super::{
     AppState,
     accounts::{BUSY_RETRY, see_other, with_retry_after},
     middleware::client_key,
-    session::{RequireUser, cookie_config, flash, log_out, page_context},
+    session::{RequireUser, cookie_config, flash, flash_visitor, log_out, page_context},
 };
 use crate::{
     board::{self, BoardError},
     domain::{
         FieldError,
-        accounts::{CurrentUser, PasswordChangeForm},
+        accounts::{AccountDeleteForm, CurrentUser, PasswordChangeForm},
     },
     error::{AppError, AppResult},
     store::session_key,
@@ -35,6 +35,7 @@ pub fn routes(route: Route) -> Route {
     route
         .at("/account", get(account))
         .at("/account/password", post(change_password))
+        .at("/account/delete", post(delete_account))
         .at("/account/sessions/end-others", post(end_other_sessions))
         .at("/account/sessions/:key/end", post(end_session))
 }
@@ -69,6 +70,7 @@ pub struct AccountPage<'a> {
     pub password_errors: &'a [FieldError],
     pub email_typed: &'a str,
     pub email_errors: &'a [FieldError],
+    pub delete_errors: &'a [FieldError],
     /// A message at the top (a limit's wait).
     pub notice: Option<&'a str>,
     pub status: StatusCode,
@@ -80,6 +82,7 @@ impl AccountPage<'_> {
             password_errors: &[],
             email_typed: "",
             email_errors: &[],
+            delete_errors: &[],
             notice: None,
             status,
         }
@@ -116,6 +119,7 @@ pub async fn render(
         email_typed: shown.email_typed,
         email_errors: shown.email_errors,
         notice: shown.notice,
+        delete_errors: shown.delete_errors,
     };
     Ok(account_page(&page_context(req, true), &view)
         .with_status(shown.status)
@@ -198,4 +202,54 @@ async fn end_other_sessions(
     board::accounts::end_other_sessions(&state.store, &user, keep).await?;
     flash(session, Flash::OtherSessionsEnded);
     Ok(see_other("/account"))
+}
+
+#[handler]
+async fn delete_account(
+    req: &Request,
+    session: &Session,
+    RequireUser(user): RequireUser,
+    state: Data<&Arc<AppState>>,
+    Form(form): Form<AccountDeleteForm>,
+) -> AppResult<Response> {
+    let deleted = board::accounts::delete_account(
+        &state.store,
+        &state.hashing,
+        &user,
+        &form,
+        client_key(req),
+    )
+    .await;
+    match deleted {
+        Ok(()) => {
+            log_out(req, session);
+            flash_visitor(req, Flash::AccountDeleted);
+            Ok(see_other("/"))
+        }
+        Err(BoardError::Invalid(errors)) => {
+            render(
+                req,
+                session,
+                &state,
+                &user,
+                AccountPage {
+                    delete_errors: &errors,
+                    ..AccountPage::new(StatusCode::UNPROCESSABLE_ENTITY)
+                },
+            )
+            .await
+        }
+        Err(BoardError::Busy) => {
+            let page = render(
+                req,
+                session,
+                &state,
+                &user,
+                AccountPage::new(StatusCode::SERVICE_UNAVAILABLE),
+            )
+            .await?;
+            Ok(with_retry_after(page, BUSY_RETRY))
+        }
+        Err(err) => Err(err.into()),
+    }
 }

@@ -260,3 +260,121 @@ async fn reputation_equals_the_sum_of_its_causes_after_likes_accepts_and_deletes
     assert_counters_exact(&app);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_deleted_account_leaves_its_posts_as_a_deleted_users_and_takes_its_likes_back() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let bob = app.signed_up_user("bob").await;
+    let question = app
+        .ask(&alice, "Who keeps my posts?", "Asking before I go.")
+        .await;
+    let bobs_question = app.ask(&bob, "Bob asks too", "Some words of his.").await;
+    let bobs_answer = app.answer(&bob, question, "The board keeps them.").await;
+    app.answer(&alice, bobs_question, "An answer of alice's.")
+        .await;
+    app.like_with_htmx(&alice, &format!("/answers/{bobs_answer}/like"))
+        .await;
+    app.like_with_htmx(&alice, &format!("/questions/{bobs_question}/like"))
+        .await;
+    let bobs = app.get_html(&bob, "/users/bob").await;
+    assert_eq!(count_in(&bobs, "reputation"), 15);
+    let phone = browser();
+    app.log_in(&phone, "alice", crate::helpers::PASSWORD).await;
+
+    // A wrong password deletes nothing.
+    let wrong = app
+        .post_form(&alice, "/account/delete", &[("current_password", "not it")])
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong
+            .text()
+            .await
+            .expect("page")
+            .contains(r#"id="field-current_password-delete""#)
+    );
+    assert_eq!(app.logged_in_as(&alice).await.as_deref(), Some("alice"));
+
+    let deleted = app
+        .post_form(
+            &alice,
+            "/account/delete",
+            &[("current_password", crate::helpers::PASSWORD)],
+        )
+        .await;
+    assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&deleted), "/");
+    assert_eq!(app.logged_in_as(&alice).await, None);
+    assert_eq!(app.logged_in_as(&phone).await, None, "every session ended");
+    // Her question and answer stay, by a deleted user, unlinked; her likes are taken back.
+    let page = app
+        .get_html(&browser(), &format!("/questions/{question}"))
+        .await;
+    assert!(page.contains("Who keeps my posts?"));
+    assert!(page.contains(r#"data-deleted-user="true""#), "{page}");
+    assert!(!page.contains(r#"href="/users/alice""#));
+    let bobs = app.get_html(&bob, "/users/bob").await;
+    assert_eq!(count_in(&bobs, "reputation"), 0, "her likes went");
+    assert_counters_exact(&app);
+    assert_eq!(
+        app.get(&browser(), "/users/alice").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert!(!app.get_html(&browser(), "/users").await.contains("alice"));
+    // She cannot log in; her name is held, her address free at once.
+    let login = app
+        .log_in(&browser(), "alice", crate::helpers::PASSWORD)
+        .await;
+    assert_eq!(login.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let same_name = app
+        .post_form(
+            &browser(),
+            "/signup",
+            &crate::helpers::sign_up_form("alice", "someone@example.com", "")[..4],
+        )
+        .await;
+    assert_eq!(same_name.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let same_address = app
+        .post_form(
+            &browser(),
+            "/signup",
+            &crate::helpers::sign_up_form("alice2", "alice@example.com", "")[..4],
+        )
+        .await;
+    assert_eq!(same_address.status(), StatusCode::SEE_OTHER);
+
+    // Thirty days on, the name is free.
+    let store = miniboard::store::Store::open(&app.database)
+        .await
+        .expect("store");
+    assert_eq!(
+        miniboard::board::accounts::free_held_names(&store)
+            .await
+            .expect("freed"),
+        0,
+        "not before thirty days"
+    );
+    app.storage().change_sql(
+        "UPDATE users SET deleted_at = deleted_at - 30 * 24 * 60 * 60 WHERE deleted_at IS NOT NULL",
+    );
+    assert_eq!(
+        miniboard::board::accounts::free_held_names(&store)
+            .await
+            .expect("freed"),
+        1
+    );
+    let taken_again = app
+        .post_form(
+            &browser(),
+            "/signup",
+            &crate::helpers::sign_up_form("alice", "new.alice@example.com", "")[..4],
+        )
+        .await;
+    assert_eq!(taken_again.status(), StatusCode::SEE_OTHER);
+    // The old posts stay the deleted user's, not the new alice's.
+    let page = app
+        .get_html(&browser(), &format!("/questions/{question}"))
+        .await;
+    assert!(page.contains(r#"data-deleted-user="true""#));
+}

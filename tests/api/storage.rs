@@ -350,6 +350,11 @@ impl Probe {
         self.rows(sql, &[]).into_iter().next().flatten().expect(sql)
     }
 
+    /// Runs a statement behind the server's back.
+    pub fn change_sql(&self, sql: &str) {
+        self.change(sql, &[]);
+    }
+
     /// The texts of the first column of the rows `sql` returns, in order.
     pub fn texts_of(&self, sql: &str) -> Vec<String> {
         self.rows(sql, &[]).into_iter().flatten().collect()

@@ -12,6 +12,7 @@
 //! - Each board write sends a notification on commit; every app server listens and moves its generation
 //!   on, so a page one server cached is not served after another server changed the board.
 
+mod accounts;
 mod board;
 mod comments;
 mod copy;

@@ -126,7 +126,7 @@ pub async fn list(
     };
     let total: i64 = one(
         client,
-        &numbered(&format!("SELECT count(*) FROM users WHERE {filter}")),
+        &numbered(&profiles::user_count(filter)),
         &[&pattern],
     )
     .await?

@@ -2,6 +2,7 @@
 //! statement cache and QPSG, the rank blocks, the FTS5 stems, the write counter the page cache keys on)
 //! stays in this folder; the rest of the board sees [`SqliteStore`]'s operations and domain values.
 
+mod accounts;
 mod answers;
 pub mod backup;
 mod comments;

@@ -117,11 +117,7 @@ pub fn list(conn: &Connection, prefix: &str, requested_page: i64) -> rusqlite::R
     } else {
         "username_key >= ?1 AND username_key < ?1 || char(1114111)"
     };
-    let total: i64 = conn.one(
-        &format!("SELECT count(*) FROM users WHERE {filter}"),
-        [prefix],
-        |row| row.get(0),
-    )?;
+    let total: i64 = conn.one(&profiles::user_count(filter), [prefix], |row| row.get(0))?;
     let page = clamp_user_page(requested_page, total);
     let users = conn
         .prepare_cached(&profiles::user_page(filter))?

@@ -2,6 +2,7 @@
 ALTER TABLE users ADD COLUMN email_verified BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN locale TEXT NOT NULL DEFAULT 'en';
 ALTER TABLE users ADD COLUMN mail_kinds TEXT NOT NULL DEFAULT ',answer,';
+ALTER TABLE users ADD COLUMN deleted_at BIGINT;
 
 CREATE TABLE account_links (
     token_hash TEXT   PRIMARY KEY,

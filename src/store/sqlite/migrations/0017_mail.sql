@@ -5,6 +5,9 @@
 ALTER TABLE users ADD COLUMN email_verified INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN locale TEXT NOT NULL DEFAULT 'en';
 ALTER TABLE users ADD COLUMN mail_kinds TEXT NOT NULL DEFAULT ',answer,';
+-- A deleted account (issue #16): its posts stay, shown as by a deleted user; its name (`username` empty)
+-- is held by its key for 30 days, then freed; its address is freed at once.
+ALTER TABLE users ADD COLUMN deleted_at INTEGER;
 
 -- One-use links: a password reset, or the verification of `email` (the account's own, or one to move it
 -- to). Only the token's SHA-256 is kept; the mail holds the token.
