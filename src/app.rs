@@ -58,6 +58,7 @@ impl App {
                     csrf: derive_key(&secret, b"miniboard csrf"),
                     views: derive_key(&secret, b"miniboard views"),
                     unsubscribe: derive_key(&secret, b"miniboard unsubscribe"),
+                    links: derive_key(&secret, b"miniboard links"),
                 },
             )?),
             listening,

@@ -21,6 +21,9 @@ pub enum AppError {
     /// 403: liking one's own post.
     #[error("cannot like one's own post")]
     OwnPostLike,
+    /// 403: the board wants a confirmed address before posting.
+    #[error("address not confirmed")]
+    AddressUnconfirmed,
     /// 403: a state-changing request without a valid CSRF token.
     #[error("missing or invalid CSRF token")]
     Csrf,
@@ -55,7 +58,9 @@ impl ResponseError for AppError {
         match self {
             Self::BadRequest => StatusCode::BAD_REQUEST,
             Self::LoginRequired { .. } => StatusCode::SEE_OTHER,
-            Self::Forbidden | Self::Csrf | Self::OwnPostLike => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::Csrf | Self::OwnPostLike | Self::AddressUnconfirmed => {
+                StatusCode::FORBIDDEN
+            }
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooManySearches { .. } | Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -82,6 +87,7 @@ impl From<crate::domain::policy::Denied> for AppError {
         match why {
             crate::domain::policy::Denied::NotAuthor => Self::Forbidden,
             crate::domain::policy::Denied::OwnPost => Self::OwnPostLike,
+            crate::domain::policy::Denied::AddressUnconfirmed => Self::AddressUnconfirmed,
         }
     }
 }

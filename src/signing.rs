@@ -3,7 +3,17 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::domain::{ids::UserId, notifications::NotificationKind};
+use crate::domain::{ids::UserId, mail::LinkToken, notifications::NotificationKind};
+
+/// Turns a one-use link's seed (what the queued mail keeps) into the token the link carries.
+#[derive(Clone)]
+pub struct LinkKey(pub [u8; 32]);
+
+impl LinkKey {
+    pub fn token(&self, seed: &str) -> LinkToken {
+        LinkToken::from_bytes(&hmac(&self.0, seed.as_bytes()))
+    }
+}
 
 /// HMAC-SHA256 of `message` under `key`.
 pub fn hmac(key: &[u8; 32], message: &[u8]) -> [u8; 32] {

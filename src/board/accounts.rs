@@ -11,7 +11,9 @@ use crate::{
         },
         limits::ClientKey,
     },
+    i18n::Lang,
     passwords,
+    signing::LinkKey,
     store::Store,
     web::limits::{Busy, HashingGate},
 };
@@ -31,24 +33,26 @@ fn taken_errors(taken: &[Taken]) -> Vec<FieldError> {
 /// What a sign-up did.
 #[derive(Debug)]
 pub enum SignedUp {
-    /// The account exists, to be logged in (or, with mail on, confirmed first) by the caller.
+    /// The account exists, to be logged in by the caller (mail is off: its confirmation is only logged).
     Created(CurrentUser),
-    /// The address is another account's, whose owner was told by mail; the caller answers as for a new
-    /// account, so a sign-up cannot tell whether an address is registered.
-    AddressTaken,
+    /// Mail is on: a link went to the address, and the account is made when it is opened; or the address
+    /// is another account's, whose owner was told instead. The caller cannot tell which, nor can whoever
+    /// signed up: that is the point.
+    CheckInbox,
 }
 
-/// Creates the account (its password hashed when a turn is free). A name in use, or one that looks like
-/// a name in use, is an invalid field; so is an address in use, unless `hide_taken_address` (mail is on:
-/// then its owner is told instead, and the outcome looks like a new account's). With a limit, `client`
-/// may make `per_hour` accounts an hour; a sign-up refused for a field is not counted.
+/// Signs up. A name in use, or one that looks like a name in use, is an invalid field. With mail off the
+/// account is made at once, and an address in use is an invalid field too; with mail on
+/// (`mail_lang`, the language its mail is written in), see [`SignedUp::CheckInbox`]. With a limit,
+/// `client` may sign up `per_hour` times an hour; a sign-up refused for a field is not counted.
 pub async fn sign_up(
     store: &Store,
     hashing: &HashingGate,
+    links: &LinkKey,
     account: NewAccount,
     client: ClientKey,
     per_hour: Option<usize>,
-    hide_taken_address: bool,
+    mail_lang: Option<Lang>,
 ) -> Result<SignedUp, BoardError> {
     if let Some(per_hour) = per_hour {
         store
@@ -56,52 +60,75 @@ pub async fn sign_up(
             .await?
             .map_err(BoardError::Throttled)?;
     }
-    let outcome = create_account(store, hashing, account, hide_taken_address).await;
+    let outcome = match mail_lang {
+        None => create_account(store, hashing, account)
+            .await
+            .map(SignedUp::Created),
+        Some(lang) => hold_account(store, hashing, links, account, client, lang).await,
+    };
     if outcome.is_err() && per_hour.is_some() {
         store.signup_refused(client).await?;
     }
     outcome
 }
 
+async fn hash_password(hashing: &HashingGate, account: &NewAccount) -> Result<String, BoardError> {
+    let password = account.password.as_str().to_owned();
+    hashing
+        .run(move || passwords::hash(&password))
+        .await
+        .map_err(|Busy| BoardError::Busy)?
+        .map_err(BoardError::Internal)
+}
+
 async fn create_account(
     store: &Store,
     hashing: &HashingGate,
     account: NewAccount,
-    hide_taken_address: bool,
+) -> Result<CurrentUser, BoardError> {
+    let taken = store
+        .taken(account.username.clone(), account.email.clone())
+        .await?;
+    if !taken.is_empty() {
+        return Err(BoardError::Invalid(taken_errors(&taken)));
+    }
+    let hash = hash_password(hashing, &account).await?;
+    let username = account.username.as_str().to_owned();
+    // Another sign-up may have taken the name between the check and now: the unique index decides.
+    let inserted = store.insert_user(account, hash, domain::now()).await?;
+    match inserted {
+        Ok(id) => Ok(CurrentUser { id, username }),
+        Err(taken) => Err(BoardError::Invalid(taken_errors(&[taken]))),
+    }
+}
+
+/// With mail on: the sign-up waits for its link, or the address's owner is told; the same work and the
+/// same answer either way (the mail, counted against the address's limits like any other, tells them
+/// apart).
+async fn hold_account(
+    store: &Store,
+    hashing: &HashingGate,
+    links: &LinkKey,
+    account: NewAccount,
+    client: ClientKey,
+    lang: Lang,
 ) -> Result<SignedUp, BoardError> {
     let mut taken = store
         .taken(account.username.clone(), account.email.clone())
         .await?;
     let address_taken = taken.contains(&Taken::Email);
-    if hide_taken_address {
-        taken.retain(|field| *field != Taken::Email);
-    }
+    taken.retain(|field| *field != Taken::Email);
     if !taken.is_empty() {
         return Err(BoardError::Invalid(taken_errors(&taken)));
     }
-    // Hashed either way: a taken address answers no faster than a new one.
-    let password = account.password.as_str().to_owned();
-    let hash = hashing
-        .run(move || passwords::hash(&password))
-        .await
-        .map_err(|Busy| BoardError::Busy)?
-        .map_err(BoardError::Internal)?;
+    super::mail::count_request(store, &account.email, client).await?;
+    let hash = hash_password(hashing, &account).await?;
     if address_taken {
         super::mail::tell_address_owner(store, &account.email).await?;
-        return Ok(SignedUp::AddressTaken);
+    } else {
+        super::mail::hold_sign_up(store, links, &account, hash, lang).await?;
     }
-    let username = account.username.as_str().to_owned();
-    let email = account.email.clone();
-    // Another sign-up may have taken the name between the check and now: the unique index decides.
-    let inserted = store.insert_user(account, hash, domain::now()).await?;
-    match inserted {
-        Ok(id) => Ok(SignedUp::Created(CurrentUser { id, username })),
-        Err(Taken::Email) if hide_taken_address => {
-            super::mail::tell_address_owner(store, &email).await?;
-            Ok(SignedUp::AddressTaken)
-        }
-        Err(taken) => Err(BoardError::Invalid(taken_errors(&[taken]))),
-    }
+    Ok(SignedUp::CheckInbox)
 }
 
 /// Checks a name and password from `client`, counted by the log-in throttle first. An unknown name and a

@@ -6,56 +6,64 @@ use super::{BoardError, accounts::check_current_password};
 use crate::{
     domain::{
         self, FieldError, Problem,
-        accounts::{CurrentUser, Email, EmailChangeForm, PasswordResetForm},
+        accounts::{CurrentUser, Email, EmailChangeForm, NewAccount, PasswordResetForm},
         limits::ClientKey,
         mail::{
-            LinkPurpose, LinkToken, Mail, MailChoices, MailSettings, NewLink, Outgoing,
-            RESET_LINK_SECONDS, Recipient, VERIFY_LINK_SECONDS, Verified,
+            LinkPurpose, LinkToken, Mail, MailChoices, MailSettings, NewLink, NewSignup, Outgoing,
+            RESET_LINK_SECONDS, Recipient, VERIFY_LINK_SECONDS, Verified, new_link_seed,
         },
     },
     i18n::Lang,
     passwords,
-    signing::Unsubscribe,
+    signing::{LinkKey, Unsubscribe},
     store::Store,
     web::limits::{Busy, HashingGate},
 };
 
 /// Counts a mail asked for to `email` from `client` (reset and verification links are limited per
 /// address and per client, so nobody floods an inbox through the board).
-async fn count_request(store: &Store, email: &Email, client: ClientKey) -> Result<(), BoardError> {
+pub(super) async fn count_request(
+    store: &Store,
+    email: &Email,
+    client: ClientKey,
+) -> Result<(), BoardError> {
     store
         .begin_mail_request(email.key(), client)
         .await?
         .map_err(BoardError::Throttled)
 }
 
-/// Mails a one-use link (its token only in the mail, its hash kept) and wakes the sender.
+/// A new one-use link's seed (what its mail keeps) and the hash of its token (what the database keeps).
+fn new_link(links: &LinkKey) -> (String, String) {
+    let seed = new_link_seed();
+    let hash = links.token(&seed).hash();
+    (seed, hash)
+}
+
+/// Mails a one-use link to `to` (the mail keeps its seed, the database its token's hash) and wakes the
+/// sender. `mail` words it; for an address that is someone else's it is another mail altogether, and the
+/// link is kept all the same, though nobody gets its token (the account page looks the same either way).
 async fn send_link(
     store: &Store,
+    links: &LinkKey,
     user: &Recipient,
     purpose: LinkPurpose,
     to: &str,
-    locale: &str,
-    mail: impl FnOnce(&LinkToken) -> Mail,
+    mail: impl FnOnce(String) -> Outgoing,
 ) -> Result<(), BoardError> {
-    let token = LinkToken::generate();
+    let (seed, token_hash) = new_link(links);
     let lasts = match purpose {
         LinkPurpose::Reset => RESET_LINK_SECONDS,
         LinkPurpose::Verify => VERIFY_LINK_SECONDS,
     };
     let link = NewLink {
-        token_hash: token.hash(),
+        token_hash,
         user: user.id,
         purpose,
         email: to.to_owned(),
         expires_at: domain::now() + lasts,
     };
-    let outgoing = Outgoing {
-        recipient: to.to_owned(),
-        locale: locale.to_owned(),
-        mail: mail(&token),
-    };
-    store.add_link(link, outgoing).await?;
+    store.add_link(link, mail(seed)).await?;
     crate::mail::wake_sender();
     Ok(())
 }
@@ -73,10 +81,11 @@ async fn send(store: &Store, user: &Recipient, mail: Mail) -> Result<(), BoardEr
 }
 
 /// "Forgot password": mails the account with this address a reset link, in the language it was asked
-/// in. Whether an account has the address is not said: the answer is the same either way (only a
-/// malformed address, or too many requests, is told apart).
+/// in. Whether an account has the address is not said: the answer is the same either way, and it comes
+/// before the account is even looked for (only a malformed address, or too many requests, is told apart).
 pub async fn forgot_password(
     store: &Store,
+    links: &LinkKey,
     typed: &str,
     client: ClientKey,
     lang: Lang,
@@ -84,21 +93,40 @@ pub async fn forgot_password(
     let email =
         Email::parse(typed).map_err(|p| BoardError::Invalid(vec![FieldError::new("email", p)]))?;
     count_request(store, &email, client).await?;
-    if let Some(user) = store.user_by_email(email.clone()).await? {
-        send_link(
-            store,
-            &user,
-            LinkPurpose::Reset,
-            &user.email,
-            lang.code(),
-            |token| Mail::ResetPassword {
-                username: user.username.clone(),
-                token: token.as_str().to_owned(),
-            },
-        )
-        .await?;
-    }
+    let (store, links, wanted) = (store.clone(), links.clone(), email.clone());
+    tokio::spawn(async move {
+        if let Err(err) = send_reset_link(&store, &links, wanted, lang).await {
+            tracing::warn!(%err, "a password reset link could not be queued");
+        }
+    });
     Ok(email)
+}
+
+async fn send_reset_link(
+    store: &Store,
+    links: &LinkKey,
+    email: Email,
+    lang: Lang,
+) -> Result<(), BoardError> {
+    let Some(user) = store.user_by_email(email).await? else {
+        return Ok(());
+    };
+    send_link(
+        store,
+        links,
+        &user,
+        LinkPurpose::Reset,
+        &user.email,
+        |seed| Outgoing {
+            recipient: user.email.clone(),
+            locale: lang.code().to_owned(),
+            mail: Mail::ResetPassword {
+                username: user.username.clone(),
+                seed,
+            },
+        },
+    )
+    .await
 }
 
 /// Whether a reset link still works (its page shows the form, or says it does not).
@@ -135,7 +163,16 @@ pub async fn reset_password(
         .ok_or(BoardError::NotFound)
 }
 
-/// Opens a verification link: the address is confirmed, or the account moves to it.
+/// Whether a confirmation link still works (its page shows the button, or says it does not).
+pub async fn confirmation_link_works(store: &Store, typed: &str) -> Result<bool, BoardError> {
+    let Some(token) = LinkToken::parse(typed) else {
+        return Ok(false);
+    };
+    Ok(store.link_works(token.hash(), LinkPurpose::Verify).await?)
+}
+
+/// Uses a confirmation link: the address is confirmed, the account moves to it, or a sign-up's account is
+/// made.
 pub async fn verify_address(store: &Store, typed: &str) -> Result<Verified, BoardError> {
     let Some(token) = LinkToken::parse(typed) else {
         return Ok(Verified::Invalid);
@@ -143,9 +180,11 @@ pub async fn verify_address(store: &Store, typed: &str) -> Result<Verified, Boar
     Ok(store.verify_address(token.hash()).await?)
 }
 
-/// Mails a new account its confirmation link (in the language it signed up in).
+/// Mails a new account its confirmation link (in the language it signed up in): with mail off, where
+/// the account is made at once and the mail is only written to the log.
 pub async fn confirm_new_account(
     store: &Store,
+    links: &LinkKey,
     user: &CurrentUser,
     lang: Lang,
 ) -> Result<(), BoardError> {
@@ -154,19 +193,63 @@ pub async fn confirm_new_account(
         .mail_address(user.id)
         .await?
         .ok_or(BoardError::NotFound)?;
+    send_confirmation(store, links, &recipient, lang.code()).await
+}
+
+async fn send_confirmation(
+    store: &Store,
+    links: &LinkKey,
+    recipient: &Recipient,
+    locale: &str,
+) -> Result<(), BoardError> {
     send_link(
         store,
-        &recipient,
+        links,
+        recipient,
         LinkPurpose::Verify,
         &recipient.email,
-        lang.code(),
-        |token| Mail::VerifyAddress {
-            username: recipient.username.clone(),
-            token: token.as_str().to_owned(),
-            change: false,
+        |seed| Outgoing {
+            recipient: recipient.email.clone(),
+            locale: locale.to_owned(),
+            mail: Mail::VerifyAddress {
+                username: recipient.username.clone(),
+                seed,
+                change: false,
+            },
         },
     )
     .await
+}
+
+/// Keeps a sign-up until its address is confirmed (mail on), and mails the link that makes the account.
+pub async fn hold_sign_up(
+    store: &Store,
+    links: &LinkKey,
+    account: &NewAccount,
+    password_hash: String,
+    lang: Lang,
+) -> Result<(), BoardError> {
+    let (seed, token_hash) = new_link(links);
+    let signup = NewSignup {
+        token_hash,
+        username: account.username.clone(),
+        email: account.email.clone(),
+        password_hash,
+        locale: lang.code().to_owned(),
+        expires_at: domain::now() + VERIFY_LINK_SECONDS,
+    };
+    let mail = Outgoing {
+        recipient: account.email.as_str().to_owned(),
+        locale: lang.code().to_owned(),
+        mail: Mail::VerifyAddress {
+            username: account.username.as_str().to_owned(),
+            seed,
+            change: false,
+        },
+    };
+    store.add_signup(signup, mail).await?;
+    crate::mail::wake_sender();
+    Ok(())
 }
 
 /// Tells the owner of `email` that someone tried to sign up (or move an account) with it: what a
@@ -184,6 +267,7 @@ pub async fn tell_address_owner(store: &Store, email: &Email) -> Result<(), Boar
 /// Mails the account's address its confirmation link again, unless it is confirmed already.
 pub async fn resend_confirmation(
     store: &Store,
+    links: &LinkKey,
     user: &CurrentUser,
     client: ClientKey,
 ) -> Result<(), BoardError> {
@@ -197,19 +281,7 @@ pub async fn resend_confirmation(
     }
     let email = Email::parse(&recipient.email).map_err(|_| BoardError::NotFound)?;
     count_request(store, &email, client).await?;
-    send_link(
-        store,
-        &recipient,
-        LinkPurpose::Verify,
-        &recipient.email,
-        &recipient.locale,
-        |token| Mail::VerifyAddress {
-            username: recipient.username.clone(),
-            token: token.as_str().to_owned(),
-            change: false,
-        },
-    )
-    .await
+    send_confirmation(store, links, &recipient, &recipient.locale).await
 }
 
 /// Asks to move the account to another address (the current password required, as for any change to
@@ -217,6 +289,7 @@ pub async fn resend_confirmation(
 /// that is another account's gets that account's owner told instead, and the answer is the same.
 pub async fn change_address(
     store: &Store,
+    links: &LinkKey,
     hashing: &HashingGate,
     user: &CurrentUser,
     form: &EmailChangeForm,
@@ -238,24 +311,46 @@ pub async fn change_address(
     })
     .await?;
     count_request(store, &email, client).await?;
-    if store.user_by_email(email.clone()).await?.is_some() {
-        tell_address_owner(store, &email).await?;
-    } else {
-        send_link(
-            store,
-            &recipient,
-            LinkPurpose::Verify,
-            email.as_str(),
-            &recipient.locale,
-            |token| Mail::VerifyAddress {
-                username: recipient.username.clone(),
-                token: token.as_str().to_owned(),
-                change: true,
+    let owner = store.user_by_email(email.clone()).await?;
+    send_link(
+        store,
+        links,
+        &recipient,
+        LinkPurpose::Verify,
+        email.as_str(),
+        |seed| match owner {
+            // Someone else's: they are told, and the link's token goes to nobody.
+            Some(owner) => Outgoing {
+                recipient: owner.email,
+                locale: owner.locale,
+                mail: Mail::AddressInUse {
+                    username: owner.username,
+                },
             },
-        )
-        .await?;
-    }
+            None => Outgoing {
+                recipient: email.as_str().to_owned(),
+                locale: recipient.locale.clone(),
+                mail: Mail::VerifyAddress {
+                    username: recipient.username.clone(),
+                    seed,
+                    change: true,
+                },
+            },
+        },
+    )
+    .await?;
     Ok(email)
+}
+
+/// Whether the user may post: unless the board asks for a confirmed address first (`required`), anyone
+/// logged in may.
+pub async fn may_post(store: &Store, user: &CurrentUser, required: bool) -> Result<(), BoardError> {
+    if !required || mail_settings(store, user).await?.verified {
+        return Ok(());
+    }
+    Err(BoardError::Forbidden(
+        crate::domain::policy::Denied::AddressUnconfirmed,
+    ))
 }
 
 /// The account's address and what is mailed to it.

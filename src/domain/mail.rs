@@ -13,9 +13,12 @@ use super::notifications::NotificationKind;
 pub const RESET_LINK_SECONDS: i64 = 60 * 60;
 /// An address verification link works this long (people read mail days later).
 pub const VERIFY_LINK_SECONDS: i64 = 7 * 24 * 60 * 60;
-/// Reset and verification mails one address may be sent in [`MAIL_REQUEST_WINDOW`]: nobody can flood
-/// someone's inbox through the board.
-pub const MAIL_REQUESTS_PER_ADDRESS: usize = 3;
+/// Mails one client may have sent to one address in [`MAIL_REQUEST_WINDOW`] (resets, confirmations, "your
+/// address was used"): nobody floods an inbox through the board.
+pub const MAIL_REQUESTS_PER_ADDRESS_AND_CLIENT: usize = 3;
+/// The same for one address from every client together: a cap against many clients, high enough that a
+/// few cannot keep its owner from their own reset.
+pub const MAIL_REQUESTS_PER_ADDRESS: usize = 20;
 /// The same requests one client may make in [`MAIL_REQUEST_WINDOW`], whatever the addresses.
 pub const MAIL_REQUESTS_PER_CLIENT: usize = 10;
 pub const MAIL_REQUEST_WINDOW: Duration = Duration::from_secs(60 * 60);
@@ -33,11 +36,12 @@ pub enum Mail {
     /// A link that shows the address is the user's: at sign-up (`change` false) or to change to it.
     VerifyAddress {
         username: String,
-        token: String,
+        /// The link's seed (its token is the seed signed).
+        seed: String,
         change: bool,
     },
     /// A link to set a new password.
-    ResetPassword { username: String, token: String },
+    ResetPassword { username: String, seed: String },
     /// Someone tried to sign up, or to move another account, to this address, which is this user's.
     AddressInUse { username: String },
     /// To the old address, once the account moved to `new_address`.
@@ -96,6 +100,18 @@ pub struct NewLink {
     pub expires_at: i64,
 }
 
+/// A sign-up waiting for its address to be confirmed (with mail on, an account is made only then, so a
+/// sign-up cannot tell whether an address has an account).
+#[derive(Clone, Debug)]
+pub struct NewSignup {
+    pub token_hash: String,
+    pub username: super::accounts::Username,
+    pub email: super::accounts::Email,
+    pub password_hash: String,
+    pub locale: String,
+    pub expires_at: i64,
+}
+
 /// A mail to queue.
 #[derive(Clone, Debug)]
 pub struct Outgoing {
@@ -110,16 +126,22 @@ pub fn retry_after(attempts: i64) -> i64 {
     (60 << doublings).min(60 * 60)
 }
 
-/// What a one-use link carries: 32 random bytes in hex. The database keeps only [`LinkToken::hash`], so
-/// whoever reads it cannot use a link.
+/// A new link's seed: 32 random bytes in hex. The queued mail keeps the seed; the token the link carries is
+/// the seed signed with the server's key (`signing::LinkKey`), so neither the queue nor the links' table
+/// (which keeps only [`LinkToken::hash`]) gives a link to whoever reads the database.
+pub fn new_link_seed() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// What a one-use link carries: 32 bytes in hex.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LinkToken(String);
 
 impl LinkToken {
-    pub fn generate() -> Self {
-        use rand::RngCore;
-        let mut bytes = [0u8; 32];
-        rand::rng().fill_bytes(&mut bytes);
+    pub fn from_bytes(bytes: &[u8; 32]) -> Self {
         Self(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
     }
 
@@ -224,8 +246,12 @@ pub enum Verified {
         address: String,
         moved_from: Option<String>,
     },
+    /// A new account, made now that its address is confirmed (sign-up with mail on).
+    Created { username: String },
     /// The address has meanwhile become another account's.
     Taken,
+    /// A sign-up's name was taken (or one that looks like it) while its link waited.
+    NameTaken,
     /// No such link, or it lapsed or was used.
     Invalid,
 }
@@ -284,10 +310,11 @@ mod tests {
 
     #[test]
     fn a_token_is_64_hex_digits_and_its_hash_is_another() {
-        let token = LinkToken::generate();
+        let token = LinkToken::from_bytes(&[0xab; 32]);
+        assert_eq!(token.as_str(), "ab".repeat(32));
         assert_eq!(LinkToken::parse(token.as_str()), Some(token.clone()));
         assert_ne!(token.hash(), token.as_str());
-        assert_ne!(LinkToken::generate(), token);
+        assert_ne!(new_link_seed(), new_link_seed());
         assert_eq!(LinkToken::parse("abc"), None);
         assert_eq!(LinkToken::parse(&"G".repeat(64)), None);
         assert_eq!(LinkToken::parse(&token.as_str().to_uppercase()), None);
@@ -310,7 +337,7 @@ mod tests {
         );
         let reset = Mail::ResetPassword {
             username: "alice".into(),
-            token: "t".into(),
+            seed: "s".into(),
         };
         assert_eq!(Mail::from_json(&reset.to_json()), Some(reset));
         assert_eq!(Mail::from_json(r#"{"kind":"fax"}"#), None);

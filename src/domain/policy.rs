@@ -53,6 +53,8 @@ pub enum Denied {
     NotAuthor,
     /// Nobody may like their own post.
     OwnPost,
+    /// The board asks for a confirmed address before posting (`require_verified_email`).
+    AddressUnconfirmed,
 }
 
 /// Whether `actor` may do `action` to a post that `author` wrote (for `Accept`, `author` is the question's:

@@ -324,4 +324,9 @@ pub const TEXTS: Texts = Texts {
     account_delete_help: "Your questions, answers and comments stay, shown as by a deleted user; your likes and follows go, and so do your address and your notifications. Your name can be taken by someone else after 30 days. This cannot be undone.",
     account_delete_submit: "Delete my account for good",
     flash_account_deleted: "Your account was deleted. Your posts stay, shown as by a deleted user.",
+    confirm_title: "Confirm your email address",
+    confirm_help: "Press the button to confirm that this address is yours.",
+    confirm_submit: "Confirm",
+    verified_account_ready: "Your address is confirmed and your account {} is ready: log in with your name and password.",
+    verified_name_taken: "While the link waited, someone else took that name (or one that looks like it). Sign up again with another name.",
 };

@@ -324,4 +324,9 @@ pub const TEXTS: Texts = Texts {
     account_delete_help: "질문, 답변, 댓글은 남고 작성자는 '탈퇴한 사용자'로 표시됩니다. 추천과 팔로우, 이메일 주소와 알림은 지워집니다. 이름은 30일이 지나면 다른 사람이 쓸 수 있습니다. 되돌릴 수 없습니다.",
     account_delete_submit: "계정을 영구히 삭제",
     flash_account_deleted: "계정을 삭제했습니다. 글은 '탈퇴한 사용자'의 글로 남습니다.",
+    confirm_title: "이메일 주소 확인",
+    confirm_help: "이 주소가 회원님의 것임을 확인하려면 버튼을 누르세요.",
+    confirm_submit: "확인",
+    verified_account_ready: "주소를 확인했고 {} 계정이 만들어졌습니다. 이름과 비밀번호로 로그인하세요.",
+    verified_name_taken: "링크를 기다리는 사이 다른 사람이 그 이름(또는 비슷해 보이는 이름)을 가져갔습니다. 다른 이름으로 다시 가입하세요.",
 };

@@ -497,6 +497,11 @@ pub struct Texts {
     pub account_delete_help: &'static str,
     pub account_delete_submit: &'static str,
     pub flash_account_deleted: &'static str,
+    pub confirm_title: &'static str,
+    pub confirm_help: &'static str,
+    pub confirm_submit: &'static str,
+    pub verified_account_ready: &'static str,
+    pub verified_name_taken: &'static str,
 }
 
 impl Texts {

@@ -18,7 +18,7 @@ use crate::{
         mail::{GIVE_UP_AFTER_SECONDS, Mail, QueuedMail, SENT_PER_ROUND, retry_after},
     },
     i18n::Lang,
-    signing::Unsubscribe,
+    signing::{LinkKey, Unsubscribe},
     store::{Store, StoreResult},
     views::mail::{Context, Letter, letter},
 };
@@ -43,10 +43,15 @@ pub struct Mailer {
     base: String,
     /// Signs unsubscribe links.
     unsubscribe_key: [u8; 32],
+    /// Turns a link's seed into its token.
+    links: LinkKey,
+    /// Whether a mail that is not sent is written whole to the log (development) or only noted (mail is
+    /// off in production: a log must not hold live links).
+    log_whole: bool,
 }
 
 impl Mailer {
-    pub fn new(config: &Config, unsubscribe_key: [u8; 32]) -> anyhow::Result<Self> {
+    pub fn new(config: &Config, unsubscribe_key: [u8; 32], links: LinkKey) -> anyhow::Result<Self> {
         let transport = match &config.smtp_url {
             Some(url) => {
                 Some(AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())?.build())
@@ -58,6 +63,8 @@ impl Mailer {
             from: config.mail_from.parse()?,
             base: config.public_url.clone().unwrap_or_default(),
             unsubscribe_key,
+            links,
+            log_whole: config.profile == crate::config::Profile::Development,
         })
     }
 
@@ -95,10 +102,17 @@ impl Mailer {
             ),
             _ => None,
         };
+        let link_token = match mail {
+            Mail::VerifyAddress { seed, .. } | Mail::ResetPassword { seed, .. } => {
+                Some(self.links.token(seed).as_str().to_owned())
+            }
+            _ => None,
+        };
         let context = Context {
             lang,
             base: &self.base,
             notification: notification.as_ref().zip(unsubscribe),
+            link_token,
         };
         Ok(letter(mail, &context))
     }
@@ -106,12 +120,16 @@ impl Mailer {
     /// Hands one mail to the SMTP server, or writes it to the log.
     async fn deliver(&self, to: &str, letter: &Letter) -> Result<(), String> {
         let Some(transport) = &self.transport else {
-            tracing::info!(
-                to,
-                subject = %letter.subject,
-                "mail not sent (no smtp_url); it reads:\n{}",
-                letter.body
-            );
+            if self.log_whole {
+                tracing::info!(
+                    to,
+                    subject = %letter.subject,
+                    "mail not sent (no smtp_url); it reads:\n{}",
+                    letter.body
+                );
+            } else {
+                tracing::info!(to, subject = %letter.subject, "mail not sent: mail is off (no smtp_url)");
+            }
             return Ok(());
         };
         let to: Mailbox = to

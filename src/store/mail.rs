@@ -22,6 +22,27 @@ pub const LINK_WORKS: &str = "SELECT EXISTS (SELECT 1 FROM account_links
 pub const TAKE_LINK: &str = "DELETE FROM account_links
      WHERE token_hash = ?1 AND purpose = ?2 AND expires_at > ?3 RETURNING user_id, email";
 
+/// Keeps a sign-up until its link is opened (`?1` the token's hash, `?2` name, `?3` address, `?4` password
+/// hash, `?5` language, `?6` now, `?7` when it lapses).
+pub const ADD_SIGNUP: &str = "INSERT INTO signup_links
+         (token_hash, username, email, password_hash, locale, created_at, expires_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+/// Uses up the sign-up link `?1` if it still works at `?2`.
+pub const TAKE_SIGNUP: &str = "DELETE FROM signup_links WHERE token_hash = ?1 AND expires_at > ?2
+     RETURNING username, email, password_hash, locale";
+
+/// Whether the sign-up link `?1` still works at `?2`.
+pub const SIGNUP_WORKS: &str =
+    "SELECT EXISTS (SELECT 1 FROM signup_links WHERE token_hash = ?1 AND expires_at > ?2)";
+
+/// Forgets lapsed sign-ups (at `?1`).
+pub const FORGET_LAPSED_SIGNUPS: &str = "DELETE FROM signup_links WHERE expires_at <= ?1";
+
+/// A new account's address is confirmed (its link made it), in its language.
+pub const CONFIRM_NEW_ACCOUNT: &str =
+    "UPDATE users SET email_verified = 1, locale = ?2 WHERE id = ?1";
+
 /// Forgets the account `?1`'s links (its address moved: links sent to the old one are void).
 pub const FORGET_LINKS: &str = "DELETE FROM account_links WHERE user_id = ?1";
 

@@ -13,7 +13,10 @@ use crate::{
         CLIENTS_PER_NAME, ClientKey, KNOWN_GOOD, LoginHistory, MINUTE, NAME_WINDOW, PER_CLIENT,
         PER_NAME_AND_CLIENT, SIGNUP_WINDOW, SlidingWindow, login_wait, make_room, signup_wait,
     },
-    domain::mail::{MAIL_REQUEST_WINDOW, MAIL_REQUESTS_PER_ADDRESS, MAIL_REQUESTS_PER_CLIENT},
+    domain::mail::{
+        MAIL_REQUEST_WINDOW, MAIL_REQUESTS_PER_ADDRESS, MAIL_REQUESTS_PER_ADDRESS_AND_CLIENT,
+        MAIL_REQUESTS_PER_CLIENT,
+    },
     sync::lock,
 };
 
@@ -29,8 +32,14 @@ pub fn moment() -> Duration {
 pub struct MemoryLimits {
     login: Mutex<LoginTables>,
     signups: Mutex<HashMap<ClientKey, VecDeque<Duration>>>,
-    /// Reset and verification mails asked for, per address and per client.
-    mail_requests: Mutex<(SlidingWindow<String>, SlidingWindow<ClientKey>)>,
+    /// Mails asked for, per address and client, per address, and per client.
+    mail_requests: Mutex<MailRequests>,
+}
+
+struct MailRequests {
+    by_pair: SlidingWindow<(String, ClientKey)>,
+    by_address: SlidingWindow<String>,
+    by_client: SlidingWindow<ClientKey>,
 }
 
 struct LoginTables {
@@ -93,10 +102,23 @@ impl Default for MemoryLimits {
                 known_good: SlidingWindow::new(1, KNOWN_GOOD, MAX_KEYS),
             }),
             signups: Mutex::new(HashMap::new()),
-            mail_requests: Mutex::new((
-                SlidingWindow::new(MAIL_REQUESTS_PER_ADDRESS, MAIL_REQUEST_WINDOW, MAX_KEYS),
-                SlidingWindow::new(MAIL_REQUESTS_PER_CLIENT, MAIL_REQUEST_WINDOW, MAX_KEYS),
-            )),
+            mail_requests: Mutex::new(MailRequests {
+                by_pair: SlidingWindow::new(
+                    MAIL_REQUESTS_PER_ADDRESS_AND_CLIENT,
+                    MAIL_REQUEST_WINDOW,
+                    MAX_KEYS,
+                ),
+                by_address: SlidingWindow::new(
+                    MAIL_REQUESTS_PER_ADDRESS,
+                    MAIL_REQUEST_WINDOW,
+                    MAX_KEYS,
+                ),
+                by_client: SlidingWindow::new(
+                    MAIL_REQUESTS_PER_CLIENT,
+                    MAIL_REQUEST_WINDOW,
+                    MAX_KEYS,
+                ),
+            }),
         }
     }
 }
@@ -181,19 +203,23 @@ impl MemoryLimits {
         client: ClientKey,
         now: Duration,
     ) -> Result<(), Duration> {
-        let mut guard = lock(&self.mail_requests);
-        let (by_address, by_client) = &mut *guard;
+        let mut requests = lock(&self.mail_requests);
+        let pair = (address_key.to_owned(), client);
         let address_key = address_key.to_owned();
-        let wait = by_address
-            .wait(&address_key, now)
-            .into_iter()
-            .chain(by_client.wait(&client, now))
-            .max();
+        let wait = [
+            requests.by_pair.wait(&pair, now),
+            requests.by_address.wait(&address_key, now),
+            requests.by_client.wait(&client, now),
+        ]
+        .into_iter()
+        .flatten()
+        .max();
         if let Some(wait) = wait {
             return Err(wait.max(Duration::from_secs(1)));
         }
-        by_address.record(address_key, now);
-        by_client.record(client, now);
+        requests.by_pair.record(pair, now);
+        requests.by_address.record(address_key, now);
+        requests.by_client.record(client, now);
         Ok(())
     }
 

@@ -25,8 +25,8 @@ use crate::{
         ids::{AnswerId, CommentId, QuestionId, UserId},
         limits::ClientKey,
         mail::{
-            LinkPurpose, MailChoices, MailSettings, NewLink, Outgoing, QueuedMail, Recipient,
-            Verified,
+            LinkPurpose, MailChoices, MailSettings, NewLink, NewSignup, Outgoing, QueuedMail,
+            Recipient, Verified,
         },
         notifications::{Following, Inbox, Mentioned, Notification},
         people::{AnswerList, Profile, UserList},
@@ -439,7 +439,11 @@ operations! {
     /// Keeps a one-use link and queues the mail that carries it, together.
     fn add_link(&self, link: NewLink, mail: Outgoing) -> ();
 
-    /// Whether the link with this token hash, for `purpose`, still works.
+    /// Keeps a sign-up until its address is confirmed and queues the mail with its link, together.
+    fn add_signup(&self, signup: NewSignup, mail: Outgoing) -> ();
+
+    /// Whether the link with this token hash, for `purpose`, still works (a confirmation link may be a
+    /// sign-up's).
     fn link_works(&self, token_hash: String, purpose: LinkPurpose) -> bool;
 
     /// Uses up a reset link that still works: sets the account's password hash, verifies the address the
@@ -447,8 +451,8 @@ operations! {
     /// for a link that is unknown, lapsed or used.
     fn reset_password(&self, token_hash: String, password_hash: String) -> Option<CurrentUser>;
 
-    /// Uses up a verification link that still works: the account's address is verified, or the account
-    /// moves to the address (its other links void, the old address told).
+    /// Uses up a confirmation link that still works: the account's address is verified, or the account
+    /// moves to the address (its other links void, the old address told), or a sign-up's account is made.
     fn verify_address(&self, token_hash: String) -> Verified;
 
     /// Queues a mail (to an account, or to an address with no account).

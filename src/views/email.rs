@@ -93,6 +93,22 @@ pub fn link_invalid_page(ctx: &PageContext) -> Markup {
     page(ctx, t.link_invalid_title, content)
 }
 
+/// A confirmation link's page: the button that confirms.
+pub fn confirm_page(ctx: &PageContext, token: &str) -> Markup {
+    let t = ctx.t();
+    let content = html! {
+        div.form-narrow.mx-auto #confirm {
+            h1.h3.mb-3 { (t.confirm_title) }
+            p { (t.confirm_help) }
+            form method="post" action=(format!("/email/verify/{token}")) {
+                @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
+                button.btn.btn-primary type="submit" #confirm-address { (t.confirm_submit) }
+            }
+        }
+    };
+    page(ctx, t.confirm_title, content)
+}
+
 /// What a confirmation link did.
 pub fn verified_page(ctx: &PageContext, outcome: &Verified) -> Markup {
     let t = ctx.t();
@@ -110,11 +126,21 @@ pub fn verified_page(ctx: &PageContext, outcome: &Verified) -> Markup {
             moved_from: Some(_),
             ..
         } => (t.verified_title, "✓ ", fill(t.verified_moved, &[address])),
+        Verified::Created { username } => (
+            t.verified_title,
+            "✓ ",
+            fill(t.verified_account_ready, &[username]),
+        ),
         Verified::Taken => (t.link_invalid_title, "⚠ ", t.verified_taken.to_owned()),
+        Verified::NameTaken => (t.link_invalid_title, "⚠ ", t.verified_name_taken.to_owned()),
         Verified::Invalid => return link_invalid_page(ctx),
     };
     let content = html! {
-        div.form-narrow.mx-auto #verified data-outcome=(match outcome { Verified::Taken => "taken", _ => "done" }) {
+        div.form-narrow.mx-auto #verified data-outcome=(match outcome {
+            Verified::Taken | Verified::NameTaken => "taken",
+            Verified::Created { .. } => "created",
+            _ => "done",
+        }) {
             h1.h3.mb-3 { span aria-hidden="true" { (icon) } (title) }
             p { (message) }
             p { (next) }

@@ -89,33 +89,30 @@ async fn signup(
         .config
         .rate_limits
         .then_some(state.config.signups_per_hour);
-    let mail_on = state.mailer.sends();
     let email = new_account.email.as_str().to_owned();
+    let lang = crate::web::session::request_lang(req);
     let outcome = board::accounts::sign_up(
         &state.store,
         &state.hashing,
+        &state.links,
         new_account,
         client_key(req),
         per_hour,
-        mail_on,
+        state.mailer.sends().then_some(lang),
     )
     .await;
-    let lang = crate::web::session::request_lang(req);
-    // With mail on, a new account and a taken address get the same page: the mail tells them apart.
-    let check_inbox = || {
-        check_inbox_page(&page_context(req, true), &fill(t.signup_sent, &[&email])).into_response()
-    };
     match outcome {
         Ok(SignedUp::Created(user)) => {
-            board::mail::confirm_new_account(&state.store, &user, lang).await?;
-            if mail_on {
-                return Ok(check_inbox());
-            }
+            board::mail::confirm_new_account(&state.store, &state.links, &user, lang).await?;
             log_in(req, session, &user);
             flash(session, Flash::SignedUpConfirm);
             Ok(see_other("/"))
         }
-        Ok(SignedUp::AddressTaken) => Ok(check_inbox()),
+        Ok(SignedUp::CheckInbox) => Ok(check_inbox_page(
+            &page_context(req, true),
+            &fill(t.signup_sent, &[&email]),
+        )
+        .into_response()),
         Err(BoardError::Invalid(errors)) => Ok(invalid(&errors)),
         Err(BoardError::Throttled(wait)) => {
             let minutes = whole_seconds(wait).div_ceil(60).max(1);

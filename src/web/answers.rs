@@ -71,6 +71,7 @@ async fn create(
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
     let question = id;
+    board::mail::may_post(&state.store, &user, state.config.require_verified_email).await?;
     match board::answers::answer(&state.store, &user, question, &form).await {
         Ok(id) => {
             state.index_now().await;

@@ -183,6 +183,7 @@ async fn create(
     post: PostRef,
     form: &CommentForm,
 ) -> AppResult<Response> {
+    board::mail::may_post(&state.store, user, state.config.require_verified_email).await?;
     match board::comments::comment(&state.store, user, post, form).await {
         Ok(id) => {
             if wants_fragment(req) {

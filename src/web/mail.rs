@@ -23,7 +23,7 @@ use crate::{
     board::{self, BoardError},
     domain::{
         accounts::{EmailChangeForm, ForgotPasswordForm, PasswordResetForm},
-        mail::MailChoicesForm,
+        mail::{MailChoicesForm, Verified},
     },
     error::{AppResult, whole_seconds},
     i18n::{Texts, fill},
@@ -31,8 +31,8 @@ use crate::{
     views::{
         Flash,
         email::{
-            check_inbox_page, forgot_page, link_invalid_page, reset_page, unsubscribe_page,
-            verified_page,
+            check_inbox_page, confirm_page, forgot_page, link_invalid_page, reset_page,
+            unsubscribe_page, verified_page,
         },
     },
 };
@@ -41,7 +41,7 @@ pub fn routes(route: Route) -> Route {
     route
         .at("/password/forgot", get(forgot_form).post(forgot))
         .at("/password/reset/:token", get(reset_form).post(reset))
-        .at("/email/verify/:token", get(verify))
+        .at("/email/verify/:token", get(verify_form).post(verify))
         .at("/account/email", post(change_email))
         .at("/account/email/resend", post(resend_confirmation))
         .at("/account/mail", post(set_mail_choices))
@@ -50,6 +50,9 @@ pub fn routes(route: Route) -> Route {
             get(unsubscribe_form).post(unsubscribe),
         )
 }
+
+/// Paths that end in a link's token, which the log leaves out.
+pub const TOKEN_PATHS: [&str; 3] = ["/password/reset/", "/email/verify/", "/unsubscribe/"];
 
 /// Paths whose POST needs no form token: an unsubscribe link's one click comes from a mail program.
 pub fn tokenless_post(path: &str) -> bool {
@@ -76,7 +79,15 @@ async fn forgot(
     let lang = request_lang(req);
     let t = lang.texts();
     let ctx = page_context(req, true);
-    match board::mail::forgot_password(&state.store, &form.email, client_key(req), lang).await {
+    match board::mail::forgot_password(
+        &state.store,
+        &state.links,
+        &form.email,
+        client_key(req),
+        lang,
+    )
+    .await
+    {
         Ok(email) => {
             Ok(check_inbox_page(&ctx, &fill(t.forgot_sent, &[email.as_str()])).into_response())
         }
@@ -145,6 +156,20 @@ async fn reset(
     }
 }
 
+/// A confirmation link opened: a button that confirms, since opening a link (a person, or a mail
+/// scanner fetching it) must change nothing.
+#[handler]
+async fn verify_form(
+    req: &Request,
+    Path(token): Path<String>,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Response> {
+    if !board::mail::confirmation_link_works(&state.store, &token).await? {
+        return Ok(dead_link(req));
+    }
+    Ok(confirm_page(&page_context(req, true), &token).into_response())
+}
+
 #[handler]
 async fn verify(
     req: &Request,
@@ -153,9 +178,9 @@ async fn verify(
 ) -> AppResult<Response> {
     let outcome = board::mail::verify_address(&state.store, &token).await?;
     let status = match outcome {
-        crate::domain::mail::Verified::Done { .. } => StatusCode::OK,
-        crate::domain::mail::Verified::Taken => StatusCode::CONFLICT,
-        crate::domain::mail::Verified::Invalid => StatusCode::NOT_FOUND,
+        Verified::Done { .. } | Verified::Created { .. } => StatusCode::OK,
+        Verified::Taken | Verified::NameTaken => StatusCode::CONFLICT,
+        Verified::Invalid => StatusCode::NOT_FOUND,
     };
     Ok(verified_page(&page_context(req, true), &outcome)
         .with_status(status)
@@ -170,9 +195,15 @@ async fn change_email(
     state: Data<&Arc<AppState>>,
     Form(form): Form<EmailChangeForm>,
 ) -> AppResult<Response> {
-    let changed =
-        board::mail::change_address(&state.store, &state.hashing, &user, &form, client_key(req))
-            .await;
+    let changed = board::mail::change_address(
+        &state.store,
+        &state.links,
+        &state.hashing,
+        &user,
+        &form,
+        client_key(req),
+    )
+    .await;
     let account_page = |errors, status| settings::AccountPage {
         email_typed: &form.email,
         email_errors: errors,
@@ -241,7 +272,8 @@ async fn resend_confirmation(
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
-    match board::mail::resend_confirmation(&state.store, &user, client_key(req)).await {
+    match board::mail::resend_confirmation(&state.store, &state.links, &user, client_key(req)).await
+    {
         Ok(()) => {
             flash(session, Flash::VerificationSent);
             Ok(see_other("/account#email"))

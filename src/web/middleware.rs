@@ -110,7 +110,7 @@ pub async fn log_and_secure<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem
     };
     req.extensions_mut().insert(client);
     let method = req.method().clone();
-    let path = req.uri().path().to_owned();
+    let path = without_link_token(req.uri().path());
     // Errors that escaped the inner error pages (static files, session storage) still get a page.
     let fallback_ctx = PageContext {
         lang: request_lang(&req),
@@ -154,6 +154,19 @@ pub async fn log_and_secure<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem
         client = %client.ip.map_or_else(|| "unix".to_owned(), |ip| ip.to_string()),
     );
     Ok(response)
+}
+
+/// The path as the log keeps it: a link's token (a reset, a confirmation, an unsubscribe) left out, since
+/// whoever reads the log could use it.
+fn without_link_token(path: &str) -> String {
+    for prefix in super::mail::TOKEN_PATHS {
+        if let Some(token) = path.strip_prefix(prefix)
+            && !token.is_empty()
+        {
+            return format!("{prefix}…");
+        }
+    }
+    path.to_owned()
 }
 
 /// Behind an https proxy every cookie is Secure, whatever the profile.
@@ -255,6 +268,7 @@ pub fn error_response(
         }
         (403, Some(AppError::Csrf)) => (t.error_csrf_title, t.error_csrf_body),
         (403, Some(AppError::OwnPostLike)) => (t.error_403_title, t.like_own_post),
+        (403, Some(AppError::AddressUnconfirmed)) => (t.error_403_title, t.verify_before_posting),
         (403, _) => (t.error_403_title, t.error_403_body),
         (404, _) => (t.error_404_title, t.error_404_body),
         (405, _) => (t.error_405_title, t.error_405_body),
@@ -387,4 +401,24 @@ fn form_field(req: &Request, body: &[u8], name: &str) -> Option<String> {
         .ok()?
         .into_iter()
         .find_map(|(key, value)| (key == name).then_some(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_log_keeps_no_link_token() {
+        assert_eq!(
+            without_link_token("/password/reset/abc123"),
+            "/password/reset/…"
+        );
+        assert_eq!(without_link_token("/email/verify/abc"), "/email/verify/…");
+        assert_eq!(
+            without_link_token("/unsubscribe/7-answer-ff"),
+            "/unsubscribe/…"
+        );
+        assert_eq!(without_link_token("/password/forgot"), "/password/forgot");
+        assert_eq!(without_link_token("/questions/7"), "/questions/7");
+    }
 }

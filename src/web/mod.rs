@@ -46,6 +46,8 @@ pub struct AppState {
     pub views: crate::board::views::ViewBuffer,
     /// Sends the board's mail; also what signs and checks unsubscribe links.
     pub mailer: Arc<crate::mail::Mailer>,
+    /// Makes one-use links' tokens (the mailer signs the same way).
+    pub links: crate::signing::LinkKey,
 }
 
 /// The keys the server derives from its secret, one per purpose.
@@ -56,6 +58,8 @@ pub struct Keys {
     pub views: [u8; 32],
     /// Signs unsubscribe links.
     pub unsubscribe: [u8; 32],
+    /// Signs one-use links' seeds into their tokens.
+    pub links: [u8; 32],
 }
 
 /// Uncached searches one client may run in a minute (a person searches a few times a minute at most).
@@ -69,7 +73,12 @@ impl AppState {
         keys: Keys,
     ) -> anyhow::Result<Self> {
         let limit = |n: usize| config.rate_limits.then_some(n);
-        let mailer = Arc::new(crate::mail::Mailer::new(&config, keys.unsubscribe)?);
+        let links = crate::signing::LinkKey(keys.links);
+        let mailer = Arc::new(crate::mail::Mailer::new(
+            &config,
+            keys.unsubscribe,
+            links.clone(),
+        )?);
         Ok(Self {
             searches: limits::ClientLimit::new(
                 limit(SEARCHES_PER_MINUTE),
@@ -83,6 +92,7 @@ impl AppState {
             csrf_key: csrf::CsrfKey(keys.csrf),
             views: crate::board::views::ViewBuffer::new(keys.views),
             mailer,
+            links,
         })
     }
 

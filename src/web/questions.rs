@@ -260,6 +260,7 @@ async fn create(
     state: Data<&Arc<AppState>>,
     Form(form): Form<QuestionForm>,
 ) -> AppResult<Response> {
+    board::mail::may_post(&state.store, &user, state.config.require_verified_email).await?;
     match board::questions::ask(&state.store, &user, &form).await {
         Ok(id) => {
             state.index_now().await;

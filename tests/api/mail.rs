@@ -219,13 +219,36 @@ async fn confirmed_user(app: &TestApp, sink: &MailSink, username: &str) -> Clien
     let response = app.sign_up(&client, username).await;
     assert_eq!(response.status(), StatusCode::OK, "sign-up of {username}");
     assert!(response.text().await.expect("page").contains("check-inbox"));
+    // No account until the link is opened.
+    let too_soon = app.log_in(&browser(), username, PASSWORD).await;
+    assert_eq!(too_soon.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let address = format!("{username}@example.com");
     let mail = sink.mail(&address, "Confirm your email address").await;
-    let confirmed = app.get(&client, &mail.path("/email/verify/")).await;
+    let confirmed = confirm(app, &client, &mail.path("/email/verify/")).await;
     assert_eq!(confirmed.status(), StatusCode::OK);
+    assert!(
+        confirmed
+            .text()
+            .await
+            .expect("page")
+            .contains(r#"data-outcome="created""#)
+    );
     let logged_in = app.log_in(&client, username, PASSWORD).await;
     assert_eq!(logged_in.status(), StatusCode::SEE_OTHER);
     client
+}
+
+/// Opens a confirmation link as a person does: its page (which changes nothing), then its button.
+async fn confirm(app: &TestApp, client: &Client, path: &str) -> reqwest::Response {
+    let page = app.get(client, path).await;
+    assert_eq!(page.status(), StatusCode::OK, "{path}");
+    assert!(
+        page.text()
+            .await
+            .expect("page")
+            .contains(r#"id="confirm-address""#)
+    );
+    app.post_form(client, path, &[]).await
 }
 
 async fn forgot(app: &TestApp, client: &Client, email: &str) -> reqwest::Response {
@@ -240,6 +263,20 @@ fn page_shape(page: &str, address: &str) -> String {
         .filter(|line| !line.contains("csrf"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Changes the password on the account page, from [`PASSWORD`] to [`NEW_PASSWORD`].
+async fn change_password(app: &TestApp, client: &Client) -> reqwest::Response {
+    app.post_form(
+        client,
+        "/account/password",
+        &[
+            ("current_password", PASSWORD),
+            ("password1", NEW_PASSWORD),
+            ("password2", NEW_PASSWORD),
+        ],
+    )
+    .await
 }
 
 /// Asks on the account page to move the account to `email`.
@@ -405,17 +442,7 @@ async fn a_reset_link_lapses_after_an_hour_and_dies_when_the_password_changes() 
         .path("/password/reset/");
     assert_ne!(fresh, lapsing);
     assert_eq!(app.get(&browser(), &fresh).await.status(), StatusCode::OK);
-    let changed = app
-        .post_form(
-            &alice,
-            "/account/password",
-            &[
-                ("current_password", PASSWORD),
-                ("password1", NEW_PASSWORD),
-                ("password2", NEW_PASSWORD),
-            ],
-        )
-        .await;
+    let changed = change_password(&app, &alice).await;
     assert_eq!(changed.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         app.get(&browser(), &fresh).await.status(),
@@ -470,23 +497,20 @@ async fn reset_mail_to_one_address_is_limited_and_comes_in_the_language_asked_in
     confirmed_user(&app, &sink, "alice").await;
     let korean = browser();
     app.switch_language(&korean, "ko", "/").await;
-    for _ in 0..3 {
+    // Three mails to one address from one client an hour: the sign-up's confirmation was the first.
+    for _ in 0..2 {
         let asked = forgot(&app, &korean, "alice@example.com").await;
         assert_eq!(asked.status(), StatusCode::OK);
     }
-    let fourth = forgot(&app, &korean, "alice@example.com").await;
-    assert_eq!(fourth.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(crate::helpers::retry_after(&fourth) > 0);
-    let mails = sink.wait_for("alice@example.com", 4).await;
+    let third = forgot(&app, &korean, "alice@example.com").await;
+    assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(crate::helpers::retry_after(&third) > 0);
+    let mails = sink.wait_for("alice@example.com", 3).await;
     let resets: Vec<&Delivered> = mails
         .iter()
         .filter(|mail| mail.subject == "비밀번호 재설정")
         .collect();
-    assert_eq!(
-        resets.len(),
-        3,
-        "three resets in Korean, the fourth refused"
-    );
+    assert_eq!(resets.len(), 2, "two resets in Korean, the third refused");
     assert!(resets[0].body.contains("비밀번호"), "{}", resets[0].body);
     assert!(
         resets[0]
@@ -526,9 +550,15 @@ async fn signing_up_with_a_taken_address_looks_like_a_new_account_and_tells_its_
     );
     assert_eq!(
         app.storage().rows_in("users"),
-        users_before + 1,
-        "newcomer's account only"
+        users_before,
+        "no account either way until a link is opened"
     );
+    assert_eq!(app.storage().rows_in("signup_links"), 1, "newcomer's");
+    // Neither chosen password logs in yet: trying tells nothing.
+    for name in ["newcomer", "mallory"] {
+        let tried = app.log_in(&browser(), name, PASSWORD).await;
+        assert_eq!(tried.status(), StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+    }
     let told = sink
         .mail(
             "alice@example.com",
@@ -579,7 +609,7 @@ async fn a_new_address_is_confirmed_by_its_link_before_the_account_moves() {
     let link = sink
         .mail("alice@new.example", "Confirm your new email address")
         .await;
-    let opened = app.get(&browser(), &link.path("/email/verify/")).await;
+    let opened = confirm(&app, &browser(), &link.path("/email/verify/")).await;
     assert_eq!(opened.status(), StatusCode::OK);
     let moved = app.get_html(&alice, "/account").await;
     assert!(moved.contains(r#"id="account-email">alice@new.example<"#));
@@ -591,17 +621,50 @@ async fn a_new_address_is_confirmed_by_its_link_before_the_account_moves() {
     // Used: the link does nothing twice.
     let twice = app.get(&browser(), &link.path("/email/verify/")).await;
     assert_eq!(twice.status(), StatusCode::NOT_FOUND);
+    let twice = app
+        .post_form(&browser(), &link.path("/email/verify/"), &[])
+        .await;
+    assert_eq!(twice.status(), StatusCode::NOT_FOUND);
     // Reset mail goes to the new address now.
     forgot(&app, &browser(), "alice@new.example").await;
     sink.mail("alice@new.example", "Reset your password").await;
 
-    // Moving to bob's address: the same answer, bob is told, no link is made.
-    let links_before = app.storage().rows_in("account_links");
+    // Moving to bob's address: the same answer and the same account page (a pending move), but bob is
+    // told instead, and nobody gets the link.
     let onto_bob = ask_to_move(&app, &alice, "bob@example.com", PASSWORD).await;
     assert_eq!(onto_bob.status(), StatusCode::SEE_OTHER);
+    let pending = app.get_html(&alice, "/account").await;
+    assert!(pending.contains("pending-email"));
     sink.mail("bob@example.com", "Someone tried to use your email address")
         .await;
-    assert_eq!(app.storage().rows_in("account_links"), links_before);
+    fence(&app, &sink, "bob@example.com").await;
+    assert!(
+        !sink
+            .delivered()
+            .iter()
+            .any(|mail| mail.subject == "Confirm your new email address"
+                && mail.to.iter().any(|to| to == "bob@example.com")),
+        "no link to bob's address"
+    );
+    // A password change voids the pending move (whoever knew the old password could have asked for it).
+    assert_eq!(
+        app.storage().number_of(
+            "SELECT count(*) FROM account_links WHERE purpose = 'verify' AND email = 'bob@example.com'"
+        ),
+        1
+    );
+    let changed = change_password(&app, &alice).await;
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    let alices_links = format!(
+        "SELECT count(*) FROM account_links WHERE user_id = {}",
+        app.storage().user_id("alice")
+    );
+    assert_eq!(app.storage().number_of(&alices_links), 0);
+    assert!(
+        !app.get_html(&alice, "/account")
+            .await
+            .contains("pending-email")
+    );
 }
 
 #[tokio::test]
@@ -726,9 +789,9 @@ async fn notifications_are_mailed_as_chosen_and_stop_with_one_click() {
         "unsubscribed: no answer mail"
     );
     // An account whose address is not confirmed gets nothing by mail but its confirmation link.
-    let dave = browser();
-    app.sign_up(&dave, "dave").await;
-    app.log_in(&dave, "dave", PASSWORD).await;
+    let dave = confirmed_user(&app, &sink, "dave").await;
+    app.storage()
+        .change_sql("UPDATE users SET email_verified = 0 WHERE username = 'dave'");
     let daves = app
         .ask(&dave, "Unconfirmed asker here", "Hello there, board.")
         .await;
@@ -750,12 +813,11 @@ async fn mail_waits_in_the_queue_while_the_smtp_server_is_down() {
         config.public_url = Some(PUBLIC_URL.to_owned());
     })
     .await;
-    let client = browser();
-    // The sign-up succeeds though its mail cannot go.
-    let signed_up = app.sign_up(&client, "alice").await;
-    assert_eq!(signed_up.status(), StatusCode::OK);
-    let asked = forgot(&app, &browser(), "alice@example.com").await;
-    assert_eq!(asked.status(), StatusCode::OK);
+    // The sign-ups succeed though their mail cannot go.
+    for name in ["alice", "bob"] {
+        let signed_up = app.sign_up(&browser(), name).await;
+        assert_eq!(signed_up.status(), StatusCode::OK);
+    }
     let storage = app.storage();
     let deadline = Instant::now() + Duration::from_secs(15);
     while storage
@@ -771,7 +833,8 @@ async fn mail_waits_in_the_queue_while_the_smtp_server_is_down() {
     storage.mail_due_now();
     sink.mail("alice@example.com", "Confirm your email address")
         .await;
-    sink.mail("alice@example.com", "Reset your password").await;
+    sink.mail("bob@example.com", "Confirm your email address")
+        .await;
     let deadline = Instant::now() + Duration::from_secs(15);
     while storage.rows_in("mail_queue") > 0 {
         assert!(Instant::now() < deadline, "sent mail leaves the queue");
@@ -842,11 +905,21 @@ async fn without_an_smtp_server_each_mail_is_written_to_the_log() {
     });
     let link = link.expect("the confirmation mail, whole, in the log");
     assert!(server.log().contains("no smtp_url"));
-    let confirmed = client
+    let page = client
         .get(format!("{app_base}{link}"))
         .send()
         .await
-        .expect("GET");
+        .expect("GET")
+        .text()
+        .await
+        .expect("page");
+    let token = crate::helpers::csrf_token_in(&page).expect("the button's form");
+    let confirmed = client
+        .post(format!("{app_base}{link}"))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .expect("POST");
     assert_eq!(confirmed.status(), StatusCode::OK);
     assert!(
         confirmed
@@ -855,4 +928,42 @@ async fn without_an_smtp_server_each_mail_is_written_to_the_log() {
             .expect("page")
             .contains(r#"data-outcome="done""#)
     );
+    // The access log keeps no link's token.
+    let token_in_link = &link["/email/verify/".len()..];
+    assert!(
+        !server
+            .log()
+            .lines()
+            .any(|line| line.contains("miniboard::access") && line.contains(token_in_link)),
+        "a token in the access log"
+    );
+}
+
+#[tokio::test]
+async fn a_board_that_requires_a_confirmed_address_refuses_posts_until_it_is() {
+    let app = spawn_app_with(|config| config.require_verified_email = true).await;
+    let alice = app.signed_up_user("alice").await;
+    let refused = app
+        .post_form(
+            &alice,
+            "/questions",
+            &[
+                ("subject", "May I ask yet?"),
+                ("content", "Before confirming."),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(
+        refused
+            .text()
+            .await
+            .expect("page")
+            .contains("Confirm your email address first")
+    );
+    assert_eq!(app.storage().rows_in("questions"), 0);
+    app.storage()
+        .change_sql("UPDATE users SET email_verified = 1");
+    app.ask(&alice, "May I ask now?", "After confirming.").await;
+    assert_eq!(app.storage().rows_in("questions"), 1);
 }

@@ -14,7 +14,8 @@ use crate::domain::limits::{
     login_wait, signup_wait, window_wait,
 };
 use crate::domain::mail::{
-    MAIL_REQUEST_WINDOW, MAIL_REQUESTS_PER_ADDRESS, MAIL_REQUESTS_PER_CLIENT,
+    MAIL_REQUEST_WINDOW, MAIL_REQUESTS_PER_ADDRESS, MAIL_REQUESTS_PER_ADDRESS_AND_CLIENT,
+    MAIL_REQUESTS_PER_CLIENT,
 };
 
 /// The advisory lock key of one thing a limit counts: 64 bits of its SHA-256, so keys of different
@@ -251,41 +252,38 @@ pub async fn begin_mail_request(
     address_key: &str,
     client: ClientKey,
 ) -> Result<Result<(), Duration>, PgError> {
+    let pair = format!("pair {address_key} {client}");
     let address = format!("address {address_key}");
     let client = format!("client {client}");
+    // The pair is counted under both locks.
     let now = lock_and_now(tx, [&format!("mail {address}"), &format!("mail {client}")]).await?;
     let since = now - micros(MAIL_REQUEST_WINDOW);
     let row = one(
         tx,
-        "SELECT ARRAY(SELECT at_us FROM mail_requests WHERE key = $1 AND at_us > $3 ORDER BY at_us),
-                ARRAY(SELECT at_us FROM mail_requests WHERE key = $2 AND at_us > $3 ORDER BY at_us)",
-        &[&address, &client, &since],
+        "SELECT ARRAY(SELECT at_us FROM mail_requests WHERE key = $1 AND at_us > $4 ORDER BY at_us),
+                ARRAY(SELECT at_us FROM mail_requests WHERE key = $2 AND at_us > $4 ORDER BY at_us),
+                ARRAY(SELECT at_us FROM mail_requests WHERE key = $3 AND at_us > $4 ORDER BY at_us)",
+        &[&pair, &address, &client, &since],
     )
     .await?;
     let at = Duration::from_micros(now.max(0) as u64);
-    let by_address = moments(row.try_get(0)?);
-    let by_client = moments(row.try_get(1)?);
-    let wait = window_wait(
-        &by_address,
+    let limits = [
+        MAIL_REQUESTS_PER_ADDRESS_AND_CLIENT,
         MAIL_REQUESTS_PER_ADDRESS,
-        MAIL_REQUEST_WINDOW,
-        at,
-    )
-    .into_iter()
-    .chain(window_wait(
-        &by_client,
         MAIL_REQUESTS_PER_CLIENT,
-        MAIL_REQUEST_WINDOW,
-        at,
-    ))
-    .max();
+    ];
+    let mut wait = None;
+    for (column, limit) in limits.into_iter().enumerate() {
+        let moments = moments(row.try_get(column)?);
+        wait = wait.max(window_wait(&moments, limit, MAIL_REQUEST_WINDOW, at));
+    }
     if let Some(wait) = wait {
         return Ok(Err(wait.max(Duration::from_secs(1))));
     }
     run(
         tx,
-        "INSERT INTO mail_requests (key, at_us) VALUES ($1, $3), ($2, $3)",
-        &[&address, &client, &now],
+        "INSERT INTO mail_requests (key, at_us) VALUES ($1, $4), ($2, $4), ($3, $4)",
+        &[&pair, &address, &client, &now],
     )
     .await?;
     Ok(Ok(()))

@@ -10,12 +10,12 @@ use super::{
 use crate::{
     domain::{
         self,
-        accounts::{CurrentUser, Email},
+        accounts::{CurrentUser, Email, Taken, Username},
         ids::UserId,
         limits::ClientKey,
         mail::{
-            LEASE_SECONDS, LinkPurpose, Mail, MailChoices, MailSettings, NewLink, Outgoing,
-            QueuedMail, Recipient, Verified,
+            LEASE_SECONDS, LinkPurpose, Mail, MailChoices, MailSettings, NewLink, NewSignup,
+            Outgoing, QueuedMail, Recipient, Verified,
         },
         notifications::Notification,
     },
@@ -70,7 +70,7 @@ async fn take_link(
 
 async fn verify_in(tx: &Transaction<'_>, token_hash: &str, now: i64) -> Result<Verified, PgError> {
     let Some((user, address)) = take_link(tx, token_hash, LinkPurpose::Verify, now).await? else {
-        return Ok(Verified::Invalid);
+        return make_signed_up_account(tx, token_hash, now).await;
     };
     let row = one(tx, &numbered(sql::MAIL_ADDRESS), &[&user.0]).await?;
     let (username, email, locale): (String, String, String) =
@@ -113,6 +113,36 @@ async fn verify_in(tx: &Transaction<'_>, token_hash: &str, now: i64) -> Result<V
         address,
         moved_from: Some(email),
     })
+}
+
+/// Makes the account a sign-up's link holds, if it does and its name and address are still free.
+async fn make_signed_up_account(
+    tx: &Transaction<'_>,
+    token_hash: &str,
+    now: i64,
+) -> Result<Verified, PgError> {
+    let Some(row) = opt(tx, &numbered(sql::TAKE_SIGNUP), &[&token_hash, &now]).await? else {
+        return Ok(Verified::Invalid);
+    };
+    let (username, email, password_hash, locale): (String, String, String, String) = (
+        row.try_get(0)?,
+        row.try_get(1)?,
+        row.try_get(2)?,
+        row.try_get(3)?,
+    );
+    let (Ok(name), Ok(address)) = (Username::parse(&username), Email::parse(&email)) else {
+        return Ok(Verified::Invalid);
+    };
+    Ok(
+        match super::people::insert_user(tx, &name, &address, &password_hash, now).await? {
+            Ok(id) => {
+                run(tx, &numbered(sql::CONFIRM_NEW_ACCOUNT), &[&id.0, &locale]).await?;
+                Verified::Created { username }
+            }
+            Err(Taken::Email) => Verified::Taken,
+            Err(Taken::Username | Taken::LookAlike) => Verified::NameTaken,
+        },
+    )
 }
 
 impl PgStore {
@@ -160,16 +190,47 @@ impl PgStore {
         .await
     }
 
+    pub async fn add_signup(&self, signup: NewSignup, mail: Outgoing) -> StoreResult<()> {
+        let now = domain::now();
+        self.unseen_transaction(async |tx| {
+            run(tx, &numbered(sql::FORGET_LAPSED_SIGNUPS), &[&now]).await?;
+            run(
+                tx,
+                &numbered(sql::ADD_SIGNUP),
+                &[
+                    &signup.token_hash,
+                    &signup.username.as_str(),
+                    &signup.email.as_str(),
+                    &signup.password_hash,
+                    &signup.locale,
+                    &now,
+                    &signup.expires_at,
+                ],
+            )
+            .await?;
+            queue(tx, None, &mail, now).await
+        })
+        .await
+    }
+
     pub async fn link_works(&self, token_hash: String, purpose: LinkPurpose) -> StoreResult<bool> {
         let now = domain::now();
         let client = self.client().await?;
-        Ok(one(
+        let works: bool = one(
             &client,
             &numbered(sql::LINK_WORKS),
             &[&token_hash, &purpose.code(), &now],
         )
         .await?
-        .try_get(0)?)
+        .try_get(0)?;
+        if works || purpose != LinkPurpose::Verify {
+            return Ok(works);
+        }
+        Ok(
+            one(&client, &numbered(sql::SIGNUP_WORKS), &[&token_hash, &now])
+                .await?
+                .try_get(0)?,
+        )
     }
 
     pub async fn reset_password(
@@ -205,8 +266,19 @@ impl PgStore {
 
     pub async fn verify_address(&self, token_hash: String) -> StoreResult<Verified> {
         let now = domain::now();
-        self.unseen_transaction(async |tx| verify_in(tx, &token_hash, now).await)
-            .await
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        match verify_in(&tx, &token_hash, now).await {
+            Ok(outcome) => {
+                tx.commit().await?;
+                Ok(outcome)
+            }
+            // Two accounts moving to one address at once: the first has it (the link stays, unused).
+            Err(err) if err.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION) => {
+                Ok(Verified::Taken)
+            }
+            Err(err) => Err(err.into()),
+        }
     }
 
     pub async fn queue_mail(&self, user: Option<UserId>, mail: Outgoing) -> StoreResult<()> {

@@ -745,8 +745,10 @@ impl PgStore {
         password_hash: String,
         now: i64,
     ) -> StoreResult<Result<UserId, Taken>> {
-        self.board_write(async |tx| people::insert_user(tx, &account, &password_hash, now).await)
-            .await
+        self.board_write(async |tx| {
+            people::insert_user(tx, &account.username, &account.email, &password_hash, now).await
+        })
+        .await
     }
 
     pub async fn credentials(&self, typed_name: String) -> StoreResult<Option<(User, String)>> {
@@ -1026,7 +1028,9 @@ impl PgStore {
         let tx = self.write(&mut client).await?;
         let mut ids = Vec::with_capacity(accounts.len());
         for (at, account) in accounts.iter().enumerate() {
-            match people::insert_user(&*tx, account, &password_hash, now).await? {
+            match people::insert_user(&*tx, &account.username, &account.email, &password_hash, now)
+                .await?
+            {
                 Ok(id) => ids.push(id),
                 Err(taken) => {
                     // A clash keeps nothing of the batch.

@@ -6,7 +6,7 @@ use tokio_postgres::Row;
 use super::{PgError, opt, rows, run, tags::numbered};
 use crate::{
     domain::{
-        accounts::{Email, NewAccount, SessionSummary, Taken, User, Username, username_keys},
+        accounts::{Email, SessionSummary, Taken, User, Username, username_keys},
         ids::UserId,
     },
     store::{SessionOwner, StoredSession, session_key, sessions},
@@ -15,7 +15,8 @@ use crate::{
 /// Adds an account; a unique field in use already is `Err(Taken)` and changes nothing.
 pub async fn insert_user(
     client: &impl GenericClient,
-    account: &NewAccount,
+    username: &Username,
+    email: &Email,
     password_hash: &str,
     now: i64,
 ) -> Result<Result<UserId, Taken>, PgError> {
@@ -26,11 +27,11 @@ pub async fn insert_user(
              (username, username_key, username_skeleton, email, email_key, password_hash, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id",
         &[
-            &account.username.as_str(),
-            &account.username.key(),
-            &account.username.skeleton(),
-            &account.email.as_str(),
-            &account.email.key(),
+            &username.as_str(),
+            &username.key(),
+            &username.skeleton(),
+            &email.as_str(),
+            &email.key(),
             &password_hash,
             &now,
         ],
@@ -39,7 +40,7 @@ pub async fn insert_user(
     if let Some(row) = inserted {
         return Ok(Ok(UserId(row.try_get(0)?)));
     }
-    let clash = taken(client, &account.username, &account.email).await?;
+    let clash = taken(client, username, email).await?;
     // Taken between the check and the insert is still taken; which field, the check says.
     Ok(Err(clash.first().copied().unwrap_or(Taken::Username)))
 }

@@ -7,12 +7,12 @@ use super::{Cached, SqliteStore};
 use crate::{
     domain::{
         self,
-        accounts::{CurrentUser, Email},
+        accounts::{CurrentUser, Email, Taken, Username},
         ids::UserId,
         limits::ClientKey,
         mail::{
-            LEASE_SECONDS, LinkPurpose, Mail, MailChoices, MailSettings, NewLink, Outgoing,
-            QueuedMail, Recipient, Verified,
+            LEASE_SECONDS, LinkPurpose, Mail, MailChoices, MailSettings, NewLink, NewSignup,
+            Outgoing, QueuedMail, Recipient, Verified,
         },
         notifications::Notification,
     },
@@ -62,6 +62,40 @@ fn take_link(
     .optional()
 }
 
+/// Makes the account a sign-up's link holds, if it does and its name and address are still free.
+fn make_signed_up_account(
+    tx: &Transaction,
+    token_hash: &str,
+    now: i64,
+) -> rusqlite::Result<Verified> {
+    let taken = tx
+        .one(sql::TAKE_SIGNUP, params![token_hash, now], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+            ))
+        })
+        .optional()?;
+    let Some((username, email, password_hash, locale)) = taken else {
+        return Ok(Verified::Invalid);
+    };
+    let (Ok(name), Ok(address)) = (Username::parse(&username), Email::parse(&email)) else {
+        return Ok(Verified::Invalid);
+    };
+    Ok(
+        match super::users::insert(tx, &name, &address, &password_hash, now)? {
+            Ok(id) => {
+                tx.run(sql::CONFIRM_NEW_ACCOUNT, params![id.0, locale])?;
+                Verified::Created { username }
+            }
+            Err(Taken::Email) => Verified::Taken,
+            Err(Taken::Username | Taken::LookAlike) => Verified::NameTaken,
+        },
+    )
+}
+
 impl SqliteStore {
     pub async fn user_by_email(&self, email: Email) -> StoreResult<Option<Recipient>> {
         self.db
@@ -109,15 +143,43 @@ impl SqliteStore {
             .await
     }
 
+    pub async fn add_signup(&self, signup: NewSignup, mail: Outgoing) -> StoreResult<()> {
+        let now = domain::now();
+        self.db
+            .write_unseen(move |tx| {
+                tx.run(sql::FORGET_LAPSED_SIGNUPS, [now])?;
+                tx.run(
+                    sql::ADD_SIGNUP,
+                    params![
+                        signup.token_hash,
+                        signup.username.as_str(),
+                        signup.email.as_str(),
+                        signup.password_hash,
+                        signup.locale,
+                        now,
+                        signup.expires_at
+                    ],
+                )?;
+                queue(tx, None, &mail, now)
+            })
+            .await
+    }
+
     pub async fn link_works(&self, token_hash: String, purpose: LinkPurpose) -> StoreResult<bool> {
         let now = domain::now();
         self.db
             .read(move |conn| {
-                conn.one(
+                let works = conn.one(
                     sql::LINK_WORKS,
                     params![token_hash, purpose.code(), now],
                     |row| row.get(0),
-                )
+                )?;
+                if works || purpose != LinkPurpose::Verify {
+                    return Ok(works);
+                }
+                conn.one(sql::SIGNUP_WORKS, params![token_hash, now], |row| {
+                    row.get(0)
+                })
             })
             .await
     }
@@ -149,7 +211,7 @@ impl SqliteStore {
             .write_unseen(move |tx| {
                 let Some((user, address)) = take_link(tx, &token_hash, LinkPurpose::Verify, now)?
                 else {
-                    return Ok(Verified::Invalid);
+                    return make_signed_up_account(tx, &token_hash, now);
                 };
                 let (username, email, locale): (String, String, String) =
                     tx.one(sql::MAIL_ADDRESS, [user.0], |row| {

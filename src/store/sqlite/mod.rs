@@ -651,7 +651,9 @@ impl SqliteStore {
         now: i64,
     ) -> StoreResult<Result<UserId, Taken>> {
         self.db
-            .write(move |tx| users::insert(tx, &account, &password_hash, now))
+            .write(move |tx| {
+                users::insert(tx, &account.username, &account.email, &password_hash, now)
+            })
             .await
     }
 
@@ -901,7 +903,8 @@ impl SqliteStore {
                 tx.execute_batch("SAVEPOINT new_users")?;
                 let mut ids = Vec::with_capacity(accounts.len());
                 for (at, account) in accounts.iter().enumerate() {
-                    match users::insert(tx, account, &password_hash, now)? {
+                    match users::insert(tx, &account.username, &account.email, &password_hash, now)?
+                    {
                         Ok(id) => ids.push(id),
                         Err(taken) => {
                             tx.execute_batch("ROLLBACK TO new_users; RELEASE new_users")?;

@@ -4,9 +4,7 @@ use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::domain::{
-    accounts::{
-        Email, NewAccount, Taken, User, Username, username_key, username_keys, username_skeleton,
-    },
+    accounts::{Email, Taken, User, Username, username_key, username_keys, username_skeleton},
     ids::UserId,
 };
 
@@ -14,7 +12,8 @@ use crate::domain::{
 /// returned as `Err(Taken)` inside `Ok`, so the form can say which field to change.
 pub fn insert(
     tx: &Transaction,
-    account: &NewAccount,
+    username: &Username,
+    email: &Email,
     password_hash: &str,
     now: i64,
 ) -> rusqlite::Result<Result<UserId, Taken>> {
@@ -23,11 +22,11 @@ pub fn insert(
              (username, username_key, username_skeleton, email, email_key, password_hash, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
-            account.username.as_str(),
-            account.username.key(),
-            account.username.skeleton(),
-            account.email.as_str(),
-            account.email.key(),
+            username.as_str(),
+            username.key(),
+            username.skeleton(),
+            email.as_str(),
+            email.key(),
             password_hash,
             now
         ],

@@ -21,11 +21,24 @@ CREATE TABLE account_links (
 );
 CREATE INDEX account_links_by_user ON account_links (user_id, purpose, created_at);
 
--- A reset link is void once the password changes, however it changed.
-CREATE TRIGGER password_changed_voids_resets AFTER UPDATE OF password_hash ON users
+-- Every link of an account is void once its password changes, however it changed: a reset link, and a
+-- pending move to another address (whoever knew the old password could have asked for one).
+CREATE TRIGGER password_changed_voids_links AFTER UPDATE OF password_hash ON users
     WHEN old.password_hash <> new.password_hash BEGIN
-    DELETE FROM account_links WHERE user_id = new.id AND purpose = 'reset';
+    DELETE FROM account_links WHERE user_id = new.id;
 END;
+
+-- Sign-ups waiting for their address to be confirmed (with mail on): the account is made when the link is
+-- opened, so a sign-up with an address that has an account looks and behaves like one that has none.
+CREATE TABLE signup_links (
+    token_hash    TEXT    PRIMARY KEY,
+    username      TEXT    NOT NULL,
+    email         TEXT    NOT NULL,
+    password_hash TEXT    NOT NULL,
+    locale        TEXT    NOT NULL,
+    created_at    INTEGER NOT NULL,
+    expires_at    INTEGER NOT NULL
+);
 
 -- Mail waiting to be handed to the SMTP server: written in the transaction that causes it, so it survives
 -- restarts and is never sent for a change that rolled back. `message` is `domain::mail::Mail` as JSON.
