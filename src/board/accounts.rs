@@ -217,7 +217,7 @@ pub async fn change_password(
     }
 }
 
-fn wrong_password() -> BoardError {
+pub(super) fn wrong_password() -> BoardError {
     BoardError::Invalid(vec![FieldError::new(
         "current_password",
         Problem::WrongPassword,

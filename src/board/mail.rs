@@ -41,7 +41,8 @@ fn new_link(links: &LinkKey) -> (String, String) {
 }
 
 /// Mails a one-use link to `to` (the mail keeps its seed, the database its token's hash) and wakes the
-/// sender. `mail` words it; for an address that is someone else's it is another mail altogether, and the
+/// sender; whether it did (not for an account deleted meanwhile, nor, given `checked_password`, one whose
+/// password changed since it was checked). `mail` words it; for an address that is someone else's it is another mail altogether, and the
 /// link is kept all the same, though nobody gets its token (the account page looks the same either way).
 async fn send_link(
     store: &Store,
@@ -49,8 +50,9 @@ async fn send_link(
     user: &Recipient,
     purpose: LinkPurpose,
     to: &str,
+    checked_password: Option<String>,
     mail: impl FnOnce(String) -> Outgoing,
-) -> Result<(), BoardError> {
+) -> Result<bool, BoardError> {
     let (seed, token_hash) = new_link(links);
     let lasts = match purpose {
         LinkPurpose::Reset => RESET_LINK_SECONDS,
@@ -62,10 +64,13 @@ async fn send_link(
         purpose,
         email: to.to_owned(),
         expires_at: domain::now() + lasts,
+        checked_password,
     };
-    store.add_link(link, mail(seed)).await?;
-    crate::mail::wake_sender();
-    Ok(())
+    let kept = store.add_link(link, mail(seed)).await?;
+    if kept {
+        crate::mail::wake_sender();
+    }
+    Ok(kept)
 }
 
 /// Queues a mail and wakes the sender.
@@ -117,6 +122,7 @@ async fn send_reset_link(
         &user,
         LinkPurpose::Reset,
         &user.email,
+        None,
         |seed| Outgoing {
             recipient: user.email.clone(),
             locale: lang.code().to_owned(),
@@ -127,6 +133,7 @@ async fn send_reset_link(
         },
     )
     .await
+    .map(drop)
 }
 
 /// Whether a reset link still works (its page shows the form, or says it does not).
@@ -208,6 +215,7 @@ async fn send_confirmation(
         recipient,
         LinkPurpose::Verify,
         &recipient.email,
+        None,
         |seed| Outgoing {
             recipient: recipient.email.clone(),
             locale: locale.to_owned(),
@@ -219,6 +227,7 @@ async fn send_confirmation(
         },
     )
     .await
+    .map(drop)
 }
 
 /// Keeps a sign-up until its address is confirmed (mail on), and mails the link that makes the account.
@@ -306,18 +315,20 @@ pub async fn change_address(
             Problem::SameEmail,
         )]));
     }
-    check_current_password(store, hashing, user, &form.current_password, client, || {
-        Ok(())
-    })
-    .await?;
+    let (checked, ()) =
+        check_current_password(store, hashing, user, &form.current_password, client, || {
+            Ok(())
+        })
+        .await?;
     count_request(store, &email, client).await?;
     let owner = store.user_by_email(email.clone()).await?;
-    send_link(
+    let kept = send_link(
         store,
         links,
         &recipient,
         LinkPurpose::Verify,
         email.as_str(),
+        Some(checked),
         |seed| match owner {
             // Someone else's: they are told, and the link's token goes to nobody.
             Some(owner) => Outgoing {
@@ -339,11 +350,15 @@ pub async fn change_address(
         },
     )
     .await?;
+    // The password changed (or the account went) while it was checked: as a wrong password.
+    if !kept {
+        return Err(super::accounts::wrong_password());
+    }
     Ok(email)
 }
 
-/// Whether the user may post: unless the board asks for a confirmed address first (`required`), anyone
-/// logged in may.
+/// Whether the user may post, edit or like: unless the board asks for a confirmed address first
+/// (`required`), anyone logged in may.
 pub async fn may_post(store: &Store, user: &CurrentUser, required: bool) -> Result<(), BoardError> {
     if !required || mail_settings(store, user).await?.verified {
         return Ok(());

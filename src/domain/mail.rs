@@ -98,6 +98,9 @@ pub struct NewLink {
     /// The address it verifies, or for a reset the one it was sent to.
     pub email: String,
     pub expires_at: i64,
+    /// The password hash checked before asking for it, when one was: the link is kept only if the
+    /// password is still that (a change meanwhile voids links, this one included).
+    pub checked_password: Option<String>,
 }
 
 /// A sign-up waiting for its address to be confirmed (with mail on, an account is made only then, so a

@@ -3,16 +3,19 @@
 
 /// The account with the address whose key is `?1`: id, name, address, language.
 pub const USER_BY_EMAIL: &str =
-    "SELECT id, username, email, locale FROM users WHERE email_key = ?1";
+    "SELECT id, username, email, locale FROM users WHERE email_key = ?1 AND deleted_at IS NULL";
 
-/// The account `?1`'s name, address and language.
-pub const MAIL_ADDRESS: &str = "SELECT username, email, locale FROM users WHERE id = ?1";
+/// The account `?1`'s name, address and language (a deleted account has none).
+pub const MAIL_ADDRESS: &str =
+    "SELECT username, email, locale FROM users WHERE id = ?1 AND deleted_at IS NULL";
 
 /// Keeps a one-use link (`?1` its token's hash, `?2` the account, `?3` what for, `?4` the address it
-/// verifies or was sent to, `?5` now, `?6` when it lapses).
+/// verifies or was sent to, `?5` now, `?6` when it lapses), if the account is not deleted and, when `?7` is
+/// not NULL, its password hash is still `?7`.
 pub const ADD_LINK: &str =
     "INSERT INTO account_links (token_hash, user_id, purpose, email, created_at, expires_at)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+     SELECT ?1, id, ?3, ?4, ?5, ?6 FROM users
+     WHERE id = ?2 AND deleted_at IS NULL AND (CAST(?7 AS TEXT) IS NULL OR password_hash = ?7)";
 
 /// Whether the link `?1` for `?2` still works at `?3`.
 pub const LINK_WORKS: &str = "SELECT EXISTS (SELECT 1 FROM account_links
@@ -53,7 +56,7 @@ pub const FORGET_LAPSED_LINKS: &str = "DELETE FROM account_links WHERE expires_a
 /// verified by it, if it is still the account's.
 pub const RESET_PASSWORD: &str = "UPDATE users SET password_hash = ?2,
          email_verified = CASE WHEN email = ?3 THEN 1 ELSE email_verified END
-     WHERE id = ?1";
+     WHERE id = ?1 AND deleted_at IS NULL";
 
 /// Marks the account `?1`'s address verified, if it is `?2`.
 pub const VERIFY_OWN_ADDRESS: &str =
@@ -64,8 +67,7 @@ pub const ADDRESS_TAKEN: &str =
     "SELECT EXISTS (SELECT 1 FROM users WHERE email_key = ?1 AND id <> ?2)";
 
 /// Moves the account `?1` to the verified address `?2` (its key `?3`).
-pub const MOVE_ADDRESS: &str =
-    "UPDATE users SET email = ?2, email_key = ?3, email_verified = 1 WHERE id = ?1";
+pub const MOVE_ADDRESS: &str = "UPDATE users SET email = ?2, email_key = ?3, email_verified = 1 WHERE id = ?1 AND deleted_at IS NULL";
 
 /// Queues a mail (`?1` its account or NULL, `?2` to, `?3` language, `?4` the message, `?5` now).
 pub const QUEUE: &str =

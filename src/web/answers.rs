@@ -162,6 +162,7 @@ async fn update(
     state: Data<&Arc<AppState>>,
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
+    board::mail::may_post(&state.store, &user, state.config.require_verified_email).await?;
     let answer = match board::answers::edit(&state.store, &user, id, &form).await {
         Ok(answer) => {
             state.index_now().await;

@@ -284,6 +284,7 @@ async fn update(
     state: Data<&Arc<AppState>>,
     Form(form): Form<CommentForm>,
 ) -> AppResult<Response> {
+    board::mail::may_post(&state.store, &user, state.config.require_verified_email).await?;
     let comment = match board::comments::edit(&state.store, &user, id, &form).await {
         Ok(comment) => comment,
         Err(BoardError::Invalid(errors)) => {

@@ -99,6 +99,7 @@ async fn toggle(
     anchor: String,
     fallback: String,
 ) -> AppResult<Response> {
+    board::mail::may_post(&state.store, &user, state.config.require_verified_email).await?;
     let board::likes::Liked { liked, count } =
         board::likes::toggle(&state.store, &user, target).await?;
     if wants_fragment(req) {

@@ -301,6 +301,7 @@ async fn update(
     state: Data<&Arc<AppState>>,
     Form(form): Form<QuestionForm>,
 ) -> AppResult<Response> {
+    board::mail::may_post(&state.store, &user, state.config.require_verified_email).await?;
     match board::questions::edit(&state.store, &user, id, &form).await {
         Ok(()) => {
             state.index_now().await;

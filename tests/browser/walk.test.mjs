@@ -19,6 +19,8 @@ const axeSource = readFileSync(path.join(here, 'node_modules', 'axe-core', 'axe.
 const PASSWORD = 'walk-password-1';
 
 let server;
+// What the server logged: with no SMTP server set, each mail is written there whole, links and all.
+let serverLog = '';
 let base;
 let browser;
 let workDir;
@@ -64,9 +66,14 @@ before(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = spawn(binary, ['serve'], {
-    env: { ...process.env, MINIBOARD_DATABASE: db, MINIBOARD_BIND: `127.0.0.1:${port}`, MINIBOARD_LOG: 'warn' },
-    stdio: 'ignore',
+    env: {
+      ...process.env, MINIBOARD_DATABASE: db, MINIBOARD_BIND: `127.0.0.1:${port}`,
+      MINIBOARD_LOG: 'warn,miniboard::mail=info',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
+  server.stderr.setEncoding('utf8');
+  server.stderr.on('data', (chunk) => { serverLog += chunk; });
   await waitForHealth();
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -150,6 +157,17 @@ async function ask(page, subject, content, tags = '') {
   await page.click('form[action="/questions"] button[type=submit]');
   await page.waitForURL(/\/questions\/\d+$/);
   return Number(new URL(page.url()).pathname.split('/').pop());
+}
+
+/** The path of the first link to `prefix` mailed to `name` since the log was `since` long (waits for it). */
+async function mailedLink(prefix, name, since) {
+  const pattern = new RegExp(`Hello ${name},[\\s\\S]*?${base}(${prefix}[0-9a-f]{64})`);
+  for (let i = 0; i < 200; i++) {
+    const found = serverLog.slice(since).match(pattern);
+    if (found) return found[1];
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no ${prefix} link mailed to ${to}`);
 }
 
 /** Fails on serious or critical accessibility violations (axe-core). */
@@ -494,6 +512,71 @@ test('the walk without JavaScript: links, forms and redirects', async () => {
   await page.context().close();
 });
 
+/**
+ * Mail, as a new user meets it: the link mailed at sign-up confirms the address (a page, then its button),
+ * "forgot password" on the log-in page mails a link that sets a new one and logs in, the account page chooses
+ * what is mailed, and the account is deleted from there.
+ */
+async function mailWalk(javaScript, name) {
+  const page = await newPage({ javaScript });
+  const email = `${name}@example.com`;
+  const signedUpAt = serverLog.length;
+  await signUp(page, name);
+  const confirm = await mailedLink('/email/verify/', name, signedUpAt);
+  await page.goto(`${base}/account`);
+  assert.equal(await page.locator('#email [data-verified]').getAttribute('data-verified'), 'false');
+  await page.goto(base + confirm);
+  await page.click('#confirm-address');
+  await page.locator('#verified[data-outcome="done"]').waitFor();
+  await page.goto(`${base}/account`);
+  assert.equal(await page.locator('#email [data-verified]').getAttribute('data-verified'), 'true');
+  await logOut(page);
+
+  await page.goto(`${base}/login`);
+  await page.click('#forgot-password');
+  await page.waitForURL(`${base}/password/forgot`);
+  const askedAt = serverLog.length;
+  await page.fill('#field-email', email);
+  await page.click('form[action="/password/forgot"] button[type=submit]');
+  await page.locator('#check-inbox').waitFor();
+  const reset = await mailedLink('/password/reset/', name, askedAt);
+  await page.goto(base + reset);
+  await page.fill('#field-password1', 'a new walk password');
+  await page.fill('#field-password2', 'a new walk password');
+  await page.click('form[action^="/password/reset/"] button[type=submit]');
+  await page.waitForURL(`${base}/`);
+  assert.match(await page.locator('#flash').innerText(), /new password is set/);
+  assert.equal(await page.locator('nav a[href="/account"]').innerText(), name);
+  // Used once: the link's page says so now.
+  pagesWith4xx.add(base + reset);
+  await page.goto(base + reset);
+  await page.locator('#link-invalid').waitFor();
+
+  await page.goto(`${base}/account`);
+  await page.check('#mail-mention');
+  await page.click('form[action="/account/mail"] button[type=submit]');
+  // Back on the account page (at its mail section without JavaScript; htmx's boosted form keeps no hash).
+  await page.locator('#flash:has-text("choices were saved")').waitFor();
+  assert.match(page.url(), /\/account(#mail)?$/);
+  assert.equal(await page.isChecked('#mail-mention'), true);
+  assert.equal(await page.isChecked('#mail-answer'), true);
+
+  await page.fill('#field-current_password-delete', 'a new walk password');
+  await page.click('#delete-account');
+  await page.waitForURL(`${base}/`);
+  assert.match(await page.locator('#flash').innerText(), /account was deleted/);
+  await page.locator('nav a[href="/signup"]').waitFor();
+  await page.context().close();
+}
+
+test('mail without JavaScript: confirm, reset, choose, delete', async () => {
+  await mailWalk(false, 'erin');
+});
+
+test('mail with JavaScript: confirm, reset, choose, delete', async () => {
+  await mailWalk(true, 'frank');
+});
+
 test('desktop and phone: screenshots, no sideways scrolling, accessible pages', async () => {
   // Every page shape, for visitors and signed in: the screenshots are also how a change to the vendored
   // stylesheet (scripts/fetch-vendor.sh keeps only the rules in use) is checked to look the same.
@@ -509,6 +592,7 @@ test('desktop and phone: screenshots, no sideways scrolling, accessible pages', 
     ['missing', '/questions/999999'],
     ['signup', '/signup'],
     ['login', '/login'],
+    ['forgot', '/password/forgot'],
   ];
   const userPages = [
     ['user-thread', '/questions/25'],

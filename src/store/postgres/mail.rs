@@ -72,7 +72,10 @@ async fn verify_in(tx: &Transaction<'_>, token_hash: &str, now: i64) -> Result<V
     let Some((user, address)) = take_link(tx, token_hash, LinkPurpose::Verify, now).await? else {
         return make_signed_up_account(tx, token_hash, now).await;
     };
-    let row = one(tx, &numbered(sql::MAIL_ADDRESS), &[&user.0]).await?;
+    let Some(row) = opt(tx, &numbered(sql::MAIL_ADDRESS), &[&user.0]).await? else {
+        // Deleted meanwhile.
+        return Ok(Verified::Invalid);
+    };
     let (username, email, locale): (String, String, String) =
         (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
     if address == email {
@@ -168,11 +171,11 @@ impl PgStore {
         Ok(found)
     }
 
-    pub async fn add_link(&self, link: NewLink, mail: Outgoing) -> StoreResult<()> {
+    pub async fn add_link(&self, link: NewLink, mail: Outgoing) -> StoreResult<bool> {
         let now = domain::now();
         self.unseen_transaction(async |tx| {
             run(tx, &numbered(sql::FORGET_LAPSED_LINKS), &[&now]).await?;
-            run(
+            let kept = run(
                 tx,
                 &numbered(sql::ADD_LINK),
                 &[
@@ -182,10 +185,15 @@ impl PgStore {
                     &link.email,
                     &now,
                     &link.expires_at,
+                    &link.checked_password,
                 ],
             )
-            .await?;
-            queue(tx, Some(link.user), &mail, now).await
+            .await?
+                == 1;
+            if kept {
+                queue(tx, Some(link.user), &mail, now).await?;
+            }
+            Ok(kept)
         })
         .await
     }
@@ -244,12 +252,16 @@ impl PgStore {
             else {
                 return Ok(None);
             };
-            run(
+            // A deleted account takes no new password.
+            let set = run(
                 tx,
                 &numbered(sql::RESET_PASSWORD),
                 &[&user.0, &password_hash, &sent_to],
             )
             .await?;
+            if set == 0 {
+                return Ok(None);
+            }
             run(
                 tx,
                 &numbered(store_sessions::END_OTHERS),

@@ -122,12 +122,12 @@ impl SqliteStore {
             .await
     }
 
-    pub async fn add_link(&self, link: NewLink, mail: Outgoing) -> StoreResult<()> {
+    pub async fn add_link(&self, link: NewLink, mail: Outgoing) -> StoreResult<bool> {
         let now = domain::now();
         self.db
             .write_unseen(move |tx| {
                 tx.run(sql::FORGET_LAPSED_LINKS, [now])?;
-                tx.run(
+                let kept = tx.run(
                     sql::ADD_LINK,
                     params![
                         link.token_hash,
@@ -135,10 +135,14 @@ impl SqliteStore {
                         link.purpose.code(),
                         link.email,
                         now,
-                        link.expires_at
+                        link.expires_at,
+                        link.checked_password
                     ],
-                )?;
-                queue(tx, Some(link.user), &mail, now)
+                )? == 1;
+                if kept {
+                    queue(tx, Some(link.user), &mail, now)?;
+                }
+                Ok(kept)
             })
             .await
     }
@@ -196,7 +200,10 @@ impl SqliteStore {
                 else {
                     return Ok(None);
                 };
-                tx.run(sql::RESET_PASSWORD, params![user.0, password_hash, sent_to])?;
+                // A deleted account takes no new password.
+                if tx.run(sql::RESET_PASSWORD, params![user.0, password_hash, sent_to])? == 0 {
+                    return Ok(None);
+                }
                 // Every session ends: whoever knew the old password is signed out everywhere.
                 tx.run(store_sessions::END_OTHERS, params![user.0, "", now])?;
                 let username: String = tx.one(sql::MAIL_ADDRESS, [user.0], |row| row.get(0))?;
@@ -213,10 +220,19 @@ impl SqliteStore {
                 else {
                     return make_signed_up_account(tx, &token_hash, now);
                 };
-                let (username, email, locale): (String, String, String) =
-                    tx.one(sql::MAIL_ADDRESS, [user.0], |row| {
-                        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-                    })?;
+                let Some((username, email, locale)) = tx
+                    .one(sql::MAIL_ADDRESS, [user.0], |row| {
+                        Ok((
+                            row.get::<_, String>(0)?,
+                            row.get::<_, String>(1)?,
+                            row.get::<_, String>(2)?,
+                        ))
+                    })
+                    .optional()?
+                else {
+                    // Deleted meanwhile.
+                    return Ok(Verified::Invalid);
+                };
                 if address == email {
                     tx.run(sql::VERIFY_OWN_ADDRESS, params![user.0, address])?;
                     return Ok(Verified::Done {
