@@ -3,6 +3,10 @@ ALTER TABLE users ADD COLUMN email_verified BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN locale TEXT NOT NULL DEFAULT 'en';
 ALTER TABLE users ADD COLUMN mail_kinds TEXT NOT NULL DEFAULT ',answer,';
 ALTER TABLE users ADD COLUMN deleted_at BIGINT;
+-- `/users` lists, and counts, the accounts not deleted: from an index that holds only those (`deleted_at`
+-- in its columns too, so SQLite counts from the index alone).
+DROP INDEX users_by_reputation;
+CREATE INDEX users_by_reputation ON users (reputation DESC, id, deleted_at) WHERE deleted_at IS NULL;
 
 CREATE TABLE account_links (
     token_hash TEXT   PRIMARY KEY,

@@ -8,6 +8,10 @@ ALTER TABLE users ADD COLUMN mail_kinds TEXT NOT NULL DEFAULT ',answer,';
 -- A deleted account (issue #16): its posts stay, shown as by a deleted user; its name (`username` empty)
 -- is held by its key for 30 days, then freed; its address is freed at once.
 ALTER TABLE users ADD COLUMN deleted_at INTEGER;
+-- `/users` lists, and counts, the accounts not deleted: from an index that holds only those (`deleted_at`
+-- in its columns too, so SQLite counts from the index alone).
+DROP INDEX users_by_reputation;
+CREATE INDEX users_by_reputation ON users (reputation DESC, id, deleted_at) WHERE deleted_at IS NULL;
 
 -- One-use links: a password reset, or the verification of `email` (the account's own, or one to move it
 -- to). Only the token's SHA-256 is kept; the mail holds the token.
