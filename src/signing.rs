@@ -3,7 +3,10 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::domain::{ids::UserId, mail::LinkToken, notifications::NotificationKind};
+use crate::domain::{
+    ids::UserId,
+    mail::{LinkToken, MailStream},
+};
 
 /// Turns a one-use link's seed (what the queued mail keeps) into the token the link carries.
 #[derive(Clone)]
@@ -59,7 +62,7 @@ pub fn same(a: &[u8], b: &[u8]) -> bool {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Unsubscribe {
     pub user: UserId,
-    pub kind: NotificationKind,
+    pub stream: MailStream,
 }
 
 /// Signature bytes an unsubscribe token carries (128 bits).
@@ -67,7 +70,7 @@ const UNSUBSCRIBE_SIGNATURE_BYTES: usize = 16;
 
 impl Unsubscribe {
     fn signature(&self, key: &[u8; 32]) -> [u8; UNSUBSCRIBE_SIGNATURE_BYTES] {
-        let message = format!("unsubscribe {} {}", self.user.0, self.kind.code());
+        let message = format!("unsubscribe {} {}", self.user.0, self.stream.code());
         let mut signature = [0u8; UNSUBSCRIBE_SIGNATURE_BYTES];
         signature.copy_from_slice(&hmac(key, message.as_bytes())[..UNSUBSCRIBE_SIGNATURE_BYTES]);
         signature
@@ -77,7 +80,7 @@ impl Unsubscribe {
         format!(
             "{}-{}-{}",
             self.user.0,
-            self.kind.code(),
+            self.stream.code(),
             to_hex(&self.signature(key))
         )
     }
@@ -86,11 +89,11 @@ impl Unsubscribe {
     pub fn verify(token: &str, key: &[u8; 32]) -> Option<Self> {
         let mut parts = token.splitn(3, '-');
         let user = parts.next()?.parse::<i64>().ok().filter(|id| *id > 0)?;
-        let kind = NotificationKind::from_code(parts.next()?)?;
+        let stream = MailStream::from_code(parts.next()?)?;
         let signature = from_hex(parts.next()?)?;
         let claimed = Self {
             user: UserId(user),
-            kind,
+            stream,
         };
         same(&signature, &claimed.signature(key)).then_some(claimed)
     }
@@ -99,6 +102,7 @@ impl Unsubscribe {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::notifications::NotificationKind;
 
     #[test]
     fn hmac_matches_rfc_4231_test_case_2_shape() {
@@ -116,7 +120,7 @@ mod tests {
         let key = [7u8; 32];
         let mine = Unsubscribe {
             user: UserId(7),
-            kind: NotificationKind::Answer,
+            stream: MailStream::Kind(NotificationKind::Answer),
         };
         let token = mine.token(&key);
         assert_eq!(Unsubscribe::verify(&token, &key), Some(mine));
@@ -126,6 +130,11 @@ mod tests {
         let other_kind = token.replace("answer", "mention");
         assert_eq!(Unsubscribe::verify(&other_kind, &key), None, "another kind");
         assert_eq!(Unsubscribe::verify("7-answer-", &key), None);
+        let digest = Unsubscribe {
+            user: UserId(7),
+            stream: MailStream::Digest,
+        };
+        assert_eq!(Unsubscribe::verify(&digest.token(&key), &key), Some(digest));
         assert_eq!(Unsubscribe::verify("garbage", &key), None);
     }
 }

@@ -9,8 +9,9 @@ use crate::{
         accounts::{CurrentUser, Email, EmailChangeForm, NewAccount, PasswordResetForm},
         limits::ClientKey,
         mail::{
-            LinkPurpose, LinkToken, Mail, MailChoices, MailSettings, NewLink, NewSignup, Outgoing,
-            RESET_LINK_SECONDS, Recipient, VERIFY_LINK_SECONDS, Verified, new_link_seed,
+            LinkPurpose, LinkToken, Mail, MailChoices, MailChoicesForm, MailSettings, MailStream,
+            NewLink, NewSignup, Outgoing, RESET_LINK_SECONDS, Recipient, VERIFY_LINK_SECONDS,
+            Verified, new_link_seed,
         },
     },
     i18n::Lang,
@@ -380,19 +381,25 @@ pub async fn mail_settings(store: &Store, user: &CurrentUser) -> Result<MailSett
 pub async fn set_mail_choices(
     store: &Store,
     user: &CurrentUser,
-    choices: MailChoices,
+    form: &MailChoicesForm,
 ) -> Result<(), BoardError> {
-    Ok(store.set_mail_choices(user.id, choices).await?)
+    Ok(store
+        .set_mail_choices(user.id, form.choices(), form.digest.is_some())
+        .await?)
 }
 
-/// Stops one kind of notification mail for the account an unsubscribe link names.
+/// Stops what an unsubscribe link names: one kind of notification mail, or the digest (and with it every
+/// notification by mail, which is what the digest was).
 pub async fn unsubscribe(store: &Store, what: Unsubscribe) -> Result<(), BoardError> {
     let settings = store
         .mail_settings(what.user)
         .await?
         .ok_or(BoardError::NotFound)?;
-    let choices = settings.choices.without(what.kind);
-    Ok(store.set_mail_choices(what.user, choices).await?)
+    let (choices, digest) = match what.stream {
+        MailStream::Kind(kind) => (settings.choices.without(kind), settings.digest),
+        MailStream::Digest => (MailChoices::new([]), false),
+    };
+    Ok(store.set_mail_choices(what.user, choices, digest).await?)
 }
 
 /// Keeps the language the account's mail is written in: the one it last chose.

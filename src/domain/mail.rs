@@ -22,6 +22,11 @@ pub const MAIL_REQUESTS_PER_ADDRESS: usize = 20;
 /// The same requests one client may make in [`MAIL_REQUEST_WINDOW`], whatever the addresses.
 pub const MAIL_REQUESTS_PER_CLIENT: usize = 10;
 pub const MAIL_REQUEST_WINDOW: Duration = Duration::from_secs(60 * 60);
+/// How often a digest goes: once a day, with what is unread.
+pub const DIGEST_EVERY_SECONDS: i64 = 24 * 60 * 60;
+/// Notifications a digest lists (the newest; it says how many more the inbox holds).
+pub const DIGEST_NOTIFICATIONS: i64 = 30;
+
 /// A mail the server could not hand over for this long is given up (and logged).
 pub const GIVE_UP_AFTER_SECONDS: i64 = 24 * 60 * 60;
 /// Mails one sending round takes from the queue.
@@ -51,6 +56,9 @@ pub enum Mail {
     },
     /// A notification, by its id (the database's trigger queues these, as it writes the notification).
     Notification { id: i64 },
+    /// The day's unread notifications of the chosen kinds, after the notification `after` (the last a
+    /// digest covered).
+    Digest { after: i64 },
 }
 
 impl Mail {
@@ -229,12 +237,37 @@ impl MailChoices {
     }
 }
 
+/// What an unsubscribe link stops: one kind of notification mail, or the daily digest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MailStream {
+    Kind(NotificationKind),
+    Digest,
+}
+
+impl MailStream {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Kind(kind) => kind.code(),
+            Self::Digest => "digest",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "digest" => Some(Self::Digest),
+            _ => NotificationKind::from_code(code).map(Self::Kind),
+        }
+    }
+}
+
 /// The account's mail settings, as the account page shows them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MailSettings {
     pub email: String,
     pub verified: bool,
     pub choices: MailChoices,
+    /// Whether the chosen kinds come as one mail a day.
+    pub digest: bool,
     /// An address the account is moving to once it is verified (the newest link sent).
     pub pending_address: Option<String>,
 }
@@ -274,6 +307,8 @@ pub struct MailChoicesForm {
     pub followed_answer: Option<String>,
     #[serde(default)]
     pub tagged_question: Option<String>,
+    #[serde(default)]
+    pub digest: Option<String>,
 }
 
 impl MailChoicesForm {
@@ -321,6 +356,22 @@ mod tests {
         assert_eq!(LinkToken::parse("abc"), None);
         assert_eq!(LinkToken::parse(&"G".repeat(64)), None);
         assert_eq!(LinkToken::parse(&token.as_str().to_uppercase()), None);
+    }
+
+    #[test]
+    fn a_stream_round_trips_through_its_code() {
+        for kind in NotificationKind::ALL {
+            assert_eq!(
+                MailStream::from_code(kind.code()),
+                Some(MailStream::Kind(kind))
+            );
+        }
+        assert_eq!(MailStream::from_code("digest"), Some(MailStream::Digest));
+        assert_eq!(MailStream::from_code("fax"), None);
+        assert_eq!(
+            Mail::from_json(r#"{"kind":"digest","after":7}"#),
+            Some(Mail::Digest { after: 7 })
+        );
     }
 
     #[test]

@@ -329,4 +329,6 @@ pub const TEXTS: Texts = Texts {
     confirm_submit: "Confirm",
     verified_account_ready: "Your address is confirmed and your account {} is ready: log in with your name and password.",
     verified_name_taken: "While the link waited, someone else took that name (or one that looks like it). Sign up again with another name.",
+    account_mail_digest: "Together in one mail a day (a digest of what is unread), not one mail each",
+    mail_digest_label: "the daily digest",
 };

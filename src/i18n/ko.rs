@@ -329,4 +329,6 @@ pub const TEXTS: Texts = Texts {
     confirm_submit: "확인",
     verified_account_ready: "주소를 확인했고 {} 계정이 만들어졌습니다. 이름과 비밀번호로 로그인하세요.",
     verified_name_taken: "링크를 기다리는 사이 다른 사람이 그 이름(또는 비슷해 보이는 이름)을 가져갔습니다. 다른 이름으로 다시 가입하세요.",
+    account_mail_digest: "하나씩 보내지 말고 하루에 한 번 모아서(읽지 않은 알림 요약) 보내기",
+    mail_digest_label: "하루 요약 메일",
 };

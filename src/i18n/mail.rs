@@ -18,6 +18,12 @@ pub struct MailTexts {
     pub notification_open: &'static str,
     pub notification_footer: &'static str,
     pub signature: &'static str,
+    /// A digest's subject: how many unread.
+    pub digest_subject: &'static str,
+    pub digest_intro: &'static str,
+    /// After the listed ones: how many more the inbox holds, and where.
+    pub digest_more: &'static str,
+    pub digest_footer: &'static str,
 }
 
 pub const EN: MailTexts = MailTexts {
@@ -36,6 +42,10 @@ pub const EN: MailTexts = MailTexts {
     notification_open: "Open it:",
     notification_footer: "You get this mail because you chose to hear of this by mail.\nStop these mails: {}\nChoose what you get by mail: {}",
     signature: "— {}",
+    digest_subject: "Your day on {}: {} unread",
+    digest_intro: "Since your last digest:",
+    digest_more: "And {} more in your inbox: {}",
+    digest_footer: "You get this digest once a day because you chose it.\nStop these mails: {}\nChoose what you get by mail: {}",
 };
 
 pub const KO: MailTexts = MailTexts {
@@ -54,4 +64,8 @@ pub const KO: MailTexts = MailTexts {
     notification_open: "바로 가기:",
     notification_footer: "이 알림을 메일로 받겠다고 설정하셔서 보내 드리는 메일입니다.\n이런 메일 그만 받기: {}\n메일로 받을 알림 고르기: {}",
     signature: "— {}",
+    digest_subject: "{}의 하루: 읽지 않은 알림 {}개",
+    digest_intro: "지난 요약 메일 이후:",
+    digest_more: "알림함에 {}개가 더 있습니다: {}",
+    digest_footer: "하루 요약 메일을 받겠다고 설정하셔서 하루에 한 번 보내 드리는 메일입니다.\n이런 메일 그만 받기: {}\n메일로 받을 알림 고르기: {}",
 };

@@ -502,6 +502,8 @@ pub struct Texts {
     pub confirm_submit: &'static str,
     pub verified_account_ready: &'static str,
     pub verified_name_taken: &'static str,
+    pub account_mail_digest: &'static str,
+    pub mail_digest_label: &'static str,
 }
 
 impl Texts {

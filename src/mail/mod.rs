@@ -17,6 +17,7 @@ use crate::{
         self,
         mail::{GIVE_UP_AFTER_SECONDS, Mail, QueuedMail, SENT_PER_ROUND, retry_after},
     },
+    domain::{mail::MailStream, notifications::Notification},
     i18n::Lang,
     signing::{LinkKey, Unsubscribe},
     store::{Store, StoreResult},
@@ -85,22 +86,27 @@ impl Mailer {
         let Some(mail) = &queued.mail else {
             return Ok(None);
         };
-        let notification = match mail {
+        let unsubscribe = |stream| {
+            queued
+                .user
+                .map(|user| Unsubscribe { user, stream }.token(&self.unsubscribe_key))
+        };
+        let (notification, digest) = match mail {
             Mail::Notification { id } => match store.notification_mail(*id).await? {
-                Some(notification) if !notification.read => Some(notification),
+                Some(notification) if !notification.read => {
+                    let token = unsubscribe(MailStream::Kind(notification.kind));
+                    (token.map(|token| (notification, token)), None)
+                }
                 _ => return Ok(None),
             },
-            _ => None,
-        };
-        let unsubscribe = match (&notification, queued.user) {
-            (Some(notification), Some(user)) => Some(
-                Unsubscribe {
-                    user,
-                    kind: notification.kind,
+            Mail::Digest { after } => match self.digest(store, queued, *after).await? {
+                Some((listed, unread)) => {
+                    let token = unsubscribe(MailStream::Digest);
+                    (None, token.map(|token| (listed, token, unread)))
                 }
-                .token(&self.unsubscribe_key),
-            ),
-            _ => None,
+                None => return Ok(None),
+            },
+            _ => (None, None),
         };
         let link_token = match mail {
             Mail::VerifyAddress { seed, .. } | Mail::ResetPassword { seed, .. } => {
@@ -111,10 +117,45 @@ impl Mailer {
         let context = Context {
             lang,
             base: &self.base,
-            notification: notification.as_ref().zip(unsubscribe),
+            notification: notification
+                .as_ref()
+                .map(|(notification, token)| (notification, token.clone())),
+            digest: digest
+                .as_ref()
+                .map(|(listed, token, unread)| (listed.as_slice(), token.clone(), *unread)),
             link_token,
         };
         Ok(letter(mail, &context))
+    }
+
+    /// What a digest lists (the unread notifications after `after` of the kinds still chosen) and how
+    /// many are unread in all; `None` when there is nothing to tell, or the account no longer wants it.
+    async fn digest(
+        &self,
+        store: &Store,
+        queued: &QueuedMail,
+        after: i64,
+    ) -> StoreResult<Option<(Vec<Notification>, i64)>> {
+        let Some(user) = queued.user else {
+            return Ok(None);
+        };
+        let Some(settings) = store.mail_settings(user).await? else {
+            return Ok(None);
+        };
+        if !settings.digest {
+            return Ok(None);
+        }
+        let listed: Vec<Notification> = store
+            .digest_notifications(user, after)
+            .await?
+            .into_iter()
+            .filter(|notification| settings.choices.wants(notification.kind))
+            .collect();
+        if listed.is_empty() {
+            return Ok(None);
+        }
+        let unread = store.unread_notifications(user).await?;
+        Ok(Some((listed, unread)))
     }
 
     /// Hands one mail to the SMTP server, or writes it to the log.
@@ -201,6 +242,11 @@ pub fn spawn_sender(store: Store, mailer: Arc<Mailer>) -> tokio::task::JoinHandl
             tokio::select! {
                 _ = tick.tick() => {}
                 _ = MAIL_QUEUED.notified() => {}
+            }
+            match store.queue_digests().await {
+                Ok(0) => {}
+                Ok(queued) => tracing::info!(queued, "daily digests queued"),
+                Err(err) => tracing::warn!(%err, "the daily digests could not be queued"),
             }
             loop {
                 match send_round(&store, &mailer).await {

@@ -81,8 +81,10 @@ pub const DEQUEUE: &str = "DELETE FROM mail_queue WHERE id = ?1";
 pub const RETRY_LATER: &str =
     "UPDATE mail_queue SET next_attempt_at = ?2, last_error = ?3 WHERE id = ?1";
 
-/// The account `?1`'s address, whether it is verified, and the notifications they get by mail.
-pub const MAIL_SETTINGS: &str = "SELECT email, email_verified, mail_kinds FROM users WHERE id = ?1";
+/// The account `?1`'s address, whether it is verified, the notifications they get by mail, and whether
+/// as a daily digest.
+pub const MAIL_SETTINGS: &str =
+    "SELECT email, email_verified, mail_kinds, mail_digest FROM users WHERE id = ?1";
 
 /// The newest address the account `?1` asked to move to whose link still works at `?2`.
 pub const PENDING_ADDRESS: &str =
@@ -90,8 +92,47 @@ pub const PENDING_ADDRESS: &str =
      WHERE l.user_id = ?1 AND l.purpose = 'verify' AND l.expires_at > ?2 AND l.email <> u.email
      ORDER BY l.created_at DESC LIMIT 1";
 
-/// Sets the notifications the account `?1` gets by mail (`?2`, as `MailChoices::to_column`).
-pub const SET_MAIL_KINDS: &str = "UPDATE users SET mail_kinds = ?2 WHERE id = ?1";
+/// Sets the notifications the account `?1` gets by mail (`?2`, as `MailChoices::to_column`), and whether
+/// as a daily digest (`?3`, 0 or 1).
+pub const SET_MAIL_KINDS: &str = "UPDATE users SET mail_kinds = ?2, mail_digest = ?3 WHERE id = ?1";
+
+/// The accounts whose digest is due (the last went at `?1` or before), confirmed and not deleted.
+const DIGEST_DUE: &str = "mail_digest = 1 AND digest_sent_at <= ?1 AND email_verified = 1
+     AND deleted_at IS NULL";
+
+/// Whether any account's digest is due (a read, every second, before the write below).
+pub fn digests_due() -> String {
+    format!("SELECT EXISTS (SELECT 1 FROM users WHERE {DIGEST_DUE})")
+}
+
+/// Queues a digest (at `?2`) for each account whose digest is due and that has something unread since
+/// its last; the message is `Mail::Digest` as JSON, written by hand so both engines say it alike.
+pub fn queue_digests() -> String {
+    format!(
+        "INSERT INTO mail_queue (user_id, recipient, locale, message, created_at, next_attempt_at)
+         SELECT id, email, locale, '{{\"kind\":\"digest\",\"after\":' || digest_after || '}}', ?2, ?2
+         FROM users u WHERE {DIGEST_DUE}
+           AND EXISTS (SELECT 1 FROM notifications n
+                       WHERE n.user_id = u.id AND n.read = 0 AND n.id > u.digest_after)"
+    )
+}
+
+/// Moves every due account's digest on: sent at `?2`, covering every notification so far.
+pub fn mark_digests() -> String {
+    format!(
+        "UPDATE users SET digest_sent_at = ?2,
+             digest_after = coalesce((SELECT max(n.id) FROM notifications n WHERE n.user_id = users.id),
+                                     digest_after)
+         WHERE {DIGEST_DUE}"
+    )
+}
+
+/// The account `?1`'s unread notifications after `?2`, newest first, at most `?3`: what a digest lists.
+pub const DIGEST_NOTIFICATIONS: &str =
+    "SELECT n.id, n.kind, u.username, n.question_id, q.subject, n.answer_id, n.comment_id, n.created_at,
+            n.read
+     FROM notifications n JOIN users u ON u.id = n.actor_id JOIN questions q ON q.id = n.question_id
+     WHERE n.user_id = ?1 AND n.id > ?2 AND n.read = 0 ORDER BY n.id DESC LIMIT ?3";
 
 /// Sets the language the account `?1`'s mail is written in.
 pub const SET_LOCALE: &str = "UPDATE users SET locale = ?2 WHERE id = ?1 AND locale <> ?2";

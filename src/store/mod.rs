@@ -475,8 +475,15 @@ operations! {
     /// The account's address, whether it is verified, what it gets by mail and where it is moving to.
     fn mail_settings(&self, user: UserId) -> Option<MailSettings>;
 
-    /// Sets which notifications the account gets by mail.
-    fn set_mail_choices(&self, user: UserId, choices: MailChoices) -> ();
+    /// Sets which notifications the account gets by mail, and whether as one mail a day.
+    fn set_mail_choices(&self, user: UserId, choices: MailChoices, digest: bool) -> ();
+
+    /// Queues the digests that are due (each account's once a day, when something is unread); how many.
+    fn queue_digests(&self) -> u64;
+
+    /// The account's unread notifications after the notification `after`, newest first, as many as a
+    /// digest lists.
+    fn digest_notifications(&self, user: UserId, after: i64) -> Vec<Notification>;
 
     /// Sets the language the account's mail is written in.
     fn set_locale(&self, user: UserId, locale: String) -> ();

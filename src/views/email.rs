@@ -12,7 +12,7 @@ use crate::{
     domain::{
         FieldError,
         accounts::Password,
-        mail::{MailSettings, Verified},
+        mail::{MailSettings, MailStream, Verified},
         notifications::NotificationKind,
     },
     i18n::{Texts, fill},
@@ -163,14 +163,12 @@ pub fn mail_kind_label(t: &Texts, kind: NotificationKind) -> &'static str {
 
 /// The unsubscribe link's page: a button, since a link opened (by a person, or by a mail scanner) must
 /// not change anything; or, once pressed, what it did.
-pub fn unsubscribe_page(
-    ctx: &PageContext,
-    token: &str,
-    kind: NotificationKind,
-    done: bool,
-) -> Markup {
+pub fn unsubscribe_page(ctx: &PageContext, token: &str, stream: MailStream, done: bool) -> Markup {
     let t = ctx.t();
-    let label = mail_kind_label(t, kind);
+    let label = match stream {
+        MailStream::Kind(kind) => mail_kind_label(t, kind),
+        MailStream::Digest => t.mail_digest_label,
+    };
     let content = html! {
         div.form-narrow.mx-auto #unsubscribe data-done=[done.then_some("true")] {
             h1.h3.mb-3 { (t.unsubscribe_title) }
@@ -269,6 +267,11 @@ pub fn mail_section(ctx: &PageContext, settings: &MailSettings) -> Markup {
                             (mail_kind_label(t, kind))
                         }
                     }
+                }
+                div.form-check.mt-2 {
+                    input.form-check-input type="checkbox" name="digest" value="on" id="mail-digest"
+                        checked[settings.digest];
+                    label.form-check-label for="mail-digest" { (t.account_mail_digest) }
                 }
                 button.btn.btn-primary.mt-2 type="submit" { (t.account_mail_submit) }
             }

@@ -22,11 +22,24 @@ pub struct Context<'a> {
     /// `https://board.example.com`, no trailing slash.
     pub base: &'a str,
     pub notification: Option<(&'a Notification, String)>,
+    /// For a digest: what it lists, its unsubscribe token, and how many are unread in all.
+    pub digest: Option<(&'a [Notification], String, i64)>,
     /// The token of the mail's one-use link (its seed signed), for a reset or a confirmation.
     pub link_token: Option<String>,
 }
 
-/// The mail in words; `None` for a notification mail whose notification the context lacks.
+/// What happened, said after the actor's name, and where: a notification's line in a mail.
+fn happened(t: &crate::i18n::Texts, base: &str, notification: &Notification) -> (String, String) {
+    let (_, what) = super::notifications::notification_phrase(t, notification);
+    let said = format!("{}{what}", super::users::shown_name(t, &notification.actor));
+    let link = format!(
+        "{base}{}",
+        super::notifications::notification_href(notification)
+    );
+    (said, link)
+}
+
+/// The mail in words; `None` for a notification mail (or a digest) whose content the context lacks.
 pub fn letter(mail: &Mail, context: &Context) -> Option<Letter> {
     let m = context.lang.mail();
     let t = context.lang.texts();
@@ -93,12 +106,7 @@ pub fn letter(mail: &Mail, context: &Context) -> Option<Letter> {
         ),
         Mail::Notification { .. } => {
             let (notification, token) = context.notification.as_ref()?;
-            let (_, what) = super::notifications::notification_phrase(t, notification);
-            let happened = format!("{}{what}", super::users::shown_name(t, &notification.actor));
-            let link = format!(
-                "{base}{}",
-                super::notifications::notification_href(notification)
-            );
+            let (happened, link) = happened(t, base, notification);
             let unsubscribe = format!("{base}/unsubscribe/{token}");
             let body = format!(
                 "{happened}:\n{}\n\n{} {link}\n\n-- \n{}\n",
@@ -111,6 +119,37 @@ pub fn letter(mail: &Mail, context: &Context) -> Option<Letter> {
             );
             Letter {
                 subject: fill(m.notification_subject, &[&happened, &notification.subject]),
+                body,
+                unsubscribe: Some(unsubscribe),
+            }
+        }
+        Mail::Digest { .. } => {
+            let (listed, token, unread) = context.digest.as_ref()?;
+            let unsubscribe = format!("{base}/unsubscribe/{token}");
+            let mut body = format!("{}\n\n", m.digest_intro);
+            for notification in *listed {
+                let (said, link) = happened(t, base, notification);
+                body.push_str(&format!("- {said}: {}\n  {link}\n", notification.subject));
+            }
+            let more = *unread - listed.len() as i64;
+            if more > 0 {
+                body.push_str(&format!(
+                    "\n{}\n",
+                    fill(
+                        m.digest_more,
+                        &[&more.to_string(), &format!("{base}/notifications")]
+                    )
+                ));
+            }
+            body.push_str(&format!(
+                "\n-- \n{}\n",
+                fill(
+                    m.digest_footer,
+                    &[&unsubscribe, &format!("{base}/account#mail")]
+                )
+            ));
+            Letter {
+                subject: fill(m.digest_subject, &[t.site_name, &unread.to_string()]),
                 body,
                 unsubscribe: Some(unsubscribe),
             }
@@ -134,6 +173,7 @@ mod tests {
                 lang,
                 base: "https://board.example.com",
                 notification: None,
+                digest: None,
                 link_token: Some("abc".into()),
             };
             let letter = letter(&mail, &context).expect("worded");
@@ -167,6 +207,7 @@ mod tests {
             lang: Lang::En,
             base: "http://127.0.0.1:8000",
             notification: Some((&notification, "1-answer-ff".into())),
+            digest: None,
             link_token: None,
         };
         let letter = letter(&Mail::Notification { id: 3 }, &context).expect("worded");

@@ -292,7 +292,7 @@ async fn set_mail_choices(
     state: Data<&Arc<AppState>>,
     Form(form): Form<MailChoicesForm>,
 ) -> AppResult<Response> {
-    board::mail::set_mail_choices(&state.store, &user, form.choices()).await?;
+    board::mail::set_mail_choices(&state.store, &user, &form).await?;
     flash(session, Flash::MailChoicesSaved);
     Ok(see_other("/account#mail"))
 }
@@ -306,7 +306,7 @@ fn unsubscribe_form(
     let Some(what) = state.mailer.unsubscribe_link(&token) else {
         return Ok(dead_link(req));
     };
-    Ok(unsubscribe_page(&page_context(req, true), &token, what.kind, false).into_response())
+    Ok(unsubscribe_page(&page_context(req, true), &token, what.stream, false).into_response())
 }
 
 #[handler]
@@ -319,9 +319,9 @@ async fn unsubscribe(
         return Ok(dead_link(req));
     };
     match board::mail::unsubscribe(&state.store, what).await {
-        Ok(()) => {
-            Ok(unsubscribe_page(&page_context(req, true), &token, what.kind, true).into_response())
-        }
+        Ok(()) => Ok(
+            unsubscribe_page(&page_context(req, true), &token, what.stream, true).into_response(),
+        ),
         // The account is gone: so are its mails.
         Err(BoardError::NotFound) => Ok(dead_link(req)),
         Err(err) => Err(err.into()),

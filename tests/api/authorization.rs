@@ -49,7 +49,7 @@ async fn every_state_changing_route_checks_who_is_asking() {
     let app = spawn_app().await;
     // (method, path template, form, [visitor, author, other])
     type Route<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], [Expect; 3]);
-    let routes: [Route; 18] = [
+    let routes: [Route; 20] = [
         (
             "POST",
             "/questions",
@@ -158,6 +158,20 @@ async fn every_state_changing_route_checks_who_is_asking() {
             &[],
             [Expect::LogIn, Expect::Allowed, Expect::Forbidden],
         ),
+        // Accepting is the question's author's (here also the answer's).
+        (
+            "POST",
+            "/answers/{a}/accept",
+            &[],
+            [Expect::LogIn, Expect::Allowed, Expect::Forbidden],
+        ),
+        // Following is anyone's who is logged in.
+        (
+            "POST",
+            "/questions/{q}/follow",
+            &[("follow", "true")],
+            [Expect::LogIn, Expect::Allowed, Expect::Allowed],
+        ),
     ];
     let mut fixtures = 0;
     for (method, template, form, expectations) in routes {
@@ -232,4 +246,125 @@ async fn only_the_author_sees_edit_and_delete() {
         assert!(!page.contains(">Edit</a>") && !page.contains(">Delete</a>"));
     }
     app.stop().await;
+}
+
+/// The routes of one's own account, notifications and mail: a visitor is sent to log in; a user acts on
+/// their own account only (what names another's is not found).
+#[tokio::test]
+async fn account_routes_act_on_the_logged_in_account_only() {
+    use crate::helpers::PASSWORD;
+    let app = spawn_app().await;
+    // (method, path, form, what a logged-in user gets: true allowed, false not found)
+    type Route<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], bool);
+    let routes: [Route; 11] = [
+        ("GET", "/account", &[], true),
+        ("GET", "/notifications", &[], true),
+        ("POST", "/notifications/read-all", &[], true),
+        (
+            "POST",
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("password1", "another password"),
+                ("password2", "another password"),
+            ],
+            true,
+        ),
+        (
+            "POST",
+            "/account/email",
+            &[
+                ("email", "moved@example.com"),
+                ("current_password", PASSWORD),
+            ],
+            true,
+        ),
+        ("POST", "/account/email/resend", &[], true),
+        ("POST", "/account/mail", &[("comment", "on")], true),
+        ("POST", "/account/sessions/end-others", &[], true),
+        (
+            "POST",
+            "/account/delete",
+            &[("current_password", PASSWORD)],
+            true,
+        ),
+        ("POST", "/tags/rust/follow", &[("follow", "true")], true),
+        // Another account's session (its stored key) is not found.
+        ("POST", "/account/sessions/{other_session}/end", &[], false),
+    ];
+    for (n, (method, template, form, allowed)) in routes.into_iter().enumerate() {
+        let user = app.signed_up_user(&format!("owner{n}")).await;
+        let asked = app
+            .post_form(
+                &user,
+                "/questions",
+                &[
+                    ("subject", "Tagged for following"),
+                    ("content", "text"),
+                    ("tags", "rust"),
+                ],
+            )
+            .await;
+        assert_eq!(asked.status(), StatusCode::SEE_OTHER);
+        let neighbour = format!("neighbour{n}");
+        let other = app.signed_up_user(&neighbour).await;
+        let other_key = app
+            .storage()
+            .texts_of(&format!(
+                "SELECT id FROM sessions WHERE user_id = {} AND ended_at IS NULL",
+                app.storage().user_id(&neighbour)
+            ))
+            .into_iter()
+            .next()
+            .expect("the neighbour's session");
+        let path = template.replace("{other_session}", &other_key);
+        let send = |client: &Client| {
+            let client = client.clone();
+            let path = path.clone();
+            let app = &app;
+            async move {
+                if method == "GET" {
+                    app.get(&client, &path).await
+                } else {
+                    app.post_form(&client, &path, form).await
+                }
+            }
+        };
+        let visitor = send(&browser()).await;
+        assert_eq!(
+            visitor.status(),
+            StatusCode::SEE_OTHER,
+            "{method} {template}"
+        );
+        assert!(
+            location(&visitor).starts_with("/login"),
+            "{method} {template} as a visitor"
+        );
+        let response = send(&user).await;
+        let status = response.status();
+        if allowed {
+            assert!(
+                status.is_success() || status == StatusCode::SEE_OTHER,
+                "{method} {template}: {status}"
+            );
+            assert!(!location_or_empty(&response).starts_with("/login"));
+        } else {
+            assert_eq!(status, StatusCode::NOT_FOUND, "{method} {template}");
+            assert_eq!(
+                app.logged_in_as(&other).await.as_deref(),
+                Some(neighbour.as_str()),
+                "the other account's session outlived the try"
+            );
+        }
+    }
+    app.stop().await;
+}
+
+fn location_or_empty(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
 }

@@ -967,3 +967,108 @@ async fn a_board_that_requires_a_confirmed_address_refuses_posts_until_it_is() {
     app.ask(&alice, "May I ask now?", "After confirming.").await;
     assert_eq!(app.storage().rows_in("questions"), 1);
 }
+
+#[tokio::test]
+async fn a_daily_digest_gathers_the_chosen_notifications_in_one_mail() {
+    let sink = MailSink::start();
+    let app = board_mailing_to(&sink).await;
+    let alice = confirmed_user(&app, &sink, "alice").await;
+    let bob = confirmed_user(&app, &sink, "bob").await;
+    let chosen = app
+        .post_form(
+            &alice,
+            "/account/mail",
+            &[("answer", "on"), ("comment", "on"), ("digest", "on")],
+        )
+        .await;
+    assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
+    assert!(
+        app.get_html(&alice, "/account")
+            .await
+            .contains(r#"id="mail-digest" checked"#)
+    );
+    // The last digest went just now: the next is a day away.
+    app.storage().digests_sent_ago(0);
+    let question = app
+        .ask(&alice, "Digest me this", "What comes in a day?")
+        .await;
+    let answer = app.answer(&bob, question, "An answer, gathered.").await;
+    app.comment(
+        &bob,
+        &format!("/questions/{question}"),
+        "A comment, gathered too.",
+    )
+    .await;
+    fence(&app, &sink, "alice@example.com").await;
+    assert!(
+        !sink
+            .delivered()
+            .iter()
+            .any(|mail| mail.subject.starts_with("bob ")),
+        "no mail each while the digest is chosen"
+    );
+
+    // A day on.
+    app.storage().digests_sent_ago(24 * 60 * 60);
+    let digest = sink
+        .mail("alice@example.com", "Your day on miniboard: 2 unread")
+        .await;
+    assert!(
+        digest
+            .body
+            .contains("bob answered your question: Digest me this")
+    );
+    assert!(
+        digest
+            .body
+            .contains("bob commented on your question: Digest me this")
+    );
+    assert!(
+        digest
+            .body
+            .contains(&format!("{PUBLIC_URL}/answers/{answer}"))
+    );
+    let unsubscribe = digest.link(&format!("{PUBLIC_URL}/unsubscribe/"));
+    assert!(unsubscribe.contains("-digest-"), "{unsubscribe}");
+    assert_eq!(
+        digest.header("List-Unsubscribe"),
+        Some(format!("<{unsubscribe}>").as_str())
+    );
+
+    // The next day's digest tells only what came since.
+    app.answer(&bob, question, "A second answer, the next day.")
+        .await;
+    app.storage().digests_sent_ago(24 * 60 * 60);
+    let next = sink
+        .mail("alice@example.com", "Your day on miniboard: 3 unread")
+        .await;
+    assert_eq!(
+        next.body.matches("bob answered your question").count(),
+        1,
+        "{}",
+        next.body
+    );
+    assert!(!next.body.contains("commented"), "{}", next.body);
+
+    // Nothing new, nothing sent.
+    app.storage().digests_sent_ago(24 * 60 * 60);
+    fence(&app, &sink, "alice@example.com").await;
+    let digests = sink
+        .delivered()
+        .iter()
+        .filter(|mail| mail.subject.starts_with("Your day on"))
+        .count();
+    assert_eq!(digests, 2);
+
+    // Its one click stops every notification by mail.
+    let clicked = browser()
+        .post(app.url(&unsubscribe[PUBLIC_URL.len()..]))
+        .form(&[("List-Unsubscribe", "One-Click")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(clicked.status(), StatusCode::OK);
+    let account = app.get_html(&alice, "/account").await;
+    assert!(!account.contains(r#"id="mail-digest" checked"#));
+    assert!(!account.contains(r#"id="mail-answer" checked"#));
+}

@@ -368,6 +368,14 @@ impl Probe {
         );
     }
 
+    /// Dates every account's last digest `seconds` ago (a day ago: the next is due).
+    pub fn digests_sent_ago(&self, seconds: i64) {
+        self.change(
+            "UPDATE users SET digest_sent_at = {now} - ?1",
+            &[Value::Int(seconds)],
+        );
+    }
+
     /// Makes every queued mail due now (its back-off over).
     pub fn mail_due_now(&self) {
         self.change("UPDATE mail_queue SET next_attempt_at = {now}", &[]);

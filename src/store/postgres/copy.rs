@@ -168,7 +168,7 @@ pub async fn finish(client: &impl GenericClient) -> Result<(), PgError> {
 pub async fn clear(client: &impl GenericClient) -> Result<(), PgError> {
     client
         .batch_execute(
-            "TRUNCATE mail_queue, account_links, notification_jobs, notifications, tag_follows, question_follows, question_tags, tags, comments, answer_likes, question_likes, answers, questions, sessions, users,
+            "TRUNCATE mail_queue, signup_links, account_links, notification_jobs, notifications, tag_follows, question_follows, question_tags, tags, comments, answer_likes, question_likes, answers, questions, sessions, users,
                       question_rank_blocks, question_rank_spans, question_rank_scores, search_changes,
                       tag_rank_blocks, tag_rank_scores;
              UPDATE board_totals SET value = 0 WHERE name = 'questions';

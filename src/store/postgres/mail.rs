@@ -14,8 +14,9 @@ use crate::{
         ids::UserId,
         limits::ClientKey,
         mail::{
-            LEASE_SECONDS, LinkPurpose, Mail, MailChoices, MailSettings, NewLink, NewSignup,
-            Outgoing, QueuedMail, Recipient, Verified,
+            DIGEST_EVERY_SECONDS, DIGEST_NOTIFICATIONS, LEASE_SECONDS, LinkPurpose, Mail,
+            MailChoices, MailSettings, NewLink, NewSignup, Outgoing, QueuedMail, Recipient,
+            Verified,
         },
         notifications::Notification,
     },
@@ -363,19 +364,70 @@ impl PgStore {
             email: row.try_get(0)?,
             verified: row.try_get::<_, i64>(1)? != 0,
             choices: MailChoices::from_column(row.try_get(2)?),
+            digest: row.try_get::<_, i64>(3)? != 0,
             pending_address: pending.map(|row| row.try_get(0)).transpose()?,
         }))
     }
 
-    pub async fn set_mail_choices(&self, user: UserId, choices: MailChoices) -> StoreResult<()> {
+    pub async fn set_mail_choices(
+        &self,
+        user: UserId,
+        choices: MailChoices,
+        digest: bool,
+    ) -> StoreResult<()> {
         let client = self.client().await?;
         run(
             &client,
             &numbered(sql::SET_MAIL_KINDS),
-            &[&user.0, &choices.to_column()],
+            &[&user.0, &choices.to_column(), &i64::from(digest)],
         )
         .await?;
         Ok(())
+    }
+
+    pub async fn queue_digests(&self) -> StoreResult<u64> {
+        let now = domain::now();
+        let due_before = now - DIGEST_EVERY_SECONDS;
+        // A read first: most seconds nothing is due.
+        let due: bool = one(
+            &self.client().await?,
+            &numbered(&sql::digests_due()),
+            &[&due_before],
+        )
+        .await?
+        .try_get(0)?;
+        if !due {
+            return Ok(0);
+        }
+        // Two app servers at once: the second finds nothing due once the first committed (the rows it
+        // would mark are locked until then, and checked again after).
+        self.unseen_transaction(async |tx| {
+            let queued = run(tx, &numbered(&sql::queue_digests()), &[&due_before, &now]).await?;
+            run(tx, &numbered(&sql::mark_digests()), &[&due_before, &now]).await?;
+            Ok(queued)
+        })
+        .await
+    }
+
+    pub async fn digest_notifications(
+        &self,
+        user: UserId,
+        after: i64,
+    ) -> StoreResult<Vec<Notification>> {
+        let client = self.client().await?;
+        let found = rows(
+            &client,
+            &numbered(sql::DIGEST_NOTIFICATIONS),
+            &[&user.0, &after, &DIGEST_NOTIFICATIONS],
+        )
+        .await?;
+        let mut notifications = Vec::with_capacity(found.len());
+        for row in &found {
+            if let Some(notification) = notification_from_row(row)? {
+                notifications.push(notification);
+            }
+        }
+        Ok(notifications)
     }
 
     pub async fn set_locale(&self, user: UserId, locale: String) -> StoreResult<()> {

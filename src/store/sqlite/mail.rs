@@ -11,8 +11,9 @@ use crate::{
         ids::UserId,
         limits::ClientKey,
         mail::{
-            LEASE_SECONDS, LinkPurpose, Mail, MailChoices, MailSettings, NewLink, NewSignup,
-            Outgoing, QueuedMail, Recipient, Verified,
+            DIGEST_EVERY_SECONDS, DIGEST_NOTIFICATIONS, LEASE_SECONDS, LinkPurpose, Mail,
+            MailChoices, MailSettings, NewLink, NewSignup, Outgoing, QueuedMail, Recipient,
+            Verified,
         },
         notifications::Notification,
     },
@@ -337,12 +338,13 @@ impl SqliteStore {
         let now = domain::now();
         self.db
             .read(move |conn| {
-                let Some((email, verified, kinds)) = conn
+                let Some((email, verified, kinds, digest)) = conn
                     .one(sql::MAIL_SETTINGS, [user.0], |row| {
                         Ok((
                             row.get::<_, String>(0)?,
                             row.get::<_, i64>(1)?,
                             row.get::<_, String>(2)?,
+                            row.get::<_, i64>(3)?,
                         ))
                     })
                     .optional()?
@@ -356,17 +358,65 @@ impl SqliteStore {
                     email,
                     verified: verified != 0,
                     choices: MailChoices::from_column(&kinds),
+                    digest: digest != 0,
                     pending_address,
                 }))
             })
             .await
     }
 
-    pub async fn set_mail_choices(&self, user: UserId, choices: MailChoices) -> StoreResult<()> {
+    pub async fn set_mail_choices(
+        &self,
+        user: UserId,
+        choices: MailChoices,
+        digest: bool,
+    ) -> StoreResult<()> {
         self.db
             .write_unseen(move |tx| {
-                tx.run(sql::SET_MAIL_KINDS, params![user.0, choices.to_column()])
-                    .map(drop)
+                tx.run(
+                    sql::SET_MAIL_KINDS,
+                    params![user.0, choices.to_column(), i64::from(digest)],
+                )
+                .map(drop)
+            })
+            .await
+    }
+
+    pub async fn queue_digests(&self) -> StoreResult<u64> {
+        let now = domain::now();
+        let due_before = now - DIGEST_EVERY_SECONDS;
+        // A read first: most seconds nothing is due, and a write would take the writer's lock for nothing.
+        let due: bool = self
+            .db
+            .read(move |conn| conn.one(&sql::digests_due(), [due_before], |row| row.get(0)))
+            .await?;
+        if !due {
+            return Ok(0);
+        }
+        self.db
+            .write_unseen(move |tx| {
+                let queued = tx.run(&sql::queue_digests(), params![due_before, now])?;
+                tx.run(&sql::mark_digests(), params![due_before, now])?;
+                Ok(queued as u64)
+            })
+            .await
+    }
+
+    pub async fn digest_notifications(
+        &self,
+        user: UserId,
+        after: i64,
+    ) -> StoreResult<Vec<Notification>> {
+        self.db
+            .read(move |conn| {
+                let found: Vec<Option<Notification>> = conn
+                    .prepare_cached(sql::DIGEST_NOTIFICATIONS)?
+                    .query_map(
+                        params![user.0, after, DIGEST_NOTIFICATIONS],
+                        super::notifications::notification_from_row,
+                    )?
+                    .collect::<rusqlite::Result<_>>()?;
+                Ok(found.into_iter().flatten().collect())
             })
             .await
     }

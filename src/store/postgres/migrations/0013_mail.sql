@@ -2,6 +2,10 @@
 ALTER TABLE users ADD COLUMN email_verified BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN locale TEXT NOT NULL DEFAULT 'en';
 ALTER TABLE users ADD COLUMN mail_kinds TEXT NOT NULL DEFAULT ',answer,';
+ALTER TABLE users ADD COLUMN mail_digest BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN digest_after BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN digest_sent_at BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX users_digest_due ON users (digest_sent_at) WHERE mail_digest = 1;
 ALTER TABLE users ADD COLUMN deleted_at BIGINT;
 -- `/users` lists, and counts, the accounts not deleted: from an index that holds only those (`deleted_at`
 -- in its columns too, so SQLite counts from the index alone).
@@ -57,7 +61,7 @@ BEGIN
     SELECT id, email, locale, json_build_object('kind', 'notification', 'id', NEW.id)::text,
            NEW.created_at, NEW.created_at
     FROM users
-    WHERE id = NEW.user_id AND email_verified = 1
+    WHERE id = NEW.user_id AND email_verified = 1 AND mail_digest = 0
       AND position(',' || NEW.kind || ',' IN mail_kinds) > 0;
     RETURN NULL;
 END $$;

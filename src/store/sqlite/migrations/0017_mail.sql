@@ -5,6 +5,12 @@
 ALTER TABLE users ADD COLUMN email_verified INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN locale TEXT NOT NULL DEFAULT 'en';
 ALTER TABLE users ADD COLUMN mail_kinds TEXT NOT NULL DEFAULT ',answer,';
+-- 1: the chosen kinds come together once a day (a digest of what is unread), not one mail each;
+-- `digest_after` is the last notification a digest covered, `digest_sent_at` when it went.
+ALTER TABLE users ADD COLUMN mail_digest INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN digest_after INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN digest_sent_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX users_digest_due ON users (digest_sent_at) WHERE mail_digest = 1;
 -- A deleted account (issue #16): its posts stay, shown as by a deleted user; its name (`username` empty)
 -- is held by its key for 30 days, then freed; its address is freed at once.
 ALTER TABLE users ADD COLUMN deleted_at INTEGER;
@@ -68,5 +74,6 @@ CREATE TRIGGER notification_mailed AFTER INSERT ON notifications WHEN new.read =
     SELECT id, email, locale, json_object('kind', 'notification', 'id', new.id), new.created_at,
            new.created_at
     FROM users
-    WHERE id = new.user_id AND email_verified = 1 AND instr(mail_kinds, ',' || new.kind || ',') > 0;
+    WHERE id = new.user_id AND email_verified = 1 AND mail_digest = 0
+      AND instr(mail_kinds, ',' || new.kind || ',') > 0;
 END;
