@@ -79,6 +79,8 @@ pub async fn following(store: &Store, user: &CurrentUser) -> Result<Following, B
 /// How often the background looks for followers still to be told, besides when a write here says so (a
 /// write on another app server says nothing here).
 const FAN_OUT_EVERY: Duration = Duration::from_millis(500);
+/// How long the background lets a post that woke it finish before it tells the rest of the followers.
+const AFTER_THE_POST: Duration = Duration::from_millis(100);
 
 /// Tells the followers a write left to the background, batch by batch, for as long as the server runs.
 /// Every app server on a database does this; each batch is one transaction, and two servers never take the
@@ -90,7 +92,11 @@ pub fn spawn_fan_out(store: Store) -> tokio::task::JoinHandle<()> {
         loop {
             tokio::select! {
                 _ = every.tick() => {}
-                () = crate::store::notifications::work_left() => {}
+                () = crate::store::notifications::work_left() => {
+                    // Woken by a post still on its way out (it takes itself into the search index, which
+                    // writes): a batch started now would hold the writer it waits for.
+                    tokio::time::sleep(AFTER_THE_POST).await;
+                }
             }
             loop {
                 match store.fan_out_step().await {
