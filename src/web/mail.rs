@@ -204,41 +204,26 @@ async fn change_email(
         client_key(req),
     )
     .await;
-    let account_page = |errors, status| settings::AccountPage {
-        email_typed: &form.email,
-        email_errors: errors,
-        ..settings::AccountPage::new(status)
-    };
     match changed {
         Ok(_) => {
             flash(session, Flash::EmailLinkSent);
             Ok(see_other("/account#email"))
         }
-        Err(BoardError::Invalid(errors)) => {
-            settings::render(
-                req,
-                session,
-                &state,
-                &user,
-                account_page(&errors, StatusCode::UNPROCESSABLE_ENTITY),
-            )
-            .await
-        }
         Err(BoardError::Throttled(wait)) => {
             account_throttled(req, session, &state, &user, wait).await
         }
-        Err(BoardError::Busy) => {
-            let page = settings::render(
+        Err(err) => {
+            settings::form_failed(
                 req,
                 session,
                 &state,
                 &user,
-                account_page(&[], StatusCode::SERVICE_UNAVAILABLE),
+                settings::AccountForm::Email,
+                &form.email,
+                err,
             )
-            .await?;
-            Ok(with_retry_after(page, BUSY_RETRY))
+            .await
         }
-        Err(err) => Err(err.into()),
     }
 }
 

@@ -126,6 +126,48 @@ pub async fn render(
         .into_response())
 }
 
+/// One of the account page's forms.
+#[derive(Clone, Copy)]
+pub enum AccountForm {
+    Password,
+    Email,
+    Delete,
+}
+
+/// The account page after one of its forms failed: 422 with that form's problems beside it (and what was
+/// typed, `typed`, kept), 503 with `Retry-After` when the board is busy hashing; any other failure is the
+/// error page's.
+pub async fn form_failed(
+    req: &Request,
+    session: &Session,
+    state: &AppState,
+    user: &CurrentUser,
+    form: AccountForm,
+    typed: &str,
+    err: BoardError,
+) -> AppResult<Response> {
+    match err {
+        BoardError::Invalid(errors) => {
+            let mut shown = AccountPage::new(StatusCode::UNPROCESSABLE_ENTITY);
+            match form {
+                AccountForm::Password => shown.password_errors = &errors,
+                AccountForm::Email => {
+                    shown.email_errors = &errors;
+                    shown.email_typed = typed;
+                }
+                AccountForm::Delete => shown.delete_errors = &errors,
+            }
+            render(req, session, state, user, shown).await
+        }
+        BoardError::Busy => {
+            let shown = AccountPage::new(StatusCode::SERVICE_UNAVAILABLE);
+            let page = render(req, session, state, user, shown).await?;
+            Ok(with_retry_after(page, BUSY_RETRY))
+        }
+        err => Err(err.into()),
+    }
+}
+
 #[handler]
 async fn change_password(
     req: &Request,
@@ -151,31 +193,7 @@ async fn change_password(
             flash(session, Flash::PasswordChanged);
             Ok(see_other("/account"))
         }
-        Err(BoardError::Invalid(errors)) => {
-            render(
-                req,
-                session,
-                &state,
-                &user,
-                AccountPage {
-                    password_errors: &errors,
-                    ..AccountPage::new(StatusCode::UNPROCESSABLE_ENTITY)
-                },
-            )
-            .await
-        }
-        Err(BoardError::Busy) => {
-            let page = render(
-                req,
-                session,
-                &state,
-                &user,
-                AccountPage::new(StatusCode::SERVICE_UNAVAILABLE),
-            )
-            .await?;
-            Ok(with_retry_after(page, BUSY_RETRY))
-        }
-        Err(err) => Err(err.into()),
+        Err(err) => form_failed(req, session, &state, &user, AccountForm::Password, "", err).await,
     }
 }
 
@@ -226,30 +244,6 @@ async fn delete_account(
             flash_visitor(req, Flash::AccountDeleted);
             Ok(see_other("/"))
         }
-        Err(BoardError::Invalid(errors)) => {
-            render(
-                req,
-                session,
-                &state,
-                &user,
-                AccountPage {
-                    delete_errors: &errors,
-                    ..AccountPage::new(StatusCode::UNPROCESSABLE_ENTITY)
-                },
-            )
-            .await
-        }
-        Err(BoardError::Busy) => {
-            let page = render(
-                req,
-                session,
-                &state,
-                &user,
-                AccountPage::new(StatusCode::SERVICE_UNAVAILABLE),
-            )
-            .await?;
-            Ok(with_retry_after(page, BUSY_RETRY))
-        }
-        Err(err) => Err(err.into()),
+        Err(err) => form_failed(req, session, &state, &user, AccountForm::Delete, "", err).await,
     }
 }
