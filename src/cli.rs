@@ -77,4 +77,27 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         thread: u64,
     },
+    /// Personal access tokens for the JSON API.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+/// What `miniboard token` does.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Subcommand)]
+pub enum TokenAction {
+    /// Make a token for USERNAME and print it (only the token, for scripts); it is not shown again.
+    Create {
+        username: String,
+        /// `read` (what the account can see) or `write` (also post, edit, like and delete as the account).
+        #[arg(long, default_value = "read")]
+        scope: String,
+        /// What the token is for, as the account page lists it.
+        #[arg(long, default_value = "made by the operator")]
+        name: String,
+        /// The last day it works (YYYY-MM-DD, UTC); without it, it never lapses.
+        #[arg(long, default_value = "")]
+        expires: String,
+    },
 }

@@ -3,7 +3,7 @@ use std::{io::IsTerminal, process::ExitCode};
 use clap::Parser;
 use miniboard::{
     app::{App, shutdown_signal},
-    cli::{Cli, Command},
+    cli::{Cli, Command, TokenAction},
     config::{Config, parse_database},
     store::{Store, StoreError, sqlite::backup},
 };
@@ -97,6 +97,35 @@ fn main() -> ExitCode {
                 }
                 Err(err) => {
                     eprintln!("miniboard: seed failed: {err}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Token {
+            action:
+                TokenAction::Create {
+                    username,
+                    scope,
+                    name,
+                    expires,
+                },
+        } => {
+            let form = miniboard::domain::tokens::TokenForm {
+                name,
+                scope,
+                expires,
+            };
+            match one_task(miniboard::board::tokens::create_for(
+                &config.database,
+                &username,
+                &form,
+            )) {
+                Ok(token) => {
+                    println!("{}", token.as_str());
+                    ExitCode::SUCCESS
+                }
+                Err(problem) => {
+                    eprintln!("miniboard: token: {problem}");
                     ExitCode::FAILURE
                 }
             }

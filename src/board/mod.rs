@@ -10,6 +10,7 @@ pub mod mail;
 pub mod notifications;
 pub mod people;
 pub mod questions;
+pub mod tokens;
 pub mod views;
 
 use crate::{
@@ -48,6 +49,12 @@ pub enum BoardError {
     /// Work off the executor failed (a panic in Markdown rendering).
     #[error("background task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
+}
+
+impl From<crate::search::SearchError> for BoardError {
+    fn from(err: crate::search::SearchError) -> Self {
+        Self::Internal(format!("search: {err}"))
+    }
 }
 
 /// A guarded change's outcome as a result.

@@ -7,13 +7,13 @@ use crate::{
     domain::{
         self,
         accounts::CurrentUser,
-        board::{QuestionForm, QuestionId},
+        board::{ListSort, QuestionForm, QuestionId},
         policy::{self, Action, PostRef},
         posts::{Question, QuestionSummary},
         related::RELATED_SHOWN,
         search::SearchQuery,
     },
-    search::SearchIndex,
+    search::{Matching, SearchIndex},
     store::{NewQuestion, Revision, Store},
 };
 
@@ -129,4 +129,64 @@ pub async fn related(
         );
     }
     Ok(related)
+}
+
+/// One page of what a search found: the questions with their bodies (for excerpts), and how the search
+/// went.
+pub struct SearchPage {
+    pub questions: Vec<QuestionSummary>,
+    pub bodies: Vec<String>,
+    /// Matching questions, exact up to the search's count cap.
+    pub total: i64,
+    /// The page shown, clamped to the pages that exist.
+    pub page: i64,
+    /// More questions match than `total` says.
+    pub more: bool,
+    /// Ranking ran out of time: these are the best of the matches it reached.
+    pub cut_short: bool,
+    /// No question held every word; these hold some of them.
+    pub any_word: bool,
+    /// The page asked for is past the last one.
+    pub past_end: bool,
+}
+
+/// Searches the board: one page of the matches in `sort` order. A query that only excludes words finds
+/// nothing (there is nothing to rank).
+pub async fn search(
+    store: &Store,
+    index: &Arc<SearchIndex>,
+    query: &SearchQuery,
+    sort: ListSort,
+    requested: i64,
+) -> Result<SearchPage, BoardError> {
+    if query.only_excludes() {
+        return Ok(SearchPage {
+            questions: Vec::new(),
+            bodies: Vec::new(),
+            total: 0,
+            page: 1,
+            more: false,
+            cut_short: false,
+            any_word: false,
+            past_end: false,
+        });
+    }
+    let (index, query) = (index.clone(), query.clone());
+    let found = tokio::task::spawn_blocking(move || index.find(&query, sort, requested)).await??;
+    let (questions, bodies) = store
+        .question_summaries(found.questions.clone())
+        .await?
+        .into_iter()
+        .unzip();
+    let total = found.total as i64;
+    Ok(SearchPage {
+        questions,
+        bodies,
+        total,
+        page: found.page,
+        more: found.more,
+        cut_short: found.cut_short,
+        any_word: found.matching == Matching::AnyWord && total > 0,
+        past_end: requested > found.page,
+    })
 }

@@ -17,6 +17,7 @@ impl Subject {
         let subject = raw.trim();
         match subject.chars().count() {
             _ if super::shows_nothing(subject) => Err(Problem::Required),
+            _ if subject.contains('\0') => Err(Problem::NulCharacter),
             n if n > Self::MAX_CHARS => Err(Problem::SubjectTooLong),
             _ => Ok(Self(subject.to_owned())),
         }
@@ -39,6 +40,7 @@ impl Content {
         let content = raw.trim().replace("\r\n", "\n");
         match content.chars().count() {
             _ if super::shows_nothing(&content) => Err(Problem::Required),
+            _ if content.contains('\0') => Err(Problem::NulCharacter),
             n if n > Self::MAX_CHARS => Err(Problem::ContentTooLong),
             _ => Ok(Self(content)),
         }
@@ -117,6 +119,7 @@ impl CommentText {
         let text = raw.trim().replace("\r\n", "\n");
         match text.chars().count() {
             _ if super::shows_nothing(&text) => Err(Problem::Required),
+            _ if text.contains('\0') => Err(Problem::NulCharacter),
             n if n > Self::MAX_CHARS => Err(Problem::CommentTooLong),
             _ => Ok(Self(text)),
         }

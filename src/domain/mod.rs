@@ -13,6 +13,7 @@ pub mod redirect;
 pub mod related;
 pub mod search;
 pub mod tags;
+pub mod tokens;
 pub mod views;
 
 /// Seconds since the Unix epoch, the unit every timestamp is kept in.
@@ -90,4 +91,16 @@ pub enum Problem {
     TagCharacters,
     TagNeedsLetter,
     TooManyTags,
+    /// A token name over 60 characters or with control characters.
+    TokenNameInvalid,
+    /// A token scope other than `read` or `write`.
+    TokenScopeInvalid,
+    /// Not a date (YYYY-MM-DD).
+    DateInvalid,
+    /// An expiry date in the past or more than five years ahead.
+    ExpiryOutOfRange,
+    /// The account holds as many tokens as it may.
+    TooManyTokens,
+    /// Text holding a NUL character (only a program can send one; PostgreSQL cannot store it).
+    NulCharacter,
 }

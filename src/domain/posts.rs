@@ -20,6 +20,9 @@ pub struct QuestionSummary {
     pub accepted: bool,
     pub view_count: i64,
     pub tags: Tags,
+    pub author_id: UserId,
+    /// The author's reputation (the JSON API carries it with the name).
+    pub author_reputation: i64,
 }
 
 /// Where a question stands, as the list shows it (in words and an icon).
@@ -30,15 +33,21 @@ pub enum QuestionState {
     Accepted,
 }
 
+impl QuestionState {
+    fn of(accepted: bool, answer_count: i64) -> Self {
+        if accepted {
+            Self::Accepted
+        } else if answer_count > 0 {
+            Self::Answered
+        } else {
+            Self::Unanswered
+        }
+    }
+}
+
 impl QuestionSummary {
     pub fn state(&self) -> QuestionState {
-        if self.accepted {
-            QuestionState::Accepted
-        } else if self.answer_count > 0 {
-            QuestionState::Answered
-        } else {
-            QuestionState::Unanswered
-        }
+        QuestionState::of(self.accepted, self.answer_count)
     }
 }
 
@@ -126,6 +135,10 @@ pub struct Question {
 }
 
 impl Question {
+    pub fn state(&self) -> QuestionState {
+        QuestionState::of(self.accepted_answer_id.is_some(), self.answer_count)
+    }
+
     /// How many answers sit in the paged list below the accepted one.
     pub fn paged_answers(&self) -> i64 {
         self.answer_count - i64::from(self.accepted_answer_id.is_some())

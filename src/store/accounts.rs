@@ -13,12 +13,13 @@ pub const LIKED_QUESTIONS: &str = "SELECT question_id FROM question_likes WHERE 
 pub const LIKED_ANSWERS: &str = "SELECT answer_id FROM answer_likes WHERE user_id = ?1";
 
 /// What was only the account `?1`'s.
-pub const FORGET: [&str; 5] = [
+pub const FORGET: [&str; 6] = [
     "DELETE FROM question_follows WHERE user_id = ?1",
     "DELETE FROM tag_follows WHERE user_id = ?1",
     "DELETE FROM notifications WHERE user_id = ?1",
     "DELETE FROM account_links WHERE user_id = ?1",
     "DELETE FROM mail_queue WHERE user_id = ?1",
+    "DELETE FROM api_tokens WHERE user_id = ?1",
 ];
 
 /// The questions whose search documents name the account `?1` (as asker or answerer), to index again

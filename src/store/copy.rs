@@ -307,6 +307,23 @@ pub const TABLES: &[Table] = &[
         on_conflict: None,
         sets: None,
     },
+    Table {
+        name: "api_tokens",
+        columns: &[
+            ("id", Int),
+            ("user_id", Int),
+            ("name", Text),
+            ("scope", Text),
+            ("token_hash", Text),
+            ("created_at", Int),
+            ("expires_at", NullableInt),
+            ("last_used_at", NullableInt),
+        ],
+        key: &["id"],
+        only: None,
+        on_conflict: None,
+        sets: None,
+    },
 ];
 
 /// Each counter the board keeps, as a query of how far it is from the rows it counts (0: exact).

@@ -14,6 +14,7 @@ pub mod related;
 pub mod sessions;
 pub mod sqlite;
 pub mod tag_pages;
+pub mod tokens;
 
 use std::time::Duration;
 
@@ -37,6 +38,7 @@ use crate::{
         },
         search::{IndexedQuestion, SearchChange},
         tags::{TagCount, TagList, TagName, Tags},
+        tokens::{NewToken, TokenCreated, TokenHolder, TokenSummary},
         views::ViewerKey,
     },
 };
@@ -491,6 +493,23 @@ operations! {
     /// Counts a reset or verification mail asked for to the address `address_key` from `client`, or says
     /// how long to wait (`domain::mail`'s limits, shared by every app server on the database).
     fn begin_mail_request(&self, address_key: String, client: ClientKey) -> Result<(), Duration>;
+
+    /// Adds an API token (its hash) to an account that is not deleted and holds fewer than
+    /// `tokens::MAX_TOKENS`.
+    fn create_token(&self, token: NewToken) -> TokenCreated;
+
+    /// The account's API tokens, the newest first.
+    fn user_tokens(&self, user: UserId) -> Vec<TokenSummary>;
+
+    /// Revokes (deletes) one of the account's tokens; whether it had one with that id.
+    fn revoke_token(&self, user: UserId, id: i64) -> bool;
+
+    /// The account a token (by its hash) speaks for, if the token has not lapsed by `now` and the account
+    /// is not deleted.
+    fn token_holder(&self, hash: String, now: i64) -> Option<TokenHolder>;
+
+    /// Notes when a token was last used.
+    fn token_used(&self, id: i64, now: i64) -> ();
 
     /// Every account's id and name, oldest first (the seed adds posts to an existing board).
     fn all_authors(&self) -> Vec<(UserId, String)>;

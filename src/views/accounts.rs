@@ -94,6 +94,7 @@ pub struct AccountView<'a> {
     pub notice: Option<&'a str>,
     /// The delete form's problems, after a failed try.
     pub delete_errors: &'a [FieldError],
+    pub tokens: super::tokens::TokensView<'a>,
 }
 
 /// The logged-in user's own account: who they are, their password, where they are signed in, and what
@@ -134,6 +135,7 @@ pub fn account_page(ctx: &PageContext, view: &AccountView) -> Markup {
             }
             (sessions_section(ctx, view))
             (mail_section(ctx, view.mail))
+            (super::tokens::tokens_section(ctx, &view.tokens))
             section.mt-4 #followed-tags aria-labelledby="followed-tags-title" {
                 h2.h5 #followed-tags-title { (t.account_followed_tags) }
                 @if following.tags.is_empty() {

@@ -18,6 +18,7 @@ pub mod pagination;
 pub mod post_meta;
 pub mod questions;
 pub mod tags;
+pub mod tokens;
 pub mod urls;
 pub mod users;
 
@@ -135,6 +136,7 @@ pub enum Flash {
     VerificationSent,
     MailChoicesSaved,
     AccountDeleted,
+    TokenRevoked,
 }
 
 impl Flash {
@@ -156,6 +158,7 @@ impl Flash {
             Self::VerificationSent => "verification_sent",
             Self::MailChoicesSaved => "mail_choices_saved",
             Self::AccountDeleted => "account_deleted",
+            Self::TokenRevoked => "token_revoked",
         }
     }
 
@@ -176,6 +179,7 @@ impl Flash {
             Self::VerificationSent,
             Self::MailChoicesSaved,
             Self::AccountDeleted,
+            Self::TokenRevoked,
         ]
         .into_iter()
         .find(|flash| flash.code() == code)
@@ -198,6 +202,7 @@ impl Flash {
             Self::VerificationSent => t.flash_verification_sent,
             Self::MailChoicesSaved => t.flash_mail_choices_saved,
             Self::AccountDeleted => t.flash_account_deleted,
+            Self::TokenRevoked => t.flash_token_revoked,
         }
     }
 
@@ -215,7 +220,8 @@ impl Flash {
             | Self::AnswerDeleted
             | Self::CommentDeleted
             | Self::SessionEnded
-            | Self::OtherSessionsEnded => "alert-info",
+            | Self::OtherSessionsEnded
+            | Self::TokenRevoked => "alert-info",
         }
     }
 }

@@ -153,6 +153,7 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
         .at("/static/*path", get(assets::serve))
         .at("/healthz", get(healthz));
     crawling::routes(bare)
+        .nest("/api", crate::api::endpoint(&state))
         .nest("/", pages.into_endpoint())
         .around(compression::compress_responses)
         .around(compression::answer_revalidation)

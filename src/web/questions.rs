@@ -25,7 +25,6 @@ use crate::{
         search::SearchQuery,
     },
     error::{AppError, AppResult},
-    search::Matching,
     views::{
         Flash, PageContext,
         answers::{AnswerSection, answer_section},
@@ -69,39 +68,23 @@ async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> A
     if let Err(wait) = state.searches.try_take(super::middleware::client_key(req)) {
         return Err(AppError::TooManySearches { wait });
     }
-    let found = if query.only_excludes() {
-        None
-    } else {
-        let (search, query) = (state.search.clone(), query.clone());
-        Some(tokio::task::spawn_blocking(move || search.find(&query, sort, requested)).await??)
-    };
-    let (summaries, bodies): (Vec<_>, Vec<_>) = match &found {
-        Some(found) => state
-            .store
-            .question_summaries(found.questions.clone())
-            .await?
-            .into_iter()
-            .unzip(),
-        None => (Vec::new(), Vec::new()),
-    };
-    let total = found.as_ref().map_or(0, |found| found.total as i64);
+    let found =
+        board::questions::search(&state.store, &state.search, &query, sort, requested).await?;
     Ok(same_for_every_visitor(list_page(
         &ctx,
         &ListView {
             raw_query: &raw_query,
             query: &query,
             sort,
-            page: found.as_ref().map_or(1, |found| found.page),
-            last_page: clamp_page(i64::MAX, total),
-            total,
-            more: found.as_ref().is_some_and(|found| found.more),
-            cut_short: found.as_ref().is_some_and(|found| found.cut_short),
-            any_word: found
-                .as_ref()
-                .is_some_and(|found| found.matching == Matching::AnyWord && total > 0),
-            questions: &summaries,
-            bodies: &bodies,
-            past_end: found.as_ref().is_some_and(|found| requested > found.page),
+            page: found.page,
+            last_page: clamp_page(i64::MAX, found.total),
+            total: found.total,
+            more: found.more,
+            cut_short: found.cut_short,
+            any_word: found.any_word,
+            questions: &found.questions,
+            bodies: &found.bodies,
+            past_end: found.past_end,
             tag: None,
             tag_followed: false,
         },

@@ -22,12 +22,14 @@ use crate::{
     domain::{
         FieldError,
         accounts::{AccountDeleteForm, CurrentUser, PasswordChangeForm},
+        tokens::TokenForm,
     },
     error::{AppError, AppResult},
     store::session_key,
     views::{
         Flash,
         accounts::{AccountView, account_page},
+        tokens::TokensView,
     },
 };
 
@@ -38,6 +40,8 @@ pub fn routes(route: Route) -> Route {
         .at("/account/delete", post(delete_account))
         .at("/account/sessions/end-others", post(end_other_sessions))
         .at("/account/sessions/:key/end", post(end_session))
+        .at("/account/tokens", post(create_token))
+        .at("/account/tokens/:id/revoke", post(revoke_token))
 }
 
 /// The key the session of this request is stored under (empty without one).
@@ -71,10 +75,18 @@ pub struct AccountPage<'a> {
     pub email_typed: &'a str,
     pub email_errors: &'a [FieldError],
     pub delete_errors: &'a [FieldError],
+    pub token_typed: &'a TokenForm,
+    pub token_errors: &'a [FieldError],
+    /// A token just made, shown this once.
+    pub new_token: Option<&'a str>,
     /// A message at the top (a limit's wait).
     pub notice: Option<&'a str>,
     pub status: StatusCode,
 }
+
+/// The token form as first shown: read access, no expiry.
+static BLANK_TOKEN_FORM: std::sync::LazyLock<TokenForm> =
+    std::sync::LazyLock::new(TokenForm::default);
 
 impl AccountPage<'_> {
     pub fn new(status: StatusCode) -> Self {
@@ -83,6 +95,9 @@ impl AccountPage<'_> {
             email_typed: "",
             email_errors: &[],
             delete_errors: &[],
+            token_typed: &BLANK_TOKEN_FORM,
+            token_errors: &[],
+            new_token: None,
             notice: None,
             status,
         }
@@ -109,6 +124,7 @@ pub async fn render(
         board::accounts::sessions(&state.store, user, state.config.session_lifetime).await?;
     let current = current_session(req, state);
     let mail = board::mail::mail_settings(&state.store, user).await?;
+    let tokens = board::tokens::list(&state.store, user).await?;
     let view = AccountView {
         user: &found,
         following: &following,
@@ -120,10 +136,24 @@ pub async fn render(
         email_errors: shown.email_errors,
         notice: shown.notice,
         delete_errors: shown.delete_errors,
+        tokens: TokensView {
+            tokens: &tokens,
+            new_token: shown.new_token,
+            typed: shown.token_typed,
+            errors: shown.token_errors,
+        },
     };
-    Ok(account_page(&page_context(req, true), &view)
+    let mut page = account_page(&page_context(req, true), &view)
         .with_status(shown.status)
-        .into_response())
+        .into_response();
+    if shown.new_token.is_some() {
+        // The one page that holds a token: no cache, no back-button copy, keeps it.
+        page.headers_mut().insert(
+            poem::http::header::CACHE_CONTROL,
+            poem::http::HeaderValue::from_static("no-store"),
+        );
+    }
+    Ok(page)
 }
 
 /// One of the account page's forms.
@@ -246,4 +276,43 @@ async fn delete_account(
         }
         Err(err) => form_failed(req, session, &state, &user, AccountForm::Delete, "", err).await,
     }
+}
+
+/// Makes a token and shows it, this once, on the account page (not through a redirect: the token would
+/// wait in the session store until shown).
+#[handler]
+async fn create_token(
+    req: &Request,
+    session: &Session,
+    RequireUser(user): RequireUser,
+    state: Data<&Arc<AppState>>,
+    Form(form): Form<TokenForm>,
+) -> AppResult<Response> {
+    match board::tokens::create(&state.store, &user, &form).await {
+        Ok((token, _)) => {
+            let mut shown = AccountPage::new(StatusCode::CREATED);
+            shown.new_token = Some(token.as_str());
+            render(req, session, &state, &user, shown).await
+        }
+        Err(BoardError::Invalid(errors)) => {
+            let mut shown = AccountPage::new(StatusCode::UNPROCESSABLE_ENTITY);
+            shown.token_errors = &errors;
+            shown.token_typed = &form;
+            render(req, session, &state, &user, shown).await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[handler]
+async fn revoke_token(
+    session: &Session,
+    Path(id): Path<String>,
+    RequireUser(user): RequireUser,
+    state: Data<&Arc<AppState>>,
+) -> AppResult<Response> {
+    let id = crate::domain::board::parse_id(&id).ok_or(AppError::NotFound)?;
+    board::tokens::revoke(&state.store, &user, id).await?;
+    flash(session, Flash::TokenRevoked);
+    Ok(see_other("/account#tokens"))
 }

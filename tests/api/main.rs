@@ -14,6 +14,7 @@ mod durability;
 mod feeds;
 mod helpers;
 mod hostile;
+mod json_api;
 mod likes;
 mod login;
 mod mail;

@@ -18,9 +18,13 @@ use crate::{
 /// Questions as the list shows them, with their bodies at the end when `{body}` is `, q.content`: one
 /// statement for a page (a round trip per question cost more than the rest of the page).
 const SUMMARIES: &str =
-    "SELECT q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count,
-            q.accepted_answer_id IS NOT NULL, q.view_count, q.tags
-        {body} FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ANY($1)";
+    "SELECT {columns} {body} FROM questions q JOIN users u ON u.id = q.author_id
+     WHERE q.id = ANY($1)";
+
+/// What `summary_from_row` reads, in order.
+const SUMMARY_COLUMNS: &str =
+    "q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count,
+     q.accepted_answer_id IS NOT NULL, q.view_count, q.tags, q.author_id, u.reputation";
 
 /// The rows of `SUMMARIES` for `ids`, in the order of `ids` (those that exist).
 async fn summary_rows(
@@ -30,7 +34,10 @@ async fn summary_rows(
 ) -> Result<Vec<Row>, PgError> {
     let wanted: Vec<i64> = ids.iter().map(|id| id.0).collect();
     let mut by_id: std::collections::HashMap<i64, Row> = std::collections::HashMap::new();
-    for row in rows(client, &SUMMARIES.replace("{body}", body), &[&wanted]).await? {
+    let statement = SUMMARIES
+        .replace("{columns}", SUMMARY_COLUMNS)
+        .replace("{body}", body);
+    for row in rows(client, &statement, &[&wanted]).await? {
         by_id.insert(row.try_get(0)?, row);
     }
     Ok(wanted.iter().filter_map(|id| by_id.remove(id)).collect())
@@ -47,6 +54,8 @@ fn summary_from_row(row: &Row) -> Result<QuestionSummary, PgError> {
         accepted: row.try_get(6)?,
         view_count: row.try_get(7)?,
         tags: Tags::stored(row.try_get(8)?),
+        author_id: UserId(row.try_get(9)?),
+        author_reputation: row.try_get(10)?,
     })
 }
 
@@ -106,8 +115,7 @@ pub async fn list(
 ) -> Result<QuestionList, PgError> {
     let page = clamp_page(requested_page, total);
     let offset = (page - 1) * PAGE_SIZE;
-    let columns = "SELECT q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count,
-                          q.accepted_answer_id IS NOT NULL, q.view_count, q.tags";
+    let columns = format!("SELECT {SUMMARY_COLUMNS}");
     let found = match region(sort) {
         Some((sort_code, score)) => {
             rows(
@@ -170,7 +178,7 @@ pub async fn summaries_with_bodies(
     summary_rows(client, ids, ", q.content")
         .await?
         .iter()
-        .map(|row| Ok((summary_from_row(row)?, row.try_get(9)?)))
+        .map(|row| Ok((summary_from_row(row)?, row.try_get(11)?)))
         .collect()
 }
 

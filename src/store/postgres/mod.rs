@@ -26,6 +26,7 @@ mod profiles;
 mod search;
 mod tags;
 mod tls;
+mod tokens;
 mod views;
 
 use std::{

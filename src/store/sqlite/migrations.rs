@@ -92,6 +92,11 @@ const STEPS: &[(&str, &str, Option<Fill>)] = &[
         include_str!("migrations/0017_mail.sql"),
         None,
     ),
+    (
+        "0018_api_tokens.sql",
+        include_str!("migrations/0018_api_tokens.sql"),
+        None,
+    ),
 ];
 
 /// The version a fully migrated database has.

@@ -19,6 +19,7 @@ mod search;
 mod sessions;
 mod settings;
 mod tags;
+mod tokens;
 mod users;
 mod views;
 

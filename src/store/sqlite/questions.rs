@@ -13,7 +13,7 @@ use crate::store::NewQuestion;
 
 const SUMMARY_COLUMNS: &str =
     "q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count,
-     q.accepted_answer_id IS NOT NULL, q.view_count, q.tags";
+     q.accepted_answer_id IS NOT NULL, q.view_count, q.tags, q.author_id, u.reputation";
 
 fn summary_from_row(row: &Row) -> rusqlite::Result<QuestionSummary> {
     Ok(QuestionSummary {
@@ -26,6 +26,8 @@ fn summary_from_row(row: &Row) -> rusqlite::Result<QuestionSummary> {
         accepted: row.get(6)?,
         view_count: row.get(7)?,
         tags: Tags::stored(&row.get::<_, String>(8)?),
+        author_id: UserId(row.get(9)?),
+        author_reputation: row.get(10)?,
     })
 }
 
@@ -301,7 +303,7 @@ pub fn summaries_with_bodies(
     ids: &[QuestionId],
 ) -> rusqlite::Result<Vec<(QuestionSummary, String)>> {
     each_of(conn, ids, ", q.content", |row| {
-        Ok((summary_from_row(row)?, row.get(9)?))
+        Ok((summary_from_row(row)?, row.get(11)?))
     })
 }
 

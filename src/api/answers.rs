@@ -1,0 +1,223 @@
+//! Answers: a question's answers page by page, answering, one answer, editing and deleting.
+
+use poem::{Request, web::Data};
+use poem_openapi::{
+    ApiResponse, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+};
+
+use super::{
+    ApiTags, State,
+    auth::{MaybeToken, Token},
+    error::{ApiError, ApiResult},
+    http::lang,
+    questions::{AnswerOrder, DeletedResponse, address, link_header},
+    types::{AnswerInput, AnswerJson, AnswerList},
+};
+use crate::{
+    board::{self, BoardError},
+    domain::{
+        accounts::CurrentUser,
+        board::{AnswerForm, AnswerId, AnswerSort, QuestionId, clamp_page},
+        posts::QuestionPage,
+    },
+};
+
+pub struct AnswersApi;
+
+/// One page of a question's answers as the API lists it: on the first page the accepted answer first.
+pub fn answer_list(page: &QuestionPage, sort: AnswerSort) -> AnswerList {
+    let last = clamp_page(i64::MAX, page.question.paged_answers());
+    let items = page
+        .accepted
+        .iter()
+        .chain(&page.answers)
+        .map(AnswerJson::from)
+        .collect();
+    AnswerList {
+        items,
+        page: page.page,
+        total: page.question.answer_count,
+        next: (page.page < last).then(|| answers_address(page.question.id, sort, page.page + 1)),
+    }
+}
+
+fn answers_address(question: QuestionId, sort: AnswerSort, page: i64) -> String {
+    address(
+        &format!("/api/v1/questions/{}/answers", question.0),
+        &[
+            ("sort", Some(sort.code())),
+            ("page", Some(&page.to_string())),
+        ],
+    )
+}
+
+#[derive(ApiResponse)]
+pub enum AnswersResponse {
+    /// One page of answers; `Link` names the next and previous pages.
+    #[oai(status = 200)]
+    Ok(Json<AnswerList>, #[oai(header = "Link")] Option<String>),
+}
+
+#[derive(ApiResponse)]
+pub enum AnswerResponse {
+    /// The answer.
+    #[oai(status = 200)]
+    Ok(Json<AnswerJson>),
+}
+
+#[derive(ApiResponse)]
+pub enum AnsweredResponse {
+    /// Answered: the answer as it now stands; `Location` is its address.
+    #[oai(status = 201)]
+    Created(Json<AnswerJson>, #[oai(header = "Location")] String),
+}
+
+/// The answer as `viewer` sees it.
+async fn answer_json(
+    state: &State,
+    id: AnswerId,
+    viewer: Option<&CurrentUser>,
+) -> Result<AnswerJson, BoardError> {
+    let answer = state
+        .store
+        .answer(id, viewer.map(|user| user.id))
+        .await?
+        .ok_or(BoardError::NotFound)?;
+    Ok(AnswerJson::from(&answer))
+}
+
+#[OpenApi(tag = "ApiTags::Answers")]
+impl AnswersApi {
+    /// A question's answers, ten a page; on the first page the accepted answer comes first.
+    #[oai(
+        path = "/questions/:id/answers",
+        method = "get",
+        operation_id = "listAnswers"
+    )]
+    async fn list(
+        &self,
+        req: &Request,
+        state: Data<&State>,
+        auth: MaybeToken,
+        id: Path<i64>,
+        /// The order (most liked first by default).
+        sort: Query<Option<AnswerOrder>>,
+        /// The page, from 1 (past the last: the last).
+        #[oai(validator(minimum(value = "1")))]
+        page: Query<Option<i64>>,
+    ) -> ApiResult<AnswersResponse> {
+        let viewer = auth.reader(req)?;
+        let sort = AnswerOrder::sort(sort.0);
+        let question = QuestionId(id.0);
+        let found = state
+            .store
+            .question_page(
+                question,
+                sort,
+                page.0.unwrap_or(1),
+                viewer.map(|user| user.id),
+            )
+            .await
+            .map_err(|err| ApiError::from_board(err.into(), lang(req)))?
+            .ok_or_else(ApiError::not_found)?;
+        let list = answer_list(&found, sort);
+        let last = clamp_page(i64::MAX, found.question.paged_answers());
+        let link = link_header(
+            |page| answers_address(question, sort, page),
+            found.page,
+            last,
+        );
+        Ok(AnswersResponse::Ok(Json(list), link))
+    }
+
+    /// Answers a question (a token with write access).
+    #[oai(
+        path = "/questions/:id/answers",
+        method = "post",
+        operation_id = "answerQuestion"
+    )]
+    async fn answer(
+        &self,
+        req: &Request,
+        state: Data<&State>,
+        auth: Token,
+        id: Path<i64>,
+        body: Json<AnswerInput>,
+    ) -> ApiResult<AnsweredResponse> {
+        let fail = |err| ApiError::from_board(err, lang(req));
+        let user = auth.poster(&state, lang(req)).await?;
+        let form = AnswerForm {
+            content: body.0.content.0,
+        };
+        let id = board::answers::answer(&state.store, user, QuestionId(id.0), &form)
+            .await
+            .map_err(fail)?;
+        state.index_now().await;
+        let answer = answer_json(&state, id, Some(user)).await.map_err(fail)?;
+        Ok(AnsweredResponse::Created(
+            Json(answer),
+            format!("/api/v1/answers/{}", id.0),
+        ))
+    }
+
+    /// One answer.
+    #[oai(path = "/answers/:id", method = "get", operation_id = "getAnswer")]
+    async fn get(
+        &self,
+        req: &Request,
+        state: Data<&State>,
+        auth: MaybeToken,
+        id: Path<i64>,
+    ) -> ApiResult<AnswerResponse> {
+        let viewer = auth.reader(req)?;
+        let answer = answer_json(&state, AnswerId(id.0), viewer)
+            .await
+            .map_err(|err| ApiError::from_board(err, lang(req)))?;
+        Ok(AnswerResponse::Ok(Json(answer)))
+    }
+
+    /// Replaces an answer's body (its author, with a token with write access).
+    #[oai(path = "/answers/:id", method = "put", operation_id = "editAnswer")]
+    async fn edit(
+        &self,
+        req: &Request,
+        state: Data<&State>,
+        auth: Token,
+        id: Path<i64>,
+        body: Json<AnswerInput>,
+    ) -> ApiResult<AnswerResponse> {
+        let fail = |err| ApiError::from_board(err, lang(req));
+        let user = auth.poster(&state, lang(req)).await?;
+        let form = AnswerForm {
+            content: body.0.content.0,
+        };
+        let answer = board::answers::edit(&state.store, user, AnswerId(id.0), &form)
+            .await
+            .map_err(fail)?;
+        state.index_now().await;
+        Ok(AnswerResponse::Ok(Json(AnswerJson::from(&answer))))
+    }
+
+    /// Deletes an answer with its comments and likes (its author, with a token with write access).
+    #[oai(
+        path = "/answers/:id",
+        method = "delete",
+        operation_id = "deleteAnswer"
+    )]
+    async fn delete(
+        &self,
+        req: &Request,
+        state: Data<&State>,
+        auth: Token,
+        id: Path<i64>,
+    ) -> ApiResult<DeletedResponse> {
+        let user = auth.writer()?;
+        board::answers::delete(&state.store, user, AnswerId(id.0))
+            .await
+            .map_err(|err| ApiError::from_board(err, lang(req)))?;
+        state.index_now().await;
+        Ok(DeletedResponse::Deleted)
+    }
+}

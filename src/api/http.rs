@@ -1,0 +1,107 @@
+//! What every API response goes through: the body size limit, one JSON error shape for failures poem
+//! answers before an operation runs, and the caching headers (an `ETag` on each read, `no-store` on
+//! anything a token read).
+
+use std::sync::Arc;
+
+use poem::{
+    Endpoint, IntoResponse, Request, Response,
+    error::ReadBodyError,
+    http::{HeaderValue, Method, StatusCode, header},
+};
+
+use super::error::{ErrorBody, for_status};
+use crate::{
+    i18n::Lang,
+    web::middleware::{MAX_BODY_BYTES, RequestId},
+};
+
+/// The language a 422's messages are in: the one `Accept-Language` prefers, of English and Korean.
+pub fn lang(req: &Request) -> Lang {
+    Lang::choose(None, req.header(header::ACCEPT_LANGUAGE))
+}
+
+fn json_error(status: StatusCode, body: &ErrorBody) -> Response {
+    let text = serde_json::to_string(body).unwrap_or_else(|_| "{}".to_owned());
+    Response::builder()
+        .status(status)
+        .content_type("application/json; charset=utf-8")
+        .body(text)
+}
+
+/// Around every `/api` request.
+pub async fn api_layer<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem::Result<Response> {
+    let request_id = req
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.clone())
+        .unwrap_or_default();
+    let reading = matches!(*req.method(), Method::GET | Method::HEAD);
+    let with_token = req.headers().contains_key(header::AUTHORIZATION);
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        // Read here, within the limit, so an operation never sees a body over it.
+        match req.take_body().into_bytes_limit(MAX_BODY_BYTES).await {
+            Ok(body) => req.set_body(body),
+            Err(ReadBodyError::PayloadTooLarge) => {
+                let (body, _) = for_status(StatusCode::PAYLOAD_TOO_LARGE, "");
+                return Ok(json_error(StatusCode::PAYLOAD_TOO_LARGE, &body));
+            }
+            Err(err) => {
+                let (body, _) = for_status(StatusCode::BAD_REQUEST, &format!("The body: {err}"));
+                return Ok(json_error(StatusCode::BAD_REQUEST, &body));
+            }
+        }
+    }
+    let mut response = match next.call(req).await {
+        Ok(response) => response.into_response(),
+        // An operation's own failure (`ApiError`), already in the shape.
+        Err(err) if err.is_from_response() => err.into_response(),
+        Err(err) => {
+            let status = err.status();
+            let (body, challenge) = for_status(status, &err.to_string());
+            let mut response = json_error(status, &body);
+            if let Some(challenge) = challenge {
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(challenge),
+                );
+            }
+            response
+        }
+    };
+    let status = response.status();
+    if status.is_server_error() {
+        // The operation's body, with the request id the log carries added.
+        let body = response.take_body().into_bytes().await.unwrap_or_default();
+        let mut error = serde_json::from_slice::<ErrorBody>(&body)
+            .unwrap_or_else(|_| for_status(StatusCode::INTERNAL_SERVER_ERROR, "").0);
+        error.error.request_id = Some(request_id);
+        let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
+        response = json_error(status, &error);
+        if let Some(retry_after) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, retry_after);
+        }
+    }
+    let headers = response.headers_mut();
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Authorization, Accept-Language"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if with_token { "no-store" } else { "no-cache" }),
+    );
+    if reading && status == StatusCode::OK {
+        // A read's validator: the body's hash, so `If-None-Match` gets a 304 when nothing changed.
+        let body = response.take_body().into_bytes().await.unwrap_or_default();
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(&body);
+        let etag = format!("\"{}\"", crate::signing::to_hex(&digest[..16]));
+        if let Ok(value) = HeaderValue::from_str(&etag) {
+            response.headers_mut().insert(header::ETAG, value);
+        }
+        response.set_body(body);
+    }
+    Ok(response)
+}

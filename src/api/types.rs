@@ -1,0 +1,244 @@
+//! The JSON the API sends and takes: domain values as programs read them. Ids are integers, times RFC 3339
+//! in UTC, posts carry their Markdown and the sanitised HTML it renders to.
+
+use poem_openapi::{Enum, Object};
+use time::OffsetDateTime;
+
+use super::text::Text;
+
+use crate::domain::{
+    ids::UserId,
+    posts::{Answer, Question, QuestionState, QuestionSummary},
+    tags::Tags,
+};
+
+/// A Unix time as the API writes it.
+pub fn timestamp(unix_seconds: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(unix_seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+fn tag_names(tags: &Tags) -> Vec<String> {
+    tags.names()
+        .iter()
+        .map(|tag| tag.as_str().to_owned())
+        .collect()
+}
+
+/// Who wrote a post.
+#[derive(Object)]
+pub struct Author {
+    pub id: i64,
+    /// Empty for a deleted account.
+    pub username: String,
+    pub reputation: i64,
+    /// The account was deleted; its posts stay.
+    pub deleted: bool,
+}
+
+impl Author {
+    fn new(id: UserId, username: &str, reputation: i64) -> Self {
+        Self {
+            id: id.0,
+            username: username.to_owned(),
+            reputation,
+            deleted: username.is_empty(),
+        }
+    }
+}
+
+/// Where a question stands.
+#[derive(Enum, Clone, Copy)]
+#[oai(rename_all = "lowercase")]
+pub enum QuestionStateJson {
+    /// No answer yet.
+    Unanswered,
+    /// Answered, none accepted.
+    Answered,
+    /// Its author accepted an answer.
+    Accepted,
+}
+
+impl From<QuestionState> for QuestionStateJson {
+    fn from(state: QuestionState) -> Self {
+        match state {
+            QuestionState::Unanswered => Self::Unanswered,
+            QuestionState::Answered => Self::Answered,
+            QuestionState::Accepted => Self::Accepted,
+        }
+    }
+}
+
+/// A question as lists carry it.
+#[derive(Object)]
+pub struct QuestionItem {
+    pub id: i64,
+    pub subject: String,
+    pub author: Author,
+    pub tags: Vec<String>,
+    pub state: QuestionStateJson,
+    pub answer_count: i64,
+    pub like_count: i64,
+    pub view_count: i64,
+    pub created_at: OffsetDateTime,
+    /// Its page on the board.
+    pub url: String,
+}
+
+impl From<&QuestionSummary> for QuestionItem {
+    fn from(question: &QuestionSummary) -> Self {
+        Self {
+            id: question.id.0,
+            subject: question.subject.clone(),
+            author: Author::new(
+                question.author_id,
+                &question.author,
+                question.author_reputation,
+            ),
+            tags: tag_names(&question.tags),
+            state: question.state().into(),
+            answer_count: question.answer_count,
+            like_count: question.like_count,
+            view_count: question.view_count,
+            created_at: timestamp(question.created_at),
+            url: format!("/questions/{}", question.id.0),
+        }
+    }
+}
+
+/// One page of questions.
+#[derive(Object)]
+pub struct QuestionList {
+    pub items: Vec<QuestionItem>,
+    /// The page shown (a page past the last shows the last).
+    pub page: i64,
+    /// How many questions there are in all (for a search: match, counted up to 10,000).
+    pub total: i64,
+    /// The next page's address, when there is one.
+    pub next: Option<String>,
+}
+
+/// An answer.
+#[derive(Object)]
+pub struct AnswerJson {
+    pub id: i64,
+    pub question_id: i64,
+    pub author: Author,
+    /// Markdown, as written.
+    pub content: String,
+    /// The Markdown rendered and sanitised.
+    pub content_html: String,
+    pub like_count: i64,
+    pub comment_count: i64,
+    /// Its question's author accepted it.
+    pub accepted: bool,
+    /// The token's account liked it (always false without a token).
+    pub liked: bool,
+    pub created_at: OffsetDateTime,
+    pub modified_at: Option<OffsetDateTime>,
+    pub url: String,
+}
+
+impl From<&Answer> for AnswerJson {
+    fn from(answer: &Answer) -> Self {
+        Self {
+            id: answer.id.0,
+            question_id: answer.question_id.0,
+            author: Author::new(answer.author_id, &answer.author, answer.author_reputation),
+            content: answer.content.clone(),
+            content_html: answer.content_html.clone(),
+            like_count: answer.like_count,
+            comment_count: answer.comment_count,
+            accepted: answer.accepted,
+            liked: answer.liked,
+            created_at: timestamp(answer.created_at),
+            modified_at: answer.modified_at.map(timestamp),
+            url: format!("/answers/{}", answer.id.0),
+        }
+    }
+}
+
+/// One page of a question's answers: on the first, the accepted answer comes first, whatever the order.
+#[derive(Object)]
+pub struct AnswerList {
+    pub items: Vec<AnswerJson>,
+    pub page: i64,
+    pub total: i64,
+    pub next: Option<String>,
+}
+
+/// A question with the first page of its answers.
+#[derive(Object)]
+pub struct QuestionJson {
+    pub id: i64,
+    pub subject: String,
+    pub author: Author,
+    /// Markdown, as written.
+    pub content: String,
+    /// The Markdown rendered and sanitised.
+    pub content_html: String,
+    pub tags: Vec<String>,
+    pub state: QuestionStateJson,
+    pub answer_count: i64,
+    pub like_count: i64,
+    pub comment_count: i64,
+    pub view_count: i64,
+    pub accepted_answer_id: Option<i64>,
+    /// The token's account liked it (always false without a token).
+    pub liked: bool,
+    /// The token's account follows it (always false without a token).
+    pub followed: bool,
+    pub created_at: OffsetDateTime,
+    pub modified_at: Option<OffsetDateTime>,
+    pub url: String,
+    /// The first page of its answers, most liked first.
+    pub answers: AnswerList,
+}
+
+impl QuestionJson {
+    pub fn new(question: &Question, answers: AnswerList) -> Self {
+        Self {
+            id: question.id.0,
+            subject: question.subject.clone(),
+            author: Author::new(
+                question.author_id,
+                &question.author,
+                question.author_reputation,
+            ),
+            content: question.content.clone(),
+            content_html: question.content_html.clone(),
+            tags: tag_names(&question.tags),
+            state: question.state().into(),
+            answer_count: question.answer_count,
+            like_count: question.like_count,
+            comment_count: question.comment_count,
+            view_count: question.view_count,
+            accepted_answer_id: question.accepted_answer_id.map(|id| id.0),
+            liked: question.liked,
+            followed: question.followed,
+            created_at: timestamp(question.created_at),
+            modified_at: question.modified_at.map(timestamp),
+            url: format!("/questions/{}", question.id.0),
+            answers,
+        }
+    }
+}
+
+/// A question to ask, or a question's new text.
+#[derive(Object)]
+#[oai(deny_unknown_fields)]
+pub struct QuestionInput {
+    /// 1–200 characters.
+    pub subject: Text,
+    /// Markdown, 1–20,000 characters.
+    pub content: Text,
+    /// Up to 5 tags (letters, digits, `+`, `#`, `-`, `.`). Left out, an edit keeps the question's tags.
+    pub tags: Option<Vec<Text>>,
+}
+
+/// An answer to write, or an answer's new text.
+#[derive(Object)]
+#[oai(deny_unknown_fields)]
+pub struct AnswerInput {
+    /// Markdown, 1–20,000 characters.
+    pub content: Text,
+}

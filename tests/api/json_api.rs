@@ -1,0 +1,891 @@
+//! The JSON API (`/api/v1`) as a program uses it: personal access tokens made on the account page, the
+//! questions and answers operations, and one JSON error shape for every failure, with nothing changed.
+
+use reqwest::{Client, Method, StatusCode, header::HeaderMap};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, attribute_after, browser, spawn_app};
+
+/// A program's client: no cookies, so nothing but its token speaks for it.
+fn program() -> Client {
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// An API response: its status, headers and JSON body (`Null` when it has none).
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Value,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    /// An error's `code`, after checking the body is the one error shape.
+    fn error_code(&self) -> &str {
+        assert!(
+            self.header("content-type").starts_with("application/json"),
+            "{}: {:?}",
+            self.status,
+            self.headers
+        );
+        let error = &self.body["error"];
+        assert!(
+            error["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{}",
+            self.body
+        );
+        error["code"].as_str().unwrap_or_default()
+    }
+}
+
+/// Sends a request with an optional token and a raw body (sent as JSON).
+async fn call(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> Answer {
+    send(app, method, path, token, body, &[]).await
+}
+
+async fn send(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+    headers: &[(&str, &str)],
+) -> Answer {
+    let mut request = program().request(method, app.url(path));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request
+            .header("content-type", "application/json")
+            .body(body.to_owned());
+    }
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.expect("API request");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("body");
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text)
+            .unwrap_or_else(|err| panic!("{status}: not JSON ({err}): {text}"))
+    };
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// Makes a token on the account page, as its owner would; the page shows it once.
+pub async fn make_token(app: &TestApp, user: &Client, name: &str, scope: &str) -> String {
+    let response = app
+        .post_form(
+            user,
+            "/account/tokens",
+            &[("name", name), ("scope", scope), ("expires", "")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(
+        response
+            .headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("no-store")
+    );
+    let page = response.text().await.expect("page");
+    let token = attribute_after(
+        &page,
+        r#"id="new-token-value" type="text" readonly value=""#,
+    )
+    .unwrap_or_else(|| panic!("the new token on the page: {page}"));
+    assert!(token.starts_with("mbt_"), "{token}");
+    token
+}
+
+async fn question_total(app: &TestApp) -> i64 {
+    let list = call(app, Method::GET, "/api/v1/questions", None, None).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    list.body["total"].as_i64().expect("total")
+}
+
+#[tokio::test]
+async fn tokens_are_made_on_the_account_page_shown_once_listed_and_revoked() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let account = app.get_html(&alice, "/account").await;
+    assert!(account.contains("id=\"no-tokens\""), "{account}");
+
+    let token = make_token(&app, &alice, "deploy bot", "write").await;
+    let account = app.get_html(&alice, "/account").await;
+    assert!(!account.contains(&token), "a token is shown once");
+    assert!(account.contains("deploy bot"));
+    assert!(
+        account.contains(r#"data-scope="write">Write</span>"#),
+        "{account}"
+    );
+    assert!(account.contains("never used"));
+
+    // Used: the account page says when.
+    let asked = call(
+        &app,
+        Method::POST,
+        "/api/v1/questions",
+        Some(&token),
+        Some(r#"{"subject": "Asked by a script", "content": "Through the API."}"#),
+    )
+    .await;
+    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.body);
+    let account = app.get_html(&alice, "/account").await;
+    assert!(account.contains("last used"), "{account}");
+
+    // In Korean too.
+    app.switch_language(&alice, "ko", "/account").await;
+    let account = app.get_html(&alice, "/account").await;
+    assert!(account.contains("API 토큰") && account.contains(">쓰기</span>"));
+
+    // A form with problems keeps what was typed and says what is wrong, in the page's language.
+    let response = app
+        .post_form(
+            &alice,
+            "/account/tokens",
+            &[
+                ("name", "cron"),
+                ("scope", "admin"),
+                ("expires", "2020-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.expect("page");
+    assert!(page.contains("읽기 또는 쓰기를 고르세요.") && page.contains(r#"value="cron""#));
+
+    // Someone else cannot revoke it; its owner can, and then it is refused.
+    let bob = app.signed_up_user("bob").await;
+    let id = attribute_after(&account, r#"data-token=""#).expect("token id");
+    let response = app
+        .post_form(&bob, &format!("/account/tokens/{id}/revoke"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let me = call(&app, Method::GET, "/api/v1/questions", Some(&token), None).await;
+    assert_eq!(me.status, StatusCode::OK);
+    let response = app
+        .post_form(&alice, &format!("/account/tokens/{id}/revoke"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let refused = call(&app, Method::GET, "/api/v1/questions", Some(&token), None).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(refused.error_code(), "unauthorized");
+    assert_eq!(
+        refused.header("www-authenticate"),
+        "Bearer realm=\"miniboard\""
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_program_asks_answers_edits_and_deletes_as_its_token_s_account() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let bob = app.signed_up_user("bob").await;
+    let alice_token = make_token(&app, &alice, "alice's script", "write").await;
+    let bob_token = make_token(&app, &bob, "bob's script", "write").await;
+
+    let asked = call(
+        &app,
+        Method::POST,
+        "/api/v1/questions",
+        Some(&alice_token),
+        Some(
+            &json!({"subject": "Where is the API?", "content": "Is there **one**?", "tags": ["api", "http"]})
+                .to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.body);
+    let question = asked.body["id"].as_i64().expect("id");
+    assert_eq!(
+        asked.header("location"),
+        format!("/api/v1/questions/{question}")
+    );
+    assert_eq!(asked.body["subject"], "Where is the API?");
+    assert_eq!(
+        asked.body["content_html"],
+        "<p>Is there <strong>one</strong>?</p>\n"
+    );
+    assert_eq!(asked.body["tags"], json!(["api", "http"]));
+    assert_eq!(asked.body["author"]["username"], "alice");
+    assert_eq!(asked.body["state"], "unanswered");
+    assert!(
+        asked.body["created_at"]
+            .as_str()
+            .is_some_and(|t| t.len() == 20 && t.ends_with('Z')),
+        "RFC 3339 in UTC: {}",
+        asked.body["created_at"]
+    );
+    // The page shows it too: one board behind both doors.
+    let page = app
+        .get_html(&browser(), &format!("/questions/{question}"))
+        .await;
+    assert!(page.contains("Where is the API?"));
+
+    let answered = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/questions/{question}/answers"),
+        Some(&bob_token),
+        Some(r#"{"content": "Here, @alice."}"#),
+    )
+    .await;
+    assert_eq!(answered.status, StatusCode::CREATED, "{}", answered.body);
+    let answer = answered.body["id"].as_i64().expect("id");
+    assert_eq!(
+        answered.header("location"),
+        format!("/api/v1/answers/{answer}")
+    );
+    assert!(
+        answered.body["content_html"]
+            .as_str()
+            .is_some_and(|html| html.contains(r#"href="/users/alice""#)),
+        "{}",
+        answered.body
+    );
+
+    let read = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/questions/{question}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(read.body["answer_count"], 1);
+    assert_eq!(read.body["state"], "answered");
+    assert_eq!(read.body["answers"]["items"][0]["id"], answer);
+    assert_eq!(read.body["answers"]["total"], 1);
+
+    // Only its author edits or deletes a post; the other is told why.
+    let refused = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/answers/{answer}"),
+        Some(&alice_token),
+        Some(r#"{"content": "Not mine to change."}"#),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(refused.error_code(), "not_author");
+    let refused = call(
+        &app,
+        Method::DELETE,
+        &format!("/api/v1/questions/{question}"),
+        Some(&bob_token),
+        None,
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let edited = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/answers/{answer}"),
+        Some(&bob_token),
+        Some(r#"{"content": "Here: /api/v1."}"#),
+    )
+    .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
+    assert_eq!(edited.body["content"], "Here: /api/v1.");
+    assert!(edited.body["modified_at"].is_string());
+
+    // An edit without `tags` keeps them; with them, replaces them.
+    let edited = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/questions/{question}"),
+        Some(&alice_token),
+        Some(r#"{"subject": "Where is the JSON API?", "content": "Found it."}"#),
+    )
+    .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
+    assert_eq!(edited.body["tags"], json!(["api", "http"]));
+    let edited = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/questions/{question}"),
+        Some(&alice_token),
+        Some(r#"{"subject": "Where is the JSON API?", "content": "Found it.", "tags": ["json"]}"#),
+    )
+    .await;
+    assert_eq!(edited.body["tags"], json!(["json"]));
+    // Searchable by its new subject at once.
+    let found = call(
+        &app,
+        Method::GET,
+        "/api/v1/questions?q=JSON%20API",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(found.body["items"][0]["id"], question, "{}", found.body);
+
+    let deleted = call(
+        &app,
+        Method::DELETE,
+        &format!("/api/v1/answers/{answer}"),
+        Some(&bob_token),
+        None,
+    )
+    .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let gone = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/answers/{answer}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    assert_eq!(gone.error_code(), "not_found");
+    let deleted = call(
+        &app,
+        Method::DELETE,
+        &format!("/api/v1/questions/{question}"),
+        Some(&alice_token),
+        None,
+    )
+    .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    assert_eq!(question_total(&app).await, 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn lists_page_with_next_links_filter_by_tag_and_search() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let token = make_token(&app, &alice, "seed", "write").await;
+    for n in 1..=12 {
+        let tags = if n % 2 == 0 {
+            r#"["even"]"#
+        } else {
+            r#"["odd"]"#
+        };
+        let body = format!(
+            r#"{{"subject": "Question number {n}", "content": "Body {n}", "tags": {tags}}}"#
+        );
+        let asked = call(
+            &app,
+            Method::POST,
+            "/api/v1/questions",
+            Some(&token),
+            Some(&body),
+        )
+        .await;
+        assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.body);
+    }
+    let first = call(&app, Method::GET, "/api/v1/questions", None, None).await;
+    assert_eq!(first.body["total"], 12);
+    assert_eq!(first.body["page"], 1);
+    assert_eq!(first.body["items"].as_array().map(Vec::len), Some(10));
+    assert_eq!(first.body["items"][0]["subject"], "Question number 12");
+    assert_eq!(first.body["items"][0]["author"]["username"], "alice");
+    assert!(first.body["items"][0]["author"]["id"].is_i64());
+    assert!(first.body["items"][0]["author"]["reputation"].is_i64());
+    assert_eq!(first.body["next"], "/api/v1/questions?page=2");
+    assert_eq!(
+        first.header("link"),
+        r#"</api/v1/questions?page=2>; rel="next""#
+    );
+    let second = call(&app, Method::GET, "/api/v1/questions?page=2", None, None).await;
+    assert_eq!(second.body["items"].as_array().map(Vec::len), Some(2));
+    assert!(second.body["next"].is_null());
+    assert_eq!(
+        second.header("link"),
+        r#"</api/v1/questions?page=1>; rel="prev""#
+    );
+
+    let even = call(
+        &app,
+        Method::GET,
+        "/api/v1/questions?tag=even&sort=recent",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(even.body["total"], 6, "{}", even.body);
+    assert!(
+        even.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|item| item["tags"] == json!(["even"]))
+    );
+    let unknown = call(
+        &app,
+        Method::GET,
+        "/api/v1/questions?tag=nothing",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+
+    // An old question is found by its own subject, and a tag narrows a search.
+    let found = call(
+        &app,
+        Method::GET,
+        "/api/v1/questions?q=%22number%203%22",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(found.body["total"], 1, "{}", found.body);
+    assert_eq!(found.body["items"][0]["subject"], "Question number 3");
+    let narrowed = call(
+        &app,
+        Method::GET,
+        "/api/v1/questions?q=question&tag=odd",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(narrowed.body["total"], 6, "{}", narrowed.body);
+
+    // Orders that do not apply are refused rather than guessed.
+    for path in [
+        "/api/v1/questions?sort=best",
+        "/api/v1/questions?q=question&sort=unanswered",
+        "/api/v1/questions?sort=newest",
+        "/api/v1/questions?page=0",
+        "/api/v1/questions?page=x",
+    ] {
+        let refused = call(&app, Method::GET, path, None, None).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{path}");
+        assert_eq!(refused.error_code(), "bad_request", "{path}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn reads_need_no_token_revalidate_by_etag_and_nothing_read_with_a_token_is_stored() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let question = app.ask(&alice, "Cached?", "Maybe.").await;
+    let path = format!("/api/v1/questions/{question}");
+    let first = call(&app, Method::GET, &path, None, None).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.header("cache-control"), "no-cache");
+    assert_eq!(
+        first.header("content-type"),
+        "application/json; charset=utf-8"
+    );
+    let etag = first.header("etag").to_owned();
+    assert!(etag.starts_with('"'), "{etag}");
+    let again = send(
+        &app,
+        Method::GET,
+        &path,
+        None,
+        None,
+        &[("if-none-match", &etag)],
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    // A change makes a new ETag.
+    app.answer(&alice, question, "Now answered.").await;
+    let changed = send(
+        &app,
+        Method::GET,
+        &path,
+        None,
+        None,
+        &[("if-none-match", &etag)],
+    )
+    .await;
+    assert_eq!(changed.status, StatusCode::OK);
+    assert_ne!(changed.header("etag"), etag);
+
+    let token = make_token(&app, &alice, "reader", "read").await;
+    let mine = call(&app, Method::GET, &path, Some(&token), None).await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert_eq!(mine.header("cache-control"), "no-store");
+    // With a token, what its account did shows: it follows its own question.
+    assert_eq!(mine.body["followed"], true);
+    assert_eq!(changed.body["followed"], false);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn every_failure_is_one_json_error_and_changes_nothing() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let writer = make_token(&app, &alice, "writer", "write").await;
+    let reader = make_token(&app, &alice, "reader", "read").await;
+    let expiring = make_token(&app, &alice, "expiring", "write").await;
+    app.storage()
+        .change_sql("UPDATE api_tokens SET expires_at = 1 WHERE name = 'expiring'");
+    let bob = app.signed_up_user("bob").await;
+    let bobs = app.ask(&bob, "Bob's question", "Not Alice's.").await;
+
+    let ask = |body: &'static str| (Method::POST, "/api/v1/questions".to_owned(), body);
+    // (token, request, the status and code it gets)
+    type Case<'a> = (
+        Option<&'a str>,
+        (Method, String, &'a str),
+        StatusCode,
+        &'a str,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            Some(&writer),
+            ask(r#"{"subject": "x", "#),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            Some(&writer),
+            ask(r#"{"subject": "x" "content": "y"}"#),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            Some(&writer),
+            ask(r#"{"subject": 5, "content": "y"}"#),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            Some(&writer),
+            ask(r#"{"subject": "x", "content": true}"#),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            Some(&writer),
+            ask(r#"{"subject": "x", "content": "y", "tags": "a"}"#),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            Some(&writer),
+            ask(r#"{"subject": "x", "content": "y", "pinned": true}"#),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            Some(&writer),
+            ask(r#"["subject", "content"]"#),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            Some(&writer),
+            ask(r#"{"subject": "\ud800", "content": "y"}"#),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            Some(&writer),
+            ask(r#"{"subject": "x", "content": "a\u0000b"}"#),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+        ),
+        (
+            Some(&writer),
+            ask(r#"{"subject": " ", "content": "y"}"#),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+        ),
+        (
+            None,
+            ask(r#"{"subject": "x", "content": "y"}"#),
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        ),
+        (
+            Some("mbt_0123"),
+            ask(r#"{"subject": "x", "content": "y"}"#),
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        ),
+        (
+            Some(&expiring),
+            ask(r#"{"subject": "x", "content": "y"}"#),
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        ),
+        (
+            Some(&reader),
+            ask(r#"{"subject": "x", "content": "y"}"#),
+            StatusCode::FORBIDDEN,
+            "read_only_token",
+        ),
+        (
+            Some(&writer),
+            (
+                Method::PUT,
+                format!("/api/v1/questions/{bobs}"),
+                r#"{"subject": "Mine now", "content": "y"}"#,
+            ),
+            StatusCode::FORBIDDEN,
+            "not_author",
+        ),
+        (
+            Some(&writer),
+            (Method::DELETE, format!("/api/v1/questions/{bobs}"), ""),
+            StatusCode::FORBIDDEN,
+            "not_author",
+        ),
+        (
+            Some(&writer),
+            (
+                Method::GET,
+                "/api/v1/questions/9223372036854775808".into(),
+                "",
+            ),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            Some(&writer),
+            (Method::GET, "/api/v1/questions/abc".into(), ""),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            Some(&writer),
+            (Method::GET, "/api/v1/questions/-1".into(), ""),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            Some(&writer),
+            (
+                Method::DELETE,
+                "/api/v1/answers/9223372036854775807".into(),
+                "",
+            ),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            None,
+            (Method::GET, "/api/v1/nothing-here".into(), ""),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            None,
+            (Method::PATCH, "/api/v1/questions".into(), ""),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
+    ];
+    for (token, (method, path, body), status, code) in cases {
+        let body = (!body.is_empty()).then_some(body);
+        let answer = call(&app, method.clone(), &path, token, body).await;
+        assert_eq!(
+            answer.status, status,
+            "{method} {path} {body:?}: {}",
+            answer.body
+        );
+        assert_eq!(answer.error_code(), code, "{method} {path} {body:?}");
+        if status == StatusCode::UNAUTHORIZED {
+            assert_eq!(
+                answer.header("www-authenticate"),
+                "Bearer realm=\"miniboard\""
+            );
+        }
+    }
+
+    // Field problems are said per field, in the language asked for.
+    let invalid = send(
+        &app,
+        Method::POST,
+        "/api/v1/questions",
+        Some(&writer),
+        Some(r#"{"subject": "", "content": "y", "tags": ["two words"]}"#),
+        &[("accept-language", "ko-KR,ko;q=0.9")],
+    )
+    .await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields = &invalid.body["error"]["fields"];
+    assert_eq!(fields["subject"], "필수 항목입니다.", "{}", invalid.body);
+    assert!(
+        fields["tags"]
+            .as_str()
+            .is_some_and(|m| m.contains("“two words”"))
+    );
+
+    // Not JSON at all, and over the size limit.
+    let form = program()
+        .post(app.url("/api/v1/questions"))
+        .bearer_auth(&writer)
+        .form(&[("subject", "x"), ("content", "y")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(form.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let too_big = format!(
+        r#"{{"subject": "x", "content": "{}"}}"#,
+        "y".repeat(1024 * 1024 + 1 - 31)
+    );
+    assert_eq!(too_big.len(), 1024 * 1024 + 1);
+    let answer = call(
+        &app,
+        Method::POST,
+        "/api/v1/questions",
+        Some(&writer),
+        Some(&too_big),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(answer.error_code(), "payload_too_large");
+
+    // Nothing of it was written; Bob's question is as it was.
+    assert_eq!(question_total(&app).await, 1);
+    let bobs = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/questions/{bobs}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(bobs.body["subject"], "Bob's question");
+
+    // Four-byte characters are text like any other.
+    let asked = call(
+        &app,
+        Method::POST,
+        "/api/v1/questions",
+        Some(&writer),
+        Some(r#"{"subject": "Emoji 😀 and 𠜎 \ud83d\ude00", "content": "y"}"#),
+    )
+    .await;
+    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.body);
+    assert_eq!(asked.body["subject"], "Emoji 😀 and 𠜎 😀");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_operator_makes_a_token_from_the_command_line() {
+    let app = spawn_app().await;
+    let _alice = app.signed_up_user("alice").await;
+    let database = app.database.config_value();
+    let output = crate::helpers::miniboard_command()
+        .args([
+            "token", "create", "alice", "--scope", "write", "--name", "ci",
+        ])
+        .env("MINIBOARD_DATABASE", &database)
+        .output()
+        .expect("run miniboard token create");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let token = String::from_utf8(output.stdout).expect("utf-8");
+    let token = token.trim();
+    assert!(
+        token.starts_with("mbt_") && token.len() == 68,
+        "only the token: {token}"
+    );
+    let asked = call(
+        &app,
+        Method::POST,
+        "/api/v1/questions",
+        Some(token),
+        Some(r#"{"subject": "From CI", "content": "Made by the operator's token."}"#),
+    )
+    .await;
+    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.body);
+    assert_eq!(asked.body["author"]["username"], "alice");
+
+    for (args, said) in [
+        (vec!["token", "create", "nobody"], "no account is named"),
+        (
+            vec!["token", "create", "alice", "--scope", "admin"],
+            "--scope: Choose read or write.",
+        ),
+    ] {
+        let output = crate::helpers::miniboard_command()
+            .args(&args)
+            .env("MINIBOARD_DATABASE", &database)
+            .output()
+            .expect("run");
+        assert!(!output.status.success());
+        assert!(output.stdout.is_empty());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(said), "{stderr}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_document_describes_every_operation_with_its_errors() {
+    let app = spawn_app().await;
+    let document = call(&app, Method::GET, "/api/openapi.json", None, None).await;
+    assert_eq!(document.status, StatusCode::OK);
+    assert!(
+        document.body["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3."))
+    );
+    let paths = document.body["paths"].as_object().expect("paths");
+    let mut operations = Vec::new();
+    for (path, methods) in paths {
+        for (method, operation) in methods.as_object().expect("methods") {
+            operations.push(format!("{method} {path}"));
+            let responses = operation["responses"].as_object().expect("responses");
+            for status in ["400", "401", "403", "404", "422", "429", "500"] {
+                assert!(
+                    responses.contains_key(status),
+                    "{method} {path} lacks {status}"
+                );
+            }
+            let error =
+                &responses["404"]["content"]["application/json; charset=utf-8"]["schema"]["$ref"];
+            assert_eq!(error, "#/components/schemas/ErrorBody", "{method} {path}");
+        }
+    }
+    operations.sort();
+    assert_eq!(
+        operations,
+        [
+            "delete /answers/{id}",
+            "delete /questions/{id}",
+            "get /answers/{id}",
+            "get /questions",
+            "get /questions/{id}",
+            "get /questions/{id}/answers",
+            "post /questions",
+            "post /questions/{id}/answers",
+            "put /answers/{id}",
+            "put /questions/{id}",
+        ]
+    );
+    assert_eq!(document.body["servers"][0]["url"], "/api/v1");
+    app.stop().await;
+}
