@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod answers;
+pub mod api_docs;
 pub mod comments;
 pub mod directory;
 pub mod email;

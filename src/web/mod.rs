@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod answers;
+pub mod api_docs;
 pub mod comments;
 pub mod compression;
 pub mod crawling;
@@ -128,6 +129,7 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
         notifications::routes,
         settings::routes,
         mail::routes,
+        api_docs::routes,
     ];
     let pages = routes
         .into_iter()
@@ -148,13 +150,16 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
         .around(session::remove_cookies_properly)
         .around(page_cache::serve_visitor_pages)
         .around(views::count_question_views);
+    // Shared: the API's reference page is a page, at an address inside `/api`.
+    let pages = Arc::new(pages.into_endpoint());
     // Static files, the health check and what crawlers read: no session, no cookies.
     let bare = Route::new()
         .at("/static/*path", get(assets::serve))
         .at("/healthz", get(healthz));
     crawling::routes(bare)
+        .at("/api/docs", pages.clone())
         .nest("/api", crate::api::endpoint(&state))
-        .nest("/", pages.into_endpoint())
+        .nest("/", pages)
         .around(compression::compress_responses)
         .around(compression::answer_revalidation)
         .around(middleware::log_and_secure)

@@ -146,6 +146,14 @@ pub async fn render(
     let mut page = account_page(&page_context(req, true), &view)
         .with_status(shown.status)
         .into_response();
+    if req.method() == poem::http::Method::POST {
+        // A form answered in place: htmx's boosted form would put the form's address in the history,
+        // which a reload then GETs; the page is the account page.
+        page.headers_mut().insert(
+            "HX-Replace-Url",
+            poem::http::HeaderValue::from_static("/account"),
+        );
+    }
     if shown.new_token.is_some() {
         // The one page that holds a token: no cache, no back-button copy, keeps it.
         page.headers_mut().insert(

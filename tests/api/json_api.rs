@@ -887,5 +887,32 @@ async fn the_document_describes_every_operation_with_its_errors() {
         ]
     );
     assert_eq!(document.body["servers"][0]["url"], "/api/v1");
+
+    // The reference page says the same, in the page's language, with no script.
+    let page = app.get_html(&browser(), "/api/docs").await;
+    for id in [
+        "listQuestions",
+        "askQuestion",
+        "getQuestion",
+        "editQuestion",
+        "deleteQuestion",
+        "listAnswers",
+        "answerQuestion",
+        "getAnswer",
+        "editAnswer",
+        "deleteAnswer",
+    ] {
+        assert!(page.contains(&format!(r#"id="{id}""#)), "{id}");
+    }
+    assert!(page.contains(r#"id="schema-ErrorBody""#) && page.contains("Needs a token."));
+    assert!(!page.contains("<script>"));
+    let korean = app
+        .get_html_with(&browser(), "/api/docs", &[("accept-language", "ko")])
+        .await;
+    assert!(korean.contains("API 문서") && korean.contains("토큰이 필요합니다."));
+    // Anything else under /api is the API's: JSON, never a page.
+    let missing = call(&app, Method::GET, "/api/docs/more", None, None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.error_code(), "not_found");
     app.stop().await;
 }

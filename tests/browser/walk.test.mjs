@@ -577,6 +577,53 @@ test('mail with JavaScript: confirm, reset, choose, delete', async () => {
   await mailWalk(true, 'frank');
 });
 
+/**
+ * A token for a program, as a new user makes one: made on the account page and shown once, used by a script
+ * to ask a question that the board then lists, and revoked, after which the script is refused.
+ */
+async function tokenWalk(javaScript, name) {
+  const page = await newPage({ javaScript });
+  await signUp(page, name);
+  await page.goto(`${base}/account`);
+  await page.fill('#field-name-token', `${name}'s script`);
+  await page.check('#token-scope-write');
+  await page.click('#create-token');
+  await page.locator('#new-token').waitFor();
+  const token = await page.locator('#new-token-value').inputValue();
+  assert.match(token, /^mbt_[0-9a-f]{64}$/);
+  assert.match(await page.locator('[data-token] [data-scope]').innerText(), /Write/);
+
+  const subject = `Asked by ${name}'s script`;
+  const asked = await fetch(`${base}/api/v1/questions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ subject, content: 'Through the **API**.', tags: ['api'] }),
+  });
+  assert.equal(asked.status, 201);
+  const question = await asked.json();
+  await page.goto(`${base}/`);
+  assert.equal(await page.locator(`#question-${question.id} a`).first().innerText(), subject);
+
+  await page.goto(`${base}/account`);
+  assert.equal(await page.locator('#new-token').count(), 0, 'a token is shown once');
+  await page.click('[data-token] button[type=submit]');
+  await page.locator('#flash:has-text("token was revoked")').waitFor();
+  assert.equal(await page.locator('[data-token]').count(), 0);
+  const refused = await fetch(`${base}/api/v1/questions`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(refused.status, 401);
+  assert.equal((await refused.json()).error.code, 'unauthorized');
+  await logOut(page);
+  await page.context().close();
+}
+
+test('API token without JavaScript: make, use, revoke', async () => {
+  await tokenWalk(false, 'gina');
+});
+
+test('API token with JavaScript: make, use, revoke', async () => {
+  await tokenWalk(true, 'hank');
+});
+
 test('desktop and phone: screenshots, no sideways scrolling, accessible pages', async () => {
   // Every page shape, for visitors and signed in: the screenshots are also how a change to the vendored
   // stylesheet (scripts/fetch-vendor.sh keeps only the rules in use) is checked to look the same.
@@ -593,6 +640,7 @@ test('desktop and phone: screenshots, no sideways scrolling, accessible pages', 
     ['signup', '/signup'],
     ['login', '/login'],
     ['forgot', '/password/forgot'],
+    ['api-docs', '/api/docs'],
   ];
   const userPages = [
     ['user-thread', '/questions/25'],
