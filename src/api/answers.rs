@@ -12,7 +12,9 @@ use super::{
     auth::{MaybeToken, Token},
     error::{ApiError, ApiResult},
     http::lang,
-    questions::{AnswerOrder, DeletedResponse, address, link_header},
+    paging::{address, paging},
+    questions::{AnswerOrder, DeletedResponse},
+    reactions::{self, AcceptResponse, LikeResponse},
     types::{AnswerInput, AnswerJson, AnswerList},
 };
 use crate::{
@@ -20,6 +22,7 @@ use crate::{
     domain::{
         accounts::CurrentUser,
         board::{AnswerForm, AnswerId, AnswerSort, QuestionId, clamp_page},
+        policy::PostRef,
         posts::QuestionPage,
     },
 };
@@ -39,7 +42,12 @@ pub fn answer_list(page: &QuestionPage, sort: AnswerSort) -> AnswerList {
         items,
         page: page.page,
         total: page.question.answer_count,
-        next: (page.page < last).then(|| answers_address(page.question.id, sort, page.page + 1)),
+        next: paging(
+            |n| answers_address(page.question.id, sort, n),
+            page.page,
+            last,
+        )
+        .next,
     }
 }
 
@@ -124,11 +132,12 @@ impl AnswersApi {
             .ok_or_else(ApiError::not_found)?;
         let list = answer_list(&found, sort);
         let last = clamp_page(i64::MAX, found.question.paged_answers());
-        let link = link_header(
+        let link = paging(
             |page| answers_address(question, sort, page),
             found.page,
             last,
-        );
+        )
+        .link;
         Ok(AnswersResponse::Ok(Json(list), link))
     }
 
@@ -219,5 +228,70 @@ impl AnswersApi {
             .map_err(|err| ApiError::from_board(err, lang(req)))?;
         state.index_now().await;
         Ok(DeletedResponse::Deleted)
+    }
+
+    /// Likes an answer (a token with write access; nobody likes their own post).
+    #[oai(
+        path = "/answers/:id/like",
+        method = "put",
+        operation_id = "likeAnswer"
+    )]
+    async fn like(
+        &self,
+        req: &Request,
+        state: Data<&State>,
+        auth: Token,
+        id: Path<i64>,
+    ) -> ApiResult<LikeResponse> {
+        reactions::like(&state, req, &auth, PostRef::Answer(AnswerId(id.0)), true).await
+    }
+
+    /// Takes back a like of an answer.
+    #[oai(
+        path = "/answers/:id/like",
+        method = "delete",
+        operation_id = "unlikeAnswer"
+    )]
+    async fn unlike(
+        &self,
+        req: &Request,
+        state: Data<&State>,
+        auth: Token,
+        id: Path<i64>,
+    ) -> ApiResult<LikeResponse> {
+        reactions::like(&state, req, &auth, PostRef::Answer(AnswerId(id.0)), false).await
+    }
+
+    /// Marks an answer as the one that solved its question (the question's author, with a token with
+    /// write access); another answer accepted before loses the mark.
+    #[oai(
+        path = "/answers/:id/accepted",
+        method = "put",
+        operation_id = "acceptAnswer"
+    )]
+    async fn accept(
+        &self,
+        req: &Request,
+        state: Data<&State>,
+        auth: Token,
+        id: Path<i64>,
+    ) -> ApiResult<AcceptResponse> {
+        reactions::accept(&state, req, &auth, AnswerId(id.0), true).await
+    }
+
+    /// Takes the accepted mark off an answer (the question's author).
+    #[oai(
+        path = "/answers/:id/accepted",
+        method = "delete",
+        operation_id = "unacceptAnswer"
+    )]
+    async fn unaccept(
+        &self,
+        req: &Request,
+        state: Data<&State>,
+        auth: Token,
+        id: Path<i64>,
+    ) -> ApiResult<AcceptResponse> {
+        reactions::accept(&state, req, &auth, AnswerId(id.0), false).await
     }
 }

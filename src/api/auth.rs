@@ -46,6 +46,16 @@ async fn check_token(req: &Request, bearer: Bearer) -> poem::Result<TokenHolder>
 }
 
 impl Token {
+    /// The account, for reading what is its own (a read-only token may).
+    pub fn account(&self) -> &CurrentUser {
+        &self.0.user
+    }
+
+    /// What the token may do.
+    pub fn scope(&self) -> TokenScope {
+        self.0.scope
+    }
+
     /// The account, for a post, an edit or a like: a token with write access, of an account with a
     /// confirmed address when the board asks for one.
     pub async fn poster(&self, state: &State, lang: Lang) -> Result<&CurrentUser, ApiError> {

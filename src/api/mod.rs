@@ -5,9 +5,14 @@
 
 mod answers;
 mod auth;
+mod comments;
 mod error;
 mod http;
+mod me;
+mod paging;
+mod people;
 mod questions;
+mod reactions;
 mod text;
 mod types;
 
@@ -25,12 +30,32 @@ enum ApiTags {
     Questions,
     /// Answers: a question's answers, answering, editing, deleting, accepting.
     Answers,
+    /// Comments on questions and answers.
+    Comments,
+    /// Tags and users: lists, profiles, a user's posts, following a tag.
+    People,
+    /// The token's own account: notifications, follows, mail settings, tokens.
+    Me,
 }
 
 /// The API's operations and their document.
-fn service() -> OpenApiService<(questions::QuestionsApi, answers::AnswersApi), ()> {
+type Operations = (
+    questions::QuestionsApi,
+    answers::AnswersApi,
+    comments::CommentsApi,
+    people::PeopleApi,
+    me::MeApi,
+);
+
+fn service() -> OpenApiService<Operations, ()> {
     OpenApiService::new(
-        (questions::QuestionsApi, answers::AnswersApi),
+        (
+            questions::QuestionsApi,
+            answers::AnswersApi,
+            comments::CommentsApi,
+            people::PeopleApi,
+            me::MeApi,
+        ),
         "miniboard API",
         env!("CARGO_PKG_VERSION"),
     )

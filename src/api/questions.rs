@@ -14,6 +14,8 @@ use super::{
     auth::{MaybeToken, Token},
     error::{ApiError, ApiResult},
     http::lang,
+    paging::{address, paging},
+    reactions::{self, FollowResponse, LikeResponse},
     types::{QuestionInput, QuestionItem, QuestionJson, QuestionList},
 };
 use crate::{
@@ -21,6 +23,7 @@ use crate::{
     domain::{
         FieldError, Problem,
         board::{AnswerSort, ListSort, QuestionForm, QuestionId, clamp_page},
+        policy::PostRef,
         search::SearchQuery,
         tags::TagName,
     },
@@ -104,30 +107,6 @@ pub enum DeletedResponse {
     /// Deleted, with everything under it.
     #[oai(status = 204)]
     Deleted,
-}
-
-/// The `Link` header of a page of a list whose address (with its other parameters) `address` makes.
-pub fn link_header(address: impl Fn(i64) -> String, page: i64, last: i64) -> Option<String> {
-    let mut links = Vec::new();
-    if page < last {
-        links.push(format!("<{}>; rel=\"next\"", address(page + 1)));
-    }
-    if page > 1 {
-        links.push(format!("<{}>; rel=\"prev\"", address(page - 1)));
-    }
-    (!links.is_empty()).then(|| links.join(", "))
-}
-
-/// A list address with these parameters (those `None` left out), encoded.
-pub fn address(path: &str, params: &[(&str, Option<&str>)]) -> String {
-    let pairs: Vec<(&str, &str)> = params
-        .iter()
-        .filter_map(|(name, value)| value.map(|value| (*name, value)))
-        .collect();
-    match serde_urlencoded::to_string(pairs) {
-        Ok(query) if !query.is_empty() => format!("{path}?{query}"),
-        _ => path.to_owned(),
-    }
 }
 
 /// The question form an API input makes: its tags joined as the form types them. A tag holding a space
@@ -277,16 +256,15 @@ impl QuestionsApi {
                 ],
             )
         };
-        let next = (page < last).then(|| page_address(page + 1));
-        let link = link_header(page_address, page, last);
+        let paging = paging(page_address, page, last);
         Ok(ListResponse::Ok(
             Json(QuestionList {
                 items: items.iter().map(QuestionItem::from).collect(),
                 page,
                 total,
-                next,
+                next: paging.next,
             }),
-            link,
+            paging.link,
         ))
     }
 
@@ -368,5 +346,71 @@ impl QuestionsApi {
             .map_err(|err| ApiError::from_board(err, lang(req)))?;
         state.index_now().await;
         Ok(DeletedResponse::Deleted)
+    }
+
+    /// Likes a question (a token with write access; nobody likes their own post).
+    #[oai(path = "/:id/like", method = "put", operation_id = "likeQuestion")]
+    async fn like(
+        &self,
+        req: &Request,
+        state: Data<&State>,
+        auth: Token,
+        id: Path<i64>,
+    ) -> ApiResult<LikeResponse> {
+        reactions::like(
+            &state,
+            req,
+            &auth,
+            PostRef::Question(QuestionId(id.0)),
+            true,
+        )
+        .await
+    }
+
+    /// Takes back a like of a question.
+    #[oai(path = "/:id/like", method = "delete", operation_id = "unlikeQuestion")]
+    async fn unlike(
+        &self,
+        req: &Request,
+        state: Data<&State>,
+        auth: Token,
+        id: Path<i64>,
+    ) -> ApiResult<LikeResponse> {
+        reactions::like(
+            &state,
+            req,
+            &auth,
+            PostRef::Question(QuestionId(id.0)),
+            false,
+        )
+        .await
+    }
+
+    /// Follows a question: its new answers and comments reach the account's notifications.
+    #[oai(path = "/:id/follow", method = "put", operation_id = "followQuestion")]
+    async fn follow(
+        &self,
+        req: &Request,
+        state: Data<&State>,
+        auth: Token,
+        id: Path<i64>,
+    ) -> ApiResult<FollowResponse> {
+        reactions::follow_question(&state, req, &auth, QuestionId(id.0), true).await
+    }
+
+    /// Stops following a question.
+    #[oai(
+        path = "/:id/follow",
+        method = "delete",
+        operation_id = "unfollowQuestion"
+    )]
+    async fn unfollow(
+        &self,
+        req: &Request,
+        state: Data<&State>,
+        auth: Token,
+        id: Path<i64>,
+    ) -> ApiResult<FollowResponse> {
+        reactions::follow_question(&state, req, &auth, QuestionId(id.0), false).await
     }
 }

@@ -8,7 +8,8 @@ use super::text::Text;
 
 use crate::domain::{
     ids::UserId,
-    posts::{Answer, Question, QuestionState, QuestionSummary},
+    policy::PostRef,
+    posts::{Answer, Comment, Question, QuestionState, QuestionSummary},
     tags::Tags,
 };
 
@@ -241,4 +242,96 @@ pub struct QuestionInput {
 pub struct AnswerInput {
     /// Markdown, 1–20,000 characters.
     pub content: Text,
+}
+
+/// What a comment is on.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "lowercase")]
+pub enum PostKind {
+    Question,
+    Answer,
+}
+
+/// A comment under a question or an answer.
+#[derive(Object)]
+pub struct CommentJson {
+    pub id: i64,
+    /// What it is on: a question or an answer (`post_id`).
+    pub post_kind: PostKind,
+    pub post_id: i64,
+    /// The question it is under (its own, or its answer's).
+    pub question_id: i64,
+    pub author: Author,
+    /// Markdown (inline code, emphasis and links), as written.
+    pub content: String,
+    /// The Markdown rendered and sanitised.
+    pub content_html: String,
+    pub created_at: OffsetDateTime,
+    pub modified_at: Option<OffsetDateTime>,
+    pub url: String,
+}
+
+impl From<&Comment> for CommentJson {
+    fn from(comment: &Comment) -> Self {
+        let (post_kind, post_id) = match comment.on {
+            PostRef::Answer(id) => (PostKind::Answer, id.0),
+            PostRef::Question(id) => (PostKind::Question, id.0),
+            // Never stored (comments take no comments): read as on its question.
+            PostRef::Comment(_) => (PostKind::Question, comment.question_id.0),
+        };
+        Self {
+            id: comment.id.0,
+            post_kind,
+            post_id,
+            question_id: comment.question_id.0,
+            author: Author::new(
+                comment.author_id,
+                &comment.author,
+                comment.author_reputation,
+            ),
+            content: comment.content.clone(),
+            content_html: comment.content_html.clone(),
+            created_at: timestamp(comment.created_at),
+            modified_at: comment.modified_at.map(timestamp),
+            url: format!("/comments/{}", comment.id.0),
+        }
+    }
+}
+
+/// Every comment on a post, oldest first (one page: a post's comments are few).
+#[derive(Object)]
+pub struct CommentList {
+    pub items: Vec<CommentJson>,
+    pub page: i64,
+    pub total: i64,
+    pub next: Option<String>,
+}
+
+/// A comment to write, or a comment's new text.
+#[derive(Object)]
+#[oai(deny_unknown_fields)]
+pub struct CommentInput {
+    /// 1–600 characters: inline code, emphasis and links.
+    pub content: Text,
+}
+
+/// Whether the token's account likes a post, and the post's likes.
+#[derive(Object)]
+pub struct LikeState {
+    pub liked: bool,
+    pub like_count: i64,
+}
+
+/// Whether the token's account follows a question or a tag (hears of what is new there).
+#[derive(Object)]
+pub struct FollowState {
+    pub following: bool,
+}
+
+/// Whether an answer is its question's accepted one.
+#[derive(Object)]
+pub struct AcceptState {
+    pub answer_id: i64,
+    pub question_id: i64,
+    pub accepted: bool,
 }

@@ -72,15 +72,16 @@ pub async fn edit(
     allowed(store.update_answer(actor, id, revision).await?)
 }
 
-/// Marks the answer as the one that solved its question, or takes the mark back when it is; only the
-/// question's author may (accepting one's own answer to one's own question too). Returns the question.
+/// Marks the answer as the one that solved its question (`wanted` true), takes the mark off (false), or
+/// does the other of the two (`None`: the page's button); only the question's author may (accepting one's
+/// own answer to one's own question too). Returns the question and whether the answer is accepted now.
 pub async fn accept(
     store: &Store,
     user: &CurrentUser,
     id: AnswerId,
-) -> Result<QuestionId, BoardError> {
-    let (question, _accepted) = allowed(store.toggle_accept(user.actor(), id).await?)?;
-    Ok(question)
+    wanted: Option<bool>,
+) -> Result<(QuestionId, bool), BoardError> {
+    allowed(store.accept(user.actor(), id, wanted).await?)
 }
 
 /// Deletes an answer and its likes; returns its question.

@@ -9,7 +9,7 @@ use crate::{
     store::{LikeOutcome, Store},
 };
 
-/// A like, after the toggle.
+/// A like, after the change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Liked {
     /// Whether the user likes the post now.
@@ -18,9 +18,15 @@ pub struct Liked {
     pub count: i64,
 }
 
-/// Likes the post, or takes the like back if the user had liked it; nobody likes their own post.
-pub async fn toggle(store: &Store, user: &CurrentUser, post: PostRef) -> Result<Liked, BoardError> {
-    match store.toggle_like(user.actor(), post).await? {
+/// Likes the post (`wanted` true), takes the like back (false), or does the other of the two (`None`:
+/// the like button); nobody likes their own post.
+pub async fn like(
+    store: &Store,
+    user: &CurrentUser,
+    post: PostRef,
+    wanted: Option<bool>,
+) -> Result<Liked, BoardError> {
+    match store.like(user.actor(), post, wanted).await? {
         LikeOutcome::Toggled { liked, count } => Ok(Liked { liked, count }),
         LikeOutcome::OwnPost => Err(BoardError::Forbidden(Denied::OwnPost)),
         LikeOutcome::Missing => Err(BoardError::NotFound),

@@ -377,15 +377,23 @@ pub async fn mail_settings(store: &Store, user: &CurrentUser) -> Result<MailSett
         .ok_or(BoardError::NotFound)
 }
 
-/// Sets which notifications are mailed to the account.
+/// Sets which notifications are mailed to the account, as the account page's form ticks them.
 pub async fn set_mail_choices(
     store: &Store,
     user: &CurrentUser,
     form: &MailChoicesForm,
 ) -> Result<(), BoardError> {
-    Ok(store
-        .set_mail_choices(user.id, form.choices(), form.digest.is_some())
-        .await?)
+    choose_mail(store, user, form.choices(), form.digest.is_some()).await
+}
+
+/// Sets which notifications are mailed to the account, and whether as one mail a day.
+pub async fn choose_mail(
+    store: &Store,
+    user: &CurrentUser,
+    choices: MailChoices,
+    digest: bool,
+) -> Result<(), BoardError> {
+    Ok(store.set_mail_choices(user.id, choices, digest).await?)
 }
 
 /// Stops what an unsubscribe link names: one kind of notification mail, or the digest (and with it every

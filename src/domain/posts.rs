@@ -182,6 +182,8 @@ pub struct Comment {
     pub content_html: String,
     pub created_at: i64,
     pub modified_at: Option<i64>,
+    /// The author's reputation (the JSON API carries it with the name).
+    pub author_reputation: i64,
 }
 
 /// Every comment on one post, with the question it is under (the page of a post's comments).

@@ -293,9 +293,10 @@ operations! {
     /// Deletes an answer and its likes if the policy lets `actor`; returns its question.
     fn delete_answer(&self, actor: Actor, id: AnswerId) -> Guarded<QuestionId>;
 
-    /// Marks the answer as its question's accepted one, or takes the mark back when it is, if the policy
-    /// lets `actor` (the question's author); returns its question and whether it is accepted now.
-    fn toggle_accept(&self, actor: Actor, id: AnswerId) -> Guarded<(QuestionId, bool)>;
+    /// Marks the answer as its question's accepted one (`wanted` true), takes the mark off (false), or does
+    /// the other of the two (`None`), if the policy lets `actor` (the question's author); returns its
+    /// question and whether it is accepted now. What is so already changes nothing (and tells nobody).
+    fn accept(&self, actor: Actor, id: AnswerId, wanted: Option<bool>) -> Guarded<(QuestionId, bool)>;
 
     /// Every comment on a post, oldest first, with its question; `None` if the post is gone.
     fn post_comments(&self, post: PostRef) -> Option<PostComments>;
@@ -323,8 +324,9 @@ operations! {
     /// Adds to questions' view counts as they are (the seed).
     fn add_views(&self, views: Vec<(QuestionId, i64)>) -> ();
 
-    /// Likes the post for `actor`, or takes the like back, moving the post's counter.
-    fn toggle_like(&self, actor: Actor, post: PostRef) -> LikeOutcome;
+    /// Likes the post for `actor` (`wanted` true), takes the like back (false), or does the other of the
+    /// two (`None`), moving the post's counter; what is so already changes nothing.
+    fn like(&self, actor: Actor, post: PostRef, wanted: Option<bool>) -> LikeOutcome;
 
     /// The highest question id there is (0 when none): how far the sitemap's pages go.
     fn highest_question_id(&self) -> i64;

@@ -24,6 +24,11 @@ pub fn list(query: &str, sort: ListSort, page: i64) -> String {
     with_params("/questions", &params)
 }
 
+/// Text as one path segment (`/`, `#`, `+` and Hangul percent-encoded).
+pub fn segment(text: &str) -> String {
+    encode_query_value(text).replace('/', "%2F")
+}
+
 /// A tag's question list: defaults left out, as for the whole list. The name is one path segment (`#`, `+`
 /// and Hangul percent-encoded).
 pub fn tag(name: &TagName, sort: ListSort, page: i64) -> String {
@@ -34,8 +39,7 @@ pub fn tag(name: &TagName, sort: ListSort, page: i64) -> String {
     if page > 1 {
         params.push(format!("page={page}"));
     }
-    let segment = encode_query_value(name.as_str()).replace('/', "%2F");
-    with_params(&format!("/tags/{segment}"), &params)
+    with_params(&format!("/tags/{}", segment(name.as_str())), &params)
 }
 
 /// A user's profile, on one tab and page of their posts.
@@ -47,8 +51,7 @@ pub fn user(username: &str, tab: ProfileTab, page: i64) -> String {
     if page > 1 {
         params.push(format!("page={page}"));
     }
-    let segment = encode_query_value(username).replace('/', "%2F");
-    with_params(&format!("/users/{segment}"), &params)
+    with_params(&format!("/users/{}", segment(username)), &params)
 }
 
 /// `/users`, filtered by the start of a name, on one page.

@@ -192,7 +192,7 @@ async fn accept(
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
-    let question = board::answers::accept(&state.store, &user, id).await?;
+    let (question, _) = board::answers::accept(&state.store, &user, id, None).await?;
     if !wants_fragment(req) {
         return Ok(poem::web::Redirect::see_other(location_of(&state, id).await?).into_response());
     }

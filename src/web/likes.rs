@@ -101,7 +101,7 @@ async fn toggle(
 ) -> AppResult<Response> {
     board::mail::may_post(&state.store, &user, state.config.require_verified_email).await?;
     let board::likes::Liked { liked, count } =
-        board::likes::toggle(&state.store, &user, target).await?;
+        board::likes::like(&state.store, &user, target, None).await?;
     if wants_fragment(req) {
         button.liked = liked;
         button.count = count;

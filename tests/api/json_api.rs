@@ -875,15 +875,44 @@ async fn the_document_describes_every_operation_with_its_errors() {
         operations,
         [
             "delete /answers/{id}",
+            "delete /answers/{id}/accepted",
+            "delete /answers/{id}/like",
+            "delete /comments/{id}",
             "delete /questions/{id}",
+            "delete /questions/{id}/follow",
+            "delete /questions/{id}/like",
+            "delete /tags/{name}/follow",
             "get /answers/{id}",
+            "get /answers/{id}/comments",
+            "get /comments/{id}",
+            "get /me",
+            "get /me/following",
+            "get /me/mail",
+            "get /me/notifications",
+            "get /me/tokens",
             "get /questions",
             "get /questions/{id}",
             "get /questions/{id}/answers",
+            "get /questions/{id}/comments",
+            "get /tags",
+            "get /users",
+            "get /users/{name}",
+            "get /users/{name}/answers",
+            "get /users/{name}/questions",
+            "post /answers/{id}/comments",
+            "post /me/notifications/read",
             "post /questions",
             "post /questions/{id}/answers",
+            "post /questions/{id}/comments",
             "put /answers/{id}",
+            "put /answers/{id}/accepted",
+            "put /answers/{id}/like",
+            "put /comments/{id}",
+            "put /me/mail",
             "put /questions/{id}",
+            "put /questions/{id}/follow",
+            "put /questions/{id}/like",
+            "put /tags/{name}/follow",
         ]
     );
     assert_eq!(document.body["servers"][0]["url"], "/api/v1");
@@ -901,6 +930,14 @@ async fn the_document_describes_every_operation_with_its_errors() {
         "getAnswer",
         "editAnswer",
         "deleteAnswer",
+        "likeAnswer",
+        "acceptAnswer",
+        "listQuestionComments",
+        "commentOnAnswer",
+        "listTags",
+        "getUser",
+        "listNotifications",
+        "setMailSettings",
     ] {
         assert!(page.contains(&format!(r#"id="{id}""#)), "{id}");
     }
@@ -914,5 +951,548 @@ async fn the_document_describes_every_operation_with_its_errors() {
     let missing = call(&app, Method::GET, "/api/docs/more", None, None).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(missing.error_code(), "not_found");
+    app.stop().await;
+}
+
+/// The JSON of a POST or PUT that must succeed with `status`.
+async fn ok(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: &str,
+    status: StatusCode,
+) -> Value {
+    let body = (!body.is_empty()).then_some(body);
+    let answer = call(app, method.clone(), path, Some(token), body).await;
+    assert_eq!(answer.status, status, "{method} {path}: {}", answer.body);
+    answer.body
+}
+
+#[tokio::test]
+async fn likes_accepts_and_follows_are_puts_and_deletes_that_say_how_things_stand() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let bob = app.signed_up_user("bob").await;
+    let alice_token = make_token(&app, &alice, "alice", "write").await;
+    let bob_token = make_token(&app, &bob, "bob", "write").await;
+    let bob_reader = make_token(&app, &bob, "bob reads", "read").await;
+    let question = app
+        .ask(&alice, "Likes through the API?", "Let us see.")
+        .await;
+    let answer = app.answer(&bob, question, "Like this.").await;
+    let like_question = format!("/api/v1/questions/{question}/like");
+    let like_answer = format!("/api/v1/answers/{answer}/like");
+
+    // Twice is once: a PUT makes it so, and saying so again changes nothing.
+    for _ in 0..2 {
+        let liked = ok(
+            &app,
+            Method::PUT,
+            &like_question,
+            &bob_token,
+            "",
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(liked, json!({"liked": true, "like_count": 1}));
+    }
+    let shown = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/questions/{question}"),
+        Some(&bob_token),
+        None,
+    )
+    .await;
+    assert_eq!(shown.body["liked"], true);
+    assert_eq!(shown.body["like_count"], 1);
+    for _ in 0..2 {
+        let unliked = ok(
+            &app,
+            Method::DELETE,
+            &like_question,
+            &bob_token,
+            "",
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(unliked, json!({"liked": false, "like_count": 0}));
+    }
+    let own = call(&app, Method::PUT, &like_answer, Some(&bob_token), None).await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN);
+    assert_eq!(own.error_code(), "own_post");
+    let read_only = call(&app, Method::PUT, &like_question, Some(&bob_reader), None).await;
+    assert_eq!(read_only.error_code(), "read_only_token");
+    let liked = ok(
+        &app,
+        Method::PUT,
+        &like_answer,
+        &alice_token,
+        "",
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(liked["like_count"], 1);
+    let missing = call(
+        &app,
+        Method::PUT,
+        "/api/v1/answers/999999/like",
+        Some(&alice_token),
+        None,
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    // Only the question's author accepts; accepting twice tells the answerer once.
+    let accepted = format!("/api/v1/answers/{answer}/accepted");
+    let refused = call(&app, Method::PUT, &accepted, Some(&bob_token), None).await;
+    assert_eq!(refused.error_code(), "not_author");
+    for _ in 0..2 {
+        let state = ok(
+            &app,
+            Method::PUT,
+            &accepted,
+            &alice_token,
+            "",
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(
+            state,
+            json!({"answer_id": answer, "question_id": question, "accepted": true})
+        );
+    }
+    let read = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/questions/{question}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(read.body["state"], "accepted");
+    assert_eq!(read.body["accepted_answer_id"], answer);
+    let inbox = ok(
+        &app,
+        Method::GET,
+        "/api/v1/me/notifications",
+        &bob_token,
+        "",
+        StatusCode::OK,
+    )
+    .await;
+    let accepts = inbox["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|n| n["kind"] == "accepted")
+        .count();
+    assert_eq!(accepts, 1, "{inbox}");
+    let state = ok(
+        &app,
+        Method::DELETE,
+        &accepted,
+        &alice_token,
+        "",
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(state["accepted"], false);
+
+    // Follows: a question, and a tag (which must be on some question).
+    let follow = format!("/api/v1/questions/{question}/follow");
+    assert_eq!(
+        ok(&app, Method::PUT, &follow, &bob_token, "", StatusCode::OK).await,
+        json!({"following": true})
+    );
+    assert_eq!(
+        ok(&app, Method::PUT, &follow, &bob_token, "", StatusCode::OK).await,
+        json!({"following": true})
+    );
+    app.post_form(
+        &alice,
+        &format!("/questions/{question}/edit"),
+        &[
+            ("subject", "Likes through the API?"),
+            ("content", "Let us see."),
+            ("tags", "api c#"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        ok(
+            &app,
+            Method::PUT,
+            "/api/v1/tags/c%23/follow",
+            &bob_token,
+            "",
+            StatusCode::OK
+        )
+        .await,
+        json!({"following": true})
+    );
+    let following = ok(
+        &app,
+        Method::GET,
+        "/api/v1/me/following",
+        &bob_reader,
+        "",
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(following["tags"], json!(["c#"]));
+    assert_eq!(following["questions"][0]["id"], question);
+    assert_eq!(
+        ok(
+            &app,
+            Method::DELETE,
+            &follow,
+            &bob_token,
+            "",
+            StatusCode::OK
+        )
+        .await,
+        json!({"following": false})
+    );
+    let unknown = call(
+        &app,
+        Method::PUT,
+        "/api/v1/tags/never-used/follow",
+        Some(&bob_token),
+        None,
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn comments_are_written_read_edited_and_deleted_on_questions_and_answers() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let bob = app.signed_up_user("bob").await;
+    let alice_token = make_token(&app, &alice, "alice", "write").await;
+    let bob_token = make_token(&app, &bob, "bob", "write").await;
+    let question = app.ask(&alice, "Comments through the API?", "Yes.").await;
+    let answer = app.answer(&bob, question, "An answer.").await;
+
+    let made = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/answers/{answer}/comments"),
+        Some(&alice_token),
+        Some(r#"{"content": "Thanks, @bob: `it works`."}"#),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let comment = made.body["id"].as_i64().expect("id");
+    assert_eq!(
+        made.header("location"),
+        format!("/api/v1/comments/{comment}")
+    );
+    assert_eq!(made.body["post_kind"], "answer");
+    assert_eq!(made.body["post_id"], answer);
+    assert_eq!(made.body["question_id"], question);
+    assert!(
+        made.body["content_html"]
+            .as_str()
+            .is_some_and(|h| h.contains("<code>it works</code>"))
+    );
+    ok(
+        &app,
+        Method::POST,
+        &format!("/api/v1/questions/{question}/comments"),
+        &bob_token,
+        r#"{"content": "On the question."}"#,
+        StatusCode::CREATED,
+    )
+    .await;
+
+    let on_answer = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/answers/{answer}/comments"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(on_answer.body["total"], 1);
+    assert_eq!(on_answer.body["items"][0]["author"]["username"], "alice");
+    let on_question = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/questions/{question}/comments"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(on_question.body["items"][0]["content"], "On the question.");
+    // Bob hears of the comment on his answer (once, though it names him too).
+    let inbox = ok(
+        &app,
+        Method::GET,
+        "/api/v1/me/notifications",
+        &bob_token,
+        "",
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(inbox["items"].as_array().map(Vec::len), Some(1), "{inbox}");
+    assert_eq!(inbox["items"][0]["kind"], "comment");
+    assert_eq!(inbox["items"][0]["comment_id"], comment);
+
+    let too_long = json!({"content": "x".repeat(601)}).to_string();
+    let invalid = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/comments/{comment}"),
+        Some(&alice_token),
+        Some(&too_long),
+    )
+    .await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(invalid.body["error"]["fields"]["content"].is_string());
+    let refused = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/comments/{comment}"),
+        Some(&bob_token),
+        Some(r#"{"content": "Mine?"}"#),
+    )
+    .await;
+    assert_eq!(refused.error_code(), "not_author");
+    let edited = ok(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/comments/{comment}"),
+        &alice_token,
+        r#"{"content": "Edited."}"#,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(edited["content"], "Edited.");
+    assert!(edited["modified_at"].is_string());
+    let read = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/comments/{comment}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(read.body["content"], "Edited.");
+    ok(
+        &app,
+        Method::DELETE,
+        &format!("/api/v1/comments/{comment}"),
+        &alice_token,
+        "",
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    let gone = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/comments/{comment}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    let none = call(
+        &app,
+        Method::GET,
+        "/api/v1/answers/999999/comments",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn tags_users_profiles_and_the_token_s_own_account() {
+    let app = spawn_app().await;
+    let alice = app.signed_up_user("alice").await;
+    let bob = app.signed_up_user("bob").await;
+    let token = make_token(&app, &alice, "alice", "write").await;
+    let reader = make_token(&app, &alice, "alice reads", "read").await;
+    for n in 0..3 {
+        ok(
+            &app,
+            Method::POST,
+            "/api/v1/questions",
+            &token,
+            &format!(r#"{{"subject": "Rust question {n}", "content": "x", "tags": ["rust"]}}"#),
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    ok(
+        &app,
+        Method::POST,
+        "/api/v1/questions",
+        &token,
+        r#"{"subject": "Python", "content": "x", "tags": ["python", "rust"]}"#,
+        StatusCode::CREATED,
+    )
+    .await;
+    let question = app.ask(&bob, "Bob asks", "x").await;
+    let answer = ok(
+        &app,
+        Method::POST,
+        &format!("/api/v1/questions/{question}/answers"),
+        &token,
+        r#"{"content": "Alice answers"}"#,
+        StatusCode::CREATED,
+    )
+    .await;
+
+    let tags = call(&app, Method::GET, "/api/v1/tags", None, None).await;
+    assert_eq!(tags.body["total"], 2);
+    assert_eq!(
+        tags.body["items"][0],
+        json!({"name": "rust", "question_count": 4, "url": "/tags/rust"})
+    );
+    let filtered = call(&app, Method::GET, "/api/v1/tags?q=PY", None, None).await;
+    assert_eq!(filtered.body["items"][0]["name"], "python");
+    assert_eq!(filtered.body["total"], 1);
+
+    let users = call(&app, Method::GET, "/api/v1/users", None, None).await;
+    assert_eq!(users.body["total"], 2);
+    let names: Vec<&str> = users.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|u| u["username"].as_str())
+        .collect();
+    assert!(names.contains(&"alice") && names.contains(&"bob"));
+    let profile = call(&app, Method::GET, "/api/v1/users/ALICE", None, None).await;
+    assert_eq!(profile.status, StatusCode::OK);
+    assert_eq!(profile.body["username"], "alice");
+    assert_eq!(profile.body["question_count"], 4);
+    assert_eq!(profile.body["answer_count"], 1);
+    assert_eq!(profile.body["top_tags"][0]["name"], "rust");
+    let questions = call(
+        &app,
+        Method::GET,
+        "/api/v1/users/alice/questions",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(questions.body["total"], 4);
+    assert_eq!(questions.body["items"][0]["subject"], "Python");
+    let answers = call(&app, Method::GET, "/api/v1/users/alice/answers", None, None).await;
+    assert_eq!(answers.body["items"][0]["id"], answer["id"]);
+    assert_eq!(answers.body["items"][0]["question_subject"], "Bob asks");
+    let nobody = call(
+        &app,
+        Method::GET,
+        "/api/v1/users/nobody/questions",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(nobody.status, StatusCode::NOT_FOUND);
+
+    // The token's own account: a read-only token reads it, only a write token changes it.
+    let me = ok(&app, Method::GET, "/api/v1/me", &reader, "", StatusCode::OK).await;
+    assert_eq!(me["username"], "alice");
+    assert_eq!(me["email"], "alice@example.com");
+    assert_eq!(me["token_scope"], "read");
+    let anonymous = call(&app, Method::GET, "/api/v1/me", None, None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    let mail = ok(
+        &app,
+        Method::GET,
+        "/api/v1/me/mail",
+        &reader,
+        "",
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(mail["kinds"], json!(["answer"]));
+    assert_eq!(mail["digest"], false);
+    let refused = call(
+        &app,
+        Method::PUT,
+        "/api/v1/me/mail",
+        Some(&reader),
+        Some(r#"{"kinds": [], "digest": true}"#),
+    )
+    .await;
+    assert_eq!(refused.error_code(), "read_only_token");
+    let chosen = ok(
+        &app,
+        Method::PUT,
+        "/api/v1/me/mail",
+        &token,
+        r#"{"kinds": ["mention", "accepted"], "digest": true}"#,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(chosen["kinds"], json!(["accepted", "mention"]));
+    assert_eq!(chosen["digest"], true);
+    let page = app.get_html(&alice, "/account").await;
+    assert!(
+        page.contains(r#"id="mail-mention" checked"#),
+        "the account page shows the same choices"
+    );
+    let bad = call(
+        &app,
+        Method::PUT,
+        "/api/v1/me/mail",
+        Some(&token),
+        Some(r#"{"kinds": ["everything"], "digest": false}"#),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let tokens = ok(
+        &app,
+        Method::GET,
+        "/api/v1/me/tokens",
+        &reader,
+        "",
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(tokens.as_array().map(Vec::len), Some(2));
+    assert!(
+        tokens.to_string().find("mbt_").is_none(),
+        "a token is never shown again"
+    );
+
+    // Bob answers Alice's question: she hears of it; listing reads it, and read-all reads the rest.
+    let alices = questions.body["items"][0]["id"].as_i64().expect("id");
+    app.answer(&bob, alices, "Bob answers").await;
+    let me = ok(&app, Method::GET, "/api/v1/me", &reader, "", StatusCode::OK).await;
+    assert_eq!(me["unread_notifications"], 1);
+    let inbox = ok(
+        &app,
+        Method::GET,
+        "/api/v1/me/notifications",
+        &reader,
+        "",
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(inbox["items"][0]["kind"], "answer");
+    assert_eq!(inbox["items"][0]["actor"], "bob");
+    assert_eq!(inbox["items"][0]["question_id"], alices);
+    assert_eq!(inbox["items"][0]["read"], false);
+    let me = ok(&app, Method::GET, "/api/v1/me", &reader, "", StatusCode::OK).await;
+    assert_eq!(me["unread_notifications"], 0);
+    ok(
+        &app,
+        Method::POST,
+        "/api/v1/me/notifications/read",
+        &token,
+        "",
+        StatusCode::NO_CONTENT,
+    )
+    .await;
     app.stop().await;
 }

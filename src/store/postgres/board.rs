@@ -538,6 +538,18 @@ pub async fn toggle_accepted(
     client: &impl GenericClient,
     id: AnswerId,
 ) -> Result<Option<(QuestionId, bool)>, PgError> {
+    Ok(mark_accepted(client, id, None)
+        .await?
+        .map(|(question, now, _)| (question, now)))
+}
+
+/// Marks the answer accepted (`wanted` true), takes the mark off (false), or does the other of the two
+/// (`None`); its question, whether it is accepted now, and whether that changed.
+pub async fn mark_accepted(
+    client: &impl GenericClient,
+    id: AnswerId,
+    wanted: Option<bool>,
+) -> Result<Option<(QuestionId, bool, bool)>, PgError> {
     let Some(row) = opt(
         client,
         "SELECT a.question_id, q.accepted_answer_id IS NOT DISTINCT FROM a.id
@@ -550,6 +562,10 @@ pub async fn toggle_accepted(
     };
     let question = QuestionId(row.try_get(0)?);
     let accepted: bool = row.try_get(1)?;
+    let now = wanted.unwrap_or(!accepted);
+    if now == accepted {
+        return Ok(Some((question, now, false)));
+    }
     if accepted {
         clear_accepted(client, question).await?;
     } else {
@@ -560,7 +576,7 @@ pub async fn toggle_accepted(
         )
         .await?;
     }
-    Ok(Some((question, !accepted)))
+    Ok(Some((question, now, true)))
 }
 
 /// Likes the post, or takes the like back if `user` had already liked it (when the policy allows).
@@ -568,6 +584,17 @@ pub async fn toggle_like(
     client: &impl GenericClient,
     post: PostRef,
     user: Actor,
+) -> Result<LikeOutcome, PgError> {
+    set_like(client, post, user, None).await
+}
+
+/// Likes the post (`wanted` true), takes the like back (false), or does the other of the two (`None`),
+/// when the policy allows; liking a post liked already changes nothing.
+pub async fn set_like(
+    client: &impl GenericClient,
+    post: PostRef,
+    user: Actor,
+    wanted: Option<bool>,
 ) -> Result<LikeOutcome, PgError> {
     let (posts, likes, post_column, id) = match post {
         PostRef::Question(id) => ("questions", "question_likes", "question_id", id.0),
@@ -580,32 +607,34 @@ pub async fn toggle_like(
         Guarded::Denied(_) => return Ok(LikeOutcome::OwnPost),
         Guarded::Done(()) => {}
     }
-    let added = run(
-        client,
-        &format!(
-            "INSERT INTO {likes} ({post_column}, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
-        ),
-        &[&id, &user.id.0],
-    )
-    .await?;
-    let liked = added == 1;
-    if !liked {
-        run(
+    let add = format!(
+        "INSERT INTO {likes} ({post_column}, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+    );
+    let take_back = format!("DELETE FROM {likes} WHERE {post_column} = $1 AND user_id = $2");
+    let pair: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&id, &user.id.0];
+    let (liked, delta) = match wanted {
+        Some(true) => (true, run(client, &add, &pair).await? as i64),
+        Some(false) => (false, -(run(client, &take_back, &pair).await? as i64)),
+        None if run(client, &add, &pair).await? == 1 => (true, 1),
+        None => (false, -(run(client, &take_back, &pair).await? as i64)),
+    };
+    let count = if delta == 0 {
+        one(
             client,
-            &format!("DELETE FROM {likes} WHERE {post_column} = $1 AND user_id = $2"),
-            &[&id, &user.id.0],
+            &format!("SELECT like_count FROM {posts} WHERE id = $1"),
+            &[&id],
         )
-        .await?;
+        .await?
+    } else {
+        one(
+            client,
+            &format!(
+                "UPDATE {posts} SET like_count = like_count + $2 WHERE id = $1 RETURNING like_count"
+            ),
+            &[&id, &delta],
+        )
+        .await?
     }
-    let delta: i64 = if liked { 1 } else { -1 };
-    let count = one(
-        client,
-        &format!(
-            "UPDATE {posts} SET like_count = like_count + $2 WHERE id = $1 RETURNING like_count"
-        ),
-        &[&id, &delta],
-    )
-    .await?
     .try_get(0)?;
     Ok(LikeOutcome::Toggled { liked, count })
 }

@@ -16,7 +16,7 @@ use crate::{
 
 /// A comment's columns, from `comments c` joined with its author `u`.
 const COLUMNS: &str = "SELECT c.id, c.question_id, c.answer_id, c.author_id, u.username, c.content,
-     c.content_html, c.created_at, c.modified_at";
+     c.content_html, c.created_at, c.modified_at, u.reputation";
 
 fn from_row(row: &Row) -> Result<Comment, PgError> {
     let question_id = QuestionId(row.try_get(1)?);
@@ -33,6 +33,7 @@ fn from_row(row: &Row) -> Result<Comment, PgError> {
         content_html: row.try_get(6)?,
         created_at: row.try_get(7)?,
         modified_at: row.try_get(8)?,
+        author_reputation: row.try_get(9)?,
     })
 }
 

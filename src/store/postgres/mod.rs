@@ -593,17 +593,18 @@ impl PgStore {
         .await
     }
 
-    pub async fn toggle_accept(
+    pub async fn accept(
         &self,
         actor: Actor,
         id: AnswerId,
+        wanted: Option<bool>,
     ) -> StoreResult<Guarded<(QuestionId, bool)>> {
         self.guarded_write(actor, Action::Accept, PostRef::Answer(id), async |tx| {
-            let toggled = board::toggle_accepted(tx, id).await?;
-            if let Some((question, true)) = toggled {
+            let marked = board::mark_accepted(tx, id, wanted).await?;
+            if let Some((question, true, true)) = marked {
                 notifications::accepted(tx, id, question, actor.id, crate::domain::now()).await?;
             }
-            Ok(toggled)
+            Ok(marked.map(|(question, now, _)| (question, now)))
         })
         .await
     }
@@ -712,8 +713,13 @@ impl PgStore {
             .await
     }
 
-    pub async fn toggle_like(&self, actor: Actor, post: PostRef) -> StoreResult<LikeOutcome> {
-        self.board_write(async |tx| board::toggle_like(tx, post, actor).await)
+    pub async fn like(
+        &self,
+        actor: Actor,
+        post: PostRef,
+        wanted: Option<bool>,
+    ) -> StoreResult<LikeOutcome> {
+        self.board_write(async |tx| board::set_like(tx, post, actor, wanted).await)
             .await
     }
 

@@ -158,6 +158,16 @@ pub fn toggle_accepted(
     tx: &Transaction,
     id: AnswerId,
 ) -> rusqlite::Result<Option<(QuestionId, bool)>> {
+    Ok(mark_accepted(tx, id, None)?.map(|(question, now, _)| (question, now)))
+}
+
+/// Marks the answer accepted (`wanted` true), takes the mark off (false), or does the other of the two
+/// (`None`); its question, whether it is accepted now, and whether that changed.
+pub fn mark_accepted(
+    tx: &Transaction,
+    id: AnswerId,
+    wanted: Option<bool>,
+) -> rusqlite::Result<Option<(QuestionId, bool, bool)>> {
     let found: Option<(i64, bool)> = tx
         .one(
             "SELECT a.question_id, q.accepted_answer_id IS a.id
@@ -170,12 +180,16 @@ pub fn toggle_accepted(
         return Ok(None);
     };
     let question = QuestionId(question);
+    let now = wanted.unwrap_or(!accepted);
+    if now == accepted {
+        return Ok(Some((question, now, false)));
+    }
     if accepted {
         super::questions::clear_accepted(tx, question)?;
     } else {
         super::questions::set_accepted(tx, question, id)?;
     }
-    Ok(Some((question, !accepted)))
+    Ok(Some((question, now, true)))
 }
 
 /// Deletes an answer and its likes; returns its question, or `None` if it was already gone.

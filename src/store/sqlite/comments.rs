@@ -15,7 +15,7 @@ use crate::{
 
 /// A comment's columns, from `comments c` joined with its author `u`.
 const COLUMNS: &str = "c.id, c.question_id, c.answer_id, c.author_id, u.username, c.content,
-     c.content_html, c.created_at, c.modified_at";
+     c.content_html, c.created_at, c.modified_at, u.reputation";
 
 fn from_row(row: &Row) -> rusqlite::Result<Comment> {
     let question_id = QuestionId(row.get(1)?);
@@ -32,6 +32,7 @@ fn from_row(row: &Row) -> rusqlite::Result<Comment> {
         content_html: row.get(6)?,
         created_at: row.get(7)?,
         modified_at: row.get(8)?,
+        author_reputation: row.get(9)?,
     })
 }
 

@@ -18,6 +18,17 @@ fn tables(post: PostRef) -> Option<((&'static str, &'static str, &'static str), 
 
 /// Likes the post, or takes the like back if `user` had already liked it (when the policy allows).
 pub fn toggle(tx: &Transaction, post: PostRef, user: Actor) -> rusqlite::Result<LikeOutcome> {
+    set(tx, post, user, None)
+}
+
+/// Likes the post (`wanted` true), takes the like back (false), or does the other of the two (`None`),
+/// when the policy allows; liking a post liked already changes nothing.
+pub fn set(
+    tx: &Transaction,
+    post: PostRef,
+    user: Actor,
+    wanted: Option<bool>,
+) -> rusqlite::Result<LikeOutcome> {
     let Some(((posts, likes, post_column), id)) = tables(post) else {
         return Ok(LikeOutcome::Missing);
     };
@@ -26,23 +37,38 @@ pub fn toggle(tx: &Transaction, post: PostRef, user: Actor) -> rusqlite::Result<
         Guarded::Denied(_) => return Ok(LikeOutcome::OwnPost),
         Guarded::Done(()) => {}
     }
-    let added = tx.run(
-        &format!("INSERT OR IGNORE INTO {likes} ({post_column}, user_id) VALUES (?1, ?2)"),
-        params![id, user.id.0],
-    )?;
-    let liked = added == 1;
-    if !liked {
+    let add = || {
+        tx.run(
+            &format!("INSERT OR IGNORE INTO {likes} ({post_column}, user_id) VALUES (?1, ?2)"),
+            params![id, user.id.0],
+        )
+    };
+    let take_back = || {
         tx.run(
             &format!("DELETE FROM {likes} WHERE {post_column} = ?1 AND user_id = ?2"),
             params![id, user.id.0],
-        )?;
-    }
-    let count = tx.one(
-        &format!(
-            "UPDATE {posts} SET like_count = like_count + ?2 WHERE id = ?1 RETURNING like_count"
-        ),
-        params![id, if liked { 1 } else { -1 }],
-        |row| row.get(0),
-    )?;
+        )
+    };
+    let (liked, delta) = match wanted {
+        Some(true) => (true, add()? as i64),
+        Some(false) => (false, -(take_back()? as i64)),
+        None if add()? == 1 => (true, 1),
+        None => (false, -(take_back()? as i64)),
+    };
+    let count = if delta == 0 {
+        tx.one(
+            &format!("SELECT like_count FROM {posts} WHERE id = ?1"),
+            [id],
+            |row| row.get(0),
+        )?
+    } else {
+        tx.one(
+            &format!(
+                "UPDATE {posts} SET like_count = like_count + ?2 WHERE id = ?1 RETURNING like_count"
+            ),
+            params![id, delta],
+            |row| row.get(0),
+        )?
+    };
     Ok(LikeOutcome::Toggled { liked, count })
 }

@@ -473,19 +473,20 @@ impl SqliteStore {
             .await
     }
 
-    pub async fn toggle_accept(
+    pub async fn accept(
         &self,
         actor: Actor,
         id: AnswerId,
+        wanted: Option<bool>,
     ) -> StoreResult<Guarded<(QuestionId, bool)>> {
         self.db
             .write(move |tx| {
                 let outcome = guarded(tx, actor, Action::Accept, PostRef::Answer(id), || {
-                    let toggled = answers::toggle_accepted(tx, id)?;
-                    if let Some((question, true)) = toggled {
+                    let marked = answers::mark_accepted(tx, id, wanted)?;
+                    if let Some((question, true, true)) = marked {
                         notifications::accepted(tx, id, question, actor.id, crate::domain::now())?;
                     }
-                    Ok(toggled)
+                    Ok(marked.map(|(question, now, _)| (question, now)))
                 })?;
                 Ok(found(outcome))
             })
@@ -613,9 +614,14 @@ impl SqliteStore {
         self.db.write(move |tx| views::add(tx, &views)).await
     }
 
-    pub async fn toggle_like(&self, actor: Actor, post: PostRef) -> StoreResult<LikeOutcome> {
+    pub async fn like(
+        &self,
+        actor: Actor,
+        post: PostRef,
+        wanted: Option<bool>,
+    ) -> StoreResult<LikeOutcome> {
         self.db
-            .write(move |tx| likes::toggle(tx, post, actor))
+            .write(move |tx| likes::set(tx, post, actor, wanted))
             .await
     }
 
