@@ -15,6 +15,8 @@ fi
 missing=()
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
+# The contract test installs schemathesis (PyPI) into a virtual environment of its own.
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing+=(fonts-noto-cjk)
@@ -27,12 +29,16 @@ fi
 bash scripts/fetch-vendor.sh --check
 
 cargo test --locked --all-targets "$@"
+# The JSON API against its own OpenAPI document, on SQLite (then on PostgreSQL below).
+bash tests/contract/run.sh
 
 # The API suite again on PostgreSQL, in a private cluster of its own (installs postgresql where missing).
 pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/miniboard-pg.XXXXXX")
 trap 'bash scripts/postgres.sh stop "$pg_dir"' EXIT
 pg_url=$(bash scripts/postgres.sh start "$pg_dir")
 MINIBOARD_TEST_ENGINE=postgres MINIBOARD_TEST_POSTGRES="$pg_url" cargo test --locked --test api "$@"
+psql -qtA "${pg_url//\{db\}/postgres}" -c "CREATE DATABASE contract" >/dev/null
+MINIBOARD_DATABASE="${pg_url//\{db\}/contract}" bash tests/contract/run.sh
 
 # miniboard behind nginx on a unix socket, as DEPLOY.md sets it up (installs nginx where missing); then two
 # app servers on one PostgreSQL behind nginx, one killed under load.

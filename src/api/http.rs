@@ -2,7 +2,7 @@
 //! answers before an operation runs, and the caching headers (an `ETag` on each read, `no-store` on
 //! anything a token read).
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use poem::{
     Endpoint, IntoResponse, Request, Response,
@@ -37,6 +37,7 @@ pub async fn api_layer<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem::Res
         .map(|id| id.0.clone())
         .unwrap_or_default();
     let reading = matches!(*req.method(), Method::GET | Method::HEAD);
+    let path = req.original_uri().path().to_owned();
     let with_token = req.headers().contains_key(header::AUTHORIZATION);
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         // Read here, within the limit, so an operation never sees a body over it.
@@ -70,6 +71,12 @@ pub async fn api_layer<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem::Res
         }
     };
     let status = response.status();
+    if status == StatusCode::METHOD_NOT_ALLOWED
+        && let Some(allowed) = allowed_methods(&path)
+        && let Ok(value) = HeaderValue::from_str(&allowed)
+    {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
     if status.is_server_error() {
         // The operation's body, with the request id the log carries added.
         let body = response.take_body().into_bytes().await.unwrap_or_default();
@@ -104,4 +111,41 @@ pub async fn api_layer<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem::Res
         response.set_body(body);
     }
     Ok(response)
+}
+
+/// The methods the document gives the path a request was refused on (`Allow`, which a 405 must carry):
+/// `None` for a path it does not have.
+fn allowed_methods(path: &str) -> Option<String> {
+    static PATHS: LazyLock<Vec<(Vec<String>, Vec<String>)>> = LazyLock::new(|| {
+        let document: serde_json::Value =
+            serde_json::from_str(super::document()).unwrap_or_default();
+        let Some(paths) = document.get("paths").and_then(serde_json::Value::as_object) else {
+            return Vec::new();
+        };
+        paths
+            .iter()
+            .map(|(template, operations)| {
+                let segments = template.split('/').map(str::to_owned).collect();
+                let mut methods: Vec<String> = operations
+                    .as_object()
+                    .map(|all| all.keys().map(|method| method.to_uppercase()).collect())
+                    .unwrap_or_default();
+                if methods.iter().any(|method| method == "GET") {
+                    methods.push("HEAD".into());
+                }
+                (segments, methods)
+            })
+            .collect()
+    });
+    let asked: Vec<&str> = path.strip_prefix("/api/v1")?.split('/').collect();
+    PATHS
+        .iter()
+        .find(|(segments, _)| {
+            segments.len() == asked.len()
+                && segments
+                    .iter()
+                    .zip(&asked)
+                    .all(|(template, part)| template.starts_with('{') || template == part)
+        })
+        .map(|(_, methods)| methods.join(", "))
 }

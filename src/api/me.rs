@@ -89,7 +89,9 @@ pub struct NotificationJson {
     pub actor: String,
     pub question_id: i64,
     pub question_subject: String,
+    #[oai(nullable)]
     pub answer_id: Option<i64>,
+    #[oai(nullable)]
     pub comment_id: Option<i64>,
     pub created_at: time::OffsetDateTime,
     /// Whether it had been read before this list showed it (listing marks what it lists read).
@@ -119,6 +121,7 @@ pub struct NotificationList {
     /// Unread before this page marked its own read.
     pub unread: i64,
     /// The older ones' address, when there are older ones.
+    #[oai(nullable)]
     pub next: Option<String>,
 }
 
@@ -149,6 +152,7 @@ pub struct MailJson {
     /// The chosen kinds come together once a day rather than one mail each.
     pub digest: bool,
     /// An address the account is moving to, once the link mailed there is opened.
+    #[oai(nullable)]
     pub pending_email: Option<String>,
 }
 
@@ -167,7 +171,9 @@ pub struct TokenJson {
     pub name: String,
     pub scope: String,
     pub created_at: time::OffsetDateTime,
+    #[oai(nullable)]
     pub expires_at: Option<time::OffsetDateTime>,
+    #[oai(nullable)]
     pub last_used_at: Option<time::OffsetDateTime>,
 }
 

@@ -16,10 +16,11 @@ mod reactions;
 mod text;
 mod types;
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
-use poem::{Endpoint, EndpointExt, IntoEndpoint, Route};
+use poem::{Endpoint, EndpointExt, IntoEndpoint, Response, Route, get, handler};
 use poem_openapi::{OpenApiService, Tags};
+use serde_json::Value;
 
 use crate::web::AppState;
 
@@ -68,18 +69,44 @@ fn service() -> OpenApiService<Operations, ()> {
     .server("/api/v1")
 }
 
-/// The OpenAPI document, as served.
-pub fn document() -> String {
-    service().spec()
+/// The request bodies that refuse a field they do not name (`deny_unknown_fields`); the generated document
+/// does not say so by itself, so `document` adds `additionalProperties: false` to each.
+const CLOSED_INPUTS: [&str; 4] = ["QuestionInput", "AnswerInput", "CommentInput", "MailInput"];
+
+/// The OpenAPI document, as served: generated once from the operations.
+pub fn document() -> &'static str {
+    &DOCUMENT
+}
+
+static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
+    let spec = service().spec();
+    let Ok(mut document) = serde_json::from_str::<Value>(&spec) else {
+        return spec;
+    };
+    for name in CLOSED_INPUTS {
+        if let Some(schema) = document
+            .pointer_mut(&format!("/components/schemas/{name}"))
+            .and_then(Value::as_object_mut)
+        {
+            schema.insert("additionalProperties".into(), Value::Bool(false));
+        }
+    }
+    serde_json::to_string_pretty(&document).unwrap_or(spec)
+});
+
+/// `GET /api/openapi.json`.
+#[handler]
+fn serve_document() -> Response {
+    Response::builder()
+        .content_type("application/json; charset=utf-8")
+        .body(document())
 }
 
 /// `/api`: the operations under `/v1` and the document, inside the JSON error and HTTP layers.
 pub fn endpoint(_state: &AppState) -> impl Endpoint + 'static {
-    let service = service();
-    let document = service.spec_endpoint();
     Route::new()
-        .nest("/v1", service.into_endpoint())
-        .at("/openapi.json", document)
+        .nest("/v1", service().into_endpoint())
+        .at("/openapi.json", get(serve_document))
         .around(http::api_layer)
 }
 

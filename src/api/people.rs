@@ -41,6 +41,7 @@ pub struct TagListJson {
     pub items: Vec<TagJson>,
     pub page: i64,
     pub total: i64,
+    #[oai(nullable)]
     pub next: Option<String>,
 }
 
@@ -61,6 +62,7 @@ pub struct UserListJson {
     pub items: Vec<UserItem>,
     pub page: i64,
     pub total: i64,
+    #[oai(nullable)]
     pub next: Option<String>,
 }
 
@@ -100,6 +102,7 @@ pub struct UserAnswerList {
     pub items: Vec<UserAnswerItem>,
     pub page: i64,
     pub total: i64,
+    #[oai(nullable)]
     pub next: Option<String>,
 }
 

@@ -115,6 +115,7 @@ pub struct QuestionList {
     /// How many questions there are in all (for a search: match, counted up to 10,000).
     pub total: i64,
     /// The next page's address, when there is one.
+    #[oai(nullable)]
     pub next: Option<String>,
 }
 
@@ -135,6 +136,7 @@ pub struct AnswerJson {
     /// The token's account liked it (always false without a token).
     pub liked: bool,
     pub created_at: OffsetDateTime,
+    #[oai(nullable)]
     pub modified_at: Option<OffsetDateTime>,
     pub url: String,
 }
@@ -164,6 +166,7 @@ pub struct AnswerList {
     pub items: Vec<AnswerJson>,
     pub page: i64,
     pub total: i64,
+    #[oai(nullable)]
     pub next: Option<String>,
 }
 
@@ -183,12 +186,14 @@ pub struct QuestionJson {
     pub like_count: i64,
     pub comment_count: i64,
     pub view_count: i64,
+    #[oai(nullable)]
     pub accepted_answer_id: Option<i64>,
     /// The token's account liked it (always false without a token).
     pub liked: bool,
     /// The token's account follows it (always false without a token).
     pub followed: bool,
     pub created_at: OffsetDateTime,
+    #[oai(nullable)]
     pub modified_at: Option<OffsetDateTime>,
     pub url: String,
     /// The first page of its answers, most liked first.
@@ -232,7 +237,9 @@ pub struct QuestionInput {
     pub subject: Text,
     /// Markdown, 1–20,000 characters.
     pub content: Text,
-    /// Up to 5 tags (letters, digits, `+`, `#`, `-`, `.`). Left out, an edit keeps the question's tags.
+    /// Up to 5 tags (letters, digits, `+`, `#`, `-`, `.`). Left out (or null), an edit keeps the
+    /// question's tags.
+    #[oai(nullable)]
     pub tags: Option<Vec<Text>>,
 }
 
@@ -267,6 +274,7 @@ pub struct CommentJson {
     /// The Markdown rendered and sanitised.
     pub content_html: String,
     pub created_at: OffsetDateTime,
+    #[oai(nullable)]
     pub modified_at: Option<OffsetDateTime>,
     pub url: String,
 }
@@ -304,6 +312,7 @@ pub struct CommentList {
     pub items: Vec<CommentJson>,
     pub page: i64,
     pub total: i64,
+    #[oai(nullable)]
     pub next: Option<String>,
 }
 

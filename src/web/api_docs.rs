@@ -13,7 +13,7 @@ pub fn routes(route: Route) -> Route {
 
 /// The document, read once: it is made from the code, so it is the same for the life of the process.
 static DOCUMENT: LazyLock<serde_json::Value> =
-    LazyLock::new(|| serde_json::from_str(&crate::api::document()).unwrap_or_default());
+    LazyLock::new(|| serde_json::from_str(crate::api::document()).unwrap_or_default());
 
 #[handler]
 fn docs(ctx: PageContext) -> Markup {

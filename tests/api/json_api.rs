@@ -717,6 +717,9 @@ async fn every_failure_is_one_json_error_and_changes_nothing() {
                 "Bearer realm=\"miniboard\""
             );
         }
+        if status == StatusCode::METHOD_NOT_ALLOWED {
+            assert_eq!(answer.header("allow"), "GET, POST, HEAD", "{path}");
+        }
     }
 
     // Field problems are said per field, in the language asked for.
@@ -916,6 +919,18 @@ async fn the_document_describes_every_operation_with_its_errors() {
         ]
     );
     assert_eq!(document.body["servers"][0]["url"], "/api/v1");
+    // Every request body refuses fields it does not name, and says so.
+    let schemas = document.body["components"]["schemas"]
+        .as_object()
+        .expect("schemas");
+    let inputs: Vec<&String> = schemas
+        .keys()
+        .filter(|name| name.ends_with("Input"))
+        .collect();
+    assert_eq!(inputs.len(), 4, "{inputs:?}");
+    for name in inputs {
+        assert_eq!(schemas[name]["additionalProperties"], false, "{name}");
+    }
 
     // The reference page says the same, in the page's language, with no script.
     let page = app.get_html(&browser(), "/api/docs").await;
