@@ -417,6 +417,9 @@ pub struct Config {
     pub mail_from: String,
     /// Whether an account must verify its address before it may post.
     pub require_verified_email: bool,
+    /// Web pages on other sites whose scripts may call the JSON API (CORS): origins such as
+    /// `https://app.example.com`, or `*` for any; none by default.
+    pub api_cors_origins: Vec<String>,
 }
 
 /// An SMTP server's URL as lettre reads it (`smtp://user:pass@host:587?tls=required`, `smtps://...`);
@@ -608,6 +611,14 @@ const KEYS: &[Key] = &[
         show: |config| on_off(config.require_verified_email),
     },
     Key {
+        name: "api_cors_origins",
+        set: |config, value| {
+            config.api_cors_origins = parse_origins(value)?;
+            Ok(())
+        },
+        show: |config| config.api_cors_origins.join(","),
+    },
+    Key {
         name: "timezone",
         set: |config, value| {
             config.timezone = parse_timezone(value)?;
@@ -705,6 +716,7 @@ impl Config {
             smtp_url: None,
             mail_from: "miniboard <noreply@localhost>".into(),
             require_verified_email: false,
+            api_cors_origins: Vec::new(),
         }
     }
 
@@ -960,6 +972,35 @@ fn format_timezone(offset: time::UtcOffset) -> String {
     format!("{sign}{:02}:{:02}", hours.abs(), minutes.abs())
 }
 
+/// A comma-separated list of origins (`https://app.example.com`, a port if not the scheme's own) or `*`,
+/// each as browsers send it in `Origin`: lower case, no path.
+fn parse_origins(value: &str) -> Result<Vec<String>, String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            if item == "*" {
+                return Ok(item.to_owned());
+            }
+            let problem =
+                || format!("`{item}` is not an origin like https://app.example.com, or *");
+            let url = url::Url::parse(item).map_err(|_| problem())?;
+            let plain = matches!(url.scheme(), "http" | "https")
+                && url.host_str().is_some()
+                && url.username().is_empty()
+                && url.password().is_none()
+                && url.query().is_none()
+                && url.fragment().is_none()
+                && url.path() == "/";
+            if !plain {
+                return Err(problem());
+            }
+            Ok(url.origin().ascii_serialization())
+        })
+        .collect()
+}
+
 /// A comma-separated list of addresses, networks (`10.0.0.0/8`) and `unix`.
 fn parse_trusted_proxies(value: &str) -> Result<Vec<TrustedProxy>, String> {
     value
@@ -1112,6 +1153,39 @@ mod tests {
             Bind::Unix(PathBuf::from("/run/miniboard/miniboard.sock"))
         );
         assert!(load_env(&[("MINIBOARD_BIND", "unix:relative.sock")]).is_err());
+    }
+
+    #[test]
+    fn cors_origins_are_origins_as_browsers_send_them() {
+        let config = load_env(&[(
+            "MINIBOARD_API_CORS_ORIGINS",
+            " https://App.Example.com , http://localhost:3000,https://x.example:443",
+        )])
+        .expect("origins");
+        assert_eq!(
+            config.api_cors_origins,
+            [
+                "https://app.example.com",
+                "http://localhost:3000",
+                "https://x.example"
+            ]
+        );
+        assert_eq!(
+            load_env(&[("MINIBOARD_API_CORS_ORIGINS", "*")])
+                .expect("any")
+                .api_cors_origins,
+            ["*"]
+        );
+        for bad in [
+            "app.example.com",
+            "https://a.example/path",
+            "ftp://a.example",
+            "https://u:p@a.example",
+        ] {
+            let err = load_env(&[("MINIBOARD_API_CORS_ORIGINS", bad)]).expect_err(bad);
+            assert_eq!(err.key, "MINIBOARD_API_CORS_ORIGINS");
+        }
+        assert!(load_env(&[]).expect("defaults").api_cors_origins.is_empty());
     }
 
     #[test]

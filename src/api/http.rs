@@ -38,6 +38,15 @@ pub async fn api_layer<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem::Res
         .unwrap_or_default();
     let reading = matches!(*req.method(), Method::GET | Method::HEAD);
     let path = req.original_uri().path().to_owned();
+    let cors = cross_origin(&req);
+    if let Some(origin) = &cors
+        && *req.method() == Method::OPTIONS
+        && req
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
+    {
+        return Ok(preflight(origin));
+    }
     let with_token = req.headers().contains_key(header::AUTHORIZATION);
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         // Read here, within the limit, so an operation never sees a body over it.
@@ -94,8 +103,15 @@ pub async fn api_layer<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem::Res
     let headers = response.headers_mut();
     headers.insert(
         header::VARY,
-        HeaderValue::from_static("Authorization, Accept-Language"),
+        HeaderValue::from_static("Authorization, Accept-Language, Origin"),
     );
+    if let Some(origin) = &cors {
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+        headers.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("Link, Location, ETag, Retry-After, WWW-Authenticate"),
+        );
+    }
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static(if with_token { "no-store" } else { "no-cache" }),
@@ -148,4 +164,38 @@ fn allowed_methods(path: &str) -> Option<String> {
                     .all(|(template, part)| template.starts_with('{') || template == part)
         })
         .map(|(_, methods)| methods.join(", "))
+}
+
+/// What `Access-Control-Allow-Origin` says to a request from another site's page whose origin
+/// `api_cors_origins` allows (`*` when it allows any); `None` for any other request. Tokens travel in a
+/// header, never in a cookie, so no credentials are allowed.
+fn cross_origin(req: &Request) -> Option<HeaderValue> {
+    let origin = req.header(header::ORIGIN)?;
+    let allowed = &req.data::<super::State>()?.config.api_cors_origins;
+    if allowed.iter().any(|any| any == "*") {
+        return Some(HeaderValue::from_static("*"));
+    }
+    allowed
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(origin))
+        .then(|| HeaderValue::from_str(origin).ok())
+        .flatten()
+}
+
+/// The answer to a CORS preflight: what the other site's script may send.
+fn preflight(origin: &HeaderValue) -> Response {
+    Response::builder()
+        .status(StatusCode::NO_CONTENT)
+        .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone())
+        .header(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            "GET, POST, PUT, DELETE",
+        )
+        .header(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            "Authorization, Content-Type, Accept-Language, If-None-Match",
+        )
+        .header(header::ACCESS_CONTROL_MAX_AGE, "600")
+        .header(header::VARY, "Origin")
+        .finish()
 }

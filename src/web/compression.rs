@@ -250,6 +250,9 @@ pub async fn answer_revalidation<E: Endpoint>(
         header::CACHE_CONTROL,
         header::VARY,
         header::EXPIRES,
+        // A cross-origin script's conditional read (the JSON API) needs these on the 304 too.
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
     ] {
         for value in headers.get_all(&name) {
             not_modified

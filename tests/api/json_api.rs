@@ -1511,3 +1511,137 @@ async fn tags_users_profiles_and_the_token_s_own_account() {
     .await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn cross_origin_scripts_are_served_only_from_the_configured_origins() {
+    let app = crate::helpers::spawn_app_with(|config| {
+        config.api_cors_origins = vec!["https://app.example.com".into()];
+    })
+    .await;
+    let alice = app.signed_up_user("alice").await;
+    let question = app.ask(&alice, "Read from another site", "Yes.").await;
+    let path = format!("/api/v1/questions/{question}");
+
+    let preflight = send(
+        &app,
+        Method::OPTIONS,
+        &path,
+        None,
+        None,
+        &[
+            ("origin", "https://app.example.com"),
+            ("access-control-request-method", "PUT"),
+            (
+                "access-control-request-headers",
+                "authorization, content-type",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(preflight.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        preflight.header("access-control-allow-origin"),
+        "https://app.example.com"
+    );
+    assert!(
+        preflight
+            .header("access-control-allow-methods")
+            .contains("PUT")
+    );
+    assert!(
+        preflight
+            .header("access-control-allow-headers")
+            .contains("Authorization")
+    );
+    assert!(
+        preflight
+            .headers
+            .get("access-control-allow-credentials")
+            .is_none()
+    );
+
+    let read = send(
+        &app,
+        Method::GET,
+        &path,
+        None,
+        None,
+        &[("origin", "https://app.example.com")],
+    )
+    .await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(
+        read.header("access-control-allow-origin"),
+        "https://app.example.com"
+    );
+    assert!(
+        read.header("access-control-expose-headers")
+            .contains("ETag")
+    );
+    assert!(read.header("vary").contains("Origin"));
+    let etag = read.header("etag").to_owned();
+    let again = send(
+        &app,
+        Method::GET,
+        &path,
+        None,
+        None,
+        &[
+            ("origin", "https://app.example.com"),
+            ("if-none-match", &etag),
+        ],
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(
+        again.header("access-control-allow-origin"),
+        "https://app.example.com"
+    );
+
+    // Another site gets nothing that lets its script read the answer.
+    for origin in [
+        "https://evil.example",
+        "https://app.example.com.evil.example",
+        "null",
+    ] {
+        let other = send(&app, Method::GET, &path, None, None, &[("origin", origin)]).await;
+        assert!(
+            other.headers.get("access-control-allow-origin").is_none(),
+            "{origin}"
+        );
+        let preflight = send(
+            &app,
+            Method::OPTIONS,
+            &path,
+            None,
+            None,
+            &[
+                ("origin", origin),
+                ("access-control-request-method", "DELETE"),
+            ],
+        )
+        .await;
+        assert!(
+            preflight
+                .headers
+                .get("access-control-allow-origin")
+                .is_none(),
+            "{origin}"
+        );
+    }
+    app.stop().await;
+
+    // Off by default.
+    let app = spawn_app().await;
+    let read = send(
+        &app,
+        Method::GET,
+        "/api/v1/questions",
+        None,
+        None,
+        &[("origin", "https://app.example.com")],
+    )
+    .await;
+    assert!(read.headers.get("access-control-allow-origin").is_none());
+    app.stop().await;
+}
