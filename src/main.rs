@@ -110,7 +110,9 @@ fn main() -> ExitCode {
                     expires,
                 },
         } => {
+            // The operator stands in for the password: nothing to type.
             let form = miniboard::domain::tokens::TokenForm {
+                current_password: String::new(),
                 name,
                 scope,
                 expires,

@@ -116,7 +116,7 @@ impl AnswersApi {
         #[oai(validator(minimum(value = "1")))]
         page: Query<Option<i64>>,
     ) -> ApiResult<AnswersResponse> {
-        let viewer = auth.reader(req)?;
+        let viewer = auth.reader(req, &state).await?;
         let sort = AnswerOrder::sort(sort.0);
         let question = QuestionId(id.0);
         let found = state
@@ -180,7 +180,7 @@ impl AnswersApi {
         auth: MaybeToken,
         id: Path<i64>,
     ) -> ApiResult<AnswerResponse> {
-        let viewer = auth.reader(req)?;
+        let viewer = auth.reader(req, &state).await?;
         let answer = answer_json(&state, AnswerId(id.0), viewer)
             .await
             .map_err(|err| ApiError::from_board(err, lang(req)))?;

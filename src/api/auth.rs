@@ -80,21 +80,29 @@ impl Token {
 
 impl MaybeToken {
     /// The account a read is for, if any. A request that sent credentials that did not work is refused
-    /// (a script with a typo in its token should hear of it, not quietly read as a visitor).
-    pub fn reader(&self, req: &Request) -> Result<Option<&CurrentUser>, ApiError> {
-        match self {
-            Self::Token(Token(holder)) => Ok(Some(&holder.user)),
-            Self::Visitor
-                if req
-                    .headers()
-                    .contains_key(poem::http::header::AUTHORIZATION) =>
-            {
-                Err(ApiError::unauthorized(
-                    "The token does not work: it is unknown, revoked or expired, or its account was \
-                     deleted (or the header is not `Authorization: Bearer <token>`).",
-                ))
+    /// (a script with a typo in its token should hear of it, not quietly read as a visitor); one whose
+    /// token could not be looked up (the database out of reach) hears that instead.
+    pub async fn reader(
+        &self,
+        req: &Request,
+        state: &State,
+    ) -> Result<Option<&CurrentUser>, ApiError> {
+        let sent = req.header(poem::http::header::AUTHORIZATION);
+        match (self, sent) {
+            (Self::Token(Token(holder)), _) => Ok(Some(&holder.user)),
+            (Self::Visitor, None) => Ok(None),
+            (Self::Visitor, Some(sent)) => {
+                // The fallback hides why the token was not taken: ask again, to tell a bad token from a
+                // failed lookup.
+                let token = sent.strip_prefix("Bearer ").unwrap_or_default().trim();
+                match board::tokens::holder(&state.store, token).await {
+                    Err(err) => Err(ApiError::from_board(err, super::http::lang(req))),
+                    Ok(_) => Err(ApiError::unauthorized(
+                        "The token does not work: it is unknown, revoked or expired, or its account \
+                         was deleted (or the header is not `Authorization: Bearer <token>`).",
+                    )),
+                }
             }
-            Self::Visitor => Ok(None),
         }
     }
 }

@@ -48,7 +48,7 @@ async fn list(
     auth: &MaybeToken,
     post: PostRef,
 ) -> ApiResult<CommentsResponse> {
-    auth.reader(req)?;
+    auth.reader(req, state).await?;
     let found = state
         .store
         .post_comments(post)
@@ -175,7 +175,7 @@ impl CommentsApi {
         auth: MaybeToken,
         id: Path<i64>,
     ) -> ApiResult<CommentResponse> {
-        auth.reader(req)?;
+        auth.reader(req, &state).await?;
         let comment = state
             .store
             .comment(CommentId(id.0))

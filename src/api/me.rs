@@ -94,7 +94,7 @@ pub struct NotificationJson {
     #[oai(nullable)]
     pub comment_id: Option<i64>,
     pub created_at: time::OffsetDateTime,
-    /// Whether it had been read before this list showed it (listing marks what it lists read).
+    /// Whether it was read (on the inbox page, or by `POST /me/notifications/read`).
     pub read: bool,
 }
 
@@ -118,7 +118,7 @@ impl From<&Notification> for NotificationJson {
 #[derive(Object)]
 pub struct NotificationList {
     pub items: Vec<NotificationJson>,
-    /// Unread before this page marked its own read.
+    /// How many are unread in all.
     pub unread: i64,
     /// The older ones' address, when there are older ones.
     #[oai(nullable)]
@@ -186,7 +186,7 @@ pub enum MeResponse {
 
 #[derive(ApiResponse)]
 pub enum NotificationsResponse {
-    /// A page of notifications; those listed are read now.
+    /// A page of notifications.
     #[oai(status = 200)]
     Ok(Json<NotificationList>),
 }
@@ -265,7 +265,7 @@ impl MeApi {
     }
 
     /// The account's notifications, the newest first, 20 a page (`before`: the id the previous page's
-    /// `next` names). Listing marks what it lists read, as the inbox page does.
+    /// `next` names). Listing changes nothing; `POST /me/notifications/read` marks them read.
     #[oai(
         path = "/notifications",
         method = "get",
@@ -280,7 +280,9 @@ impl MeApi {
         #[oai(validator(minimum(value = "1")))]
         before: Query<Option<i64>>,
     ) -> ApiResult<NotificationsResponse> {
-        let inbox = board::notifications::inbox(&state.store, auth.account(), before.0)
+        // A program lists without reading: what is read is said by `POST /me/notifications/read`, which
+        // takes a token with write access.
+        let inbox = board::notifications::inbox(&state.store, auth.account(), before.0, false)
             .await
             .map_err(|err| ApiError::from_board(err, lang(req)))?;
         Ok(NotificationsResponse::Ok(Json(NotificationList {

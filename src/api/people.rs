@@ -158,7 +158,7 @@ async fn posts_of(
     tab: ProfileTab,
     page: Option<i64>,
 ) -> ApiResult<(String, ProfilePosts)> {
-    auth.reader(req)?;
+    auth.reader(req, state).await?;
     let fail = |err| ApiError::from_board(err, lang(req));
     let profile = board::people::profile(&state.store, typed_name)
         .await
@@ -185,7 +185,7 @@ impl PeopleApi {
         #[oai(validator(minimum(value = "1")))]
         page: Query<Option<i64>>,
     ) -> ApiResult<TagsResponse> {
-        auth.reader(req)?;
+        auth.reader(req, &state).await?;
         let prefix = name_prefix(q.0.as_deref().unwrap_or_default());
         let found = state
             .store
@@ -262,7 +262,7 @@ impl PeopleApi {
         #[oai(validator(minimum(value = "1")))]
         page: Query<Option<i64>>,
     ) -> ApiResult<UsersResponse> {
-        auth.reader(req)?;
+        auth.reader(req, &state).await?;
         let (prefix, found) = board::people::users(
             &state.store,
             q.0.as_deref().unwrap_or_default(),
@@ -310,7 +310,7 @@ impl PeopleApi {
         auth: MaybeToken,
         name: Path<String>,
     ) -> ApiResult<ProfileResponse> {
-        auth.reader(req)?;
+        auth.reader(req, &state).await?;
         let fail = |err| ApiError::from_board(err, lang(req));
         let profile = board::people::profile(&state.store, &name.0)
             .await

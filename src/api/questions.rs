@@ -178,7 +178,7 @@ impl QuestionsApi {
         page: Query<Option<i64>>,
     ) -> ApiResult<ListResponse> {
         let lang = lang(req);
-        auth.reader(req)?;
+        auth.reader(req, &state).await?;
         let tag = match tag.0.as_deref().map(TagName::parse).transpose() {
             Ok(tag) => tag,
             Err(_) => return Err(ApiError::not_found()),
@@ -300,7 +300,7 @@ impl QuestionsApi {
         auth: MaybeToken,
         id: Path<i64>,
     ) -> ApiResult<QuestionResponse> {
-        let viewer = auth.reader(req)?;
+        let viewer = auth.reader(req, &state).await?;
         let question = question_json(&state, QuestionId(id.0), viewer)
             .await
             .map_err(|err| ApiError::from_board(err, lang(req)))?;

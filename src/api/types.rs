@@ -28,9 +28,12 @@ fn tag_names(tags: &Tags) -> Vec<String> {
 /// Who wrote a post.
 #[derive(Object)]
 pub struct Author {
-    pub id: i64,
+    /// Null for a deleted account (its posts are not linked to one another).
+    #[oai(nullable)]
+    pub id: Option<i64>,
     /// Empty for a deleted account.
     pub username: String,
+    /// 0 for a deleted account.
     pub reputation: i64,
     /// The account was deleted; its posts stay.
     pub deleted: bool,
@@ -38,11 +41,12 @@ pub struct Author {
 
 impl Author {
     fn new(id: UserId, username: &str, reputation: i64) -> Self {
+        let deleted = username.is_empty();
         Self {
-            id: id.0,
+            id: (!deleted).then_some(id.0),
             username: username.to_owned(),
-            reputation,
-            deleted: username.is_empty(),
+            reputation: if deleted { 0 } else { reputation },
+            deleted,
         }
     }
 }

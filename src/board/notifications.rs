@@ -13,13 +13,17 @@ use crate::{
     store::Store,
 };
 
-/// A page of the user's inbox (the newest, or those before the id `before`); it marks what it shows read.
+/// A page of the user's inbox (the newest, or those before the id `before`); with `mark_read` (the inbox
+/// page, which a person reads), what it shows is read from then on.
 pub async fn inbox(
     store: &Store,
     user: &CurrentUser,
     before: Option<i64>,
+    mark_read: bool,
 ) -> Result<Inbox, BoardError> {
-    Ok(store.inbox(user.id, before.filter(|&id| id > 0)).await?)
+    Ok(store
+        .inbox(user.id, before.filter(|&id| id > 0), mark_read)
+        .await?)
 }
 
 /// Marks all of the user's notifications read.

@@ -40,9 +40,13 @@ pub const NAME_MAX_CHARS: usize = 60;
 /// How far ahead an expiry date may be (five years): a date further off is most likely a typo.
 const LATEST_EXPIRY_DAYS: i64 = 5 * 366;
 
-/// The account page's form that makes a token (`expires` is a date, YYYY-MM-DD, or empty for never).
+/// The account page's form that makes a token (`expires` is a date, YYYY-MM-DD, or empty for never), with
+/// the account's current password: a token outlives the session it was made in, so a borrowed session
+/// must not be enough to make one.
 #[derive(Debug, Default, Deserialize)]
 pub struct TokenForm {
+    #[serde(default)]
+    pub current_password: String,
     #[serde(default)]
     pub name: String,
     #[serde(default)]
@@ -189,6 +193,10 @@ pub struct NewToken {
     pub spec: TokenSpec,
     pub hash: String,
     pub now: i64,
+    /// The password hash the current password was checked against: the token is made only if it is still
+    /// the account's (a password changed meanwhile revokes tokens, and must not miss this one). `None`
+    /// for the operator's command.
+    pub checked_password: Option<String>,
 }
 
 /// What making a token came to.
@@ -211,6 +219,7 @@ mod tests {
 
     fn form(name: &str, scope: &str, expires: &str) -> TokenForm {
         TokenForm {
+            current_password: String::new(),
             name: name.into(),
             scope: scope.into(),
             expires: expires.into(),

@@ -189,6 +189,7 @@ pub const TEXTS: Texts = Texts {
     tokens_expires_label: "Expires on (optional)",
     tokens_expires_hint: "YYYY-MM-DD; the token stops working at the end of that day (UTC). Empty: never.",
     tokens_create: "Create token",
+    tokens_password_hint: "A token outlives this session; a new password revokes every token.",
     flash_other_sessions_ended: "Every other device was signed out.",
     views_one: "1 view",
     views: "{} views",

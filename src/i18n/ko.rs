@@ -189,6 +189,7 @@ pub const TEXTS: Texts = Texts {
     tokens_expires_label: "만료일 (선택)",
     tokens_expires_hint: "YYYY-MM-DD. 그날이 끝나면(UTC) 토큰이 멈춥니다. 비우면 만료 없음.",
     tokens_create: "토큰 만들기",
+    tokens_password_hint: "토큰은 이 로그인보다 오래 갑니다. 비밀번호를 바꾸면 모든 토큰이 폐기됩니다.",
     flash_other_sessions_ended: "다른 모든 기기에서 로그아웃했습니다.",
     views_one: "조회 1",
     views: "조회 {}",

@@ -361,6 +361,7 @@ pub struct Texts {
     pub tokens_expires_label: &'static str,
     pub tokens_expires_hint: &'static str,
     pub tokens_create: &'static str,
+    pub tokens_password_hint: &'static str,
     pub flash_other_sessions_ended: &'static str,
     pub views_one: &'static str,
     pub site_description: &'static str,

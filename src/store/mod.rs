@@ -402,9 +402,9 @@ operations! {
     /// How many of the user's notifications are unread.
     fn unread_notifications(&self, user: UserId) -> i64;
 
-    /// A page of the user's notifications before the id `before` (the newest without), newest first; the
-    /// page's notifications are read once shown.
-    fn inbox(&self, user: UserId, before: Option<i64>) -> Inbox;
+    /// A page of the user's notifications before the id `before` (the newest without), newest first; with
+    /// `mark_read`, the page's notifications are read once shown.
+    fn inbox(&self, user: UserId, before: Option<i64>, mark_read: bool) -> Inbox;
 
     /// Marks every notification of the user read.
     fn read_all_notifications(&self, user: UserId) -> ();

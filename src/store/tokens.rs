@@ -3,8 +3,13 @@
 /// How many tokens the account `?1` holds (counted in the transaction that adds one).
 pub const COUNT: &str = "SELECT count(*) FROM api_tokens WHERE user_id = ?1";
 
-/// Whether the account `?1` is there and not deleted.
-pub const ACCOUNT_LIVE: &str = "SELECT 1 FROM users WHERE id = ?1 AND deleted_at IS NULL";
+/// Whether the account `?1` is there, not deleted, and its password hash still `?2` (any, for NULL).
+pub const ACCOUNT_LIVE: &str = "SELECT 1 FROM users WHERE id = ?1 AND deleted_at IS NULL
+     AND (CAST(?2 AS TEXT) IS NULL OR password_hash = ?2)";
+
+/// Forgets the account `?1`'s tokens that lapsed by `?2` (they count toward no limit).
+pub const FORGET_LAPSED: &str =
+    "DELETE FROM api_tokens WHERE user_id = ?1 AND expires_at IS NOT NULL AND expires_at <= ?2";
 
 /// Adds a token (`?1` account, `?2` name, `?3` scope, `?4` hash, `?5` now, `?6` lapse or NULL); its id.
 pub const INSERT: &str =
@@ -25,5 +30,7 @@ pub const HOLDER: &str = "SELECT u.id, u.username, t.scope, t.id, t.last_used_at
      FROM api_tokens t JOIN users u ON u.id = t.user_id
      WHERE t.token_hash = ?1 AND (t.expires_at IS NULL OR t.expires_at > ?2) AND u.deleted_at IS NULL";
 
-/// Notes that the token `?1` was used at `?2`.
-pub const USED: &str = "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1";
+/// Notes that the token `?1` was used at `?2`, unless a use within the minute before `?2` was noted
+/// (requests at once all see the old time; one of them writes).
+pub const USED: &str = "UPDATE api_tokens SET last_used_at = ?2
+     WHERE id = ?1 AND (last_used_at IS NULL OR last_used_at <= CAST(?2 AS BIGINT) - 60)";

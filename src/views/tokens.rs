@@ -116,6 +116,9 @@ pub fn tokens_section(ctx: &PageContext, view: &TokensView) -> Markup {
                 (field_in(t, "token", Field { name: "expires", label: t.tokens_expires_label, input_type: "date",
                     value: &view.typed.expires, hint: Some(t.tokens_expires_hint), autocomplete: "off",
                     required: false, max_length: Some(10) }, view.errors))
+                (field_in(t, "token", Field { name: "current_password", label: t.account_current_password,
+                    input_type: "password", value: "", hint: Some(t.tokens_password_hint),
+                    autocomplete: "current-password", required: true, max_length: None }, view.errors))
                 button.btn.btn-primary type="submit" #create-token { (t.tokens_create) }
             }
         }

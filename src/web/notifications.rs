@@ -65,7 +65,7 @@ async fn inbox(
 ) -> AppResult<Response> {
     let params = QueryParams::of(req);
     let before = params.get("before").and_then(|raw| raw.parse::<i64>().ok());
-    let inbox = board::notifications::inbox(&state.store, &user, before).await?;
+    let inbox = board::notifications::inbox(&state.store, &user, before, true).await?;
     // The navbar's count as it is now that this page is read.
     let mut ctx = super::session::page_context(req, true);
     ctx.unread_notifications = ctx

@@ -170,6 +170,7 @@ pub enum AccountForm {
     Password,
     Email,
     Delete,
+    Token,
 }
 
 /// The account page after one of its forms failed: 422 with that form's problems beside it (and what was
@@ -194,6 +195,7 @@ pub async fn form_failed(
                     shown.email_typed = typed;
                 }
                 AccountForm::Delete => shown.delete_errors = &errors,
+                AccountForm::Token => shown.token_errors = &errors,
             }
             render(req, session, state, user, shown).await
         }
@@ -296,7 +298,9 @@ async fn create_token(
     state: Data<&Arc<AppState>>,
     Form(form): Form<TokenForm>,
 ) -> AppResult<Response> {
-    match board::tokens::create(&state.store, &user, &form).await {
+    let created =
+        board::tokens::create(&state.store, &state.hashing, &user, &form, client_key(req)).await;
+    match created {
         Ok((token, _)) => {
             let mut shown = AccountPage::new(StatusCode::CREATED);
             shown.new_token = Some(token.as_str());
@@ -308,7 +312,7 @@ async fn create_token(
             shown.token_typed = &form;
             render(req, session, &state, &user, shown).await
         }
-        Err(err) => Err(err.into()),
+        Err(err) => form_failed(req, session, &state, &user, AccountForm::Token, "", err).await,
     }
 }
 

@@ -256,7 +256,7 @@ async fn account_routes_act_on_the_logged_in_account_only() {
     let app = spawn_app().await;
     // (method, path, form, what a logged-in user gets: true allowed, false not found)
     type Route<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], bool);
-    let routes: [Route; 11] = [
+    let routes: [Route; 12] = [
         ("GET", "/account", &[], true),
         ("GET", "/notifications", &[], true),
         ("POST", "/notifications/read-all", &[], true),
@@ -289,6 +289,16 @@ async fn account_routes_act_on_the_logged_in_account_only() {
             true,
         ),
         ("POST", "/tags/rust/follow", &[("follow", "true")], true),
+        (
+            "POST",
+            "/account/tokens",
+            &[
+                ("name", "script"),
+                ("scope", "read"),
+                ("current_password", PASSWORD),
+            ],
+            true,
+        ),
         // Another account's session (its stored key) is not found.
         ("POST", "/account/sessions/{other_session}/end", &[], false),
     ];

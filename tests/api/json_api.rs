@@ -101,7 +101,12 @@ pub async fn make_token(app: &TestApp, user: &Client, name: &str, scope: &str) -
         .post_form(
             user,
             "/account/tokens",
-            &[("name", name), ("scope", scope), ("expires", "")],
+            &[
+                ("name", name),
+                ("scope", scope),
+                ("expires", ""),
+                ("current_password", crate::helpers::PASSWORD),
+            ],
         )
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
@@ -172,6 +177,7 @@ async fn tokens_are_made_on_the_account_page_shown_once_listed_and_revoked() {
                 ("name", "cron"),
                 ("scope", "admin"),
                 ("expires", "2020-01-01"),
+                ("current_password", crate::helpers::PASSWORD),
             ],
         )
         .await;
@@ -195,6 +201,45 @@ async fn tokens_are_made_on_the_account_page_shown_once_listed_and_revoked() {
     let refused = call(&app, Method::GET, "/api/v1/questions", Some(&token), None).await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
     assert_eq!(refused.error_code(), "unauthorized");
+
+    // A token takes the current password, and a new password revokes every token: a borrowed session
+    // cannot leave a token behind that outlives the password.
+    let response = app
+        .post_form(
+            &alice,
+            "/account/tokens",
+            &[
+                ("name", "sneaky"),
+                ("scope", "write"),
+                ("current_password", "not the password"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        !response
+            .text()
+            .await
+            .expect("page")
+            .contains("new-token-value")
+    );
+    let kept = make_token(&app, &alice, "kept until the password changes", "read").await;
+    let works = call(&app, Method::GET, "/api/v1/me", Some(&kept), None).await;
+    assert_eq!(works.status, StatusCode::OK);
+    let changed = app
+        .post_form(
+            &alice,
+            "/account/password",
+            &[
+                ("current_password", crate::helpers::PASSWORD),
+                ("password1", "a brand new password"),
+                ("password2", "a brand new password"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    let revoked = call(&app, Method::GET, "/api/v1/me", Some(&kept), None).await;
+    assert_eq!(revoked.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         refused.header("www-authenticate"),
         "Bearer realm=\"miniboard\""
@@ -1480,7 +1525,8 @@ async fn tags_users_profiles_and_the_token_s_own_account() {
         "a token is never shown again"
     );
 
-    // Bob answers Alice's question: she hears of it; listing reads it, and read-all reads the rest.
+    // Bob answers Alice's question: she hears of it. Listing changes nothing (a read-only token cannot
+    // read her inbox for her); read-all, with a write token, reads it.
     let alices = questions.body["items"][0]["id"].as_i64().expect("id");
     app.answer(&bob, alices, "Bob answers").await;
     let me = ok(&app, Method::GET, "/api/v1/me", &reader, "", StatusCode::OK).await;
@@ -1499,7 +1545,16 @@ async fn tags_users_profiles_and_the_token_s_own_account() {
     assert_eq!(inbox["items"][0]["question_id"], alices);
     assert_eq!(inbox["items"][0]["read"], false);
     let me = ok(&app, Method::GET, "/api/v1/me", &reader, "", StatusCode::OK).await;
-    assert_eq!(me["unread_notifications"], 0);
+    assert_eq!(me["unread_notifications"], 1);
+    let refused = call(
+        &app,
+        Method::POST,
+        "/api/v1/me/notifications/read",
+        Some(&reader),
+        None,
+    )
+    .await;
+    assert_eq!(refused.error_code(), "read_only_token");
     ok(
         &app,
         Method::POST,
@@ -1509,6 +1564,18 @@ async fn tags_users_profiles_and_the_token_s_own_account() {
         StatusCode::NO_CONTENT,
     )
     .await;
+    let me = ok(&app, Method::GET, "/api/v1/me", &reader, "", StatusCode::OK).await;
+    assert_eq!(me["unread_notifications"], 0);
+    let inbox = ok(
+        &app,
+        Method::GET,
+        "/api/v1/me/notifications",
+        &reader,
+        "",
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(inbox["items"][0]["read"], true);
     app.stop().await;
 }
 
@@ -1643,5 +1710,36 @@ async fn cross_origin_scripts_are_served_only_from_the_configured_origins() {
     )
     .await;
     assert!(read.headers.get("access-control-allow-origin").is_none());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_deleted_account_s_posts_stay_without_anything_that_links_them() {
+    let app = spawn_app().await;
+    let carol = app.signed_up_user("carol").await;
+    let question = app.ask(&carol, "Asked before leaving", "x").await;
+    let deleted = app
+        .post_form(
+            &carol,
+            "/account/delete",
+            &[("current_password", crate::helpers::PASSWORD)],
+        )
+        .await;
+    assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
+    let read = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/questions/{question}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(
+        read.body["author"],
+        json!({"id": null, "username": "", "reputation": 0, "deleted": true})
+    );
+    let listed = call(&app, Method::GET, "/api/v1/questions", None, None).await;
+    assert_eq!(listed.body["items"][0]["author"]["id"], Value::Null);
     app.stop().await;
 }

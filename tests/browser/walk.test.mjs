@@ -587,6 +587,7 @@ async function tokenWalk(javaScript, name) {
   await page.goto(`${base}/account`);
   await page.fill('#field-name-token', `${name}'s script`);
   await page.check('#token-scope-write');
+  await page.fill('#field-current_password-token', PASSWORD);
   await page.click('#create-token');
   await page.locator('#new-token').waitFor();
   const token = await page.locator('#new-token-value').inputValue();

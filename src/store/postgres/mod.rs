@@ -960,11 +960,16 @@ impl PgStore {
         Ok(notifications::unread(&client, user).await?)
     }
 
-    pub async fn inbox(&self, user: UserId, before: Option<i64>) -> StoreResult<Inbox> {
+    pub async fn inbox(
+        &self,
+        user: UserId,
+        before: Option<i64>,
+        mark_read: bool,
+    ) -> StoreResult<Inbox> {
         // A read; a write only when the page shows something unread.
         let inbox = notifications::inbox(&self.client().await?, user, before).await?;
         let shown_unread = inbox.shown_unread();
-        if !shown_unread.is_empty() {
+        if mark_read && !shown_unread.is_empty() {
             self.quiet_write(async |tx| notifications::mark_read(tx, user, &shown_unread).await)
                 .await?;
         }

@@ -21,9 +21,16 @@ impl PgStore {
         self.unseen_transaction(async |tx| {
             // The account's row locked: two tokens made at once are counted one after the other.
             let locked = format!("{} FOR UPDATE", numbered(sql::ACCOUNT_LIVE));
-            if opt(tx, &locked, &[&token.user.0]).await?.is_none() {
+            let checked = &token.checked_password;
+            if opt(tx, &locked, &[&token.user.0, checked]).await?.is_none() {
                 return Ok(TokenCreated::NoAccount);
             }
+            run(
+                tx,
+                &numbered(sql::FORGET_LAPSED),
+                &[&token.user.0, &token.now],
+            )
+            .await?;
             let held: i64 = one(tx, &numbered(sql::COUNT), &[&token.user.0])
                 .await?
                 .try_get(0)?;

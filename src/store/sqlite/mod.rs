@@ -829,14 +829,19 @@ impl SqliteStore {
     }
 
     // Notifications and follows change no visitor's page: their writes leave the page cache be.
-    pub async fn inbox(&self, user: UserId, before: Option<i64>) -> StoreResult<Inbox> {
+    pub async fn inbox(
+        &self,
+        user: UserId,
+        before: Option<i64>,
+        mark_read: bool,
+    ) -> StoreResult<Inbox> {
         // A read; a write only when the page shows something unread.
         let inbox = self
             .db
             .read(move |conn| notifications::inbox(conn, user, before))
             .await?;
         let shown_unread = inbox.shown_unread();
-        if !shown_unread.is_empty() {
+        if mark_read && !shown_unread.is_empty() {
             self.db
                 .write_unseen(move |tx| notifications::mark_read(tx, user, &shown_unread))
                 .await?;

@@ -23,11 +23,16 @@ impl SqliteStore {
         self.db
             .write_unseen(move |tx| {
                 let live = tx
-                    .one(sql::ACCOUNT_LIVE, [token.user.0], |_| Ok(()))
+                    .one(
+                        sql::ACCOUNT_LIVE,
+                        params![token.user.0, token.checked_password],
+                        |_| Ok(()),
+                    )
                     .optional()?;
                 if live.is_none() {
                     return Ok(TokenCreated::NoAccount);
                 }
+                tx.run(sql::FORGET_LAPSED, params![token.user.0, token.now])?;
                 let held: i64 = tx.one(sql::COUNT, [token.user.0], |row| row.get(0))?;
                 if held >= MAX_TOKENS {
                     return Ok(TokenCreated::TooMany);

@@ -10,3 +10,12 @@ CREATE TABLE api_tokens (
     last_used_at BIGINT
 );
 CREATE INDEX api_tokens_by_user ON api_tokens (user_id, id);
+
+CREATE FUNCTION password_changed_revokes_tokens() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM api_tokens WHERE user_id = NEW.id;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER password_changed_revokes_tokens AFTER UPDATE OF password_hash ON users
+    FOR EACH ROW WHEN (OLD.password_hash <> NEW.password_hash)
+    EXECUTE FUNCTION password_changed_revokes_tokens();
