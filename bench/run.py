@@ -179,6 +179,14 @@ class Server:
                     raise RuntimeError("the server did not start")
                 time.sleep(0.002)
         self.startup_ms = (time.perf_counter() - started) * 1000
+        self.database_setting = database_setting
+
+    def api_token(self, username):
+        """A write token for `username`, made the operator's way."""
+        made = subprocess.run([str(BINARY), "token", "create", username, "--scope", "write", "--name", "bench"],
+                              env=dict(os.environ, MINIBOARD_DATABASE=self.database_setting, MINIBOARD_LOG="warn"),
+                              check=True, capture_output=True, text=True)
+        return made.stdout.strip()
 
     def peak_rss_mb(self):
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
@@ -350,6 +358,22 @@ wrk.headers["Cookie"] = "{cookie}"
 wrk.headers["X-CSRF-Token"] = "{token}"
 wrk.headers["HX-Request"] = "true"
 """)
+    script.close()
+    return script.name
+
+
+def lua_api_like(token, path):
+    """Likes through the JSON API, as a program would: PUT, then DELETE, then PUT, ... with its token."""
+    return lua_numbered(f"""
+  local method = (n % 2 == 1) and "PUT" or "DELETE"
+  return wrk.format(method, "{path}", {{["Authorization"] = "Bearer {token}"}})
+""")
+
+
+def lua_api_get(token, path):
+    """GETs of the JSON API with a token (never cached: an API read always renders)."""
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    script.write(f'wrk.path = "{path}"\nwrk.headers["Authorization"] = "Bearer {token}"\n')
     script.close()
     return script.name
 
@@ -598,6 +622,14 @@ def targets(db):
             ("question with an accepted answer and 30 comments, compressed (gzip)", f"/questions/{thread}"),
             ("static file (Bootstrap), compressed (brotli)", "/static/vendor/bootstrap.min.css"),
         ],
+        # The JSON API with a token (what a program sends): nothing of it is cached.
+        "api": [
+            ("API: questions, page 1", "/api/v1/questions"),
+            ("API: questions, page 50,000 (or the last)", "/api/v1/questions?page=50000"),
+            (f"API: question with {thread_answers} answers, an accepted one and 30 comments",
+             f"/api/v1/questions/{thread}"),
+            ("API: search, common English (flask)", "/api/v1/questions?q=flask"),
+        ],
         # Visitors' pages are cached until the next write; these rows show what rendering one costs.
         "uncached": [
             ("list page 1, uncached", "/"),
@@ -841,6 +873,16 @@ def measure(server, db, size, results):
     for connections in (1, 64):
         record("htmx like toggle (POST)", connections, server.base + like_path,
                lua_post(cookie, token, like_path))
+    # The JSON API: every read renders (no page cache), as a program with a token reads; its like toggle
+    # moves the same counter, checked below with the page's.
+    api_token = server.api_token(plan["liker"])
+    for label, path in plan["api"]:
+        for connections in (1, 64):
+            record(label, connections, server.base + path, lua_api_get(api_token, path))
+    api_like = f"/api/v1/questions/{plan['liked']}/like"
+    for connections in (1, 64):
+        record("API: like toggle (PUT/DELETE)", connections, server.base + api_like,
+               lua_api_like(api_token, api_like))
     count, rows_liked = server.like_counter_and_rows(plan["liked"])
     exact = count == rows_liked
     # People: an inbox of 100,000 notifications, pages by id; a question into a tag 10,000 users follow
