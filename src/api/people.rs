@@ -12,7 +12,7 @@ use super::{
     auth::{MaybeToken, Token},
     error::{ApiError, ApiResult},
     http::lang,
-    paging::{address, last_page, paging},
+    paging::{Paging, address, last_page, paging},
     reactions::{self, FollowResponse},
     types::{QuestionItem, QuestionList, timestamp},
 };
@@ -149,7 +149,7 @@ fn tag_json(name: &str, questions: i64) -> TagJson {
     }
 }
 
-/// One page of a profile's tab, with the name as its user spells it.
+/// One page of a profile's tab, with the links to its neighbours.
 async fn posts_of(
     state: &State,
     req: &Request,
@@ -157,7 +157,7 @@ async fn posts_of(
     typed_name: &str,
     tab: ProfileTab,
     page: Option<i64>,
-) -> ApiResult<(String, ProfilePosts)> {
+) -> ApiResult<(ProfilePosts, Paging)> {
     auth.reader(req, state).await?;
     let fail = |err| ApiError::from_board(err, lang(req));
     let profile = board::people::profile(&state.store, typed_name)
@@ -166,7 +166,15 @@ async fn posts_of(
     let posts = board::people::posts(&state.store, &profile, tab, page.unwrap_or(1))
         .await
         .map_err(fail)?;
-    Ok((profile.username, posts))
+    let (page, total) = posts.page_and_total();
+    let path = format!(
+        "/api/v1/users/{}/{}",
+        crate::views::urls::segment(&profile.username),
+        tab.code()
+    );
+    let page_address = |page: i64| address(&path, &[("page", Some(&page.to_string()))]);
+    let last = crate::domain::board::clamp_page(i64::MAX, total);
+    Ok((posts, paging(page_address, page, last)))
 }
 
 #[OpenApi(tag = "ApiTags::People")]
@@ -351,18 +359,11 @@ impl PeopleApi {
         #[oai(validator(minimum(value = "1")))]
         page: Query<Option<i64>>,
     ) -> ApiResult<UserQuestionsResponse> {
-        let (username, posts) =
+        let (posts, paging) =
             posts_of(&state, req, &auth, &name.0, ProfileTab::Questions, page.0).await?;
         let ProfilePosts::Questions(found) = posts else {
             return Err(ApiError::not_found());
         };
-        let last = crate::domain::board::clamp_page(i64::MAX, found.total);
-        let path = format!(
-            "/api/v1/users/{}/questions",
-            crate::views::urls::segment(&username)
-        );
-        let page_address = |page: i64| address(&path, &[("page", Some(&page.to_string()))]);
-        let paging = paging(page_address, found.page, last);
         Ok(UserQuestionsResponse::Ok(
             Json(QuestionList {
                 items: found.questions.iter().map(QuestionItem::from).collect(),
@@ -390,18 +391,11 @@ impl PeopleApi {
         #[oai(validator(minimum(value = "1")))]
         page: Query<Option<i64>>,
     ) -> ApiResult<UserAnswersResponse> {
-        let (username, posts) =
+        let (posts, paging) =
             posts_of(&state, req, &auth, &name.0, ProfileTab::Answers, page.0).await?;
         let ProfilePosts::Answers(found) = posts else {
             return Err(ApiError::not_found());
         };
-        let last = crate::domain::board::clamp_page(i64::MAX, found.total);
-        let path = format!(
-            "/api/v1/users/{}/answers",
-            crate::views::urls::segment(&username)
-        );
-        let page_address = |page: i64| address(&path, &[("page", Some(&page.to_string()))]);
-        let paging = paging(page_address, found.page, last);
         Ok(UserAnswersResponse::Ok(
             Json(UserAnswerList {
                 items: found
