@@ -24,6 +24,15 @@ pub enum AppError {
     /// 403: the board wants a confirmed address before posting.
     #[error("address not confirmed")]
     AddressUnconfirmed,
+    /// 403: something only staff (or only admins) may do, or that nobody may do to this target; why.
+    #[error("refused: {0:?}")]
+    Refused(crate::domain::policy::Denied),
+    /// 403: the account is suspended (the page says why and until when).
+    #[error("suspended")]
+    Suspended(crate::domain::moderation::Suspension),
+    /// 403: the question is closed (the page says why, when the closure could be read).
+    #[error("question closed")]
+    QuestionClosed(Option<Box<crate::domain::moderation::Closure>>),
     /// 403: a state-changing request without a valid CSRF token.
     #[error("missing or invalid CSRF token")]
     Csrf,
@@ -58,9 +67,13 @@ impl ResponseError for AppError {
         match self {
             Self::BadRequest => StatusCode::BAD_REQUEST,
             Self::LoginRequired { .. } => StatusCode::SEE_OTHER,
-            Self::Forbidden | Self::Csrf | Self::OwnPostLike | Self::AddressUnconfirmed => {
-                StatusCode::FORBIDDEN
-            }
+            Self::Forbidden
+            | Self::Csrf
+            | Self::OwnPostLike
+            | Self::AddressUnconfirmed
+            | Self::Refused(_)
+            | Self::Suspended(_)
+            | Self::QuestionClosed(_) => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooManySearches { .. } | Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -84,10 +97,15 @@ impl From<tokio::task::JoinError> for AppError {
 
 impl From<crate::domain::policy::Denied> for AppError {
     fn from(why: crate::domain::policy::Denied) -> Self {
+        use crate::domain::policy::Denied;
         match why {
-            crate::domain::policy::Denied::NotAuthor => Self::Forbidden,
-            crate::domain::policy::Denied::OwnPost => Self::OwnPostLike,
-            crate::domain::policy::Denied::AddressUnconfirmed => Self::AddressUnconfirmed,
+            Denied::NotAuthor => Self::Forbidden,
+            Denied::OwnPost => Self::OwnPostLike,
+            Denied::AddressUnconfirmed => Self::AddressUnconfirmed,
+            Denied::QuestionClosed => Self::QuestionClosed(None),
+            Denied::NotModerator | Denied::NotAdmin | Denied::Protected | Denied::OwnRole => {
+                Self::Refused(why)
+            }
         }
     }
 }
@@ -98,6 +116,8 @@ impl From<crate::board::BoardError> for AppError {
         match err {
             BoardError::NotFound => Self::NotFound,
             BoardError::Forbidden(why) => why.into(),
+            BoardError::Suspended(suspension) => Self::Suspended(suspension),
+            BoardError::QuestionClosed(closure) => Self::QuestionClosed(Some(closure)),
             // A handler shows invalid input on its form; one that does not is answering a malformed request.
             BoardError::Invalid(_) | BoardError::LoginFailed => Self::BadRequest,
             BoardError::Busy => Self::Internal("the hashing queue was full".into()),

@@ -132,7 +132,24 @@ impl ApiError {
     pub fn from_board(err: BoardError, lang: Lang) -> Self {
         match err {
             BoardError::NotFound => Self::not_found(),
-            BoardError::Forbidden(why) => denied(why),
+            BoardError::Forbidden(why) => denied(why, lang),
+            BoardError::Suspended(suspension) => Self::forbidden(
+                "suspended",
+                &crate::i18n::fill(
+                    lang.texts().error_suspended,
+                    &[
+                        &crate::domain::moderation::last_day(suspension.until),
+                        &suspension.reason,
+                    ],
+                ),
+            ),
+            BoardError::QuestionClosed(closure) => {
+                let t = lang.texts();
+                Self::forbidden(
+                    "question_closed",
+                    &crate::i18n::fill(t.error_question_closed, &[t.close_reason(closure.reason)]),
+                )
+            }
             BoardError::Invalid(errors) => {
                 let t = lang.texts();
                 let mut fields: BTreeMap<String, String> = BTreeMap::new();
@@ -180,7 +197,8 @@ impl ApiError {
 pub const BEARER_CHALLENGE: &str = "Bearer realm=\"miniboard\"";
 
 /// Why the policy refused, for programs and people.
-fn denied(why: Denied) -> ApiError {
+fn denied(why: Denied, lang: Lang) -> ApiError {
+    let t = lang.texts();
     match why {
         Denied::NotAuthor => ApiError::forbidden(
             "not_author",
@@ -191,6 +209,14 @@ fn denied(why: Denied) -> ApiError {
             "address_unconfirmed",
             "This board asks for a confirmed email address first: confirm yours from the account page.",
         ),
+        Denied::QuestionClosed => ApiError::forbidden(
+            "question_closed",
+            &crate::i18n::fill(t.error_question_closed, &[t.closed_title]),
+        ),
+        Denied::NotModerator => ApiError::forbidden("not_moderator", t.refusal(why)),
+        Denied::NotAdmin => ApiError::forbidden("not_admin", t.refusal(why)),
+        Denied::Protected => ApiError::forbidden("protected", t.refusal(why)),
+        Denied::OwnRole => ApiError::forbidden("own_role", t.refusal(why)),
     }
 }
 

@@ -6,11 +6,11 @@ use crate::{
         self,
         accounts::CurrentUser,
         board::{AnswerForm, AnswerId, QuestionId},
-        policy::{self, Action, PostRef},
-        posts::Answer,
+        policy::{self, Action, Denied, PostRef},
+        posts::{Answer, Question},
     },
     markdown::Style,
-    store::{NewAnswer, Revision, Store},
+    store::{Guarded, NewAnswer, Revision, Store},
 };
 
 /// Answers a question; returns the answer's id.
@@ -22,7 +22,7 @@ pub async fn answer(
 ) -> Result<AnswerId, BoardError> {
     let content = form.parse().map_err(BoardError::Invalid)?;
     let (content_html, mentioned) = render_mentioning(store, content.as_str(), Style::Post).await?;
-    store
+    let outcome = store
         .insert_answer(NewAnswer {
             question_id: question,
             author_id: user.id,
@@ -32,8 +32,23 @@ pub async fn answer(
             mentioned,
             now: domain::now(),
         })
-        .await?
-        .ok_or(BoardError::NotFound)
+        .await?;
+    if outcome == Guarded::Denied(Denied::QuestionClosed) {
+        return Err(closed(store, question).await);
+    }
+    allowed(outcome)
+}
+
+/// Why the question takes no answers, as its page says it (a question reopened meanwhile: as a refusal).
+pub async fn closed(store: &Store, question: QuestionId) -> BoardError {
+    match store.question(question, None).await {
+        Ok(Some(Question {
+            closure: Some(closure),
+            ..
+        })) => BoardError::QuestionClosed(Box::new(closure)),
+        Ok(_) => BoardError::Forbidden(Denied::QuestionClosed),
+        Err(err) => err.into(),
+    }
 }
 
 /// The answer as it stands, for someone the policy lets edit it (the edit form, the delete page).

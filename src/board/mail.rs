@@ -358,10 +358,14 @@ pub async fn change_address(
     Ok(email)
 }
 
-/// Whether the user may post, edit or like: unless the board asks for a confirmed address first
-/// (`required`), anyone logged in may.
+/// Whether the user may post, edit, comment or like: anyone logged in may, unless suspended (told why and
+/// until when) or, on a board that asks for a confirmed address first (`required`), unconfirmed.
 pub async fn may_post(store: &Store, user: &CurrentUser, required: bool) -> Result<(), BoardError> {
-    if !required || mail_settings(store, user).await?.verified {
+    let standing = super::moderation::standing(store, user).await?;
+    if let Some(suspension) = standing.suspension {
+        return Err(BoardError::Suspended(suspension));
+    }
+    if !required || standing.verified {
         return Ok(());
     }
     Err(BoardError::Forbidden(

@@ -7,6 +7,7 @@ pub mod answers;
 pub mod comments;
 pub mod likes;
 pub mod mail;
+pub mod moderation;
 pub mod notifications;
 pub mod people;
 pub mod questions;
@@ -28,6 +29,12 @@ pub enum BoardError {
     /// The policy refused, and why.
     #[error("forbidden: {0:?}")]
     Forbidden(Denied),
+    /// The account is suspended: it may read, not write.
+    #[error("suspended until {}", .0.until)]
+    Suspended(crate::domain::moderation::Suspension),
+    /// The question is closed, for this reason: it takes no new answers.
+    #[error("question closed")]
+    QuestionClosed(Box<crate::domain::moderation::Closure>),
     /// The input has these problems; nothing was written.
     #[error("invalid input")]
     Invalid(Vec<FieldError>),

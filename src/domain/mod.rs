@@ -5,6 +5,7 @@ pub mod board;
 pub mod ids;
 pub mod limits;
 pub mod mail;
+pub mod moderation;
 pub mod notifications;
 pub mod people;
 pub mod policy;
@@ -103,4 +104,12 @@ pub enum Problem {
     TooManyTokens,
     /// Text holding a NUL character (only a program can send one; PostgreSQL cannot store it).
     NulCharacter,
+    SuspensionOutOfRange,
+    NoteTooLong,
+    CloseReasonInvalid,
+    DuplicateInvalid,
+    DuplicateOfItself,
+    DuplicateMissing,
+    RoleInvalid,
+    AlreadyClosed,
 }

@@ -38,6 +38,9 @@ pub struct Profile {
     pub accepted_count: i64,
     /// Likes on their questions and answers.
     pub likes_received: i64,
+    pub role: super::policy::Role,
+    /// Set while a suspension runs (staff see it).
+    pub suspension: Option<super::moderation::Suspension>,
 }
 
 /// The posts a profile lists below its counts.
@@ -118,6 +121,9 @@ pub struct UserSummary {
     pub joined_at: i64,
     pub question_count: i64,
     pub answer_count: i64,
+    pub role: super::policy::Role,
+    /// Set while a suspension runs (staff see it).
+    pub suspension: Option<super::moderation::Suspension>,
 }
 
 /// One page of `/users`.

@@ -3,10 +3,43 @@
 
 use super::ids::{AnswerId, CommentId, QuestionId, UserId};
 
-/// What a person is on this board. Only `User` exists yet; moderators and admins come with moderation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a person is on this board: granted from the shell (`miniboard user role`) or by an admin, never by
+/// sign-up order. Ordered: each role may do what the ones before it may.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
+    #[default]
     User,
+    /// Closes and reopens questions, suspends users, reads the moderation log.
+    Moderator,
+    /// A moderator who also grants and takes roles.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::User, Role::Moderator, Role::Admin];
+
+    /// The role as stored and as typed in forms, the shell and the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::Moderator => "moderator",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|role| role.code() == code)
+    }
+
+    /// A stored role; anything else (a row written by hand) reads as the least.
+    pub fn stored(code: &str) -> Self {
+        Self::parse(code).unwrap_or_default()
+    }
+
+    /// Moderators and admins.
+    pub fn is_staff(self) -> bool {
+        self >= Self::Moderator
+    }
 }
 
 /// Someone acting: who, and as what.
@@ -55,6 +88,52 @@ pub enum Denied {
     OwnPost,
     /// The board asks for a confirmed address before posting (`require_verified_email`).
     AddressUnconfirmed,
+    /// Only moderators (and admins) may do this.
+    NotModerator,
+    /// Only admins may do this.
+    NotAdmin,
+    /// The target's role is as high as the actor's (nobody suspends an admin; a moderator no moderator).
+    Protected,
+    /// Nobody changes their own role on the board (the operator does, from the shell).
+    OwnRole,
+    /// The question is closed: it takes no new answers.
+    QuestionClosed,
+}
+
+/// What staff do to the board and its people.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Moderation {
+    /// Close or reopen a question.
+    Close,
+    /// Suspend someone who has this role, or lift their suspension.
+    Suspend { target: Role },
+    /// Give someone else a role (`target` says whom).
+    GrantRole { target: UserId },
+    /// Read the moderation log and the staff pages.
+    Oversee,
+}
+
+/// Whether `actor` may do `what`.
+pub fn may_moderate(actor: Actor, what: Moderation) -> Result<(), Denied> {
+    match what {
+        Moderation::Close | Moderation::Oversee if actor.role.is_staff() => Ok(()),
+        Moderation::Suspend { target } if actor.role.is_staff() => {
+            if target >= actor.role {
+                Err(Denied::Protected)
+            } else {
+                Ok(())
+            }
+        }
+        Moderation::GrantRole { target } if actor.role == Role::Admin => {
+            if target == actor.id {
+                Err(Denied::OwnRole)
+            } else {
+                Ok(())
+            }
+        }
+        Moderation::GrantRole { .. } => Err(Denied::NotAdmin),
+        _ => Err(Denied::NotModerator),
+    }
 }
 
 /// Whether `actor` may do `action` to a post that `author` wrote (for `Accept`, `author` is the question's:
@@ -62,8 +141,9 @@ pub enum Denied {
 pub fn may(actor: Actor, action: Action, author: UserId) -> Result<(), Denied> {
     let own = actor.id == author;
     match (action, actor.role) {
-        (Action::Edit | Action::Delete | Action::Accept, Role::User) if own => Ok(()),
-        (Action::Edit | Action::Delete | Action::Accept, Role::User) => Err(Denied::NotAuthor),
+        // Staff change others' posts only through moderation's own actions (closing, for now).
+        (Action::Edit | Action::Delete | Action::Accept, _) if own => Ok(()),
+        (Action::Edit | Action::Delete | Action::Accept, _) => Err(Denied::NotAuthor),
         (Action::Like, _) if own => Err(Denied::OwnPost),
         (Action::Like, _) => Ok(()),
     }
@@ -86,5 +166,34 @@ mod tests {
         }
         assert_eq!(may(alice, Action::Like, hers), Err(Denied::OwnPost));
         assert_eq!(may(alice, Action::Like, bobs), Ok(()));
+    }
+
+    #[test]
+    fn staff_moderate_those_below_them_and_only_admins_grant_roles() {
+        let as_role = |role| Actor {
+            id: UserId(1),
+            role,
+        };
+        let (user, moderator, admin) = (
+            as_role(Role::User),
+            as_role(Role::Moderator),
+            as_role(Role::Admin),
+        );
+        let suspend = |target| Moderation::Suspend { target };
+        assert_eq!(may_moderate(user, Moderation::Close), Err(Denied::NotModerator));
+        assert_eq!(may_moderate(user, Moderation::Oversee), Err(Denied::NotModerator));
+        assert_eq!(may_moderate(user, suspend(Role::User)), Err(Denied::NotModerator));
+        assert_eq!(may_moderate(moderator, Moderation::Close), Ok(()));
+        assert_eq!(may_moderate(moderator, suspend(Role::User)), Ok(()));
+        assert_eq!(may_moderate(moderator, suspend(Role::Moderator)), Err(Denied::Protected));
+        assert_eq!(may_moderate(admin, suspend(Role::Moderator)), Ok(()));
+        assert_eq!(may_moderate(admin, suspend(Role::Admin)), Err(Denied::Protected));
+        let grant = |target| Moderation::GrantRole { target: UserId(target) };
+        assert_eq!(may_moderate(moderator, grant(2)), Err(Denied::NotAdmin));
+        assert_eq!(may_moderate(admin, grant(2)), Ok(()));
+        assert_eq!(may_moderate(admin, grant(1)), Err(Denied::OwnRole));
+        assert_eq!(Role::parse("moderator"), Some(Role::Moderator));
+        assert_eq!(Role::parse("Admin"), None);
+        assert_eq!(Role::stored("root"), Role::User);
     }
 }

@@ -132,6 +132,8 @@ pub struct Question {
     /// The answer its author accepted, if any.
     pub accepted_answer_id: Option<AnswerId>,
     pub tags: Tags,
+    /// Why it was closed, while it is: a closed question takes no new answers.
+    pub closure: Option<super::moderation::Closure>,
 }
 
 impl Question {

@@ -104,7 +104,7 @@ impl TokenForm {
 }
 
 /// The Unix time a YYYY-MM-DD date ends (midnight UTC after it), if it is a date.
-fn end_of_day(date: &str) -> Option<i64> {
+pub fn end_of_day(date: &str) -> Option<i64> {
     let bytes = date.as_bytes();
     if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
         return None;

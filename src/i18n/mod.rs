@@ -8,7 +8,11 @@ pub use mail::MailTexts;
 
 use time::{OffsetDateTime, UtcOffset};
 
-use crate::domain::{FieldError, Problem};
+use crate::domain::{
+    FieldError, Problem,
+    moderation::{CloseReason, LogAction},
+    policy::{Denied, Role},
+};
 
 /// A language the UI speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -381,6 +385,14 @@ pub struct Texts {
     pub problem_expiry_out_of_range: &'static str,
     pub problem_too_many_tokens: &'static str,
     pub problem_nul_character: &'static str,
+    pub problem_suspension_out_of_range: &'static str,
+    pub problem_note_too_long: &'static str,
+    pub problem_close_reason_invalid: &'static str,
+    pub problem_duplicate_invalid: &'static str,
+    pub problem_duplicate_of_itself: &'static str,
+    pub problem_duplicate_missing: &'static str,
+    pub problem_role_invalid: &'static str,
+    pub problem_already_closed: &'static str,
     /// A JSON API 422's message (its `fields` say what is wrong).
     pub api_invalid: &'static str,
     pub api_docs_title: &'static str,
@@ -554,6 +566,79 @@ pub struct Texts {
     pub verified_name_taken: &'static str,
     pub account_mail_digest: &'static str,
     pub mail_digest_label: &'static str,
+    pub flash_question_closed: &'static str,
+    pub flash_question_reopened: &'static str,
+    pub flash_user_suspended: &'static str,
+    pub flash_suspension_lifted: &'static str,
+    pub flash_role_changed: &'static str,
+    pub error_suspended_title: &'static str,
+    pub error_suspended: &'static str,
+    pub error_question_closed: &'static str,
+    pub closed_title: &'static str,
+    pub closed_as: &'static str,
+    pub closed_duplicate_of: &'static str,
+    pub closed_duplicate_gone: &'static str,
+    pub closed_no_answers: &'static str,
+    pub closed_someone: &'static str,
+    pub close_reason_duplicate: &'static str,
+    pub close_reason_off_topic: &'static str,
+    pub close_reason_needs_details: &'static str,
+    pub close_reason_other: &'static str,
+    pub close_reason_duplicate_help: &'static str,
+    pub close_reason_off_topic_help: &'static str,
+    pub close_reason_needs_details_help: &'static str,
+    pub close_reason_other_help: &'static str,
+    pub reopen: &'static str,
+    pub close_question_title: &'static str,
+    pub close_question_intro: &'static str,
+    pub close_reason_label: &'static str,
+    pub close_duplicate_label: &'static str,
+    pub close_note_label: &'static str,
+    pub close_submit: &'static str,
+    pub role_user: &'static str,
+    pub role_moderator: &'static str,
+    pub role_admin: &'static str,
+    pub role_label: &'static str,
+    pub role_save: &'static str,
+    pub suspend: &'static str,
+    pub unsuspend: &'static str,
+    pub suspend_title: &'static str,
+    pub suspend_intro: &'static str,
+    pub suspend_until_label: &'static str,
+    pub suspend_reason_label: &'static str,
+    pub suspend_submit: &'static str,
+    pub suspended_through: &'static str,
+    pub nav_moderation_log: &'static str,
+    pub nav_admin_users: &'static str,
+    pub admin_users_title: &'static str,
+    pub admin_users_intro: &'static str,
+    pub admin_users_search: &'static str,
+    pub admin_users_none: &'static str,
+    pub admin_users_name: &'static str,
+    pub admin_users_state: &'static str,
+    pub state_active: &'static str,
+    pub state_suspended: &'static str,
+    pub you: &'static str,
+    pub log_title: &'static str,
+    pub log_intro: &'static str,
+    pub log_empty: &'static str,
+    pub log_when: &'static str,
+    pub log_who: &'static str,
+    pub log_what: &'static str,
+    pub log_on: &'static str,
+    pub log_detail: &'static str,
+    pub log_operator: &'static str,
+    pub log_older: &'static str,
+    pub log_newest: &'static str,
+    pub log_action_close: &'static str,
+    pub log_action_reopen: &'static str,
+    pub log_action_suspend: &'static str,
+    pub log_action_unsuspend: &'static str,
+    pub log_action_role: &'static str,
+    pub refused_not_moderator: &'static str,
+    pub refused_not_admin: &'static str,
+    pub refused_protected: &'static str,
+    pub refused_own_role: &'static str,
 }
 
 impl Texts {
@@ -587,6 +672,55 @@ impl Texts {
         fill(template, &[&count.to_string()])
     }
 
+    pub fn close_reason(&self, reason: CloseReason) -> &'static str {
+        match reason {
+            CloseReason::Duplicate => self.close_reason_duplicate,
+            CloseReason::OffTopic => self.close_reason_off_topic,
+            CloseReason::NeedsDetails => self.close_reason_needs_details,
+            CloseReason::Other => self.close_reason_other,
+        }
+    }
+
+    pub fn close_reason_help(&self, reason: CloseReason) -> &'static str {
+        match reason {
+            CloseReason::Duplicate => self.close_reason_duplicate_help,
+            CloseReason::OffTopic => self.close_reason_off_topic_help,
+            CloseReason::NeedsDetails => self.close_reason_needs_details_help,
+            CloseReason::Other => self.close_reason_other_help,
+        }
+    }
+
+    pub fn role(&self, role: Role) -> &'static str {
+        match role {
+            Role::User => self.role_user,
+            Role::Moderator => self.role_moderator,
+            Role::Admin => self.role_admin,
+        }
+    }
+
+    pub fn log_action(&self, action: LogAction) -> &'static str {
+        match action {
+            LogAction::Close => self.log_action_close,
+            LogAction::Reopen => self.log_action_reopen,
+            LogAction::Suspend => self.log_action_suspend,
+            LogAction::Unsuspend => self.log_action_unsuspend,
+            LogAction::Role => self.log_action_role,
+        }
+    }
+
+    /// Why staff's action was refused, for the 403 page.
+    pub fn refusal(&self, why: Denied) -> &'static str {
+        match why {
+            Denied::NotModerator => self.refused_not_moderator,
+            Denied::NotAdmin => self.refused_not_admin,
+            Denied::Protected => self.refused_protected,
+            Denied::OwnRole => self.refused_own_role,
+            Denied::NotAuthor | Denied::OwnPost | Denied::AddressUnconfirmed | Denied::QuestionClosed => {
+                self.error_403_body
+            }
+        }
+    }
+
     pub fn problem(&self, problem: Problem) -> &'static str {
         match problem {
             Problem::Required => self.problem_required,
@@ -616,6 +750,14 @@ impl Texts {
             Problem::ExpiryOutOfRange => self.problem_expiry_out_of_range,
             Problem::TooManyTokens => self.problem_too_many_tokens,
             Problem::NulCharacter => self.problem_nul_character,
+            Problem::SuspensionOutOfRange => self.problem_suspension_out_of_range,
+            Problem::NoteTooLong => self.problem_note_too_long,
+            Problem::CloseReasonInvalid => self.problem_close_reason_invalid,
+            Problem::DuplicateInvalid => self.problem_duplicate_invalid,
+            Problem::DuplicateOfItself => self.problem_duplicate_of_itself,
+            Problem::DuplicateMissing => self.problem_duplicate_missing,
+            Problem::RoleInvalid => self.problem_role_invalid,
+            Problem::AlreadyClosed => self.problem_already_closed,
         }
     }
 

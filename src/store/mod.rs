@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod copy;
 pub mod mail;
 pub mod memory_limits;
+pub mod moderation;
 pub mod notifications;
 pub mod postgres;
 pub mod profiles;
@@ -25,13 +26,14 @@ use crate::{
         board::{AnswerSort, CommentText, Content, ListSort, QuestionDraft},
         ids::{AnswerId, CommentId, QuestionId, UserId},
         limits::ClientKey,
+        moderation::{CloseOutcome, CloseRequest, LogPage, Standing, Suspension},
         mail::{
             LinkPurpose, MailChoices, MailSettings, NewLink, NewSignup, Outgoing, QueuedMail,
             Recipient, Verified,
         },
         notifications::{Following, Inbox, Mentioned, Notification},
         people::{AnswerList, Profile, UserList},
-        policy::{Action, Actor, Denied, PostRef},
+        policy::{Action, Actor, Denied, PostRef, Role},
         posts::{
             Answer, Comment, FeedEntry, PostComments, Question, QuestionList, QuestionPage,
             QuestionSummary,
@@ -73,6 +75,16 @@ pub enum Guarded<T> {
     Done(T),
     Missing,
     Denied(Denied),
+}
+
+impl<T> Guarded<T> {
+    /// The value of a change that was made; `None` for one refused or with nothing to change.
+    pub fn done(self) -> Option<T> {
+        match self {
+            Self::Done(value) => Some(value),
+            Self::Missing | Self::Denied(_) => None,
+        }
+    }
 }
 
 /// A new question, its Markdown already rendered.
@@ -284,8 +296,8 @@ operations! {
     /// An answer's question, and how many answers come before it in `sort`.
     fn answer_position(&self, id: AnswerId, sort: AnswerSort) -> Option<(QuestionId, i64)>;
 
-    /// Inserts an answer (moving its question's counter); `None` if the question is gone.
-    fn insert_answer(&self, answer: NewAnswer) -> Option<AnswerId>;
+    /// Inserts an answer (moving its question's counter), unless the question is gone or closed.
+    fn insert_answer(&self, answer: NewAnswer) -> Guarded<AnswerId>;
 
     /// Replaces an answer's body if the policy lets `actor`; returns it as `actor` now sees it.
     fn update_answer(&self, actor: Actor, id: AnswerId, revision: Revision<Content>) -> Guarded<Answer>;
@@ -512,6 +524,29 @@ operations! {
 
     /// Notes when a token was last used.
     fn token_used(&self, id: i64, now: i64) -> ();
+
+    /// Where the account stands at `now` (role, suspension, confirmed address, unread count); `None` for
+    /// an account that is deleted or never was.
+    fn standing(&self, user: UserId, now: i64) -> Option<Standing>;
+
+    /// Closes the question if the policy lets `actor` (their role read in the write), and logs it.
+    fn close_question(&self, actor: UserId, id: QuestionId, request: CloseRequest, now: i64) -> Guarded<CloseOutcome>;
+
+    /// Reopens the question if the policy lets `actor`, and logs it; whether it was closed.
+    fn reopen_question(&self, actor: UserId, id: QuestionId, now: i64) -> Guarded<bool>;
+
+    /// Suspends `user` if the policy lets `actor` (by both roles, read in the write), and logs it.
+    fn suspend(&self, actor: UserId, user: UserId, suspension: Suspension, now: i64) -> Guarded<()>;
+
+    /// Lifts `user`'s suspension if the policy lets `actor`, and logs it; whether one ran.
+    fn unsuspend(&self, actor: UserId, user: UserId, now: i64) -> Guarded<bool>;
+
+    /// Gives `user` the role, if the policy lets `actor` (`None`: the operator, from the shell), and logs
+    /// it; the role they had.
+    fn set_role(&self, actor: Option<UserId>, user: UserId, role: Role, now: i64) -> Guarded<Role>;
+
+    /// A page of the moderation log: the entries before the id `before` (the newest without), newest first.
+    fn moderation_log(&self, before: Option<i64>) -> LogPage;
 
     /// Every account's id and name, oldest first (the seed adds posts to an existing board).
     fn all_authors(&self) -> Vec<(UserId, String)>;

@@ -1,7 +1,11 @@
 //! The SQL of profiles and the list of users, the same on both engines (`?n` placeholders; PostgreSQL's
 //! side numbers them `$n`). Each reads the counts kept on the user's row and one index in order.
 
-use crate::domain::people::{PROFILE_TAGS, TOP_TAGS_OF};
+use crate::domain::{
+    moderation::Suspension,
+    people::{PROFILE_TAGS, TOP_TAGS_OF},
+    policy::Role,
+};
 
 /// Every user's counts and reputation made again from the board (after a copy, whose rows go in as they
 /// are): the sums the triggers keep.
@@ -21,7 +25,7 @@ pub const RECOUNT: &str = "UPDATE users SET
 /// of an account older than the keys' normalisation and wins, as at log-in.
 pub const PROFILE: &str =
     "SELECT id, username, created_at, reputation, question_count, answer_count,
-            accepted_count, likes_received
+            accepted_count, likes_received, role, suspended_until, suspension_reason
      FROM users WHERE username_key IN (?1, ?2) AND deleted_at IS NULL
      ORDER BY username_key = ?2 DESC LIMIT 1";
 
@@ -59,7 +63,9 @@ pub const EVERYONE: &str = "CAST(?1 AS TEXT) = ''";
 /// page size, `?3` the offset).
 pub fn user_page(filter: &str) -> String {
     format!(
-        "SELECT username, reputation, created_at, question_count, answer_count FROM users
+        "SELECT username, reputation, created_at, question_count, answer_count, role, suspended_until,
+                suspension_reason
+         FROM users
          WHERE {filter} AND deleted_at IS NULL ORDER BY reputation DESC, id LIMIT ?2 OFFSET ?3"
     )
 }
@@ -67,4 +73,16 @@ pub fn user_page(filter: &str) -> String {
 /// How many users `filter` keeps (as [`user_page`] lists them: deleted accounts are not listed).
 pub fn user_count(filter: &str) -> String {
     format!("SELECT count(*) FROM users WHERE {filter} AND deleted_at IS NULL")
+}
+
+/// A role and a suspension as a profile or the list of users reads them (columns `role`,
+/// `suspended_until`, `suspension_reason`): a suspension that ended is none.
+pub fn standing(role: &str, until: Option<i64>, reason: String) -> (Role, Option<Suspension>) {
+    let now = crate::domain::now();
+    (
+        Role::stored(role),
+        until
+            .filter(|until| *until > now)
+            .map(|until| Suspension { until, reason }),
+    )
 }

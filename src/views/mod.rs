@@ -138,6 +138,11 @@ pub enum Flash {
     MailChoicesSaved,
     AccountDeleted,
     TokenRevoked,
+    QuestionClosed,
+    QuestionReopened,
+    UserSuspended,
+    SuspensionLifted,
+    RoleChanged,
 }
 
 impl Flash {
@@ -160,6 +165,11 @@ impl Flash {
             Self::MailChoicesSaved => "mail_choices_saved",
             Self::AccountDeleted => "account_deleted",
             Self::TokenRevoked => "token_revoked",
+            Self::QuestionClosed => "question_closed",
+            Self::QuestionReopened => "question_reopened",
+            Self::UserSuspended => "user_suspended",
+            Self::SuspensionLifted => "suspension_lifted",
+            Self::RoleChanged => "role_changed",
         }
     }
 
@@ -181,6 +191,11 @@ impl Flash {
             Self::MailChoicesSaved,
             Self::AccountDeleted,
             Self::TokenRevoked,
+            Self::QuestionClosed,
+            Self::QuestionReopened,
+            Self::UserSuspended,
+            Self::SuspensionLifted,
+            Self::RoleChanged,
         ]
         .into_iter()
         .find(|flash| flash.code() == code)
@@ -204,6 +219,11 @@ impl Flash {
             Self::MailChoicesSaved => t.flash_mail_choices_saved,
             Self::AccountDeleted => t.flash_account_deleted,
             Self::TokenRevoked => t.flash_token_revoked,
+            Self::QuestionClosed => t.flash_question_closed,
+            Self::QuestionReopened => t.flash_question_reopened,
+            Self::UserSuspended => t.flash_user_suspended,
+            Self::SuspensionLifted => t.flash_suspension_lifted,
+            Self::RoleChanged => t.flash_role_changed,
         }
     }
 
@@ -222,7 +242,12 @@ impl Flash {
             | Self::CommentDeleted
             | Self::SessionEnded
             | Self::OtherSessionsEnded
-            | Self::TokenRevoked => "alert-info",
+            | Self::TokenRevoked
+            | Self::QuestionClosed
+            | Self::QuestionReopened
+            | Self::UserSuspended
+            | Self::SuspensionLifted
+            | Self::RoleChanged => "alert-info",
         }
     }
 }

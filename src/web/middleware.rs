@@ -16,6 +16,7 @@ use super::{
     session::{PageSource, request_lang, wants_fragment},
 };
 use crate::{
+    domain::moderation::last_day,
     config::TrustedProxy,
     error::{AppError, whole_seconds},
     i18n::fill,
@@ -269,6 +270,21 @@ pub fn error_response(
         (403, Some(AppError::Csrf)) => (t.error_csrf_title, t.error_csrf_body),
         (403, Some(AppError::OwnPostLike)) => (t.error_403_title, t.like_own_post),
         (403, Some(AppError::AddressUnconfirmed)) => (t.error_403_title, t.verify_before_posting),
+        (403, Some(AppError::Suspended(suspension))) => {
+            filled = fill(
+                t.error_suspended,
+                &[&last_day(suspension.until), &suspension.reason],
+            );
+            (t.error_suspended_title, filled.as_str())
+        }
+        (403, Some(AppError::QuestionClosed(closure))) => {
+            filled = match closure {
+                Some(closure) => fill(t.error_question_closed, &[t.close_reason(closure.reason)]),
+                None => fill(t.error_question_closed, &[""]),
+            };
+            (t.closed_title, filled.as_str())
+        }
+        (403, Some(AppError::Refused(why))) => (t.error_403_title, t.refusal(*why)),
         (403, _) => (t.error_403_title, t.error_403_body),
         (404, _) => (t.error_404_title, t.error_404_body),
         (405, _) => (t.error_405_title, t.error_405_body),

@@ -3,16 +3,19 @@
 use deadpool_postgres::GenericClient;
 use tokio_postgres::Row;
 
-use super::{PgError, one, opt, rows, run, tags};
+use super::{PgError, numbered, one, opt, rows, run, tags};
 use crate::{
     domain::{
         board::{AnswerSort, Content, ListSort, PAGE_SIZE, QuestionDraft, clamp_page},
         ids::{AnswerId, QuestionId, UserId},
-        policy::{Action, Actor, PostRef},
+        policy::{Action, Actor, Denied, PostRef},
         posts::{Answer, Question, QuestionList, QuestionSummary},
         tags::Tags,
     },
-    store::{Guarded, LikeOutcome, NewAnswer, NewQuestion, Revision},
+    store::{
+        Guarded, LikeOutcome, NewAnswer, NewQuestion, Revision,
+        moderation::{self, CLOSURE_COLUMNS},
+    },
 };
 
 /// Questions as the list shows them, with their bodies at the end when `{body}` is `, q.content`: one
@@ -224,12 +227,15 @@ pub async fn find_question(
 ) -> Result<Option<Question>, PgError> {
     let Some(row) = opt(
         client,
-        "SELECT q.id, q.author_id, u.username, q.subject, q.content, q.content_html, q.created_at,
-                q.modified_at, q.answer_count, q.like_count,
-                EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = $2),
-                q.accepted_answer_id, q.comment_count, q.view_count, q.tags, u.reputation,
-                EXISTS (SELECT 1 FROM question_follows f WHERE f.question_id = q.id AND f.user_id = $2)
-         FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = $1",
+        &format!(
+            "SELECT q.id, q.author_id, u.username, q.subject, q.content, q.content_html, q.created_at,
+                    q.modified_at, q.answer_count, q.like_count,
+                    EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = $2),
+                    q.accepted_answer_id, q.comment_count, q.view_count, q.tags, u.reputation,
+                    EXISTS (SELECT 1 FROM question_follows f WHERE f.question_id = q.id AND f.user_id = $2),
+                    {CLOSURE_COLUMNS}
+             FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = $1"
+        ),
         &[&id.0, &viewer.map_or(0, |v| v.0)],
     )
     .await?
@@ -254,6 +260,14 @@ pub async fn find_question(
         tags: Tags::stored(row.try_get(14)?),
         author_reputation: row.try_get(15)?,
         followed: row.try_get(16)?,
+        closure: moderation::closure(
+            row.try_get(17)?,
+            row.try_get(18)?,
+            row.try_get(19)?,
+            row.try_get(20)?,
+            row.try_get(21)?,
+            row.try_get(22)?,
+        ),
     }))
 }
 
@@ -440,18 +454,26 @@ pub async fn answer_position(
 }
 
 /// Adds an answer, or returns `None` when the question is gone.
+/// Inserts an answer unless its question is gone or closed.
 pub async fn insert_answer(
     client: &impl GenericClient,
     answer: &NewAnswer,
-) -> Result<Option<AnswerId>, PgError> {
+) -> Result<Guarded<AnswerId>, PgError> {
     let counted = run(
         client,
-        "UPDATE questions SET answer_count = answer_count + 1 WHERE id = $1",
+        "UPDATE questions SET answer_count = answer_count + 1 WHERE id = $1 AND closed_at IS NULL",
         &[&answer.question_id.0],
     )
     .await?;
     if counted == 0 {
-        return Ok(None);
+        let closed = opt(client, &numbered(moderation::QUESTION_STATE), &[&answer.question_id.0])
+            .await?
+            .is_some();
+        return Ok(if closed {
+            Guarded::Denied(Denied::QuestionClosed)
+        } else {
+            Guarded::Missing
+        });
     }
     let id = one(
         client,
@@ -467,7 +489,7 @@ pub async fn insert_answer(
     )
     .await?
     .try_get(0)?;
-    Ok(Some(AnswerId(id)))
+    Ok(Guarded::Done(AnswerId(id)))
 }
 
 pub async fn update_answer(

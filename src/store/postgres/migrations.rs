@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_account_sessions.sql"),
     include_str!("migrations/0013_mail.sql"),
     include_str!("migrations/0014_api_tokens.sql"),
+    include_str!("migrations/0015_moderation.sql"),
 ];
 
 /// The version a fully migrated database is at.

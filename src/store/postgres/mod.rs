@@ -19,6 +19,7 @@ mod copy;
 mod feeds;
 mod limits;
 mod mail;
+mod moderation;
 mod migrations;
 mod notifications;
 mod people;
@@ -546,13 +547,13 @@ impl PgStore {
         Ok(Some((answer.question_id, position)))
     }
 
-    pub async fn insert_answer(&self, answer: NewAnswer) -> StoreResult<Option<AnswerId>> {
+    pub async fn insert_answer(&self, answer: NewAnswer) -> StoreResult<Guarded<AnswerId>> {
         self.board_write(async |tx| {
-            let id = board::insert_answer(tx, &answer).await?;
-            if let Some(id) = id {
+            let outcome = board::insert_answer(tx, &answer).await?;
+            if let Guarded::Done(id) = outcome {
                 notifications::answered(tx, id, &answer).await?;
             }
-            Ok(id)
+            Ok(outcome)
         })
         .await
     }
@@ -1070,7 +1071,7 @@ impl PgStore {
         self.board_write(async |tx| {
             let mut ids = Vec::with_capacity(new.len());
             for answer in &new {
-                ids.push(board::insert_answer(tx, answer).await?);
+                ids.push(board::insert_answer(tx, answer).await?.done());
             }
             Ok(ids)
         })

@@ -27,6 +27,8 @@ pub async fn profile(client: &impl GenericClient, typed: &str) -> Result<Option<
     let Some(row) = opt(client, &numbered(profiles::PROFILE), &[&key, &as_typed]).await? else {
         return Ok(None);
     };
+    let (role, suspension) =
+        profiles::standing(row.try_get(8)?, row.try_get(9)?, row.try_get(10)?);
     Ok(Some(Profile {
         id: UserId(row.try_get(0)?),
         username: row.try_get(1)?,
@@ -36,6 +38,8 @@ pub async fn profile(client: &impl GenericClient, typed: &str) -> Result<Option<
         answer_count: row.try_get(5)?,
         accepted_count: row.try_get(6)?,
         likes_received: row.try_get(7)?,
+        role,
+        suspension,
     }))
 }
 
@@ -140,12 +144,16 @@ pub async fn list(
     .await?
     .iter()
     .map(|row| {
+        let (role, suspension) =
+            profiles::standing(row.try_get(5)?, row.try_get(6)?, row.try_get(7)?);
         Ok(UserSummary {
             username: row.try_get(0)?,
             reputation: row.try_get(1)?,
             joined_at: row.try_get(2)?,
             question_count: row.try_get(3)?,
             answer_count: row.try_get(4)?,
+            role,
+            suspension,
         })
     })
     .collect::<Result<_, PgError>>()?;

@@ -8,7 +8,8 @@ use crate::domain::{
     board::{AnswerId, AnswerSort, Content, QuestionId},
     ids::UserId,
 };
-use crate::store::NewAnswer;
+use crate::domain::policy::Denied;
+use crate::store::{Guarded, NewAnswer, moderation};
 
 /// An answer's columns, from `answers a` joined with its author `u` and its question `q`.
 const COLUMNS: &str = "a.id, a.question_id, a.author_id, u.username, a.content, a.content_html,
@@ -116,13 +117,22 @@ pub fn position(conn: &Connection, id: AnswerId, sort: AnswerSort) -> rusqlite::
 }
 
 /// Adds an answer, or returns `None` when the question is gone.
-pub fn insert(tx: &Transaction, answer: &NewAnswer) -> rusqlite::Result<Option<AnswerId>> {
+/// Inserts an answer unless its question is gone or closed.
+pub fn insert(tx: &Transaction, answer: &NewAnswer) -> rusqlite::Result<Guarded<AnswerId>> {
     let updated = tx.run(
-        "UPDATE questions SET answer_count = answer_count + 1 WHERE id = ?1",
+        "UPDATE questions SET answer_count = answer_count + 1 WHERE id = ?1 AND closed_at IS NULL",
         [answer.question_id.0],
     )?;
     if updated == 0 {
-        return Ok(None);
+        let closed = tx
+            .one(moderation::QUESTION_STATE, [answer.question_id.0], |_| Ok(()))
+            .optional()?
+            .is_some();
+        return Ok(if closed {
+            Guarded::Denied(Denied::QuestionClosed)
+        } else {
+            Guarded::Missing
+        });
     }
     tx.run(
         "INSERT INTO answers (question_id, author_id, content, content_html, created_at)
@@ -135,7 +145,7 @@ pub fn insert(tx: &Transaction, answer: &NewAnswer) -> rusqlite::Result<Option<A
             answer.now,
         ],
     )?;
-    Ok(Some(AnswerId(tx.last_insert_rowid())))
+    Ok(Guarded::Done(AnswerId(tx.last_insert_rowid())))
 }
 
 pub fn update(

@@ -97,6 +97,11 @@ const STEPS: &[(&str, &str, Option<Fill>)] = &[
         include_str!("migrations/0018_api_tokens.sql"),
         None,
     ),
+    (
+        "0019_moderation.sql",
+        include_str!("migrations/0019_moderation.sql"),
+        None,
+    ),
 ];
 
 /// The version a fully migrated database has.

@@ -10,6 +10,7 @@ mod copy;
 mod feeds;
 mod likes;
 mod mail;
+mod moderation;
 mod migrations;
 mod notifications;
 mod pool;
@@ -417,14 +418,14 @@ impl SqliteStore {
             .await
     }
 
-    pub async fn insert_answer(&self, answer: NewAnswer) -> StoreResult<Option<AnswerId>> {
+    pub async fn insert_answer(&self, answer: NewAnswer) -> StoreResult<Guarded<AnswerId>> {
         self.db
             .write(move |tx| {
-                let id = answers::insert(tx, &answer)?;
-                if let Some(id) = id {
+                let outcome = answers::insert(tx, &answer)?;
+                if let Guarded::Done(id) = outcome {
                     notifications::answered(tx, id, &answer)?;
                 }
-                Ok(id)
+                Ok(outcome)
             })
             .await
     }
@@ -944,7 +945,7 @@ impl SqliteStore {
         self.db
             .write(move |tx| {
                 new.iter()
-                    .map(|answer| answers::insert(tx, answer))
+                    .map(|answer| answers::insert(tx, answer).map(Guarded::done))
                     .collect()
             })
             .await

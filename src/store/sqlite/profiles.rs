@@ -28,6 +28,8 @@ pub fn recount(tx: &Transaction) -> rusqlite::Result<()> {
 pub fn profile(conn: &Connection, typed: &str) -> rusqlite::Result<Option<Profile>> {
     conn.prepare_cached(profiles::PROFILE)?
         .query_row(username_keys(typed), |row| {
+            let (role, suspension) =
+                profiles::standing(&row.get::<_, String>(8)?, row.get(9)?, row.get(10)?);
             Ok(Profile {
                 id: UserId(row.get(0)?),
                 username: row.get(1)?,
@@ -37,6 +39,8 @@ pub fn profile(conn: &Connection, typed: &str) -> rusqlite::Result<Option<Profil
                 answer_count: row.get(5)?,
                 accepted_count: row.get(6)?,
                 likes_received: row.get(7)?,
+                role,
+                suspension,
             })
         })
         .optional()
@@ -124,12 +128,16 @@ pub fn list(conn: &Connection, prefix: &str, requested_page: i64) -> rusqlite::R
         .query_map(
             params![prefix, USERS_PER_PAGE, (page - 1) * USERS_PER_PAGE],
             |row| {
+                let (role, suspension) =
+                    profiles::standing(&row.get::<_, String>(5)?, row.get(6)?, row.get(7)?);
                 Ok(UserSummary {
                     username: row.get(0)?,
                     reputation: row.get(1)?,
                     joined_at: row.get(2)?,
                     question_count: row.get(3)?,
                     answer_count: row.get(4)?,
+                    role,
+                    suspension,
                 })
             },
         )?

@@ -9,7 +9,10 @@ use crate::domain::{
     ids::UserId,
     tags::Tags,
 };
-use crate::store::NewQuestion;
+use crate::store::{
+    NewQuestion,
+    moderation::{self, CLOSURE_COLUMNS},
+};
 
 const SUMMARY_COLUMNS: &str =
     "q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count,
@@ -354,14 +357,15 @@ pub fn find(
     id: QuestionId,
     viewer: Option<UserId>,
 ) -> rusqlite::Result<Option<Question>> {
-    conn.prepare_cached(
+    conn.prepare_cached(&format!(
         "SELECT q.id, q.author_id, u.username, q.subject, q.content, q.content_html, q.created_at,
                 q.modified_at, q.answer_count, q.like_count,
                 EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = ?2),
                 q.accepted_answer_id, q.comment_count, q.view_count, q.tags, u.reputation,
-                EXISTS (SELECT 1 FROM question_follows f WHERE f.question_id = q.id AND f.user_id = ?2)
-         FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1",
-    )?
+                EXISTS (SELECT 1 FROM question_follows f WHERE f.question_id = q.id AND f.user_id = ?2),
+                {CLOSURE_COLUMNS}
+         FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1"
+    ))?
     .query_row(params![id.0, viewer.map_or(0, |v| v.0)], |row| {
         Ok(Question {
             id: QuestionId(row.get(0)?),
@@ -381,6 +385,14 @@ pub fn find(
             tags: Tags::stored(&row.get::<_, String>(14)?),
             author_reputation: row.get(15)?,
             followed: row.get(16)?,
+            closure: moderation::closure(
+                row.get(17)?,
+                &row.get::<_, String>(18)?,
+                row.get(19)?,
+                row.get(20)?,
+                row.get(21)?,
+                row.get(22)?,
+            ),
         })
     })
     .optional()

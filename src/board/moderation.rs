@@ -1,0 +1,187 @@
+//! Moderating: where an account stands, closing and reopening questions, suspending people, giving roles,
+//! and the log of it all. Each use case asks the policy of the role as it is now (read at its start, so a
+//! user gets a 403 before their input is looked at) and the store asks again inside the write.
+
+use super::{BoardError, allowed};
+use crate::{
+    domain::{
+        self,
+        accounts::CurrentUser,
+        ids::{QuestionId, UserId},
+        moderation::{CloseForm, CloseOutcome, LogPage, Standing, SuspendForm},
+        people::{Profile, UserList},
+        policy::{Actor, Moderation, Role, may_moderate},
+        FieldError, Problem,
+    },
+    store::Store,
+};
+
+/// Where the user stands now (a deleted account stands nowhere: as not found).
+pub async fn standing(store: &Store, user: &CurrentUser) -> Result<Standing, BoardError> {
+    store
+        .standing(user.id, domain::now())
+        .await?
+        .ok_or(BoardError::NotFound)
+}
+
+/// The user as the policy sees them now, if they may write at all: a suspended account may not (neither
+/// post nor moderate), and is told why and until when.
+pub async fn acting(store: &Store, user: &CurrentUser) -> Result<Actor, BoardError> {
+    let standing = standing(store, user).await?;
+    if let Some(suspension) = standing.suspension {
+        return Err(BoardError::Suspended(suspension));
+    }
+    Ok(Actor {
+        id: user.id,
+        role: standing.role,
+    })
+}
+
+/// The user as a moderator, if the policy lets them do `what` (before any input is looked at).
+async fn staff(store: &Store, user: &CurrentUser, what: Moderation) -> Result<Actor, BoardError> {
+    let actor = acting(store, user).await?;
+    may_moderate(actor, what).map_err(BoardError::Forbidden)?;
+    Ok(actor)
+}
+
+/// The account a typed name belongs to.
+async fn account(store: &Store, name: &str) -> Result<Profile, BoardError> {
+    store
+        .profile(name.to_owned())
+        .await?
+        .ok_or(BoardError::NotFound)
+}
+
+/// Checks that `user` may close questions (the close form is only shown to them).
+pub async fn may_close(store: &Store, user: &CurrentUser) -> Result<(), BoardError> {
+    staff(store, user, Moderation::Close).await.map(|_| ())
+}
+
+/// Closes a question for the reason the form gives.
+pub async fn close(
+    store: &Store,
+    user: &CurrentUser,
+    id: QuestionId,
+    form: &CloseForm,
+) -> Result<(), BoardError> {
+    let actor = staff(store, user, Moderation::Close).await?;
+    let request = form.parse(id).map_err(BoardError::Invalid)?;
+    let problem = match allowed(
+        store
+            .close_question(actor.id, id, request, domain::now())
+            .await?,
+    )? {
+        CloseOutcome::Closed => return Ok(()),
+        CloseOutcome::AlreadyClosed => FieldError::new("reason", Problem::AlreadyClosed),
+        CloseOutcome::DuplicateMissing => FieldError::new("duplicate_of", Problem::DuplicateMissing),
+    };
+    Err(BoardError::Invalid(vec![problem]))
+}
+
+/// Reopens a question; whether it was closed.
+pub async fn reopen(store: &Store, user: &CurrentUser, id: QuestionId) -> Result<bool, BoardError> {
+    let actor = staff(store, user, Moderation::Close).await?;
+    allowed(store.reopen_question(actor.id, id, domain::now()).await?)
+}
+
+/// The account a moderator is about to suspend, if they may suspend it.
+pub async fn to_suspend(
+    store: &Store,
+    user: &CurrentUser,
+    name: &str,
+) -> Result<Profile, BoardError> {
+    let actor = staff(store, user, Moderation::Suspend { target: Role::User }).await?;
+    let profile = account(store, name).await?;
+    may_moderate(
+        actor,
+        Moderation::Suspend {
+            target: profile.role,
+        },
+    )
+    .map_err(BoardError::Forbidden)?;
+    Ok(profile)
+}
+
+/// Suspends the account named `name` until the day the form gives, for its reason.
+pub async fn suspend(
+    store: &Store,
+    user: &CurrentUser,
+    name: &str,
+    form: &SuspendForm,
+) -> Result<Profile, BoardError> {
+    let profile = to_suspend(store, user, name).await?;
+    let now = domain::now();
+    let suspension = form.parse(now).map_err(BoardError::Invalid)?;
+    allowed(store.suspend(user.id, profile.id, suspension, now).await?)?;
+    Ok(profile)
+}
+
+/// Lifts the suspension of the account named `name`; whether one ran.
+pub async fn unsuspend(
+    store: &Store,
+    user: &CurrentUser,
+    name: &str,
+) -> Result<(Profile, bool), BoardError> {
+    let profile = to_suspend(store, user, name).await?;
+    let lifted = allowed(store.unsuspend(user.id, profile.id, domain::now()).await?)?;
+    Ok((profile, lifted))
+}
+
+/// Gives the account named `name` the role typed (`user`, `moderator`, `admin`); the role it had.
+pub async fn set_role(
+    store: &Store,
+    user: &CurrentUser,
+    name: &str,
+    role: &str,
+) -> Result<(Profile, Role), BoardError> {
+    let actor = acting(store, user).await?;
+    // Asked of someone else first: an admin's own name is refused below, with its own reason.
+    may_moderate(actor, Moderation::GrantRole { target: UserId(0) })
+        .map_err(BoardError::Forbidden)?;
+    let role = Role::parse(role.trim())
+        .ok_or_else(|| BoardError::Invalid(vec![FieldError::new("role", Problem::RoleInvalid)]))?;
+    let profile = account(store, name).await?;
+    let was = allowed(
+        store
+            .set_role(Some(actor.id), profile.id, role, domain::now())
+            .await?,
+    )?;
+    Ok((profile, was))
+}
+
+/// Gives the account named `name` a role, as the operator at the shell; the role it had.
+pub async fn set_role_from_shell(
+    store: &Store,
+    name: &str,
+    role: Role,
+) -> Result<(Profile, Role), BoardError> {
+    let profile = account(store, name).await?;
+    let was = allowed(store.set_role(None, profile.id, role, domain::now()).await?)?;
+    Ok((profile, was))
+}
+
+/// A page of the moderation log (staff only).
+pub async fn log(
+    store: &Store,
+    user: &CurrentUser,
+    before: Option<i64>,
+) -> Result<LogPage, BoardError> {
+    staff(store, user, Moderation::Oversee).await?;
+    Ok(store.moderation_log(before).await?)
+}
+
+/// A page of the accounts whose name starts with `prefix`, with their roles and suspensions (admins only:
+/// this is where roles are given).
+pub async fn accounts(
+    store: &Store,
+    user: &CurrentUser,
+    prefix: &str,
+    page: i64,
+) -> Result<UserList, BoardError> {
+    let actor = acting(store, user).await?;
+    may_moderate(actor, Moderation::GrantRole { target: UserId(0) })
+        .map_err(BoardError::Forbidden)?;
+    Ok(store
+        .user_list(domain::people::name_prefix(prefix), page)
+        .await?)
+}

@@ -1,0 +1,256 @@
+//! Moderation on SQLite (the statements are `store::moderation`'s). Closing, reopening and roles are
+//! changes visitors see (a closed question's page, a moderator's badge); suspensions are not.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::{Cached, SqliteStore};
+use crate::{
+    domain::{
+        ids::{QuestionId, UserId},
+        moderation::{
+            CloseOutcome, CloseRequest, LOG_PAGE, LogAction, LogPage, NewLogEntry, Standing,
+            Suspension,
+        },
+        policy::{Actor, Denied, Moderation, Role, may_moderate},
+    },
+    store::{Guarded, StoreResult, moderation as sql},
+};
+
+/// The actor as this transaction sees them, if the policy lets them do `what` (asked of the role read
+/// here, not of the one read when the request began).
+fn acting(
+    tx: &Transaction,
+    actor: UserId,
+    what: Moderation,
+) -> rusqlite::Result<Result<Actor, Denied>> {
+    let role: Option<String> = tx.one(sql::ROLE, [actor.0], |row| row.get(0)).optional()?;
+    let actor = Actor {
+        id: actor,
+        role: role.as_deref().map_or(Role::User, Role::stored),
+    };
+    Ok(may_moderate(actor, what).map(|()| actor))
+}
+
+fn log(
+    tx: &Transaction,
+    actor: Option<UserId>,
+    entry: &NewLogEntry,
+    now: i64,
+) -> rusqlite::Result<()> {
+    tx.run(
+        sql::LOG,
+        params![
+            now,
+            actor.map(|a| a.0),
+            entry.action.code(),
+            entry.question.map(|q| q.0),
+            entry.user.map(|u| u.0),
+            entry.target,
+            entry.detail
+        ],
+    )?;
+    Ok(())
+}
+
+/// The account's name and role, unless it is deleted.
+fn target(tx: &Transaction, user: UserId) -> rusqlite::Result<Option<(String, Role)>> {
+    tx.one(sql::TARGET, [user.0], |row| {
+        Ok((row.get(0)?, Role::stored(&row.get::<_, String>(1)?)))
+    })
+    .optional()
+}
+
+impl SqliteStore {
+    pub async fn standing(&self, user: UserId, now: i64) -> StoreResult<Option<Standing>> {
+        self.db
+            .read(move |conn| {
+                conn.one(sql::STANDING, [user.0], |row| {
+                    Ok(sql::standing(
+                        &row.get::<_, String>(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                        now,
+                    ))
+                })
+                .optional()
+            })
+            .await
+    }
+
+    pub async fn close_question(
+        &self,
+        actor: UserId,
+        id: QuestionId,
+        request: CloseRequest,
+        now: i64,
+    ) -> StoreResult<Guarded<CloseOutcome>> {
+        self.db
+            .write(move |tx| {
+                if let Err(why) = acting(tx, actor, Moderation::Close)? {
+                    return Ok(Guarded::Denied(why));
+                }
+                let Some((closed, subject)) = tx
+                    .one(sql::QUESTION_STATE, [id.0], |row| {
+                        Ok((row.get::<_, bool>(0)?, row.get::<_, String>(1)?))
+                    })
+                    .optional()?
+                else {
+                    return Ok(Guarded::Missing);
+                };
+                if closed {
+                    return Ok(Guarded::Done(CloseOutcome::AlreadyClosed));
+                }
+                if let Some(original) = request.duplicate_of {
+                    let exists = tx
+                        .one(sql::QUESTION_EXISTS, [original.0], |_| Ok(()))
+                        .optional()?;
+                    if exists.is_none() {
+                        return Ok(Guarded::Done(CloseOutcome::DuplicateMissing));
+                    }
+                }
+                tx.run(
+                    sql::CLOSE,
+                    params![
+                        id.0,
+                        now,
+                        request.reason.code(),
+                        request.note,
+                        request.duplicate_of.map(|q| q.0),
+                        actor.0
+                    ],
+                )?;
+                log(tx, Some(actor), &request.log_entry(id, subject), now)?;
+                Ok(Guarded::Done(CloseOutcome::Closed))
+            })
+            .await
+    }
+
+    pub async fn reopen_question(
+        &self,
+        actor: UserId,
+        id: QuestionId,
+        now: i64,
+    ) -> StoreResult<Guarded<bool>> {
+        self.db
+            .write(move |tx| {
+                if let Err(why) = acting(tx, actor, Moderation::Close)? {
+                    return Ok(Guarded::Denied(why));
+                }
+                let Some(subject) = tx
+                    .one(sql::QUESTION_STATE, [id.0], |row| row.get::<_, String>(1))
+                    .optional()?
+                else {
+                    return Ok(Guarded::Missing);
+                };
+                let reopened = tx.run(sql::REOPEN, [id.0])? > 0;
+                if reopened {
+                    let entry = NewLogEntry::about_question(LogAction::Reopen, id, subject);
+                    log(tx, Some(actor), &entry, now)?;
+                }
+                Ok(Guarded::Done(reopened))
+            })
+            .await
+    }
+
+    pub async fn suspend(
+        &self,
+        actor: UserId,
+        user: UserId,
+        suspension: Suspension,
+        now: i64,
+    ) -> StoreResult<Guarded<()>> {
+        self.db
+            .write_unseen(move |tx| {
+                let Some((name, role)) = target(tx, user)? else {
+                    return Ok(Guarded::Missing);
+                };
+                if let Err(why) = acting(tx, actor, Moderation::Suspend { target: role })? {
+                    return Ok(Guarded::Denied(why));
+                }
+                tx.run(
+                    sql::SUSPEND,
+                    params![user.0, suspension.until, suspension.reason],
+                )?;
+                log(tx, Some(actor), &suspension.log_entry(user, name), now)?;
+                Ok(Guarded::Done(()))
+            })
+            .await
+    }
+
+    pub async fn unsuspend(
+        &self,
+        actor: UserId,
+        user: UserId,
+        now: i64,
+    ) -> StoreResult<Guarded<bool>> {
+        self.db
+            .write_unseen(move |tx| {
+                let Some((name, role)) = target(tx, user)? else {
+                    return Ok(Guarded::Missing);
+                };
+                if let Err(why) = acting(tx, actor, Moderation::Suspend { target: role })? {
+                    return Ok(Guarded::Denied(why));
+                }
+                let lifted = tx.run(sql::UNSUSPEND, params![user.0, now])? > 0;
+                if lifted {
+                    let entry = NewLogEntry::about_user(LogAction::Unsuspend, user, name, "");
+                    log(tx, Some(actor), &entry, now)?;
+                }
+                Ok(Guarded::Done(lifted))
+            })
+            .await
+    }
+
+    pub async fn set_role(
+        &self,
+        actor: Option<UserId>,
+        user: UserId,
+        role: Role,
+        now: i64,
+    ) -> StoreResult<Guarded<Role>> {
+        self.db
+            .write(move |tx| {
+                let Some((name, was)) = target(tx, user)? else {
+                    return Ok(Guarded::Missing);
+                };
+                if let Some(actor) = actor
+                    && let Err(why) =
+                        acting(tx, actor, Moderation::GrantRole { target: user })?
+                {
+                    return Ok(Guarded::Denied(why));
+                }
+                if was != role {
+                    tx.run(sql::SET_ROLE, params![user.0, role.code()])?;
+                    let entry = NewLogEntry::about_user(LogAction::Role, user, name, role.code());
+                    log(tx, actor, &entry, now)?;
+                }
+                Ok(Guarded::Done(was))
+            })
+            .await
+    }
+
+    pub async fn moderation_log(&self, before: Option<i64>) -> StoreResult<LogPage> {
+        self.db
+            .read(move |conn| {
+                let mut entries = conn
+                    .prepare_cached(sql::LOG_PAGE)?
+                    .query_map(params![before.unwrap_or(i64::MAX), LOG_PAGE + 1], |row| {
+                        Ok(sql::log_entry(
+                            row.get(0)?,
+                            row.get(1)?,
+                            row.get(2)?,
+                            &row.get::<_, String>(3)?,
+                            row.get(4)?,
+                            row.get(5)?,
+                            row.get(6)?,
+                        ))
+                    })?
+                    .filter_map(Result::transpose)
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok(LogPage::of(&mut entries))
+            })
+            .await
+    }
+}
