@@ -77,6 +77,11 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         thread: u64,
     },
+    /// Accounts: list them, or give one a role.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Personal access tokens for the JSON API.
     Token {
         #[command(subcommand)]
@@ -100,4 +105,18 @@ pub enum TokenAction {
         #[arg(long, default_value = "")]
         expires: String,
     },
+}
+
+/// What `miniboard user` does.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Subcommand)]
+pub enum UserAction {
+    /// Print every account (id, name, role, when it joined, a running suspension), oldest first.
+    List {
+        /// Only moderators and admins.
+        #[arg(long)]
+        staff: bool,
+    },
+    /// Give USERNAME a role: `user`, `moderator` (closes questions, suspends users) or `admin` (also gives
+    /// roles on the board's /admin/users page). The moderation log records it as the operator's.
+    Role { username: String, role: String },
 }

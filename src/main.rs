@@ -3,7 +3,7 @@ use std::{io::IsTerminal, process::ExitCode};
 use clap::Parser;
 use miniboard::{
     app::{App, shutdown_signal},
-    cli::{Cli, Command, TokenAction},
+    cli::{Cli, Command, TokenAction, UserAction},
     config::{Config, parse_database},
     store::{Store, StoreError, sqlite::backup},
 };
@@ -97,6 +97,54 @@ fn main() -> ExitCode {
                 }
                 Err(err) => {
                     eprintln!("miniboard: seed failed: {err}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::User {
+            action: UserAction::Role { username, role },
+        } => match one_task(miniboard::board::moderation::set_role_from_shell(
+            &config.database,
+            &username,
+            &role,
+        )) {
+            Ok((name, was)) => {
+                println!("{name}: {} -> {}", was.code(), role.trim());
+                ExitCode::SUCCESS
+            }
+            Err(problem) => {
+                eprintln!("miniboard: user role: {problem}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::User {
+            action: UserAction::List { staff },
+        } => {
+            println!("id\tname\trole\tjoined\tsuspended through");
+            let printed = one_task(miniboard::board::moderation::each_account(
+                &config.database,
+                staff,
+                |account| {
+                    let joined = time::OffsetDateTime::from_unix_timestamp(account.joined_at)
+                        .map(|at| at.date().to_string())
+                        .unwrap_or_default();
+                    let suspended = account
+                        .suspension
+                        .as_ref()
+                        .map(|s| miniboard::domain::moderation::last_day(s.until))
+                        .unwrap_or_default();
+                    println!(
+                        "{}\t{}\t{}\t{joined}\t{suspended}",
+                        account.id.0,
+                        account.username,
+                        account.role.code()
+                    );
+                },
+            ));
+            match printed {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(problem) => {
+                    eprintln!("miniboard: user list: {problem}");
                     ExitCode::FAILURE
                 }
             }

@@ -5,15 +5,14 @@
 use super::{BoardError, allowed};
 use crate::{
     domain::{
-        self,
+        self, FieldError, Problem,
         accounts::CurrentUser,
         ids::{QuestionId, UserId},
-        moderation::{CloseForm, CloseOutcome, LogPage, Standing, SuspendForm},
+        moderation::{AccountRow, CloseForm, CloseOutcome, LogPage, Standing, SuspendForm},
         people::{Profile, UserList},
         policy::{Actor, Moderation, Role, may_moderate},
-        FieldError, Problem,
     },
-    store::Store,
+    store::{Guarded, Store, StoreError},
 };
 
 /// Where the user stands now (a deleted account stands nowhere: as not found).
@@ -73,7 +72,9 @@ pub async fn close(
     )? {
         CloseOutcome::Closed => return Ok(()),
         CloseOutcome::AlreadyClosed => FieldError::new("reason", Problem::AlreadyClosed),
-        CloseOutcome::DuplicateMissing => FieldError::new("duplicate_of", Problem::DuplicateMissing),
+        CloseOutcome::DuplicateMissing => {
+            FieldError::new("duplicate_of", Problem::DuplicateMissing)
+        }
     };
     Err(BoardError::Invalid(vec![problem]))
 }
@@ -149,15 +150,50 @@ pub async fn set_role(
     Ok((profile, was))
 }
 
-/// Gives the account named `name` a role, as the operator at the shell; the role it had.
+/// Gives the account named `name` the role typed, as the operator at the shell (`miniboard user role`);
+/// the account's name and the role it had.
 pub async fn set_role_from_shell(
-    store: &Store,
+    database: &crate::config::Database,
     name: &str,
-    role: Role,
-) -> Result<(Profile, Role), BoardError> {
-    let profile = account(store, name).await?;
-    let was = allowed(store.set_role(None, profile.id, role, domain::now()).await?)?;
-    Ok((profile, was))
+    role: &str,
+) -> Result<(String, Role), StoreError> {
+    let Some(role) = Role::parse(role.trim()) else {
+        return Err(StoreError::Refused(format!(
+            "{role:?} is not a role: user, moderator or admin"
+        )));
+    };
+    let store = Store::open(database).await?;
+    let Some(profile) = store.profile(name.to_owned()).await? else {
+        return Err(StoreError::Refused(format!("no account is named {name:?}")));
+    };
+    match store
+        .set_role(None, profile.id, role, domain::now())
+        .await?
+    {
+        Guarded::Done(was) => Ok((profile.username, was)),
+        Guarded::Missing | Guarded::Denied(_) => Err(StoreError::Refused(format!(
+            "the account {name:?} was deleted meanwhile"
+        ))),
+    }
+}
+
+/// Every account (or only staff), oldest first, as `miniboard user list` prints them, a batch at a time.
+pub async fn each_account(
+    database: &crate::config::Database,
+    staff_only: bool,
+    mut print: impl FnMut(&AccountRow),
+) -> Result<(), StoreError> {
+    const BATCH: i64 = 1000;
+    let store = Store::open(database).await?;
+    let mut after = UserId(0);
+    loop {
+        let batch = store.accounts(after, BATCH, staff_only).await?;
+        batch.iter().for_each(&mut print);
+        match batch.last() {
+            Some(last) if batch.len() as i64 == BATCH => after = last.id,
+            _ => return Ok(()),
+        }
+    }
 }
 
 /// A page of the moderation log (staff only).

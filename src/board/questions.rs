@@ -8,6 +8,7 @@ use crate::{
         self,
         accounts::CurrentUser,
         board::{ListSort, QuestionForm, QuestionId},
+        ids::UserId,
         policy::{self, Action, PostRef},
         posts::{Question, QuestionSummary},
         related::RELATED_SHOWN,
@@ -77,6 +78,18 @@ pub async fn edit(
 }
 
 /// Deletes a question with its answers and likes.
+/// A question as it stands (with whether `viewer` liked it).
+pub async fn show(
+    store: &Store,
+    id: QuestionId,
+    viewer: Option<UserId>,
+) -> Result<Question, BoardError> {
+    store
+        .question(id, viewer)
+        .await?
+        .ok_or(BoardError::NotFound)
+}
+
 pub async fn delete(store: &Store, user: &CurrentUser, id: QuestionId) -> Result<(), BoardError> {
     allowed(store.delete_question(user.actor(), id).await?)
 }

@@ -236,6 +236,16 @@ pub enum CloseOutcome {
     DuplicateMissing,
 }
 
+/// An account as `miniboard user list` prints it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountRow {
+    pub id: UserId,
+    pub username: String,
+    pub role: Role,
+    pub joined_at: i64,
+    pub suspension: Option<Suspension>,
+}
+
 /// What a moderator did, as the log keeps it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogAction {
@@ -438,10 +448,24 @@ mod tests {
                 "{named}"
             );
         }
-        assert_eq!(close("duplicate", "7", ""), Err(vec![Problem::DuplicateOfItself]));
+        assert_eq!(
+            close("duplicate", "7", ""),
+            Err(vec![Problem::DuplicateOfItself])
+        );
         assert_eq!(close("duplicate", "", ""), Err(vec![Problem::Required]));
-        for bad in ["0", "-3", "abc", "/questions/12x", "/questions/", "99999999999999999999"] {
-            assert_eq!(close("duplicate", bad, ""), Err(vec![Problem::DuplicateInvalid]), "{bad}");
+        for bad in [
+            "0",
+            "-3",
+            "abc",
+            "/questions/12x",
+            "/questions/",
+            "99999999999999999999",
+        ] {
+            assert_eq!(
+                close("duplicate", bad, ""),
+                Err(vec![Problem::DuplicateInvalid]),
+                "{bad}"
+            );
         }
     }
 
@@ -458,8 +482,14 @@ mod tests {
             "only a duplicate keeps the question it names"
         );
         let long = "가".repeat(NOTE_MAX_CHARS + 1);
-        assert_eq!(close("needs-details", "", &long), Err(vec![Problem::NoteTooLong]));
-        assert_eq!(close("closed", "", ""), Err(vec![Problem::CloseReasonInvalid]));
+        assert_eq!(
+            close("needs-details", "", &long),
+            Err(vec![Problem::NoteTooLong])
+        );
+        assert_eq!(
+            close("closed", "", ""),
+            Err(vec![Problem::CloseReasonInvalid])
+        );
     }
 
     #[test]
@@ -479,8 +509,14 @@ mod tests {
                 reason: "spam".into()
             })
         );
-        assert_eq!(suspend("2025-12-04", "spam"), Err(vec![Problem::SuspensionOutOfRange]));
-        assert_eq!(suspend("2045-12-04", "spam"), Err(vec![Problem::SuspensionOutOfRange]));
+        assert_eq!(
+            suspend("2025-12-04", "spam"),
+            Err(vec![Problem::SuspensionOutOfRange])
+        );
+        assert_eq!(
+            suspend("2045-12-04", "spam"),
+            Err(vec![Problem::SuspensionOutOfRange])
+        );
         assert_eq!(suspend("tomorrow", "spam"), Err(vec![Problem::DateInvalid]));
         assert_eq!(
             suspend("", ""),

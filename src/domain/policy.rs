@@ -180,15 +180,32 @@ mod tests {
             as_role(Role::Admin),
         );
         let suspend = |target| Moderation::Suspend { target };
-        assert_eq!(may_moderate(user, Moderation::Close), Err(Denied::NotModerator));
-        assert_eq!(may_moderate(user, Moderation::Oversee), Err(Denied::NotModerator));
-        assert_eq!(may_moderate(user, suspend(Role::User)), Err(Denied::NotModerator));
+        assert_eq!(
+            may_moderate(user, Moderation::Close),
+            Err(Denied::NotModerator)
+        );
+        assert_eq!(
+            may_moderate(user, Moderation::Oversee),
+            Err(Denied::NotModerator)
+        );
+        assert_eq!(
+            may_moderate(user, suspend(Role::User)),
+            Err(Denied::NotModerator)
+        );
         assert_eq!(may_moderate(moderator, Moderation::Close), Ok(()));
         assert_eq!(may_moderate(moderator, suspend(Role::User)), Ok(()));
-        assert_eq!(may_moderate(moderator, suspend(Role::Moderator)), Err(Denied::Protected));
+        assert_eq!(
+            may_moderate(moderator, suspend(Role::Moderator)),
+            Err(Denied::Protected)
+        );
         assert_eq!(may_moderate(admin, suspend(Role::Moderator)), Ok(()));
-        assert_eq!(may_moderate(admin, suspend(Role::Admin)), Err(Denied::Protected));
-        let grant = |target| Moderation::GrantRole { target: UserId(target) };
+        assert_eq!(
+            may_moderate(admin, suspend(Role::Admin)),
+            Err(Denied::Protected)
+        );
+        let grant = |target| Moderation::GrantRole {
+            target: UserId(target),
+        };
         assert_eq!(may_moderate(moderator, grant(2)), Err(Denied::NotAdmin));
         assert_eq!(may_moderate(admin, grant(2)), Ok(()));
         assert_eq!(may_moderate(admin, grant(1)), Err(Denied::OwnRole));

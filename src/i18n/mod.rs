@@ -715,9 +715,10 @@ impl Texts {
             Denied::NotAdmin => self.refused_not_admin,
             Denied::Protected => self.refused_protected,
             Denied::OwnRole => self.refused_own_role,
-            Denied::NotAuthor | Denied::OwnPost | Denied::AddressUnconfirmed | Denied::QuestionClosed => {
-                self.error_403_body
-            }
+            Denied::NotAuthor
+            | Denied::OwnPost
+            | Denied::AddressUnconfirmed
+            | Denied::QuestionClosed => self.error_403_body,
         }
     }
 

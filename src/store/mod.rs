@@ -26,11 +26,11 @@ use crate::{
         board::{AnswerSort, CommentText, Content, ListSort, QuestionDraft},
         ids::{AnswerId, CommentId, QuestionId, UserId},
         limits::ClientKey,
-        moderation::{CloseOutcome, CloseRequest, LogPage, Standing, Suspension},
         mail::{
             LinkPurpose, MailChoices, MailSettings, NewLink, NewSignup, Outgoing, QueuedMail,
             Recipient, Verified,
         },
+        moderation::{AccountRow, CloseOutcome, CloseRequest, LogPage, Standing, Suspension},
         notifications::{Following, Inbox, Mentioned, Notification},
         people::{AnswerList, Profile, UserList},
         policy::{Action, Actor, Denied, PostRef, Role},
@@ -544,6 +544,9 @@ operations! {
     /// Gives `user` the role, if the policy lets `actor` (`None`: the operator, from the shell), and logs
     /// it; the role they had.
     fn set_role(&self, actor: Option<UserId>, user: UserId, role: Role, now: i64) -> Guarded<Role>;
+
+    /// Up to `limit` accounts after the id `after`, in id order (only those with a role, `staff_only`).
+    fn accounts(&self, after: UserId, limit: i64, staff_only: bool) -> Vec<AccountRow>;
 
     /// A page of the moderation log: the entries before the id `before` (the newest without), newest first.
     fn moderation_log(&self, before: Option<i64>) -> LogPage;

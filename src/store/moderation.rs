@@ -50,7 +50,8 @@ pub const REOPEN: &str = "UPDATE questions
 
 /// Writes a log entry (`?1` when, `?2` who or NULL, `?3` what, `?4` question, `?5` user, `?6` the
 /// target's subject or name, `?7` the detail).
-pub const LOG: &str = "INSERT INTO moderation_log (at, actor_id, action, question_id, user_id, target, detail)
+pub const LOG: &str =
+    "INSERT INTO moderation_log (at, actor_id, action, question_id, user_id, target, detail)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
 /// A page of the log: the entries before the id `?1`, newest first, at most `?2`.
@@ -58,6 +59,11 @@ pub const LOG_PAGE: &str =
     "SELECT l.id, l.at, a.username, l.action, l.question_id, l.target, l.detail
      FROM moderation_log l LEFT JOIN users a ON a.id = l.actor_id
      WHERE l.id < ?1 ORDER BY l.id DESC LIMIT ?2";
+
+/// Accounts after the id `?1` in id order, at most `?2`; only those with a role when `?3` is 1.
+pub const ACCOUNTS: &str =
+    "SELECT id, username, role, created_at, suspended_until, suspension_reason FROM users
+     WHERE id > ?1 AND deleted_at IS NULL AND (?3 = 0 OR role <> 'user') ORDER BY id LIMIT ?2";
 
 /// The columns a question's closure is read from, after a question's own (`q`): when, why, the note, the
 /// question it duplicates with that one's subject, and who closed it.

@@ -185,7 +185,7 @@ pub fn answer_edit_form(
                     @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
                     (textarea(t, TextArea { name: "content", label: t.answer_edit_title, value: content,
                         hint: Some(t.content_hint), rows: 8, max_length: Content::MAX_CHARS,
-                        id_suffix: &format!("-{}", id.0), autofocus: true }, errors))
+                        id_suffix: &format!("-{}", id.0), autofocus: true, required: true }, errors))
                     div.d-flex.gap-2 {
                         button.btn.btn-primary.btn-sm type="submit" { (t.save) }
                         a.btn.btn-outline-secondary.btn-sm href=(urls::answer(id))
@@ -227,7 +227,7 @@ pub fn answer_form(
         form.mt-4 #answer-form method="post" action=(urls::question_action(question, "answers")) {
             @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
             (textarea(t, TextArea { name: "content", label: t.answer_label, value: draft,
-                hint: Some(t.content_hint), rows: 6, max_length: Content::MAX_CHARS, id_suffix: "", autofocus: false }, errors))
+                hint: Some(t.content_hint), rows: 6, max_length: Content::MAX_CHARS, id_suffix: "", autofocus: false, required: true }, errors))
             button.btn.btn-primary type="submit" { (t.answer_submit) }
         }
     }

@@ -149,7 +149,7 @@ pub fn comment_form(
             @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
             (textarea(t, TextArea { name: "content", label: t.comment_label, value: draft,
                 hint: Some(t.comment_hint), rows: 3, max_length: CommentText::MAX_CHARS,
-                id_suffix: &format!("-{key}"), autofocus: in_place }, errors))
+                id_suffix: &format!("-{key}"), autofocus: in_place, required: true }, errors))
             div.d-flex.gap-2 {
                 button.btn.btn-primary.btn-sm type="submit" { (t.comment_submit) }
                 @if in_place {
@@ -183,6 +183,7 @@ pub fn comment_edit_form(
         max_length: CommentText::MAX_CHARS,
         id_suffix: &format!("-c-{}", id.0),
         autofocus: true,
+        required: true,
     };
     html! {
         li.comment.py-1 #{"comment-" (id.0)} data-comment=(id.0) {

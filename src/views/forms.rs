@@ -29,6 +29,8 @@ pub struct TextArea<'a> {
     pub id_suffix: &'a str,
     /// Takes the focus when it appears (a form opened in place).
     pub autofocus: bool,
+    /// A field that must be filled (all but a closing's note).
+    pub required: bool,
 }
 
 /// The ids and messages around one control: its hint, its error, and what `aria-describedby` lists.
@@ -148,7 +150,7 @@ pub fn textarea(t: &Texts, area: TextArea, errors: &[FieldError]) -> Markup {
         div.mb-3 {
             label.form-label for=(around.id) { (area.label) }
             textarea.form-control.is-invalid[around.error.is_some()] #(around.id) name=(area.name)
-                rows=(area.rows) required maxlength=(area.max_length) autofocus[area.autofocus]
+                rows=(area.rows) required[area.required] maxlength=(area.max_length) autofocus[area.autofocus]
                 aria-invalid=[around.invalid()] aria-describedby=[around.described_by()] { (area.value) }
             (around.below())
         }

@@ -101,6 +101,12 @@ fn navbar(ctx: &PageContext) -> Markup {
                     (language_switch(ctx, false))
                     @match &ctx.user {
                         Some(user) => {
+                            @if ctx.is_staff() {
+                                a.nav-link.px-1 href="/admin/log" title=(t.nav_moderation_log) data-staff-link {
+                                    span aria-hidden="true" { "♦" }
+                                    span.visually-hidden { (t.nav_moderation_log) }
+                                }
+                            }
                             (super::notifications::inbox_link(ctx))
                             a.nav-link.px-1 href="/account" title=(t.nav_account) { (user.username) }
                             @if let Some(token) = &ctx.csrf_token {

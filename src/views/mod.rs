@@ -14,6 +14,7 @@ pub mod highlight;
 pub mod layout;
 pub mod likes;
 pub mod mail;
+pub mod moderation;
 pub mod notifications;
 pub mod pagination;
 pub mod post_meta;
@@ -29,7 +30,7 @@ use crate::{
     domain::{
         accounts::CurrentUser,
         ids::UserId,
-        policy::{self, Action},
+        policy::{self, Action, Role},
     },
     i18n::{Lang, Texts},
 };
@@ -50,6 +51,9 @@ pub struct PageContext {
     pub public_url: Option<String>,
     /// The logged-in user's unread notifications (the navbar's count); `None` where it was not read.
     pub unread_notifications: Option<i64>,
+    /// The logged-in user's role as read for this request (`User` for a visitor): which staff controls
+    /// to show. Every staff action asks again.
+    pub role: Role,
 }
 
 impl PageContext {
@@ -63,6 +67,16 @@ impl PageContext {
         self.user
             .as_ref()
             .is_some_and(|user| policy::may(user.actor(), action, author).is_ok())
+    }
+
+    /// Whether the viewer is a moderator or an admin.
+    pub fn is_staff(&self) -> bool {
+        self.user.is_some() && self.role.is_staff()
+    }
+
+    /// Whether the viewer is an admin.
+    pub fn is_admin(&self) -> bool {
+        self.user.is_some() && self.role == Role::Admin
     }
 
     /// Whether the post is the viewer's own (its like button is shown disabled).

@@ -11,6 +11,7 @@ use super::{
     highlight::{highlight, mentions, snippet},
     layout::{Head, csrf_field, login_href, page, page_with},
     likes::{LikeButton, like_button},
+    moderation::{closed_instead_of_answer_form, closure_notice, question_controls},
     pagination::pagination,
     post_meta::{Author, post_meta},
     tags::tag_links,
@@ -331,8 +332,16 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
     let may_change = ctx.may(Action::Edit, question.author_id);
     let content = html! {
         article.mb-4 #{"question-" (question.id.0)} {
-            h1.h3.mb-1 #question-subject { (question.subject) }
+            h1.h3.mb-1 #question-subject {
+                (question.subject)
+                @if question.closure.is_some() {
+                    " " span.badge.rounded-pill.border.text-body-secondary.fs-6.align-middle data-state="closed" {
+                        span aria-hidden="true" { "🔒 " } (t.closed_title)
+                    }
+                }
+            }
             p.small.text-body-secondary.mb-3 #question-views { (ctx.views(question.view_count)) }
+            @if let Some(closure) = &question.closure { (closure_notice(ctx, closure)) }
             div.card {
                 div.card-body {
                     div.post-content data-content { (PreEscaped(&question.content_html)) }
@@ -358,6 +367,7 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
                                 hx-confirm=(t.delete_question_title) { (t.delete) }
                         }
                     }
+                    (question_controls(ctx, question))
                 }
             }
             div.ms-3 {
@@ -367,6 +377,7 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
         }
         (answer_section(ctx, &view.answers))
         @match &ctx.user {
+            _ if question.closure.is_some() => (closed_instead_of_answer_form(t)),
             Some(_) => (answer_form(ctx, question.id, view.answer_draft, view.answer_errors)),
             None => {
                 p.mt-4 #answer-login {
@@ -454,7 +465,7 @@ pub fn question_form_page(ctx: &PageContext, view: &QuestionFormView) -> Markup 
                 Some(&Assist { url: view.similar, target: "#similar-questions", list: None })))
             div #similar-questions aria-live="polite" {}
             (textarea(t, TextArea { name: "content", label: t.content, value: view.content,
-                hint: Some(t.content_hint), rows: 12, max_length: Content::MAX_CHARS, id_suffix: "", autofocus: false }, view.errors))
+                hint: Some(t.content_hint), rows: 12, max_length: Content::MAX_CHARS, id_suffix: "", autofocus: false, required: true }, view.errors))
             (field_with(t, Field { name: "tags", label: t.tags_label, input_type: "text", value: view.tags,
                 hint: Some(t.tags_hint), autocomplete: "off", required: false, max_length: Some(Tags::LONGEST_FIELD) }, view.errors,
                 Some(&Assist { url: "/tag-suggestions", target: "#tag-suggestions", list: Some("tag-suggestions") })))

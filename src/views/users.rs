@@ -6,6 +6,7 @@ use super::{
     PageContext,
     directory::{Directory, directory_page},
     layout::{Head, page_with},
+    moderation::{profile_controls, role_badge},
     pagination::{InPlace, pagination},
     questions::question_item,
     tags::question_count,
@@ -68,7 +69,10 @@ pub fn users_page(ctx: &PageContext, view: &UsersView) -> Markup {
         html! {
             @for user in &view.list.users {
                 li.tag-cell data-user=(user.username) {
-                    div { (author_link(ctx.t(), &user.username)) " " (reputation(ctx, user.reputation)) }
+                    div {
+                        (author_link(ctx.t(), &user.username)) " " (reputation(ctx, user.reputation))
+                        " " (role_badge(t, user.role))
+                    }
                     div.small.text-body-secondary {
                         (t.profile_questions) " " (ctx.number(user.question_count))
                         " · " (t.profile_answers) " " (ctx.number(user.answer_count))
@@ -129,8 +133,9 @@ pub fn profile_page(ctx: &PageContext, view: &ProfileView) -> Markup {
         (t.profile_likes, profile.likes_received, "likes"),
     ];
     let content = html! {
-        h1.h3.mb-1 #profile-name { (profile.username) }
+        h1.h3.mb-1 #profile-name { (profile.username) " " (role_badge(t, profile.role)) }
         p.text-body-secondary.mb-3 { (fill_time(ctx, t.profile_joined, profile.joined_at)) }
+        (profile_controls(ctx, profile))
         dl.profile-counts.mb-2 {
             @for (label, count, key) in counts {
                 div data-count=(key) {

@@ -16,8 +16,8 @@ use super::{
     session::{PageSource, request_lang, wants_fragment},
 };
 use crate::{
-    domain::moderation::last_day,
     config::TrustedProxy,
+    domain::moderation::last_day,
     error::{AppError, whole_seconds},
     i18n::fill,
     views::{
@@ -122,6 +122,7 @@ pub async fn log_and_secure<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem
         utc_offset: time::UtcOffset::UTC,
         public_url: None,
         unread_notifications: None,
+        role: Default::default(),
     };
     let fragment = wants_fragment(&req);
     // Every event of this request, down to the storage calls on blocking threads, carries its id.

@@ -13,6 +13,7 @@ pub mod likes;
 pub mod limits;
 pub mod mail;
 pub mod middleware;
+pub mod moderation;
 pub mod notifications;
 pub mod page_cache;
 pub mod questions;
@@ -129,6 +130,7 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
         notifications::routes,
         settings::routes,
         mail::routes,
+        moderation::routes,
         api_docs::routes,
     ];
     let pages = routes
@@ -136,7 +138,7 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
         .fold(Route::new(), |route, add| add(route))
         .around(middleware::verify_csrf)
         .around(middleware::error_pages)
-        .around(notifications::count_unread)
+        .around(notifications::read_standing)
         // One type for the layers inside, so the compiler's queries over the whole stack stay shallow.
         .boxed()
         .with(session::RefreshSessionCookie::new(session::cookie_config(

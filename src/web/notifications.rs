@@ -17,6 +17,7 @@ use super::{
 };
 use crate::{
     board,
+    domain::moderation::Standing,
     domain::{board::AnswerSort, ids::QuestionId},
     error::AppResult,
     views::{
@@ -35,22 +36,21 @@ pub fn routes(route: Route) -> Route {
         .at("/tags/:name/follow", post(follow_tag))
 }
 
-/// The logged-in user's unread count, read once per page by [`count_unread`].
-#[derive(Clone, Copy, Debug)]
-pub struct UnreadCount(pub i64);
+/// Where the logged-in user stands (role, suspension, unread count), read once per request by
+/// [`read_standing`]: pages show the count and the controls the role allows.
+#[derive(Clone, Debug)]
+pub struct CurrentStanding(pub Standing);
 
-/// Reads the logged-in user's unread count for the navbar of a page (not for a fragment, which has no
-/// navbar, nor for a visitor). One row by its key; a failure only leaves the count out.
-pub async fn count_unread<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem::Result<Response> {
+/// Reads where the logged-in user stands, for the page or fragment this request makes (a visitor has no
+/// standing). One row by its key; a failure only leaves it out (the page shows what a user sees).
+pub async fn read_standing<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem::Result<Response> {
     let user = req.extensions().get::<Session>().and_then(current_user);
-    if let (Some(user), Some(state)) = (user, req.data::<Arc<AppState>>().cloned())
-        && !wants_fragment(&req)
-    {
-        match board::notifications::unread(&state.store, &user).await {
-            Ok(count) => {
-                req.extensions_mut().insert(UnreadCount(count));
+    if let (Some(user), Some(state)) = (user, req.data::<Arc<AppState>>().cloned()) {
+        match board::moderation::standing(&state.store, &user).await {
+            Ok(standing) => {
+                req.extensions_mut().insert(CurrentStanding(standing));
             }
-            Err(err) => tracing::warn!(%err, "unread notifications not counted"),
+            Err(err) => tracing::warn!(%err, "standing not read"),
         }
     }
     Ok(next.call(req).await?.into_response())

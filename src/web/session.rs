@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::{
     config::Config,
     domain,
-    domain::{accounts::CurrentUser, redirect::LocalPath},
+    domain::{accounts::CurrentUser, policy::Role, redirect::LocalPath},
     error::AppError,
     i18n::Lang,
     store::{SessionOwner, Store},
@@ -428,10 +428,15 @@ pub struct PageSource {
     here: String,
     utc_offset: time::UtcOffset,
     unread_notifications: Option<i64>,
+    role: Role,
 }
 
 impl PageSource {
     pub fn of(req: &Request) -> Self {
+        let standing = req
+            .extensions()
+            .get::<super::notifications::CurrentStanding>()
+            .map(|standing| &standing.0);
         Self {
             session: req.extensions().get::<Session>().cloned(),
             jar: req.cookie().clone(),
@@ -444,10 +449,11 @@ impl PageSource {
             utc_offset: req
                 .data::<std::sync::Arc<super::AppState>>()
                 .map_or(time::UtcOffset::UTC, |state| state.config.timezone),
-            unread_notifications: req
-                .extensions()
-                .get::<super::notifications::UnreadCount>()
-                .map(|count| count.0),
+            // A fragment has no navbar to count in.
+            unread_notifications: standing
+                .filter(|_| !wants_fragment(req))
+                .map(|standing| standing.unread),
+            role: standing.map(|standing| standing.role).unwrap_or_default(),
         }
     }
 
@@ -482,6 +488,7 @@ impl PageSource {
                 .as_ref()
                 .and_then(|config| config.public_url.clone()),
             unread_notifications: self.unread_notifications,
+            role: self.role,
         }
     }
 }

@@ -1,15 +1,28 @@
-//! Who may do what: visitor, author and another user against every state-changing route.
+//! Who may do what: a visitor, the author, another user, a suspended user, a moderator and an admin against
+//! every state-changing route.
 
 use reqwest::{Client, StatusCode};
 
-use crate::helpers::{TestApp, browser, location, spawn_app};
+use crate::helpers::{TestApp, browser, location, spawn_app, tomorrow};
 
 #[derive(Clone, Copy, Debug)]
 enum Who {
     Visitor,
     Author,
     Other,
+    Suspended,
+    Moderator,
+    Admin,
 }
+
+const EVERYONE: [Who; 6] = [
+    Who::Visitor,
+    Who::Author,
+    Who::Other,
+    Who::Suspended,
+    Who::Moderator,
+    Who::Admin,
+];
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Expect {
@@ -18,6 +31,8 @@ enum Expect {
     Allowed,
     Forbidden,
 }
+
+use Expect::{Allowed as A, Forbidden as F, LogIn as L};
 
 struct Fixture {
     author: Client,
@@ -47,150 +62,128 @@ async fn fixture(app: &TestApp, n: usize) -> Fixture {
 #[tokio::test]
 async fn every_state_changing_route_checks_who_is_asking() {
     let app = spawn_app().await;
-    // (method, path template, form, [visitor, author, other])
-    type Route<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], [Expect; 3]);
-    let routes: [Route; 20] = [
+    // The staff and the suspended user are nobody's authors: one of each serves every route.
+    let moderator = app.staff_user("moderator", "moderator").await;
+    let admin = app.staff_user("admin", "admin").await;
+    let suspended = app
+        .suspended_user(&moderator, "suspended", "flooding")
+        .await;
+    let until = tomorrow();
+    // (method, path template, form, [visitor, author, other, suspended, moderator, admin])
+    type Route<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], [Expect; 6]);
+    let routes: [Route; 29] = [
         (
             "POST",
             "/questions",
             &[("subject", "s"), ("content", "c")],
-            [Expect::LogIn, Expect::Allowed, Expect::Allowed],
+            [L, A, A, F, A, A],
         ),
-        (
-            "GET",
-            "/questions/{q}/edit",
-            &[],
-            [Expect::LogIn, Expect::Allowed, Expect::Forbidden],
-        ),
+        ("GET", "/questions/{q}/edit", &[], [L, A, F, F, F, F]),
         (
             "POST",
             "/questions/{q}/edit",
             &[("subject", "EDITED-SUBJECT"), ("content", "EDITED-BODY")],
-            [Expect::LogIn, Expect::Allowed, Expect::Forbidden],
+            [L, A, F, F, F, F],
         ),
-        (
-            "GET",
-            "/questions/{q}/delete",
-            &[],
-            [Expect::LogIn, Expect::Allowed, Expect::Forbidden],
-        ),
-        (
-            "POST",
-            "/questions/{q}/delete",
-            &[],
-            [Expect::LogIn, Expect::Allowed, Expect::Forbidden],
-        ),
-        (
-            "POST",
-            "/questions/{q}/like",
-            &[],
-            [Expect::LogIn, Expect::Forbidden, Expect::Allowed],
-        ),
+        ("GET", "/questions/{q}/delete", &[], [L, A, F, F, F, F]),
+        ("POST", "/questions/{q}/delete", &[], [L, A, F, F, F, F]),
+        ("POST", "/questions/{q}/like", &[], [L, F, A, F, A, A]),
         (
             "POST",
             "/questions/{q}/answers",
             &[("content", "c")],
-            [Expect::LogIn, Expect::Allowed, Expect::Allowed],
+            [L, A, A, F, A, A],
         ),
-        (
-            "GET",
-            "/answers/{a}/edit",
-            &[],
-            [Expect::LogIn, Expect::Allowed, Expect::Forbidden],
-        ),
+        ("GET", "/answers/{a}/edit", &[], [L, A, F, F, F, F]),
         (
             "POST",
             "/answers/{a}/edit",
             &[("content", "EDITED-BODY")],
-            [Expect::LogIn, Expect::Allowed, Expect::Forbidden],
+            [L, A, F, F, F, F],
         ),
-        (
-            "GET",
-            "/answers/{a}/delete",
-            &[],
-            [Expect::LogIn, Expect::Allowed, Expect::Forbidden],
-        ),
-        (
-            "POST",
-            "/answers/{a}/delete",
-            &[],
-            [Expect::LogIn, Expect::Allowed, Expect::Forbidden],
-        ),
-        (
-            "POST",
-            "/answers/{a}/like",
-            &[],
-            [Expect::LogIn, Expect::Forbidden, Expect::Allowed],
-        ),
+        ("GET", "/answers/{a}/delete", &[], [L, A, F, F, F, F]),
+        ("POST", "/answers/{a}/delete", &[], [L, A, F, F, F, F]),
+        ("POST", "/answers/{a}/like", &[], [L, F, A, F, A, A]),
         (
             "POST",
             "/questions/{q}/comments",
             &[("content", "c")],
-            [Expect::LogIn, Expect::Allowed, Expect::Allowed],
+            [L, A, A, F, A, A],
         ),
         (
             "POST",
             "/answers/{a}/comments",
             &[("content", "c")],
-            [Expect::LogIn, Expect::Allowed, Expect::Allowed],
+            [L, A, A, F, A, A],
         ),
-        (
-            "GET",
-            "/comments/{c}/edit",
-            &[],
-            [Expect::LogIn, Expect::Allowed, Expect::Forbidden],
-        ),
+        ("GET", "/comments/{c}/edit", &[], [L, A, F, F, F, F]),
         (
             "POST",
             "/comments/{c}/edit",
             &[("content", "EDITED-COMMENT")],
-            [Expect::LogIn, Expect::Allowed, Expect::Forbidden],
+            [L, A, F, F, F, F],
         ),
-        (
-            "GET",
-            "/comments/{c}/delete",
-            &[],
-            [Expect::LogIn, Expect::Allowed, Expect::Forbidden],
-        ),
-        (
-            "POST",
-            "/comments/{c}/delete",
-            &[],
-            [Expect::LogIn, Expect::Allowed, Expect::Forbidden],
-        ),
+        ("GET", "/comments/{c}/delete", &[], [L, A, F, F, F, F]),
+        ("POST", "/comments/{c}/delete", &[], [L, A, F, F, F, F]),
         // Accepting is the question's author's (here also the answer's).
-        (
-            "POST",
-            "/answers/{a}/accept",
-            &[],
-            [Expect::LogIn, Expect::Allowed, Expect::Forbidden],
-        ),
-        // Following is anyone's who is logged in.
+        ("POST", "/answers/{a}/accept", &[], [L, A, F, F, F, F]),
+        // Following is anyone's who is logged in: it posts nothing.
         (
             "POST",
             "/questions/{q}/follow",
             &[("follow", "true")],
-            [Expect::LogIn, Expect::Allowed, Expect::Allowed],
+            [L, A, A, A, A, A],
+        ),
+        // Moderation: staff close, reopen and suspend; only admins give roles.
+        ("GET", "/questions/{q}/close", &[], [L, F, F, F, A, A]),
+        (
+            "POST",
+            "/questions/{q}/close",
+            &[("reason", "off-topic")],
+            [L, F, F, F, A, A],
+        ),
+        ("POST", "/questions/{q}/reopen", &[], [L, F, F, F, A, A]),
+        ("GET", "/users/{author}/suspend", &[], [L, F, F, F, A, A]),
+        (
+            "POST",
+            "/users/{author}/suspend",
+            &[("until", until.as_str()), ("reason", "spam")],
+            [L, F, F, F, A, A],
+        ),
+        ("POST", "/users/{author}/unsuspend", &[], [L, F, F, F, A, A]),
+        ("GET", "/admin/log", &[], [L, F, F, F, A, A]),
+        ("GET", "/admin/users", &[], [L, F, F, F, F, A]),
+        (
+            "POST",
+            "/admin/users/{author}/role",
+            &[("role", "moderator")],
+            [L, F, F, F, F, A],
         ),
     ];
+    let logged = || {
+        app.storage()
+            .number_of("SELECT count(*) FROM moderation_log")
+    };
     let mut fixtures = 0;
     for (method, template, form, expectations) in routes {
-        for (who, expect) in [Who::Visitor, Who::Author, Who::Other]
-            .into_iter()
-            .zip(expectations)
-        {
+        for (who, expect) in EVERYONE.into_iter().zip(expectations) {
             fixtures += 1;
             let f = fixture(&app, fixtures).await;
             let path = template
                 .replace("{q}", &f.question.to_string())
                 .replace("{a}", &f.answer.to_string())
-                .replace("{c}", &f.comment.to_string());
+                .replace("{c}", &f.comment.to_string())
+                .replace("{author}", &format!("author{fixtures}"));
             let visitor = browser();
             let client = match who {
                 Who::Visitor => &visitor,
                 Who::Author => &f.author,
                 Who::Other => &f.other,
+                Who::Suspended => &suspended,
+                Who::Moderator => &moderator,
+                Who::Admin => &admin,
             };
+            let log_before = logged();
             let response = if method == "GET" {
                 app.get(client, &path).await
             } else {
@@ -225,6 +218,27 @@ async fn every_state_changing_route_checks_who_is_asking() {
                     "{method} {template} as {who:?} edited"
                 );
                 assert!(page.contains(r#"data-like-count="0""#));
+                assert!(
+                    !page.contains("question-closed"),
+                    "{method} {template} as {who:?} closed it"
+                );
+                assert_eq!(
+                    logged(),
+                    log_before,
+                    "{method} {template} as {who:?} was logged"
+                );
+                let answered = app
+                    .post_form(
+                        &f.author,
+                        &format!("/questions/{}/answers", f.question),
+                        &[("content", "The author can still answer")],
+                    )
+                    .await;
+                assert_eq!(
+                    answered.status(),
+                    StatusCode::SEE_OTHER,
+                    "{method} {template} as {who:?} left the author unable to post"
+                );
             }
         }
     }

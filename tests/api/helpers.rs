@@ -234,6 +234,39 @@ impl TestApp {
         client
     }
 
+    /// Gives the account a role the way the operator does (`miniboard user role`).
+    pub async fn grant(&self, username: &str, role: &str) {
+        miniboard::board::moderation::set_role_from_shell(&self.database, username, role)
+            .await
+            .unwrap_or_else(|err| panic!("granting {username} {role}: {err}"));
+    }
+
+    /// A new client signed up as `username` and given `role` by the operator.
+    pub async fn staff_user(&self, username: &str, role: &str) -> Client {
+        let client = self.signed_up_user(username).await;
+        self.grant(username, role).await;
+        client
+    }
+
+    /// A new client signed up as `username`, then suspended until the end of tomorrow by `moderator`
+    /// for `reason`.
+    pub async fn suspended_user(&self, moderator: &Client, username: &str, reason: &str) -> Client {
+        let client = self.signed_up_user(username).await;
+        let response = self
+            .post_form(
+                moderator,
+                &format!("/users/{username}/suspend"),
+                &[("until", &tomorrow()), ("reason", reason)],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "suspending {username}"
+        );
+        client
+    }
+
     pub async fn log_in(&self, client: &Client, username: &str, password: &str) -> Response {
         self.post_form(
             client,
@@ -594,4 +627,11 @@ pub fn like_count_in(html: &str, element_id: &str) -> Option<i64> {
     attribute_after(&html[start..], r#"data-like-count=""#)?
         .parse()
         .ok()
+}
+
+/// Tomorrow's date (UTC) as YYYY-MM-DD.
+pub fn tomorrow() -> String {
+    (time::OffsetDateTime::now_utc() + time::Duration::days(1))
+        .date()
+        .to_string()
 }

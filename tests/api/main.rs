@@ -18,6 +18,7 @@ mod json_api;
 mod likes;
 mod login;
 mod mail;
+mod moderation;
 mod notifications;
 mod pages;
 mod people;

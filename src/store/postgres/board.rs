@@ -466,9 +466,13 @@ pub async fn insert_answer(
     )
     .await?;
     if counted == 0 {
-        let closed = opt(client, &numbered(moderation::QUESTION_STATE), &[&answer.question_id.0])
-            .await?
-            .is_some();
+        let closed = opt(
+            client,
+            &numbered(moderation::QUESTION_STATE),
+            &[&answer.question_id.0],
+        )
+        .await?
+        .is_some();
         return Ok(if closed {
             Guarded::Denied(Denied::QuestionClosed)
         } else {

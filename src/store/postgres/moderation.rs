@@ -8,12 +8,12 @@ use crate::{
     domain::{
         ids::{QuestionId, UserId},
         moderation::{
-            CloseOutcome, CloseRequest, LOG_PAGE, LogAction, LogPage, NewLogEntry, Standing,
-            Suspension,
+            AccountRow, CloseOutcome, CloseRequest, LOG_PAGE, LogAction, LogPage, NewLogEntry,
+            Standing, Suspension,
         },
         policy::{Actor, Denied, Moderation, Role, may_moderate},
     },
-    store::{Guarded, StoreResult, moderation as sql},
+    store::{Guarded, StoreResult, moderation as sql, profiles},
 };
 
 /// The actor as this transaction sees them, if the policy lets them do `what`.
@@ -232,6 +232,35 @@ impl PgStore {
             Ok(Guarded::Done(was))
         })
         .await
+    }
+
+    pub async fn accounts(
+        &self,
+        after: UserId,
+        limit: i64,
+        staff_only: bool,
+    ) -> StoreResult<Vec<AccountRow>> {
+        let client = self.client().await?;
+        let found = rows(
+            &client,
+            &numbered(sql::ACCOUNTS),
+            &[&after.0, &limit, &i64::from(staff_only)],
+        )
+        .await?;
+        Ok(found
+            .iter()
+            .map(|row| {
+                let (role, suspension) =
+                    profiles::standing(row.try_get(2)?, row.try_get(4)?, row.try_get(5)?);
+                Ok(AccountRow {
+                    id: UserId(row.try_get(0)?),
+                    username: row.try_get(1)?,
+                    role,
+                    joined_at: row.try_get(3)?,
+                    suspension,
+                })
+            })
+            .collect::<Result<_, PgError>>()?)
     }
 
     pub async fn moderation_log(&self, before: Option<i64>) -> StoreResult<LogPage> {

@@ -27,8 +27,7 @@ pub async fn profile(client: &impl GenericClient, typed: &str) -> Result<Option<
     let Some(row) = opt(client, &numbered(profiles::PROFILE), &[&key, &as_typed]).await? else {
         return Ok(None);
     };
-    let (role, suspension) =
-        profiles::standing(row.try_get(8)?, row.try_get(9)?, row.try_get(10)?);
+    let (role, suspension) = profiles::standing(row.try_get(8)?, row.try_get(9)?, row.try_get(10)?);
     Ok(Some(Profile {
         id: UserId(row.try_get(0)?),
         username: row.try_get(1)?,

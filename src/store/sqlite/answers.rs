@@ -3,12 +3,12 @@
 use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
+use crate::domain::policy::Denied;
 use crate::domain::posts::Answer;
 use crate::domain::{
     board::{AnswerId, AnswerSort, Content, QuestionId},
     ids::UserId,
 };
-use crate::domain::policy::Denied;
 use crate::store::{Guarded, NewAnswer, moderation};
 
 /// An answer's columns, from `answers a` joined with its author `u` and its question `q`.
@@ -125,7 +125,9 @@ pub fn insert(tx: &Transaction, answer: &NewAnswer) -> rusqlite::Result<Guarded<
     )?;
     if updated == 0 {
         let closed = tx
-            .one(moderation::QUESTION_STATE, [answer.question_id.0], |_| Ok(()))
+            .one(moderation::QUESTION_STATE, [answer.question_id.0], |_| {
+                Ok(())
+            })
             .optional()?
             .is_some();
         return Ok(if closed {

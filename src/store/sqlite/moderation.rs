@@ -8,12 +8,12 @@ use crate::{
     domain::{
         ids::{QuestionId, UserId},
         moderation::{
-            CloseOutcome, CloseRequest, LOG_PAGE, LogAction, LogPage, NewLogEntry, Standing,
-            Suspension,
+            AccountRow, CloseOutcome, CloseRequest, LOG_PAGE, LogAction, LogPage, NewLogEntry,
+            Standing, Suspension,
         },
         policy::{Actor, Denied, Moderation, Role, may_moderate},
     },
-    store::{Guarded, StoreResult, moderation as sql},
+    store::{Guarded, StoreResult, moderation as sql, profiles},
 };
 
 /// The actor as this transaction sees them, if the policy lets them do `what` (asked of the role read
@@ -216,8 +216,7 @@ impl SqliteStore {
                     return Ok(Guarded::Missing);
                 };
                 if let Some(actor) = actor
-                    && let Err(why) =
-                        acting(tx, actor, Moderation::GrantRole { target: user })?
+                    && let Err(why) = acting(tx, actor, Moderation::GrantRole { target: user })?
                 {
                     return Ok(Guarded::Denied(why));
                 }
@@ -227,6 +226,31 @@ impl SqliteStore {
                     log(tx, actor, &entry, now)?;
                 }
                 Ok(Guarded::Done(was))
+            })
+            .await
+    }
+
+    pub async fn accounts(
+        &self,
+        after: UserId,
+        limit: i64,
+        staff_only: bool,
+    ) -> StoreResult<Vec<AccountRow>> {
+        self.db
+            .read(move |conn| {
+                conn.prepare_cached(sql::ACCOUNTS)?
+                    .query_map(params![after.0, limit, i64::from(staff_only)], |row| {
+                        let (role, suspension) =
+                            profiles::standing(&row.get::<_, String>(2)?, row.get(4)?, row.get(5)?);
+                        Ok(AccountRow {
+                            id: UserId(row.get(0)?),
+                            username: row.get(1)?,
+                            role,
+                            joined_at: row.get(3)?,
+                            suspension,
+                        })
+                    })?
+                    .collect()
             })
             .await
     }
