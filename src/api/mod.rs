@@ -9,6 +9,7 @@ mod comments;
 mod error;
 mod http;
 mod me;
+mod moderation;
 mod paging;
 mod people;
 mod questions;
@@ -37,6 +38,8 @@ enum ApiTags {
     People,
     /// The token's own account: notifications, follows, mail settings, tokens.
     Me,
+    /// Closing questions, suspensions, roles and the log (moderators; roles: admins).
+    Moderation,
 }
 
 /// The API's operations and their document.
@@ -46,6 +49,7 @@ type Operations = (
     comments::CommentsApi,
     people::PeopleApi,
     me::MeApi,
+    moderation::ModerationApi,
 );
 
 fn service() -> OpenApiService<Operations, ()> {
@@ -56,6 +60,7 @@ fn service() -> OpenApiService<Operations, ()> {
             comments::CommentsApi,
             people::PeopleApi,
             me::MeApi,
+            moderation::ModerationApi,
         ),
         "miniboard API",
         env!("CARGO_PKG_VERSION"),
@@ -71,7 +76,15 @@ fn service() -> OpenApiService<Operations, ()> {
 
 /// The request bodies that refuse a field they do not name (`deny_unknown_fields`); the generated document
 /// does not say so by itself, so `document` adds `additionalProperties: false` to each.
-const CLOSED_INPUTS: [&str; 4] = ["QuestionInput", "AnswerInput", "CommentInput", "MailInput"];
+const CLOSED_INPUTS: [&str; 7] = [
+    "QuestionInput",
+    "AnswerInput",
+    "CommentInput",
+    "MailInput",
+    "CloseInput",
+    "SuspensionInput",
+    "RoleInput",
+];
 
 /// The OpenAPI document, as served: generated once from the operations.
 pub fn document() -> &'static str {

@@ -12,6 +12,7 @@ use super::{
     auth::{MaybeToken, Token},
     error::{ApiError, ApiResult},
     http::lang,
+    moderation::RoleJson,
     paging::{Paging, address, last_page, paging},
     reactions::{self, FollowResponse},
     types::{QuestionItem, QuestionList, timestamp},
@@ -53,6 +54,7 @@ pub struct UserItem {
     pub joined_at: time::OffsetDateTime,
     pub question_count: i64,
     pub answer_count: i64,
+    pub role: RoleJson,
     pub url: String,
 }
 
@@ -81,6 +83,7 @@ pub struct ProfileJson {
     pub likes_received: i64,
     /// The tags of their newest questions, the most used first.
     pub top_tags: Vec<TagJson>,
+    pub role: RoleJson,
     pub url: String,
 }
 
@@ -298,6 +301,7 @@ impl PeopleApi {
                         joined_at: timestamp(user.joined_at),
                         question_count: user.question_count,
                         answer_count: user.answer_count,
+                        role: user.role.into(),
                         url: format!("/users/{}", crate::views::urls::segment(&user.username)),
                     })
                     .collect(),
@@ -336,6 +340,7 @@ impl PeopleApi {
             answer_count: profile.answer_count,
             accepted_count: profile.accepted_count,
             likes_received: profile.likes_received,
+            role: profile.role.into(),
             top_tags: tags
                 .iter()
                 .map(|tag| tag_json(tag.name.as_str(), tag.questions))

@@ -200,6 +200,9 @@ pub struct QuestionJson {
     #[oai(nullable)]
     pub modified_at: Option<OffsetDateTime>,
     pub url: String,
+    /// Why it was closed (it takes no new answers); null while it is open.
+    #[oai(nullable)]
+    pub closure: Option<super::moderation::ClosureJson>,
     /// The first page of its answers, most liked first.
     pub answers: AnswerList,
 }
@@ -228,6 +231,10 @@ impl QuestionJson {
             created_at: timestamp(question.created_at),
             modified_at: question.modified_at.map(timestamp),
             url: format!("/questions/{}", question.id.0),
+            closure: question
+                .closure
+                .as_ref()
+                .map(super::moderation::ClosureJson::from),
             answers,
         }
     }

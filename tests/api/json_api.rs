@@ -927,9 +927,11 @@ async fn the_document_describes_every_operation_with_its_errors() {
             "delete /answers/{id}/like",
             "delete /comments/{id}",
             "delete /questions/{id}",
+            "delete /questions/{id}/closure",
             "delete /questions/{id}/follow",
             "delete /questions/{id}/like",
             "delete /tags/{name}/follow",
+            "delete /users/{name}/suspension",
             "get /answers/{id}",
             "get /answers/{id}/comments",
             "get /comments/{id}",
@@ -938,6 +940,7 @@ async fn the_document_describes_every_operation_with_its_errors() {
             "get /me/mail",
             "get /me/notifications",
             "get /me/tokens",
+            "get /moderation/log",
             "get /questions",
             "get /questions/{id}",
             "get /questions/{id}/answers",
@@ -958,9 +961,12 @@ async fn the_document_describes_every_operation_with_its_errors() {
             "put /comments/{id}",
             "put /me/mail",
             "put /questions/{id}",
+            "put /questions/{id}/closure",
             "put /questions/{id}/follow",
             "put /questions/{id}/like",
             "put /tags/{name}/follow",
+            "put /users/{name}/role",
+            "put /users/{name}/suspension",
         ]
     );
     assert_eq!(document.body["servers"][0]["url"], "/api/v1");
@@ -972,7 +978,7 @@ async fn the_document_describes_every_operation_with_its_errors() {
         .keys()
         .filter(|name| name.ends_with("Input"))
         .collect();
-    assert_eq!(inputs.len(), 4, "{inputs:?}");
+    assert_eq!(inputs.len(), 7, "{inputs:?}");
     for name in inputs {
         assert_eq!(schemas[name]["additionalProperties"], false, "{name}");
     }
@@ -998,6 +1004,10 @@ async fn the_document_describes_every_operation_with_its_errors() {
         "getUser",
         "listNotifications",
         "setMailSettings",
+        "closeQuestion",
+        "suspendUser",
+        "setRole",
+        "moderationLog",
     ] {
         assert!(page.contains(&format!(r#"id="{id}""#)), "{id}");
     }
@@ -1741,5 +1751,241 @@ async fn a_deleted_account_s_posts_stay_without_anything_that_links_them() {
     );
     let listed = call(&app, Method::GET, "/api/v1/questions", None, None).await;
     assert_eq!(listed.body["items"][0]["author"]["id"], Value::Null);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn moderators_close_suspend_and_read_the_log_and_admins_give_roles() {
+    let app = spawn_app().await;
+    let moderator = app.staff_user("mod", "moderator").await;
+    let admin = app.staff_user("root", "admin").await;
+    let asker = app.signed_up_user("asker").await;
+    let moderator_token = make_token(&app, &moderator, "mod", "write").await;
+    let admin_token = make_token(&app, &admin, "admin", "write").await;
+    let user_token = make_token(&app, &asker, "asker", "write").await;
+    let read_only = make_token(&app, &moderator, "reader", "read").await;
+    let original = app.ask(&asker, "The first", "text").await;
+    let copy = app.ask(&asker, "The copy", "text").await;
+    let closure = format!("/api/v1/questions/{copy}/closure");
+    let duplicate = format!(r#"{{"reason": "duplicate", "duplicate_of": {original}}}"#);
+
+    // Only a moderator's token with write access closes; each refusal says why and changes nothing.
+    for (token, code) in [
+        (&user_token, "not_moderator"),
+        (&read_only, "read_only_token"),
+    ] {
+        let refused = call(&app, Method::PUT, &closure, Some(token), Some(&duplicate)).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        assert_eq!(refused.error_code(), code);
+    }
+    let missing_note = call(
+        &app,
+        Method::PUT,
+        &closure,
+        Some(&moderator_token),
+        Some(r#"{"reason": "other"}"#),
+    )
+    .await;
+    assert_eq!(missing_note.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing_note.body["error"]["fields"]["note"].is_string());
+    let itself = call(
+        &app,
+        Method::PUT,
+        &closure,
+        Some(&moderator_token),
+        Some(&format!(
+            r#"{{"reason": "duplicate", "duplicate_of": {copy}}}"#
+        )),
+    )
+    .await;
+    assert_eq!(itself.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let unknown = call(
+        &app,
+        Method::PUT,
+        &closure,
+        Some(&moderator_token),
+        Some(r#"{"reason": "spam"}"#),
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    let question = format!("/api/v1/questions/{copy}");
+    let open = call(&app, Method::GET, &question, None, None).await;
+    assert_eq!(open.body["closure"], Value::Null);
+
+    // Closed: twice is once, the question says why, and answers are refused with the reason.
+    for _ in 0..2 {
+        let closed = ok(
+            &app,
+            Method::PUT,
+            &closure,
+            &moderator_token,
+            &duplicate,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(closed["closure"]["reason"], "duplicate");
+        assert_eq!(closed["closure"]["duplicate_of"], original);
+        assert_eq!(closed["closure"]["closed_by"], "mod");
+    }
+    let shown = call(&app, Method::GET, &question, None, None).await;
+    assert_eq!(shown.body["closure"]["reason"], "duplicate");
+    let answer = call(
+        &app,
+        Method::POST,
+        &format!("{question}/answers"),
+        Some(&user_token),
+        Some(r#"{"content": "too late"}"#),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    assert_eq!(answer.error_code(), "question_closed");
+    let reopened = ok(
+        &app,
+        Method::DELETE,
+        &closure,
+        &moderator_token,
+        "",
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(reopened["closure"], Value::Null);
+
+    // Suspension: the user's token is refused with the reason and the day; lifted, it writes again.
+    let suspension = "/api/v1/users/asker/suspension";
+    let body = json!({"until": crate::helpers::tomorrow(), "reason": "Ads"}).to_string();
+    let suspended = ok(
+        &app,
+        Method::PUT,
+        suspension,
+        &moderator_token,
+        &body,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(suspended["suspension"]["reason"], "Ads");
+    assert_eq!(
+        suspended["suspension"]["last_day"],
+        crate::helpers::tomorrow()
+    );
+    let asked = call(
+        &app,
+        Method::POST,
+        "/api/v1/questions",
+        Some(&user_token),
+        Some(r#"{"subject": "More ads", "content": "buy"}"#),
+    )
+    .await;
+    assert_eq!(asked.status, StatusCode::FORBIDDEN);
+    assert_eq!(asked.error_code(), "suspended");
+    assert!(
+        asked.body["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Ads")
+    );
+    let on_admin = call(
+        &app,
+        Method::PUT,
+        "/api/v1/users/root/suspension",
+        Some(&moderator_token),
+        Some(&body),
+    )
+    .await;
+    assert_eq!(on_admin.status, StatusCode::FORBIDDEN);
+    assert_eq!(on_admin.error_code(), "protected");
+    let lifted = ok(
+        &app,
+        Method::DELETE,
+        suspension,
+        &moderator_token,
+        "",
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(lifted["suspension"], Value::Null);
+    ok(
+        &app,
+        Method::POST,
+        "/api/v1/questions",
+        &user_token,
+        r#"{"subject": "A real question", "content": "text"}"#,
+        StatusCode::CREATED,
+    )
+    .await;
+
+    // Roles: an admin's token only, never for oneself; profiles and the list say who is staff.
+    let role = r#"{"role": "moderator"}"#;
+    let by_moderator = call(
+        &app,
+        Method::PUT,
+        "/api/v1/users/asker/role",
+        Some(&moderator_token),
+        Some(role),
+    )
+    .await;
+    assert_eq!(by_moderator.error_code(), "not_admin");
+    let own = call(
+        &app,
+        Method::PUT,
+        "/api/v1/users/root/role",
+        Some(&admin_token),
+        Some(role),
+    )
+    .await;
+    assert_eq!(own.error_code(), "own_role");
+    let given = ok(
+        &app,
+        Method::PUT,
+        "/api/v1/users/asker/role",
+        &admin_token,
+        role,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        (given["role"].as_str(), given["previous"].as_str()),
+        (Some("moderator"), Some("user"))
+    );
+    let profile = call(&app, Method::GET, "/api/v1/users/asker", None, None).await;
+    assert_eq!(profile.body["role"], "moderator");
+
+    // The log, newest first: role, unsuspend, suspend, reopen, close, and the operator's two grants.
+    let log = ok(
+        &app,
+        Method::GET,
+        "/api/v1/moderation/log",
+        &read_only,
+        "",
+        StatusCode::OK,
+    )
+    .await;
+    let actions: Vec<&str> = log["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|entry| entry["action"].as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "role",
+            "unsuspend",
+            "suspend",
+            "reopen",
+            "close",
+            "role",
+            "role"
+        ]
+    );
+    assert_eq!(log["items"][6]["actor"], Value::Null, "the operator");
+    let for_user = call(
+        &app,
+        Method::GET,
+        "/api/v1/moderation/log",
+        Some(&user_token),
+        None,
+    )
+    .await;
+    assert_eq!(for_user.status, StatusCode::OK, "asker is a moderator now");
     app.stop().await;
 }
