@@ -84,6 +84,8 @@ pub struct QuestionItem {
     pub answer_count: i64,
     pub like_count: i64,
     pub view_count: i64,
+    /// A moderator closed it: it takes no new answers.
+    pub closed: bool,
     pub created_at: OffsetDateTime,
     /// Its page on the board.
     pub url: String,
@@ -104,6 +106,7 @@ impl From<&QuestionSummary> for QuestionItem {
             answer_count: question.answer_count,
             like_count: question.like_count,
             view_count: question.view_count,
+            closed: question.closed,
             created_at: timestamp(question.created_at),
             url: format!("/questions/{}", question.id.0),
         }

@@ -23,6 +23,8 @@ pub struct QuestionSummary {
     pub author_id: UserId,
     /// The author's reputation (the JSON API carries it with the name).
     pub author_reputation: i64,
+    /// Whether a moderator closed it (it takes no new answers).
+    pub closed: bool,
 }
 
 /// Where a question stands, as the list shows it (in words and an icon).

@@ -244,6 +244,15 @@ pub fn list_page(ctx: &PageContext, view: &ListView) -> Markup {
     page_with(ctx, &title, &head, content)
 }
 
+/// A closed question's mark, in words with a lock.
+fn closed_badge(t: &Texts) -> Markup {
+    html! {
+        span.badge.rounded-pill.border.text-body-secondary data-state="closed" {
+            span aria-hidden="true" { "🔒 " } (t.closed_title)
+        }
+    }
+}
+
 /// A question's state in words (and a check mark when accepted), never in colour alone.
 fn state_badge(t: &Texts, question: &QuestionSummary) -> Markup {
     html! {
@@ -289,6 +298,7 @@ pub(super) fn question_item(
                     (highlight(&question.subject, terms))
                 }
                 " " (state_badge(t, question))
+                @if question.closed { " " (closed_badge(t)) }
                 (tag_links(t, &question.tags))
             }
             div.small.text-body-secondary.d-flex.flex-wrap.gap-2 {
@@ -334,11 +344,7 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
         article.mb-4 #{"question-" (question.id.0)} {
             h1.h3.mb-1 #question-subject {
                 (question.subject)
-                @if question.closure.is_some() {
-                    " " span.badge.rounded-pill.border.text-body-secondary.fs-6.align-middle data-state="closed" {
-                        span aria-hidden="true" { "🔒 " } (t.closed_title)
-                    }
-                }
+                @if question.closure.is_some() { " " (closed_badge(t)) }
             }
             p.small.text-body-secondary.mb-3 #question-views { (ctx.views(question.view_count)) }
             @if let Some(closure) = &question.closure { (closure_notice(ctx, closure)) }

@@ -1829,6 +1829,18 @@ async fn moderators_close_suspend_and_read_the_log_and_admins_give_roles() {
     }
     let shown = call(&app, Method::GET, &question, None, None).await;
     assert_eq!(shown.body["closure"]["reason"], "duplicate");
+    let listed = call(&app, Method::GET, "/api/v1/questions", None, None).await;
+    let closed: Vec<bool> = listed.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|item| item["closed"] == true)
+        .collect();
+    assert_eq!(
+        closed,
+        [true, false],
+        "the copy (newest) is closed, the first is not"
+    );
     let answer = call(
         &app,
         Method::POST,

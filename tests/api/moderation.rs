@@ -165,6 +165,18 @@ async fn moderators_close_questions_which_then_take_no_answers_until_reopened() 
         assert!(shown.contains("How do I sort a Vec?") && shown.contains("See the older one"));
         assert!(shown.contains(r#"id="answer-closed""#) && !shown.contains(r#"name="content""#));
     }
+    // The list says so in words, on its row only.
+    let list = app.get_html(&browser(), "/").await;
+    let row = list
+        .split(&format!(r#"data-question="{copy}""#))
+        .nth(1)
+        .and_then(|rest| rest.split("</li>").next())
+        .unwrap_or_default();
+    assert!(
+        row.contains(r#"data-state="closed""#) && row.contains("Closed"),
+        "{row}"
+    );
+    assert_eq!(list.matches(r#"data-state="closed""#).count(), 1);
     // In Korean too.
     let korean = browser();
     app.switch_language(&korean, "ko", &page).await;

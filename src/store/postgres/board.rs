@@ -27,7 +27,8 @@ const SUMMARIES: &str =
 /// What `summary_from_row` reads, in order.
 const SUMMARY_COLUMNS: &str =
     "q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count,
-     q.accepted_answer_id IS NOT NULL, q.view_count, q.tags, q.author_id, u.reputation";
+     q.accepted_answer_id IS NOT NULL, q.view_count, q.tags, q.author_id, u.reputation,
+     q.closed_at IS NOT NULL";
 
 /// The rows of `SUMMARIES` for `ids`, in the order of `ids` (those that exist).
 async fn summary_rows(
@@ -59,6 +60,7 @@ fn summary_from_row(row: &Row) -> Result<QuestionSummary, PgError> {
         tags: Tags::stored(row.try_get(8)?),
         author_id: UserId(row.try_get(9)?),
         author_reputation: row.try_get(10)?,
+        closed: row.try_get(11)?,
     })
 }
 
@@ -181,7 +183,7 @@ pub async fn summaries_with_bodies(
     summary_rows(client, ids, ", q.content")
         .await?
         .iter()
-        .map(|row| Ok((summary_from_row(row)?, row.try_get(11)?)))
+        .map(|row| Ok((summary_from_row(row)?, row.try_get(12)?)))
         .collect()
 }
 
