@@ -334,6 +334,25 @@ async fn copy_moves_a_whole_board_into_an_empty_database_and_back() {
     let source_text = source.to_str().expect("path");
     let seeded = run(SMALL_SEED, &[("MINIBOARD_DATABASE", source_text)]);
     assert!(seeded.status.success(), "{}", stderr_of(&seeded));
+    // Moderation's state goes too: a role (and its log entry), a closed question, a suspension.
+    let staff = crate::storage::Probe::of(&miniboard::config::Database::Sqlite(source.clone()))
+        .usernames()
+        .pop()
+        .expect("a seeded user");
+    let granted = run(
+        &["user", "role", &staff, "moderator"],
+        &[("MINIBOARD_DATABASE", source_text)],
+    );
+    assert!(granted.status.success(), "{}", stderr_of(&granted));
+    let probe = crate::storage::Probe::of(&miniboard::config::Database::Sqlite(source.clone()));
+    probe.change_sql(
+        "UPDATE questions SET closed_at = 1700000000, closed_reason = 'off-topic', closed_note = 'moved'
+         WHERE id = (SELECT max(id) FROM questions)",
+    );
+    probe.change_sql(
+        "UPDATE users SET suspended_until = 4000000000, suspension_reason = 'ads'
+         WHERE id = (SELECT min(id) FROM users)",
+    );
     let target_path = dir.path().join("target.db");
     let target = crate::storage::test_database(&target_path);
     let copy = |from: &str, to: &str| run(&["copy", "--from", from, "--to", to], &[]);
@@ -365,9 +384,27 @@ async fn copy_moves_a_whole_board_into_an_empty_database_and_back() {
         "comments",
         "question_likes",
         "answer_likes",
+        "moderation_log",
     ] {
         assert_eq!(moved.rows_in(table), original.rows_in(table), "{table}");
     }
+    for moderation in [
+        format!("SELECT role FROM users WHERE username = '{staff}'"),
+        "SELECT closed_reason || closed_note FROM questions WHERE closed_at IS NOT NULL".to_owned(),
+        "SELECT suspension_reason FROM users WHERE suspended_until IS NOT NULL".to_owned(),
+    ] {
+        assert_eq!(
+            moved.text_of(&moderation),
+            original.text_of(&moderation),
+            "{moderation}"
+        );
+    }
+    assert_eq!(
+        moved.text_of(&format!(
+            "SELECT role FROM users WHERE username = '{staff}'"
+        )),
+        "moderator"
+    );
     assert_eq!(
         moved.questions_where("accepted_answer_id IS NOT NULL"),
         original.questions_where("accepted_answer_id IS NOT NULL")

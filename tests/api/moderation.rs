@@ -409,3 +409,66 @@ async fn the_log_pages_back_from_the_newest() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_operator_lists_accounts_and_gives_roles_from_the_command_line() {
+    let app = spawn_app().await;
+    let carol = app.signed_up_user("carol").await;
+    app.signed_up_user("dave").await;
+    let database = app.database.config_value();
+    let run = |args: &[&str]| {
+        crate::helpers::miniboard_command()
+            .args(args)
+            .env("MINIBOARD_DATABASE", &database)
+            .output()
+            .expect("run miniboard")
+    };
+    let granted = run(&["user", "role", "carol", "admin"]);
+    assert!(
+        granted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&granted.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&granted.stdout).trim(),
+        "carol: user -> admin"
+    );
+    // The board agrees at once: carol reaches the admin's page.
+    assert_eq!(
+        app.get(&carol, "/admin/users").await.status(),
+        StatusCode::OK
+    );
+
+    let listed = run(&["user", "list"]);
+    let everyone = String::from_utf8_lossy(&listed.stdout).to_string();
+    let rows: Vec<Vec<&str>> = everyone
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "{everyone}");
+    assert_eq!((rows[0][1], rows[0][2]), ("carol", "admin"));
+    assert_eq!((rows[1][1], rows[1][2]), ("dave", "user"));
+    let staff = run(&["user", "list", "--staff"]);
+    let staff = String::from_utf8_lossy(&staff.stdout).to_string();
+    assert_eq!(staff.lines().count(), 2, "the heading and carol: {staff}");
+
+    for (args, said) in [
+        (
+            vec!["user", "role", "nobody", "admin"],
+            "no account is named",
+        ),
+        (vec!["user", "role", "dave", "root"], "is not a role"),
+    ] {
+        let output = run(&args);
+        assert!(!output.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(said), "{stderr}");
+    }
+    assert_eq!(
+        app.storage()
+            .text_of("SELECT role FROM users WHERE username = 'dave'"),
+        "user"
+    );
+    app.stop().await;
+}
