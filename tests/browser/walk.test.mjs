@@ -69,6 +69,8 @@ before(async () => {
     env: {
       ...process.env, MINIBOARD_DATABASE: db, MINIBOARD_BIND: `127.0.0.1:${port}`,
       MINIBOARD_LOG: 'warn,miniboard::mail=info',
+      // The walk signs up more people from one address than the default ten an hour.
+      MINIBOARD_SIGNUPS_PER_HOUR: '50',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -625,6 +627,93 @@ test('API token with JavaScript: make, use, revoke', async () => {
   await tokenWalk(true, 'hank');
 });
 
+/** Gives an account a role the way the operator does, from the shell. */
+function grant(name, role) {
+  execFileSync(binary, ['user', 'role', name, role], {
+    env: { ...process.env, MINIBOARD_DATABASE: path.join(workDir, 'board.db') },
+    stdio: 'ignore',
+  });
+}
+
+/** Tomorrow (UTC) as YYYY-MM-DD. */
+function tomorrow() {
+  return new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * A moderator keeps the board clean: closes a user's question (which then takes no answers), suspends the
+ * user (who is told why on the next like), finds both in the log, and undoes both.
+ */
+async function moderationWalk(javaScript, moderatorName, userName) {
+  // axe runs in the page: only where scripts do (the screenshots walk checks these pages with them).
+  const checked = async (page) => { if (javaScript) await assertAccessible(page); };
+  const moderator = await newPage({ javaScript });
+  const user = await newPage({ javaScript });
+  await signUp(moderator, moderatorName);
+  grant(moderatorName, 'moderator');
+  await signUp(user, userName);
+  const question = await ask(user, `Buy cheap watches, says ${userName}`, 'Not a question at all.');
+
+  // Closing: the control on the question, a page with the reasons, the notice in its place.
+  await moderator.goto(`${base}/questions/${question}`);
+  await moderator.click('#moderator-controls a');
+  await moderator.waitForURL(`${base}/questions/${question}/close`);
+  await checked(moderator);
+  await moderator.check('#reason-off-topic');
+  await moderator.fill('#field-note', 'Advertising is off-topic here.');
+  await moderator.click(`form[action="/questions/${question}/close"] button[type=submit]`);
+  await moderator.waitForURL(`${base}/questions/${question}`);
+  await moderator.locator('#question-closed').waitFor();
+  assert.match(await moderator.locator('#flash').innerText(), /question is closed/);
+  assert.match(await moderator.locator('#question-closed').innerText(), /Closed as off-topic by/);
+  await checked(moderator);
+  await user.goto(`${base}/questions/${question}`);
+  assert.match(await user.locator('#answer-closed').innerText(), /takes no new answers/);
+  assert.equal(await user.locator('#field-content').count(), 0, 'no answer form');
+
+  // Suspending: from the profile, until tomorrow, with a reason the user is shown.
+  await moderator.goto(`${base}/users/${userName}`);
+  await moderator.click('#moderator-controls a');
+  await moderator.waitForURL(`${base}/users/${userName}/suspend`);
+  await moderator.fill('#field-until', tomorrow());
+  await moderator.fill('#field-reason', 'Advertising watches');
+  await moderator.click(`form[action="/users/${userName}/suspend"] button[type=submit]`);
+  await moderator.waitForURL(`${base}/users/${userName}`);
+  assert.match(await moderator.locator('[data-suspended]').innerText(), /Advertising watches/);
+  await checked(moderator);
+  pagesWith4xx.add(`${base}/questions/1`);
+  pagesWith4xx.add(`${base}/questions/1/like`);
+  await user.goto(`${base}/questions/1`);
+  await user.click('#question-1 [data-like="toggle"] button');
+  const told = javaScript ? user.locator('#flash') : user.locator('main');
+  await told.locator('text=Advertising watches').waitFor();
+  assert.match(await told.innerText(), /suspended/);
+
+  // The log holds both; then both are undone in one click each.
+  await moderator.click('nav [data-staff-link]');
+  await moderator.waitForURL(`${base}/admin/log`);
+  assert.ok(await moderator.locator('tr[data-log="close"]').count() >= 1);
+  assert.ok(await moderator.locator('tr[data-log="suspend"]').count() >= 1);
+  await checked(moderator);
+  await moderator.goto(`${base}/users/${userName}`);
+  await moderator.click('#moderator-controls button[type=submit]');
+  await moderator.locator('#flash:has-text("suspension is lifted")').waitFor();
+  await moderator.goto(`${base}/questions/${question}`);
+  await moderator.click('#moderator-controls button[type=submit]');
+  await moderator.locator('#flash:has-text("open again")').waitFor();
+  assert.equal(await moderator.locator('#question-closed').count(), 0);
+  await moderator.context().close();
+  await user.context().close();
+}
+
+test('moderation without JavaScript: close, suspend, log, undo', async () => {
+  await moderationWalk(false, 'ivan', 'jill');
+});
+
+test('moderation with JavaScript: close, suspend, log, undo', async () => {
+  await moderationWalk(true, 'kate', 'liam');
+});
+
 test('desktop and phone: screenshots, no sideways scrolling, accessible pages', async () => {
   // Every page shape, for visitors and signed in: the screenshots are also how a change to the vendored
   // stylesheet (scripts/fetch-vendor.sh keeps only the rules in use) is checked to look the same.
@@ -662,6 +751,14 @@ test('desktop and phone: screenshots, no sideways scrolling, accessible pages', 
     await page.goto(`${base}/users`);
     const top = await page.locator('[data-user]').first().getAttribute('data-user');
     visitorPages.push(['users', '/users'], ['profile', `/users/${encodeURIComponent(top)}`]);
+    // An admin's pages: the forms that close and suspend, the accounts, the log.
+    grant('shooter', 'admin');
+    userPages.push(
+      ['close', '/questions/1/close'],
+      ['suspend', `/users/${encodeURIComponent(top)}/suspend`],
+      ['admin-users', '/admin/users'],
+      ['admin-log', '/admin/log'],
+    );
     await page.context().close();
   })();
   pagesWith4xx.add(`${base}/questions/999999`);
