@@ -209,10 +209,7 @@ fn denied(why: Denied, lang: Lang) -> ApiError {
             "address_unconfirmed",
             "This board asks for a confirmed email address first: confirm yours from the account page.",
         ),
-        Denied::QuestionClosed => ApiError::forbidden(
-            "question_closed",
-            &crate::i18n::fill(t.error_question_closed, &[t.closed_title]),
-        ),
+        Denied::QuestionClosed => ApiError::forbidden("question_closed", t.closed_no_answers),
         Denied::NotModerator => ApiError::forbidden("not_moderator", t.refusal(why)),
         Denied::NotAdmin => ApiError::forbidden("not_admin", t.refusal(why)),
         Denied::Protected => ApiError::forbidden("protected", t.refusal(why)),

@@ -226,7 +226,7 @@ pub struct RoleState {
 pub struct LogEntryJson {
     pub id: i64,
     pub at: time::OffsetDateTime,
-    /// Who did it (null: the operator, from the shell).
+    /// Who did it (null: the operator, from the shell; empty: an account deleted since).
     #[oai(nullable)]
     pub actor: Option<String>,
     pub action: LogActionJson,

@@ -96,7 +96,8 @@ pub async fn accept(
     id: AnswerId,
     wanted: Option<bool>,
 ) -> Result<(QuestionId, bool), BoardError> {
-    allowed(store.accept(user.actor(), id, wanted).await?)
+    let actor = super::moderation::acting(store, user).await?;
+    allowed(store.accept(actor, id, wanted).await?)
 }
 
 /// Deletes an answer and its likes; returns its question.
@@ -105,5 +106,6 @@ pub async fn delete(
     user: &CurrentUser,
     id: AnswerId,
 ) -> Result<QuestionId, BoardError> {
-    allowed(store.delete_answer(user.actor(), id).await?)
+    let actor = super::moderation::acting(store, user).await?;
+    allowed(store.delete_answer(actor, id).await?)
 }

@@ -78,5 +78,6 @@ pub async fn delete(
     user: &CurrentUser,
     id: CommentId,
 ) -> Result<Comment, BoardError> {
-    allowed(store.delete_comment(user.actor(), id).await?)
+    let actor = super::moderation::acting(store, user).await?;
+    allowed(store.delete_comment(actor, id).await?)
 }

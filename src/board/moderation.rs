@@ -45,10 +45,8 @@ async fn staff(store: &Store, user: &CurrentUser, what: Moderation) -> Result<Ac
 
 /// The account a typed name belongs to.
 async fn account(store: &Store, name: &str) -> Result<Profile, BoardError> {
-    store
-        .profile(name.to_owned())
-        .await?
-        .ok_or(BoardError::NotFound)
+    // As a profile is looked up: a name no account could have (a NUL, too long) is nobody's.
+    super::people::profile(store, name).await
 }
 
 /// Checks that `user` may close questions (the close form is only shown to them).
@@ -137,8 +135,14 @@ pub async fn set_role(
 ) -> Result<(Profile, Role), BoardError> {
     let actor = acting(store, user).await?;
     // Asked of someone else first: an admin's own name is refused below, with its own reason.
-    may_moderate(actor, Moderation::GrantRole { target: UserId(0) })
-        .map_err(BoardError::Forbidden)?;
+    may_moderate(
+        actor,
+        Moderation::GrantRole {
+            target: UserId(0),
+            target_role: Role::User,
+        },
+    )
+    .map_err(BoardError::Forbidden)?;
     let role = Role::parse(role.trim())
         .ok_or_else(|| BoardError::Invalid(vec![FieldError::new("role", Problem::RoleInvalid)]))?;
     let profile = account(store, name).await?;
@@ -215,8 +219,14 @@ pub async fn accounts(
     page: i64,
 ) -> Result<UserList, BoardError> {
     let actor = acting(store, user).await?;
-    may_moderate(actor, Moderation::GrantRole { target: UserId(0) })
-        .map_err(BoardError::Forbidden)?;
+    may_moderate(
+        actor,
+        Moderation::GrantRole {
+            target: UserId(0),
+            target_role: Role::User,
+        },
+    )
+    .map_err(BoardError::Forbidden)?;
     Ok(store
         .user_list(domain::people::name_prefix(prefix), page)
         .await?)

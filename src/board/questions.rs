@@ -91,7 +91,9 @@ pub async fn show(
 }
 
 pub async fn delete(store: &Store, user: &CurrentUser, id: QuestionId) -> Result<(), BoardError> {
-    allowed(store.delete_question(user.actor(), id).await?)
+    // A suspended author deletes nothing either: the moderators decide what stays.
+    let actor = super::moderation::acting(store, user).await?;
+    allowed(store.delete_question(actor, id).await?)
 }
 
 /// The questions most related to `question`: those sharing its tags (`domain::related` ranks them), then,

@@ -107,8 +107,8 @@ pub enum Moderation {
     Close,
     /// Suspend someone who has this role, or lift their suspension.
     Suspend { target: Role },
-    /// Give someone else a role (`target` says whom).
-    GrantRole { target: UserId },
+    /// Give someone else (`target`, whose role is `target_role`) a role.
+    GrantRole { target: UserId, target_role: Role },
     /// Read the moderation log and the staff pages.
     Oversee,
 }
@@ -124,9 +124,15 @@ pub fn may_moderate(actor: Actor, what: Moderation) -> Result<(), Denied> {
                 Ok(())
             }
         }
-        Moderation::GrantRole { target } if actor.role == Role::Admin => {
+        Moderation::GrantRole {
+            target,
+            target_role,
+        } if actor.role == Role::Admin => {
             if target == actor.id {
                 Err(Denied::OwnRole)
+            } else if target_role >= actor.role {
+                // One admin does not demote another: the operator does, from the shell.
+                Err(Denied::Protected)
             } else {
                 Ok(())
             }
@@ -203,12 +209,24 @@ mod tests {
             may_moderate(admin, suspend(Role::Admin)),
             Err(Denied::Protected)
         );
-        let grant = |target| Moderation::GrantRole {
+        let grant = |target, target_role| Moderation::GrantRole {
             target: UserId(target),
+            target_role,
         };
-        assert_eq!(may_moderate(moderator, grant(2)), Err(Denied::NotAdmin));
-        assert_eq!(may_moderate(admin, grant(2)), Ok(()));
-        assert_eq!(may_moderate(admin, grant(1)), Err(Denied::OwnRole));
+        assert_eq!(
+            may_moderate(moderator, grant(2, Role::User)),
+            Err(Denied::NotAdmin)
+        );
+        assert_eq!(may_moderate(admin, grant(2, Role::User)), Ok(()));
+        assert_eq!(may_moderate(admin, grant(2, Role::Moderator)), Ok(()));
+        assert_eq!(
+            may_moderate(admin, grant(2, Role::Admin)),
+            Err(Denied::Protected)
+        );
+        assert_eq!(
+            may_moderate(admin, grant(1, Role::Admin)),
+            Err(Denied::OwnRole)
+        );
         assert_eq!(Role::parse("moderator"), Some(Role::Moderator));
         assert_eq!(Role::parse("Admin"), None);
         assert_eq!(Role::stored("root"), Role::User);

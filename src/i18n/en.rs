@@ -459,6 +459,6 @@ pub const TEXTS: Texts = Texts {
     log_action_role: "changed role",
     refused_not_moderator: "Only moderators may do this.",
     refused_not_admin: "Only admins may do this.",
-    refused_protected: "Nobody may suspend an account whose role is as high as their own (an admin is never suspended).",
+    refused_protected: "Nobody may do this to an account whose role is as high as their own: an admin is never suspended, nor demoted by another admin (the operator can, from the shell).",
     refused_own_role: "You cannot change your own role here: the operator can, from the shell.",
 };

@@ -459,6 +459,6 @@ pub const TEXTS: Texts = Texts {
     log_action_role: "역할 변경",
     refused_not_moderator: "운영자만 할 수 있습니다.",
     refused_not_admin: "관리자만 할 수 있습니다.",
-    refused_protected: "자신과 같거나 높은 역할의 계정은 정지할 수 없습니다(관리자는 정지되지 않습니다).",
+    refused_protected: "자신과 같거나 높은 역할의 계정에는 할 수 없습니다. 관리자는 정지되지 않으며, 다른 관리자가 역할을 바꿀 수도 없습니다(서버 관리자는 셸에서 바꿀 수 있습니다).",
     refused_own_role: "자신의 역할은 여기서 바꿀 수 없습니다. 서버 관리자가 셸에서 바꿀 수 있습니다.",
 };

@@ -2,9 +2,9 @@
 //! and the values read back from it.
 
 use crate::domain::{
-    ids::QuestionId,
+    ids::{QuestionId, UserId},
     moderation::{CloseReason, Closure, LogAction, LogEntry, Standing, Suspension},
-    policy::Role,
+    policy::{Actor, Denied, Moderation, Role, may_moderate},
 };
 
 /// Where the account `?1` stands: its role, suspension, whether its address is confirmed, its unread count.
@@ -13,8 +13,10 @@ pub const STANDING: &str =
     "SELECT role, suspended_until, suspension_reason, email_verified, unread_notifications
      FROM users WHERE id = ?1 AND deleted_at IS NULL";
 
-/// The role of the account `?1`, unless it is deleted (asked again inside each moderator's write).
-pub const ROLE: &str = "SELECT role FROM users WHERE id = ?1 AND deleted_at IS NULL";
+/// The role of the account `?1` and when its suspension ends (if it has one), unless it is deleted: asked
+/// again inside each moderator's write.
+pub const ROLE: &str =
+    "SELECT role, suspended_until FROM users WHERE id = ?1 AND deleted_at IS NULL";
 
 /// The account `?1`'s name and role, unless it is deleted.
 pub const TARGET: &str = "SELECT username, role FROM users WHERE id = ?1 AND deleted_at IS NULL";
@@ -63,13 +65,33 @@ pub const LOG_PAGE: &str =
 /// Accounts after the id `?1` in id order, at most `?2`; only those with a role when `?3` is 1.
 pub const ACCOUNTS: &str =
     "SELECT id, username, role, created_at, suspended_until, suspension_reason FROM users
-     WHERE id > ?1 AND deleted_at IS NULL AND (?3 = 0 OR role <> 'user') ORDER BY id LIMIT ?2";
+     WHERE id > ?1 AND deleted_at IS NULL AND (CAST(?3 AS BIGINT) = 0 OR role <> 'user')
+     ORDER BY id LIMIT ?2";
 
 /// The columns a question's closure is read from, after a question's own (`q`): when, why, the note, the
 /// question it duplicates with that one's subject, and who closed it.
 pub const CLOSURE_COLUMNS: &str = "q.closed_at, q.closed_reason, q.closed_note, q.duplicate_of,
      (SELECT d.subject FROM questions d WHERE d.id = q.duplicate_of),
-     (SELECT c.username FROM users c WHERE c.id = q.closed_by)";
+     (SELECT c.username FROM users c WHERE c.id = q.closed_by AND c.deleted_at IS NULL)";
+
+/// The actor as [`ROLE`] read them (`None`: no such account), if the policy lets them do `what` at `now`:
+/// a suspended moderator moderates nothing.
+pub fn acting(
+    actor: UserId,
+    found: Option<(String, Option<i64>)>,
+    what: Moderation,
+    now: i64,
+) -> Result<Actor, Denied> {
+    let (role, suspended) = match &found {
+        Some((role, until)) => (Role::stored(role), until.is_some_and(|until| until > now)),
+        None => (Role::User, false),
+    };
+    let actor = Actor { id: actor, role };
+    if suspended {
+        return Err(Denied::NotModerator);
+    }
+    may_moderate(actor, what).map(|()| actor)
+}
 
 /// A standing as [`STANDING`] reads it, at `now` (a suspension that ended is none).
 pub fn standing(
@@ -105,7 +127,8 @@ pub fn closure(
         reason: CloseReason::parse(reason).unwrap_or(CloseReason::Other),
         duplicate_of: duplicate_of.map(|id| (QuestionId(id), duplicate_subject)),
         note,
-        closed_by,
+        // A deleted account's name is blank.
+        closed_by: closed_by.filter(|name| !name.is_empty()),
         closed_at,
     })
 }

@@ -296,6 +296,9 @@ pub fn accounts_page(ctx: &PageContext, list: &UserList, prefix: &str) -> Markup
                         }
                         @if ctx.user.as_ref().is_some_and(|me| me.username == user.username) {
                             span.small.text-body-secondary { (t.role(user.role)) " (" (t.you) ")" }
+                        } @else if user.role >= ctx.role {
+                            // Another admin: the operator changes their role, from the shell.
+                            span.small.text-body-secondary { (t.role(user.role)) }
                         } @else {
                             form.d-flex.gap-2.align-items-center method="post"
                                 action={"/admin/users/" (urls::segment(&user.username)) "/role"} {

@@ -49,6 +49,22 @@ async fn roles_come_from_the_operator_then_from_admins_and_everything_is_logged(
         .await;
     assert_eq!(own.status(), StatusCode::FORBIDDEN);
     assert!(own.text().await.unwrap().contains("your own role"));
+    // One admin does not demote another (the operator does).
+    let _other_admin = app.staff_user("root2", "admin").await;
+    let demote = app
+        .post_form(&admin, "/admin/users/root2/role", &[("role", "user")])
+        .await;
+    assert_eq!(demote.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.storage()
+            .text_of("SELECT role FROM users WHERE username = 'root2'"),
+        "admin"
+    );
+    // A name no account could have is nobody's, not a failure.
+    let nul = app
+        .post_form(&admin, "/admin/users/a%00b/role", &[("role", "moderator")])
+        .await;
+    assert_eq!(nul.status(), StatusCode::NOT_FOUND);
     // A role that is none is a bad request; a name that is nobody's is not found.
     let bad = app
         .post_form(&admin, "/admin/users/bob/role", &[("role", "owner")])
@@ -67,9 +83,12 @@ async fn roles_come_from_the_operator_then_from_admins_and_everything_is_logged(
     // The log says who did what: the operator first, then the admin; moderators read it too.
     let log = app.get_html(&alice, "/admin/log").await;
     let rows: Vec<&str> = log.split("<tr data-log=").skip(1).collect();
-    assert_eq!(rows.len(), 2, "{log}");
-    assert!(rows[0].contains("root") && rows[0].contains("alice") && rows[0].contains("moderator"));
-    assert!(rows[1].contains("the operator (shell)") && rows[1].contains("admin"));
+    // Newest first: the operator made root2 an admin after root made alice a moderator; the refused
+    // demotion is not there.
+    assert_eq!(rows.len(), 3, "{log}");
+    assert!(rows[0].contains("the operator (shell)") && rows[0].contains("root2"));
+    assert!(rows[1].contains("root") && rows[1].contains("alice") && rows[1].contains("moderator"));
+    assert!(rows[2].contains("the operator (shell)") && rows[2].contains("admin"));
     assert!(
         log.contains("data-staff-link"),
         "staff find the log in the navbar"
@@ -325,6 +344,19 @@ async fn suspended_users_read_and_log_in_but_are_told_why_they_cannot_write() {
             "{path}"
         );
     }
+    // Nor does the suspended author delete their own question or accept an answer to it.
+    let answer = app.answer(&other, question, "an answer").await;
+    for path in [
+        format!("/questions/{question}/delete"),
+        format!("/answers/{answer}/accept"),
+    ] {
+        let response = app.post_form(&writer, &path, &[]).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+        assert!(
+            response.text().await.unwrap().contains("Posting ads"),
+            "{path}"
+        );
+    }
     // The htmx like gets a fragment saying the same, for the flash area.
     let like = app
         .like_with_htmx(&writer, &format!("/questions/{others}/like"))
@@ -335,6 +367,11 @@ async fn suspended_users_read_and_log_in_but_are_told_why_they_cannot_write() {
     assert!(fragment.contains("Posting ads") && !fragment.contains("<html"));
     // Nothing was written.
     assert_eq!(app.storage().number_of("SELECT count(*) FROM questions"), 2);
+    assert_eq!(
+        app.storage()
+            .number_of("SELECT count(*) FROM questions WHERE accepted_answer_id IS NOT NULL"),
+        0
+    );
     assert_eq!(
         app.storage().number_of(&format!(
             "SELECT like_count FROM questions WHERE id = {others}"
@@ -440,6 +477,11 @@ async fn the_operator_lists_accounts_and_gives_roles_from_the_command_line() {
     );
 
     let listed = run(&["user", "list"]);
+    assert!(
+        listed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
     let everyone = String::from_utf8_lossy(&listed.stdout).to_string();
     let rows: Vec<Vec<&str>> = everyone
         .lines()
@@ -450,6 +492,11 @@ async fn the_operator_lists_accounts_and_gives_roles_from_the_command_line() {
     assert_eq!((rows[0][1], rows[0][2]), ("carol", "admin"));
     assert_eq!((rows[1][1], rows[1][2]), ("dave", "user"));
     let staff = run(&["user", "list", "--staff"]);
+    assert!(
+        staff.status.success(),
+        "{}",
+        String::from_utf8_lossy(&staff.stderr)
+    );
     let staff = String::from_utf8_lossy(&staff.stdout).to_string();
     assert_eq!(staff.lines().count(), 2, "the heading and carol: {staff}");
 

@@ -11,23 +11,25 @@ use crate::{
             AccountRow, CloseOutcome, CloseRequest, LOG_PAGE, LogAction, LogPage, NewLogEntry,
             Standing, Suspension,
         },
-        policy::{Actor, Denied, Moderation, Role, may_moderate},
+        policy::{Actor, Denied, Moderation, Role},
     },
     store::{Guarded, StoreResult, moderation as sql, profiles},
 };
 
-/// The actor as this transaction sees them, if the policy lets them do `what`.
+/// The actor as this transaction sees them (their row locked against a change of role meanwhile), if the
+/// policy lets them do `what`.
 async fn acting(
     client: &impl GenericClient,
     actor: UserId,
     what: Moderation,
+    now: i64,
 ) -> Result<Result<Actor, Denied>, PgError> {
-    let role = match opt(client, &numbered(sql::ROLE), &[&actor.0]).await? {
-        Some(row) => Role::stored(row.try_get(0)?),
-        None => Role::User,
+    let locked = format!("{} FOR SHARE", numbered(sql::ROLE));
+    let found = match opt(client, &locked, &[&actor.0]).await? {
+        Some(row) => Some((row.try_get(0)?, row.try_get(1)?)),
+        None => None,
     };
-    let actor = Actor { id: actor, role };
-    Ok(may_moderate(actor, what).map(|()| actor))
+    Ok(sql::acting(actor, found, what, now))
 }
 
 async fn log(
@@ -101,7 +103,7 @@ impl PgStore {
         now: i64,
     ) -> StoreResult<Guarded<CloseOutcome>> {
         self.board_write(async |tx| {
-            if let Err(why) = acting(tx, actor, Moderation::Close).await? {
+            if let Err(why) = acting(tx, actor, Moderation::Close, now).await? {
                 return Ok(Guarded::Denied(why));
             }
             let Some((closed, subject)) = question_state(tx, id).await? else {
@@ -143,7 +145,7 @@ impl PgStore {
         now: i64,
     ) -> StoreResult<Guarded<bool>> {
         self.board_write(async |tx| {
-            if let Err(why) = acting(tx, actor, Moderation::Close).await? {
+            if let Err(why) = acting(tx, actor, Moderation::Close, now).await? {
                 return Ok(Guarded::Denied(why));
             }
             let Some((_, subject)) = question_state(tx, id).await? else {
@@ -166,11 +168,11 @@ impl PgStore {
         suspension: Suspension,
         now: i64,
     ) -> StoreResult<Guarded<()>> {
-        self.unseen_transaction(async |tx| {
+        self.quiet_write(async |tx| {
             let Some((name, role)) = target(tx, user).await? else {
                 return Ok(Guarded::Missing);
             };
-            if let Err(why) = acting(tx, actor, Moderation::Suspend { target: role }).await? {
+            if let Err(why) = acting(tx, actor, Moderation::Suspend { target: role }, now).await? {
                 return Ok(Guarded::Denied(why));
             }
             run(
@@ -191,11 +193,11 @@ impl PgStore {
         user: UserId,
         now: i64,
     ) -> StoreResult<Guarded<bool>> {
-        self.unseen_transaction(async |tx| {
+        self.quiet_write(async |tx| {
             let Some((name, role)) = target(tx, user).await? else {
                 return Ok(Guarded::Missing);
             };
-            if let Err(why) = acting(tx, actor, Moderation::Suspend { target: role }).await? {
+            if let Err(why) = acting(tx, actor, Moderation::Suspend { target: role }, now).await? {
                 return Ok(Guarded::Denied(why));
             }
             let lifted = run(tx, &numbered(sql::UNSUSPEND), &[&user.0, &now]).await? > 0;
@@ -220,7 +222,16 @@ impl PgStore {
                 return Ok(Guarded::Missing);
             };
             if let Some(actor) = actor
-                && let Err(why) = acting(tx, actor, Moderation::GrantRole { target: user }).await?
+                && let Err(why) = acting(
+                    tx,
+                    actor,
+                    Moderation::GrantRole {
+                        target: user,
+                        target_role: was,
+                    },
+                    now,
+                )
+                .await?
             {
                 return Ok(Guarded::Denied(why));
             }

@@ -11,24 +11,23 @@ use crate::{
             AccountRow, CloseOutcome, CloseRequest, LOG_PAGE, LogAction, LogPage, NewLogEntry,
             Standing, Suspension,
         },
-        policy::{Actor, Denied, Moderation, Role, may_moderate},
+        policy::{Actor, Denied, Moderation, Role},
     },
     store::{Guarded, StoreResult, moderation as sql, profiles},
 };
 
-/// The actor as this transaction sees them, if the policy lets them do `what` (asked of the role read
-/// here, not of the one read when the request began).
+/// The actor as this transaction sees them, if the policy lets them do `what` (asked of the role and
+/// suspension read here, not of those read when the request began).
 fn acting(
     tx: &Transaction,
     actor: UserId,
     what: Moderation,
+    now: i64,
 ) -> rusqlite::Result<Result<Actor, Denied>> {
-    let role: Option<String> = tx.one(sql::ROLE, [actor.0], |row| row.get(0)).optional()?;
-    let actor = Actor {
-        id: actor,
-        role: role.as_deref().map_or(Role::User, Role::stored),
-    };
-    Ok(may_moderate(actor, what).map(|()| actor))
+    let found = tx
+        .one(sql::ROLE, [actor.0], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    Ok(sql::acting(actor, found, what, now))
 }
 
 fn log(
@@ -88,7 +87,7 @@ impl SqliteStore {
     ) -> StoreResult<Guarded<CloseOutcome>> {
         self.db
             .write(move |tx| {
-                if let Err(why) = acting(tx, actor, Moderation::Close)? {
+                if let Err(why) = acting(tx, actor, Moderation::Close, now)? {
                     return Ok(Guarded::Denied(why));
                 }
                 let Some((closed, subject)) = tx
@@ -135,7 +134,7 @@ impl SqliteStore {
     ) -> StoreResult<Guarded<bool>> {
         self.db
             .write(move |tx| {
-                if let Err(why) = acting(tx, actor, Moderation::Close)? {
+                if let Err(why) = acting(tx, actor, Moderation::Close, now)? {
                     return Ok(Guarded::Denied(why));
                 }
                 let Some(subject) = tx
@@ -166,7 +165,7 @@ impl SqliteStore {
                 let Some((name, role)) = target(tx, user)? else {
                     return Ok(Guarded::Missing);
                 };
-                if let Err(why) = acting(tx, actor, Moderation::Suspend { target: role })? {
+                if let Err(why) = acting(tx, actor, Moderation::Suspend { target: role }, now)? {
                     return Ok(Guarded::Denied(why));
                 }
                 tx.run(
@@ -190,7 +189,7 @@ impl SqliteStore {
                 let Some((name, role)) = target(tx, user)? else {
                     return Ok(Guarded::Missing);
                 };
-                if let Err(why) = acting(tx, actor, Moderation::Suspend { target: role })? {
+                if let Err(why) = acting(tx, actor, Moderation::Suspend { target: role }, now)? {
                     return Ok(Guarded::Denied(why));
                 }
                 let lifted = tx.run(sql::UNSUSPEND, params![user.0, now])? > 0;
@@ -216,7 +215,15 @@ impl SqliteStore {
                     return Ok(Guarded::Missing);
                 };
                 if let Some(actor) = actor
-                    && let Err(why) = acting(tx, actor, Moderation::GrantRole { target: user })?
+                    && let Err(why) = acting(
+                        tx,
+                        actor,
+                        Moderation::GrantRole {
+                            target: user,
+                            target_role: was,
+                        },
+                        now,
+                    )?
                 {
                     return Ok(Guarded::Denied(why));
                 }
