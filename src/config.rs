@@ -403,6 +403,8 @@ pub struct Config {
     pub rate_limits: bool,
     /// Accounts one client may create in an hour.
     pub signups_per_hour: usize,
+    /// Limits on posting (floods from new accounts, bursts, repeats, links); on with `rate_limits`.
+    pub write_limits: crate::domain::writing::WriteLimits,
     /// A session ends this long after its log-in, however much it is used.
     pub session_lifetime: std::time::Duration,
     /// How often views are written (at most this long until a view shows in the counts).
@@ -666,6 +668,47 @@ const KEYS: &[Key] = &[
         show: |config| config.signups_per_hour.to_string(),
     },
     Key {
+        name: "writes_per_minute",
+        set: |config, value| {
+            config.write_limits.anyone.count = parse_count(value, 1..=10_000)? as usize;
+            Ok(())
+        },
+        show: |config| config.write_limits.anyone.count.to_string(),
+    },
+    Key {
+        name: "new_account_questions",
+        set: |config, value| {
+            config.write_limits.new_questions.count = parse_count(value, 0..=1_000)? as usize;
+            Ok(())
+        },
+        show: |config| config.write_limits.new_questions.count.to_string(),
+    },
+    Key {
+        name: "new_account_replies",
+        set: |config, value| {
+            config.write_limits.new_replies.count = parse_count(value, 0..=1_000)? as usize;
+            Ok(())
+        },
+        show: |config| config.write_limits.new_replies.count.to_string(),
+    },
+    Key {
+        name: "most_links",
+        set: |config, value| {
+            config.write_limits.most_links = parse_count(value, 0..=1_000)? as usize;
+            Ok(())
+        },
+        show: |config| config.write_limits.most_links.to_string(),
+    },
+    Key {
+        name: "links_reputation",
+        set: |config, value| {
+            config.write_limits.links_below_reputation =
+                parse_count(value, 0..=1_000_000_000)? as i64;
+            Ok(())
+        },
+        show: |config| config.write_limits.links_below_reputation.to_string(),
+    },
+    Key {
         name: "session_lifetime_days",
         set: |config, value| {
             let days = parse_count(value, 1..=3650)?;
@@ -710,6 +753,7 @@ impl Config {
             trusted_proxies: Vec::new(),
             rate_limits: true,
             signups_per_hour: 10,
+            write_limits: Default::default(),
             session_lifetime: std::time::Duration::from_secs(30 * DAY_SECONDS),
             views_written_every: std::time::Duration::from_secs(5),
             public_url: None,

@@ -103,6 +103,8 @@ impl From<crate::domain::policy::Denied> for AppError {
             Denied::OwnPost => Self::OwnPostLike,
             Denied::AddressUnconfirmed => Self::AddressUnconfirmed,
             Denied::QuestionClosed => Self::QuestionClosed(None),
+            // The use cases turn a limit into a field problem; one that gets here is only refused.
+            Denied::Limited(_) => Self::Forbidden,
             Denied::NotModerator | Denied::NotAdmin | Denied::Protected | Denied::OwnRole => {
                 Self::Refused(why)
             }

@@ -378,6 +378,7 @@ fn new_answer(
     let content = Content::parse(&words.body(rng)).map_err(refused)?;
     let content_html = markdown::render(content.as_str());
     Ok(NewAnswer {
+        check: None,
         question_id: question,
         author_id: *author_id,
         author: author.clone(),
@@ -400,6 +401,7 @@ fn new_comment(
     let content = CommentText::parse(&words.comment(rng)).map_err(refused)?;
     let content_html = markdown::render_comment(content.as_str());
     Ok(NewComment {
+        check: None,
         on,
         author_id: author,
         content,
@@ -488,6 +490,7 @@ pub async fn run(store: &Store, plan: SeedPlan) -> Result<SeedReport, StoreError
             let content_html = markdown::render(draft.content.as_str());
             authors.push(*author_id);
             Ok(NewQuestion {
+                check: None,
                 author_id: *author_id,
                 author: author.clone(),
                 draft,

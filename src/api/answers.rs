@@ -160,9 +160,15 @@ impl AnswersApi {
         let form = AnswerForm {
             content: body.0.content.0,
         };
-        let id = board::answers::answer(&state.store, user, QuestionId(id.0), &form)
-            .await
-            .map_err(fail)?;
+        let id = board::answers::answer(
+            &state.store,
+            user,
+            QuestionId(id.0),
+            &form,
+            state.write_limits(),
+        )
+        .await
+        .map_err(fail)?;
         state.index_now().await;
         let answer = answer_json(&state, id, Some(user)).await.map_err(fail)?;
         Ok(AnsweredResponse::Created(

@@ -76,7 +76,7 @@ async fn add(
     let form = CommentForm {
         content: input.content.0,
     };
-    let id = board::comments::comment(&state.store, user, on, &form)
+    let id = board::comments::comment(&state.store, user, on, &form, state.write_limits())
         .await
         .map_err(fail)?;
     let comment = state

@@ -152,6 +152,14 @@ impl ApiError {
             }
             BoardError::Invalid(errors) => {
                 let t = lang.texts();
+                // Posting too fast is a 429 that says, in the person's language, when to try again.
+                if let Some(wait) = crate::board::wait_of(&errors) {
+                    let said: Vec<String> = errors.iter().map(|e| t.field_problem(e)).collect();
+                    return Self::TooManyRequests(
+                        Json(ErrorBody::new("too_fast", said.join(" "))),
+                        whole_seconds(wait),
+                    );
+                }
                 let mut fields: BTreeMap<String, String> = BTreeMap::new();
                 for error in &errors {
                     let said = t.field_problem(error);
@@ -214,6 +222,7 @@ fn denied(why: Denied, lang: Lang) -> ApiError {
         Denied::NotAdmin => ApiError::forbidden("not_admin", t.refusal(why)),
         Denied::Protected => ApiError::forbidden("protected", t.refusal(why)),
         Denied::OwnRole => ApiError::forbidden("own_role", t.refusal(why)),
+        Denied::Limited(_) => ApiError::forbidden("limited", t.error_403_body),
     }
 }
 

@@ -280,7 +280,7 @@ impl QuestionsApi {
         let fail = |err| ApiError::from_board(err, lang(req));
         let user = auth.poster(&state, lang(req)).await?;
         let form = question_form(body.0).map_err(fail)?;
-        let id = board::questions::ask(&state.store, user, &form)
+        let id = board::questions::ask(&state.store, user, &form, state.write_limits())
             .await
             .map_err(fail)?;
         state.index_now().await;

@@ -1,6 +1,6 @@
 //! Answering, and editing and deleting answers.
 
-use super::{BoardError, allowed, render_mentioning};
+use super::{BoardError, allowed, render_mentioning, write_check, written};
 use crate::{
     domain::{
         self,
@@ -8,6 +8,7 @@ use crate::{
         board::{AnswerForm, AnswerId, QuestionId},
         policy::{self, Action, Denied, PostRef},
         posts::{Answer, Question},
+        writing::WriteLimits,
     },
     markdown::Style,
     store::{Guarded, NewAnswer, Revision, Store},
@@ -19,6 +20,7 @@ pub async fn answer(
     user: &CurrentUser,
     question: QuestionId,
     form: &AnswerForm,
+    limits: Option<&WriteLimits>,
 ) -> Result<AnswerId, BoardError> {
     let content = form.parse().map_err(BoardError::Invalid)?;
     let (content_html, mentioned) = render_mentioning(store, content.as_str(), Style::Post).await?;
@@ -27,6 +29,7 @@ pub async fn answer(
             question_id: question,
             author_id: user.id,
             author: user.username.clone(),
+            check: write_check(limits, &content_html),
             content,
             content_html,
             mentioned,
@@ -36,7 +39,7 @@ pub async fn answer(
     if outcome == Guarded::Denied(Denied::QuestionClosed) {
         return Err(closed(store, question).await);
     }
-    allowed(outcome)
+    written(outcome)
 }
 
 /// Why the question takes no answers, as its page says it (a question reopened meanwhile: as a refusal).

@@ -1,6 +1,6 @@
 //! Commenting on questions and answers, and editing and deleting comments.
 
-use super::{BoardError, allowed, render_mentioning};
+use super::{BoardError, allowed, render_mentioning, write_check, written};
 use crate::{
     domain::{
         self,
@@ -8,6 +8,7 @@ use crate::{
         board::{CommentForm, CommentId},
         policy::{self, Action, PostRef},
         posts::Comment,
+        writing::WriteLimits,
     },
     markdown::Style,
     store::{NewComment, Revision, Store},
@@ -19,21 +20,24 @@ pub async fn comment(
     user: &CurrentUser,
     on: PostRef,
     form: &CommentForm,
+    limits: Option<&WriteLimits>,
 ) -> Result<CommentId, BoardError> {
     let content = form.parse().map_err(BoardError::Invalid)?;
     let (content_html, mentioned) =
         render_mentioning(store, content.as_str(), Style::Comment).await?;
-    store
-        .insert_comment(NewComment {
-            on,
-            author_id: user.id,
-            content,
-            content_html,
-            mentioned,
-            now: domain::now(),
-        })
-        .await?
-        .ok_or(BoardError::NotFound)
+    written(
+        store
+            .insert_comment(NewComment {
+                on,
+                author_id: user.id,
+                check: write_check(limits, &content_html),
+                content,
+                content_html,
+                mentioned,
+                now: domain::now(),
+            })
+            .await?,
+    )
 }
 
 /// The comment as it stands, for someone the policy lets change it (the edit form, the delete page).

@@ -15,9 +15,14 @@ pub mod tokens;
 pub mod views;
 
 use crate::{
-    domain::{FieldError, ids::UserId, policy::Denied},
+    domain::{
+        FieldError, Problem,
+        ids::UserId,
+        policy::Denied,
+        writing::{Limited, WriteLimits},
+    },
     markdown::Style,
-    store::{Guarded, Store, StoreError},
+    store::{Guarded, Store, StoreError, writing::WriteCheck},
 };
 
 /// Why something a person tried did not happen.
@@ -62,6 +67,42 @@ impl From<crate::search::SearchError> for BoardError {
     fn from(err: crate::search::SearchError) -> Self {
         Self::Internal(format!("search: {err}"))
     }
+}
+
+/// The check the limits on writing make of a post rendered as `html` (its links to other sites counted);
+/// `None` when the limits are off.
+fn write_check(limits: Option<&WriteLimits>, html: &str) -> Option<WriteCheck> {
+    limits.map(|limits| WriteCheck {
+        limits: limits.clone(),
+        links: html.matches("href=\"http").count(),
+    })
+}
+
+/// A new post's outcome as a result: a limit's refusal is a problem of the text, which the form shows
+/// with the text kept (too fast: a 429 that says when to send it again).
+fn written<T>(outcome: Guarded<T>) -> Result<T, BoardError> {
+    let problem = match outcome {
+        Guarded::Denied(Denied::Limited(Limited::Wait(seconds))) => {
+            FieldError::about("content", Problem::TooFast, &seconds.to_string())
+        }
+        Guarded::Denied(Denied::Limited(Limited::Repeated)) => {
+            FieldError::new("content", Problem::Repeated)
+        }
+        Guarded::Denied(Denied::Limited(Limited::Links(most))) => {
+            FieldError::about("content", Problem::TooManyLinks, &most.to_string())
+        }
+        other => return allowed(other),
+    };
+    Err(BoardError::Invalid(vec![problem]))
+}
+
+/// How long a refused post must wait, when a limit on writing was what refused it.
+pub fn wait_of(errors: &[FieldError]) -> Option<std::time::Duration> {
+    errors
+        .iter()
+        .find(|error| error.problem == Problem::TooFast)
+        .and_then(|error| error.about.as_deref()?.parse().ok())
+        .map(std::time::Duration::from_secs)
 }
 
 /// A guarded change's outcome as a result.

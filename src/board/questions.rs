@@ -1,6 +1,6 @@
 //! Asking, editing and deleting questions.
 
-use super::{BoardError, allowed, render};
+use super::{BoardError, allowed, render, write_check, written};
 use std::sync::Arc;
 
 use crate::{
@@ -13,6 +13,7 @@ use crate::{
         posts::{Question, QuestionSummary},
         related::RELATED_SHOWN,
         search::SearchQuery,
+        writing::WriteLimits,
     },
     search::{Matching, SearchIndex},
     store::{NewQuestion, Revision, Store},
@@ -23,19 +24,22 @@ pub async fn ask(
     store: &Store,
     user: &CurrentUser,
     form: &QuestionForm,
+    limits: Option<&WriteLimits>,
 ) -> Result<QuestionId, BoardError> {
     let draft = form.parse().map_err(BoardError::Invalid)?;
     let content_html = render(draft.content.as_str()).await?;
-    let id = store
-        .insert_question(NewQuestion {
-            author_id: user.id,
-            author: user.username.clone(),
-            draft,
-            content_html,
-            now: domain::now(),
-        })
-        .await?;
-    Ok(id)
+    written(
+        store
+            .insert_question(NewQuestion {
+                author_id: user.id,
+                author: user.username.clone(),
+                check: write_check(limits, &content_html),
+                draft,
+                content_html,
+                now: domain::now(),
+            })
+            .await?,
+    )
 }
 
 /// The question as it stands, for someone the policy lets edit it (the edit form, the delete page).

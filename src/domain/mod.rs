@@ -16,6 +16,7 @@ pub mod search;
 pub mod tags;
 pub mod tokens;
 pub mod views;
+pub mod writing;
 
 /// Seconds since the Unix epoch, the unit every timestamp is kept in.
 pub fn now() -> i64 {
@@ -112,4 +113,7 @@ pub enum Problem {
     DuplicateMissing,
     RoleInvalid,
     AlreadyClosed,
+    TooFast,
+    Repeated,
+    TooManyLinks,
 }

@@ -98,6 +98,8 @@ pub enum Denied {
     OwnRole,
     /// The question is closed: it takes no new answers.
     QuestionClosed,
+    /// A limit on writing said no (`writing`).
+    Limited(super::writing::Limited),
 }
 
 /// What staff do to the board and its people.

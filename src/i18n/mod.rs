@@ -393,6 +393,9 @@ pub struct Texts {
     pub problem_duplicate_missing: &'static str,
     pub problem_role_invalid: &'static str,
     pub problem_already_closed: &'static str,
+    pub problem_too_fast: &'static str,
+    pub problem_repeated: &'static str,
+    pub problem_too_many_links: &'static str,
     /// A JSON API 422's message (its `fields` say what is wrong).
     pub api_invalid: &'static str,
     pub api_docs_title: &'static str,
@@ -718,7 +721,8 @@ impl Texts {
             Denied::NotAuthor
             | Denied::OwnPost
             | Denied::AddressUnconfirmed
-            | Denied::QuestionClosed => self.error_403_body,
+            | Denied::QuestionClosed
+            | Denied::Limited(_) => self.error_403_body,
         }
     }
 
@@ -759,15 +763,20 @@ impl Texts {
             Problem::DuplicateMissing => self.problem_duplicate_missing,
             Problem::RoleInvalid => self.problem_role_invalid,
             Problem::AlreadyClosed => self.problem_already_closed,
+            Problem::TooFast => self.problem_too_fast,
+            Problem::Repeated => self.problem_repeated,
+            Problem::TooManyLinks => self.problem_too_many_links,
         }
     }
 
     /// The message for a field's problem, naming the part of the field it is about when there is one.
     pub fn field_problem(&self, error: &FieldError) -> String {
         let problem = self.problem(error.problem);
-        match &error.about {
-            Some(part) => fill(self.problem_about, &[part, problem]),
-            None => problem.to_owned(),
+        match (&error.about, error.problem) {
+            // A number that belongs inside the message (seconds to wait, links allowed).
+            (Some(number), Problem::TooFast | Problem::TooManyLinks) => fill(problem, &[number]),
+            (Some(part), _) => fill(self.problem_about, &[part, problem]),
+            (None, _) => problem.to_owned(),
         }
     }
 }

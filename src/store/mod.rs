@@ -16,6 +16,7 @@ pub mod sessions;
 pub mod sqlite;
 pub mod tag_pages;
 pub mod tokens;
+pub mod writing;
 
 use std::time::Duration;
 
@@ -94,6 +95,8 @@ pub struct NewQuestion {
     pub draft: QuestionDraft,
     pub content_html: String,
     pub now: i64,
+    /// The limits on writing to check in the write (`None`: none, as for the seed).
+    pub check: Option<writing::WriteCheck>,
 }
 
 /// A new answer, its Markdown already rendered.
@@ -106,6 +109,8 @@ pub struct NewAnswer {
     /// The users its `@names` are (each is told).
     pub mentioned: Vec<UserId>,
     pub now: i64,
+    /// The limits on writing to check in the write (`None`: none, as for the seed).
+    pub check: Option<writing::WriteCheck>,
 }
 
 /// A new comment on a question or an answer, its Markdown already rendered.
@@ -117,6 +122,8 @@ pub struct NewComment {
     /// The users its `@names` are (each is told).
     pub mentioned: Vec<UserId>,
     pub now: i64,
+    /// The limits on writing to check in the write (`None`: none, as for the seed).
+    pub check: Option<writing::WriteCheck>,
 }
 
 /// A post's new text, its Markdown already rendered.
@@ -281,8 +288,9 @@ operations! {
     /// Whether `actor` may do `action` to `post` as things stand (the write asks again inside its transaction).
     fn check(&self, actor: Actor, action: Action, post: PostRef) -> Guarded<()>;
 
-    /// Inserts a question with its search entry and the counters; returns its id.
-    fn insert_question(&self, question: NewQuestion) -> QuestionId;
+    /// Inserts a question with its search entry and the counters, unless a limit on writing says no;
+    /// returns its id.
+    fn insert_question(&self, question: NewQuestion) -> Guarded<QuestionId>;
 
     /// Replaces a question's subject and body, if the policy lets `actor` edit it.
     fn update_question(&self, actor: Actor, id: QuestionId, revision: Revision<QuestionDraft>) -> Guarded<()>;
@@ -296,7 +304,8 @@ operations! {
     /// An answer's question, and how many answers come before it in `sort`.
     fn answer_position(&self, id: AnswerId, sort: AnswerSort) -> Option<(QuestionId, i64)>;
 
-    /// Inserts an answer (moving its question's counter), unless the question is gone or closed.
+    /// Inserts an answer (moving its question's counter), unless the question is gone or closed or a
+    /// limit on writing says no.
     fn insert_answer(&self, answer: NewAnswer) -> Guarded<AnswerId>;
 
     /// Replaces an answer's body if the policy lets `actor`; returns it as `actor` now sees it.
@@ -319,8 +328,9 @@ operations! {
     /// A comment, and how many comments come before it on its post.
     fn comment_position(&self, id: CommentId) -> Option<(Comment, i64)>;
 
-    /// Inserts a comment (moving its post's counter); `None` if the post is gone.
-    fn insert_comment(&self, comment: NewComment) -> Option<CommentId>;
+    /// Inserts a comment (moving its post's counter), unless the post is gone or a limit on writing says
+    /// no.
+    fn insert_comment(&self, comment: NewComment) -> Guarded<CommentId>;
 
     /// Replaces a comment's text if the policy lets `actor`; returns it as it now is.
     fn update_comment(&self, actor: Actor, id: CommentId, revision: Revision<CommentText>) -> Guarded<Comment>;

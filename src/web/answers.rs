@@ -13,7 +13,7 @@ use poem::{
 
 use super::{
     AppState,
-    handler_kit::{QueryParams, redirect_after_post, see_other_to_anchor},
+    handler_kit::{QueryParams, form_refused, redirect_after_post, see_other_to_anchor},
     questions::load_question_page,
     session::{RequireUser, flash, wants_fragment},
 };
@@ -72,7 +72,7 @@ async fn create(
 ) -> AppResult<Response> {
     let question = id;
     board::mail::may_post(&state.store, &user, state.config.require_verified_email).await?;
-    match board::answers::answer(&state.store, &user, question, &form).await {
+    match board::answers::answer(&state.store, &user, question, &form, state.write_limits()).await {
         Ok(id) => {
             state.index_now().await;
             Ok(see_other_to_anchor(req, &location_of(&state, id).await?))
@@ -101,9 +101,7 @@ async fn invalid_answer(
         answer_errors: errors,
         related: &related,
     };
-    Ok(question_page(ctx, &view)
-        .with_status(StatusCode::UNPROCESSABLE_ENTITY)
-        .into_response())
+    Ok(form_refused(question_page(ctx, &view), errors))
 }
 
 /// One answer: the fragment for htmx (cancelling an inline edit), else a redirect to where it stands.

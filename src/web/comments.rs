@@ -13,7 +13,7 @@ use poem::{
 
 use super::{
     AppState, answers,
-    handler_kit::{redirect_after_post, see_other_to_anchor},
+    handler_kit::{form_refused, redirect_after_post, see_other_to_anchor},
     session::{RequireUser, flash, wants_fragment},
 };
 use crate::{
@@ -184,7 +184,7 @@ async fn create(
     form: &CommentForm,
 ) -> AppResult<Response> {
     board::mail::may_post(&state.store, user, state.config.require_verified_email).await?;
-    match board::comments::comment(&state.store, user, post, form).await {
+    match board::comments::comment(&state.store, user, post, form, state.write_limits()).await {
         Ok(id) => {
             if wants_fragment(req) {
                 return Ok(all_comments(req, ctx, state, post, None)
@@ -197,12 +197,8 @@ async fn create(
             ))
         }
         Err(BoardError::Invalid(errors)) => {
-            Ok(
-                all_comments(req, ctx, state, post, Some((&form.content, &errors)))
-                    .await?
-                    .with_status(StatusCode::UNPROCESSABLE_ENTITY)
-                    .into_response(),
-            )
+            let page = all_comments(req, ctx, state, post, Some((&form.content, &errors))).await?;
+            Ok(form_refused(page, &errors))
         }
         Err(err) => Err(err.into()),
     }

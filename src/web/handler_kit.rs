@@ -9,6 +9,23 @@ use poem::{
 
 use super::session::wants_fragment;
 
+/// A form sent back with its problems and what was typed: a 422, or a 429 with `Retry-After` when a limit
+/// on writing said it came too fast (the message says when to send it again).
+pub fn form_refused(page: impl IntoResponse, errors: &[crate::domain::FieldError]) -> Response {
+    let Some(wait) = crate::board::wait_of(errors) else {
+        return page
+            .with_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .into_response();
+    };
+    let mut response = page
+        .with_status(StatusCode::TOO_MANY_REQUESTS)
+        .into_response();
+    if let Ok(seconds) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, seconds);
+    }
+    response
+}
+
 /// Query parameters read leniently: undecodable bytes become U+FFFD instead of failing the request, and
 /// unknown parameters are ignored.
 pub struct QueryParams(pub Vec<(String, String)>);

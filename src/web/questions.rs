@@ -12,7 +12,7 @@ use poem::{
 
 use super::{
     AppState,
-    handler_kit::{QueryParams, redirect_after_post},
+    handler_kit::{QueryParams, form_refused, redirect_after_post},
     page_cache::same_for_every_visitor,
     session::{RequireUser, flash, wants_fragment},
 };
@@ -244,7 +244,7 @@ async fn create(
     Form(form): Form<QuestionForm>,
 ) -> AppResult<Response> {
     board::mail::may_post(&state.store, &user, state.config.require_verified_email).await?;
-    match board::questions::ask(&state.store, &user, &form).await {
+    match board::questions::ask(&state.store, &user, &form, state.write_limits()).await {
         Ok(id) => {
             state.index_now().await;
             Ok(
@@ -252,9 +252,9 @@ async fn create(
                     .into_response(),
             )
         }
-        Err(BoardError::Invalid(errors)) => Ok(form_page(&ctx, None, &form, &errors)
-            .with_status(StatusCode::UNPROCESSABLE_ENTITY)
-            .into_response()),
+        Err(BoardError::Invalid(errors)) => {
+            Ok(form_refused(form_page(&ctx, None, &form, &errors), &errors))
+        }
         Err(err) => Err(err.into()),
     }
 }

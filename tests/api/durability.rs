@@ -155,6 +155,12 @@ fn assert_consistent(storage: &Probe, ledger: &Ledger, user_ids: &[i64]) {
     }
 }
 
+/// The server of a test that posts as fast as it can: the limits on writing are off, as for load tests.
+const HAMMERED: &[(&str, &str)] = &[
+    ("MINIBOARD_LOG", "warn,miniboard::app=info"),
+    ("MINIBOARD_RATE_LIMITS", "off"),
+];
+
 #[tokio::test]
 async fn acknowledged_writes_survive_kill_9_at_random_moments() {
     let dir = tempfile::tempdir().expect("dir");
@@ -162,7 +168,7 @@ async fn acknowledged_writes_survive_kill_9_at_random_moments() {
     let mut rng = StdRng::seed_from_u64(0x6d62);
     let ledger = Arc::new(Mutex::new(Ledger::default()));
 
-    let server = ServerProcess::start(&db, &[("MINIBOARD_LOG", "warn,miniboard::app=info")]);
+    let server = ServerProcess::start(&db, HAMMERED);
     let mut users = Vec::new();
     for n in 0..4 {
         users.push(sign_up(&server.base, &format!("writer{n}")).await);
@@ -194,7 +200,7 @@ async fn acknowledged_writes_survive_kill_9_at_random_moments() {
     for round in 0..4 {
         let running = match server.take() {
             Some(running) => running,
-            None => ServerProcess::start(&db, &[("MINIBOARD_LOG", "warn,miniboard::app=info")]),
+            None => ServerProcess::start(&db, HAMMERED),
         };
         let mut load = Vec::new();
         for (user, (client, token)) in users.iter().enumerate() {
@@ -223,7 +229,7 @@ async fn acknowledged_writes_survive_kill_9_at_random_moments() {
             task.await.expect("client");
         }
         // Restarting opens and recovers the database; then everything acknowledged must be there.
-        let restarted = ServerProcess::start(&db, &[("MINIBOARD_LOG", "warn,miniboard::app=info")]);
+        let restarted = ServerProcess::start(&db, HAMMERED);
         let health = reqwest::get(format!("{}/healthz", restarted.base))
             .await
             .expect("healthz");

@@ -175,7 +175,8 @@ async fn huge_usernames_are_refused_before_they_are_counted_or_kept() {
 async fn a_twenty_thousand_syllable_post_is_indexed_in_proportion_to_its_length() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("miniboard.db");
-    let server = ServerProcess::start(&db, &[]);
+    // A new account asks four questions here, one after another.
+    let server = ServerProcess::start(&db, &[("MINIBOARD_NEW_ACCOUNT_QUESTIONS", "10")]);
     let base = server.base.clone();
     let (client, token) = visitor_form(&base).await;
     assert_eq!(

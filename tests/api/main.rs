@@ -32,4 +32,5 @@ mod storage;
 mod tags;
 mod views;
 mod visitor_pages;
+mod write_limits;
 mod xss;

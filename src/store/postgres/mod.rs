@@ -29,6 +29,7 @@ mod tags;
 mod tls;
 mod tokens;
 mod views;
+mod writing;
 
 use std::{
     sync::{
@@ -57,7 +58,7 @@ use crate::{
         limits::ClientKey,
         notifications::{Following, Inbox, Mentioned},
         people::{AnswerList, Profile, UserList},
-        policy::{self, Action, Actor, PostRef},
+        policy::{self, Action, Actor, Denied, PostRef},
         posts::{
             Answer, Comment, FeedEntry, PostComments, Question, QuestionList, QuestionPage,
             QuestionSummary,
@@ -65,6 +66,7 @@ use crate::{
         search::{IndexedQuestion, SearchChange},
         tags::{TagCount, TagList, TagName, Tags},
         views::ViewerKey,
+        writing::WriteKind,
     },
     store::{
         Guarded, LikeOutcome, NewAnswer, NewComment, NewQuestion, Revision, SessionOwner,
@@ -497,11 +499,24 @@ impl PgStore {
         Ok(guard(&client, actor, action, post).await?)
     }
 
-    pub async fn insert_question(&self, question: NewQuestion) -> StoreResult<QuestionId> {
+    pub async fn insert_question(&self, question: NewQuestion) -> StoreResult<Guarded<QuestionId>> {
         self.board_write(async |tx| {
+            if let Some(check) = &question.check
+                && let Some(limited) = writing::limited(
+                    tx,
+                    question.author_id,
+                    WriteKind::Question,
+                    question.draft.content.as_str(),
+                    check,
+                    question.now,
+                )
+                .await?
+            {
+                return Ok(Guarded::Denied(Denied::Limited(limited)));
+            }
             let id = board::insert_question(tx, &question).await?;
             notifications::asked(tx, id, &question).await?;
-            Ok(id)
+            Ok(Guarded::Done(id))
         })
         .await
     }
@@ -549,6 +564,19 @@ impl PgStore {
 
     pub async fn insert_answer(&self, answer: NewAnswer) -> StoreResult<Guarded<AnswerId>> {
         self.board_write(async |tx| {
+            if let Some(check) = &answer.check
+                && let Some(limited) = writing::limited(
+                    tx,
+                    answer.author_id,
+                    WriteKind::Reply,
+                    answer.content.as_str(),
+                    check,
+                    answer.now,
+                )
+                .await?
+            {
+                return Ok(Guarded::Denied(Denied::Limited(limited)));
+            }
             let outcome = board::insert_answer(tx, &answer).await?;
             if let Guarded::Done(id) = outcome {
                 notifications::answered(tx, id, &answer).await?;
@@ -629,13 +657,26 @@ impl PgStore {
         Ok(Some((comment, position)))
     }
 
-    pub async fn insert_comment(&self, comment: NewComment) -> StoreResult<Option<CommentId>> {
+    pub async fn insert_comment(&self, comment: NewComment) -> StoreResult<Guarded<CommentId>> {
         self.board_write(async |tx| {
-            let id = comments::insert(tx, &comment).await?;
-            if let Some(id) = id {
-                notifications::commented(tx, id, &comment).await?;
+            if let Some(check) = &comment.check
+                && let Some(limited) = writing::limited(
+                    tx,
+                    comment.author_id,
+                    WriteKind::Reply,
+                    comment.content.as_str(),
+                    check,
+                    comment.now,
+                )
+                .await?
+            {
+                return Ok(Guarded::Denied(Denied::Limited(limited)));
             }
-            Ok(id)
+            let Some(id) = comments::insert(tx, &comment).await? else {
+                return Ok(Guarded::Missing);
+            };
+            notifications::commented(tx, id, &comment).await?;
+            Ok(Guarded::Done(id))
         })
         .await
     }

@@ -23,6 +23,7 @@ mod tags;
 mod tokens;
 mod users;
 mod views;
+mod writing;
 
 use std::{path::Path, sync::Arc, time::Duration};
 
@@ -40,7 +41,7 @@ use crate::{
         limits::ClientKey,
         notifications::{Following, Inbox, Mentioned},
         people::{AnswerList, Profile, UserList},
-        policy::{self, Action, Actor, PostRef},
+        policy::{self, Action, Actor, Denied, PostRef},
         posts::{
             Answer, Comment, FeedEntry, PostComments, Question, QuestionList, QuestionPage,
             QuestionSummary,
@@ -48,6 +49,7 @@ use crate::{
         search::{IndexedQuestion, SearchChange},
         tags::{TagCount, TagList, TagName, Tags},
         views::ViewerKey,
+        writing::WriteKind,
     },
     store::{
         Guarded, LikeOutcome, NewAnswer, NewComment, NewQuestion, Revision, SessionOwner,
@@ -355,12 +357,24 @@ impl SqliteStore {
             .await
     }
 
-    pub async fn insert_question(&self, question: NewQuestion) -> StoreResult<QuestionId> {
+    pub async fn insert_question(&self, question: NewQuestion) -> StoreResult<Guarded<QuestionId>> {
         self.db
             .write(move |tx| {
+                if let Some(check) = &question.check
+                    && let Some(limited) = writing::limited(
+                        tx,
+                        question.author_id,
+                        WriteKind::Question,
+                        question.draft.content.as_str(),
+                        check,
+                        question.now,
+                    )?
+                {
+                    return Ok(Guarded::Denied(Denied::Limited(limited)));
+                }
                 let id = questions::insert(tx, &question)?;
                 notifications::asked(tx, id, &question)?;
-                Ok(id)
+                Ok(Guarded::Done(id))
             })
             .await
     }
@@ -421,6 +435,18 @@ impl SqliteStore {
     pub async fn insert_answer(&self, answer: NewAnswer) -> StoreResult<Guarded<AnswerId>> {
         self.db
             .write(move |tx| {
+                if let Some(check) = &answer.check
+                    && let Some(limited) = writing::limited(
+                        tx,
+                        answer.author_id,
+                        WriteKind::Reply,
+                        answer.content.as_str(),
+                        check,
+                        answer.now,
+                    )?
+                {
+                    return Ok(Guarded::Denied(Denied::Limited(limited)));
+                }
                 let outcome = answers::insert(tx, &answer)?;
                 if let Guarded::Done(id) = outcome {
                     notifications::answered(tx, id, &answer)?;
@@ -516,14 +542,26 @@ impl SqliteStore {
             .await
     }
 
-    pub async fn insert_comment(&self, comment: NewComment) -> StoreResult<Option<CommentId>> {
+    pub async fn insert_comment(&self, comment: NewComment) -> StoreResult<Guarded<CommentId>> {
         self.db
             .write(move |tx| {
-                let id = comments::insert(tx, &comment)?;
-                if let Some(id) = id {
-                    notifications::commented(tx, id, &comment)?;
+                if let Some(check) = &comment.check
+                    && let Some(limited) = writing::limited(
+                        tx,
+                        comment.author_id,
+                        WriteKind::Reply,
+                        comment.content.as_str(),
+                        check,
+                        comment.now,
+                    )?
+                {
+                    return Ok(Guarded::Denied(Denied::Limited(limited)));
                 }
-                Ok(id)
+                let Some(id) = comments::insert(tx, &comment)? else {
+                    return Ok(Guarded::Missing);
+                };
+                notifications::commented(tx, id, &comment)?;
+                Ok(Guarded::Done(id))
             })
             .await
     }
