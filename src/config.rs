@@ -670,7 +670,7 @@ const KEYS: &[Key] = &[
     Key {
         name: "writes_per_minute",
         set: |config, value| {
-            config.write_limits.anyone.count = parse_count(value, 1..=10_000)? as usize;
+            config.write_limits.anyone.count = parse_count(value, 1..=1_000)? as usize;
             Ok(())
         },
         show: |config| config.write_limits.anyone.count.to_string(),

@@ -212,6 +212,28 @@ fn comment_sanitizer() -> &'static ammonia::Builder<'static> {
     })
 }
 
+/// How many links to other sites rendered, sanitised HTML holds: `<a>` elements whose `href` is absolute
+/// (`http:`, `https:`, any letter case) or protocol-relative (`//host`). Text that only looks like a link
+/// (`<a href=...>` inside code, escaped as `&lt;a`) is not an element and does not count; nor do mentions,
+/// which link within the board.
+pub fn external_links(html: &str) -> usize {
+    html.match_indices("<a ")
+        .filter(|(at, _)| {
+            let tag = &html[*at..];
+            let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+            // The serializer writes every attribute value in double quotes.
+            let Some(start) = tag.find(" href=\"") else {
+                return false;
+            };
+            let value = &tag[start + 7..];
+            let value = value[..value.find('"').unwrap_or(value.len())]
+                .trim()
+                .to_ascii_lowercase();
+            value.starts_with("http:") || value.starts_with("https:") || value.starts_with("//")
+        })
+        .count()
+}
+
 /// Renders a comment: inline code, emphasis (and strike-through) and links, on one line. Headings, lists,
 /// quotes, code blocks, images and HTML stay as typed, shown as text, as on Stack Overflow.
 pub fn render_comment(markdown: &str) -> String {
@@ -278,7 +300,20 @@ fn comment_events(markdown: &str) -> Vec<Event<'_>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{plain_text, render, render_comment};
+    use super::{external_links, plain_text, render, render_comment};
+
+    #[test]
+    fn external_links_are_counted_in_any_spelling_and_only_as_elements() {
+        let links = |markdown: &str| external_links(&render(markdown));
+        assert_eq!(
+            links("[a](HTTP://x.example) [b](https://y.example) <https://z.example>"),
+            3
+        );
+        assert_eq!(links("[c](//host.example/path)"), 1);
+        assert_eq!(links("[local](/questions/1) and [anchor](#top)"), 0);
+        assert_eq!(links("`<a href=\"http://x.example\">` in code"), 0);
+        assert_eq!(links("<a href=\"HtTpS://raw.example\">raw</a>"), 1);
+    }
 
     #[test]
     fn comments_keep_inline_code_emphasis_and_links_and_show_the_rest_as_typed() {

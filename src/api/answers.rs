@@ -208,9 +208,15 @@ impl AnswersApi {
         let form = AnswerForm {
             content: body.0.content.0,
         };
-        let answer = board::answers::edit(&state.store, user, AnswerId(id.0), &form)
-            .await
-            .map_err(fail)?;
+        let answer = board::answers::edit(
+            &state.store,
+            user,
+            AnswerId(id.0),
+            &form,
+            state.write_limits(),
+        )
+        .await
+        .map_err(fail)?;
         state.index_now().await;
         Ok(AnswerResponse::Ok(Json(AnswerJson::from(&answer))))
     }

@@ -199,9 +199,15 @@ impl CommentsApi {
         let form = CommentForm {
             content: body.0.content.0,
         };
-        let comment = board::comments::edit(&state.store, user, CommentId(id.0), &form)
-            .await
-            .map_err(|err| ApiError::from_board(err, lang(req)))?;
+        let comment = board::comments::edit(
+            &state.store,
+            user,
+            CommentId(id.0),
+            &form,
+            state.write_limits(),
+        )
+        .await
+        .map_err(|err| ApiError::from_board(err, lang(req)))?;
         Ok(CommentResponse::Ok(Json(CommentJson::from(&comment))))
     }
 

@@ -322,7 +322,7 @@ impl QuestionsApi {
         let user = auth.poster(&state, lang(req)).await?;
         let id = QuestionId(id.0);
         let form = question_form(body.0).map_err(fail)?;
-        board::questions::edit(&state.store, user, id, &form)
+        board::questions::edit(&state.store, user, id, &form, state.write_limits())
             .await
             .map_err(fail)?;
         state.index_now().await;

@@ -1,6 +1,6 @@
 //! Answering, and editing and deleting answers.
 
-use super::{BoardError, allowed, render_mentioning, write_check, written};
+use super::{BoardError, allowed, links_allowed, render_mentioning, write_check, written};
 use crate::{
     domain::{
         self,
@@ -72,6 +72,7 @@ pub async fn edit(
     user: &CurrentUser,
     id: AnswerId,
     form: &AnswerForm,
+    limits: Option<&WriteLimits>,
 ) -> Result<Answer, BoardError> {
     let actor = user.actor();
     allowed(
@@ -81,6 +82,7 @@ pub async fn edit(
     )?;
     let content = form.parse().map_err(BoardError::Invalid)?;
     let (html, mentioned) = render_mentioning(store, content.as_str(), Style::Post).await?;
+    links_allowed(store, user, limits, &html).await?;
     let revision = Revision {
         text: content,
         html,

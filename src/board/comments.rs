@@ -1,6 +1,6 @@
 //! Commenting on questions and answers, and editing and deleting comments.
 
-use super::{BoardError, allowed, render_mentioning, write_check, written};
+use super::{BoardError, allowed, links_allowed, render_mentioning, write_check, written};
 use crate::{
     domain::{
         self,
@@ -58,6 +58,7 @@ pub async fn edit(
     user: &CurrentUser,
     id: CommentId,
     form: &CommentForm,
+    limits: Option<&WriteLimits>,
 ) -> Result<Comment, BoardError> {
     let actor = user.actor();
     allowed(
@@ -67,6 +68,7 @@ pub async fn edit(
     )?;
     let text = form.parse().map_err(BoardError::Invalid)?;
     let (html, mentioned) = render_mentioning(store, text.as_str(), Style::Comment).await?;
+    links_allowed(store, user, limits, &html).await?;
     let revision = Revision {
         text,
         html,

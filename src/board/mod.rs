@@ -74,7 +74,7 @@ impl From<crate::search::SearchError> for BoardError {
 fn write_check(limits: Option<&WriteLimits>, html: &str) -> Option<WriteCheck> {
     limits.map(|limits| WriteCheck {
         limits: limits.clone(),
-        links: html.matches("href=\"http").count(),
+        links: crate::markdown::external_links(html),
     })
 }
 
@@ -94,6 +94,29 @@ fn written<T>(outcome: Guarded<T>) -> Result<T, BoardError> {
         other => return allowed(other),
     };
     Err(BoardError::Invalid(vec![problem]))
+}
+
+/// Refuses an edit that puts more links in a post than the author's reputation allows (a new post is
+/// checked inside its write, with the other limits; an edit is not a new post, so only this applies).
+async fn links_allowed(
+    store: &Store,
+    user: &crate::domain::accounts::CurrentUser,
+    limits: Option<&WriteLimits>,
+    html: &str,
+) -> Result<(), BoardError> {
+    let Some(limits) = limits else {
+        return Ok(());
+    };
+    if crate::markdown::external_links(html) <= limits.most_links
+        || moderation::standing(store, user).await?.reputation >= limits.links_below_reputation
+    {
+        return Ok(());
+    }
+    Err(BoardError::Invalid(vec![FieldError::about(
+        "content",
+        Problem::TooManyLinks,
+        &limits.most_links.to_string(),
+    )]))
 }
 
 /// How long a refused post must wait, when a limit on writing was what refused it.

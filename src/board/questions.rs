@@ -1,6 +1,6 @@
 //! Asking, editing and deleting questions.
 
-use super::{BoardError, allowed, render, write_check, written};
+use super::{BoardError, allowed, links_allowed, render, write_check, written};
 use std::sync::Arc;
 
 use crate::{
@@ -63,6 +63,7 @@ pub async fn edit(
     user: &CurrentUser,
     id: QuestionId,
     form: &QuestionForm,
+    limits: Option<&WriteLimits>,
 ) -> Result<(), BoardError> {
     let actor = user.actor();
     allowed(
@@ -72,6 +73,7 @@ pub async fn edit(
     )?;
     let draft = form.parse().map_err(BoardError::Invalid)?;
     let html = render(draft.content.as_str()).await?;
+    links_allowed(store, user, limits, &html).await?;
     let revision = Revision {
         text: draft,
         html,

@@ -25,6 +25,8 @@ pub struct Standing {
     pub suspension: Option<Suspension>,
     pub verified: bool,
     pub unread: i64,
+    /// What the limits on writing weigh links by.
+    pub reputation: i64,
 }
 
 /// The last day a suspension ending at `until` runs, as YYYY-MM-DD (UTC): the day the moderator chose.

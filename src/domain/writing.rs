@@ -93,6 +93,14 @@ impl WriteLimits {
         .unwrap_or(0) as i64
     }
 
+    /// How many of the author's newest posts of a kind the repeat check must read to see every one of the
+    /// last [`WriteLimits::repeat_within`] seconds: as many as the limit on anyone lets through in that
+    /// long.
+    pub fn repeat_lookback(&self) -> i64 {
+        let windows = (self.repeat_within + self.anyone.seconds - 1) / self.anyone.seconds.max(1);
+        (self.anyone.count as i64 * windows.max(1)).max(1)
+    }
+
     /// Whether the author may write one more of `kind` with `links` links at `now`; the first limit that
     /// says no, if one does. (Whether the same text went up lately is the write's to look for, with
     /// [`WriteLimits::repeat_within`].)

@@ -10,7 +10,7 @@ use crate::domain::{
 /// Where the account `?1` stands: its role, suspension, whether its address is confirmed, its unread count.
 /// One row by its key: it is read on every request of a logged-in user.
 pub const STANDING: &str =
-    "SELECT role, suspended_until, suspension_reason, email_verified, unread_notifications
+    "SELECT role, suspended_until, suspension_reason, email_verified, unread_notifications, reputation
      FROM users WHERE id = ?1 AND deleted_at IS NULL";
 
 /// The role of the account `?1` and when its suspension ends (if it has one), unless it is deleted: asked
@@ -98,8 +98,7 @@ pub fn standing(
     role: &str,
     suspended_until: Option<i64>,
     reason: String,
-    verified: i64,
-    unread: i64,
+    (verified, unread, reputation): (i64, i64, i64),
     now: i64,
 ) -> Standing {
     Standing {
@@ -109,6 +108,7 @@ pub fn standing(
             .map(|until| Suspension { until, reason }),
         verified: verified != 0,
         unread,
+        reputation,
     }
 }
 

@@ -161,18 +161,19 @@ async fn update(
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
     board::mail::may_post(&state.store, &user, state.config.require_verified_email).await?;
-    let answer = match board::answers::edit(&state.store, &user, id, &form).await {
-        Ok(answer) => {
-            state.index_now().await;
-            answer
-        }
-        Err(BoardError::Invalid(errors)) => {
-            return Ok(edit_response(req, &ctx, id, &form.content, &errors)
-                .with_status(StatusCode::UNPROCESSABLE_ENTITY)
-                .into_response());
-        }
-        Err(err) => return Err(err.into()),
-    };
+    let answer =
+        match board::answers::edit(&state.store, &user, id, &form, state.write_limits()).await {
+            Ok(answer) => {
+                state.index_now().await;
+                answer
+            }
+            Err(BoardError::Invalid(errors)) => {
+                return Ok(edit_response(req, &ctx, id, &form.content, &errors)
+                    .with_status(StatusCode::UNPROCESSABLE_ENTITY)
+                    .into_response());
+            }
+            Err(err) => return Err(err.into()),
+        };
     if wants_fragment(req) {
         return Ok(answer_item(&ctx, &answer).into_response());
     }

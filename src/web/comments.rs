@@ -281,16 +281,17 @@ async fn update(
     Form(form): Form<CommentForm>,
 ) -> AppResult<Response> {
     board::mail::may_post(&state.store, &user, state.config.require_verified_email).await?;
-    let comment = match board::comments::edit(&state.store, &user, id, &form).await {
-        Ok(comment) => comment,
-        Err(BoardError::Invalid(errors)) => {
-            let comment = board::comments::to_change(&state.store, &user, id).await?;
-            return Ok(edit_response(req, &ctx, &comment, &form.content, &errors)
-                .with_status(StatusCode::UNPROCESSABLE_ENTITY)
-                .into_response());
-        }
-        Err(err) => return Err(err.into()),
-    };
+    let comment =
+        match board::comments::edit(&state.store, &user, id, &form, state.write_limits()).await {
+            Ok(comment) => comment,
+            Err(BoardError::Invalid(errors)) => {
+                let comment = board::comments::to_change(&state.store, &user, id).await?;
+                return Ok(edit_response(req, &ctx, &comment, &form.content, &errors)
+                    .with_status(StatusCode::UNPROCESSABLE_ENTITY)
+                    .into_response());
+            }
+            Err(err) => return Err(err.into()),
+        };
     if wants_fragment(req) {
         return Ok(comment_item(&ctx, &comment).into_response());
     }

@@ -98,13 +98,13 @@ impl AppState {
         })
     }
 
-    /// Moves whenever what a visitor's page shows may have changed: a write to the board, or the search
-    /// index taking one in (it follows the board a moment later).
     /// The limits on writing, unless `rate_limits` is off.
     pub fn write_limits(&self) -> Option<&crate::domain::writing::WriteLimits> {
         self.config.rate_limits.then_some(&self.config.write_limits)
     }
 
+    /// Moves whenever what a visitor's page shows may have changed: a write to the board, or the search
+    /// index taking one in (it follows the board a moment later).
     pub fn generation(&self) -> u64 {
         self.store
             .generation()

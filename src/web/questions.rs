@@ -285,7 +285,7 @@ async fn update(
     Form(form): Form<QuestionForm>,
 ) -> AppResult<Response> {
     board::mail::may_post(&state.store, &user, state.config.require_verified_email).await?;
-    match board::questions::edit(&state.store, &user, id, &form).await {
+    match board::questions::edit(&state.store, &user, id, &form, state.write_limits()).await {
         Ok(()) => {
             state.index_now().await;
             Ok(redirect_after_post(

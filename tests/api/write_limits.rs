@@ -19,7 +19,16 @@ fn count(app: &TestApp, sql: &str) -> i64 {
 async fn a_new_account_asks_once_in_five_minutes_and_is_told_when_it_may_again() {
     let app = app_with_limits().await;
     let newcomer = app.signed_up_user("newcomer").await;
-    app.ask(&newcomer, "My first question", "Hello").await;
+    let first = app.ask(&newcomer, "My first question", "Hello").await;
+    // Visitors' cached pages stay: a refused post changed nothing (so refusals cannot flush the cache).
+    let visitor = crate::helpers::browser();
+    assert!(
+        app.get_html(&visitor, "/")
+            .await
+            .contains("My first question")
+    );
+    app.storage()
+        .rename_question_elsewhere(first, "Renamed behind the server's back");
     let second = app
         .post_form(
             &newcomer,
@@ -45,6 +54,12 @@ async fn a_new_account_asks_once_in_five_minutes_and_is_told_when_it_may_again()
     assert!(page.contains(&format!("send it again in {wait} seconds")) || page.contains("seconds"));
     assert!(page.contains("Typed with care"), "the text is kept");
     assert_eq!(count(&app, "SELECT count(*) FROM questions"), 1);
+    assert!(
+        app.get_html(&visitor, "/")
+            .await
+            .contains("My first question"),
+        "the refusal left the visitors' page cache as it was"
+    );
 
     // A day later the account is not new: it asks again at once.
     app.storage()
@@ -138,6 +153,27 @@ async fn the_same_text_twice_and_too_many_links_are_refused_with_the_text_kept()
     assert!(page.contains("may put at most 3 links"), "{page}");
     assert!(page.contains("https://d.example"), "the text is kept");
     assert_eq!(count(&app, "SELECT count(*) FROM answers"), 2);
+    // Links spelled otherwise count the same; an edit cannot add what a post could not hold.
+    let spelled =
+        "[a](HTTP://a.example) [b](//b.example) <https://c.example> [d](HtTpS://d.example)";
+    let refused = app
+        .post_form(&writer, &answers, &[("content", spelled)])
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let first = count(&app, "SELECT min(id) FROM answers");
+    let edited = app
+        .post_form(
+            &writer,
+            &format!("/answers/{first}/edit"),
+            &[("content", four)],
+        )
+        .await;
+    assert_eq!(edited.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.storage()
+            .text_of(&format!("SELECT content FROM answers WHERE id = {first}")),
+        "Read the book."
+    );
     // In Korean too.
     let korean = app.switch_language(&writer, "ko", "/").await;
     assert!(korean.status().is_redirection());

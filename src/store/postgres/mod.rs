@@ -500,7 +500,7 @@ impl PgStore {
     }
 
     pub async fn insert_question(&self, question: NewQuestion) -> StoreResult<Guarded<QuestionId>> {
-        self.board_write(async |tx| {
+        self.board_write_if_made(async |tx| {
             if let Some(check) = &question.check
                 && let Some(limited) = writing::limited(
                     tx,
@@ -563,7 +563,7 @@ impl PgStore {
     }
 
     pub async fn insert_answer(&self, answer: NewAnswer) -> StoreResult<Guarded<AnswerId>> {
-        self.board_write(async |tx| {
+        self.board_write_if_made(async |tx| {
             if let Some(check) = &answer.check
                 && let Some(limited) = writing::limited(
                     tx,
@@ -658,7 +658,7 @@ impl PgStore {
     }
 
     pub async fn insert_comment(&self, comment: NewComment) -> StoreResult<Guarded<CommentId>> {
-        self.board_write(async |tx| {
+        self.board_write_if_made(async |tx| {
             if let Some(check) = &comment.check
                 && let Some(limited) = writing::limited(
                     tx,
@@ -1191,6 +1191,22 @@ impl PgStore {
         let value = change(&tx).await?;
         tx.commit().await?;
         Ok(value)
+    }
+
+    /// Runs `change` as a board write and commits it only if it was made: a refused change (a limit on
+    /// writing said no, the post is gone) is rolled back, and neither tells the other servers nor empties a
+    /// page cache, so refusals cannot be used to flush every server's cache.
+    async fn board_write_if_made<T>(
+        &self,
+        change: impl AsyncFnOnce(&Transaction<'_>) -> Result<Guarded<T>, PgError>,
+    ) -> StoreResult<Guarded<T>> {
+        let (_turn, mut client) = self.writer().await?;
+        let tx = self.write(&mut client).await?;
+        let outcome = change(&tx).await?;
+        if matches!(outcome, Guarded::Done(_)) {
+            tx.commit().await?;
+        }
+        Ok(outcome)
     }
 
     /// Runs `change` as a board write only if the policy lets `actor` do `action` to `post`, as this

@@ -89,8 +89,7 @@ impl PgStore {
             row.try_get(0)?,
             row.try_get(1)?,
             row.try_get(2)?,
-            row.try_get(3)?,
-            row.try_get(4)?,
+            (row.try_get(3)?, row.try_get(4)?, row.try_get(5)?),
             now,
         )))
     }

@@ -45,7 +45,8 @@ pub async fn limited(
     let since = now - check.limits.repeat_within;
     for table in sql::tables(kind) {
         let statement = numbered(&sql::repeated(table));
-        if opt(client, &statement, &[&author.0, &since, &text, &lookback])
+        let within = check.limits.repeat_lookback();
+        if opt(client, &statement, &[&author.0, &since, &text, &within])
             .await?
             .is_some()
         {

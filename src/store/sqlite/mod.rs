@@ -359,7 +359,7 @@ impl SqliteStore {
 
     pub async fn insert_question(&self, question: NewQuestion) -> StoreResult<Guarded<QuestionId>> {
         self.db
-            .write(move |tx| {
+            .write_if_made(move |tx| {
                 if let Some(check) = &question.check
                     && let Some(limited) = writing::limited(
                         tx,
@@ -434,7 +434,7 @@ impl SqliteStore {
 
     pub async fn insert_answer(&self, answer: NewAnswer) -> StoreResult<Guarded<AnswerId>> {
         self.db
-            .write(move |tx| {
+            .write_if_made(move |tx| {
                 if let Some(check) = &answer.check
                     && let Some(limited) = writing::limited(
                         tx,
@@ -544,7 +544,7 @@ impl SqliteStore {
 
     pub async fn insert_comment(&self, comment: NewComment) -> StoreResult<Guarded<CommentId>> {
         self.db
-            .write(move |tx| {
+            .write_if_made(move |tx| {
                 if let Some(check) = &comment.check
                     && let Some(limited) = writing::limited(
                         tx,

@@ -68,8 +68,7 @@ impl SqliteStore {
                         &row.get::<_, String>(0)?,
                         row.get(1)?,
                         row.get(2)?,
-                        row.get(3)?,
-                        row.get(4)?,
+                        (row.get(3)?, row.get(4)?, row.get(5)?),
                         now,
                     ))
                 })

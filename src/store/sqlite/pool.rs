@@ -16,7 +16,7 @@ use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, Transaction, TransactionBehavior, config::DbConfig};
 
 use super::migrations;
-use crate::store::{StoreError, StoreResult};
+use crate::store::{Guarded, StoreError, StoreResult};
 
 /// Connections in the pool: on two cores more only add page caches (2 MB each), not throughput.
 const POOL_SIZE: u32 = 4;
@@ -117,6 +117,35 @@ impl Db {
         F: FnOnce(&Transaction) -> rusqlite::Result<T> + Send + 'static,
     {
         self.write_counted(change, false).await
+    }
+
+    /// Like [`Db::write`], committed only if the change was made: a refused one (a limit on writing said
+    /// no, the post is gone) is rolled back and leaves the write counter, so refusals cannot be used to
+    /// empty the visitors' page cache.
+    pub(super) async fn write_if_made<T, F>(&self, change: F) -> StoreResult<Guarded<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction) -> rusqlite::Result<Guarded<T>> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let writer = self.writer.clone();
+        let generation = self.generation.clone();
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || -> StoreResult<Guarded<T>> {
+            let _in_request = span.enter();
+            let mut conn = pool.get()?;
+            let _turn = writer
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let outcome = change(&tx)?;
+            if matches!(outcome, Guarded::Done(_)) {
+                tx.commit()?;
+                generation.fetch_add(1, Ordering::AcqRel);
+            }
+            Ok(outcome)
+        })
+        .await?
     }
 
     async fn write_counted<T, F>(&self, change: F, visible: bool) -> StoreResult<T>

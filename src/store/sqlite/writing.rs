@@ -48,7 +48,12 @@ pub fn limited(
         let again = tx
             .one(
                 &sql::repeated(table),
-                params![author.0, now - check.limits.repeat_within, text, lookback],
+                params![
+                    author.0,
+                    now - check.limits.repeat_within,
+                    text,
+                    check.limits.repeat_lookback()
+                ],
                 |_| Ok(()),
             )
             .optional()?;
