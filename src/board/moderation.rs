@@ -73,6 +73,7 @@ pub async fn close(
         CloseOutcome::DuplicateMissing => {
             FieldError::new("duplicate_of", Problem::DuplicateMissing)
         }
+        CloseOutcome::DuplicateLoop => FieldError::new("duplicate_of", Problem::DuplicateLoop),
     };
     Err(BoardError::Invalid(vec![problem]))
 }

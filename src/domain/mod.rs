@@ -111,6 +111,7 @@ pub enum Problem {
     DuplicateInvalid,
     DuplicateOfItself,
     DuplicateMissing,
+    DuplicateLoop,
     RoleInvalid,
     AlreadyClosed,
     TooFast,

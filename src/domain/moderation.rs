@@ -236,6 +236,8 @@ pub enum CloseOutcome {
     AlreadyClosed,
     /// The question it was said to duplicate does not exist.
     DuplicateMissing,
+    /// The question it was said to duplicate is closed as a duplicate of this one (or of one that is).
+    DuplicateLoop,
 }
 
 /// An account as `miniboard user list` prints it.

@@ -215,6 +215,7 @@ pub const TEXTS: Texts = Texts {
     problem_duplicate_invalid: "Give the other question's number or its address (…/questions/12).",
     problem_duplicate_of_itself: "A question cannot duplicate itself.",
     problem_duplicate_missing: "There is no question with that number.",
+    problem_duplicate_loop: "That question is closed as a duplicate of this one: name the question both of them repeat.",
     problem_role_invalid: "Choose a role: user, moderator or admin.",
     problem_already_closed: "This question is closed already: reopen it first to close it for another reason.",
     problem_too_fast: "You are posting faster than this board allows: your text is kept here, send it again in {} seconds.",

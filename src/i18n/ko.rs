@@ -215,6 +215,7 @@ pub const TEXTS: Texts = Texts {
     problem_duplicate_invalid: "다른 질문의 번호나 주소(…/questions/12)를 적으세요.",
     problem_duplicate_of_itself: "질문은 자기 자신과 중복될 수 없습니다.",
     problem_duplicate_missing: "그 번호의 질문이 없습니다.",
+    problem_duplicate_loop: "그 질문이 이 질문의 중복으로 닫혀 있습니다. 두 질문이 함께 되풀이하는 원래 질문을 적으세요.",
     problem_role_invalid: "역할을 고르세요: user, moderator, admin.",
     problem_already_closed: "이미 닫힌 질문입니다. 다른 사유로 닫으려면 먼저 다시 여세요.",
     problem_too_fast: "이 게시판이 허용하는 것보다 빠르게 쓰고 있습니다. 쓴 내용은 여기 남아 있으니 {}초 뒤에 다시 보내세요.",

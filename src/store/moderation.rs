@@ -36,8 +36,12 @@ pub const SET_ROLE: &str = "UPDATE users SET role = ?2 WHERE id = ?1";
 pub const QUESTION_STATE: &str =
     "SELECT closed_at IS NOT NULL, subject FROM questions WHERE id = ?1";
 
-/// Whether the question `?1` exists.
-pub const QUESTION_EXISTS: &str = "SELECT 1 FROM questions WHERE id = ?1";
+/// The question `?1`'s original, if it is closed as a duplicate (no row: no such question).
+pub const ORIGINAL: &str = "SELECT duplicate_of FROM questions WHERE id = ?1";
+
+/// How far a chain of duplicates is followed to find that closing would make a loop (a chain is short:
+/// each link is a moderator's decision).
+pub const CHAIN_STEPS: usize = 32;
 
 /// Closes the question `?1` at `?2` for the reason `?3` with the note `?4`, as a duplicate of `?5` (or
 /// NULL), by `?6`.
@@ -91,6 +95,23 @@ pub fn acting(
         return Err(Denied::NotModerator);
     }
     may_moderate(actor, what).map(|()| actor)
+}
+
+/// One step along a chain of duplicates while closing `closing`: what [`ORIGINAL`] found for the step-th
+/// question of the chain (`None`: no such question). The next question to look at, or the outcome that
+/// ends the closing: the named question is missing, or the chain comes back to the one being closed.
+pub fn chain_step(
+    step: usize,
+    found: Option<Option<i64>>,
+    closing: QuestionId,
+) -> Result<Option<QuestionId>, crate::domain::moderation::CloseOutcome> {
+    use crate::domain::moderation::CloseOutcome;
+    match found {
+        None if step == 0 => Err(CloseOutcome::DuplicateMissing),
+        Some(Some(further)) if further == closing.0 => Err(CloseOutcome::DuplicateLoop),
+        Some(further) => Ok(further.map(QuestionId)),
+        None => Ok(None),
+    }
 }
 
 /// A standing as [`STANDING`] reads it, at `now` (a suspension that ended is none).

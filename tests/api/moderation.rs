@@ -244,8 +244,36 @@ async fn moderators_close_questions_which_then_take_no_answers_until_reopened() 
             .contains("question-closed")
     );
     app.answer(&asker, copy, "now it takes answers").await;
+    // No loops: with the copy closed as a duplicate of the first, the first cannot be closed as one of
+    // the copy.
+    let again = app
+        .post_form(
+            &moderator,
+            &format!("{page}/close"),
+            &[
+                ("reason", "duplicate"),
+                ("duplicate_of", &original.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    let looped = app
+        .post_form(
+            &moderator,
+            &format!("/questions/{original}/close"),
+            &[("reason", "duplicate"), ("duplicate_of", &copy.to_string())],
+        )
+        .await;
+    assert_eq!(looped.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        looped
+            .text()
+            .await
+            .unwrap()
+            .contains("closed as a duplicate of this one")
+    );
     let log = app.get_html(&moderator, "/admin/log").await;
-    assert_eq!(log.matches(r#"data-log="close""#).count(), 1);
+    assert_eq!(log.matches(r#"data-log="close""#).count(), 2);
     assert_eq!(log.matches(r#"data-log="reopen""#).count(), 1);
     app.stop().await;
 }

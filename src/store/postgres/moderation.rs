@@ -111,12 +111,21 @@ impl PgStore {
             if closed {
                 return Ok(Guarded::Done(CloseOutcome::AlreadyClosed));
             }
-            if let Some(original) = request.duplicate_of
-                && opt(tx, &numbered(sql::QUESTION_EXISTS), &[&original.0])
-                    .await?
-                    .is_none()
-            {
-                return Ok(Guarded::Done(CloseOutcome::DuplicateMissing));
+            if let Some(original) = request.duplicate_of {
+                // Each original's own original, until the chain ends or comes back here.
+                let mut next = Some(original);
+                for step in 0..sql::CHAIN_STEPS {
+                    let Some(at) = next else { break };
+                    let found: Option<Option<i64>> =
+                        match opt(tx, &numbered(sql::ORIGINAL), &[&at.0]).await? {
+                            Some(row) => Some(row.try_get(0)?),
+                            None => None,
+                        };
+                    match sql::chain_step(step, found, id) {
+                        Ok(further) => next = further,
+                        Err(outcome) => return Ok(Guarded::Done(outcome)),
+                    }
+                }
             }
             run(
                 tx,

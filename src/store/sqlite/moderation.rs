@@ -101,11 +101,16 @@ impl SqliteStore {
                     return Ok(Guarded::Done(CloseOutcome::AlreadyClosed));
                 }
                 if let Some(original) = request.duplicate_of {
-                    let exists = tx
-                        .one(sql::QUESTION_EXISTS, [original.0], |_| Ok(()))
-                        .optional()?;
-                    if exists.is_none() {
-                        return Ok(Guarded::Done(CloseOutcome::DuplicateMissing));
+                    // Each original's own original, until the chain ends or comes back here.
+                    let mut next = Some(original);
+                    for step in 0..sql::CHAIN_STEPS {
+                        let Some(at) = next else { break };
+                        let found: Option<Option<i64>> =
+                            tx.one(sql::ORIGINAL, [at.0], |row| row.get(0)).optional()?;
+                        match sql::chain_step(step, found, id) {
+                            Ok(further) => next = further,
+                            Err(outcome) => return Ok(Guarded::Done(outcome)),
+                        }
                     }
                 }
                 tx.run(
