@@ -28,11 +28,12 @@ pub const REINDEX: &str = "INSERT INTO search_changes (question_id, text)
      SELECT id, 1 = 1 FROM questions WHERE author_id = ?1
      UNION SELECT question_id, 1 = 1 FROM answers WHERE author_id = ?1";
 
-/// The account `?1` deleted at `?2`: no name shown, no address (free at once), no password; its name's
-/// key stays, so nobody takes the name until it is freed.
+/// The account `?1` deleted at `?2`: no name shown, no address (free at once), no password, no role and
+/// no suspension (nor its reason); its name's key stays, so nobody takes the name until it is freed.
 pub const ERASE: &str = "UPDATE users SET username = '', email = '',
          email_key = '~' || CAST(id AS TEXT), password_hash = '', email_verified = 0, mail_kinds = ',',
-         unread_notifications = 0, deleted_at = ?2
+         unread_notifications = 0, role = 'user', suspended_until = NULL, suspension_reason = '',
+         deleted_at = ?2
      WHERE id = ?1";
 
 /// Frees the names of accounts deleted at `?1` or before.

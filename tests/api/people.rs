@@ -296,6 +296,12 @@ async fn a_deleted_account_leaves_its_posts_as_a_deleted_users_and_takes_its_lik
     );
     assert_eq!(app.logged_in_as(&alice).await.as_deref(), Some("alice"));
 
+    // A role and a suspension (with its reason) go with the account too.
+    app.grant("alice", "moderator").await;
+    app.storage().change_sql(
+        "UPDATE users SET suspended_until = 4000000000, suspension_reason = 'her private reason'
+         WHERE username = 'alice'",
+    );
     let deleted = app
         .post_form(
             &alice,
@@ -304,6 +310,13 @@ async fn a_deleted_account_leaves_its_posts_as_a_deleted_users_and_takes_its_lik
         )
         .await;
     assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.storage().text_of(
+            "SELECT role || '/' || coalesce(CAST(suspended_until AS TEXT), 'none') || '/' || suspension_reason
+             FROM users WHERE deleted_at IS NOT NULL"
+        ),
+        "user/none/"
+    );
     assert_eq!(location(&deleted), "/");
     assert_eq!(app.logged_in_as(&alice).await, None);
     assert_eq!(app.logged_in_as(&phone).await, None, "every session ended");
