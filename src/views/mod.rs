@@ -51,8 +51,8 @@ pub struct PageContext {
     pub public_url: Option<String>,
     /// The logged-in user's unread notifications (the navbar's count); `None` where it was not read.
     pub unread_notifications: Option<i64>,
-    /// The logged-in user's role as read for this request (`User` for a visitor): which staff controls
-    /// to show. Every staff action asks again.
+    /// The logged-in user's role as read for this page (`User` for a visitor and in a fragment, which shows
+    /// no staff control): which staff controls to show. Every staff action asks again.
     pub role: Role,
 }
 

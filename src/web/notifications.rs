@@ -41,11 +41,14 @@ pub fn routes(route: Route) -> Route {
 #[derive(Clone, Debug)]
 pub struct CurrentStanding(pub Standing);
 
-/// Reads where the logged-in user stands, for the page or fragment this request makes (a visitor has no
+/// Reads where the logged-in user stands, for the page this request makes (not for a fragment: none has
+/// a navbar or a staff control, and a like toggle is the hottest write; nor for a visitor, who has no
 /// standing). One row by its key; a failure only leaves it out (the page shows what a user sees).
 pub async fn read_standing<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem::Result<Response> {
     let user = req.extensions().get::<Session>().and_then(current_user);
-    if let (Some(user), Some(state)) = (user, req.data::<Arc<AppState>>().cloned()) {
+    if let (Some(user), Some(state)) = (user, req.data::<Arc<AppState>>().cloned())
+        && !wants_fragment(&req)
+    {
         match board::moderation::standing(&state.store, &user).await {
             Ok(standing) => {
                 req.extensions_mut().insert(CurrentStanding(standing));

@@ -449,10 +449,8 @@ impl PageSource {
             utc_offset: req
                 .data::<std::sync::Arc<super::AppState>>()
                 .map_or(time::UtcOffset::UTC, |state| state.config.timezone),
-            // A fragment has no navbar to count in.
-            unread_notifications: standing
-                .filter(|_| !wants_fragment(req))
-                .map(|standing| standing.unread),
+            // Read for pages only: a fragment has no navbar to count in.
+            unread_notifications: standing.map(|standing| standing.unread),
             role: standing.map(|standing| standing.role).unwrap_or_default(),
         }
     }
