@@ -112,7 +112,11 @@ pub async fn suspend(
     let profile = to_suspend(store, user, name).await?;
     let now = domain::now();
     let suspension = form.parse(now).map_err(BoardError::Invalid)?;
-    allowed(store.suspend(user.id, profile.id, suspension, now).await?)?;
+    allowed(
+        store
+            .set_suspension(user.id, profile.id, Some(suspension), now)
+            .await?,
+    )?;
     Ok(profile)
 }
 
@@ -123,7 +127,11 @@ pub async fn unsuspend(
     name: &str,
 ) -> Result<(Profile, bool), BoardError> {
     let profile = to_suspend(store, user, name).await?;
-    let lifted = allowed(store.unsuspend(user.id, profile.id, domain::now()).await?)?;
+    let lifted = allowed(
+        store
+            .set_suspension(user.id, profile.id, None, domain::now())
+            .await?,
+    )?;
     Ok((profile, lifted))
 }
 

@@ -338,11 +338,16 @@ impl CloseRequest {
 }
 
 impl Suspension {
-    /// The log's entry for suspending `user`: when it ends (a Unix time), then the reason on a line of its
-    /// own.
-    pub fn log_entry(&self, user: UserId, name: String) -> NewLogEntry {
-        let detail = format!("{}\n{}", self.until, self.reason);
-        NewLogEntry::about_user(LogAction::Suspend, user, name, &detail)
+    /// The log's entry for suspending `user` (`Some`: when it ends, a Unix time, then the reason on a line
+    /// of its own) or lifting their suspension (`None`).
+    pub fn log_change(suspension: Option<&Self>, user: UserId, name: String) -> NewLogEntry {
+        match suspension {
+            Some(suspension) => {
+                let detail = format!("{}\n{}", suspension.until, suspension.reason);
+                NewLogEntry::about_user(LogAction::Suspend, user, name, &detail)
+            }
+            None => NewLogEntry::about_user(LogAction::Unsuspend, user, name, ""),
+        }
     }
 }
 

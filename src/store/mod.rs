@@ -545,11 +545,9 @@ operations! {
     /// Reopens the question if the policy lets `actor`, and logs it; whether it was closed.
     fn reopen_question(&self, actor: UserId, id: QuestionId, now: i64) -> Guarded<bool>;
 
-    /// Suspends `user` if the policy lets `actor` (by both roles, read in the write), and logs it.
-    fn suspend(&self, actor: UserId, user: UserId, suspension: Suspension, now: i64) -> Guarded<()>;
-
-    /// Lifts `user`'s suspension if the policy lets `actor`, and logs it; whether one ran.
-    fn unsuspend(&self, actor: UserId, user: UserId, now: i64) -> Guarded<bool>;
+    /// Suspends `user` (`Some`) or lifts their suspension (`None`) if the policy lets `actor` (by both
+    /// roles, read in the write), and logs it; whether anything changed (lifting: whether one ran).
+    fn set_suspension(&self, actor: UserId, user: UserId, suspension: Option<Suspension>, now: i64) -> Guarded<bool>;
 
     /// Gives `user` the role, if the policy lets `actor` (`None`: the operator, from the shell), and logs
     /// it; the role they had.

@@ -169,36 +169,11 @@ impl PgStore {
         .await
     }
 
-    pub async fn suspend(
+    pub async fn set_suspension(
         &self,
         actor: UserId,
         user: UserId,
-        suspension: Suspension,
-        now: i64,
-    ) -> StoreResult<Guarded<()>> {
-        self.quiet_write(async |tx| {
-            let Some((name, role)) = target(tx, user).await? else {
-                return Ok(Guarded::Missing);
-            };
-            if let Err(why) = acting(tx, actor, Moderation::Suspend { target: role }, now).await? {
-                return Ok(Guarded::Denied(why));
-            }
-            run(
-                tx,
-                &numbered(sql::SUSPEND),
-                &[&user.0, &suspension.until, &suspension.reason],
-            )
-            .await?;
-            log(tx, Some(actor), &suspension.log_entry(user, name), now).await?;
-            Ok(Guarded::Done(()))
-        })
-        .await
-    }
-
-    pub async fn unsuspend(
-        &self,
-        actor: UserId,
-        user: UserId,
+        suspension: Option<Suspension>,
         now: i64,
     ) -> StoreResult<Guarded<bool>> {
         self.quiet_write(async |tx| {
@@ -208,12 +183,19 @@ impl PgStore {
             if let Err(why) = acting(tx, actor, Moderation::Suspend { target: role }, now).await? {
                 return Ok(Guarded::Denied(why));
             }
-            let lifted = run(tx, &numbered(sql::UNSUSPEND), &[&user.0, &now]).await? > 0;
-            if lifted {
-                let entry = NewLogEntry::about_user(LogAction::Unsuspend, user, name, "");
+            let changed = match &suspension {
+                Some(suspension) => {
+                    let values: [&(dyn tokio_postgres::types::ToSql + Sync); 3] =
+                        [&user.0, &suspension.until, &suspension.reason];
+                    run(tx, &numbered(sql::SUSPEND), &values).await?
+                }
+                None => run(tx, &numbered(sql::UNSUSPEND), &[&user.0, &now]).await?,
+            } > 0;
+            if changed {
+                let entry = Suspension::log_change(suspension.as_ref(), user, name);
                 log(tx, Some(actor), &entry, now).await?;
             }
-            Ok(Guarded::Done(lifted))
+            Ok(Guarded::Done(changed))
         })
         .await
     }

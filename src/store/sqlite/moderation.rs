@@ -157,35 +157,11 @@ impl SqliteStore {
             .await
     }
 
-    pub async fn suspend(
+    pub async fn set_suspension(
         &self,
         actor: UserId,
         user: UserId,
-        suspension: Suspension,
-        now: i64,
-    ) -> StoreResult<Guarded<()>> {
-        self.db
-            .write_unseen(move |tx| {
-                let Some((name, role)) = target(tx, user)? else {
-                    return Ok(Guarded::Missing);
-                };
-                if let Err(why) = acting(tx, actor, Moderation::Suspend { target: role }, now)? {
-                    return Ok(Guarded::Denied(why));
-                }
-                tx.run(
-                    sql::SUSPEND,
-                    params![user.0, suspension.until, suspension.reason],
-                )?;
-                log(tx, Some(actor), &suspension.log_entry(user, name), now)?;
-                Ok(Guarded::Done(()))
-            })
-            .await
-    }
-
-    pub async fn unsuspend(
-        &self,
-        actor: UserId,
-        user: UserId,
+        suspension: Option<Suspension>,
         now: i64,
     ) -> StoreResult<Guarded<bool>> {
         self.db
@@ -196,12 +172,22 @@ impl SqliteStore {
                 if let Err(why) = acting(tx, actor, Moderation::Suspend { target: role }, now)? {
                     return Ok(Guarded::Denied(why));
                 }
-                let lifted = tx.run(sql::UNSUSPEND, params![user.0, now])? > 0;
-                if lifted {
-                    let entry = NewLogEntry::about_user(LogAction::Unsuspend, user, name, "");
-                    log(tx, Some(actor), &entry, now)?;
+                let changed = match &suspension {
+                    Some(suspension) => tx.run(
+                        sql::SUSPEND,
+                        params![user.0, suspension.until, suspension.reason],
+                    )?,
+                    None => tx.run(sql::UNSUSPEND, params![user.0, now])?,
+                } > 0;
+                if changed {
+                    log(
+                        tx,
+                        Some(actor),
+                        &Suspension::log_change(suspension.as_ref(), user, name),
+                        now,
+                    )?;
                 }
-                Ok(Guarded::Done(lifted))
+                Ok(Guarded::Done(changed))
             })
             .await
     }
