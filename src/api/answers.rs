@@ -159,6 +159,7 @@ impl AnswersApi {
         let user = auth.poster(&state, lang(req)).await?;
         let form = AnswerForm {
             content: body.0.content.0,
+            summary: body.0.summary.map(|summary| summary.0),
         };
         let id = board::answers::answer(
             &state.store,
@@ -207,6 +208,7 @@ impl AnswersApi {
         let user = auth.poster(&state, lang(req)).await?;
         let form = AnswerForm {
             content: body.0.content.0,
+            summary: body.0.summary.map(|summary| summary.0),
         };
         let answer = board::answers::edit(
             &state.store,

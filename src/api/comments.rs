@@ -75,6 +75,7 @@ async fn add(
     let user = auth.poster(state, lang(req)).await?;
     let form = CommentForm {
         content: input.content.0,
+        summary: input.summary.map(|summary| summary.0),
     };
     let id = board::comments::comment(&state.store, user, on, &form, state.write_limits())
         .await
@@ -198,6 +199,7 @@ impl CommentsApi {
         let user = auth.poster(&state, lang(req)).await?;
         let form = CommentForm {
             content: body.0.content.0,
+            summary: body.0.summary.map(|summary| summary.0),
         };
         let comment = board::comments::edit(
             &state.store,

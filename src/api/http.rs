@@ -69,6 +69,11 @@ pub async fn api_layer<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem::Res
         Err(err) if err.is_from_response() => err.into_response(),
         Err(err) => {
             let status = err.status();
+            if status.is_server_error() {
+                // Not an operation's own failure (those are logged where they happen): log it here, so
+                // the request id the body carries finds its cause.
+                tracing::error!(request_id, error = %err, "api: request failed before an operation answered");
+            }
             let (body, challenge) = for_status(status, &err.to_string());
             let mut response = json_error(status, &body);
             if let Some(challenge) = challenge {

@@ -14,6 +14,7 @@ mod paging;
 mod people;
 mod questions;
 mod reactions;
+mod revisions;
 mod text;
 mod types;
 
@@ -40,6 +41,8 @@ enum ApiTags {
     Me,
     /// Closing questions, suspensions, roles and the log (moderators; roles: admins).
     Moderation,
+    /// Edit history: every revision of a post, and rolling a post back to one.
+    Revisions,
 }
 
 /// The API's operations and their document.
@@ -50,6 +53,7 @@ type Operations = (
     people::PeopleApi,
     me::MeApi,
     moderation::ModerationApi,
+    revisions::RevisionsApi,
 );
 
 fn service() -> OpenApiService<Operations, ()> {
@@ -61,6 +65,7 @@ fn service() -> OpenApiService<Operations, ()> {
             people::PeopleApi,
             me::MeApi,
             moderation::ModerationApi,
+            revisions::RevisionsApi,
         ),
         "miniboard API",
         env!("CARGO_PKG_VERSION"),

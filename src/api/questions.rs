@@ -126,6 +126,7 @@ fn question_form(input: QuestionInput) -> Result<QuestionForm, BoardError> {
         subject: input.subject.0,
         content: input.content.0,
         tags: tags.map(|tags| tags.join(" ")),
+        summary: input.summary.map(|summary| summary.0),
     };
     if split.is_empty() {
         return Ok(form);

@@ -145,6 +145,10 @@ pub struct AnswerJson {
     pub created_at: OffsetDateTime,
     #[oai(nullable)]
     pub modified_at: Option<OffsetDateTime>,
+    /// Who edited it last when not its author (a moderator; empty once their account is deleted); null
+    /// when nobody else did.
+    #[oai(nullable)]
+    pub edited_by: Option<String>,
     pub url: String,
 }
 
@@ -162,6 +166,7 @@ impl From<&Answer> for AnswerJson {
             liked: answer.liked,
             created_at: timestamp(answer.created_at),
             modified_at: answer.modified_at.map(timestamp),
+            edited_by: answer.edited_by.clone(),
             url: format!("/answers/{}", answer.id.0),
         }
     }
@@ -202,6 +207,10 @@ pub struct QuestionJson {
     pub created_at: OffsetDateTime,
     #[oai(nullable)]
     pub modified_at: Option<OffsetDateTime>,
+    /// Who edited it last when not its author (a moderator; empty once their account is deleted); null
+    /// when nobody else did.
+    #[oai(nullable)]
+    pub edited_by: Option<String>,
     pub url: String,
     /// Why it was closed (it takes no new answers); null while it is open.
     #[oai(nullable)]
@@ -233,6 +242,7 @@ impl QuestionJson {
             followed: question.followed,
             created_at: timestamp(question.created_at),
             modified_at: question.modified_at.map(timestamp),
+            edited_by: question.edited_by.clone(),
             url: format!("/questions/{}", question.id.0),
             closure: question
                 .closure
@@ -255,6 +265,10 @@ pub struct QuestionInput {
     /// question's tags.
     #[oai(nullable)]
     pub tags: Option<Vec<Text>>,
+    /// An edit's summary, up to 500 characters: what changed and why. Required of a moderator editing
+    /// someone else's post; not kept when posting.
+    #[oai(nullable)]
+    pub summary: Option<Text>,
 }
 
 /// An answer to write, or an answer's new text.
@@ -263,6 +277,10 @@ pub struct QuestionInput {
 pub struct AnswerInput {
     /// Markdown, 1–20,000 characters.
     pub content: Text,
+    /// An edit's summary, up to 500 characters: what changed and why. Required of a moderator editing
+    /// someone else's post; not kept when posting.
+    #[oai(nullable)]
+    pub summary: Option<Text>,
 }
 
 /// What a comment is on.
@@ -290,6 +308,10 @@ pub struct CommentJson {
     pub created_at: OffsetDateTime,
     #[oai(nullable)]
     pub modified_at: Option<OffsetDateTime>,
+    /// Who edited it last when not its author (a moderator; empty once their account is deleted); null
+    /// when nobody else did.
+    #[oai(nullable)]
+    pub edited_by: Option<String>,
     pub url: String,
 }
 
@@ -315,6 +337,7 @@ impl From<&Comment> for CommentJson {
             content_html: comment.content_html.clone(),
             created_at: timestamp(comment.created_at),
             modified_at: comment.modified_at.map(timestamp),
+            edited_by: comment.edited_by.clone(),
             url: format!("/comments/{}", comment.id.0),
         }
     }
@@ -336,6 +359,10 @@ pub struct CommentList {
 pub struct CommentInput {
     /// 1–600 characters: inline code, emphasis and links.
     pub content: Text,
+    /// An edit's summary, up to 500 characters: what changed and why. Required of a moderator editing
+    /// someone else's post; not kept when posting.
+    #[oai(nullable)]
+    pub summary: Option<Text>,
 }
 
 /// Whether the token's account likes a post, and the post's likes.

@@ -1,6 +1,10 @@
 //! Answering, and editing and deleting answers.
 
-use super::{BoardError, allowed, links_allowed, render_mentioning, write_check, written};
+use super::{
+    BoardError, allowed, both_parsed, links_allowed, render_mentioning,
+    revisions::{Editing, editing},
+    write_check, written,
+};
 use crate::{
     domain::{
         self,
@@ -8,6 +12,7 @@ use crate::{
         board::{AnswerForm, AnswerId, QuestionId},
         policy::{self, Action, Denied, PostRef},
         posts::{Answer, Question},
+        revisions::EditNote,
         writing::WriteLimits,
     },
     markdown::Style,
@@ -54,14 +59,17 @@ pub async fn closed(store: &Store, question: QuestionId) -> BoardError {
     }
 }
 
-/// The answer as it stands, for someone the policy lets edit it (the edit form, the delete page).
+/// The answer as it stands, for someone the policy lets do `action` to it (the edit form, the delete
+/// page).
 pub async fn to_change(
     store: &Store,
     user: &CurrentUser,
     id: AnswerId,
+    action: Action,
 ) -> Result<Answer, BoardError> {
+    let actor = super::moderation::acting(store, user).await?;
     let answer = store.answer(id, None).await?.ok_or(BoardError::NotFound)?;
-    policy::may(user.actor(), Action::Edit, answer.author_id).map_err(BoardError::Forbidden)?;
+    policy::may(actor, action, answer.author_id).map_err(BoardError::Forbidden)?;
     Ok(answer)
 }
 
@@ -74,22 +82,36 @@ pub async fn edit(
     form: &AnswerForm,
     limits: Option<&WriteLimits>,
 ) -> Result<Answer, BoardError> {
-    let actor = user.actor();
-    allowed(
-        store
-            .check(actor, Action::Edit, PostRef::Answer(id))
-            .await?,
+    let editing = editing(store, user, PostRef::Answer(id)).await?;
+    let note = both_parsed(
+        editing.note(form.summary.as_deref()),
+        form.parse().map(drop),
     )?;
+    save_edit(store, user, &editing, id, form, note, limits).await
+}
+
+/// Saves an edit (or a rollback) someone may make, with its note; returns the answer as the editor now
+/// sees it.
+pub(super) async fn save_edit(
+    store: &Store,
+    user: &CurrentUser,
+    editing: &Editing,
+    id: AnswerId,
+    form: &AnswerForm,
+    note: EditNote,
+    limits: Option<&WriteLimits>,
+) -> Result<Answer, BoardError> {
     let content = form.parse().map_err(BoardError::Invalid)?;
     let (html, mentioned) = render_mentioning(store, content.as_str(), Style::Post).await?;
     links_allowed(store, user, limits, &html).await?;
     let revision = Revision {
         text: content,
         html,
+        note,
         mentioned,
         now: domain::now(),
     };
-    allowed(store.update_answer(actor, id, revision).await?)
+    allowed(store.update_answer(editing.actor, id, revision).await?)
 }
 
 /// Marks the answer as the one that solved its question (`wanted` true), takes the mark off (false), or

@@ -1,6 +1,10 @@
 //! Commenting on questions and answers, and editing and deleting comments.
 
-use super::{BoardError, allowed, links_allowed, render_mentioning, write_check, written};
+use super::{
+    BoardError, allowed, both_parsed, links_allowed, render_mentioning,
+    revisions::{Editing, editing},
+    write_check, written,
+};
 use crate::{
     domain::{
         self,
@@ -8,6 +12,7 @@ use crate::{
         board::{CommentForm, CommentId},
         policy::{self, Action, PostRef},
         posts::Comment,
+        revisions::EditNote,
         writing::WriteLimits,
     },
     markdown::Style,
@@ -40,14 +45,17 @@ pub async fn comment(
     )
 }
 
-/// The comment as it stands, for someone the policy lets change it (the edit form, the delete page).
+/// The comment as it stands, for someone the policy lets do `action` to it (the edit form, the delete
+/// page).
 pub async fn to_change(
     store: &Store,
     user: &CurrentUser,
     id: CommentId,
+    action: Action,
 ) -> Result<Comment, BoardError> {
+    let actor = super::moderation::acting(store, user).await?;
     let comment = store.comment(id).await?.ok_or(BoardError::NotFound)?;
-    policy::may(user.actor(), Action::Edit, comment.author_id).map_err(BoardError::Forbidden)?;
+    policy::may(actor, action, comment.author_id).map_err(BoardError::Forbidden)?;
     Ok(comment)
 }
 
@@ -60,22 +68,35 @@ pub async fn edit(
     form: &CommentForm,
     limits: Option<&WriteLimits>,
 ) -> Result<Comment, BoardError> {
-    let actor = user.actor();
-    allowed(
-        store
-            .check(actor, Action::Edit, PostRef::Comment(id))
-            .await?,
+    let editing = editing(store, user, PostRef::Comment(id)).await?;
+    let note = both_parsed(
+        editing.note(form.summary.as_deref()),
+        form.parse().map(drop),
     )?;
+    save_edit(store, user, &editing, id, form, note, limits).await
+}
+
+/// Saves an edit (or a rollback) someone may make, with its note; returns the comment as it now is.
+pub(super) async fn save_edit(
+    store: &Store,
+    user: &CurrentUser,
+    editing: &Editing,
+    id: CommentId,
+    form: &CommentForm,
+    note: EditNote,
+    limits: Option<&WriteLimits>,
+) -> Result<Comment, BoardError> {
     let text = form.parse().map_err(BoardError::Invalid)?;
     let (html, mentioned) = render_mentioning(store, text.as_str(), Style::Comment).await?;
     links_allowed(store, user, limits, &html).await?;
     let revision = Revision {
         text,
         html,
+        note,
         mentioned,
         now: domain::now(),
     };
-    allowed(store.update_comment(actor, id, revision).await?)
+    allowed(store.update_comment(editing.actor, id, revision).await?)
 }
 
 /// Deletes a comment; returns it as it was (its post is where the reader goes back to).

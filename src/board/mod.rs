@@ -11,6 +11,7 @@ pub mod moderation;
 pub mod notifications;
 pub mod people;
 pub mod questions;
+pub mod revisions;
 pub mod tokens;
 pub mod views;
 
@@ -94,6 +95,19 @@ fn written<T>(outcome: Guarded<T>) -> Result<T, BoardError> {
         other => return allowed(other),
     };
     Err(BoardError::Invalid(vec![problem]))
+}
+
+/// An edit's note and the rest of its form as parsed: every problem of both at once.
+fn both_parsed(
+    note: Result<crate::domain::revisions::EditNote, Vec<FieldError>>,
+    rest: Result<(), Vec<FieldError>>,
+) -> Result<crate::domain::revisions::EditNote, BoardError> {
+    match (note, rest) {
+        (Ok(note), Ok(())) => Ok(note),
+        (note, rest) => Err(BoardError::Invalid(
+            note.err().into_iter().chain(rest.err()).flatten().collect(),
+        )),
+    }
 }
 
 /// Refuses an edit that puts more links in a post than the author's reputation allows (a new post is

@@ -1,6 +1,10 @@
 //! Asking, editing and deleting questions.
 
-use super::{BoardError, allowed, links_allowed, render, write_check, written};
+use super::{
+    BoardError, allowed, both_parsed, links_allowed, render,
+    revisions::{Editing, editing},
+    write_check, written,
+};
 use std::sync::Arc;
 
 use crate::{
@@ -12,6 +16,7 @@ use crate::{
         policy::{self, Action, PostRef},
         posts::{Question, QuestionSummary},
         related::RELATED_SHOWN,
+        revisions::EditNote,
         search::SearchQuery,
         writing::WriteLimits,
     },
@@ -42,17 +47,20 @@ pub async fn ask(
     )
 }
 
-/// The question as it stands, for someone the policy lets edit it (the edit form, the delete page).
+/// The question as it stands, for someone the policy lets do `action` to it (the edit form, the delete
+/// page).
 pub async fn to_change(
     store: &Store,
     user: &CurrentUser,
     id: QuestionId,
+    action: Action,
 ) -> Result<Question, BoardError> {
+    let actor = super::moderation::acting(store, user).await?;
     let question = store
         .question(id, None)
         .await?
         .ok_or(BoardError::NotFound)?;
-    policy::may(user.actor(), Action::Edit, question.author_id).map_err(BoardError::Forbidden)?;
+    policy::may(actor, action, question.author_id).map_err(BoardError::Forbidden)?;
     Ok(question)
 }
 
@@ -65,22 +73,35 @@ pub async fn edit(
     form: &QuestionForm,
     limits: Option<&WriteLimits>,
 ) -> Result<(), BoardError> {
-    let actor = user.actor();
-    allowed(
-        store
-            .check(actor, Action::Edit, PostRef::Question(id))
-            .await?,
+    let editing = editing(store, user, PostRef::Question(id)).await?;
+    let note = both_parsed(
+        editing.note(form.summary.as_deref()),
+        form.parse().map(drop),
     )?;
+    save_edit(store, user, &editing, id, form, note, limits).await
+}
+
+/// Saves an edit (or a rollback) someone may make, with its note.
+pub(super) async fn save_edit(
+    store: &Store,
+    user: &CurrentUser,
+    editing: &Editing,
+    id: QuestionId,
+    form: &QuestionForm,
+    note: EditNote,
+    limits: Option<&WriteLimits>,
+) -> Result<(), BoardError> {
     let draft = form.parse().map_err(BoardError::Invalid)?;
     let html = render(draft.content.as_str()).await?;
     links_allowed(store, user, limits, &html).await?;
     let revision = Revision {
         text: draft,
         html,
+        note,
         mentioned: Vec::new(),
         now: domain::now(),
     };
-    allowed(store.update_question(actor, id, revision).await?)
+    allowed(store.update_question(editing.actor, id, revision).await?)
 }
 
 /// Deletes a question with its answers and likes.

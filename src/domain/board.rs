@@ -62,6 +62,9 @@ pub struct QuestionForm {
     /// keeps the question's tags and a new question has none.
     #[serde(default)]
     pub tags: Option<String>,
+    /// What an edit changed and why (required of a moderator editing someone else's question).
+    #[serde(default)]
+    pub summary: Option<String>,
 }
 
 /// A question that passed validation.
@@ -100,6 +103,9 @@ impl QuestionForm {
 pub struct AnswerForm {
     #[serde(default)]
     pub content: String,
+    /// What an edit changed and why.
+    #[serde(default)]
+    pub summary: Option<String>,
 }
 
 impl AnswerForm {
@@ -135,6 +141,9 @@ impl CommentText {
 pub struct CommentForm {
     #[serde(default)]
     pub content: String,
+    /// What an edit changed and why.
+    #[serde(default)]
+    pub summary: Option<String>,
 }
 
 impl CommentForm {

@@ -12,6 +12,7 @@ pub mod policy;
 pub mod posts;
 pub mod redirect;
 pub mod related;
+pub mod revisions;
 pub mod search;
 pub mod tags;
 pub mod tokens;
@@ -117,4 +118,6 @@ pub enum Problem {
     TooFast,
     Repeated,
     TooManyLinks,
+    /// A rollback to the revision the post stands at already.
+    RevisionIsCurrent,
 }

@@ -84,7 +84,12 @@ impl SuspendForm {
 }
 
 /// A moderator's text (a reason, a note): trimmed, at most [`NOTE_MAX_CHARS`], no NUL; `required` or not.
-fn note(raw: &str, field: &'static str, required: bool, errors: &mut Vec<FieldError>) -> String {
+pub(crate) fn note(
+    raw: &str,
+    field: &'static str,
+    required: bool,
+    errors: &mut Vec<FieldError>,
+) -> String {
     let text = raw.trim();
     if required && super::shows_nothing(text) {
         errors.push(FieldError::new(field, Problem::Required));

@@ -136,6 +136,8 @@ pub struct Question {
     pub tags: Tags,
     /// Why it was closed, while it is: a closed question takes no new answers.
     pub closure: Option<super::moderation::Closure>,
+    /// Who edited it last, when not its author (a moderator; '' once their account is deleted).
+    pub edited_by: Option<String>,
 }
 
 impl Question {
@@ -170,6 +172,8 @@ pub struct Answer {
     pub accepted: bool,
     /// Who asked its question: the one who may accept it.
     pub question_author_id: UserId,
+    /// Who edited it last, when not its author (a moderator; '' once their account is deleted).
+    pub edited_by: Option<String>,
 }
 
 /// A short remark under a question or an answer.
@@ -188,6 +192,8 @@ pub struct Comment {
     pub modified_at: Option<i64>,
     /// The author's reputation (the JSON API carries it with the name).
     pub author_reputation: i64,
+    /// Who edited it last, when not its author (a moderator; '' once their account is deleted).
+    pub edited_by: Option<String>,
 }
 
 /// Every comment on one post, with the question it is under (the page of a post's comments).

@@ -643,6 +643,27 @@ pub struct Texts {
     pub refused_not_admin: &'static str,
     pub refused_protected: &'static str,
     pub refused_own_role: &'static str,
+    pub problem_revision_is_current: &'static str,
+    pub edit_summary_label: &'static str,
+    pub edit_summary_hint: &'static str,
+    pub edit_summary_required_hint: &'static str,
+    pub edited_by: &'static str,
+    pub history_link: &'static str,
+    pub revisions_question_title: &'static str,
+    pub revisions_answer_title: &'static str,
+    pub revisions_comment_title: &'static str,
+    pub revisions_under: &'static str,
+    pub revisions_legend: &'static str,
+    pub revision_number: &'static str,
+    pub revision_original: &'static str,
+    pub revision_current: &'static str,
+    pub revision_rolled_back: &'static str,
+    pub revision_unchanged: &'static str,
+    pub revision_rollback: &'static str,
+    pub revision_back: &'static str,
+    pub diff_added: &'static str,
+    pub diff_removed: &'static str,
+    pub flash_rolled_back: &'static str,
 }
 
 impl Texts {
@@ -768,6 +789,7 @@ impl Texts {
             Problem::TooFast => self.problem_too_fast,
             Problem::Repeated => self.problem_repeated,
             Problem::TooManyLinks => self.problem_too_many_links,
+            Problem::RevisionIsCurrent => self.problem_revision_is_current,
         }
     }
 

@@ -12,6 +12,7 @@ pub mod notifications;
 pub mod postgres;
 pub mod profiles;
 pub mod related;
+pub mod revisions;
 pub mod sessions;
 pub mod sqlite;
 pub mod tag_pages;
@@ -130,6 +131,8 @@ pub struct NewComment {
 pub struct Revision<T> {
     pub text: T,
     pub html: String,
+    /// The editor's summary, and the revision it rolls back to.
+    pub note: crate::domain::revisions::EditNote,
     /// The users its `@names` are now (those not told yet are told).
     pub mentioned: Vec<UserId>,
     pub now: i64,
@@ -334,6 +337,10 @@ operations! {
 
     /// Replaces a comment's text if the policy lets `actor`; returns it as it now is.
     fn update_comment(&self, actor: Actor, id: CommentId, revision: Revision<CommentText>) -> Guarded<Comment>;
+
+    /// Every revision of a post, oldest first (a post never edited: itself as revision 1); `None` if the
+    /// post is gone.
+    fn revisions(&self, post: PostRef) -> Option<crate::domain::revisions::PostRevisions>;
 
     /// Deletes a comment if the policy lets `actor` (moving its post's counter); returns it as it was.
     fn delete_comment(&self, actor: Actor, id: CommentId) -> Guarded<Comment>;

@@ -18,6 +18,14 @@ pub const STANDING: &str =
 pub const ROLE: &str =
     "SELECT role, suspended_until FROM users WHERE id = ?1 AND deleted_at IS NULL";
 
+/// The role an account acts with as [`ROLE`] read it: a user's while it is suspended (or gone).
+pub fn current_role(found: Option<(String, Option<i64>)>, now: i64) -> Role {
+    match found {
+        Some((role, until)) if until.is_none_or(|until| until <= now) => Role::stored(&role),
+        _ => Role::User,
+    }
+}
+
 /// The account `?1`'s name and role, unless it is deleted.
 pub const TARGET: &str = "SELECT username, role FROM users WHERE id = ?1 AND deleted_at IS NULL";
 

@@ -6,11 +6,11 @@ use maud::{Markup, PreEscaped, html};
 use super::{
     PageContext,
     comments::{Thread, comment_thread},
-    forms::{TextArea, textarea},
+    forms::{SummaryInput, TextArea, summary_field, textarea},
     layout::{csrf_field, page},
     likes::{LikeButton, like_button},
     pagination::{InPlace, pagination},
-    post_meta::{Author, post_meta},
+    post_meta::{Author, EditMark, post_meta},
     urls,
 };
 use crate::domain::{
@@ -107,6 +107,7 @@ pub fn answer_section(ctx: &PageContext, section: &AnswerSection) -> Markup {
 pub fn answer_item(ctx: &PageContext, answer: &Answer) -> Markup {
     let t = ctx.t();
     let may_change = ctx.may(Action::Edit, answer.author_id);
+    let may_delete = ctx.may(Action::Delete, answer.author_id);
     let may_accept = ctx.may(Action::Accept, answer.question_author_id);
     let target = format!("#answer-{}", answer.id.0);
     let accept = urls::answer_action(answer.id, "accept");
@@ -133,7 +134,9 @@ pub fn answer_item(ctx: &PageContext, answer: &Answer) -> Markup {
                         a.answer-link.small.text-body-secondary href=(urls::answer(answer.id)) hx-boost="false"
                             aria-label=(t.share_answer_title) title=(t.share_answer_title) { (t.share_link) }
                     }
-                    (post_meta(ctx, &Author { name: &answer.author, reputation: answer.author_reputation }, answer.created_at, answer.modified_at))
+                    (post_meta(ctx, &Author { name: &answer.author, reputation: answer.author_reputation }, answer.created_at,
+                        &EditMark { at: answer.modified_at, by: answer.edited_by.as_deref(),
+                            history: urls::answer_action(answer.id, "revisions") }))
                 }
                 @if may_accept {
                     // The section comes back from page 1, the accepted answer first: it scrolls to the section's
@@ -158,9 +161,11 @@ pub fn answer_item(ctx: &PageContext, answer: &Answer) -> Markup {
                             hx-get=(urls::answer_action(answer.id, "edit")) hx-target=(target) hx-swap="outerHTML" {
                             (t.edit)
                         }
-                        a.btn.btn-sm.btn-outline-danger href=(urls::answer_action(answer.id, "delete"))
-                            hx-post=(urls::answer_action(answer.id, "delete"))
-                            hx-confirm=(t.delete_answer_title) { (t.delete) }
+                        @if may_delete {
+                            a.btn.btn-sm.btn-outline-danger href=(urls::answer_action(answer.id, "delete"))
+                                hx-post=(urls::answer_action(answer.id, "delete"))
+                                hx-confirm=(t.delete_answer_title) { (t.delete) }
+                        }
                     }
                 }
             }
@@ -173,6 +178,7 @@ pub fn answer_edit_form(
     ctx: &PageContext,
     id: AnswerId,
     content: &str,
+    summary: &SummaryInput,
     errors: &[FieldError],
 ) -> Markup {
     let t = ctx.t();
@@ -186,6 +192,7 @@ pub fn answer_edit_form(
                     (textarea(t, TextArea { name: "content", label: t.answer_edit_title, value: content,
                         hint: Some(t.content_hint), rows: 8, max_length: Content::MAX_CHARS,
                         id_suffix: &format!("-{}", id.0), autofocus: true, required: true }, errors))
+                    (summary_field(t, summary, errors, &format!("-{}", id.0)))
                     div.d-flex.gap-2 {
                         button.btn.btn-primary.btn-sm type="submit" { (t.save) }
                         a.btn.btn-outline-secondary.btn-sm href=(urls::answer(id))
@@ -202,6 +209,7 @@ pub fn answer_edit_page(
     ctx: &PageContext,
     id: AnswerId,
     content: &str,
+    summary: &SummaryInput,
     errors: &[FieldError],
 ) -> Markup {
     let t = ctx.t();
@@ -210,7 +218,7 @@ pub fn answer_edit_page(
         t.answer_edit_title,
         html! {
             h1.h3.mb-4 { (t.answer_edit_title) }
-            (answer_edit_form(ctx, id, content, errors))
+            (answer_edit_form(ctx, id, content, summary, errors))
         },
     )
 }

@@ -5,8 +5,9 @@ use maud::{Markup, PreEscaped, html};
 
 use super::{
     PageContext,
-    forms::{TextArea, textarea},
+    forms::{SummaryInput, TextArea, summary_field, textarea},
     layout::{csrf_field, login_href, page},
+    post_meta::{EditMark, edit_mark},
     urls,
     users::author_link,
 };
@@ -95,7 +96,8 @@ pub fn comment_thread(ctx: &PageContext, thread: &Thread) -> Markup {
 /// One comment: `#comment-{id}`, its text, author and date, its link, and its author's controls.
 pub fn comment_item(ctx: &PageContext, comment: &Comment) -> Markup {
     let t = ctx.t();
-    let own = ctx.may(Action::Edit, comment.author_id);
+    let may_edit = ctx.may(Action::Edit, comment.author_id);
+    let may_delete = ctx.may(Action::Delete, comment.author_id);
     let target = format!("#comment-{}", comment.id.0);
     let edit = urls::comment_action(comment.id, "edit");
     let delete = urls::comment_action(comment.id, "delete");
@@ -107,8 +109,9 @@ pub fn comment_item(ctx: &PageContext, comment: &Comment) -> Markup {
             " "
             span.text-body-secondary {
                 (ctx.time(comment.created_at))
-                @if let Some(modified) = comment.modified_at {
-                    " · " span.edited data-edited { (t.edited) " " (ctx.time(modified)) }
+                @if comment.modified_at.is_some() {
+                    " · " (edit_mark(ctx, &EditMark { at: comment.modified_at, by: comment.edited_by.as_deref(),
+                        history: urls::comment_action(comment.id, "revisions") }))
                 }
             }
             span.comment-actions {
@@ -118,9 +121,11 @@ pub fn comment_item(ctx: &PageContext, comment: &Comment) -> Markup {
                     aria-label=(t.share_comment_title) title=(t.share_comment_title) {
                     (t.share_link)
                 }
-                @if own {
+                @if may_edit {
                     " "
                     a.text-body-secondary href=(edit) hx-get=(edit) hx-target=(target) hx-swap="outerHTML" { (t.edit) }
+                }
+                @if may_delete {
                     " "
                     a.text-danger-emphasis href=(delete) hx-post=(delete) hx-confirm=(t.delete_comment_title)
                         hx-target={ "#" (thread_id(comment.on)) } hx-swap="outerHTML" { (t.delete) }
@@ -167,6 +172,7 @@ pub fn comment_edit_form(
     ctx: &PageContext,
     comment: &Comment,
     content: &str,
+    summary: &SummaryInput,
     errors: &[FieldError],
     in_place: bool,
 ) -> Markup {
@@ -191,6 +197,8 @@ pub fn comment_edit_form(
                 form method="post" action=(action) hx-post=(action) hx-target=(target) hx-swap="outerHTML" {
                     @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
                     (textarea(t, area, errors))
+                    // A comment's author edits without a summary; a moderator says why.
+                    @if summary.required { (summary_field(t, summary, errors, &format!("-c-{}", id.0))) }
                     div.d-flex.gap-2 {
                         button.btn.btn-primary.btn-sm type="submit" { (t.save) }
                         a.btn.btn-outline-secondary.btn-sm href=(urls::comment(id))
@@ -201,6 +209,7 @@ pub fn comment_edit_form(
                 form method="post" action=(action) {
                     @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
                     (textarea(t, area, errors))
+                    @if summary.required { (summary_field(t, summary, errors, &format!("-c-{}", id.0))) }
                     div.d-flex.gap-2 {
                         button.btn.btn-primary type="submit" { (t.save) }
                         a.btn.btn-outline-secondary href=(urls::comment(id)) hx-boost="false" { (t.cancel) }
@@ -216,6 +225,7 @@ pub fn comment_edit_page(
     ctx: &PageContext,
     comment: &Comment,
     content: &str,
+    summary: &SummaryInput,
     errors: &[FieldError],
 ) -> Markup {
     let t = ctx.t();
@@ -224,7 +234,7 @@ pub fn comment_edit_page(
         t.comment_edit_title,
         html! {
             h1.h3.mb-4 { (t.comment_edit_title) }
-            ol.list-unstyled { (comment_edit_form(ctx, comment, content, errors, false)) }
+            ol.list-unstyled { (comment_edit_form(ctx, comment, content, summary, errors, false)) }
         },
     )
 }

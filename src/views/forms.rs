@@ -99,6 +99,57 @@ pub struct Assist<'a> {
     pub list: Option<&'a str>,
 }
 
+/// The edit summary of an edit form: what changed and why.
+pub struct SummaryInput<'a> {
+    pub value: &'a str,
+    /// A moderator editing someone else's post says why.
+    pub required: bool,
+}
+
+impl<'a> SummaryInput<'a> {
+    /// The summary as typed (none yet on a new form), required when the editor is not `author`.
+    pub fn of(
+        typed: Option<&'a str>,
+        author: crate::domain::ids::UserId,
+        editor: crate::domain::ids::UserId,
+    ) -> Self {
+        Self {
+            value: typed.unwrap_or_default(),
+            required: author != editor,
+        }
+    }
+}
+
+/// The edit summary's field (`id_suffix` as [`TextArea::id_suffix`]).
+pub fn summary_field(
+    t: &Texts,
+    input: &SummaryInput,
+    errors: &[FieldError],
+    id_suffix: &str,
+) -> Markup {
+    let hint = if input.required {
+        t.edit_summary_required_hint
+    } else {
+        t.edit_summary_hint
+    };
+    render_field(
+        t,
+        Field {
+            name: "summary",
+            label: t.edit_summary_label,
+            input_type: "text",
+            value: input.value,
+            hint: Some(hint),
+            autocomplete: "off",
+            required: input.required,
+            max_length: Some(crate::domain::moderation::NOTE_MAX_CHARS),
+        },
+        errors,
+        None,
+        id_suffix,
+    )
+}
+
 /// Renders `field`, marked invalid with its message when `errors` has one for it.
 pub fn field(t: &Texts, field: Field, errors: &[FieldError]) -> Markup {
     field_with(t, field, errors, None)

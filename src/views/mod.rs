@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod pagination;
 pub mod post_meta;
 pub mod questions;
+pub mod revisions;
 pub mod tags;
 pub mod tokens;
 pub mod urls;
@@ -64,9 +65,13 @@ impl PageContext {
     /// Whether the viewer may do `action` to a post that `author` wrote: which controls to show, decided by
     /// the same policy the write is checked against.
     pub fn may(&self, action: Action, author: UserId) -> bool {
-        self.user
-            .as_ref()
-            .is_some_and(|user| policy::may(user.actor(), action, author).is_ok())
+        self.user.as_ref().is_some_and(|user| {
+            let actor = policy::Actor {
+                id: user.id,
+                role: self.role,
+            };
+            policy::may(actor, action, author).is_ok()
+        })
     }
 
     /// Whether the viewer is a moderator or an admin.
@@ -157,6 +162,7 @@ pub enum Flash {
     UserSuspended,
     SuspensionLifted,
     RoleChanged,
+    RolledBack,
 }
 
 impl Flash {
@@ -184,6 +190,7 @@ impl Flash {
             Self::UserSuspended => "user_suspended",
             Self::SuspensionLifted => "suspension_lifted",
             Self::RoleChanged => "role_changed",
+            Self::RolledBack => "rolled_back",
         }
     }
 
@@ -210,6 +217,7 @@ impl Flash {
             Self::UserSuspended,
             Self::SuspensionLifted,
             Self::RoleChanged,
+            Self::RolledBack,
         ]
         .into_iter()
         .find(|flash| flash.code() == code)
@@ -238,6 +246,7 @@ impl Flash {
             Self::UserSuspended => t.flash_user_suspended,
             Self::SuspensionLifted => t.flash_suspension_lifted,
             Self::RoleChanged => t.flash_role_changed,
+            Self::RolledBack => t.flash_rolled_back,
         }
     }
 
@@ -262,6 +271,7 @@ impl Flash {
             | Self::UserSuspended
             | Self::SuspensionLifted
             | Self::RoleChanged => "alert-info",
+            Self::RolledBack => "alert-success",
         }
     }
 }

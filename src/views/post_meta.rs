@@ -1,6 +1,9 @@
-//! What every post shows under its body, question or answer alike: the author and the dates.
+//! What every post shows under its body, question or answer alike: the author and the dates, and for an
+//! edited post who edited it and where its history is.
 
 use maud::{Markup, html};
+
+use crate::i18n::fill;
 
 use super::{
     PageContext,
@@ -13,22 +16,46 @@ pub struct Author<'a> {
     pub reputation: i64,
 }
 
-/// Author and dates under a post.
-pub fn post_meta(
-    ctx: &PageContext,
-    author: &Author,
-    created_at: i64,
-    modified_at: Option<i64>,
-) -> Markup {
+/// That a post was edited: when, by whom when not its author, and where its history is.
+pub struct EditMark<'a> {
+    pub at: Option<i64>,
+    /// A moderator's name ('' once their account is deleted).
+    pub by: Option<&'a str>,
+    pub history: String,
+}
+
+/// "edited TIME (by NAME) · history", for a post that was edited.
+pub fn edit_mark(ctx: &PageContext, mark: &EditMark) -> Markup {
     let t = ctx.t();
+    html! {
+        @if let Some(at) = mark.at {
+            span.edited data-edited {
+                (t.edited) " " (ctx.time(at))
+                @if let Some(by) = mark.by {
+                    " · " span data-edited-by {
+                        @if by.is_empty() {
+                            (fill(t.edited_by, &[t.deleted_user]))
+                        } @else {
+                            (fill(t.edited_by, &[by]))
+                        }
+                    }
+                }
+                " · " a.text-body-secondary href=(mark.history) data-history { (t.history_link) }
+            }
+        }
+    }
+}
+
+/// Author and dates under a post.
+pub fn post_meta(ctx: &PageContext, author: &Author, created_at: i64, mark: &EditMark) -> Markup {
     html! {
         div.small.text-body-secondary.text-end {
             (author_link(ctx.t(), author.name)) " " (reputation(ctx, author.reputation))
             " · "
             (ctx.time(created_at))
-            @if let Some(modified) = modified_at {
+            @if mark.at.is_some() {
                 br;
-                span.edited data-edited { (t.edited) " " (ctx.time(modified)) }
+                (edit_mark(ctx, mark))
             }
         }
     }

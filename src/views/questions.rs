@@ -7,13 +7,13 @@ use super::{
     answers::{AnswerSection, answer_form, answer_section},
     comments::{Thread, comment_thread},
     follows::{FollowButton, follow_button},
-    forms::{Assist, Field, TextArea, field_with, textarea},
+    forms::{Assist, Field, SummaryInput, TextArea, field_with, summary_field, textarea},
     highlight::{highlight, mentions, snippet},
     layout::{Head, csrf_field, login_href, page, page_with},
     likes::{LikeButton, like_button},
     moderation::{closed_instead_of_answer_form, closure_notice, question_controls},
     pagination::pagination,
-    post_meta::{Author, post_meta},
+    post_meta::{Author, EditMark, post_meta},
     tags::tag_links,
     urls,
     users::author_link,
@@ -340,6 +340,7 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
     let question = &view.page.question;
     let post = PostRef::Question(question.id);
     let may_change = ctx.may(Action::Edit, question.author_id);
+    let may_delete = ctx.may(Action::Delete, question.author_id);
     let content = html! {
         article.mb-4 #{"question-" (question.id.0)} {
             h1.h3.mb-1 #question-subject {
@@ -363,14 +364,18 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
                             }))
                             (follow_button(ctx, &FollowButton::question(ctx, question.id, question.followed)))
                         }
-                        (post_meta(ctx, &Author { name: &question.author, reputation: question.author_reputation }, question.created_at, question.modified_at))
+                        (post_meta(ctx, &Author { name: &question.author, reputation: question.author_reputation }, question.created_at,
+                            &EditMark { at: question.modified_at, by: question.edited_by.as_deref(),
+                                history: urls::question_action(question.id, "revisions") }))
                     }
                     @if may_change {
                         div.mt-3.d-flex.gap-2 {
                             a.btn.btn-sm.btn-outline-secondary href=(urls::question_action(question.id, "edit")) { (t.edit) }
-                            a.btn.btn-sm.btn-outline-danger href=(urls::question_action(question.id, "delete"))
-                                hx-post=(urls::question_action(question.id, "delete"))
-                                hx-confirm=(t.delete_question_title) { (t.delete) }
+                            @if may_delete {
+                                a.btn.btn-sm.btn-outline-danger href=(urls::question_action(question.id, "delete"))
+                                    hx-post=(urls::question_action(question.id, "delete"))
+                                    hx-confirm=(t.delete_question_title) { (t.delete) }
+                            }
                         }
                     }
                     (question_controls(ctx, question))
@@ -457,6 +462,8 @@ pub struct QuestionFormView<'a> {
     pub submit: &'a str,
     /// Where "cancel" goes.
     pub back: &'a str,
+    /// An edit's summary (none when asking).
+    pub summary: Option<SummaryInput<'a>>,
 }
 
 pub fn question_form_page(ctx: &PageContext, view: &QuestionFormView) -> Markup {
@@ -476,6 +483,7 @@ pub fn question_form_page(ctx: &PageContext, view: &QuestionFormView) -> Markup 
                 hint: Some(t.tags_hint), autocomplete: "off", required: false, max_length: Some(Tags::LONGEST_FIELD) }, view.errors,
                 Some(&Assist { url: "/tag-suggestions", target: "#tag-suggestions", list: Some("tag-suggestions") })))
             datalist #tag-suggestions {}
+            @if let Some(summary) = &view.summary { (summary_field(t, summary, view.errors, "")) }
             div.d-flex.gap-2 {
                 button.btn.btn-primary type="submit" { (view.submit) }
                 a.btn.btn-outline-secondary href=(view.back) { (t.cancel) }

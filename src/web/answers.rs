@@ -22,11 +22,13 @@ use crate::{
     domain::{
         FieldError,
         board::{AnswerForm, AnswerId, AnswerSort, PAGE_SIZE, QuestionId},
+        policy::Action,
     },
     error::{AppError, AppResult},
     views::{
         Flash, PageContext,
         answers::{AnswerSection, answer_edit_form, answer_edit_page, answer_item, answer_section},
+        forms::SummaryInput,
         layout::language_switch,
         questions::{ConfirmDelete, QuestionView, confirm_delete_page, question_page},
         urls,
@@ -129,12 +131,13 @@ fn edit_response(
     ctx: &PageContext,
     id: AnswerId,
     content: &str,
+    summary: &SummaryInput,
     errors: &[FieldError],
 ) -> Markup {
     if wants_fragment(req) {
-        answer_edit_form(ctx, id, content, errors)
+        answer_edit_form(ctx, id, content, summary, errors)
     } else {
-        answer_edit_page(ctx, id, content, errors)
+        answer_edit_page(ctx, id, content, summary, errors)
     }
 }
 
@@ -146,8 +149,9 @@ async fn edit_form(
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
-    let answer = board::answers::to_change(&state.store, &user, id).await?;
-    Ok(edit_response(req, &ctx, id, &answer.content, &[]))
+    let answer = board::answers::to_change(&state.store, &user, id, Action::Edit).await?;
+    let summary = SummaryInput::of(None, answer.author_id, user.id);
+    Ok(edit_response(req, &ctx, id, &answer.content, &summary, &[]))
 }
 
 /// Saves an edit: htmx gets the rendered answer back in the form's place; a browser goes to the answer.
@@ -161,19 +165,24 @@ async fn update(
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
     board::mail::may_post(&state.store, &user, state.config.require_verified_email).await?;
-    let answer =
-        match board::answers::edit(&state.store, &user, id, &form, state.write_limits()).await {
-            Ok(answer) => {
-                state.index_now().await;
-                answer
-            }
-            Err(BoardError::Invalid(errors)) => {
-                return Ok(edit_response(req, &ctx, id, &form.content, &errors)
+    let answer = match board::answers::edit(&state.store, &user, id, &form, state.write_limits())
+        .await
+    {
+        Ok(answer) => {
+            state.index_now().await;
+            answer
+        }
+        Err(BoardError::Invalid(errors)) => {
+            let answer = board::answers::to_change(&state.store, &user, id, Action::Edit).await?;
+            let summary = SummaryInput::of(form.summary.as_deref(), answer.author_id, user.id);
+            return Ok(
+                edit_response(req, &ctx, id, &form.content, &summary, &errors)
                     .with_status(StatusCode::UNPROCESSABLE_ENTITY)
-                    .into_response());
-            }
-            Err(err) => return Err(err.into()),
-        };
+                    .into_response(),
+            );
+        }
+        Err(err) => return Err(err.into()),
+    };
     if wants_fragment(req) {
         return Ok(answer_item(&ctx, &answer).into_response());
     }
@@ -218,7 +227,7 @@ async fn confirm_delete(
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
-    let answer = board::answers::to_change(&state.store, &user, id).await?;
+    let answer = board::answers::to_change(&state.store, &user, id, Action::Delete).await?;
     let back = location_of(&state, id).await?;
     let t = ctx.t();
     let excerpt: String = answer.content.chars().take(200).collect();

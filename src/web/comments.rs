@@ -21,7 +21,7 @@ use crate::{
     domain::{
         FieldError,
         board::{AnswerId, AnswerSort, COMMENTS_SHOWN, CommentForm, CommentId, QuestionId},
-        policy::PostRef,
+        policy::{Action, PostRef},
         posts::Comment,
     },
     error::{AppError, AppResult},
@@ -31,6 +31,7 @@ use crate::{
             Thread, comment_edit_form, comment_edit_page, comment_form, comment_item,
             comment_thread, comments_page,
         },
+        forms::SummaryInput,
         questions::{ConfirmDelete, confirm_delete_page},
         urls,
     },
@@ -249,12 +250,13 @@ fn edit_response(
     ctx: &PageContext,
     comment: &Comment,
     content: &str,
+    summary: &SummaryInput,
     errors: &[FieldError],
 ) -> Markup {
     if wants_fragment(req) {
-        comment_edit_form(ctx, comment, content, errors, true)
+        comment_edit_form(ctx, comment, content, summary, errors, true)
     } else {
-        comment_edit_page(ctx, comment, content, errors)
+        comment_edit_page(ctx, comment, content, summary, errors)
     }
 }
 
@@ -266,8 +268,16 @@ async fn edit_form(
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
-    let comment = board::comments::to_change(&state.store, &user, id).await?;
-    Ok(edit_response(req, &ctx, &comment, &comment.content, &[]))
+    let comment = board::comments::to_change(&state.store, &user, id, Action::Edit).await?;
+    let summary = SummaryInput::of(None, comment.author_id, user.id);
+    Ok(edit_response(
+        req,
+        &ctx,
+        &comment,
+        &comment.content,
+        &summary,
+        &[],
+    ))
 }
 
 /// Saves an edit: htmx gets the comment back in the form's place; a browser goes to the comment.
@@ -281,17 +291,21 @@ async fn update(
     Form(form): Form<CommentForm>,
 ) -> AppResult<Response> {
     board::mail::may_post(&state.store, &user, state.config.require_verified_email).await?;
-    let comment =
-        match board::comments::edit(&state.store, &user, id, &form, state.write_limits()).await {
-            Ok(comment) => comment,
-            Err(BoardError::Invalid(errors)) => {
-                let comment = board::comments::to_change(&state.store, &user, id).await?;
-                return Ok(edit_response(req, &ctx, &comment, &form.content, &errors)
+    let comment = match board::comments::edit(&state.store, &user, id, &form, state.write_limits())
+        .await
+    {
+        Ok(comment) => comment,
+        Err(BoardError::Invalid(errors)) => {
+            let comment = board::comments::to_change(&state.store, &user, id, Action::Edit).await?;
+            let summary = SummaryInput::of(form.summary.as_deref(), comment.author_id, user.id);
+            return Ok(
+                edit_response(req, &ctx, &comment, &form.content, &summary, &errors)
                     .with_status(StatusCode::UNPROCESSABLE_ENTITY)
-                    .into_response());
-            }
-            Err(err) => return Err(err.into()),
-        };
+                    .into_response(),
+            );
+        }
+        Err(err) => return Err(err.into()),
+    };
     if wants_fragment(req) {
         return Ok(comment_item(&ctx, &comment).into_response());
     }
@@ -305,7 +319,7 @@ async fn confirm_delete(
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
-    let comment = board::comments::to_change(&state.store, &user, id).await?;
+    let comment = board::comments::to_change(&state.store, &user, id, Action::Delete).await?;
     let back = comment_location(&state, id).await?;
     let t = ctx.t();
     let excerpt: String = comment.content.chars().take(200).collect();

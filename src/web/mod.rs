@@ -17,6 +17,7 @@ pub mod moderation;
 pub mod notifications;
 pub mod page_cache;
 pub mod questions;
+pub mod revisions;
 pub mod session;
 pub mod settings;
 pub mod tags;
@@ -136,6 +137,7 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
         settings::routes,
         mail::routes,
         moderation::routes,
+        revisions::routes,
         api_docs::routes,
     ];
     let pages = routes

@@ -21,6 +21,7 @@ use crate::{
     domain::{
         FieldError,
         board::{AnswerSort, ListSort, QuestionForm, QuestionId, clamp_page, parse_id, parse_page},
+        policy::Action,
         posts::QuestionPage,
         search::SearchQuery,
     },
@@ -28,6 +29,7 @@ use crate::{
     views::{
         Flash, PageContext,
         answers::{AnswerSection, answer_section},
+        forms::SummaryInput,
         layout::language_switch,
         questions::{
             ConfirmDelete, ListView, QuestionFormView, QuestionView, confirm_delete_page,
@@ -189,15 +191,16 @@ pub async fn load_question_page(
         .ok_or(AppError::NotFound)
 }
 
+/// The question form: asking, or editing `(id, for someone else)` (a moderator, who says why).
 fn form_page(
     ctx: &PageContext,
-    editing: Option<QuestionId>,
+    editing: Option<(QuestionId, bool)>,
     form: &QuestionForm,
     errors: &[FieldError],
 ) -> Markup {
     let t = ctx.t();
     let (title, action, back) = match editing {
-        Some(id) => (
+        Some((id, _)) => (
             t.question_edit_title,
             urls::question_action(id, "edit"),
             urls::question(id, AnswerSort::Likes, 1),
@@ -217,7 +220,7 @@ fn form_page(
             content: &form.content,
             tags: form.tags.as_deref().unwrap_or_default(),
             similar: &match editing {
-                Some(id) => format!("/questions/similar?except={}", id.0),
+                Some((id, _)) => format!("/questions/similar?except={}", id.0),
                 None => "/questions/similar".to_owned(),
             },
             errors,
@@ -227,6 +230,10 @@ fn form_page(
                 t.question_submit
             },
             back: &back,
+            summary: editing.map(|(_, for_someone_else)| SummaryInput {
+                value: form.summary.as_deref().unwrap_or_default(),
+                required: for_someone_else,
+            }),
         },
     )
 }
@@ -266,13 +273,15 @@ async fn edit_form(
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
-    let question = board::questions::to_change(&state.store, &user, id).await?;
+    let question = board::questions::to_change(&state.store, &user, id, Action::Edit).await?;
     let form = QuestionForm {
         subject: question.subject,
         content: question.content,
         tags: Some(question.tags.joined()),
+        summary: None,
     };
-    Ok(form_page(&ctx, Some(id), &form, &[]))
+    let editing = Some((id, question.author_id != user.id));
+    Ok(form_page(&ctx, editing, &form, &[]))
 }
 
 #[handler]
@@ -293,9 +302,14 @@ async fn update(
                 &urls::question(id, AnswerSort::Likes, 1),
             ))
         }
-        Err(BoardError::Invalid(errors)) => Ok(form_page(&ctx, Some(id), &form, &errors)
-            .with_status(StatusCode::UNPROCESSABLE_ENTITY)
-            .into_response()),
+        Err(BoardError::Invalid(errors)) => {
+            let question =
+                board::questions::to_change(&state.store, &user, id, Action::Edit).await?;
+            let editing = Some((id, question.author_id != user.id));
+            Ok(form_page(&ctx, editing, &form, &errors)
+                .with_status(StatusCode::UNPROCESSABLE_ENTITY)
+                .into_response())
+        }
         Err(err) => Err(err.into()),
     }
 }
@@ -307,7 +321,7 @@ async fn confirm_delete(
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
-    let question = board::questions::to_change(&state.store, &user, id).await?;
+    let question = board::questions::to_change(&state.store, &user, id, Action::Delete).await?;
     let t = ctx.t();
     Ok(confirm_delete_page(
         &ctx,

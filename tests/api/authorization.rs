@@ -50,6 +50,24 @@ async fn fixture(app: &TestApp, n: usize) -> Fixture {
     let comment = app
         .comment(&author, &format!("/answers/{answer}"), "The comment")
         .await;
+    // Each post edited once by its author: revision 1 is there to roll back to.
+    for (path, form) in [
+        (
+            format!("/questions/{question}/edit"),
+            vec![("subject", "The question"), ("content", "text, edited")],
+        ),
+        (
+            format!("/answers/{answer}/edit"),
+            vec![("content", "The answer, edited")],
+        ),
+        (
+            format!("/comments/{comment}/edit"),
+            vec![("content", "The comment, edited")],
+        ),
+    ] {
+        let edited = app.post_form(&author, &path, &form).await;
+        assert_eq!(edited.status(), StatusCode::SEE_OTHER, "{path}");
+    }
     Fixture {
         author,
         other,
@@ -71,19 +89,30 @@ async fn every_state_changing_route_checks_who_is_asking() {
     let until = tomorrow();
     // (method, path template, form, [visitor, author, other, suspended, moderator, admin])
     type Route<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], [Expect; 6]);
-    let routes: [Route; 29] = [
+    let routes: [Route; 32] = [
         (
             "POST",
             "/questions",
             &[("subject", "s"), ("content", "c")],
             [L, A, A, F, A, A],
         ),
-        ("GET", "/questions/{q}/edit", &[], [L, A, F, F, F, F]),
+        // Moderators edit anyone's post (saying why) and roll it back; deleting stays the author's.
+        ("GET", "/questions/{q}/edit", &[], [L, A, F, F, A, A]),
         (
             "POST",
             "/questions/{q}/edit",
-            &[("subject", "EDITED-SUBJECT"), ("content", "EDITED-BODY")],
-            [L, A, F, F, F, F],
+            &[
+                ("subject", "EDITED-SUBJECT"),
+                ("content", "EDITED-BODY"),
+                ("summary", "why"),
+            ],
+            [L, A, F, F, A, A],
+        ),
+        (
+            "POST",
+            "/questions/{q}/revisions/1/rollback",
+            &[],
+            [L, A, F, F, A, A],
         ),
         ("GET", "/questions/{q}/delete", &[], [L, A, F, F, F, F]),
         ("POST", "/questions/{q}/delete", &[], [L, A, F, F, F, F]),
@@ -94,12 +123,18 @@ async fn every_state_changing_route_checks_who_is_asking() {
             &[("content", "c")],
             [L, A, A, F, A, A],
         ),
-        ("GET", "/answers/{a}/edit", &[], [L, A, F, F, F, F]),
+        ("GET", "/answers/{a}/edit", &[], [L, A, F, F, A, A]),
         (
             "POST",
             "/answers/{a}/edit",
-            &[("content", "EDITED-BODY")],
-            [L, A, F, F, F, F],
+            &[("content", "EDITED-BODY"), ("summary", "why")],
+            [L, A, F, F, A, A],
+        ),
+        (
+            "POST",
+            "/answers/{a}/revisions/1/rollback",
+            &[],
+            [L, A, F, F, A, A],
         ),
         ("GET", "/answers/{a}/delete", &[], [L, A, F, F, F, F]),
         ("POST", "/answers/{a}/delete", &[], [L, A, F, F, F, F]),
@@ -116,12 +151,18 @@ async fn every_state_changing_route_checks_who_is_asking() {
             &[("content", "c")],
             [L, A, A, F, A, A],
         ),
-        ("GET", "/comments/{c}/edit", &[], [L, A, F, F, F, F]),
+        ("GET", "/comments/{c}/edit", &[], [L, A, F, F, A, A]),
         (
             "POST",
             "/comments/{c}/edit",
-            &[("content", "EDITED-COMMENT")],
-            [L, A, F, F, F, F],
+            &[("content", "EDITED-COMMENT"), ("summary", "why")],
+            [L, A, F, F, A, A],
+        ),
+        (
+            "POST",
+            "/comments/{c}/revisions/1/rollback",
+            &[],
+            [L, A, F, F, A, A],
         ),
         ("GET", "/comments/{c}/delete", &[], [L, A, F, F, F, F]),
         ("POST", "/comments/{c}/delete", &[], [L, A, F, F, F, F]),
@@ -259,6 +300,11 @@ async fn only_the_author_sees_edit_and_delete() {
     for page in [for_other, for_visitor] {
         assert!(!page.contains(">Edit</a>") && !page.contains(">Delete</a>"));
     }
+    // A moderator edits anyone's post, but deleting stays the author's.
+    let moderator = app.staff_user("moderator", "moderator").await;
+    let for_moderator = app.get_html(&moderator, &path).await;
+    assert_eq!(for_moderator.matches(">Edit</a>").count(), 3);
+    assert!(!for_moderator.contains(">Delete</a>"));
     app.stop().await;
 }
 

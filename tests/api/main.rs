@@ -24,6 +24,7 @@ mod pages;
 mod people;
 mod postgres_tls;
 mod questions;
+mod revisions;
 mod search;
 mod sessions;
 mod settings;

@@ -67,4 +67,9 @@ if grep -q 'panicked' "$work/server.log"; then
     grep -A5 'panicked' "$work/server.log" >&2
     status=1
 fi
+if [ "$status" -ne 0 ]; then
+    # The server's own account of what failed (each error names the request id the response carried).
+    echo "the server's errors and warnings:" >&2
+    grep -E 'ERROR|WARN|panicked' "$work/server.log" | tail -40 >&2 || true
+fi
 exit "$status"

@@ -15,6 +15,7 @@ use crate::{
     store::{
         Guarded, LikeOutcome, NewAnswer, NewQuestion, Revision,
         moderation::{self, CLOSURE_COLUMNS},
+        revisions::QUESTION_EDITOR,
     },
 };
 
@@ -235,7 +236,7 @@ pub async fn find_question(
                     EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = $2),
                     q.accepted_answer_id, q.comment_count, q.view_count, q.tags, u.reputation,
                     EXISTS (SELECT 1 FROM question_follows f WHERE f.question_id = q.id AND f.user_id = $2),
-                    {CLOSURE_COLUMNS}
+                    {CLOSURE_COLUMNS}, {QUESTION_EDITOR}
              FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = $1"
         ),
         &[&id.0, &viewer.map_or(0, |v| v.0)],
@@ -270,6 +271,7 @@ pub async fn find_question(
             row.try_get(21)?,
             row.try_get(22)?,
         ),
+        edited_by: row.try_get(23)?,
     }))
 }
 
@@ -338,7 +340,8 @@ const ANSWER: &str =
     "SELECT a.id, a.question_id, a.author_id, u.username, a.content, a.content_html,
         a.created_at, a.modified_at, a.like_count,
         EXISTS (SELECT 1 FROM answer_likes l WHERE l.answer_id = a.id AND l.user_id = $2),
-        q.accepted_answer_id IS NOT DISTINCT FROM a.id, q.author_id, a.comment_count, u.reputation
+        q.accepted_answer_id IS NOT DISTINCT FROM a.id, q.author_id, a.comment_count, u.reputation,
+        (SELECT e.username FROM users e WHERE e.id = a.edited_by)
      FROM answers a JOIN users u ON u.id = a.author_id JOIN questions q ON q.id = a.question_id";
 
 fn answer_from_row(row: &Row) -> Result<Answer, PgError> {
@@ -357,6 +360,7 @@ fn answer_from_row(row: &Row) -> Result<Answer, PgError> {
         question_author_id: UserId(row.try_get(11)?),
         comment_count: row.try_get(12)?,
         author_reputation: row.try_get(13)?,
+        edited_by: row.try_get(14)?,
     })
 }
 

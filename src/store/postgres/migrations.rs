@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0014_api_tokens.sql"),
     include_str!("migrations/0015_moderation.sql"),
     include_str!("migrations/0016_newest_comments_by_author.sql"),
+    include_str!("migrations/0017_revisions.sql"),
 ];
 
 /// The version a fully migrated database is at.

@@ -24,6 +24,7 @@ mod moderation;
 mod notifications;
 mod people;
 mod profiles;
+mod revisions;
 mod search;
 mod tags;
 mod tls;
@@ -70,7 +71,7 @@ use crate::{
     },
     store::{
         Guarded, LikeOutcome, NewAnswer, NewComment, NewQuestion, Revision, SessionOwner,
-        StoreError, StoreResult, StoredSession, sessions,
+        StoreError, StoreResult, StoredSession, moderation as moderation_sql, sessions,
     },
     sync::lock,
 };
@@ -527,8 +528,13 @@ impl PgStore {
         id: QuestionId,
         revision: Revision<QuestionDraft>,
     ) -> StoreResult<Guarded<()>> {
-        self.guarded_write(actor, Action::Edit, PostRef::Question(id), async |tx| {
-            board::update_question(tx, id, &revision).await.map(Some)
+        let post = PostRef::Question(id);
+        self.guarded_write(actor, Action::Edit, post, async |tx| {
+            let number = revisions::before_edit(tx, post).await?;
+            board::update_question(tx, id, &revision).await?;
+            revisions::after_edit(tx, post, number + 1, actor.id, revision.now, &revision.note)
+                .await
+                .map(Some)
         })
         .await
     }
@@ -592,8 +598,12 @@ impl PgStore {
         id: AnswerId,
         revision: Revision<Content>,
     ) -> StoreResult<Guarded<Answer>> {
-        self.guarded_write(actor, Action::Edit, PostRef::Answer(id), async |tx| {
+        let post = PostRef::Answer(id);
+        self.guarded_write(actor, Action::Edit, post, async |tx| {
+            let number = revisions::before_edit(tx, post).await?;
             board::update_answer(tx, id, &revision).await?;
+            revisions::after_edit(tx, post, number + 1, actor.id, revision.now, &revision.note)
+                .await?;
             let answer = board::find_answer(tx, id, Some(actor.id)).await?;
             if let Some(answer) = &answer {
                 notifications::answer_edited(
@@ -687,8 +697,12 @@ impl PgStore {
         id: CommentId,
         revision: Revision<CommentText>,
     ) -> StoreResult<Guarded<Comment>> {
-        self.guarded_write(actor, Action::Edit, PostRef::Comment(id), async |tx| {
+        let post = PostRef::Comment(id);
+        self.guarded_write(actor, Action::Edit, post, async |tx| {
+            let number = revisions::before_edit(tx, post).await?;
             comments::update(tx, id, &revision).await?;
+            revisions::after_edit(tx, post, number + 1, actor.id, revision.now, &revision.note)
+                .await?;
             notifications::comment_edited(tx, id, actor.id, &revision.mentioned, revision.now)
                 .await?;
             comments::find(tx, id).await
@@ -1424,12 +1438,37 @@ async fn guard(
         (_, PostRef::Answer(id)) => ("SELECT author_id FROM answers WHERE id = $1", id.0),
         (_, PostRef::Comment(id)) => ("SELECT author_id FROM comments WHERE id = $1", id.0),
     };
-    Ok(match opt(client, sql, &[&id]).await? {
-        None => Guarded::Missing,
-        Some(row) => match policy::may(actor, action, UserId(row.try_get(0)?)) {
+    let Some(row) = opt(client, sql, &[&id]).await? else {
+        return Ok(Guarded::Missing);
+    };
+    let author = UserId(row.try_get(0)?);
+    Ok(
+        match policy::may(as_seen_now(client, actor, author).await?, action, author) {
             Ok(()) => Guarded::Done(()),
             Err(why) => Guarded::Denied(why),
         },
+    )
+}
+
+/// The actor as this transaction sees them when they act on someone else's post as staff: with the role
+/// they have now (a user's, if it was taken or they are suspended meanwhile; their row is locked against
+/// a change until the write commits).
+async fn as_seen_now(
+    client: &impl GenericClient,
+    actor: Actor,
+    author: UserId,
+) -> Result<Actor, PgError> {
+    if actor.id == author || !actor.role.is_staff() {
+        return Ok(actor);
+    }
+    let locked = format!("{} FOR SHARE", numbered(moderation_sql::ROLE));
+    let found = match opt(client, &locked, &[&actor.id.0]).await? {
+        Some(row) => Some((row.try_get(0)?, row.try_get(1)?)),
+        None => None,
+    };
+    Ok(Actor {
+        id: actor.id,
+        role: moderation_sql::current_role(found, crate::domain::now()),
     })
 }
 

@@ -15,7 +15,8 @@ use crate::store::{Guarded, NewAnswer, moderation};
 const COLUMNS: &str = "a.id, a.question_id, a.author_id, u.username, a.content, a.content_html,
      a.created_at, a.modified_at, a.like_count,
      EXISTS (SELECT 1 FROM answer_likes l WHERE l.answer_id = a.id AND l.user_id = :viewer),
-     q.accepted_answer_id IS a.id, q.author_id, a.comment_count, u.reputation";
+     q.accepted_answer_id IS a.id, q.author_id, a.comment_count, u.reputation,
+     (SELECT e.username FROM users e WHERE e.id = a.edited_by)";
 
 fn from_row(row: &Row) -> rusqlite::Result<Answer> {
     Ok(Answer {
@@ -33,6 +34,7 @@ fn from_row(row: &Row) -> rusqlite::Result<Answer> {
         question_author_id: UserId(row.get(11)?),
         comment_count: row.get(12)?,
         author_reputation: row.get(13)?,
+        edited_by: row.get(14)?,
     })
 }
 

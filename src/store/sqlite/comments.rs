@@ -15,7 +15,8 @@ use crate::{
 
 /// A comment's columns, from `comments c` joined with its author `u`.
 const COLUMNS: &str = "c.id, c.question_id, c.answer_id, c.author_id, u.username, c.content,
-     c.content_html, c.created_at, c.modified_at, u.reputation";
+     c.content_html, c.created_at, c.modified_at, u.reputation,
+     (SELECT e.username FROM users e WHERE e.id = c.edited_by)";
 
 fn from_row(row: &Row) -> rusqlite::Result<Comment> {
     let question_id = QuestionId(row.get(1)?);
@@ -33,6 +34,7 @@ fn from_row(row: &Row) -> rusqlite::Result<Comment> {
         created_at: row.get(7)?,
         modified_at: row.get(8)?,
         author_reputation: row.get(9)?,
+        edited_by: row.get(10)?,
     })
 }
 

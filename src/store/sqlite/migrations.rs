@@ -102,6 +102,11 @@ const STEPS: &[(&str, &str, Option<Fill>)] = &[
         include_str!("migrations/0019_moderation.sql"),
         None,
     ),
+    (
+        "0020_revisions.sql",
+        include_str!("migrations/0020_revisions.sql"),
+        None,
+    ),
 ];
 
 /// The version a fully migrated database has.

@@ -16,6 +16,7 @@ mod notifications;
 mod pool;
 mod profiles;
 mod questions;
+mod revisions;
 mod search;
 mod sessions;
 mod settings;
@@ -55,7 +56,7 @@ use crate::{
         Guarded, LikeOutcome, NewAnswer, NewComment, NewQuestion, Revision, SessionOwner,
         StoreError, StoreResult, StoredSession,
         memory_limits::{MemoryLimits, moment},
-        sessions as store_sessions,
+        moderation as moderation_sql, sessions as store_sessions,
     },
 };
 
@@ -387,8 +388,18 @@ impl SqliteStore {
     ) -> StoreResult<Guarded<()>> {
         self.db
             .write(move |tx| {
-                guarded(tx, actor, Action::Edit, PostRef::Question(id), || {
-                    questions::update(tx, id, &revision.text, &revision.html, revision.now)
+                let post = PostRef::Question(id);
+                guarded(tx, actor, Action::Edit, post, || {
+                    let number = revisions::before_edit(tx, post)?;
+                    questions::update(tx, id, &revision.text, &revision.html, revision.now)?;
+                    revisions::after_edit(
+                        tx,
+                        post,
+                        number + 1,
+                        actor.id,
+                        revision.now,
+                        &revision.note,
+                    )
                 })
             })
             .await
@@ -466,7 +477,16 @@ impl SqliteStore {
             .write(move |tx| {
                 let post = PostRef::Answer(id);
                 let outcome = guarded(tx, actor, Action::Edit, post, || {
+                    let number = revisions::before_edit(tx, post)?;
                     answers::update(tx, id, &revision.text, &revision.html, revision.now)?;
+                    revisions::after_edit(
+                        tx,
+                        post,
+                        number + 1,
+                        actor.id,
+                        revision.now,
+                        &revision.note,
+                    )?;
                     let answer = answers::find(tx, id, Some(actor.id))?;
                     if let Some(answer) = &answer {
                         notifications::answer_edited(
@@ -574,8 +594,18 @@ impl SqliteStore {
     ) -> StoreResult<Guarded<Comment>> {
         self.db
             .write(move |tx| {
-                let outcome = guarded(tx, actor, Action::Edit, PostRef::Comment(id), || {
+                let post = PostRef::Comment(id);
+                let outcome = guarded(tx, actor, Action::Edit, post, || {
+                    let number = revisions::before_edit(tx, post)?;
                     comments::update(tx, id, &revision.text, &revision.html, revision.now)?;
+                    revisions::after_edit(
+                        tx,
+                        post,
+                        number + 1,
+                        actor.id,
+                        revision.now,
+                        &revision.note,
+                    )?;
                     notifications::comment_edited(
                         tx,
                         id,
@@ -1059,10 +1089,27 @@ fn guard(
 ) -> rusqlite::Result<Guarded<()>> {
     Ok(match author_of(conn, action, post)? {
         None => Guarded::Missing,
-        Some(author) => match policy::may(actor, action, author) {
+        Some(author) => match policy::may(as_seen_now(conn, actor, author)?, action, author) {
             Ok(()) => Guarded::Done(()),
             Err(why) => Guarded::Denied(why),
         },
+    })
+}
+
+/// The actor as this transaction sees them when they act on someone else's post as staff: with the role
+/// they have now (a user's, if it was taken or they are suspended meanwhile).
+fn as_seen_now(conn: &Connection, actor: Actor, author: UserId) -> rusqlite::Result<Actor> {
+    if actor.id == author || !actor.role.is_staff() {
+        return Ok(actor);
+    }
+    let found = conn
+        .one(moderation_sql::ROLE, [actor.id.0], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    Ok(Actor {
+        id: actor.id,
+        role: moderation_sql::current_role(found, crate::domain::now()),
     })
 }
 

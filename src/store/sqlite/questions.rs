@@ -12,6 +12,7 @@ use crate::domain::{
 use crate::store::{
     NewQuestion,
     moderation::{self, CLOSURE_COLUMNS},
+    revisions::QUESTION_EDITOR,
 };
 
 const SUMMARY_COLUMNS: &str =
@@ -365,7 +366,7 @@ pub fn find(
                 EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = ?2),
                 q.accepted_answer_id, q.comment_count, q.view_count, q.tags, u.reputation,
                 EXISTS (SELECT 1 FROM question_follows f WHERE f.question_id = q.id AND f.user_id = ?2),
-                {CLOSURE_COLUMNS}
+                {CLOSURE_COLUMNS}, {QUESTION_EDITOR}
          FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1"
     ))?
     .query_row(params![id.0, viewer.map_or(0, |v| v.0)], |row| {
@@ -395,6 +396,7 @@ pub fn find(
                 row.get(21)?,
                 row.get(22)?,
             ),
+            edited_by: row.get(23)?,
         })
     })
     .optional()

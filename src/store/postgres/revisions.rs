@@ -1,0 +1,97 @@
+//! Edit history on PostgreSQL (the statements are `store::revisions`').
+
+use deadpool_postgres::GenericClient;
+
+use super::{PgError, PgStore, numbered, opt, rows, run};
+use crate::{
+    domain::{
+        ids::UserId,
+        policy::PostRef,
+        revisions::{EditNote, PostRevisions},
+    },
+    store::{StoreResult, revisions as sql},
+};
+
+/// Before an edit: keeps the post as it stands if it has no history yet; returns its newest revision's
+/// number.
+pub async fn before_edit(client: &impl GenericClient, post: PostRef) -> Result<i64, PgError> {
+    let (count, id) = sql::count(post);
+    let stored: i64 = match opt(client, &numbered(&count), &[&id]).await? {
+        Some(row) => row.try_get(0)?,
+        None => 0,
+    };
+    if stored == 0 {
+        let (keep, id) = sql::keep(post);
+        run(
+            client,
+            &numbered(keep),
+            &[&id, &1_i64, &None::<i64>, &None::<i64>, &"", &None::<i64>],
+        )
+        .await?;
+    }
+    Ok(stored.max(1))
+}
+
+/// After an edit: keeps the post as `editor` left it as revision `number`, and who edited it.
+pub async fn after_edit(
+    client: &impl GenericClient,
+    post: PostRef,
+    number: i64,
+    editor: UserId,
+    now: i64,
+    note: &EditNote,
+) -> Result<(), PgError> {
+    let (keep, id) = sql::keep(post);
+    run(
+        client,
+        &numbered(keep),
+        &[
+            &id,
+            &number,
+            &Some(editor.0),
+            &Some(now),
+            &note.summary.as_str(),
+            &note.rolled_back_to,
+        ],
+    )
+    .await?;
+    let (edited_by, id) = sql::edited_by(post);
+    run(client, &numbered(edited_by), &[&id, &editor.0]).await?;
+    Ok(())
+}
+
+impl PgStore {
+    pub async fn revisions(&self, post: PostRef) -> StoreResult<Option<PostRevisions>> {
+        let client = self.client().await?;
+        let (head, id) = sql::head(post);
+        let Some(row) = opt(&client, &numbered(head), &[&id]).await? else {
+            return Ok(None);
+        };
+        let head = sql::Head {
+            question_id: row.try_get(0)?,
+            question_subject: row.try_get(1)?,
+            author_id: row.try_get(2)?,
+            author: row.try_get(3)?,
+            at: row.try_get(4)?,
+            subject: row.try_get(5)?,
+            content: row.try_get(6)?,
+            tags: row.try_get(7)?,
+        };
+        let (list, id) = sql::list(post);
+        let mut stored = Vec::new();
+        for row in rows(&client, &numbered(&list), &[&id]).await? {
+            stored.push(sql::Stored {
+                number: row.try_get(0)?,
+                editor_id: row.try_get(1)?,
+                editor: row.try_get(2)?,
+                created_at: row.try_get(3)?,
+                summary: row.try_get(4)?,
+                rolled_back_to: row.try_get(5)?,
+                subject: row.try_get(6)?,
+                content: row.try_get(7)?,
+                tags: row.try_get(8)?,
+            });
+        }
+        Ok(Some(sql::assemble(post, head, stored)))
+    }
+}
