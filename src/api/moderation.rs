@@ -105,6 +105,10 @@ pub enum LogActionJson {
     Suspend,
     Unsuspend,
     Role,
+    /// Someone else's post edited.
+    Edit,
+    /// Someone else's post rolled back to an earlier revision.
+    Rollback,
 }
 
 impl From<LogAction> for LogActionJson {
@@ -115,6 +119,8 @@ impl From<LogAction> for LogActionJson {
             LogAction::Suspend => Self::Suspend,
             LogAction::Unsuspend => Self::Unsuspend,
             LogAction::Role => Self::Role,
+            LogAction::Edit => Self::Edit,
+            LogAction::Rollback => Self::Rollback,
         }
     }
 }

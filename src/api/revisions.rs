@@ -2,13 +2,18 @@
 //! (its author or a moderator, with a token with write access). The same use cases as the history pages.
 
 use poem::{Request, web::Data};
-use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, payload::Json};
+use poem_openapi::{
+    ApiResponse, Object, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+};
 
 use super::{
     ApiTags, State,
     auth::{MaybeToken, Token},
     error::{ApiError, ApiResult},
     http::lang,
+    paging::{Paging, address, last_page, paging},
     types::timestamp,
 };
 use crate::{
@@ -16,7 +21,7 @@ use crate::{
     domain::{
         board::{AnswerId, CommentId, QuestionId},
         policy::PostRef,
-        revisions::{PostRevisions, RevisionEntry},
+        revisions::{PostRevisions, REVISIONS_PER_PAGE, RevisionEntry, page_numbers},
     },
 };
 use time::OffsetDateTime;
@@ -48,19 +53,26 @@ pub struct RevisionJson {
     pub current: bool,
 }
 
-/// Every revision of a post, oldest first (the last is the post as it stands).
+/// One page of a post's revisions, newest first (the first of page 1 is the post as it stands).
 #[derive(Object)]
 pub struct RevisionList {
     pub items: Vec<RevisionJson>,
+    pub page: i64,
+    /// How many revisions the post has.
     pub total: i64,
+    /// The next (older) page's address, when there is one.
+    #[oai(nullable)]
+    pub next: Option<String>,
 }
 
 impl RevisionList {
-    fn of(history: &PostRevisions) -> Self {
-        let current = history.current().map(|entry| entry.number);
+    fn of(history: &PostRevisions, page: i64, paging: Paging) -> Self {
+        let (low, high) = page_numbers(history.total, page);
         let items: Vec<RevisionJson> = history
             .revisions
             .iter()
+            .rev()
+            .filter(|entry| (low..=high).contains(&entry.number))
             .map(|entry: &RevisionEntry| RevisionJson {
                 number: entry.number,
                 editor: entry.editor.clone(),
@@ -75,21 +87,57 @@ impl RevisionList {
                         .map(|name| name.as_str().to_owned())
                         .collect()
                 }),
-                current: Some(entry.number) == current,
+                current: history.is_current(entry.number),
             })
             .collect();
         Self {
-            total: items.len() as i64,
             items,
+            page,
+            total: history.total,
+            next: paging.next,
         }
     }
 }
 
 #[derive(ApiResponse)]
 pub enum RevisionsResponse {
-    /// Every revision, oldest first.
+    /// One page of revisions, newest first; `Link` names the next and previous pages.
     #[oai(status = 200)]
-    Ok(Json<RevisionList>),
+    Ok(Json<RevisionList>, #[oai(header = "Link")] Option<String>),
+}
+
+/// The history's address for a post (`/api/v1/questions/1/revisions`).
+fn history_address(post: PostRef) -> String {
+    match post {
+        PostRef::Question(id) => format!("/api/v1/questions/{}/revisions", id.0),
+        PostRef::Answer(id) => format!("/api/v1/answers/{}/revisions", id.0),
+        PostRef::Comment(id) => format!("/api/v1/comments/{}/revisions", id.0),
+    }
+}
+
+/// Page `page` of the post's history as the response.
+async fn page_of(
+    state: &State,
+    req: &Request,
+    post: PostRef,
+    page: i64,
+) -> ApiResult<RevisionsResponse> {
+    let history = board::revisions::history(&state.store, post, page)
+        .await
+        .map_err(|err| ApiError::from_board(err, lang(req)))?;
+    let last = last_page(history.total, REVISIONS_PER_PAGE);
+    let page = page.clamp(1, last);
+    let base = history_address(post);
+    let paging = paging(
+        |n| address(&base, &[("page", Some(&n.to_string()))]),
+        page,
+        last,
+    );
+    let link = paging.link.clone();
+    Ok(RevisionsResponse::Ok(
+        Json(RevisionList::of(&history, page, paging)),
+        link,
+    ))
 }
 
 async fn list(
@@ -97,36 +145,30 @@ async fn list(
     req: &Request,
     auth: &MaybeToken,
     post: PostRef,
+    page: Option<i64>,
 ) -> ApiResult<RevisionsResponse> {
     auth.reader(req, state).await?;
-    let history = board::revisions::history(&state.store, post)
-        .await
-        .map_err(|err| ApiError::from_board(err, lang(req)))?;
-    Ok(RevisionsResponse::Ok(Json(RevisionList::of(&history))))
+    page_of(state, req, post, page.unwrap_or(1)).await
 }
 
 async fn rollback(
     state: &State,
     req: &Request,
     auth: &Token,
-    post: PostRef,
-    number: i64,
+    (post, number): (PostRef, i64),
+    summary: Option<String>,
 ) -> ApiResult<RevisionsResponse> {
-    let fail = |err| ApiError::from_board(err, lang(req));
     let user = auth.poster(state, lang(req)).await?;
-    board::revisions::rollback(&state.store, user, post, number)
+    board::revisions::rollback(&state.store, user, post, number, summary.as_deref())
         .await
-        .map_err(fail)?;
+        .map_err(|err| ApiError::from_board(err, lang(req)))?;
     state.index_now().await;
-    let history = board::revisions::history(&state.store, post)
-        .await
-        .map_err(fail)?;
-    Ok(RevisionsResponse::Ok(Json(RevisionList::of(&history))))
+    page_of(state, req, post, 1).await
 }
 
 #[OpenApi(tag = "ApiTags::Revisions")]
 impl RevisionsApi {
-    /// Every revision of a question, oldest first.
+    /// A question's revisions, newest first, a page at a time.
     #[oai(
         path = "/questions/:id/revisions",
         method = "get",
@@ -138,11 +180,21 @@ impl RevisionsApi {
         state: Data<&State>,
         auth: MaybeToken,
         id: Path<i64>,
+        /// The page, from 1 (the newest revisions; past the last: the last).
+        #[oai(validator(minimum(value = "1")))]
+        page: Query<Option<i64>>,
     ) -> ApiResult<RevisionsResponse> {
-        list(&state, req, &auth, PostRef::Question(QuestionId(id.0))).await
+        list(
+            &state,
+            req,
+            &auth,
+            PostRef::Question(QuestionId(id.0)),
+            page.0,
+        )
+        .await
     }
 
-    /// Every revision of an answer, oldest first.
+    /// An answer's revisions, newest first, a page at a time.
     #[oai(
         path = "/answers/:id/revisions",
         method = "get",
@@ -154,11 +206,14 @@ impl RevisionsApi {
         state: Data<&State>,
         auth: MaybeToken,
         id: Path<i64>,
+        /// The page, from 1 (the newest revisions; past the last: the last).
+        #[oai(validator(minimum(value = "1")))]
+        page: Query<Option<i64>>,
     ) -> ApiResult<RevisionsResponse> {
-        list(&state, req, &auth, PostRef::Answer(AnswerId(id.0))).await
+        list(&state, req, &auth, PostRef::Answer(AnswerId(id.0)), page.0).await
     }
 
-    /// Every revision of a comment, oldest first.
+    /// A comment's revisions, newest first, a page at a time.
     #[oai(
         path = "/comments/:id/revisions",
         method = "get",
@@ -170,12 +225,23 @@ impl RevisionsApi {
         state: Data<&State>,
         auth: MaybeToken,
         id: Path<i64>,
+        /// The page, from 1 (the newest revisions; past the last: the last).
+        #[oai(validator(minimum(value = "1")))]
+        page: Query<Option<i64>>,
     ) -> ApiResult<RevisionsResponse> {
-        list(&state, req, &auth, PostRef::Comment(CommentId(id.0))).await
+        list(
+            &state,
+            req,
+            &auth,
+            PostRef::Comment(CommentId(id.0)),
+            page.0,
+        )
+        .await
     }
 
     /// Makes an earlier revision of a question its text, subject and tags again, as a new revision (its
-    /// author or a moderator). Answers the history as it now is.
+    /// author or a moderator, who says why when it is not theirs). Answers the history's first page as it
+    /// now is.
     #[oai(
         path = "/questions/:id/revisions/:number/rollback",
         method = "post",
@@ -188,9 +254,11 @@ impl RevisionsApi {
         auth: Token,
         id: Path<i64>,
         number: Path<i64>,
+        /// Why, up to 500 characters: required of a moderator rolling back someone else's post.
+        summary: Query<Option<String>>,
     ) -> ApiResult<RevisionsResponse> {
         let post = PostRef::Question(QuestionId(id.0));
-        rollback(&state, req, &auth, post, number.0).await
+        rollback(&state, req, &auth, (post, number.0), summary.0).await
     }
 
     /// Makes an earlier revision of an answer its text again, as a new revision (its author or a
@@ -207,9 +275,11 @@ impl RevisionsApi {
         auth: Token,
         id: Path<i64>,
         number: Path<i64>,
+        /// Why, up to 500 characters: required of a moderator rolling back someone else's post.
+        summary: Query<Option<String>>,
     ) -> ApiResult<RevisionsResponse> {
         let post = PostRef::Answer(AnswerId(id.0));
-        rollback(&state, req, &auth, post, number.0).await
+        rollback(&state, req, &auth, (post, number.0), summary.0).await
     }
 
     /// Makes an earlier revision of a comment its text again, as a new revision (its author or a
@@ -226,8 +296,10 @@ impl RevisionsApi {
         auth: Token,
         id: Path<i64>,
         number: Path<i64>,
+        /// Why, up to 500 characters: required of a moderator rolling back someone else's post.
+        summary: Query<Option<String>>,
     ) -> ApiResult<RevisionsResponse> {
         let post = PostRef::Comment(CommentId(id.0));
-        rollback(&state, req, &auth, post, number.0).await
+        rollback(&state, req, &auth, (post, number.0), summary.0).await
     }
 }

@@ -9,7 +9,7 @@ use crate::{
     domain::{
         self,
         accounts::CurrentUser,
-        board::{AnswerForm, AnswerId, QuestionId},
+        board::{AnswerForm, AnswerId, Content, QuestionId},
         policy::{self, Action, Denied, PostRef},
         posts::{Answer, Question},
         revisions::EditNote,
@@ -83,11 +83,8 @@ pub async fn edit(
     limits: Option<&WriteLimits>,
 ) -> Result<Answer, BoardError> {
     let editing = editing(store, user, PostRef::Answer(id)).await?;
-    let note = both_parsed(
-        editing.note(form.summary.as_deref()),
-        form.parse().map(drop),
-    )?;
-    save_edit(store, user, &editing, id, form, note, limits).await
+    let (note, content) = both_parsed(editing.note(form.summary.as_deref()), form.parse())?;
+    save_edit(store, user, &editing, id, content, note, limits).await
 }
 
 /// Saves an edit (or a rollback) someone may make, with its note; returns the answer as the editor now
@@ -97,11 +94,10 @@ pub(super) async fn save_edit(
     user: &CurrentUser,
     editing: &Editing,
     id: AnswerId,
-    form: &AnswerForm,
+    content: Content,
     note: EditNote,
     limits: Option<&WriteLimits>,
 ) -> Result<Answer, BoardError> {
-    let content = form.parse().map_err(BoardError::Invalid)?;
     let (html, mentioned) = render_mentioning(store, content.as_str(), Style::Post).await?;
     links_allowed(store, user, limits, &html).await?;
     let revision = Revision {

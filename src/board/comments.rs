@@ -9,7 +9,7 @@ use crate::{
     domain::{
         self,
         accounts::CurrentUser,
-        board::{CommentForm, CommentId},
+        board::{CommentForm, CommentId, CommentText},
         policy::{self, Action, PostRef},
         posts::Comment,
         revisions::EditNote,
@@ -69,11 +69,8 @@ pub async fn edit(
     limits: Option<&WriteLimits>,
 ) -> Result<Comment, BoardError> {
     let editing = editing(store, user, PostRef::Comment(id)).await?;
-    let note = both_parsed(
-        editing.note(form.summary.as_deref()),
-        form.parse().map(drop),
-    )?;
-    save_edit(store, user, &editing, id, form, note, limits).await
+    let (note, text) = both_parsed(editing.note(form.summary.as_deref()), form.parse())?;
+    save_edit(store, user, &editing, id, text, note, limits).await
 }
 
 /// Saves an edit (or a rollback) someone may make, with its note; returns the comment as it now is.
@@ -82,11 +79,10 @@ pub(super) async fn save_edit(
     user: &CurrentUser,
     editing: &Editing,
     id: CommentId,
-    form: &CommentForm,
+    text: CommentText,
     note: EditNote,
     limits: Option<&WriteLimits>,
 ) -> Result<Comment, BoardError> {
-    let text = form.parse().map_err(BoardError::Invalid)?;
     let (html, mentioned) = render_mentioning(store, text.as_str(), Style::Comment).await?;
     links_allowed(store, user, limits, &html).await?;
     let revision = Revision {

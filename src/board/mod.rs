@@ -98,12 +98,12 @@ fn written<T>(outcome: Guarded<T>) -> Result<T, BoardError> {
 }
 
 /// An edit's note and the rest of its form as parsed: every problem of both at once.
-fn both_parsed(
+fn both_parsed<T>(
     note: Result<crate::domain::revisions::EditNote, Vec<FieldError>>,
-    rest: Result<(), Vec<FieldError>>,
-) -> Result<crate::domain::revisions::EditNote, BoardError> {
+    rest: Result<T, Vec<FieldError>>,
+) -> Result<(crate::domain::revisions::EditNote, T), BoardError> {
     match (note, rest) {
-        (Ok(note), Ok(())) => Ok(note),
+        (Ok(note), Ok(rest)) => Ok((note, rest)),
         (note, rest) => Err(BoardError::Invalid(
             note.err().into_iter().chain(rest.err()).flatten().collect(),
         )),

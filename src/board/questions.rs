@@ -11,7 +11,7 @@ use crate::{
     domain::{
         self,
         accounts::CurrentUser,
-        board::{ListSort, QuestionForm, QuestionId},
+        board::{ListSort, QuestionDraft, QuestionForm, QuestionId},
         ids::UserId,
         policy::{self, Action, PostRef},
         posts::{Question, QuestionSummary},
@@ -74,11 +74,8 @@ pub async fn edit(
     limits: Option<&WriteLimits>,
 ) -> Result<(), BoardError> {
     let editing = editing(store, user, PostRef::Question(id)).await?;
-    let note = both_parsed(
-        editing.note(form.summary.as_deref()),
-        form.parse().map(drop),
-    )?;
-    save_edit(store, user, &editing, id, form, note, limits).await
+    let (note, draft) = both_parsed(editing.note(form.summary.as_deref()), form.parse())?;
+    save_edit(store, user, &editing, id, draft, note, limits).await
 }
 
 /// Saves an edit (or a rollback) someone may make, with its note.
@@ -87,11 +84,10 @@ pub(super) async fn save_edit(
     user: &CurrentUser,
     editing: &Editing,
     id: QuestionId,
-    form: &QuestionForm,
+    draft: QuestionDraft,
     note: EditNote,
     limits: Option<&WriteLimits>,
 ) -> Result<(), BoardError> {
-    let draft = form.parse().map_err(BoardError::Invalid)?;
     let html = render(draft.content.as_str()).await?;
     links_allowed(store, user, limits, &html).await?;
     let revision = Revision {

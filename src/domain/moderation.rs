@@ -264,15 +264,21 @@ pub enum LogAction {
     Unsuspend,
     /// A role given or taken (`detail` is the new role).
     Role,
+    /// Someone else's post edited (`detail` is the summary).
+    Edit,
+    /// Someone else's post rolled back (`detail`: the revision, then the summary).
+    Rollback,
 }
 
 impl LogAction {
-    pub const ALL: [LogAction; 5] = [
+    pub const ALL: [LogAction; 7] = [
         LogAction::Close,
         LogAction::Reopen,
         LogAction::Suspend,
         LogAction::Unsuspend,
         LogAction::Role,
+        LogAction::Edit,
+        LogAction::Rollback,
     ];
 
     pub fn code(self) -> &'static str {
@@ -282,6 +288,8 @@ impl LogAction {
             Self::Suspend => "suspend",
             Self::Unsuspend => "unsuspend",
             Self::Role => "role",
+            Self::Edit => "edit",
+            Self::Rollback => "rollback",
         }
     }
 
@@ -369,6 +377,11 @@ pub enum LogDetail {
         reason: String,
     },
     Role(Role),
+    /// An edit of someone else's post, or a rollback to this revision, and why.
+    Edited {
+        rolled_back_to: Option<i64>,
+        summary: String,
+    },
     Nothing,
 }
 
@@ -392,6 +405,14 @@ impl LogEntry {
                 Err(_) => LogDetail::Nothing,
             },
             LogAction::Role => LogDetail::Role(Role::stored(first)),
+            LogAction::Edit => LogDetail::Edited {
+                rolled_back_to: None,
+                summary: self.detail.clone(),
+            },
+            LogAction::Rollback => LogDetail::Edited {
+                rolled_back_to: first.parse().ok(),
+                summary: rest.to_owned(),
+            },
             LogAction::Reopen | LogAction::Unsuspend => LogDetail::Nothing,
         }
     }

@@ -54,7 +54,28 @@ pub struct RevisionEntry {
     pub tags: Option<Tags>,
 }
 
-/// Every revision of one post, oldest first, with what the page about them needs of the post.
+impl RevisionEntry {
+    /// Whether the two read the same: subject, text and tags.
+    pub fn same_text(&self, other: &RevisionEntry) -> bool {
+        self.subject == other.subject && self.content == other.content && self.tags == other.tags
+    }
+}
+
+/// How many revisions a page of a post's history shows (a post edited a thousand times is read a page at a
+/// time, and each page diffs at most this many).
+pub const REVISIONS_PER_PAGE: i64 = 10;
+
+/// The revision numbers a page of the history shows, newest first: page 1 ends at the newest (`total`).
+/// `(low, high)`, both included; `low` is 1 or more. A page past the end shows the oldest page.
+pub fn page_numbers(total: i64, page: i64) -> (i64, i64) {
+    let pages = (total.max(1) + REVISIONS_PER_PAGE - 1) / REVISIONS_PER_PAGE;
+    let page = page.clamp(1, pages);
+    let high = total.max(1) - (page - 1) * REVISIONS_PER_PAGE;
+    ((high - REVISIONS_PER_PAGE + 1).max(1), high)
+}
+
+/// Some of a post's revisions (numbers `low` to `high`, oldest first, each with the one before it to diff
+/// against when there is one), with what the history page needs of the post.
 #[derive(Clone, Debug)]
 pub struct PostRevisions {
     pub post: PostRef,
@@ -62,19 +83,21 @@ pub struct PostRevisions {
     pub question_id: super::ids::QuestionId,
     pub question_subject: String,
     pub author_id: super::ids::UserId,
-    /// Never empty: a post never edited has its one revision, itself.
+    /// How many revisions the post has: the newest is numbered so (a post never edited has 1, itself).
+    pub total: i64,
+    /// The revisions asked for, oldest first, after the one before the lowest when there is one.
     pub revisions: Vec<RevisionEntry>,
 }
 
 impl PostRevisions {
-    /// The revision numbered `number`.
+    /// The revision numbered `number`, if it was read.
     pub fn get(&self, number: i64) -> Option<&RevisionEntry> {
         self.revisions.iter().find(|r| r.number == number)
     }
 
-    /// The revision the post stands at.
-    pub fn current(&self) -> Option<&RevisionEntry> {
-        self.revisions.last()
+    /// Whether revision `number` is what the post reads as now.
+    pub fn is_current(&self, number: i64) -> bool {
+        number == self.total
     }
 }
 
@@ -87,7 +110,7 @@ pub enum Change {
 }
 
 /// How long one diff may take before it settles for a coarser answer (whole runs replaced).
-const DIFF_DEADLINE: Duration = Duration::from_millis(200);
+const DIFF_DEADLINE: Duration = Duration::from_millis(50);
 
 /// `old` and `new` as runs of words (split where whitespace starts or ends: Korean is spaced by words
 /// too), each kept, added or removed; neighbouring words of one kind are joined in one run.
@@ -151,6 +174,17 @@ mod tests {
         assert!(!changed(&runs));
         assert_eq!(runs, vec![(Change::Kept, "같은 글 same text".to_owned())]);
         assert!(!changed(&word_diff("", "")));
+    }
+
+    #[test]
+    fn pages_of_history_run_from_the_newest() {
+        assert_eq!(page_numbers(1, 1), (1, 1));
+        assert_eq!(page_numbers(10, 1), (1, 10));
+        assert_eq!(page_numbers(11, 1), (2, 11));
+        assert_eq!(page_numbers(11, 2), (1, 1));
+        assert_eq!(page_numbers(25, 3), (1, 5));
+        assert_eq!(page_numbers(25, 9), (1, 5), "past the end: the oldest page");
+        assert_eq!(page_numbers(25, -3), (16, 25));
     }
 
     #[test]

@@ -639,6 +639,8 @@ pub struct Texts {
     pub log_action_suspend: &'static str,
     pub log_action_unsuspend: &'static str,
     pub log_action_role: &'static str,
+    pub log_action_edit: &'static str,
+    pub log_action_rollback: &'static str,
     pub refused_not_moderator: &'static str,
     pub refused_not_admin: &'static str,
     pub refused_protected: &'static str,
@@ -730,6 +732,8 @@ impl Texts {
             LogAction::Suspend => self.log_action_suspend,
             LogAction::Unsuspend => self.log_action_unsuspend,
             LogAction::Role => self.log_action_role,
+            LogAction::Edit => self.log_action_edit,
+            LogAction::Rollback => self.log_action_rollback,
         }
     }
 

@@ -338,9 +338,9 @@ operations! {
     /// Replaces a comment's text if the policy lets `actor`; returns it as it now is.
     fn update_comment(&self, actor: Actor, id: CommentId, revision: Revision<CommentText>) -> Guarded<Comment>;
 
-    /// Every revision of a post, oldest first (a post never edited: itself as revision 1); `None` if the
-    /// post is gone.
-    fn revisions(&self, post: PostRef) -> Option<crate::domain::revisions::PostRevisions>;
+    /// A post's revisions numbered `numbers.0` to `numbers.1` (with the one before, to diff against), oldest
+    /// first (a post never edited: itself as revision 1); `None` if the post is gone.
+    fn revisions(&self, post: PostRef, numbers: (i64, i64)) -> Option<crate::domain::revisions::PostRevisions>;
 
     /// Deletes a comment if the policy lets `actor` (moving its post's counter); returns it as it was.
     fn delete_comment(&self, actor: Actor, id: CommentId) -> Guarded<Comment>;

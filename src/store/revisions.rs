@@ -101,7 +101,7 @@ pub fn head(post: PostRef) -> (&'static str, i64) {
     (sql, id)
 }
 
-/// Every stored revision of the post `?1`, oldest first.
+/// The stored revisions of the post `?1` numbered `?2` to `?3`, oldest first (by the post's index).
 pub fn list(post: PostRef) -> (String, i64) {
     let (column, id) = column(post);
     (
@@ -109,10 +109,51 @@ pub fn list(post: PostRef) -> (String, i64) {
             "SELECT r.number, r.editor_id, u.username, r.created_at, r.summary, r.rolled_back_to,
                     r.subject, r.content, r.tags
              FROM revisions r JOIN users u ON u.id = r.editor_id
-             WHERE r.{column} = ?1 ORDER BY r.number"
+             WHERE r.{column} = ?1 AND r.number BETWEEN ?2 AND ?3 ORDER BY r.number"
         ),
         id,
     )
+}
+
+/// The numbers [`list`] reads for the revisions `low` to `high`: the one before `low` too, to diff against.
+pub fn with_base((low, high): (i64, i64)) -> (i64, i64) {
+    ((low - 1).max(1), high)
+}
+
+/// Logs an edit of the post `?1` by `?2` at `?3` (`?4` the action, `?5` the detail) when the post is not
+/// the editor's: a moderator's edit is a moderator's action.
+pub fn log_edit(post: PostRef) -> (&'static str, i64) {
+    let (_, id) = column(post);
+    let sql = match post {
+        PostRef::Question(_) => {
+            "INSERT INTO moderation_log (at, actor_id, action, question_id, user_id, target, detail)
+             SELECT ?3, ?2, ?4, q.id, q.author_id, q.subject, ?5
+             FROM questions q WHERE q.id = ?1 AND q.author_id <> ?2"
+        }
+        PostRef::Answer(_) => {
+            "INSERT INTO moderation_log (at, actor_id, action, question_id, user_id, target, detail)
+             SELECT ?3, ?2, ?4, q.id, a.author_id, q.subject, ?5
+             FROM answers a JOIN questions q ON q.id = a.question_id WHERE a.id = ?1 AND a.author_id <> ?2"
+        }
+        PostRef::Comment(_) => {
+            "INSERT INTO moderation_log (at, actor_id, action, question_id, user_id, target, detail)
+             SELECT ?3, ?2, ?4, q.id, c.author_id, q.subject, ?5
+             FROM comments c JOIN questions q ON q.id = c.question_id WHERE c.id = ?1 AND c.author_id <> ?2"
+        }
+    };
+    (sql, id)
+}
+
+/// The log's action and detail for an edit with this note.
+pub fn logged(note: &crate::domain::revisions::EditNote) -> (&'static str, String) {
+    use crate::domain::moderation::LogAction;
+    match note.rolled_back_to {
+        Some(number) => (
+            LogAction::Rollback.code(),
+            format!("{number}\n{}", note.summary.as_str()),
+        ),
+        None => (LogAction::Edit.code(), note.summary.as_str().to_owned()),
+    }
 }
 
 /// What [`head`] read of a post.
@@ -156,10 +197,21 @@ impl From<Stored> for RevisionEntry {
     }
 }
 
-/// The post's history from what was read: its stored revisions, or, for a post never edited, the post
-/// itself as revision 1.
-pub fn assemble(post: PostRef, head: Head, stored: Vec<Stored>) -> PostRevisions {
-    let revisions = if stored.is_empty() {
+/// The post's history from what was read: its stored revisions (`total` of them), or, for a post never
+/// edited, the post itself as revision 1 (when the numbers asked for include 1).
+pub fn assemble(
+    post: PostRef,
+    head: Head,
+    total: i64,
+    numbers: (i64, i64),
+    stored: Vec<Stored>,
+) -> PostRevisions {
+    let (low, _) = with_base(numbers);
+    let revisions = if total > 0 {
+        stored.into_iter().map(RevisionEntry::from).collect()
+    } else if low > 1 {
+        Vec::new()
+    } else {
         vec![RevisionEntry {
             number: 1,
             editor_id: UserId(head.author_id),
@@ -171,14 +223,13 @@ pub fn assemble(post: PostRef, head: Head, stored: Vec<Stored>) -> PostRevisions
             content: head.content,
             tags: head.tags.as_deref().map(Tags::stored),
         }]
-    } else {
-        stored.into_iter().map(RevisionEntry::from).collect()
     };
     PostRevisions {
         post,
         question_id: QuestionId(head.question_id),
         question_subject: head.question_subject,
         author_id: UserId(head.author_id),
+        total: total.max(1),
         revisions,
     }
 }

@@ -406,6 +406,12 @@ fn log_detail(t: &Texts, detail: &LogDetail) -> Markup {
                 (fill(t.suspended_through, &[&last_day(*until), reason]))
             }
             LogDetail::Role(role) => { "→ " (t.role(*role)) }
+            LogDetail::Edited { rolled_back_to, summary } => {
+                @if let Some(number) = rolled_back_to {
+                    "↺ " (fill(t.revision_number, &[&number.to_string()])) ": "
+                }
+                (summary)
+            }
             LogDetail::Nothing => {}
         }
     }

@@ -1,12 +1,14 @@
-//! A post's history: each revision newest first, with what it changed from the one before as a word-level
-//! diff (removed words struck through, added ones underlined, each also named in words for screen readers),
-//! and for whoever may edit the post a button that rolls it back to that revision.
+//! A post's history, a page at a time: each revision newest first, with what it changed from the one before
+//! as a word-level diff (removed words struck through, added ones underlined, each also named in words for
+//! screen readers), and for whoever may edit the post a button that rolls it back to that revision.
 
 use maud::{Markup, html};
 
 use super::{
     PageContext,
-    layout::{csrf_field, page},
+    forms::{SummaryInput, summary_field},
+    layout::{csrf_field, page as layout_page},
+    pagination::pagination,
     urls,
     users::author_link,
 };
@@ -15,9 +17,12 @@ use crate::{
         FieldError,
         board::AnswerSort,
         policy::{Action, PostRef},
-        revisions::{Change, PostRevisions, RevisionEntry, changed, word_diff},
+        revisions::{
+            Change, PostRevisions, REVISIONS_PER_PAGE, RevisionEntry, changed, page_numbers,
+            word_diff,
+        },
     },
-    i18n::fill,
+    i18n::{Texts, fill},
 };
 
 /// Where a post of this kind is read, and where its history (and its rollbacks) are.
@@ -33,9 +38,9 @@ fn post_urls(post: PostRef) -> (String, String) {
 }
 
 /// Words kept, removed and added, marked in the text itself.
-fn diff(old: &str, new: &str, t: &crate::i18n::Texts) -> Markup {
+fn marked(runs: &[(Change, String)], t: &Texts) -> Markup {
     html! {
-        @for (change, text) in word_diff(old, new) {
+        @for (change, text) in runs {
             @match change {
                 Change::Kept => (text),
                 Change::Removed => del.diff-removed title=(t.diff_removed) {
@@ -49,19 +54,15 @@ fn diff(old: &str, new: &str, t: &crate::i18n::Texts) -> Markup {
     }
 }
 
-/// One field of a revision: in full for the first, else what changed since `before` (nothing when the
-/// field did not change).
-fn field(
-    label: &str,
-    now: &str,
-    before: Option<&str>,
-    block: bool,
-    t: &crate::i18n::Texts,
-) -> Markup {
+/// One field of a revision: in full for the oldest, else what changed since `before` (nothing when the
+/// field did not change). Each field is compared once.
+fn field(label: &str, now: &str, before: Option<&str>, block: bool, t: &Texts) -> Markup {
     let shown = match before {
         None => Some(html! { (now) }),
-        Some(before) if changed(&word_diff(before, now)) => Some(diff(before, now, t)),
-        Some(_) => None,
+        Some(before) => {
+            let runs = word_diff(before, now);
+            changed(&runs).then(|| marked(&runs, t))
+        }
     };
     html! {
         @if let Some(shown) = shown {
@@ -77,26 +78,29 @@ fn field(
     }
 }
 
+/// A rollback button: where it posts, and whether it asks why (a moderator's, on someone else's post).
+struct Rollback {
+    action: String,
+    asks_why: bool,
+}
+
 fn revision(
     ctx: &PageContext,
     history: &PostRevisions,
     entry: &RevisionEntry,
     before: Option<&RevisionEntry>,
-    rollback: Option<String>,
+    rollback: Option<Rollback>,
 ) -> Markup {
     let t = ctx.t();
-    let is_current = history.current().map(|c| c.number) == Some(entry.number);
     let tags = |entry: &RevisionEntry| entry.tags.as_ref().map(|tags| tags.joined());
-    let unchanged = before.is_some_and(|before| {
-        before.subject == entry.subject
-            && before.content == entry.content
-            && tags(before) == tags(entry)
-    });
+    let unchanged = before.is_some_and(|before| before.same_text(entry));
     html! {
         article.card.mb-3 #{"revision-" (entry.number)} data-revision=(entry.number) {
             div.card-header.d-flex.flex-wrap.gap-2.align-items-baseline {
                 h2.h6.mb-0 { (fill(t.revision_number, &[&entry.number.to_string()])) }
-                @if is_current { span.badge.text-bg-primary data-current { "✓ " (t.revision_current) } }
+                @if history.is_current(entry.number) {
+                    span.badge.text-bg-primary data-current { "✓ " (t.revision_current) }
+                }
                 @if entry.number == 1 { span.badge.text-bg-secondary { (t.revision_original) } }
                 @if let Some(to) = entry.rolled_back_to {
                     span.badge.text-bg-warning data-rolled-back=(to) { "↺ " (fill(t.revision_rolled_back, &[&to.to_string()])) }
@@ -121,9 +125,13 @@ fn revision(
                     }
                     (field(t.content, &entry.content, before.map(|b| b.content.as_str()), true, t))
                 }
-                @if let Some(action) = rollback {
-                    form.mt-2 method="post" action=(action) {
+                @if let Some(rollback) = rollback {
+                    form.mt-2 method="post" action=(rollback.action) {
                         @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
+                        @if rollback.asks_why {
+                            (summary_field(t, &SummaryInput { value: "", required: true }, &[],
+                                &format!("-r{}", entry.number)))
+                        }
                         button.btn.btn-sm.btn-outline-secondary type="submit" {
                             "↺ " (fill(t.revision_rollback, &[&entry.number.to_string()]))
                         }
@@ -134,8 +142,13 @@ fn revision(
     }
 }
 
-/// Every revision of a post, newest first; `errors` a refused rollback's.
-pub fn revisions_page(ctx: &PageContext, history: &PostRevisions, errors: &[FieldError]) -> Markup {
+/// Page `page` of a post's history, newest first; `errors` a refused rollback's.
+pub fn revisions_page(
+    ctx: &PageContext,
+    history: &PostRevisions,
+    page: i64,
+    errors: &[FieldError],
+) -> Markup {
     let t = ctx.t();
     let title = match history.post {
         PostRef::Question(_) => t.revisions_question_title,
@@ -144,10 +157,19 @@ pub fn revisions_page(ctx: &PageContext, history: &PostRevisions, errors: &[Fiel
     };
     let (post_url, history_url) = post_urls(history.post);
     let may_roll_back = ctx.may(Action::Edit, history.author_id);
+    let asks_why = ctx
+        .user
+        .as_ref()
+        .is_some_and(|user| user.id != history.author_id);
+    let pages = (history.total + REVISIONS_PER_PAGE - 1) / REVISIONS_PER_PAGE;
+    let page = page.clamp(1, pages.max(1));
+    let (low, high) = page_numbers(history.total, page);
+    // Each revision of the page with the one before it (read too, for the oldest of the page).
     let entries: Vec<(&RevisionEntry, Option<&RevisionEntry>)> = history
         .revisions
         .iter()
         .enumerate()
+        .filter(|(_, entry)| (low..=high).contains(&entry.number))
         .map(|(at, entry)| {
             (
                 entry,
@@ -166,12 +188,14 @@ pub fn revisions_page(ctx: &PageContext, history: &PostRevisions, errors: &[Fiel
             div.alert.alert-danger role="alert" { "⚠ " (t.field_problem(error)) }
         }
         @for (entry, before) in entries.into_iter().rev() {
-            @let is_current = history.current().map(|c| c.number) == Some(entry.number);
-            @let rollback = (may_roll_back && !is_current)
-                .then(|| format!("{history_url}/{}/rollback", entry.number));
+            @let rollback = (may_roll_back && !history.is_current(entry.number)).then(|| Rollback {
+                action: format!("{history_url}/{}/rollback", entry.number),
+                asks_why,
+            });
             (revision(ctx, history, entry, before, rollback))
         }
+        (pagination(t, page, pages, &|n| format!("{history_url}?page={n}"), None))
         a.btn.btn-outline-secondary href=(post_url) { (t.revision_back) }
     };
-    page(ctx, title, content)
+    layout_page(ctx, title, content)
 }

@@ -1,5 +1,5 @@
-//! A post's history (`/questions/{id}/revisions`, and the same for answers and comments) and rolling a
-//! post back to one of its revisions (a plain form; the post's page follows with a message).
+//! A post's history (`/questions/{id}/revisions`, and the same for answers and comments), a page at a time,
+//! and rolling a post back to one of its revisions (a plain form; the post's page follows with a message).
 
 use std::sync::Arc;
 
@@ -9,18 +9,20 @@ use poem::{
     http::StatusCode,
     post,
     session::Session,
-    web::{Data, Path},
+    web::{Data, Form, Path},
 };
+use serde::Deserialize;
 
 use super::{
     AppState,
-    handler_kit::redirect_after_post,
+    handler_kit::{QueryParams, redirect_after_post},
     session::{RequireUser, flash},
 };
 use crate::{
     board::{self, BoardError},
     domain::{
-        board::{AnswerId, AnswerSort, CommentId, QuestionId},
+        accounts::CurrentUser,
+        board::{AnswerId, AnswerSort, CommentId, QuestionId, parse_page},
         policy::PostRef,
     },
     error::AppResult,
@@ -46,50 +48,80 @@ pub fn routes(route: Route) -> Route {
         )
 }
 
-async fn history(state: &AppState, ctx: &PageContext, post: PostRef) -> AppResult<Markup> {
-    let history = board::revisions::history(&state.store, post).await?;
-    Ok(revisions_page(ctx, &history, &[]))
+async fn history(
+    req: &Request,
+    state: &AppState,
+    ctx: &PageContext,
+    post: PostRef,
+) -> AppResult<Markup> {
+    let page = parse_page(QueryParams::of(req).get("page"));
+    let history = board::revisions::history(&state.store, post, page).await?;
+    Ok(revisions_page(ctx, &history, page, &[]))
 }
 
 #[handler]
 async fn question_history(
+    req: &Request,
     Path(id): Path<QuestionId>,
     ctx: PageContext,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
-    history(&state, &ctx, PostRef::Question(id)).await
+    history(req, &state, &ctx, PostRef::Question(id)).await
 }
 
 #[handler]
 async fn answer_history(
+    req: &Request,
     Path(id): Path<AnswerId>,
     ctx: PageContext,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
-    history(&state, &ctx, PostRef::Answer(id)).await
+    history(req, &state, &ctx, PostRef::Answer(id)).await
 }
 
 #[handler]
 async fn comment_history(
+    req: &Request,
     Path(id): Path<CommentId>,
     ctx: PageContext,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Markup> {
-    history(&state, &ctx, PostRef::Comment(id)).await
+    history(req, &state, &ctx, PostRef::Comment(id)).await
 }
 
-/// Rolls `post` back to revision `number`: the post's page follows with a message; a refusal shows the
-/// history again with the reason.
+/// What a rollback's form sends: why, when a moderator rolls back someone else's post.
+#[derive(Deserialize)]
+struct RollbackForm {
+    #[serde(default)]
+    summary: Option<String>,
+}
+
+/// Who rolls what back to which revision, and why.
+struct Rollback<'a> {
+    user: &'a CurrentUser,
+    post: PostRef,
+    number: i64,
+    form: RollbackForm,
+}
+
+/// Rolls the post back: its page follows with a message; a refusal shows the history again with the
+/// reason.
 async fn rollback(
     req: &Request,
     ctx: &PageContext,
     session: &Session,
-    user: &crate::domain::accounts::CurrentUser,
     state: &AppState,
-    post: PostRef,
-    number: i64,
+    asked: Rollback<'_>,
 ) -> AppResult<Response> {
-    match board::revisions::rollback(&state.store, user, post, number).await {
+    let Rollback {
+        user,
+        post,
+        number,
+        form,
+    } = asked;
+    board::mail::may_post(&state.store, user, state.config.require_verified_email).await?;
+    let summary = form.summary.as_deref();
+    match board::revisions::rollback(&state.store, user, post, number, summary).await {
         Ok(()) => {
             state.index_now().await;
             flash(session, Flash::RolledBack);
@@ -101,8 +133,8 @@ async fn rollback(
             Ok(redirect_after_post(req, &target))
         }
         Err(BoardError::Invalid(errors)) => {
-            let history = board::revisions::history(&state.store, post).await?;
-            Ok(revisions_page(ctx, &history, &errors)
+            let history = board::revisions::history(&state.store, post, 1).await?;
+            Ok(revisions_page(ctx, &history, 1, &errors)
                 .with_status(StatusCode::UNPROCESSABLE_ENTITY)
                 .into_response())
         }
@@ -118,17 +150,16 @@ async fn question_rollback(
     session: &Session,
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
+    Form(form): Form<RollbackForm>,
 ) -> AppResult<Response> {
-    rollback(
-        req,
-        &ctx,
-        session,
-        &user,
-        &state,
-        PostRef::Question(id),
+    let post = PostRef::Question(id);
+    let asked = Rollback {
+        user: &user,
+        post,
         number,
-    )
-    .await
+        form,
+    };
+    rollback(req, &ctx, session, &state, asked).await
 }
 
 #[handler]
@@ -139,17 +170,16 @@ async fn answer_rollback(
     session: &Session,
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
+    Form(form): Form<RollbackForm>,
 ) -> AppResult<Response> {
-    rollback(
-        req,
-        &ctx,
-        session,
-        &user,
-        &state,
-        PostRef::Answer(id),
+    let post = PostRef::Answer(id);
+    let asked = Rollback {
+        user: &user,
+        post,
         number,
-    )
-    .await
+        form,
+    };
+    rollback(req, &ctx, session, &state, asked).await
 }
 
 #[handler]
@@ -160,15 +190,14 @@ async fn comment_rollback(
     session: &Session,
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
+    Form(form): Form<RollbackForm>,
 ) -> AppResult<Response> {
-    rollback(
-        req,
-        &ctx,
-        session,
-        &user,
-        &state,
-        PostRef::Comment(id),
+    let post = PostRef::Comment(id);
+    let asked = Rollback {
+        user: &user,
+        post,
         number,
-    )
-    .await
+        form,
+    };
+    rollback(req, &ctx, session, &state, asked).await
 }

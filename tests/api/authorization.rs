@@ -111,7 +111,7 @@ async fn every_state_changing_route_checks_who_is_asking() {
         (
             "POST",
             "/questions/{q}/revisions/1/rollback",
-            &[],
+            &[("summary", "why")],
             [L, A, F, F, A, A],
         ),
         ("GET", "/questions/{q}/delete", &[], [L, A, F, F, F, F]),
@@ -133,7 +133,7 @@ async fn every_state_changing_route_checks_who_is_asking() {
         (
             "POST",
             "/answers/{a}/revisions/1/rollback",
-            &[],
+            &[("summary", "why")],
             [L, A, F, F, A, A],
         ),
         ("GET", "/answers/{a}/delete", &[], [L, A, F, F, F, F]),
@@ -161,7 +161,7 @@ async fn every_state_changing_route_checks_who_is_asking() {
         (
             "POST",
             "/comments/{c}/revisions/1/rollback",
-            &[],
+            &[("summary", "why")],
             [L, A, F, F, A, A],
         ),
         ("GET", "/comments/{c}/delete", &[], [L, A, F, F, F, F]),

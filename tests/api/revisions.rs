@@ -218,17 +218,33 @@ async fn a_moderator_edits_anyones_post_saying_why_and_the_author_rolls_it_back(
         .await;
     assert!(!page.contains("edited by bob"), "the author edited it last");
 
-    // The moderator rolls back to the moderated text; to the current revision is refused with a reason;
-    // a revision the answer does not have (another post's number) is not found.
+    // The moderator rolls back to the moderated text, saying why (as for any edit of someone else's
+    // post); to the current revision, or to one that reads the same, is refused with a reason; a
+    // revision the answer does not have (another post's number) is not found.
+    let back_to_2 = format!("/answers/{answer}/revisions/2/rollback");
+    let history = app
+        .get_html(&moderator, &format!("/answers/{answer}/revisions"))
+        .await;
+    assert!(history.contains(r#"id="field-summary-r2""#) && history.contains("Required:"));
+    let unexplained = app.post_form(&moderator, &back_to_2, &[]).await;
+    assert_eq!(unexplained.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(text(), "Buy cheap pills here");
     let by_moderator = app
-        .post_form(
-            &moderator,
-            &format!("/answers/{answer}/revisions/2/rollback"),
-            &[],
-        )
+        .post_form(&moderator, &back_to_2, &[("summary", "spam again")])
         .await;
     assert_eq!(by_moderator.status(), StatusCode::SEE_OTHER);
     assert_eq!(text(), "An answer without spam");
+    let same_text = app
+        .post_form(&moderator, &back_to_2, &[("summary", "again")])
+        .await;
+    assert_eq!(same_text.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Each moderator's change of someone else's post is in the log, with why.
+    let log = app.get_html(&moderator, "/admin/log").await;
+    assert!(
+        log.contains("edited someone&#39;s post") || log.contains("edited someone's post"),
+        "{log}"
+    );
+    assert!(log.contains("removed spam") && log.contains("Revision 2: spam again"));
     let current = app
         .post_form(
             &alice,
@@ -330,10 +346,12 @@ async fn the_api_lists_revisions_edits_with_a_summary_and_rolls_back() {
         None,
     )
     .await;
+    // Newest first.
     assert_eq!(list["total"], 2);
-    assert_eq!(list["items"][1]["editor"], "bob");
-    assert_eq!(list["items"][1]["summary"], "a clearer title");
-    assert_eq!(list["items"][0]["subject"], "Tabs or spaces");
+    assert_eq!(list["items"][0]["editor"], "bob");
+    assert_eq!(list["items"][0]["summary"], "a clearer title");
+    assert_eq!(list["items"][1]["subject"], "Tabs or spaces");
+    assert_eq!(list["next"], Value::Null);
 
     // The author rolls back: the history comes back with the new revision current.
     let (status, rolled) = api(
@@ -346,8 +364,8 @@ async fn the_api_lists_revisions_edits_with_a_summary_and_rolls_back() {
     .await;
     assert_eq!(status, StatusCode::OK, "{rolled}");
     assert_eq!(rolled["total"], 3);
-    assert_eq!(rolled["items"][2]["rolled_back_to"], 1);
-    assert_eq!(rolled["items"][2]["current"], true);
+    assert_eq!(rolled["items"][0]["rolled_back_to"], 1);
+    assert_eq!(rolled["items"][0]["current"], true);
     let (_, question) = api(
         &app,
         Method::GET,
@@ -400,5 +418,60 @@ async fn the_api_lists_revisions_edits_with_a_summary_and_rolls_back() {
     )
     .await;
     assert_eq!(list["total"], 3);
+
+    // A moderator's rollback of someone else's post says why; a long history comes a page at a time.
+    let back = format!("/questions/{id}/revisions/2/rollback");
+    let (status, _) = api(&app, Method::POST, &back, &bobs, None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = api(
+        &app,
+        Method::POST,
+        &format!("{back}?summary=clearer"),
+        &bobs,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    for n in 0..10 {
+        let body = json!({"subject": format!("Tabs or spaces {n}"), "content": "Which one?"});
+        let (status, _) = api(
+            &app,
+            Method::PUT,
+            &format!("/questions/{id}"),
+            &alices,
+            Some(body),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (_, first) = api(
+        &app,
+        Method::GET,
+        &format!("/questions/{id}/revisions"),
+        &alices,
+        None,
+    )
+    .await;
+    assert_eq!(first["total"], 14);
+    assert_eq!(first["items"].as_array().map(Vec::len), Some(10));
+    assert_eq!(first["items"][0]["number"], 14);
+    let next = first["next"].as_str().expect("a next page").to_owned();
+    assert_eq!(next, format!("/api/v1/questions/{id}/revisions?page=2"));
+    let (_, second) = api(
+        &app,
+        Method::GET,
+        &format!("/questions/{id}/revisions?page=2"),
+        &alices,
+        None,
+    )
+    .await;
+    assert_eq!(second["items"].as_array().map(Vec::len), Some(4));
+    assert_eq!(second["items"][3]["number"], 1);
+    assert_eq!(second["next"], Value::Null);
+    let page = app
+        .get_html(&alice, &format!("/questions/{id}/revisions?page=2"))
+        .await;
+    assert!(page.contains(r#"data-revision="4""#) && !page.contains(r#"data-revision="5""#));
+    assert!(page.contains(&format!(r#"href="/questions/{id}/revisions?page=1""#)));
     app.stop().await;
 }

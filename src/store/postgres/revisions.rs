@@ -57,11 +57,23 @@ pub async fn after_edit(
     .await?;
     let (edited_by, id) = sql::edited_by(post);
     run(client, &numbered(edited_by), &[&id, &editor.0]).await?;
+    let (log, id) = sql::log_edit(post);
+    let (action, detail) = sql::logged(note);
+    run(
+        client,
+        &numbered(log),
+        &[&id, &editor.0, &now, &action, &detail],
+    )
+    .await?;
     Ok(())
 }
 
 impl PgStore {
-    pub async fn revisions(&self, post: PostRef) -> StoreResult<Option<PostRevisions>> {
+    pub async fn revisions(
+        &self,
+        post: PostRef,
+        numbers: (i64, i64),
+    ) -> StoreResult<Option<PostRevisions>> {
         let client = self.client().await?;
         let (head, id) = sql::head(post);
         let Some(row) = opt(&client, &numbered(head), &[&id]).await? else {
@@ -77,9 +89,15 @@ impl PgStore {
             content: row.try_get(6)?,
             tags: row.try_get(7)?,
         };
+        let (count, id) = sql::count(post);
+        let total: i64 = match opt(&client, &numbered(&count), &[&id]).await? {
+            Some(row) => row.try_get(0)?,
+            None => 0,
+        };
         let (list, id) = sql::list(post);
+        let (low, high) = sql::with_base(numbers);
         let mut stored = Vec::new();
-        for row in rows(&client, &numbered(&list), &[&id]).await? {
+        for row in rows(&client, &numbered(&list), &[&id, &low, &high]).await? {
             stored.push(sql::Stored {
                 number: row.try_get(0)?,
                 editor_id: row.try_get(1)?,
@@ -92,6 +110,6 @@ impl PgStore {
                 tags: row.try_get(8)?,
             });
         }
-        Ok(Some(sql::assemble(post, head, stored)))
+        Ok(Some(sql::assemble(post, head, total, numbers, stored)))
     }
 }

@@ -49,10 +49,17 @@ pub fn after_edit(
     )?;
     let (edited_by, id) = sql::edited_by(post);
     tx.run(edited_by, params![id, editor.0])?;
+    let (log, id) = sql::log_edit(post);
+    let (action, detail) = sql::logged(note);
+    tx.run(log, params![id, editor.0, now, action, detail])?;
     Ok(())
 }
 
-fn read(conn: &Connection, post: PostRef) -> rusqlite::Result<Option<PostRevisions>> {
+fn read(
+    conn: &Connection,
+    post: PostRef,
+    numbers: (i64, i64),
+) -> rusqlite::Result<Option<PostRevisions>> {
     let (head, id) = sql::head(post);
     let Some(head) = conn
         .one(head, [id], |row| {
@@ -71,10 +78,13 @@ fn read(conn: &Connection, post: PostRef) -> rusqlite::Result<Option<PostRevisio
     else {
         return Ok(None);
     };
+    let (count, id) = sql::count(post);
+    let total: i64 = conn.one(&count, [id], |row| row.get(0))?;
     let (list, id) = sql::list(post);
+    let (low, high) = sql::with_base(numbers);
     let stored = conn
         .prepare_cached(&list)?
-        .query_map([id], |row| {
+        .query_map(params![id, low, high], |row| {
             Ok(sql::Stored {
                 number: row.get(0)?,
                 editor_id: row.get(1)?,
@@ -88,11 +98,15 @@ fn read(conn: &Connection, post: PostRef) -> rusqlite::Result<Option<PostRevisio
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(Some(sql::assemble(post, head, stored)))
+    Ok(Some(sql::assemble(post, head, total, numbers, stored)))
 }
 
 impl SqliteStore {
-    pub async fn revisions(&self, post: PostRef) -> StoreResult<Option<PostRevisions>> {
-        self.db.read(move |conn| read(conn, post)).await
+    pub async fn revisions(
+        &self,
+        post: PostRef,
+        numbers: (i64, i64),
+    ) -> StoreResult<Option<PostRevisions>> {
+        self.db.read(move |conn| read(conn, post, numbers)).await
     }
 }
