@@ -212,7 +212,9 @@ fn denied(why: Denied, lang: Lang) -> ApiError {
             "not_author",
             "Only its author may do this (only a question's author accepts its answers).",
         ),
-        Denied::OwnPost => ApiError::forbidden("own_post", "Nobody may like their own post."),
+        Denied::OwnPost => {
+            ApiError::forbidden("own_post", "Nobody may like or flag their own post.")
+        }
         Denied::AddressUnconfirmed => ApiError::forbidden(
             "address_unconfirmed",
             "This board asks for a confirmed email address first: confirm yours from the account page.",

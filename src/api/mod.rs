@@ -7,6 +7,7 @@ mod answers;
 mod auth;
 mod comments;
 mod error;
+mod flags;
 mod http;
 mod me;
 mod moderation;
@@ -43,6 +44,8 @@ enum ApiTags {
     Moderation,
     /// Edit history: every revision of a post, and rolling a post back to one.
     Revisions,
+    /// Flagging posts for the moderators, and their review queue.
+    Flags,
 }
 
 /// The API's operations and their document.
@@ -54,6 +57,7 @@ type Operations = (
     me::MeApi,
     moderation::ModerationApi,
     revisions::RevisionsApi,
+    flags::FlagsApi,
 );
 
 fn service() -> OpenApiService<Operations, ()> {
@@ -66,6 +70,7 @@ fn service() -> OpenApiService<Operations, ()> {
             me::MeApi,
             moderation::ModerationApi,
             revisions::RevisionsApi,
+            flags::FlagsApi,
         ),
         "miniboard API",
         env!("CARGO_PKG_VERSION"),
@@ -81,7 +86,7 @@ fn service() -> OpenApiService<Operations, ()> {
 
 /// The request bodies that refuse a field they do not name (`deny_unknown_fields`); the generated document
 /// does not say so by itself, so `document` adds `additionalProperties: false` to each.
-const CLOSED_INPUTS: [&str; 7] = [
+const CLOSED_INPUTS: [&str; 8] = [
     "QuestionInput",
     "AnswerInput",
     "CommentInput",
@@ -89,6 +94,7 @@ const CLOSED_INPUTS: [&str; 7] = [
     "CloseInput",
     "SuspensionInput",
     "RoleInput",
+    "FlagInput",
 ];
 
 /// The OpenAPI document, as served: generated once from the operations.

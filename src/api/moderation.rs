@@ -109,6 +109,10 @@ pub enum LogActionJson {
     Edit,
     /// Someone else's post rolled back to an earlier revision.
     Rollback,
+    /// Someone else's post deleted.
+    Delete,
+    /// A post's flags dismissed.
+    Dismiss,
 }
 
 impl From<LogAction> for LogActionJson {
@@ -121,6 +125,8 @@ impl From<LogAction> for LogActionJson {
             LogAction::Role => Self::Role,
             LogAction::Edit => Self::Edit,
             LogAction::Rollback => Self::Rollback,
+            LogAction::Delete => Self::Delete,
+            LogAction::Dismiss => Self::Dismiss,
         }
     }
 }

@@ -18,6 +18,15 @@ pub fn timestamp(unix_seconds: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(unix_seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
+/// A post's text, or nothing while it is hidden by spam flags.
+fn shown(hidden: bool, text: &str) -> String {
+    if hidden {
+        String::new()
+    } else {
+        text.to_owned()
+    }
+}
+
 fn tag_names(tags: &Tags) -> Vec<String> {
     tags.names()
         .iter()
@@ -149,6 +158,8 @@ pub struct AnswerJson {
     /// when nobody else did.
     #[oai(nullable)]
     pub edited_by: Option<String>,
+    /// Hidden by spam flags until a moderator decides: its text is left out here.
+    pub hidden: bool,
     pub url: String,
 }
 
@@ -158,8 +169,8 @@ impl From<&Answer> for AnswerJson {
             id: answer.id.0,
             question_id: answer.question_id.0,
             author: Author::new(answer.author_id, &answer.author, answer.author_reputation),
-            content: answer.content.clone(),
-            content_html: answer.content_html.clone(),
+            content: shown(answer.hidden, &answer.content),
+            content_html: shown(answer.hidden, &answer.content_html),
             like_count: answer.like_count,
             comment_count: answer.comment_count,
             accepted: answer.accepted,
@@ -167,6 +178,7 @@ impl From<&Answer> for AnswerJson {
             created_at: timestamp(answer.created_at),
             modified_at: answer.modified_at.map(timestamp),
             edited_by: answer.edited_by.clone(),
+            hidden: answer.hidden,
             url: format!("/answers/{}", answer.id.0),
         }
     }
@@ -211,6 +223,8 @@ pub struct QuestionJson {
     /// when nobody else did.
     #[oai(nullable)]
     pub edited_by: Option<String>,
+    /// Hidden by spam flags until a moderator decides: its text is left out here.
+    pub hidden: bool,
     pub url: String,
     /// Why it was closed (it takes no new answers); null while it is open.
     #[oai(nullable)]
@@ -229,8 +243,8 @@ impl QuestionJson {
                 &question.author,
                 question.author_reputation,
             ),
-            content: question.content.clone(),
-            content_html: question.content_html.clone(),
+            content: shown(question.hidden, &question.content),
+            content_html: shown(question.hidden, &question.content_html),
             tags: tag_names(&question.tags),
             state: question.state().into(),
             answer_count: question.answer_count,
@@ -243,6 +257,7 @@ impl QuestionJson {
             created_at: timestamp(question.created_at),
             modified_at: question.modified_at.map(timestamp),
             edited_by: question.edited_by.clone(),
+            hidden: question.hidden,
             url: format!("/questions/{}", question.id.0),
             closure: question
                 .closure
@@ -312,6 +327,8 @@ pub struct CommentJson {
     /// when nobody else did.
     #[oai(nullable)]
     pub edited_by: Option<String>,
+    /// Hidden by spam flags until a moderator decides: its text is left out here.
+    pub hidden: bool,
     pub url: String,
 }
 
@@ -333,11 +350,12 @@ impl From<&Comment> for CommentJson {
                 &comment.author,
                 comment.author_reputation,
             ),
-            content: comment.content.clone(),
-            content_html: comment.content_html.clone(),
+            content: shown(comment.hidden, &comment.content),
+            content_html: shown(comment.hidden, &comment.content_html),
             created_at: timestamp(comment.created_at),
             modified_at: comment.modified_at.map(timestamp),
             edited_by: comment.edited_by.clone(),
+            hidden: comment.hidden,
             url: format!("/comments/{}", comment.id.0),
         }
     }

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod answers;
 pub mod comments;
+pub mod flags;
 pub mod likes;
 pub mod mail;
 pub mod moderation;

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod board;
+pub mod flags;
 pub mod ids;
 pub mod limits;
 pub mod mail;
@@ -120,4 +121,6 @@ pub enum Problem {
     TooManyLinks,
     /// A rollback to the revision the post stands at already.
     RevisionIsCurrent,
+    /// A flag's reason other than spam, rude or other.
+    FlagReasonInvalid,
 }

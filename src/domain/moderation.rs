@@ -27,6 +27,8 @@ pub struct Standing {
     pub unread: i64,
     /// What the limits on writing weigh links by.
     pub reputation: i64,
+    /// For staff, how many flags wait in the review queue (0 for everyone else).
+    pub open_flags: i64,
 }
 
 /// The last day a suspension ending at `until` runs, as YYYY-MM-DD (UTC): the day the moderator chose.
@@ -268,10 +270,14 @@ pub enum LogAction {
     Edit,
     /// Someone else's post rolled back (`detail`: the revision, then the summary).
     Rollback,
+    /// Someone else's post deleted.
+    Delete,
+    /// A post's flags dismissed (`detail`: how many).
+    Dismiss,
 }
 
 impl LogAction {
-    pub const ALL: [LogAction; 7] = [
+    pub const ALL: [LogAction; 9] = [
         LogAction::Close,
         LogAction::Reopen,
         LogAction::Suspend,
@@ -279,6 +285,8 @@ impl LogAction {
         LogAction::Role,
         LogAction::Edit,
         LogAction::Rollback,
+        LogAction::Delete,
+        LogAction::Dismiss,
     ];
 
     pub fn code(self) -> &'static str {
@@ -290,6 +298,8 @@ impl LogAction {
             Self::Role => "role",
             Self::Edit => "edit",
             Self::Rollback => "rollback",
+            Self::Delete => "delete",
+            Self::Dismiss => "dismiss",
         }
     }
 
@@ -413,7 +423,9 @@ impl LogEntry {
                 rolled_back_to: first.parse().ok(),
                 summary: rest.to_owned(),
             },
-            LogAction::Reopen | LogAction::Unsuspend => LogDetail::Nothing,
+            LogAction::Reopen | LogAction::Unsuspend | LogAction::Delete | LogAction::Dismiss => {
+                LogDetail::Nothing
+            }
         }
     }
 }

@@ -77,6 +77,8 @@ pub enum Action {
     /// Marking an answer as the one that solved its question (or taking the mark back): asked of the
     /// question's author, not the answer's.
     Accept,
+    /// Telling the moderators the post needs them.
+    Flag,
 }
 
 /// Why an action is refused.
@@ -84,7 +86,7 @@ pub enum Action {
 pub enum Denied {
     /// Only the author may change a post (or, for accepting, only the question's author).
     NotAuthor,
-    /// Nobody may like their own post.
+    /// Nobody may like or flag their own post.
     OwnPost,
     /// The board asks for a confirmed address before posting (`require_verified_email`).
     AddressUnconfirmed,
@@ -150,12 +152,12 @@ pub fn may(actor: Actor, action: Action, author: UserId) -> Result<(), Denied> {
     let own = actor.id == author;
     match (action, actor.role) {
         (Action::Edit | Action::Delete | Action::Accept, _) if own => Ok(()),
-        // Moderators edit anyone's post (saying why: the use case asks for a summary); deleting and
-        // accepting stay the author's.
-        (Action::Edit, role) if role.is_staff() => Ok(()),
+        // Moderators edit (saying why: the use case asks for a summary) and delete anyone's post, each
+        // logged; accepting stays the question's author's.
+        (Action::Edit | Action::Delete, role) if role.is_staff() => Ok(()),
         (Action::Edit | Action::Delete | Action::Accept, _) => Err(Denied::NotAuthor),
-        (Action::Like, _) if own => Err(Denied::OwnPost),
-        (Action::Like, _) => Ok(()),
+        (Action::Like | Action::Flag, _) if own => Err(Denied::OwnPost),
+        (Action::Like | Action::Flag, _) => Ok(()),
     }
 }
 

@@ -138,6 +138,8 @@ pub struct Question {
     pub closure: Option<super::moderation::Closure>,
     /// Who edited it last, when not its author (a moderator; '' once their account is deleted).
     pub edited_by: Option<String>,
+    /// Hidden by spam flags until a moderator decides: only its author and moderators read it.
+    pub hidden: bool,
 }
 
 impl Question {
@@ -174,6 +176,8 @@ pub struct Answer {
     pub question_author_id: UserId,
     /// Who edited it last, when not its author (a moderator; '' once their account is deleted).
     pub edited_by: Option<String>,
+    /// Hidden by spam flags until a moderator decides: only its author and moderators read it.
+    pub hidden: bool,
 }
 
 /// A short remark under a question or an answer.
@@ -194,6 +198,8 @@ pub struct Comment {
     pub author_reputation: i64,
     /// Who edited it last, when not its author (a moderator; '' once their account is deleted).
     pub edited_by: Option<String>,
+    /// Hidden by spam flags until a moderator decides: only its author and moderators read it.
+    pub hidden: bool,
 }
 
 /// Every comment on one post, with the question it is under (the page of a post's comments).

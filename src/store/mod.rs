@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod copy;
+pub mod flags;
 pub mod mail;
 pub mod memory_limits;
 pub mod moderation;
@@ -143,7 +144,7 @@ pub struct Revision<T> {
 pub enum LikeOutcome {
     /// The like was given (`liked`) or taken back; `count` is the post's new total.
     Toggled { liked: bool, count: i64 },
-    /// Nobody may like their own post; nothing changed.
+    /// Nobody may like (or flag) their own post; nothing changed.
     OwnPost,
     /// No such post.
     Missing,
@@ -341,6 +342,16 @@ operations! {
     /// A post's revisions numbered `numbers.0` to `numbers.1` (with the one before, to diff against), oldest
     /// first (a post never edited: itself as revision 1); `None` if the post is gone.
     fn revisions(&self, post: PostRef, numbers: (i64, i64)) -> Option<crate::domain::revisions::PostRevisions>;
+
+    /// Flags a post as `actor` (once per person and post; three spam flags hide it), if the policy lets.
+    fn flag(&self, actor: Actor, post: PostRef, flag: crate::domain::flags::NewFlag, now: i64) -> Guarded<crate::domain::flags::Flagged>;
+
+    /// Dismisses the post's open flags as the moderator `actor` (a hidden post shows again, the log says
+    /// so); whether any were open.
+    fn dismiss_flags(&self, actor: UserId, post: PostRef, now: i64) -> Guarded<bool>;
+
+    /// The posts with open flags, the most recently flagged first, each with its flags.
+    fn review_queue(&self) -> Vec<crate::domain::flags::ReviewItem>;
 
     /// Deletes a comment if the policy lets `actor` (moving its post's counter); returns it as it was.
     fn delete_comment(&self, actor: Actor, id: CommentId) -> Guarded<Comment>;

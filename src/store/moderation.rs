@@ -10,7 +10,9 @@ use crate::domain::{
 /// Where the account `?1` stands: its role, suspension, whether its address is confirmed, its unread count.
 /// One row by its key: it is read on every request of a logged-in user.
 pub const STANDING: &str =
-    "SELECT role, suspended_until, suspension_reason, email_verified, unread_notifications, reputation
+    "SELECT role, suspended_until, suspension_reason, email_verified, unread_notifications, reputation,
+            CASE WHEN role = 'user' THEN 0
+                 ELSE (SELECT count(*) FROM flags WHERE resolved_at IS NULL) END
      FROM users WHERE id = ?1 AND deleted_at IS NULL";
 
 /// The role of the account `?1` and when its suspension ends (if it has one), unless it is deleted: asked
@@ -127,7 +129,7 @@ pub fn standing(
     role: &str,
     suspended_until: Option<i64>,
     reason: String,
-    (verified, unread, reputation): (i64, i64, i64),
+    (verified, unread, reputation, open_flags): (i64, i64, i64, i64),
     now: i64,
 ) -> Standing {
     Standing {
@@ -138,6 +140,7 @@ pub fn standing(
         verified: verified != 0,
         unread,
         reputation,
+        open_flags,
     }
 }
 

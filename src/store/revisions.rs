@@ -120,9 +120,9 @@ pub fn with_base((low, high): (i64, i64)) -> (i64, i64) {
     ((low - 1).max(1), high)
 }
 
-/// Logs an edit of the post `?1` by `?2` at `?3` (`?4` the action, `?5` the detail) when the post is not
-/// the editor's: a moderator's edit is a moderator's action.
-pub fn log_edit(post: PostRef) -> (&'static str, i64) {
+/// Logs a change to the post `?1` by `?2` at `?3` (`?4` the action, `?5` the detail) when the post is not
+/// theirs: a moderator's edit, rollback or deletion is a moderator's action.
+pub fn log_change(post: PostRef) -> (&'static str, i64) {
     let (_, id) = column(post);
     let sql = match post {
         PostRef::Question(_) => {
@@ -143,6 +143,10 @@ pub fn log_edit(post: PostRef) -> (&'static str, i64) {
     };
     (sql, id)
 }
+
+/// What the moderation log says of a moderator's deletion of someone else's post (the entry keeps the
+/// question's subject; nothing else is said).
+pub const DELETED: (&str, &str) = ("delete", "");
 
 /// The log's action and detail for an edit with this note.
 pub fn logged(note: &crate::domain::revisions::EditNote) -> (&'static str, String) {

@@ -1,11 +1,12 @@
 //! Answers: the answer list with its sort and pages, one answer, the inline edit form and the answer form.
 //! Each is used inside the question page and alone as the htmx response.
 
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use super::{
     PageContext,
     comments::{Thread, comment_thread},
+    flags::{flag_link, post_body},
     forms::{SummaryInput, TextArea, summary_field, textarea},
     layout::{csrf_field, page},
     likes::{LikeButton, like_button},
@@ -120,7 +121,7 @@ pub fn answer_item(ctx: &PageContext, answer: &Answer) -> Markup {
                         span aria-hidden="true" { "✓ " } (t.accepted_answer)
                     }
                 }
-                div.post-content data-content { (PreEscaped(&answer.content_html)) }
+                div.post-content data-content { (post_body(ctx, answer.hidden, answer.author_id, &answer.content_html)) }
                 div.d-flex.flex-wrap.justify-content-between.align-items-end.gap-2.mt-3 {
                     div.d-flex.align-items-center.gap-3 {
                         (like_button(ctx, &LikeButton {
@@ -133,6 +134,7 @@ pub fn answer_item(ctx: &PageContext, answer: &Answer) -> Markup {
                         // Not boosted: the browser follows the redirect to the answer's anchor itself.
                         a.answer-link.small.text-body-secondary href=(urls::answer(answer.id)) hx-boost="false"
                             aria-label=(t.share_answer_title) title=(t.share_answer_title) { (t.share_link) }
+                        (flag_link(ctx, PostRef::Answer(answer.id), answer.author_id))
                     }
                     (post_meta(ctx, &Author { name: &answer.author, reputation: answer.author_reputation }, answer.created_at,
                         &EditMark { at: answer.modified_at, by: answer.edited_by.as_deref(),

@@ -1,10 +1,11 @@
 //! Comments: a post's thread (its first few comments, "show N more", the way to add one), one comment, the
 //! inline forms, and the pages that stand in for them without JavaScript.
 
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use super::{
     PageContext,
+    flags::{flag_link, post_body},
     forms::{SummaryInput, TextArea, summary_field, textarea},
     layout::{csrf_field, login_href, page},
     post_meta::{EditMark, edit_mark},
@@ -103,7 +104,7 @@ pub fn comment_item(ctx: &PageContext, comment: &Comment) -> Markup {
     let delete = urls::comment_action(comment.id, "delete");
     html! {
         li.comment.small.py-1.border-bottom #{"comment-" (comment.id.0)} data-comment=(comment.id.0) {
-            span.comment-body data-content { (PreEscaped(&comment.content_html)) }
+            span.comment-body data-content { (post_body(ctx, comment.hidden, comment.author_id, &comment.content_html)) }
             " – "
             (author_link(ctx.t(), &comment.author))
             " "
@@ -121,6 +122,8 @@ pub fn comment_item(ctx: &PageContext, comment: &Comment) -> Markup {
                     aria-label=(t.share_comment_title) title=(t.share_comment_title) {
                     (t.share_link)
                 }
+                " "
+                (flag_link(ctx, PostRef::Comment(comment.id), comment.author_id))
                 @if may_edit {
                     " "
                     a.text-body-secondary href=(edit) hx-get=(edit) hx-target=(target) hx-swap="outerHTML" { (t.edit) }

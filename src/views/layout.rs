@@ -106,6 +106,14 @@ fn navbar(ctx: &PageContext) -> Markup {
                                     span aria-hidden="true" { "♦" }
                                     span.visually-hidden { (t.nav_moderation_log) }
                                 }
+                                @let review = crate::i18n::fill(t.nav_review, &[&ctx.open_flags.to_string()]);
+                                a.nav-link.px-1 href="/review" title=(review) data-review-link=(ctx.open_flags) {
+                                    span aria-hidden="true" { "⚑" }
+                                    @if ctx.open_flags > 0 {
+                                        " " span.badge.text-bg-danger aria-hidden="true" { (ctx.open_flags) }
+                                    }
+                                    span.visually-hidden { (review) }
+                                }
                             }
                             (super::notifications::inbox_link(ctx))
                             a.nav-link.px-1 href="/account" title=(t.nav_account) { (user.username) }

@@ -8,6 +8,7 @@ pub mod comments;
 pub mod directory;
 pub mod email;
 pub mod errors;
+pub mod flags;
 pub mod follows;
 pub mod forms;
 pub mod highlight;
@@ -55,6 +56,8 @@ pub struct PageContext {
     /// The logged-in user's role as read for this page (`User` for a visitor and in a fragment, which shows
     /// no staff control): which staff controls to show. Every staff action asks again.
     pub role: Role,
+    /// For staff, the flags waiting in the review queue (the navbar's count); 0 for everyone else.
+    pub open_flags: i64,
 }
 
 impl PageContext {
@@ -72,6 +75,16 @@ impl PageContext {
             };
             policy::may(actor, action, author).is_ok()
         })
+    }
+
+    /// Whether the viewer may read a hidden post by its `author`: its author and moderators may.
+    pub fn sees_hidden(&self, author: UserId) -> bool {
+        self.owns(author) || self.is_staff()
+    }
+
+    /// Whether the viewer may flag a post by `author` (anyone signed in, not on their own post).
+    pub fn may_flag(&self, author: UserId) -> bool {
+        self.may(Action::Flag, author)
     }
 
     /// Whether the viewer is a moderator or an admin.
@@ -163,6 +176,9 @@ pub enum Flash {
     SuspensionLifted,
     RoleChanged,
     RolledBack,
+    Flagged,
+    AlreadyFlagged,
+    FlagsDismissed,
 }
 
 impl Flash {
@@ -191,6 +207,9 @@ impl Flash {
             Self::SuspensionLifted => "suspension_lifted",
             Self::RoleChanged => "role_changed",
             Self::RolledBack => "rolled_back",
+            Self::Flagged => "flagged",
+            Self::AlreadyFlagged => "already_flagged",
+            Self::FlagsDismissed => "flags_dismissed",
         }
     }
 
@@ -218,6 +237,9 @@ impl Flash {
             Self::SuspensionLifted,
             Self::RoleChanged,
             Self::RolledBack,
+            Self::Flagged,
+            Self::AlreadyFlagged,
+            Self::FlagsDismissed,
         ]
         .into_iter()
         .find(|flash| flash.code() == code)
@@ -247,6 +269,9 @@ impl Flash {
             Self::SuspensionLifted => t.flash_suspension_lifted,
             Self::RoleChanged => t.flash_role_changed,
             Self::RolledBack => t.flash_rolled_back,
+            Self::Flagged => t.flash_flagged,
+            Self::AlreadyFlagged => t.flash_already_flagged,
+            Self::FlagsDismissed => t.flash_flags_dismissed,
         }
     }
 
@@ -271,7 +296,8 @@ impl Flash {
             | Self::UserSuspended
             | Self::SuspensionLifted
             | Self::RoleChanged => "alert-info",
-            Self::RolledBack => "alert-success",
+            Self::RolledBack | Self::Flagged | Self::FlagsDismissed => "alert-success",
+            Self::AlreadyFlagged => "alert-info",
         }
     }
 }

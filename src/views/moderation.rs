@@ -197,7 +197,7 @@ pub fn profile_controls(ctx: &PageContext, profile: &Profile) -> Markup {
 }
 
 /// A moderator's few sentences: a closing's note, a suspension's reason.
-fn note_area(
+pub(super) fn note_area(
     t: &Texts,
     name: &'static str,
     label: &str,

@@ -1,11 +1,12 @@
 //! The question list, the question page, the question form and the delete confirmation.
 
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use super::{
     PageContext,
     answers::{AnswerSection, answer_form, answer_section},
     comments::{Thread, comment_thread},
+    flags::{flag_link, post_body},
     follows::{FollowButton, follow_button},
     forms::{Assist, Field, SummaryInput, TextArea, field_with, summary_field, textarea},
     highlight::{highlight, mentions, snippet},
@@ -351,7 +352,7 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
             @if let Some(closure) = &question.closure { (closure_notice(ctx, closure)) }
             div.card {
                 div.card-body {
-                    div.post-content data-content { (PreEscaped(&question.content_html)) }
+                    div.post-content data-content { (post_body(ctx, question.hidden, question.author_id, &question.content_html)) }
                     (tag_links(t, &question.tags))
                     div.d-flex.flex-wrap.justify-content-between.align-items-end.gap-2.mt-3 {
                         div.d-flex.flex-wrap.gap-2 {
@@ -363,6 +364,7 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
                                 own_post: ctx.owns(question.author_id),
                             }))
                             (follow_button(ctx, &FollowButton::question(ctx, question.id, question.followed)))
+                            (flag_link(ctx, PostRef::Question(question.id), question.author_id))
                         }
                         (post_meta(ctx, &Author { name: &question.author, reputation: question.author_reputation }, question.created_at,
                             &EditMark { at: question.modified_at, by: question.edited_by.as_deref(),

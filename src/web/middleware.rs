@@ -123,6 +123,7 @@ pub async fn log_and_secure<E: Endpoint>(next: Arc<E>, mut req: Request) -> poem
         public_url: None,
         unread_notifications: None,
         role: Default::default(),
+        open_flags: 0,
     };
     let fragment = wants_fragment(&req);
     // Every event of this request, down to the storage calls on blocking threads, carries its id.

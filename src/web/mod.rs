@@ -8,6 +8,7 @@ pub mod compression;
 pub mod crawling;
 pub mod csrf;
 pub mod feeds;
+pub mod flags;
 pub mod handler_kit;
 pub mod likes;
 pub mod limits;
@@ -138,6 +139,7 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
         mail::routes,
         moderation::routes,
         revisions::routes,
+        flags::routes,
         api_docs::routes,
     ];
     let pages = routes

@@ -429,6 +429,7 @@ pub struct PageSource {
     utc_offset: time::UtcOffset,
     unread_notifications: Option<i64>,
     role: Role,
+    open_flags: i64,
 }
 
 impl PageSource {
@@ -452,6 +453,7 @@ impl PageSource {
             // Read for pages only: a fragment has no navbar to count in.
             unread_notifications: standing.map(|standing| standing.unread),
             role: standing.map(|standing| standing.role).unwrap_or_default(),
+            open_flags: standing.map_or(0, |standing| standing.open_flags),
         }
     }
 
@@ -487,6 +489,7 @@ impl PageSource {
                 .and_then(|config| config.public_url.clone()),
             unread_notifications: self.unread_notifications,
             role: self.role,
+            open_flags: self.open_flags,
         }
     }
 }

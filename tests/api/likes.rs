@@ -89,7 +89,7 @@ async fn nobody_likes_their_own_post() {
         .get_html(&alice, &format!("/questions/{question}"))
         .await;
     assert_eq!(
-        page.matches(" disabled title=\"You cannot like your own post.\"")
+        page.matches(" disabled title=\"You cannot like or flag your own post.\"")
             .count(),
         2
     );
@@ -100,7 +100,7 @@ async fn nobody_likes_their_own_post() {
         let response = app.like_with_htmx(&alice, &path).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
         let message = response.text().await.expect("body");
-        assert!(message.contains("You cannot like your own post."));
+        assert!(message.contains("You cannot like or flag your own post."));
         let plain = app.post_form(&alice, &path, &[]).await;
         assert_eq!(plain.status(), StatusCode::FORBIDDEN, "{path}");
     }

@@ -12,6 +12,7 @@ mod csrf;
 mod deploy;
 mod durability;
 mod feeds;
+mod flags;
 mod helpers;
 mod hostile;
 mod json_api;

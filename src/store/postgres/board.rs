@@ -236,7 +236,7 @@ pub async fn find_question(
                     EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = $2),
                     q.accepted_answer_id, q.comment_count, q.view_count, q.tags, u.reputation,
                     EXISTS (SELECT 1 FROM question_follows f WHERE f.question_id = q.id AND f.user_id = $2),
-                    {CLOSURE_COLUMNS}, {QUESTION_EDITOR}
+                    {CLOSURE_COLUMNS}, {QUESTION_EDITOR}, q.hidden_at IS NOT NULL
              FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = $1"
         ),
         &[&id.0, &viewer.map_or(0, |v| v.0)],
@@ -272,6 +272,7 @@ pub async fn find_question(
             row.try_get(22)?,
         ),
         edited_by: row.try_get(23)?,
+        hidden: row.try_get(24)?,
     }))
 }
 
@@ -341,7 +342,7 @@ const ANSWER: &str =
         a.created_at, a.modified_at, a.like_count,
         EXISTS (SELECT 1 FROM answer_likes l WHERE l.answer_id = a.id AND l.user_id = $2),
         q.accepted_answer_id IS NOT DISTINCT FROM a.id, q.author_id, a.comment_count, u.reputation,
-        (SELECT e.username FROM users e WHERE e.id = a.edited_by)
+        (SELECT e.username FROM users e WHERE e.id = a.edited_by), a.hidden_at IS NOT NULL
      FROM answers a JOIN users u ON u.id = a.author_id JOIN questions q ON q.id = a.question_id";
 
 fn answer_from_row(row: &Row) -> Result<Answer, PgError> {
@@ -361,6 +362,7 @@ fn answer_from_row(row: &Row) -> Result<Answer, PgError> {
         comment_count: row.try_get(12)?,
         author_reputation: row.try_get(13)?,
         edited_by: row.try_get(14)?,
+        hidden: row.try_get(15)?,
     })
 }
 

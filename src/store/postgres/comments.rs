@@ -17,7 +17,7 @@ use crate::{
 /// A comment's columns, from `comments c` joined with its author `u`.
 const COLUMNS: &str = "SELECT c.id, c.question_id, c.answer_id, c.author_id, u.username, c.content,
      c.content_html, c.created_at, c.modified_at, u.reputation,
-     (SELECT e.username FROM users e WHERE e.id = c.edited_by)";
+     (SELECT e.username FROM users e WHERE e.id = c.edited_by), c.hidden_at IS NOT NULL";
 
 fn from_row(row: &Row) -> Result<Comment, PgError> {
     let question_id = QuestionId(row.try_get(1)?);
@@ -36,6 +36,7 @@ fn from_row(row: &Row) -> Result<Comment, PgError> {
         modified_at: row.try_get(8)?,
         author_reputation: row.try_get(9)?,
         edited_by: row.try_get(10)?,
+        hidden: row.try_get(11)?,
     })
 }
 

@@ -163,7 +163,8 @@ pub async fn finish(client: &impl GenericClient) -> Result<(), PgError> {
              SELECT setval(pg_get_serial_sequence('mail_queue', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM mail_queue;
              SELECT setval(pg_get_serial_sequence('api_tokens', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM api_tokens;
              SELECT setval(pg_get_serial_sequence('moderation_log', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM moderation_log;
-             SELECT setval(pg_get_serial_sequence('revisions', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM revisions;",
+             SELECT setval(pg_get_serial_sequence('revisions', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM revisions;
+             SELECT setval(pg_get_serial_sequence('flags', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM flags;",
         )
         .await
 }
@@ -171,7 +172,7 @@ pub async fn finish(client: &impl GenericClient) -> Result<(), PgError> {
 pub async fn clear(client: &impl GenericClient) -> Result<(), PgError> {
     client
         .batch_execute(
-            "TRUNCATE moderation_log, api_tokens, mail_queue, signup_links, account_links, notification_jobs, notifications, tag_follows, question_follows, question_tags, tags, revisions, comments, answer_likes, question_likes, answers, questions, sessions, users,
+            "TRUNCATE moderation_log, api_tokens, mail_queue, signup_links, account_links, notification_jobs, notifications, tag_follows, question_follows, question_tags, tags, flags, revisions, comments, answer_likes, question_likes, answers, questions, sessions, users,
                       question_rank_blocks, question_rank_spans, question_rank_scores, search_changes,
                       tag_rank_blocks, tag_rank_scores;
              UPDATE board_totals SET value = 0 WHERE name = 'questions';

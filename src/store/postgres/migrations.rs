@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_moderation.sql"),
     include_str!("migrations/0016_newest_comments_by_author.sql"),
     include_str!("migrations/0017_revisions.sql"),
+    include_str!("migrations/0018_flags.sql"),
 ];
 
 /// The version a fully migrated database is at.

@@ -17,6 +17,7 @@ mod board;
 mod comments;
 mod copy;
 mod feeds;
+mod flags;
 mod limits;
 mod mail;
 mod migrations;
@@ -540,7 +541,16 @@ impl PgStore {
     }
 
     pub async fn delete_question(&self, actor: Actor, id: QuestionId) -> StoreResult<Guarded<()>> {
-        self.guarded_write(actor, Action::Delete, PostRef::Question(id), async |tx| {
+        let post = PostRef::Question(id);
+        self.guarded_write(actor, Action::Delete, post, async |tx| {
+            revisions::log_change(
+                tx,
+                post,
+                actor.id,
+                crate::domain::now(),
+                crate::store::revisions::DELETED,
+            )
+            .await?;
             board::delete_question(tx, id).await.map(Some)
         })
         .await
@@ -626,7 +636,16 @@ impl PgStore {
         actor: Actor,
         id: AnswerId,
     ) -> StoreResult<Guarded<QuestionId>> {
-        self.guarded_write(actor, Action::Delete, PostRef::Answer(id), async |tx| {
+        let post = PostRef::Answer(id);
+        self.guarded_write(actor, Action::Delete, post, async |tx| {
+            revisions::log_change(
+                tx,
+                post,
+                actor.id,
+                crate::domain::now(),
+                crate::store::revisions::DELETED,
+            )
+            .await?;
             board::delete_answer(tx, id).await
         })
         .await
@@ -715,7 +734,16 @@ impl PgStore {
         actor: Actor,
         id: CommentId,
     ) -> StoreResult<Guarded<Comment>> {
-        self.guarded_write(actor, Action::Delete, PostRef::Comment(id), async |tx| {
+        let post = PostRef::Comment(id);
+        self.guarded_write(actor, Action::Delete, post, async |tx| {
+            revisions::log_change(
+                tx,
+                post,
+                actor.id,
+                crate::domain::now(),
+                crate::store::revisions::DELETED,
+            )
+            .await?;
             comments::delete(tx, id).await
         })
         .await

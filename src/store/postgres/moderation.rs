@@ -5,6 +5,7 @@ use deadpool_postgres::GenericClient;
 
 use super::{PgError, PgStore, numbered, opt, rows, run};
 use crate::{
+    domain::flags::Resolution,
     domain::{
         ids::{QuestionId, UserId},
         moderation::{
@@ -18,7 +19,7 @@ use crate::{
 
 /// The actor as this transaction sees them (their row locked against a change of role meanwhile), if the
 /// policy lets them do `what`.
-async fn acting(
+pub(super) async fn acting(
     client: &impl GenericClient,
     actor: UserId,
     what: Moderation,
@@ -89,7 +90,12 @@ impl PgStore {
             row.try_get(0)?,
             row.try_get(1)?,
             row.try_get(2)?,
-            (row.try_get(3)?, row.try_get(4)?, row.try_get(5)?),
+            (
+                row.try_get(3)?,
+                row.try_get(4)?,
+                row.try_get(5)?,
+                row.try_get(6)?,
+            ),
             now,
         )))
     }
@@ -141,6 +147,9 @@ impl PgStore {
             )
             .await?;
             log(tx, Some(actor), &request.log_entry(id, subject), now).await?;
+            // Closing is the moderator's decision on the question's flags.
+            let post = crate::domain::policy::PostRef::Question(id);
+            super::flags::resolve(tx, post, Resolution::Closed, now, Some(actor)).await?;
             Ok(Guarded::Done(CloseOutcome::Closed))
         })
         .await

@@ -5,6 +5,7 @@ use deadpool_postgres::GenericClient;
 use super::{PgError, PgStore, numbered, opt, rows, run};
 use crate::{
     domain::{
+        flags::Resolution,
         ids::UserId,
         policy::PostRef,
         revisions::{EditNote, PostRevisions},
@@ -57,15 +58,50 @@ pub async fn after_edit(
     .await?;
     let (edited_by, id) = sql::edited_by(post);
     run(client, &numbered(edited_by), &[&id, &editor.0]).await?;
-    let (log, id) = sql::log_edit(post);
     let (action, detail) = sql::logged(note);
+    log_change(client, post, editor, now, (action, &detail)).await?;
+    // A moderator's edit is their decision on the post's flags.
+    super::flags::resolve(client, post, Resolution::Edited, now, Some(editor)).await?;
+    Ok(())
+}
+
+/// Logs `(action, detail)` on the post by `actor` at `now` when the post is not theirs.
+pub async fn log_change(
+    client: &impl GenericClient,
+    post: PostRef,
+    actor: UserId,
+    now: i64,
+    (action, detail): (&str, &str),
+) -> Result<(), PgError> {
+    let (log, id) = sql::log_change(post);
     run(
         client,
         &numbered(log),
-        &[&id, &editor.0, &now, &action, &detail],
+        &[&id, &actor.0, &now, &action, &detail],
     )
     .await?;
     Ok(())
+}
+
+/// The post as it stands (revision 1 of a post never edited), if it exists.
+pub async fn head(
+    client: &impl GenericClient,
+    post: PostRef,
+) -> Result<Option<sql::Head>, PgError> {
+    let (head, id) = sql::head(post);
+    let Some(row) = opt(client, &numbered(head), &[&id]).await? else {
+        return Ok(None);
+    };
+    Ok(Some(sql::Head {
+        question_id: row.try_get(0)?,
+        question_subject: row.try_get(1)?,
+        author_id: row.try_get(2)?,
+        author: row.try_get(3)?,
+        at: row.try_get(4)?,
+        subject: row.try_get(5)?,
+        content: row.try_get(6)?,
+        tags: row.try_get(7)?,
+    }))
 }
 
 impl PgStore {
@@ -75,19 +111,8 @@ impl PgStore {
         numbers: (i64, i64),
     ) -> StoreResult<Option<PostRevisions>> {
         let client = self.client().await?;
-        let (head, id) = sql::head(post);
-        let Some(row) = opt(&client, &numbered(head), &[&id]).await? else {
+        let Some(head) = head(&client, post).await? else {
             return Ok(None);
-        };
-        let head = sql::Head {
-            question_id: row.try_get(0)?,
-            question_subject: row.try_get(1)?,
-            author_id: row.try_get(2)?,
-            author: row.try_get(3)?,
-            at: row.try_get(4)?,
-            subject: row.try_get(5)?,
-            content: row.try_get(6)?,
-            tags: row.try_get(7)?,
         };
         let (count, id) = sql::count(post);
         let total: i64 = match opt(&client, &numbered(&count), &[&id]).await? {

@@ -16,7 +16,7 @@ const COLUMNS: &str = "a.id, a.question_id, a.author_id, u.username, a.content, 
      a.created_at, a.modified_at, a.like_count,
      EXISTS (SELECT 1 FROM answer_likes l WHERE l.answer_id = a.id AND l.user_id = :viewer),
      q.accepted_answer_id IS a.id, q.author_id, a.comment_count, u.reputation,
-     (SELECT e.username FROM users e WHERE e.id = a.edited_by)";
+     (SELECT e.username FROM users e WHERE e.id = a.edited_by), a.hidden_at IS NOT NULL";
 
 fn from_row(row: &Row) -> rusqlite::Result<Answer> {
     Ok(Answer {
@@ -35,6 +35,7 @@ fn from_row(row: &Row) -> rusqlite::Result<Answer> {
         comment_count: row.get(12)?,
         author_reputation: row.get(13)?,
         edited_by: row.get(14)?,
+        hidden: row.get(15)?,
     })
 }
 

@@ -16,7 +16,7 @@ use crate::{
 /// A comment's columns, from `comments c` joined with its author `u`.
 const COLUMNS: &str = "c.id, c.question_id, c.answer_id, c.author_id, u.username, c.content,
      c.content_html, c.created_at, c.modified_at, u.reputation,
-     (SELECT e.username FROM users e WHERE e.id = c.edited_by)";
+     (SELECT e.username FROM users e WHERE e.id = c.edited_by), c.hidden_at IS NOT NULL";
 
 fn from_row(row: &Row) -> rusqlite::Result<Comment> {
     let question_id = QuestionId(row.get(1)?);
@@ -35,6 +35,7 @@ fn from_row(row: &Row) -> rusqlite::Result<Comment> {
         modified_at: row.get(8)?,
         author_reputation: row.get(9)?,
         edited_by: row.get(10)?,
+        hidden: row.get(11)?,
     })
 }
 

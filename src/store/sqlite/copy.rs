@@ -60,7 +60,7 @@ pub fn finish(tx: &Transaction) -> rusqlite::Result<()> {
 pub fn clear(tx: &Transaction) -> rusqlite::Result<()> {
     tx.execute_batch(
         "DELETE FROM moderation_log; DELETE FROM api_tokens; DELETE FROM mail_queue; DELETE FROM signup_links; DELETE FROM account_links; DELETE FROM notification_jobs; DELETE FROM notifications; DELETE FROM tag_follows; DELETE FROM question_follows;
-         DELETE FROM question_tags; DELETE FROM tags; DELETE FROM revisions; DELETE FROM comments; DELETE FROM answer_likes; DELETE FROM question_likes; DELETE FROM answers;
+         DELETE FROM question_tags; DELETE FROM tags; DELETE FROM flags; DELETE FROM revisions; DELETE FROM comments; DELETE FROM answer_likes; DELETE FROM question_likes; DELETE FROM answers;
          DELETE FROM questions; DELETE FROM sessions; DELETE FROM users;
          UPDATE board_totals SET value = 0 WHERE name = 'questions';
          DELETE FROM search_changes;

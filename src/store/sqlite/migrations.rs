@@ -107,6 +107,11 @@ const STEPS: &[(&str, &str, Option<Fill>)] = &[
         include_str!("migrations/0020_revisions.sql"),
         None,
     ),
+    (
+        "0021_flags.sql",
+        include_str!("migrations/0021_flags.sql"),
+        None,
+    ),
 ];
 
 /// The version a fully migrated database has.

@@ -8,6 +8,7 @@ pub mod backup;
 mod comments;
 mod copy;
 mod feeds;
+mod flags;
 mod likes;
 mod mail;
 mod migrations;
@@ -408,7 +409,15 @@ impl SqliteStore {
     pub async fn delete_question(&self, actor: Actor, id: QuestionId) -> StoreResult<Guarded<()>> {
         self.db
             .write(move |tx| {
-                guarded(tx, actor, Action::Delete, PostRef::Question(id), || {
+                let post = PostRef::Question(id);
+                guarded(tx, actor, Action::Delete, post, || {
+                    revisions::log_change(
+                        tx,
+                        post,
+                        actor.id,
+                        crate::domain::now(),
+                        crate::store::revisions::DELETED,
+                    )?;
                     questions::delete(tx, id)
                 })
             })
@@ -512,7 +521,15 @@ impl SqliteStore {
     ) -> StoreResult<Guarded<QuestionId>> {
         self.db
             .write(move |tx| {
-                let outcome = guarded(tx, actor, Action::Delete, PostRef::Answer(id), || {
+                let post = PostRef::Answer(id);
+                let outcome = guarded(tx, actor, Action::Delete, post, || {
+                    revisions::log_change(
+                        tx,
+                        post,
+                        actor.id,
+                        crate::domain::now(),
+                        crate::store::revisions::DELETED,
+                    )?;
                     answers::delete(tx, id)
                 })?;
                 Ok(found(outcome))
@@ -627,7 +644,15 @@ impl SqliteStore {
     ) -> StoreResult<Guarded<Comment>> {
         self.db
             .write(move |tx| {
-                let outcome = guarded(tx, actor, Action::Delete, PostRef::Comment(id), || {
+                let post = PostRef::Comment(id);
+                let outcome = guarded(tx, actor, Action::Delete, post, || {
+                    revisions::log_change(
+                        tx,
+                        post,
+                        actor.id,
+                        crate::domain::now(),
+                        crate::store::revisions::DELETED,
+                    )?;
                     comments::delete(tx, id)
                 })?;
                 Ok(found(outcome))

@@ -5,6 +5,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{Cached, SqliteStore};
 use crate::{
+    domain::flags::Resolution,
     domain::{
         ids::{QuestionId, UserId},
         moderation::{
@@ -18,7 +19,7 @@ use crate::{
 
 /// The actor as this transaction sees them, if the policy lets them do `what` (asked of the role and
 /// suspension read here, not of those read when the request began).
-fn acting(
+pub(super) fn acting(
     tx: &Transaction,
     actor: UserId,
     what: Moderation,
@@ -68,7 +69,7 @@ impl SqliteStore {
                         &row.get::<_, String>(0)?,
                         row.get(1)?,
                         row.get(2)?,
-                        (row.get(3)?, row.get(4)?, row.get(5)?),
+                        (row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?),
                         now,
                     ))
                 })
@@ -125,6 +126,9 @@ impl SqliteStore {
                     ],
                 )?;
                 log(tx, Some(actor), &request.log_entry(id, subject), now)?;
+                // Closing is the moderator's decision on the question's flags.
+                let post = crate::domain::policy::PostRef::Question(id);
+                super::flags::resolve(tx, post, Resolution::Closed, now, Some(actor))?;
                 Ok(Guarded::Done(CloseOutcome::Closed))
             })
             .await

@@ -366,7 +366,7 @@ pub fn find(
                 EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = ?2),
                 q.accepted_answer_id, q.comment_count, q.view_count, q.tags, u.reputation,
                 EXISTS (SELECT 1 FROM question_follows f WHERE f.question_id = q.id AND f.user_id = ?2),
-                {CLOSURE_COLUMNS}, {QUESTION_EDITOR}
+                {CLOSURE_COLUMNS}, {QUESTION_EDITOR}, q.hidden_at IS NOT NULL
          FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1"
     ))?
     .query_row(params![id.0, viewer.map_or(0, |v| v.0)], |row| {
@@ -397,6 +397,7 @@ pub fn find(
                 row.get(22)?,
             ),
             edited_by: row.get(23)?,
+            hidden: row.get(24)?,
         })
     })
     .optional()

@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use super::{Cached, SqliteStore};
 use crate::{
     domain::{
+        flags::Resolution,
         policy::PostRef,
         revisions::{EditNote, PostRevisions},
     },
@@ -49,10 +50,42 @@ pub fn after_edit(
     )?;
     let (edited_by, id) = sql::edited_by(post);
     tx.run(edited_by, params![id, editor.0])?;
-    let (log, id) = sql::log_edit(post);
     let (action, detail) = sql::logged(note);
-    tx.run(log, params![id, editor.0, now, action, detail])?;
+    log_change(tx, post, editor, now, (action, &detail))?;
+    // A moderator's edit is their decision on the post's flags.
+    super::flags::resolve(tx, post, Resolution::Edited, now, Some(editor))?;
     Ok(())
+}
+
+/// Logs `(action, detail)` on the post by `actor` at `now` when the post is not theirs.
+pub fn log_change(
+    tx: &Transaction,
+    post: PostRef,
+    actor: crate::domain::ids::UserId,
+    now: i64,
+    (action, detail): (&str, &str),
+) -> rusqlite::Result<()> {
+    let (log, id) = sql::log_change(post);
+    tx.run(log, params![id, actor.0, now, action, detail])?;
+    Ok(())
+}
+
+/// The post as it stands (revision 1 of a post never edited), if it exists.
+pub fn head(conn: &Connection, post: PostRef) -> rusqlite::Result<Option<sql::Head>> {
+    let (head, id) = sql::head(post);
+    conn.one(head, [id], |row| {
+        Ok(sql::Head {
+            question_id: row.get(0)?,
+            question_subject: row.get(1)?,
+            author_id: row.get(2)?,
+            author: row.get(3)?,
+            at: row.get(4)?,
+            subject: row.get(5)?,
+            content: row.get(6)?,
+            tags: row.get(7)?,
+        })
+    })
+    .optional()
 }
 
 fn read(
@@ -60,22 +93,7 @@ fn read(
     post: PostRef,
     numbers: (i64, i64),
 ) -> rusqlite::Result<Option<PostRevisions>> {
-    let (head, id) = sql::head(post);
-    let Some(head) = conn
-        .one(head, [id], |row| {
-            Ok(sql::Head {
-                question_id: row.get(0)?,
-                question_subject: row.get(1)?,
-                author_id: row.get(2)?,
-                author: row.get(3)?,
-                at: row.get(4)?,
-                subject: row.get(5)?,
-                content: row.get(6)?,
-                tags: row.get(7)?,
-            })
-        })
-        .optional()?
-    else {
+    let Some(head) = head(conn, post)? else {
         return Ok(None);
     };
     let (count, id) = sql::count(post);
