@@ -137,7 +137,7 @@ fn review_item(ctx: &PageContext, item: &ReviewItem) -> Markup {
                 @if item.hidden { span.badge.text-bg-warning { (t.hidden_badge) } }
                 span.small {
                     (t.review_on_question) " "
-                    a href=(urls::question(item.question_id, AnswerSort::Likes, 1)) { (item.question_subject) }
+                    a.link-body-emphasis href=(urls::question(item.question_id, AnswerSort::Likes, 1)) { (item.question_subject) }
                 }
                 span.small.text-body-secondary.ms-auto { (author_link(t, &item.author)) }
             }

@@ -57,6 +57,10 @@ async fn three_spam_flags_hide_a_post_until_a_moderator_dismisses_them() {
         .await;
     assert!(question_page.contains(&format!(r#"href="{flag}""#)));
     assert!(
+        question_page.contains(&format!(r#"href="/questions/{question}/flag""#)),
+        "{question_page}"
+    );
+    assert!(
         !app.get_html(&spammer, &format!("/questions/{question}"))
             .await
             .contains(&format!(r#"href="{flag}""#)),

@@ -716,6 +716,75 @@ test('moderation with JavaScript: close, suspend, log, undo', async () => {
   await moderationWalk(true, 'kate', 'liam');
 });
 
+/**
+ * A user flags someone's spam; the moderator finds it counted in the navbar and waiting in the review
+ * queue, edits it saying why (which decides the flag), reads the change in the question's history, and
+ * the author rolls it back there.
+ */
+async function flagWalk(javaScript, moderatorName, authorName, flaggerName) {
+  const checked = async (page) => { if (javaScript) await assertAccessible(page); };
+  const moderator = await newPage({ javaScript });
+  const author = await newPage({ javaScript });
+  const flagger = await newPage({ javaScript });
+  await signUp(moderator, moderatorName);
+  grant(moderatorName, 'moderator');
+  await signUp(author, authorName);
+  await signUp(flagger, flaggerName);
+  const question = await ask(author, `Cheap pills from ${authorName}`, 'Visit my shop for cheap pills.');
+
+  // Flagging: the link beside the question, a page with the reasons, back to the question with thanks.
+  await flagger.goto(`${base}/questions/${question}`);
+  await flagger.click(`a[href="/questions/${question}/flag"]`);
+  await flagger.waitForURL(`${base}/questions/${question}/flag`);
+  await checked(flagger);
+  await flagger.check('#reason-spam');
+  await flagger.click(`form[action="/questions/${question}/flag"] button[type=submit]`);
+  await flagger.waitForURL(`${base}/questions/${question}`);
+  assert.match(await flagger.locator('#flash').innerText(), /moderators will look/);
+
+  // Review: the navbar's count leads to the queue, where the post waits with its flag.
+  await moderator.goto(`${base}/`);
+  assert.ok(Number(await moderator.locator('nav [data-review-link]').getAttribute('data-review-link')) >= 1);
+  await moderator.click('nav [data-review-link]');
+  await moderator.waitForURL(`${base}/review`);
+  await checked(moderator);
+  const item = moderator.locator(`[data-review-item="/questions/${question}"]`);
+  assert.match(await item.innerText(), /spam/);
+  await item.locator(`a[href="/questions/${question}/edit"]`).click();
+  await moderator.waitForURL(`${base}/questions/${question}/edit`);
+  await moderator.fill('#field-content', 'A question about pills.');
+  await moderator.fill('#field-summary', 'Removed the advertising');
+  await moderator.click(`form[action="/questions/${question}/edit"] button[type=submit]`);
+  await moderator.waitForURL(`${base}/questions/${question}`);
+  assert.match(await moderator.locator('[data-edited-by]').innerText(), new RegExp(`edited by ${moderatorName}`));
+  await moderator.goto(`${base}/review`);
+  assert.equal(await moderator.locator(`[data-review-item="/questions/${question}"]`).count(), 0, 'decided');
+
+  // History: the change in words, and the author takes it back with one button.
+  await author.goto(`${base}/questions/${question}`);
+  await author.click('[data-history]');
+  await author.waitForURL(`${base}/questions/${question}/revisions`);
+  assert.match(await author.locator('#revision-2').innerText(), /Removed the advertising/);
+  assert.ok(await author.locator('#revision-2 del.diff-removed').count() >= 1);
+  assert.ok(await author.locator('#revision-2 ins.diff-added').count() >= 1);
+  await checked(author);
+  await author.click(`form[action="/questions/${question}/revisions/1/rollback"] button[type=submit]`);
+  await author.waitForURL(`${base}/questions/${question}`);
+  assert.match(await author.locator('#flash').innerText(), /Rolled back/);
+  assert.match(await author.locator(`#question-${question} [data-content]`).innerText(), /Visit my shop/);
+  await moderator.context().close();
+  await author.context().close();
+  await flagger.context().close();
+}
+
+test('flags and history without JavaScript: flag, review, edit, roll back', async () => {
+  await flagWalk(false, 'mona', 'nick', 'olga');
+});
+
+test('flags and history with JavaScript: flag, review, edit, roll back', async () => {
+  await flagWalk(true, 'pete', 'quin', 'rosa');
+});
+
 test('desktop and phone: screenshots, no sideways scrolling, accessible pages', async () => {
   // Every page shape, for visitors and signed in: the screenshots are also how a change to the vendored
   // stylesheet (scripts/fetch-vendor.sh keeps only the rules in use) is checked to look the same.
