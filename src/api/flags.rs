@@ -170,7 +170,7 @@ async fn flag(
     post: PostRef,
     input: FlagInput,
 ) -> ApiResult<FlagResponse> {
-    let user = auth.writer()?;
+    let user = auth.poster(state, lang(req)).await?;
     let form = FlagForm {
         reason: input.reason.reason().code().to_owned(),
         note: input.note.map(|note| note.0).unwrap_or_default(),

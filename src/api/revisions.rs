@@ -79,8 +79,13 @@ impl RevisionList {
                 created_at: timestamp(entry.created_at),
                 summary: entry.summary.clone(),
                 rolled_back_to: entry.rolled_back_to,
-                subject: entry.subject.clone(),
-                content: entry.content.clone(),
+                // A post hidden by spam flags: its words are left out here.
+                subject: entry.subject.clone().filter(|_| !history.hidden),
+                content: if history.hidden {
+                    String::new()
+                } else {
+                    entry.content.clone()
+                },
                 tags: entry.tags.as_ref().map(|tags| {
                     tags.names()
                         .iter()

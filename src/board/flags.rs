@@ -38,18 +38,25 @@ pub async fn to_flag(
 }
 
 /// What the flag page shows of the post being flagged: a question's subject, an answer's or comment's
-/// opening words (a hidden post's too: the flagger saw it before it was hidden).
-pub async fn excerpt(store: &Store, post: PostRef) -> Result<String, BoardError> {
+/// opening words; `None` for a post hidden by spam flags (its words are not shown to flaggers).
+pub async fn excerpt(store: &Store, post: PostRef) -> Result<Option<String>, BoardError> {
     let text = match post {
-        PostRef::Question(id) => store.question(id, None).await?.map(|q| q.subject),
-        PostRef::Answer(id) => store.answer(id, None).await?.map(|a| a.content),
-        PostRef::Comment(id) => store.comment(id).await?.map(|c| c.content),
+        PostRef::Question(id) => store
+            .question(id, None)
+            .await?
+            .map(|q| (!q.hidden).then_some(q.subject)),
+        PostRef::Answer(id) => store
+            .answer(id, None)
+            .await?
+            .map(|a| (!a.hidden).then_some(a.content)),
+        PostRef::Comment(id) => store
+            .comment(id)
+            .await?
+            .map(|c| (!c.hidden).then_some(c.content)),
     };
     Ok(text
         .ok_or(BoardError::NotFound)?
-        .chars()
-        .take(200)
-        .collect())
+        .map(|text| text.chars().take(200).collect()))
 }
 
 /// Checks that `user` may see the review queue (before anything is read).

@@ -95,6 +95,12 @@ pub enum Resolution {
 }
 
 impl Resolution {
+    /// Whether a post hidden by spam flags shows again: when the flags were dismissed or a moderator
+    /// edited it (not when its question was only closed).
+    pub fn shows_again(self) -> bool {
+        matches!(self, Self::Dismissed | Self::Edited)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Self::Deleted => "deleted",

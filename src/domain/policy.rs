@@ -161,6 +161,16 @@ pub fn may(actor: Actor, action: Action, author: UserId) -> Result<(), Denied> {
     }
 }
 
+/// Whether staff may delete a post by someone else whose role is `author_role`: only below their own
+/// (a moderator deletes no other moderator's or admin's post), as with suspensions.
+pub fn may_delete_theirs(actor: Actor, author_role: Role) -> Result<(), Denied> {
+    if author_role >= actor.role {
+        Err(Denied::Protected)
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -83,6 +83,8 @@ pub struct PostRevisions {
     pub question_id: super::ids::QuestionId,
     pub question_subject: String,
     pub author_id: super::ids::UserId,
+    /// Hidden by spam flags: only its author and moderators read its history.
+    pub hidden: bool,
     /// How many revisions the post has: the newest is numbered so (a post never edited has 1, itself).
     pub total: i64,
     /// The revisions asked for, oldest first, after the one before the lowest when there is one.

@@ -117,13 +117,8 @@ pub fn entry(by: String, reason: &str, note: String, at: i64) -> FlagEntry {
     }
 }
 
-/// A review item from the post as `revisions::head` read it, whether it is hidden, and its open flags.
-pub fn item(
-    post: PostRef,
-    head: super::revisions::Head,
-    hidden: bool,
-    flags: Vec<FlagEntry>,
-) -> ReviewItem {
+/// A review item from the post as `revisions::head` read it, and its open flags.
+pub fn item(post: PostRef, head: super::revisions::Head, flags: Vec<FlagEntry>) -> ReviewItem {
     ReviewItem {
         post,
         question_id: QuestionId(head.question_id),
@@ -131,7 +126,7 @@ pub fn item(
         author_id: UserId(head.author_id),
         author: head.author,
         content: head.content,
-        hidden,
+        hidden: head.hidden,
         flags,
     }
 }

@@ -82,18 +82,18 @@ pub fn head(post: PostRef) -> (&'static str, i64) {
     let sql = match post {
         PostRef::Question(_) => {
             "SELECT q.id, q.subject, q.author_id, u.username, coalesce(q.modified_at, q.created_at),
-                    q.subject, q.content, q.tags
+                    q.subject, q.content, q.tags, q.hidden_at IS NOT NULL
              FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1"
         }
         PostRef::Answer(_) => {
             "SELECT q.id, q.subject, a.author_id, u.username, coalesce(a.modified_at, a.created_at),
-                    CAST(NULL AS TEXT), a.content, CAST(NULL AS TEXT)
+                    CAST(NULL AS TEXT), a.content, CAST(NULL AS TEXT), a.hidden_at IS NOT NULL
              FROM answers a JOIN questions q ON q.id = a.question_id JOIN users u ON u.id = a.author_id
              WHERE a.id = ?1"
         }
         PostRef::Comment(_) => {
             "SELECT q.id, q.subject, c.author_id, u.username, coalesce(c.modified_at, c.created_at),
-                    CAST(NULL AS TEXT), c.content, CAST(NULL AS TEXT)
+                    CAST(NULL AS TEXT), c.content, CAST(NULL AS TEXT), c.hidden_at IS NOT NULL
              FROM comments c JOIN questions q ON q.id = c.question_id JOIN users u ON u.id = c.author_id
              WHERE c.id = ?1"
         }
@@ -170,6 +170,8 @@ pub struct Head {
     pub subject: Option<String>,
     pub content: String,
     pub tags: Option<String>,
+    /// Hidden by spam flags until a moderator decides.
+    pub hidden: bool,
 }
 
 /// One row of [`list`].
@@ -233,6 +235,7 @@ pub fn assemble(
         question_id: QuestionId(head.question_id),
         question_subject: head.question_subject,
         author_id: UserId(head.author_id),
+        hidden: head.hidden,
         total: total.max(1),
         revisions,
     }

@@ -80,7 +80,7 @@ pub fn flag_link(ctx: &PageContext, post: PostRef, author: UserId) -> Markup {
 pub fn flag_page(
     ctx: &PageContext,
     post: PostRef,
-    excerpt: &str,
+    excerpt: Option<&str>,
     form: &FlagForm,
     errors: &[FieldError],
 ) -> Markup {
@@ -97,7 +97,11 @@ pub fn flag_page(
             h1.h3.mb-2 { (t.flag_title) }
             p.text-body-secondary.small { (t.flag_intro) }
             p.mb-1.small.fw-semibold { (t.flag_post_label) }
-            blockquote.border-start.ps-3.text-body-secondary { a href=(read) { (excerpt) } }
+            blockquote.border-start.ps-3.text-body-secondary {
+                a href=(read) {
+                    @match excerpt { Some(words) => (words), None => { "⚑ " (t.hidden_post) } }
+                }
+            }
             form method="post" action={ (base) "/flag" } novalidate {
                 @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
                 fieldset.mb-3 aria-describedby=[(!reason_error.is_empty()).then_some("field-reason-error")] {
@@ -113,7 +117,7 @@ pub fn flag_page(
                         div.text-danger.small #field-reason-error { "⚠ " (reason_error.join(" ")) }
                     }
                 }
-                (note_area(t, "note", t.flag_note_label, &form.note, false, errors))
+                (note_area(t, ("note", t.flag_note_label, Some(t.flag_note_hint)), &form.note, false, errors))
                 div.d-flex.gap-2 {
                     button.btn.btn-danger type="submit" { "⚑ " (t.flag_submit) }
                     a.btn.btn-outline-secondary href=(read) { (t.cancel) }
@@ -158,9 +162,9 @@ fn review_item(ctx: &PageContext, item: &ReviewItem) -> Markup {
                     @if let PostRef::Question(id) = item.post {
                         a.btn.btn-sm.btn-outline-secondary href=(urls::question_action(id, "close")) { "🔒 " (t.close_submit) }
                     }
-                    form method="post" action={ (base) "/delete" } {
-                        @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
-                        button.btn.btn-sm.btn-outline-danger type="submit" { (t.delete) }
+                    // The confirmation page first, as everywhere: it names what goes.
+                    a.btn.btn-sm.btn-outline-danger href={ (base) "/delete" } {
+                        (t.delete) span.visually-hidden { " – " (item.question_subject) }
                     }
                     form method="post" action={ (base) "/flags/dismiss" } {
                         @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }

@@ -154,7 +154,7 @@ pub fn close_page(
                     required: false,
                     max_length: Some(300),
                 }, errors))
-                (note_area(t, "note", t.close_note_label, &form.note, false, errors))
+                (note_area(t, ("note", t.close_note_label, None), &form.note, false, errors))
                 div.d-flex.gap-2 {
                     button.btn.btn-dark type="submit" { (t.close_submit) }
                     a.btn.btn-outline-secondary href=(urls::question(question.id, Default::default(), 1)) { (t.cancel) }
@@ -197,10 +197,10 @@ pub fn profile_controls(ctx: &PageContext, profile: &Profile) -> Markup {
 }
 
 /// A moderator's few sentences: a closing's note, a suspension's reason.
+/// A moderator's (or a flagger's) note: `(name, label, hint)`.
 pub(super) fn note_area(
     t: &Texts,
-    name: &'static str,
-    label: &str,
+    (name, label, hint): (&'static str, &str, Option<&str>),
     value: &str,
     required: bool,
     errors: &[FieldError],
@@ -211,7 +211,7 @@ pub(super) fn note_area(
             name,
             label,
             value,
-            hint: None,
+            hint,
             rows: 3,
             max_length: NOTE_MAX_CHARS,
             id_suffix: "",
@@ -252,7 +252,7 @@ pub fn suspend_page(
                     required: true,
                     max_length: Some(10),
                 }, errors))
-                (note_area(t, "reason", t.suspend_reason_label, &form.reason, true, errors))
+                (note_area(t, ("reason", t.suspend_reason_label, None), &form.reason, true, errors))
                 div.d-flex.gap-2 {
                     button.btn.btn-danger type="submit" { (t.suspend_submit) }
                     a.btn.btn-outline-secondary href=(urls::user(&profile.username, Default::default(), 1)) { (t.cancel) }

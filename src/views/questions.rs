@@ -415,7 +415,8 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
         }
     };
     let head = Head {
-        description: Some(super::excerpt(&question.content, 155)),
+        // A post hidden by spam flags lends no words to search engines or link previews.
+        description: (!question.hidden).then(|| super::excerpt(&question.content, 155)),
         canonical: Some(urls::question(
             question.id,
             Default::default(),

@@ -187,6 +187,9 @@ pub fn revisions_page(
         @for error in errors {
             div.alert.alert-danger role="alert" { "⚠ " (t.field_problem(error)) }
         }
+        @if history.hidden && !ctx.sees_hidden(history.author_id) {
+            p.fst-italic.text-body-secondary data-hidden { "⚑ " (t.hidden_post) }
+        } @else {
         @for (entry, before) in entries.into_iter().rev() {
             @let rollback = (may_roll_back && !history.is_current(entry.number)).then(|| Rollback {
                 action: format!("{history_url}/{}/rollback", entry.number),
@@ -195,6 +198,7 @@ pub fn revisions_page(
             (revision(ctx, history, entry, before, rollback))
         }
         (pagination(t, page, pages, &|n| format!("{history_url}?page={n}"), None))
+        }
         a.btn.btn-outline-secondary href=(post_url) { (t.revision_back) }
     };
     layout_page(ctx, title, content)

@@ -56,7 +56,7 @@ async fn form(
     errors: &[crate::domain::FieldError],
 ) -> AppResult<Markup> {
     let excerpt = board::flags::excerpt(&state.store, post).await?;
-    Ok(flag_page(ctx, post, &excerpt, form, errors))
+    Ok(flag_page(ctx, post, excerpt.as_deref(), form, errors))
 }
 
 #[handler]
@@ -104,6 +104,7 @@ async fn flag(
     post: PostRef,
     asked: FlagForm,
 ) -> AppResult<Response> {
+    board::mail::may_post(&state.store, user, state.config.require_verified_email).await?;
     match board::flags::flag(&state.store, user, post, &asked).await {
         Ok(flagged) => {
             flash(

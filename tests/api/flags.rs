@@ -114,6 +114,15 @@ async fn three_spam_flags_hide_a_post_until_a_moderator_dismisses_them() {
         .await;
     assert!(!for_visitor.contains("Buy cheap pills today"));
     assert!(for_visitor.contains("several people flagged this post as spam"));
+    // Nor does it leak through its history, its feed, the page's description or the flag page.
+    for leak in [
+        format!("/answers/{answer}/revisions"),
+        format!("/questions/{question}/feed.atom"),
+        format!("/answers/{answer}/flag"),
+    ] {
+        let shown = app.get_html(&alice, &leak).await;
+        assert!(!shown.contains("Buy cheap pills today"), "{leak}: {shown}");
+    }
     for reader in [&spammer, &moderator] {
         let shown = app
             .get_html(reader, &format!("/questions/{question}"))
@@ -250,6 +259,19 @@ async fn closing_editing_or_deleting_resolves_a_posts_flags_and_each_is_logged()
     );
     let log = app.get_html(&moderator, "/admin/log").await;
     assert!(log.contains("deleted someone") && log.contains("removed insults"));
+    // A moderator deletes nothing of an admin's (nor of another moderator's).
+    let admin = app.staff_user("root", "admin").await;
+    let admins = app.ask(&admin, "An admin's question", "Rules").await;
+    let refused = app
+        .post_form(&moderator, &format!("/questions/{admins}/delete"), &[])
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.storage().number_of(&format!(
+            "SELECT count(*) FROM questions WHERE id = {admins}"
+        )),
+        1
+    );
     // A user still deletes only their own posts.
     let by_carol = app
         .post_form(&carol, &format!("/answers/{answer}/delete"), &[])

@@ -31,7 +31,7 @@ pub async fn resolve(
         &[&id, &now, &resolution.code(), &by],
     )
     .await?;
-    if resolved > 0 {
+    if resolved > 0 && resolution.shows_again() {
         let (unhide, id) = sql::unhide(post);
         run(client, &numbered(&unhide), &[&id, &by]).await?;
     }
@@ -131,8 +131,7 @@ impl PgStore {
                     flag.try_get(3)?,
                 ));
             }
-            let hidden = hidden(&client, post).await?;
-            items.push(sql::item(post, head, hidden, flags));
+            items.push(sql::item(post, head, flags));
         }
         Ok(items)
     }

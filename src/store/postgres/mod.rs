@@ -60,7 +60,7 @@ use crate::{
         limits::ClientKey,
         notifications::{Following, Inbox, Mentioned},
         people::{AnswerList, Profile, UserList},
-        policy::{self, Action, Actor, Denied, PostRef},
+        policy::{self, Action, Actor, Denied, PostRef, Role},
         posts::{
             Answer, Comment, FeedEntry, PostComments, Question, QuestionList, QuestionPage,
             QuestionSummary,
@@ -1470,12 +1470,32 @@ async fn guard(
         return Ok(Guarded::Missing);
     };
     let author = UserId(row.try_get(0)?);
-    Ok(
-        match policy::may(as_seen_now(client, actor, author).await?, action, author) {
-            Ok(()) => Guarded::Done(()),
-            Err(why) => Guarded::Denied(why),
-        },
-    )
+    Ok(match decide(client, actor, action, author).await? {
+        Ok(()) => Guarded::Done(()),
+        Err(why) => Guarded::Denied(why),
+    })
+}
+
+/// The policy's answer, with the roles as this transaction sees them: staff deleting someone else's post
+/// only below their own role.
+async fn decide(
+    client: &impl GenericClient,
+    actor: Actor,
+    action: Action,
+    author: UserId,
+) -> Result<Result<(), Denied>, PgError> {
+    let actor = as_seen_now(client, actor, author).await?;
+    if action == Action::Delete && actor.id != author && actor.role.is_staff() {
+        let locked = format!("{} FOR SHARE", numbered(moderation_sql::ROLE));
+        let author_role = match opt(client, &locked, &[&author.0]).await? {
+            Some(row) => Role::stored(row.try_get(0)?),
+            None => Role::User,
+        };
+        if let Err(why) = policy::may_delete_theirs(actor, author_role) {
+            return Ok(Err(why));
+        }
+    }
+    Ok(policy::may(actor, action, author))
 }
 
 /// The actor as this transaction sees them when they act on someone else's post as staff: with the role

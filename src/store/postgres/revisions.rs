@@ -101,6 +101,7 @@ pub async fn head(
         subject: row.try_get(5)?,
         content: row.try_get(6)?,
         tags: row.try_get(7)?,
+        hidden: row.try_get(8)?,
     }))
 }
 

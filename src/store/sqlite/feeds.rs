@@ -8,8 +8,8 @@ use crate::domain::{
     tags::{TagName, Tags},
 };
 
-const QUESTION: &str =
-    "SELECT q.id, q.subject, u.username, q.created_at, q.modified_at, q.content_html, q.tags
+const QUESTION: &str = "SELECT q.id, q.subject, u.username, q.created_at, q.modified_at,
+            CASE WHEN q.hidden_at IS NULL THEN q.content_html ELSE '' END, q.tags
      FROM questions q JOIN users u ON u.id = q.author_id";
 
 fn question_entry(row: &Row) -> rusqlite::Result<FeedEntry> {
@@ -68,7 +68,8 @@ pub fn answers(
         return Ok(None);
     };
     let mut stmt = conn.prepare_cached(
-        "SELECT a.id, u.username, a.created_at, a.modified_at, a.content_html
+        "SELECT a.id, u.username, a.created_at, a.modified_at,
+                CASE WHEN a.hidden_at IS NULL THEN a.content_html ELSE '' END
          FROM answers a JOIN users u ON u.id = a.author_id
          WHERE a.question_id = ?1 ORDER BY a.id DESC LIMIT ?2",
     )?;

@@ -26,7 +26,7 @@ pub fn resolve(
     let by = by.map_or(0, |user| user.0);
     let (resolve, id) = sql::resolve(post);
     let resolved = tx.run(&resolve, params![id, now, resolution.code(), by])?;
-    if resolved > 0 {
+    if resolved > 0 && resolution.shows_again() {
         let (unhide, id) = sql::unhide(post);
         tx.run(&unhide, params![id, by])?;
     }
@@ -37,8 +37,6 @@ fn item(conn: &Connection, post: PostRef) -> rusqlite::Result<Option<ReviewItem>
     let Some(head) = revisions::head(conn, post)? else {
         return Ok(None);
     };
-    let (hidden, id) = sql::hidden(post);
-    let hidden: bool = conn.one(&hidden, [id], |row| row.get(0))?;
     let (open, id) = sql::open_of(post);
     let flags = conn
         .prepare_cached(&open)?
@@ -51,7 +49,7 @@ fn item(conn: &Connection, post: PostRef) -> rusqlite::Result<Option<ReviewItem>
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(Some(sql::item(post, head, hidden, flags)))
+    Ok(Some(sql::item(post, head, flags)))
 }
 
 impl SqliteStore {

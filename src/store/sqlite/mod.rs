@@ -43,7 +43,7 @@ use crate::{
         limits::ClientKey,
         notifications::{Following, Inbox, Mentioned},
         people::{AnswerList, Profile, UserList},
-        policy::{self, Action, Actor, Denied, PostRef},
+        policy::{self, Action, Actor, Denied, PostRef, Role},
         posts::{
             Answer, Comment, FeedEntry, PostComments, Question, QuestionList, QuestionPage,
             QuestionSummary,
@@ -1114,11 +1114,32 @@ fn guard(
 ) -> rusqlite::Result<Guarded<()>> {
     Ok(match author_of(conn, action, post)? {
         None => Guarded::Missing,
-        Some(author) => match policy::may(as_seen_now(conn, actor, author)?, action, author) {
+        Some(author) => match decide(conn, actor, action, author)? {
             Ok(()) => Guarded::Done(()),
             Err(why) => Guarded::Denied(why),
         },
     })
+}
+
+/// The policy's answer, with the roles as this transaction sees them: staff deleting someone else's post
+/// only below their own role.
+fn decide(
+    conn: &Connection,
+    actor: Actor,
+    action: Action,
+    author: UserId,
+) -> rusqlite::Result<Result<(), Denied>> {
+    let actor = as_seen_now(conn, actor, author)?;
+    if action == Action::Delete && actor.id != author && actor.role.is_staff() {
+        let role: Option<String> = conn
+            .one(moderation_sql::ROLE, [author.0], |row| row.get(0))
+            .optional()?;
+        let author_role = role.as_deref().map(Role::stored).unwrap_or_default();
+        if let Err(why) = policy::may_delete_theirs(actor, author_role) {
+            return Ok(Err(why));
+        }
+    }
+    Ok(policy::may(actor, action, author))
 }
 
 /// The actor as this transaction sees them when they act on someone else's post as staff: with the role

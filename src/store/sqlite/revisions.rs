@@ -83,6 +83,7 @@ pub fn head(conn: &Connection, post: PostRef) -> rusqlite::Result<Option<sql::He
             subject: row.get(5)?,
             content: row.get(6)?,
             tags: row.get(7)?,
+            hidden: row.get(8)?,
         })
     })
     .optional()
