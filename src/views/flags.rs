@@ -5,6 +5,7 @@ use maud::{Markup, PreEscaped, html};
 
 use super::{
     PageContext,
+    forms::{Choice, choice},
     layout::{csrf_field, page},
     moderation::note_area,
     urls,
@@ -86,12 +87,15 @@ pub fn flag_page(
 ) -> Markup {
     let t = ctx.t();
     let (read, base) = post_address(post);
-    let chosen = FlagReason::parse(form.reason.trim());
-    let reason_error: Vec<String> = errors
-        .iter()
-        .filter(|e| e.field == "reason")
-        .map(|e| t.field_problem(e))
-        .collect();
+    let reasons = Choice {
+        name: "reason",
+        legend: t.flag_reason_label,
+        options: FlagReason::ALL
+            .into_iter()
+            .map(|reason| (reason.code(), html! { (reason_label(t, reason)) }))
+            .collect(),
+        chosen: &form.reason,
+    };
     let content = html! {
         div.form-narrow.mx-auto {
             h1.h3.mb-2 { (t.flag_title) }
@@ -104,19 +108,7 @@ pub fn flag_page(
             }
             form method="post" action={ (base) "/flag" } novalidate {
                 @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
-                fieldset.mb-3 aria-describedby=[(!reason_error.is_empty()).then_some("field-reason-error")] {
-                    legend.form-label.fs-6 { (t.flag_reason_label) }
-                    @for reason in FlagReason::ALL {
-                        div.form-check {
-                            input.form-check-input #{"reason-" (reason.code())} type="radio" name="reason"
-                                value=(reason.code()) checked[chosen == Some(reason)] required;
-                            label.form-check-label for={"reason-" (reason.code())} { (reason_label(t, reason)) }
-                        }
-                    }
-                    @if !reason_error.is_empty() {
-                        div.text-danger.small #field-reason-error { "⚠ " (reason_error.join(" ")) }
-                    }
-                }
+                (choice(t, &reasons, errors))
                 (note_area(t, ("note", t.flag_note_label, Some(t.flag_note_hint)), &form.note, false, errors))
                 div.d-flex.gap-2 {
                     button.btn.btn-danger type="submit" { "⚑ " (t.flag_submit) }

@@ -150,6 +150,40 @@ pub fn summary_field(
     )
 }
 
+/// A required choice among radio buttons (a closing's reason, a flag's), its problem beside it.
+pub struct Choice<'a> {
+    pub name: &'static str,
+    pub legend: &'a str,
+    /// Each option's value and label.
+    pub options: Vec<(&'static str, Markup)>,
+    /// The value chosen so far ('' for none).
+    pub chosen: &'a str,
+}
+
+pub fn choice(t: &Texts, choice: &Choice, errors: &[FieldError]) -> Markup {
+    let problems: Vec<String> = errors
+        .iter()
+        .filter(|e| e.field == choice.name)
+        .map(|e| t.field_problem(e))
+        .collect();
+    let error_id = format!("field-{}-error", choice.name);
+    html! {
+        fieldset.mb-3 aria-describedby=[(!problems.is_empty()).then_some(&error_id)] {
+            legend.form-label.fs-6 { (choice.legend) }
+            @for (value, label) in &choice.options {
+                div.form-check {
+                    input.form-check-input #{(choice.name) "-" (value)} type="radio" name=(choice.name)
+                        value=(value) checked[choice.chosen.trim() == *value] required;
+                    label.form-check-label for={(choice.name) "-" (value)} { (label) }
+                }
+            }
+            @if !problems.is_empty() {
+                div.text-danger.small #(error_id) { "⚠ " (problems.join(" ")) }
+            }
+        }
+    }
+}
+
 /// Renders `field`, marked invalid with its message when `errors` has one for it.
 pub fn field(t: &Texts, field: Field, errors: &[FieldError]) -> Markup {
     field_with(t, field, errors, None)

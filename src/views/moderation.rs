@@ -6,7 +6,7 @@ use maud::{Markup, html};
 
 use super::{
     PageContext,
-    forms::{Field, TextArea, field, textarea},
+    forms::{Choice, Field, TextArea, choice, field, textarea},
     layout::{csrf_field, page},
     pagination::pagination,
     urls,
@@ -113,12 +113,21 @@ pub fn close_page(
     errors: &[FieldError],
 ) -> Markup {
     let t = ctx.t();
-    let chosen = CloseReason::parse(form.reason.trim());
-    let reason_error: Vec<String> = errors
-        .iter()
-        .filter(|e| e.field == "reason")
-        .map(|e| t.field_problem(e))
-        .collect();
+    let reasons = Choice {
+        name: "reason",
+        legend: t.close_reason_label,
+        options: CloseReason::ALL
+            .into_iter()
+            .map(|reason| {
+                let label = html! {
+                    (t.close_reason(reason))
+                    span.d-block.small.text-body-secondary { (t.close_reason_help(reason)) }
+                };
+                (reason.code(), label)
+            })
+            .collect(),
+        chosen: &form.reason,
+    };
     let content = html! {
         div.form-narrow.mx-auto {
             h1.h3.mb-2 { (t.close_question_title) }
@@ -128,22 +137,7 @@ pub fn close_page(
             p.text-body-secondary.small { (t.close_question_intro) }
             form method="post" action=(urls::question_action(question.id, "close")) novalidate {
                 @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
-                fieldset.mb-3 aria-describedby=[(!reason_error.is_empty()).then_some("field-reason-error")] {
-                    legend.form-label.fs-6 { (t.close_reason_label) }
-                    @for reason in CloseReason::ALL {
-                        div.form-check {
-                            input.form-check-input #{"reason-" (reason.code())} type="radio" name="reason"
-                                value=(reason.code()) checked[chosen == Some(reason)] required;
-                            label.form-check-label for={"reason-" (reason.code())} {
-                                (t.close_reason(reason))
-                                span.d-block.small.text-body-secondary { (t.close_reason_help(reason)) }
-                            }
-                        }
-                    }
-                    @if !reason_error.is_empty() {
-                        div.text-danger.small #field-reason-error { (reason_error.join(" ")) }
-                    }
-                }
+                (choice(t, &reasons, errors))
                 (field(t, Field {
                     name: "duplicate_of",
                     label: t.close_duplicate_label,

@@ -635,3 +635,26 @@ pub fn tomorrow() -> String {
         .date()
         .to_string()
 }
+
+/// Sends an API request (`path` under `/api/v1`) with a token and an optional JSON body; its status and
+/// JSON body (`Null` when it has none).
+pub async fn api_call(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> (StatusCode, serde_json::Value) {
+    let mut request = Client::new()
+        .request(method, app.url(&format!("/api/v1{path}")))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request
+            .header("content-type", "application/json")
+            .body(body.to_string());
+    }
+    let response = request.send().await.expect("API request");
+    let status = response.status();
+    let text = response.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or_default())
+}
