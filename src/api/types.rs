@@ -95,6 +95,8 @@ pub struct QuestionItem {
     pub view_count: i64,
     /// A moderator closed it: it takes no new answers.
     pub closed: bool,
+    /// Hidden by spam flags until a moderator decides: its subject is left out here.
+    pub hidden: bool,
     pub created_at: OffsetDateTime,
     /// Its page on the board.
     pub url: String,
@@ -104,7 +106,7 @@ impl From<&QuestionSummary> for QuestionItem {
     fn from(question: &QuestionSummary) -> Self {
         Self {
             id: question.id.0,
-            subject: question.subject.clone(),
+            subject: shown(question.hidden, &question.subject),
             author: Author::new(
                 question.author_id,
                 &question.author,
@@ -116,6 +118,7 @@ impl From<&QuestionSummary> for QuestionItem {
             like_count: question.like_count,
             view_count: question.view_count,
             closed: question.closed,
+            hidden: question.hidden,
             created_at: timestamp(question.created_at),
             url: format!("/questions/{}", question.id.0),
         }

@@ -25,6 +25,8 @@ pub struct QuestionSummary {
     pub author_reputation: i64,
     /// Whether a moderator closed it (it takes no new answers).
     pub closed: bool,
+    /// Hidden by spam flags until a moderator decides: its subject shows only to its author and staff.
+    pub hidden: bool,
 }
 
 /// Where a question stands, as the list shows it (in words and an icon).

@@ -518,4 +518,5 @@ pub const TEXTS: Texts = Texts {
     flag_reason_name_spam: "spam",
     flag_reason_name_rude: "rude or abusive",
     flag_reason_name_other: "other",
+    hidden_subject: "Hidden question: flagged as spam, waiting for a moderator",
 };

@@ -518,4 +518,5 @@ pub const TEXTS: Texts = Texts {
     flag_reason_name_spam: "스팸",
     flag_reason_name_rude: "무례함",
     flag_reason_name_other: "기타",
+    hidden_subject: "숨긴 질문: 스팸 신고로 운영자의 결정을 기다립니다",
 };

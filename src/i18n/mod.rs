@@ -657,6 +657,7 @@ pub struct Texts {
     pub flash_already_flagged: &'static str,
     pub flash_flags_dismissed: &'static str,
     pub hidden_post: &'static str,
+    pub hidden_subject: &'static str,
     pub hidden_badge: &'static str,
     pub review_title: &'static str,
     pub review_intro: &'static str,

@@ -290,13 +290,14 @@ pub(super) fn question_item(
 ) -> Markup {
     let t = ctx.t();
     let likes = question.like_count.to_string();
+    let shown = !question.hidden || ctx.sees_hidden(question.author_id);
     html! {
         li.list-group-item.d-flex.flex-wrap.gap-2.align-items-baseline #{"question-" (question.id.0)}
             data-question=(question.id.0) {
             span.text-body-secondary.small.question-number data-number=(number) { (number) }
             div.flex-grow-1 {
                 a.fw-semibold.text-decoration-none href=(urls::question(question.id, Default::default(), 1)) {
-                    (highlight(&question.subject, terms))
+                    @if shown { (highlight(&question.subject, terms)) } @else { (hidden_subject(t)) }
                 }
                 " " (state_badge(t, question))
                 @if question.closed { " " (closed_badge(t)) }
@@ -312,7 +313,7 @@ pub(super) fn question_item(
                 (author_link(ctx.t(), &question.author))
                 (ctx.time(question.created_at))
             }
-            @if let Some(body) = body {
+            @if let Some(body) = body.filter(|_| shown) {
                 @let body = crate::markdown::plain_text(body);
                 p.small.text-body-secondary.mb-0.w-100 data-snippet { (snippet(&body, terms)) }
                 @if !mentions(&question.subject, terms) && !mentions(&body, terms) {
@@ -342,10 +343,11 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
     let post = PostRef::Question(question.id);
     let may_change = ctx.may(Action::Edit, question.author_id);
     let may_delete = ctx.may(Action::Delete, question.author_id);
+    let shown = !question.hidden || ctx.sees_hidden(question.author_id);
     let content = html! {
         article.mb-4 #{"question-" (question.id.0)} {
             h1.h3.mb-1 #question-subject {
-                (question.subject)
+                @if shown { (question.subject) } @else { (hidden_subject(t)) }
                 @if question.closure.is_some() { " " (closed_badge(t)) }
             }
             p.small.text-body-secondary.mb-3 #question-views { (ctx.views(question.view_count)) }
@@ -405,7 +407,11 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
                     @for related in view.related {
                         li.list-group-item data-related=(related.id.0) {
                             a.text-decoration-none href=(urls::question(related.id, Default::default(), 1)) {
-                                (related.subject)
+                                @if !related.hidden || ctx.sees_hidden(related.author_id) {
+                                    (related.subject)
+                                } @else {
+                                    (hidden_subject(t))
+                                }
                             }
                             " " (state_badge(t, related))
                         }
@@ -426,7 +432,17 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
         social: true,
         feed: Some(urls::question_feed(question.id)),
     };
-    page_with(ctx, &question.subject, &head, content)
+    let title = if shown {
+        question.subject.as_str()
+    } else {
+        t.hidden_subject
+    };
+    page_with(ctx, title, &head, content)
+}
+
+/// What a question hidden by spam flags is called where its subject would be.
+fn hidden_subject(t: &crate::i18n::Texts) -> Markup {
+    html! { span.fst-italic data-hidden { "⚑ " (t.hidden_subject) } }
 }
 
 /// Questions like the one being typed, under the subject field: links that open beside the form.

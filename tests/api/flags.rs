@@ -265,7 +265,7 @@ async fn the_api_flags_reviews_and_dismisses() {
     let app = spawn_app().await;
     let alice = app.signed_up_user("alice").await;
     let moderator = app.staff_user("mod", "moderator").await;
-    let question = app.ask(&alice, "A question", "Buy pills").await;
+    let question = app.ask(&alice, "Cheap pills here", "Buy pills").await;
     let alices = crate::json_api::make_token(&app, &alice, "script", "write").await;
     let mods = crate::json_api::make_token(&app, &moderator, "script", "write").await;
     let mut tokens = Vec::new();
@@ -320,6 +320,22 @@ async fn the_api_flags_reviews_and_dismisses() {
     )
     .await;
     assert_eq!(again["raised"], false);
+    // Hidden: its subject gives way to a notice in every list and on its page (but for its author and the
+    // moderators), and programs get neither its subject nor its text.
+    let front = app.get_html(&browser(), "/").await;
+    assert!(!front.contains("Cheap pills here") && front.contains("Hidden question"));
+    let page = app
+        .get_html(&browser(), &format!("/questions/{question}"))
+        .await;
+    assert!(!page.contains("Cheap pills here"), "{page}");
+    assert!(
+        app.get_html(&moderator, "/")
+            .await
+            .contains("Cheap pills here")
+    );
+    let (_, list) = api(&app, Method::GET, "/questions", &tokens[0], None).await;
+    assert_eq!(list["items"][0]["hidden"], true);
+    assert_eq!(list["items"][0]["subject"], "");
     // Hidden: its text is left out for programs.
     let (_, shown) = api(
         &app,

@@ -29,7 +29,7 @@ const SUMMARIES: &str =
 const SUMMARY_COLUMNS: &str =
     "q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count,
      q.accepted_answer_id IS NOT NULL, q.view_count, q.tags, q.author_id, u.reputation,
-     q.closed_at IS NOT NULL";
+     q.closed_at IS NOT NULL, q.hidden_at IS NOT NULL";
 
 /// The rows of `SUMMARIES` for `ids`, in the order of `ids` (those that exist).
 async fn summary_rows(
@@ -62,6 +62,7 @@ fn summary_from_row(row: &Row) -> Result<QuestionSummary, PgError> {
         author_id: UserId(row.try_get(9)?),
         author_reputation: row.try_get(10)?,
         closed: row.try_get(11)?,
+        hidden: row.try_get(12)?,
     })
 }
 
@@ -184,7 +185,7 @@ pub async fn summaries_with_bodies(
     summary_rows(client, ids, ", q.content")
         .await?
         .iter()
-        .map(|row| Ok((summary_from_row(row)?, row.try_get(12)?)))
+        .map(|row| Ok((summary_from_row(row)?, row.try_get(13)?)))
         .collect()
 }
 

@@ -18,7 +18,7 @@ use crate::store::{
 const SUMMARY_COLUMNS: &str =
     "q.id, q.subject, u.username, q.created_at, q.answer_count, q.like_count,
      q.accepted_answer_id IS NOT NULL, q.view_count, q.tags, q.author_id, u.reputation,
-     q.closed_at IS NOT NULL";
+     q.closed_at IS NOT NULL, q.hidden_at IS NOT NULL";
 
 fn summary_from_row(row: &Row) -> rusqlite::Result<QuestionSummary> {
     Ok(QuestionSummary {
@@ -34,6 +34,7 @@ fn summary_from_row(row: &Row) -> rusqlite::Result<QuestionSummary> {
         author_id: UserId(row.get(9)?),
         author_reputation: row.get(10)?,
         closed: row.get(11)?,
+        hidden: row.get(12)?,
     })
 }
 
@@ -309,7 +310,7 @@ pub fn summaries_with_bodies(
     ids: &[QuestionId],
 ) -> rusqlite::Result<Vec<(QuestionSummary, String)>> {
     each_of(conn, ids, ", q.content", |row| {
-        Ok((summary_from_row(row)?, row.get(12)?))
+        Ok((summary_from_row(row)?, row.get(13)?))
     })
 }
 
