@@ -213,5 +213,9 @@ pub struct PostComments {
     /// Who wrote the post, and its Markdown (the page shows what the comments are about).
     pub post_author: String,
     pub post_content: String,
+    /// The post's author while it is hidden by spam flags (only they and moderators read it).
+    pub hidden_post_author: Option<UserId>,
+    /// The question's author while the question is hidden (its subject shows only to them and staff).
+    pub hidden_question_author: Option<UserId>,
     pub comments: Vec<Comment>,
 }

@@ -263,14 +263,25 @@ pub fn comments_page(
         form: form.or(ctx.user.as_ref().map(|_| ("", &[][..]))),
         say_when_none: true,
     };
-    let excerpt = super::excerpt(&comments.post_content, 300);
+    let shown =
+        |hidden: Option<crate::domain::ids::UserId>| hidden.is_none_or(|a| ctx.sees_hidden(a));
+    let excerpt = if shown(comments.hidden_post_author) {
+        super::excerpt(&comments.post_content, 300)
+    } else {
+        format!("⚑ {}", t.hidden_post)
+    };
+    let subject = if shown(comments.hidden_question_author) {
+        comments.question_subject.as_str()
+    } else {
+        t.hidden_subject
+    };
     page(
         ctx,
-        &fill(t.comments_title_of, &[&comments.question_subject]),
+        &fill(t.comments_title_of, &[subject]),
         html! {
             h1.h3.mb-2 { (t.comments_page_title) }
             p.text-body-secondary.mb-2 #comments-of {
-                (on) ": " a href=(back) { (comments.question_subject) }
+                (on) ": " a href=(back) { (subject) }
             }
             @if let PostRef::Answer(_) = comments.post {
                 blockquote.border-start.ps-3.text-body-secondary #comments-post {

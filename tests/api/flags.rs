@@ -98,6 +98,7 @@ async fn three_spam_flags_hide_a_post_until_a_moderator_dismisses_them() {
         format!("/answers/{answer}/revisions"),
         format!("/questions/{question}/feed.atom"),
         format!("/answers/{answer}/flag"),
+        format!("/answers/{answer}/comments"),
     ] {
         let shown = app.get_html(&alice, &leak).await;
         assert!(!shown.contains("Buy cheap pills today"), "{leak}: {shown}");

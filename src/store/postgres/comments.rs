@@ -113,13 +113,13 @@ pub async fn of_post(
 ) -> Result<Option<PostComments>, PgError> {
     let (sql, filter, id) = match post {
         PostRef::Question(id) => (
-            "SELECT q.id, q.subject, u.username, q.content
+            "SELECT q.id, q.subject, u.username, q.content, CASE WHEN q.hidden_at IS NULL THEN NULL ELSE q.author_id END, CASE WHEN q.hidden_at IS NULL THEN NULL ELSE q.author_id END
              FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = $1",
             "c.question_id = $1 AND c.answer_id IS NULL",
             id.0,
         ),
         PostRef::Answer(id) => (
-            "SELECT q.id, q.subject, u.username, a.content
+            "SELECT q.id, q.subject, u.username, a.content, CASE WHEN a.hidden_at IS NULL THEN NULL ELSE a.author_id END, CASE WHEN q.hidden_at IS NULL THEN NULL ELSE q.author_id END
              FROM answers a JOIN questions q ON q.id = a.question_id JOIN users u ON u.id = a.author_id
              WHERE a.id = $1",
             "c.answer_id = $1",
@@ -147,6 +147,8 @@ pub async fn of_post(
         question_subject: question.try_get(1)?,
         post_author: question.try_get(2)?,
         post_content: question.try_get(3)?,
+        hidden_post_author: question.try_get::<_, Option<i64>>(4)?.map(UserId),
+        hidden_question_author: question.try_get::<_, Option<i64>>(5)?.map(UserId),
         comments,
     }))
 }

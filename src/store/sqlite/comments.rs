@@ -83,12 +83,12 @@ pub fn position(conn: &Connection, comment: &Comment) -> rusqlite::Result<i64> {
 pub fn of_post(conn: &Connection, post: PostRef) -> rusqlite::Result<Option<PostComments>> {
     let (sql, id) = match post {
         PostRef::Question(id) => (
-            "SELECT q.id, q.subject, u.username, q.content
+            "SELECT q.id, q.subject, u.username, q.content, CASE WHEN q.hidden_at IS NULL THEN NULL ELSE q.author_id END, CASE WHEN q.hidden_at IS NULL THEN NULL ELSE q.author_id END
              FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1",
             id.0,
         ),
         PostRef::Answer(id) => (
-            "SELECT q.id, q.subject, u.username, a.content
+            "SELECT q.id, q.subject, u.username, a.content, CASE WHEN a.hidden_at IS NULL THEN NULL ELSE a.author_id END, CASE WHEN q.hidden_at IS NULL THEN NULL ELSE q.author_id END
              FROM answers a JOIN questions q ON q.id = a.question_id JOIN users u ON u.id = a.author_id
              WHERE a.id = ?1",
             id.0,
@@ -102,10 +102,14 @@ pub fn of_post(conn: &Connection, post: PostRef) -> rusqlite::Result<Option<Post
                 row.get(1)?,
                 row.get(2)?,
                 row.get(3)?,
+                (
+                    row.get::<_, Option<i64>>(4)?.map(UserId),
+                    row.get::<_, Option<i64>>(5)?.map(UserId),
+                ),
             ))
         })
         .optional()?;
-    let Some((question_id, question_subject, post_author, post_content)) = found else {
+    let Some((question_id, question_subject, post_author, post_content, hidden)) = found else {
         return Ok(None);
     };
     Ok(Some(PostComments {
@@ -114,6 +118,8 @@ pub fn of_post(conn: &Connection, post: PostRef) -> rusqlite::Result<Option<Post
         question_subject,
         post_author,
         post_content,
+        hidden_post_author: hidden.0,
+        hidden_question_author: hidden.1,
         comments: first_on(conn, post, -1)?,
     }))
 }
