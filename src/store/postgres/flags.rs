@@ -68,7 +68,7 @@ impl PgStore {
             )
             .await?;
             if raised == 0 {
-                // Nothing written: rolled back, and no server needs telling.
+                // Nothing new: the (empty) write still commits and tells the other servers, as a like does.
                 return Ok(Guarded::Done(Flagged::Already));
             }
             let (spam, id) = sql::open_spam(post);

@@ -73,7 +73,7 @@ impl SqliteStore {
                     params![id, actor.id.0, flag.reason.code(), flag.note, now],
                 )?;
                 if raised == 0 {
-                    // Nothing written: rolled back, and no page needs reading again.
+                    // Nothing new: the (empty) write still commits, as a like taken back does.
                     return Ok(Guarded::Done(Flagged::Already));
                 }
                 let (spam, id) = sql::open_spam(post);
