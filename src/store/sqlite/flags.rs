@@ -1,5 +1,5 @@
-//! Flags on SQLite (the statements are `store::flags`'). Raising one is a board write only when it hides
-//! the post; resolving is part of the moderator's decision (an edit, a closing, a dismissal).
+//! Flags on SQLite (the statements are `store::flags`'). Raising one is a board write (it may hide the
+//! post); resolving is part of the moderator's decision (an edit, a closing, a dismissal).
 
 use rusqlite::{Connection, Transaction, params};
 
