@@ -105,9 +105,12 @@ impl From<crate::domain::policy::Denied> for AppError {
             Denied::QuestionClosed => Self::QuestionClosed(None),
             // The use cases turn a limit into a field problem; one that gets here is only refused.
             Denied::Limited(_) => Self::Forbidden,
-            Denied::NotModerator | Denied::NotAdmin | Denied::Protected | Denied::OwnRole => {
-                Self::Refused(why)
-            }
+            Denied::NotModerator
+            | Denied::NotAdmin
+            | Denied::Protected
+            | Denied::OwnRole
+            | Denied::DeletedByModerator
+            | Denied::QuestionDeleted => Self::Refused(why),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Answers: a question's answers page by page, answering, one answer, editing and deleting.
 
+use crate::domain::posts::Removal;
 use poem::{Request, web::Data};
 use poem_openapi::{
     ApiResponse, OpenApi,
@@ -13,7 +14,7 @@ use super::{
     error::{ApiError, ApiResult},
     http::lang,
     paging::{address, paging},
-    questions::{AnswerOrder, DeletedResponse},
+    questions::{AnswerOrder, DeletedResponse, removed},
     reactions::{self, AcceptResponse, LikeResponse},
     types::{AnswerInput, AnswerJson, AnswerList},
 };
@@ -88,11 +89,8 @@ async fn answer_json(
     id: AnswerId,
     viewer: Option<&CurrentUser>,
 ) -> Result<AnswerJson, BoardError> {
-    let answer = state
-        .store
-        .answer(id, viewer.map(|user| user.id))
-        .await?
-        .ok_or(BoardError::NotFound)?;
+    let reader = board::moderation::reader(&state.store, viewer).await?;
+    let answer = board::answers::show(&state.store, id, reader).await?;
     Ok(AnswerJson::from(&answer))
 }
 
@@ -119,17 +117,12 @@ impl AnswersApi {
         let viewer = auth.reader(req, &state).await?;
         let sort = AnswerOrder::sort(sort.0);
         let question = QuestionId(id.0);
-        let found = state
-            .store
-            .question_page(
-                question,
-                sort,
-                page.0.unwrap_or(1),
-                viewer.map(|user| user.id),
-            )
-            .await
-            .map_err(|err| ApiError::from_board(err.into(), lang(req)))?
-            .ok_or_else(ApiError::not_found)?;
+        let found = async {
+            let reader = board::moderation::reader(&state.store, viewer).await?;
+            board::questions::page(&state.store, question, sort, page.0.unwrap_or(1), reader).await
+        }
+        .await
+        .map_err(|err| ApiError::from_board(err, lang(req)))?;
         let list = answer_list(&found, sort);
         let last = clamp_page(i64::MAX, found.question.paged_answers());
         let link = paging(
@@ -223,7 +216,8 @@ impl AnswersApi {
         Ok(AnswerResponse::Ok(Json(AnswerJson::from(&answer))))
     }
 
-    /// Deletes an answer with its comments and likes (its author, with a token with write access).
+    /// Deletes an answer (its author or a moderator, with a token with write access): gone for everyone
+    /// else, it stays readable to them, marked, and may be undeleted.
     #[oai(
         path = "/answers/:id",
         method = "delete",
@@ -236,11 +230,48 @@ impl AnswersApi {
         auth: Token,
         id: Path<i64>,
     ) -> ApiResult<DeletedResponse> {
-        let user = auth.writer()?;
-        board::answers::delete(&state.store, user, AnswerId(id.0))
+        let post = PostRef::Answer(AnswerId(id.0));
+        removed(req, &state, &auth, post, Removal::Delete).await?;
+        Ok(DeletedResponse::Deleted)
+    }
+
+    /// Brings a deleted answer back (its author, unless a moderator deleted it, or a moderator); one
+    /// deleted with its question comes back only with it (403 `question_deleted`).
+    #[oai(
+        path = "/answers/:id/undelete",
+        method = "post",
+        operation_id = "undeleteAnswer"
+    )]
+    async fn undelete(
+        &self,
+        req: &Request,
+        state: Data<&State>,
+        auth: Token,
+        id: Path<i64>,
+    ) -> ApiResult<AnswerResponse> {
+        let id = AnswerId(id.0);
+        removed(req, &state, &auth, PostRef::Answer(id), Removal::Undelete).await?;
+        let answer = answer_json(&state, id, Some(auth.writer()?))
             .await
             .map_err(|err| ApiError::from_board(err, lang(req)))?;
-        state.index_now().await;
+        Ok(AnswerResponse::Ok(Json(answer)))
+    }
+
+    /// Removes an answer for good, deleted or not, with its comments, likes and history (an admin).
+    #[oai(
+        path = "/answers/:id/purge",
+        method = "post",
+        operation_id = "purgeAnswer"
+    )]
+    async fn purge(
+        &self,
+        req: &Request,
+        state: Data<&State>,
+        auth: Token,
+        id: Path<i64>,
+    ) -> ApiResult<DeletedResponse> {
+        let post = PostRef::Answer(AnswerId(id.0));
+        removed(req, &state, &auth, post, Removal::Purge).await?;
         Ok(DeletedResponse::Deleted)
     }
 

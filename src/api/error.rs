@@ -224,6 +224,8 @@ fn denied(why: Denied, lang: Lang) -> ApiError {
         Denied::NotAdmin => ApiError::forbidden("not_admin", t.refusal(why)),
         Denied::Protected => ApiError::forbidden("protected", t.refusal(why)),
         Denied::OwnRole => ApiError::forbidden("own_role", t.refusal(why)),
+        Denied::DeletedByModerator => ApiError::forbidden("deleted_by_moderator", t.refusal(why)),
+        Denied::QuestionDeleted => ApiError::forbidden("question_deleted", t.refusal(why)),
         Denied::Limited(_) => ApiError::forbidden("limited", t.error_403_body),
     }
 }

@@ -113,6 +113,10 @@ pub enum LogActionJson {
     Delete,
     /// A post's flags dismissed.
     Dismiss,
+    /// Someone else's deleted post brought back.
+    Undelete,
+    /// Someone else's post removed for good.
+    Purge,
 }
 
 impl From<LogAction> for LogActionJson {
@@ -127,6 +131,8 @@ impl From<LogAction> for LogActionJson {
             LogAction::Rollback => Self::Rollback,
             LogAction::Delete => Self::Delete,
             LogAction::Dismiss => Self::Dismiss,
+            LogAction::Undelete => Self::Undelete,
+            LogAction::Purge => Self::Purge,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `/api/v1/questions`: the list (browsing, by tag, or searched), one question with its first answers,
 //! asking, editing and deleting.
 
+use crate::domain::posts::Removal;
 use poem::{Request, web::Data};
 use poem_openapi::{
     ApiResponse, Enum, OpenApi,
@@ -104,7 +105,8 @@ pub enum AskResponse {
 
 #[derive(ApiResponse)]
 pub enum DeletedResponse {
-    /// Deleted, with everything under it.
+    /// Deleted (a question with its answers): its author and moderators still read it and may undelete
+    /// it; or purged, for good.
     #[oai(status = 204)]
     Deleted,
 }
@@ -140,17 +142,30 @@ fn question_form(input: QuestionInput) -> Result<QuestionForm, BoardError> {
     ))
 }
 
+/// Deletes, undeletes or purges a post for the token's account; returns its question.
+pub async fn removed(
+    req: &Request,
+    state: &State,
+    auth: &Token,
+    post: PostRef,
+    how: Removal,
+) -> ApiResult<QuestionId> {
+    let user = auth.writer()?;
+    let question = board::questions::remove(&state.store, user, post, how)
+        .await
+        .map_err(|err| ApiError::from_board(err, lang(req)))?;
+    state.index_now().await;
+    Ok(question)
+}
+
 /// The question as `viewer` sees it, with the first page of its answers.
 pub async fn question_json(
     state: &State,
     id: QuestionId,
     viewer: Option<&crate::domain::accounts::CurrentUser>,
 ) -> Result<QuestionJson, BoardError> {
-    let page = state
-        .store
-        .question_page(id, AnswerSort::Likes, 1, viewer.map(|user| user.id))
-        .await?
-        .ok_or(BoardError::NotFound)?;
+    let reader = board::moderation::reader(&state.store, viewer).await?;
+    let page = board::questions::page(&state.store, id, AnswerSort::Likes, 1, reader).await?;
     let answers = answer_list(&page, AnswerSort::Likes);
     Ok(QuestionJson::new(&page.question, answers))
 }
@@ -331,8 +346,8 @@ impl QuestionsApi {
         Ok(QuestionResponse::Ok(Json(question)))
     }
 
-    /// Deletes a question with its answers, comments and likes (its author, with a token with write
-    /// access).
+    /// Deletes a question with its answers (its author or a moderator, with a token with write access):
+    /// gone for everyone else, it stays readable to them, marked, and may be undeleted.
     #[oai(path = "/:id", method = "delete", operation_id = "deleteQuestion")]
     async fn delete(
         &self,
@@ -341,11 +356,45 @@ impl QuestionsApi {
         auth: Token,
         id: Path<i64>,
     ) -> ApiResult<DeletedResponse> {
-        let user = auth.writer()?;
-        board::questions::delete(&state.store, user, QuestionId(id.0))
+        let post = PostRef::Question(QuestionId(id.0));
+        removed(req, &state, &auth, post, Removal::Delete).await?;
+        Ok(DeletedResponse::Deleted)
+    }
+
+    /// Brings a deleted question back with the answers deleted with it (its author, unless a moderator
+    /// deleted it, or a moderator); one not deleted stays as it is.
+    #[oai(
+        path = "/:id/undelete",
+        method = "post",
+        operation_id = "undeleteQuestion"
+    )]
+    async fn undelete(
+        &self,
+        req: &Request,
+        state: Data<&State>,
+        auth: Token,
+        id: Path<i64>,
+    ) -> ApiResult<QuestionResponse> {
+        let id = QuestionId(id.0);
+        removed(req, &state, &auth, PostRef::Question(id), Removal::Undelete).await?;
+        let question = question_json(&state, id, Some(auth.writer()?))
             .await
             .map_err(|err| ApiError::from_board(err, lang(req)))?;
-        state.index_now().await;
+        Ok(QuestionResponse::Ok(Json(question)))
+    }
+
+    /// Removes a question for good, deleted or not, with its answers, comments, likes and history (an
+    /// admin).
+    #[oai(path = "/:id/purge", method = "post", operation_id = "purgeQuestion")]
+    async fn purge(
+        &self,
+        req: &Request,
+        state: Data<&State>,
+        auth: Token,
+        id: Path<i64>,
+    ) -> ApiResult<DeletedResponse> {
+        let post = PostRef::Question(QuestionId(id.0));
+        removed(req, &state, &auth, post, Removal::Purge).await?;
         Ok(DeletedResponse::Deleted)
     }
 

@@ -163,7 +163,30 @@ pub struct AnswerJson {
     pub edited_by: Option<String>,
     /// Hidden by spam flags until a moderator decides: its text is left out here.
     pub hidden: bool,
+    /// Deleted: only its author and moderators read it; null while it is not.
+    #[oai(nullable)]
+    pub deleted: Option<DeletionJson>,
     pub url: String,
+}
+
+/// When and by whom a post was deleted.
+#[derive(Object)]
+pub struct DeletionJson {
+    pub at: OffsetDateTime,
+    /// Who deleted it (empty once their account is deleted).
+    pub by: String,
+    /// An answer deleted with its question: it comes back with it.
+    pub with_question: bool,
+}
+
+impl From<&crate::domain::posts::Deletion> for DeletionJson {
+    fn from(deletion: &crate::domain::posts::Deletion) -> Self {
+        Self {
+            at: timestamp(deletion.at),
+            by: deletion.by.clone(),
+            with_question: deletion.with_question,
+        }
+    }
 }
 
 impl From<&Answer> for AnswerJson {
@@ -182,6 +205,7 @@ impl From<&Answer> for AnswerJson {
             modified_at: answer.modified_at.map(timestamp),
             edited_by: answer.edited_by.clone(),
             hidden: answer.hidden,
+            deleted: answer.deleted.as_ref().map(DeletionJson::from),
             url: format!("/answers/{}", answer.id.0),
         }
     }
@@ -228,6 +252,9 @@ pub struct QuestionJson {
     pub edited_by: Option<String>,
     /// Hidden by spam flags until a moderator decides: its text is left out here.
     pub hidden: bool,
+    /// Deleted (with its answers): only its author and moderators read it; null while it is not.
+    #[oai(nullable)]
+    pub deleted: Option<DeletionJson>,
     pub url: String,
     /// Why it was closed (it takes no new answers); null while it is open.
     #[oai(nullable)]
@@ -261,6 +288,7 @@ impl QuestionJson {
             modified_at: question.modified_at.map(timestamp),
             edited_by: question.edited_by.clone(),
             hidden: question.hidden,
+            deleted: question.deleted.as_ref().map(DeletionJson::from),
             url: format!("/questions/{}", question.id.0),
             closure: question
                 .closure

@@ -5,6 +5,7 @@ use super::{
     revisions::{Editing, editing},
     write_check, written,
 };
+use crate::domain::policy::Actor;
 use crate::{
     domain::{
         self,
@@ -61,6 +62,21 @@ pub async fn closed(store: &Store, question: QuestionId) -> BoardError {
 
 /// The answer as it stands, for someone the policy lets do `action` to it (the edit form, the delete
 /// page).
+/// An answer as `viewer` may see it: a deleted one only its author and moderators see.
+pub async fn show(
+    store: &Store,
+    id: AnswerId,
+    viewer: Option<Actor>,
+) -> Result<Answer, BoardError> {
+    store
+        .answer(id, viewer.map(|viewer| viewer.id))
+        .await?
+        .filter(|answer| {
+            answer.deleted.is_none() || policy::may_read_withheld(viewer, answer.author_id)
+        })
+        .ok_or(BoardError::NotFound)
+}
+
 pub async fn to_change(
     store: &Store,
     user: &CurrentUser,
@@ -68,7 +84,11 @@ pub async fn to_change(
     action: Action,
 ) -> Result<Answer, BoardError> {
     let actor = super::moderation::acting(store, user).await?;
-    let answer = store.answer(id, None).await?.ok_or(BoardError::NotFound)?;
+    let answer = store
+        .answer(id, None)
+        .await?
+        .filter(|answer| answer.deleted.is_none() || super::questions::removing(action))
+        .ok_or(BoardError::NotFound)?;
     policy::may(actor, action, answer.author_id).map_err(BoardError::Forbidden)?;
     Ok(answer)
 }
@@ -121,14 +141,4 @@ pub async fn accept(
 ) -> Result<(QuestionId, bool), BoardError> {
     let actor = super::moderation::acting(store, user).await?;
     allowed(store.accept(actor, id, wanted).await?)
-}
-
-/// Deletes an answer and its likes; returns its question.
-pub async fn delete(
-    store: &Store,
-    user: &CurrentUser,
-    id: AnswerId,
-) -> Result<QuestionId, BoardError> {
-    let actor = super::moderation::acting(store, user).await?;
-    allowed(store.delete_answer(actor, id).await?)
 }

@@ -23,6 +23,22 @@ pub async fn standing(store: &Store, user: &CurrentUser) -> Result<Standing, Boa
         .ok_or(BoardError::NotFound)
 }
 
+/// The viewer as the policy sees them for reading, if signed in: with their role (a suspended account
+/// reads as any other).
+pub async fn reader(
+    store: &Store,
+    user: Option<&CurrentUser>,
+) -> Result<Option<Actor>, BoardError> {
+    let Some(user) = user else {
+        return Ok(None);
+    };
+    let standing = standing(store, user).await?;
+    Ok(Some(Actor {
+        id: user.id,
+        role: standing.role,
+    }))
+}
+
 /// The user as the policy sees them now, if they may write at all: a suspended account may not (neither
 /// post nor moderate), and is told why and until when.
 pub async fn acting(store: &Store, user: &CurrentUser) -> Result<Actor, BoardError> {

@@ -11,10 +11,10 @@ use crate::{
     domain::{
         self,
         accounts::CurrentUser,
-        board::{ListSort, QuestionDraft, QuestionForm, QuestionId},
+        board::{AnswerSort, ListSort, QuestionDraft, QuestionForm, QuestionId},
         ids::UserId,
-        policy::{self, Action, PostRef},
-        posts::{Question, QuestionSummary},
+        policy::{self, Action, Actor, PostRef},
+        posts::{Question, QuestionPage, QuestionSummary, Removal},
         related::RELATED_SHOWN,
         revisions::EditNote,
         search::SearchQuery,
@@ -59,9 +59,15 @@ pub async fn to_change(
     let question = store
         .question(id, None)
         .await?
+        .filter(|question| question.deleted.is_none() || removing(action))
         .ok_or(BoardError::NotFound)?;
     policy::may(actor, action, question.author_id).map_err(BoardError::Forbidden)?;
     Ok(question)
+}
+
+/// Whether `action` is one a deleted post still takes: bringing it back or purging it.
+pub(super) fn removing(action: Action) -> bool {
+    matches!(action, Action::Undelete | Action::Purge)
 }
 
 /// Replaces a question's subject and body. Who may is decided before the input is looked at (a stranger
@@ -100,8 +106,7 @@ pub(super) async fn save_edit(
     allowed(store.update_question(editing.actor, id, revision).await?)
 }
 
-/// Deletes a question with its answers and likes.
-/// A question as it stands (with whether `viewer` liked it).
+/// A question as it stands (with whether `viewer` liked it), unless it is deleted.
 pub async fn show(
     store: &Store,
     id: QuestionId,
@@ -110,13 +115,39 @@ pub async fn show(
     store
         .question(id, viewer)
         .await?
+        .filter(|question| question.deleted.is_none())
         .ok_or(BoardError::NotFound)
 }
 
-pub async fn delete(store: &Store, user: &CurrentUser, id: QuestionId) -> Result<(), BoardError> {
-    // A suspended author deletes nothing either: the moderators decide what stays.
+/// A question with one page of its answers as `viewer` may see it: a deleted question only its author
+/// and moderators see (with the deleted answers each may see); to everyone else it is not there.
+pub async fn page(
+    store: &Store,
+    id: QuestionId,
+    sort: AnswerSort,
+    requested_page: i64,
+    viewer: Option<Actor>,
+) -> Result<QuestionPage, BoardError> {
+    store
+        .question_page(id, sort, requested_page, viewer)
+        .await?
+        .filter(|page| {
+            page.question.deleted.is_none()
+                || policy::may_read_withheld(viewer, page.question.author_id)
+        })
+        .ok_or(BoardError::NotFound)
+}
+
+/// Deletes (with its answers), undeletes or purges a question or an answer; returns its question. A
+/// suspended author does none of it: the moderators decide what stays.
+pub async fn remove(
+    store: &Store,
+    user: &CurrentUser,
+    post: PostRef,
+    how: Removal,
+) -> Result<QuestionId, BoardError> {
     let actor = super::moderation::acting(store, user).await?;
-    allowed(store.delete_question(actor, id).await?)
+    allowed(store.remove(actor, post, how).await?)
 }
 
 /// The questions most related to `question`: those sharing its tags (`domain::related` ranks them), then,

@@ -274,10 +274,14 @@ pub enum LogAction {
     Delete,
     /// A post's flags dismissed (`detail`: how many).
     Dismiss,
+    /// Someone else's deleted post brought back.
+    Undelete,
+    /// Someone else's post removed for good (an admin).
+    Purge,
 }
 
 impl LogAction {
-    pub const ALL: [LogAction; 9] = [
+    pub const ALL: [LogAction; 11] = [
         LogAction::Close,
         LogAction::Reopen,
         LogAction::Suspend,
@@ -287,6 +291,8 @@ impl LogAction {
         LogAction::Rollback,
         LogAction::Delete,
         LogAction::Dismiss,
+        LogAction::Undelete,
+        LogAction::Purge,
     ];
 
     pub fn code(self) -> &'static str {
@@ -300,6 +306,8 @@ impl LogAction {
             Self::Rollback => "rollback",
             Self::Delete => "delete",
             Self::Dismiss => "dismiss",
+            Self::Undelete => "undelete",
+            Self::Purge => "purge",
         }
     }
 
@@ -423,9 +431,12 @@ impl LogEntry {
                 rolled_back_to: first.parse().ok(),
                 summary: rest.to_owned(),
             },
-            LogAction::Reopen | LogAction::Unsuspend | LogAction::Delete | LogAction::Dismiss => {
-                LogDetail::Nothing
-            }
+            LogAction::Reopen
+            | LogAction::Unsuspend
+            | LogAction::Delete
+            | LogAction::Dismiss
+            | LogAction::Undelete
+            | LogAction::Purge => LogDetail::Nothing,
         }
     }
 }

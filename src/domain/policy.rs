@@ -79,6 +79,10 @@ pub enum Action {
     Accept,
     /// Telling the moderators the post needs them.
     Flag,
+    /// Bringing a deleted question or answer back: its author (unless someone else deleted it) or staff.
+    Undelete,
+    /// Removing a question or answer for good, deleted or not: admins only.
+    Purge,
 }
 
 /// Why an action is refused.
@@ -102,6 +106,10 @@ pub enum Denied {
     QuestionClosed,
     /// A limit on writing said no (`writing`).
     Limited(super::writing::Limited),
+    /// A moderator deleted this post: its author cannot bring it back.
+    DeletedByModerator,
+    /// The answer's question is deleted: it comes back with its question.
+    QuestionDeleted,
 }
 
 /// What staff do to the board and its people.
@@ -158,6 +166,53 @@ pub fn may(actor: Actor, action: Action, author: UserId) -> Result<(), Denied> {
         (Action::Edit | Action::Delete | Action::Accept, _) => Err(Denied::NotAuthor),
         (Action::Like | Action::Flag, _) if own => Err(Denied::OwnPost),
         (Action::Like | Action::Flag, _) => Ok(()),
+        (Action::Undelete, role) if own || role.is_staff() => Ok(()),
+        (Action::Undelete, _) => Err(Denied::NotAuthor),
+        (Action::Purge, Role::Admin) => Ok(()),
+        (Action::Purge, _) => Err(Denied::NotAdmin),
+    }
+}
+
+/// Whether someone reads a post others no longer see (deleted, or hidden by flags): its author and staff.
+pub fn may_read_withheld(viewer: Option<Actor>, author: UserId) -> bool {
+    viewer.is_some_and(|viewer| viewer.id == author || viewer.role.is_staff())
+}
+
+/// A post as the policy asks about it inside a write: whose it is and whether it, or what it is on (an
+/// answer's question, a comment's post), is deleted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PostState {
+    /// Its author, or for accepting an answer, its question's author.
+    pub author: UserId,
+    pub deleted: bool,
+    /// Who deleted it, while it is deleted (`None` once their account is gone).
+    pub deleted_by: Option<UserId>,
+    /// What it is on is deleted.
+    pub on_deleted: bool,
+}
+
+/// What a post's deletion says about `action` before the roles are asked: a deleted post (or one on a
+/// deleted post) takes nothing but undeleting and purging, as if it were not there; an answer comes back
+/// only with its question; an author brings back only what they deleted themselves.
+pub fn deletion_allows(
+    actor: Actor,
+    action: Action,
+    post: PostState,
+) -> Option<Result<(), Denied>> {
+    match action {
+        Action::Purge => Some(Ok(())),
+        Action::Undelete if post.on_deleted => Some(Err(Denied::QuestionDeleted)),
+        Action::Undelete
+            if post.deleted
+                && actor.id == post.author
+                && !actor.role.is_staff()
+                && post.deleted_by != Some(post.author) =>
+        {
+            Some(Err(Denied::DeletedByModerator))
+        }
+        Action::Undelete => Some(Ok(())),
+        _ if post.deleted || post.on_deleted => None,
+        _ => Some(Ok(())),
     }
 }
 

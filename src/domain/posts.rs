@@ -77,7 +77,13 @@ pub struct QuestionPage {
     pub answers: Vec<Answer>,
     /// The first comments of the question and of each answer shown, oldest first.
     pub comments: Vec<Comment>,
+    /// The deleted answers the viewer may see (a moderator all, an author their own), oldest first, at
+    /// most [`DELETED_ANSWERS_SHOWN`].
+    pub deleted_answers: Vec<Answer>,
 }
+
+/// How many deleted answers a question's page lists for those who may see them.
+pub const DELETED_ANSWERS_SHOWN: i64 = 30;
 
 impl QuestionPage {
     /// The comments shown under `post`, oldest first.
@@ -142,6 +148,52 @@ pub struct Question {
     pub edited_by: Option<String>,
     /// Hidden by spam flags until a moderator decides: only its author and moderators read it.
     pub hidden: bool,
+    /// Deleted: only its author and moderators see it (and may bring it back).
+    pub deleted: Option<Deletion>,
+}
+
+/// When and by whom a post was deleted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deletion {
+    pub at: i64,
+    /// Who deleted it ('' once their account is deleted).
+    pub by: String,
+    pub by_id: Option<UserId>,
+    /// An answer deleted because its question was: it comes back with the question.
+    pub with_question: bool,
+}
+
+/// What becomes of a question or an answer someone takes away.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Removal {
+    /// Gone for everyone but its author and the moderators, who may bring it back.
+    Delete,
+    /// Back as it was.
+    Undelete,
+    /// Gone for good, with everything on it (admins only).
+    Purge,
+}
+
+impl Removal {
+    /// What the policy is asked.
+    pub fn action(self) -> super::policy::Action {
+        use super::policy::Action;
+        match self {
+            Self::Delete => Action::Delete,
+            Self::Undelete => Action::Undelete,
+            Self::Purge => Action::Purge,
+        }
+    }
+
+    /// What the moderation log calls it, done to someone else's post.
+    pub fn logged(self) -> super::moderation::LogAction {
+        use super::moderation::LogAction;
+        match self {
+            Self::Delete => LogAction::Delete,
+            Self::Undelete => LogAction::Undelete,
+            Self::Purge => LogAction::Purge,
+        }
+    }
 }
 
 impl Question {
@@ -180,6 +232,8 @@ pub struct Answer {
     pub edited_by: Option<String>,
     /// Hidden by spam flags until a moderator decides: only its author and moderators read it.
     pub hidden: bool,
+    /// Deleted: only its author and moderators see it (and may bring it back).
+    pub deleted: Option<Deletion>,
 }
 
 /// A short remark under a question or an answer.

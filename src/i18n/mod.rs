@@ -316,6 +316,19 @@ pub struct Texts {
     /// The same, for the accepted answer: its mark goes with it.
     pub delete_accepted_answer_body: &'static str,
     pub flash_question_deleted: &'static str,
+    pub deleted_by: &'static str,
+    pub deleted_explained: &'static str,
+    pub deleted_with_question: &'static str,
+    pub undelete: &'static str,
+    pub purge: &'static str,
+    pub deleted_answers_heading: &'static str,
+    pub purge_question_title: &'static str,
+    pub purge_question_body: &'static str,
+    pub purge_answer_title: &'static str,
+    pub purge_answer_body: &'static str,
+    pub flash_question_undeleted: &'static str,
+    pub flash_answer_undeleted: &'static str,
+    pub flash_purged: &'static str,
     pub flash_answer_deleted: &'static str,
     pub comments_on_question_label: &'static str,
     pub comments_on_answer_label: &'static str,
@@ -672,9 +685,13 @@ pub struct Texts {
     pub flag_reason_name_other: &'static str,
     pub log_action_delete: &'static str,
     pub log_action_dismiss: &'static str,
+    pub log_action_undelete: &'static str,
+    pub log_action_purge: &'static str,
     pub refused_not_moderator: &'static str,
     pub refused_not_admin: &'static str,
     pub refused_protected: &'static str,
+    pub refused_deleted_by_moderator: &'static str,
+    pub refused_question_deleted: &'static str,
     pub refused_own_role: &'static str,
     pub problem_revision_is_current: &'static str,
     pub edit_summary_label: &'static str,
@@ -767,6 +784,8 @@ impl Texts {
             LogAction::Rollback => self.log_action_rollback,
             LogAction::Delete => self.log_action_delete,
             LogAction::Dismiss => self.log_action_dismiss,
+            LogAction::Undelete => self.log_action_undelete,
+            LogAction::Purge => self.log_action_purge,
         }
     }
 
@@ -777,6 +796,8 @@ impl Texts {
             Denied::NotAdmin => self.refused_not_admin,
             Denied::Protected => self.refused_protected,
             Denied::OwnRole => self.refused_own_role,
+            Denied::DeletedByModerator => self.refused_deleted_by_moderator,
+            Denied::QuestionDeleted => self.refused_question_deleted,
             Denied::NotAuthor
             | Denied::OwnPost
             | Denied::AddressUnconfirmed

@@ -213,6 +213,33 @@ pub const TABLES: &[Table] = &[
         on_conflict: None,
         sets: Some("accepted answers"),
     },
+    // Deleted posts go in as posts, then are marked: the target's triggers take them out of its counts as
+    // a delete does (answers first, while their questions still count).
+    Table {
+        name: "answers",
+        columns: &[
+            ("id", Int),
+            ("deleted_at", NullableInt),
+            ("deleted_by", NullableInt),
+            ("deleted_with_question", Int),
+        ],
+        key: &["id"],
+        only: Some("deleted_at IS NOT NULL"),
+        on_conflict: None,
+        sets: Some("deleted answers"),
+    },
+    Table {
+        name: "questions",
+        columns: &[
+            ("id", Int),
+            ("deleted_at", NullableInt),
+            ("deleted_by", NullableInt),
+        ],
+        key: &["id"],
+        only: Some("deleted_at IS NOT NULL"),
+        on_conflict: None,
+        sets: Some("deleted questions"),
+    },
     Table {
         name: "question_likes",
         columns: &[("question_id", Int), ("user_id", Int)],
@@ -400,9 +427,9 @@ pub const TABLES: &[Table] = &[
 /// Each counter the board keeps, as a query of how far it is from the rows it counts (0: exact).
 pub const COUNTER_CHECKS: &[(&str, &str)] = &[
     (
-        "questions' answer counts",
-        "SELECT count(*) FROM questions q
-         WHERE answer_count <> (SELECT count(*) FROM answers a WHERE a.question_id = q.id)",
+        "questions' answer counts (their answers not deleted)",
+        "SELECT count(*) FROM questions q WHERE answer_count <>
+             (SELECT count(*) FROM answers a WHERE a.question_id = q.id AND a.deleted_at IS NULL)",
     ),
     (
         "questions' like counts",
@@ -441,9 +468,10 @@ pub const COUNTER_CHECKS: &[(&str, &str)] = &[
              OR question_count <> (SELECT count(*) FROM question_tags qt WHERE qt.tag_id = t.id)",
     ),
     (
-        "questions' tag names (one link for each)",
+        "questions' tag names (one link for each, none while the question is deleted)",
         "SELECT count(*) FROM questions q
-         WHERE (CASE WHEN q.tags = '' THEN 0 ELSE length(q.tags) - length(replace(q.tags, ' ', '')) + 1 END)
+         WHERE (CASE WHEN q.tags = '' OR q.deleted_at IS NOT NULL THEN 0
+                     ELSE length(q.tags) - length(replace(q.tags, ' ', '')) + 1 END)
                <> (SELECT count(*) FROM question_tags qt WHERE qt.question_id = q.id)",
     ),
     (
@@ -477,16 +505,22 @@ pub const COUNTER_CHECKS: &[(&str, &str)] = &[
                      EXCEPT SELECT * FROM scores) AS extra)",
     ),
     (
-        "users' counts and reputation (each what their posts, likes and accepted answers add up to)",
+        "users' counts and reputation (each what their posts not deleted, likes and accepted answers add \
+         up to)",
         "SELECT count(*) FROM users u WHERE
-             question_count <> (SELECT count(*) FROM questions q WHERE q.author_id = u.id)
-          OR answer_count <> (SELECT count(*) FROM answers a WHERE a.author_id = u.id)
+             question_count <> (SELECT count(*) FROM questions q
+                                WHERE q.author_id = u.id AND q.deleted_at IS NULL)
+          OR answer_count <> (SELECT count(*) FROM answers a WHERE a.author_id = u.id AND a.deleted_at IS NULL)
           OR accepted_count <> (SELECT count(*) FROM questions q JOIN answers a ON a.id = q.accepted_answer_id
-                                WHERE a.author_id = u.id AND q.author_id <> u.id)
-          OR likes_received <> (SELECT coalesce(sum(like_count), 0) FROM questions q WHERE q.author_id = u.id)
-                             + (SELECT coalesce(sum(like_count), 0) FROM answers a WHERE a.author_id = u.id)
-          OR reputation <> 5 * (SELECT coalesce(sum(like_count), 0) FROM questions q WHERE q.author_id = u.id)
-                         + 10 * (SELECT coalesce(sum(like_count), 0) FROM answers a WHERE a.author_id = u.id)
+                                WHERE a.author_id = u.id AND q.author_id <> u.id AND q.deleted_at IS NULL)
+          OR likes_received <> (SELECT coalesce(sum(like_count), 0) FROM questions q
+                                WHERE q.author_id = u.id AND q.deleted_at IS NULL)
+                             + (SELECT coalesce(sum(like_count), 0) FROM answers a
+                                WHERE a.author_id = u.id AND a.deleted_at IS NULL)
+          OR reputation <> 5 * (SELECT coalesce(sum(like_count), 0) FROM questions q
+                                WHERE q.author_id = u.id AND q.deleted_at IS NULL)
+                         + 10 * (SELECT coalesce(sum(like_count), 0) FROM answers a
+                                 WHERE a.author_id = u.id AND a.deleted_at IS NULL)
                          + 15 * accepted_count",
     ),
     (
@@ -495,9 +529,9 @@ pub const COUNTER_CHECKS: &[(&str, &str)] = &[
              (SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.read = 0)",
     ),
     (
-        "the question total",
+        "the question total (the questions not deleted)",
         "SELECT (SELECT value FROM board_totals WHERE name = 'questions')
-              - (SELECT count(*) FROM questions)",
+              - (SELECT count(*) FROM questions WHERE deleted_at IS NULL)",
     ),
 ];
 

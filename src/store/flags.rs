@@ -80,10 +80,22 @@ pub fn unhide(post: PostRef) -> (String, i64) {
     )
 }
 
+/// The open flags on posts not deleted (nor on a deleted post: an answer's question, a comment's post):
+/// while a post is deleted its flags wait, out of the queue and its count, and come back with it.
+pub const OPEN_ON_LIVE_POSTS: &str = "flags f
+     LEFT JOIN comments c ON c.id = f.comment_id
+     LEFT JOIN answers a ON a.id = coalesce(f.answer_id, c.answer_id)
+     JOIN questions q ON q.id = coalesce(f.question_id, a.question_id, c.question_id)
+     WHERE f.resolved_at IS NULL AND q.deleted_at IS NULL AND a.deleted_at IS NULL";
+
 /// The posts with open flags, the most recently flagged first, at most `?1`.
-pub const QUEUE: &str = "SELECT question_id, answer_id, comment_id, max(created_at) AS newest
-     FROM flags WHERE resolved_at IS NULL
-     GROUP BY question_id, answer_id, comment_id ORDER BY newest DESC LIMIT ?1";
+pub fn queue() -> String {
+    format!(
+        "SELECT f.question_id, f.answer_id, f.comment_id, max(f.created_at) AS newest
+         FROM {OPEN_ON_LIVE_POSTS}
+         GROUP BY f.question_id, f.answer_id, f.comment_id ORDER BY newest DESC LIMIT ?1"
+    )
+}
 
 /// The open flags of the post `?1`, oldest first, with who raised them.
 pub fn open_of(post: PostRef) -> (String, i64) {

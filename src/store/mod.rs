@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod copy;
+pub mod deletion;
 pub mod flags;
 pub mod mail;
 pub mod memory_limits;
@@ -39,7 +40,7 @@ use crate::{
         policy::{Action, Actor, Denied, PostRef, Role},
         posts::{
             Answer, Comment, FeedEntry, PostComments, Question, QuestionList, QuestionPage,
-            QuestionSummary,
+            QuestionSummary, Removal,
         },
         search::{IndexedQuestion, SearchChange},
         tags::{TagCount, TagList, TagName, Tags},
@@ -256,13 +257,15 @@ operations! {
     /// show a snippet of it).
     fn question_summaries(&self, ids: Vec<QuestionId>) -> Vec<(QuestionSummary, String)>;
 
-    /// A question and one page of its answers (clamped), with what `viewer` liked.
+    /// A question (deleted or not) and one page of its answers not deleted (clamped), with what `viewer`
+    /// liked, and the deleted answers `viewer` may see: a moderator all, an author their own (and on their
+    /// deleted question those deleted with it).
     fn question_page(
         &self,
         id: QuestionId,
         sort: AnswerSort,
         requested_page: i64,
-        viewer: Option<UserId>,
+        viewer: Option<Actor>,
     ) -> Option<QuestionPage>;
 
     /// The user a typed name belongs to (its lookup key, or an older account's key as typed), with their
@@ -299,8 +302,9 @@ operations! {
     /// Replaces a question's subject and body, if the policy lets `actor` edit it.
     fn update_question(&self, actor: Actor, id: QuestionId, revision: Revision<QuestionDraft>) -> Guarded<()>;
 
-    /// Deletes a question with its answers and likes, if the policy lets `actor`.
-    fn delete_question(&self, actor: Actor, id: QuestionId) -> Guarded<()>;
+    /// Deletes (its answers with it), undeletes or purges a question or an answer, if the policy lets
+    /// `actor`; returns its question.
+    fn remove(&self, actor: Actor, post: PostRef, how: Removal) -> Guarded<QuestionId>;
 
     /// An answer, with whether `viewer` liked it.
     fn answer(&self, id: AnswerId, viewer: Option<UserId>) -> Option<Answer>;
@@ -314,9 +318,6 @@ operations! {
 
     /// Replaces an answer's body if the policy lets `actor`; returns it as `actor` now sees it.
     fn update_answer(&self, actor: Actor, id: AnswerId, revision: Revision<Content>) -> Guarded<Answer>;
-
-    /// Deletes an answer and its likes if the policy lets `actor`; returns its question.
-    fn delete_answer(&self, actor: Actor, id: AnswerId) -> Guarded<QuestionId>;
 
     /// Marks the answer as its question's accepted one (`wanted` true), takes the mark off (false), or does
     /// the other of the two (`None`), if the policy lets `actor` (the question's author); returns its

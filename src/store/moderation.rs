@@ -9,11 +9,15 @@ use crate::domain::{
 
 /// Where the account `?1` stands: its role, suspension, whether its address is confirmed, its unread count.
 /// One row by its key: it is read on every request of a logged-in user.
-pub const STANDING: &str =
-    "SELECT role, suspended_until, suspension_reason, email_verified, unread_notifications, reputation,
-            CASE WHEN role = 'user' THEN 0
-                 ELSE (SELECT count(*) FROM flags WHERE resolved_at IS NULL) END
-     FROM users WHERE id = ?1 AND deleted_at IS NULL";
+pub static STANDING: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT role, suspended_until, suspension_reason, email_verified, unread_notifications, reputation,
+                CASE WHEN role = 'user' THEN 0
+                     ELSE (SELECT count(*) FROM {}) END
+         FROM users WHERE id = ?1 AND deleted_at IS NULL",
+        super::flags::OPEN_ON_LIVE_POSTS
+    )
+});
 
 /// The role of the account `?1` and when its suspension ends (if it has one), unless it is deleted: asked
 /// again inside each moderator's write.
@@ -42,12 +46,13 @@ pub const UNSUSPEND: &str = "UPDATE users SET suspended_until = NULL, suspension
 /// Gives the account `?1` the role `?2`.
 pub const SET_ROLE: &str = "UPDATE users SET role = ?2 WHERE id = ?1";
 
-/// Whether the question `?1` is closed, and its subject.
+/// Whether the question `?1` is closed, and its subject (no row: no such question, or it is deleted).
 pub const QUESTION_STATE: &str =
-    "SELECT closed_at IS NOT NULL, subject FROM questions WHERE id = ?1";
+    "SELECT closed_at IS NOT NULL, subject FROM questions WHERE id = ?1 AND deleted_at IS NULL";
 
 /// The question `?1`'s original, if it is closed as a duplicate (no row: no such question).
-pub const ORIGINAL: &str = "SELECT duplicate_of FROM questions WHERE id = ?1";
+pub const ORIGINAL: &str =
+    "SELECT duplicate_of FROM questions WHERE id = ?1 AND deleted_at IS NULL";
 
 /// How far a chain of duplicates is followed to find that closing would make a loop (a chain is short:
 /// each link is a moderator's decision).

@@ -8,18 +8,24 @@ use crate::domain::{
 };
 
 /// Every user's counts and reputation made again from the board (after a copy, whose rows go in as they
-/// are): the sums the triggers keep.
+/// are): the sums the triggers keep, over the posts not deleted.
 pub const RECOUNT: &str = "UPDATE users SET
-        question_count = (SELECT count(*) FROM questions q WHERE q.author_id = users.id),
-        answer_count = (SELECT count(*) FROM answers a WHERE a.author_id = users.id),
+        question_count = (SELECT count(*) FROM questions q
+                          WHERE q.author_id = users.id AND q.deleted_at IS NULL),
+        answer_count = (SELECT count(*) FROM answers a WHERE a.author_id = users.id AND a.deleted_at IS NULL),
         accepted_count = (SELECT count(*) FROM questions q JOIN answers a ON a.id = q.accepted_answer_id
-                          WHERE a.author_id = users.id AND q.author_id <> users.id),
-        likes_received = (SELECT coalesce(sum(like_count), 0) FROM questions q WHERE q.author_id = users.id)
-                       + (SELECT coalesce(sum(like_count), 0) FROM answers a WHERE a.author_id = users.id),
-        reputation = 5 * (SELECT coalesce(sum(like_count), 0) FROM questions q WHERE q.author_id = users.id)
-                   + 10 * (SELECT coalesce(sum(like_count), 0) FROM answers a WHERE a.author_id = users.id)
+                          WHERE a.author_id = users.id AND q.author_id <> users.id AND q.deleted_at IS NULL),
+        likes_received = (SELECT coalesce(sum(like_count), 0) FROM questions q
+                          WHERE q.author_id = users.id AND q.deleted_at IS NULL)
+                       + (SELECT coalesce(sum(like_count), 0) FROM answers a
+                          WHERE a.author_id = users.id AND a.deleted_at IS NULL),
+        reputation = 5 * (SELECT coalesce(sum(like_count), 0) FROM questions q
+                          WHERE q.author_id = users.id AND q.deleted_at IS NULL)
+                   + 10 * (SELECT coalesce(sum(like_count), 0) FROM answers a
+                           WHERE a.author_id = users.id AND a.deleted_at IS NULL)
                    + 15 * (SELECT count(*) FROM questions q JOIN answers a ON a.id = q.accepted_answer_id
-                           WHERE a.author_id = users.id AND q.author_id <> users.id)";
+                           WHERE a.author_id = users.id AND q.author_id <> users.id
+                             AND q.deleted_at IS NULL)";
 
 /// A user by a typed name: its lookup key (`?1`), or the name lower-cased as typed (`?2`), which is the key
 /// of an account older than the keys' normalisation and wins, as at log-in.
@@ -34,7 +40,8 @@ pub const PROFILE: &str =
 pub fn top_tags() -> String {
     format!(
         "SELECT t.name, count(*) AS n
-         FROM (SELECT id FROM questions WHERE author_id = ?1 ORDER BY id DESC LIMIT {TOP_TAGS_OF}) AS q
+         FROM (SELECT id FROM questions WHERE author_id = ?1 AND deleted_at IS NULL
+               ORDER BY id DESC LIMIT {TOP_TAGS_OF}) AS q
          JOIN question_tags qt ON qt.question_id = q.id JOIN tags t ON t.id = qt.tag_id
          GROUP BY t.id, t.name ORDER BY n DESC, t.id LIMIT {PROFILE_TAGS}"
     )
@@ -43,16 +50,19 @@ pub fn top_tags() -> String {
 /// How many questions and answers a user wrote (`?1` the user).
 pub const POST_COUNTS: &str = "SELECT question_count, answer_count FROM users WHERE id = ?1";
 
-/// A page of a user's questions, newest first (`?1` the user, `?2` the page size, `?3` the offset).
+/// A page of a user's questions not deleted, newest first (`?1` the user, `?2` the page size, `?3` the
+/// offset), from the author's index alone (it holds whether each is deleted).
 pub const QUESTION_IDS: &str =
-    "SELECT id FROM questions WHERE author_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3";
+    "SELECT id FROM questions WHERE author_id = ?1 AND deleted_at IS NULL
+     ORDER BY id DESC LIMIT ?2 OFFSET ?3";
 
 /// A page of a user's answers, newest first, each with its question's subject and whether it is the
 /// accepted one (`?1` the user, `?2` the page size, `?3` the offset). The page's ids come from the author's
 /// index alone, so a deep page skips index entries, not joined rows.
 pub const ANSWERS: &str = "SELECT a.id, a.question_id, q.subject, a.created_at, a.like_count,
             coalesce(q.accepted_answer_id = a.id, FALSE)
-     FROM (SELECT id FROM answers WHERE author_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3) AS page
+     FROM (SELECT id FROM answers WHERE author_id = ?1 AND deleted_at IS NULL
+           ORDER BY id DESC LIMIT ?2 OFFSET ?3) AS page
      JOIN answers a ON a.id = page.id JOIN questions q ON q.id = a.question_id
      ORDER BY a.id DESC";
 

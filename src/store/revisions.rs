@@ -77,25 +77,27 @@ pub fn edited_by(post: PostRef) -> (&'static str, i64) {
 
 /// The post `?1` as it stands, as revision 1 of it reads: its question and
 /// that one's subject, its author and their name, when it was last written, its subject, text and tags.
+/// No row while it (or the post it is on) is deleted: its history waits until it is back.
 pub fn head(post: PostRef) -> (&'static str, i64) {
     let (_, id) = column(post);
     let sql = match post {
         PostRef::Question(_) => {
             "SELECT q.id, q.subject, q.author_id, u.username, coalesce(q.modified_at, q.created_at),
                     q.subject, q.content, q.tags, q.hidden_at IS NOT NULL
-             FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1"
+             FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1 AND q.deleted_at IS NULL"
         }
         PostRef::Answer(_) => {
             "SELECT q.id, q.subject, a.author_id, u.username, coalesce(a.modified_at, a.created_at),
                     CAST(NULL AS TEXT), a.content, CAST(NULL AS TEXT), a.hidden_at IS NOT NULL
              FROM answers a JOIN questions q ON q.id = a.question_id JOIN users u ON u.id = a.author_id
-             WHERE a.id = ?1"
+             WHERE a.id = ?1 AND a.deleted_at IS NULL AND q.deleted_at IS NULL"
         }
         PostRef::Comment(_) => {
             "SELECT q.id, q.subject, c.author_id, u.username, coalesce(c.modified_at, c.created_at),
                     CAST(NULL AS TEXT), c.content, CAST(NULL AS TEXT), c.hidden_at IS NOT NULL
              FROM comments c JOIN questions q ON q.id = c.question_id JOIN users u ON u.id = c.author_id
-             WHERE c.id = ?1"
+             LEFT JOIN answers a ON a.id = c.answer_id
+             WHERE c.id = ?1 AND q.deleted_at IS NULL AND a.deleted_at IS NULL"
         }
     };
     (sql, id)

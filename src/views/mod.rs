@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod answers;
 pub mod api_docs;
 pub mod comments;
+pub mod deletion;
 pub mod directory;
 pub mod email;
 pub mod errors;
@@ -74,6 +75,14 @@ impl PageContext {
                 role: self.role,
             };
             policy::may(actor, action, author).is_ok()
+        })
+    }
+
+    /// The viewer as the policy sees them, if signed in.
+    pub fn reader(&self) -> Option<policy::Actor> {
+        self.user.as_ref().map(|user| policy::Actor {
+            id: user.id,
+            role: self.role,
         })
     }
 
@@ -159,6 +168,9 @@ pub enum Flash {
     LoggedOut,
     QuestionDeleted,
     AnswerDeleted,
+    QuestionUndeleted,
+    AnswerUndeleted,
+    Purged,
     CommentDeleted,
     PasswordChanged,
     SessionEnded,
@@ -190,6 +202,9 @@ impl Flash {
             Self::LoggedOut => "logged_out",
             Self::QuestionDeleted => "question_deleted",
             Self::AnswerDeleted => "answer_deleted",
+            Self::QuestionUndeleted => "question_undeleted",
+            Self::AnswerUndeleted => "answer_undeleted",
+            Self::Purged => "purged",
             Self::CommentDeleted => "comment_deleted",
             Self::PasswordChanged => "password_changed",
             Self::SessionEnded => "session_ended",
@@ -220,6 +235,9 @@ impl Flash {
             Self::LoggedOut,
             Self::QuestionDeleted,
             Self::AnswerDeleted,
+            Self::QuestionUndeleted,
+            Self::AnswerUndeleted,
+            Self::Purged,
             Self::CommentDeleted,
             Self::PasswordChanged,
             Self::SessionEnded,
@@ -252,6 +270,9 @@ impl Flash {
             Self::LoggedOut => t.flash_logged_out,
             Self::QuestionDeleted => t.flash_question_deleted,
             Self::AnswerDeleted => t.flash_answer_deleted,
+            Self::QuestionUndeleted => t.flash_question_undeleted,
+            Self::AnswerUndeleted => t.flash_answer_undeleted,
+            Self::Purged => t.flash_purged,
             Self::CommentDeleted => t.flash_comment_deleted,
             Self::PasswordChanged => t.flash_password_changed,
             Self::SessionEnded => t.flash_session_ended,
@@ -296,7 +317,12 @@ impl Flash {
             | Self::UserSuspended
             | Self::SuspensionLifted
             | Self::RoleChanged => "alert-info",
-            Self::RolledBack | Self::Flagged | Self::FlagsDismissed => "alert-success",
+            Self::RolledBack
+            | Self::Flagged
+            | Self::FlagsDismissed
+            | Self::QuestionUndeleted
+            | Self::AnswerUndeleted => "alert-success",
+            Self::Purged => "alert-info",
             Self::AlreadyFlagged => "alert-info",
         }
     }

@@ -6,6 +6,7 @@ use super::{
     PageContext,
     answers::{AnswerSection, answer_form, answer_section},
     comments::{Thread, comment_thread},
+    deletion::{deleted_answers, deletion_notice},
     flags::{flag_link, post_body},
     follows::{FollowButton, follow_button},
     forms::{Assist, Field, SummaryInput, TextArea, field_with, summary_field, textarea},
@@ -341,7 +342,8 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
     let t = ctx.t();
     let question = &view.page.question;
     let post = PostRef::Question(question.id);
-    let may_change = ctx.may(Action::Edit, question.author_id);
+    let deleted = question.deleted.as_ref();
+    let may_change = deleted.is_none() && ctx.may(Action::Edit, question.author_id);
     let may_delete = ctx.may(Action::Delete, question.author_id);
     let shown = !question.hidden || ctx.sees_hidden(question.author_id);
     let content = html! {
@@ -351,22 +353,26 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
                 @if question.closure.is_some() { " " (closed_badge(t)) }
             }
             p.small.text-body-secondary.mb-3 #question-views { (ctx.views(question.view_count)) }
+            @if let Some(deletion) = deleted { (deletion_notice(ctx, post, deletion, question.author_id)) }
             @if let Some(closure) = &question.closure { (closure_notice(ctx, closure)) }
             div.card {
                 div.card-body {
                     div.post-content data-content { (post_body(ctx, question.hidden, question.author_id, &question.content_html)) }
                     (tag_links(t, &question.tags))
                     div.d-flex.flex-wrap.justify-content-between.align-items-end.gap-2.mt-3 {
-                        div.d-flex.flex-wrap.gap-2 {
-                            (like_button(ctx, &LikeButton {
-                                action: urls::question_action(question.id, "like"),
-                                label: t.like_question_label,
-                                count: question.like_count,
-                                liked: question.liked,
-                                own_post: ctx.owns(question.author_id),
-                            }))
-                            (follow_button(ctx, &FollowButton::question(ctx, question.id, question.followed)))
-                            (flag_link(ctx, PostRef::Question(question.id), question.author_id))
+                        // A deleted question takes no like, follow or flag.
+                        @if deleted.is_none() {
+                            div.d-flex.flex-wrap.gap-2 {
+                                (like_button(ctx, &LikeButton {
+                                    action: urls::question_action(question.id, "like"),
+                                    label: t.like_question_label,
+                                    count: question.like_count,
+                                    liked: question.liked,
+                                    own_post: ctx.owns(question.author_id),
+                                }))
+                                (follow_button(ctx, &FollowButton::question(ctx, question.id, question.followed)))
+                                (flag_link(ctx, PostRef::Question(question.id), question.author_id))
+                            }
                         }
                         (post_meta(ctx, &Author { name: &question.author, reputation: question.author_reputation }, question.created_at,
                             &EditMark { at: question.modified_at, by: question.edited_by.as_deref(),
@@ -382,7 +388,7 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
                             }
                         }
                     }
-                    (question_controls(ctx, question))
+                    @if deleted.is_none() { (question_controls(ctx, question)) }
                 }
             }
             div.ms-3 {
@@ -391,7 +397,9 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
             }
         }
         (answer_section(ctx, &view.answers))
+        (deleted_answers(ctx, &view.page.deleted_answers))
         @match &ctx.user {
+            _ if deleted.is_some() => {}
             _ if question.closure.is_some() => (closed_instead_of_answer_form(t)),
             Some(_) => (answer_form(ctx, question.id, view.answer_draft, view.answer_errors)),
             None => {
@@ -520,6 +528,8 @@ pub struct ConfirmDelete<'a> {
     pub excerpt: &'a str,
     pub action: &'a str,
     pub back: &'a str,
+    /// The button that does it ("Delete", "Purge for good").
+    pub button: &'a str,
 }
 
 pub fn confirm_delete_page(ctx: &PageContext, view: &ConfirmDelete) -> Markup {
@@ -531,7 +541,7 @@ pub fn confirm_delete_page(ctx: &PageContext, view: &ConfirmDelete) -> Markup {
             blockquote.border-start.ps-3.text-body-secondary { (view.excerpt) }
             form.d-flex.gap-2 method="post" action=(view.action) {
                 @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
-                button.btn.btn-danger type="submit" { (t.delete) }
+                button.btn.btn-danger type="submit" { (view.button) }
                 a.btn.btn-outline-secondary href=(view.back) { (t.cancel) }
             }
         }

@@ -1,5 +1,7 @@
 //! Answering, and editing (in place with htmx) and deleting answers.
 
+use crate::domain::policy::PostRef;
+use crate::domain::posts::Removal;
 use std::sync::Arc;
 
 use maud::Markup;
@@ -13,9 +15,9 @@ use poem::{
 
 use super::{
     AppState,
-    handler_kit::{QueryParams, form_refused, redirect_after_post, see_other_to_anchor},
+    handler_kit::{QueryParams, form_refused, see_other_to_anchor},
     questions::load_question_page,
-    session::{RequireUser, flash, wants_fragment},
+    session::{RequireUser, wants_fragment},
 };
 use crate::{
     board::{self, BoardError},
@@ -26,7 +28,7 @@ use crate::{
     },
     error::{AppError, AppResult},
     views::{
-        Flash, PageContext,
+        PageContext,
         answers::{AnswerSection, answer_edit_form, answer_edit_page, answer_item, answer_section},
         forms::SummaryInput,
         layout::language_switch,
@@ -243,6 +245,7 @@ async fn confirm_delete(
             excerpt: &excerpt,
             action: &urls::answer_action(id, "delete"),
             back: &back,
+            button: t.delete,
         },
     ))
 }
@@ -255,11 +258,6 @@ async fn delete(
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
-    let question = board::answers::delete(&state.store, &user, id).await?;
-    state.index_now().await;
-    flash(session, Flash::AnswerDeleted);
-    Ok(redirect_after_post(
-        req,
-        &urls::question(question, AnswerSort::Likes, 1),
-    ))
+    let post = PostRef::Answer(id);
+    super::deletion::remove(req, session, (&user, &state), post, Removal::Delete).await
 }

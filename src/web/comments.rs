@@ -331,6 +331,7 @@ async fn confirm_delete(
             excerpt: &excerpt,
             action: &urls::comment_action(id, "delete"),
             back: &back,
+            button: t.delete,
         },
     ))
 }

@@ -7,6 +7,7 @@ pub mod comments;
 pub mod compression;
 pub mod crawling;
 pub mod csrf;
+pub mod deletion;
 pub mod feeds;
 pub mod flags;
 pub mod handler_kit;
@@ -140,6 +141,7 @@ pub fn endpoint(state: Arc<AppState>) -> impl Endpoint + 'static {
         moderation::routes,
         revisions::routes,
         flags::routes,
+        deletion::routes,
         api_docs::routes,
     ];
     let pages = routes

@@ -1,5 +1,7 @@
 //! The question list (with search), the question page, and asking, editing and deleting questions.
 
+use crate::domain::policy::PostRef;
+use crate::domain::posts::Removal;
 use std::sync::Arc;
 
 use maud::Markup;
@@ -14,7 +16,7 @@ use super::{
     AppState,
     handler_kit::{QueryParams, form_refused, redirect_after_post},
     page_cache::same_for_every_visitor,
-    session::{RequireUser, flash, wants_fragment},
+    session::{RequireUser, wants_fragment},
 };
 use crate::{
     board::{self, BoardError},
@@ -27,7 +29,7 @@ use crate::{
     },
     error::{AppError, AppResult},
     views::{
-        Flash, PageContext,
+        PageContext,
         answers::{AnswerSection, answer_section},
         forms::SummaryInput,
         layout::language_switch,
@@ -183,12 +185,7 @@ pub async fn load_question_page(
     requested_page: i64,
     ctx: &PageContext,
 ) -> AppResult<QuestionPage> {
-    let viewer = ctx.user.as_ref().map(|u| u.id);
-    state
-        .store
-        .question_page(id, sort, requested_page, viewer)
-        .await?
-        .ok_or(AppError::NotFound)
+    Ok(board::questions::page(&state.store, id, sort, requested_page, ctx.reader()).await?)
 }
 
 /// The question form: asking, or editing `(id, for someone else)` (a moderator, who says why).
@@ -331,6 +328,7 @@ async fn confirm_delete(
             excerpt: &question.subject,
             action: &urls::question_action(id, "delete"),
             back: &urls::question(id, AnswerSort::Likes, 1),
+            button: t.delete,
         },
     ))
 }
@@ -343,8 +341,6 @@ async fn delete(
     RequireUser(user): RequireUser,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
-    board::questions::delete(&state.store, &user, id).await?;
-    state.index_now().await;
-    flash(session, Flash::QuestionDeleted);
-    Ok(redirect_after_post(req, "/"))
+    let post = PostRef::Question(id);
+    super::deletion::remove(req, session, (&user, &state), post, Removal::Delete).await
 }

@@ -313,7 +313,10 @@ async fn deleting_an_answer_asks_first_and_updates_the_count() {
         .post_form(&bob, &format!("/answers/{id}/delete"), &[])
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&response), format!("/questions/{question}"));
+    assert_eq!(
+        location(&response),
+        format!("/questions/{question}#answer-{id}")
+    );
     let page = app.get_html(&bob, &format!("/questions/{question}")).await;
     assert!(page.contains("The answer was deleted."));
     assert!(page.contains(">1 answer<"));

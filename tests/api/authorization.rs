@@ -89,7 +89,7 @@ async fn every_state_changing_route_checks_who_is_asking() {
     let until = tomorrow();
     // (method, path template, form, [visitor, author, other, suspended, moderator, admin])
     type Route<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], [Expect; 6]);
-    let routes: [Route; 40] = [
+    let routes: [Route; 46] = [
         (
             "POST",
             "/questions",
@@ -139,6 +139,14 @@ async fn every_state_changing_route_checks_who_is_asking() {
         ("GET", "/answers/{a}/delete", &[], [L, A, F, F, A, A]),
         ("POST", "/answers/{a}/delete", &[], [L, A, F, F, A, A]),
         ("POST", "/answers/{a}/like", &[], [L, F, A, F, A, A]),
+        // Undeleting (here of what is not deleted: nothing changes) is the author's and staff's; purging
+        // for good, deleted or not, only an admin's.
+        ("POST", "/questions/{q}/undelete", &[], [L, A, F, F, A, A]),
+        ("POST", "/answers/{a}/undelete", &[], [L, A, F, F, A, A]),
+        ("GET", "/questions/{q}/purge", &[], [L, F, F, F, F, A]),
+        ("POST", "/questions/{q}/purge", &[], [L, F, F, F, F, A]),
+        ("GET", "/answers/{a}/purge", &[], [L, F, F, F, F, A]),
+        ("POST", "/answers/{a}/purge", &[], [L, F, F, F, F, A]),
         (
             "POST",
             "/questions/{q}/comments",

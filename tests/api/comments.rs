@@ -422,12 +422,23 @@ async fn comments_go_with_their_post_and_visitors_see_new_ones_at_once() {
 
     app.post_form(&asker, &format!("/answers/{answer}/delete"), &[])
         .await;
-    assert_eq!(
-        app.storage().rows_in("comments"),
-        1,
-        "the answer's went with it"
-    );
+    // Deleted, the answer's comments are kept for its undelete, and nobody else sees them.
+    let html = app.get_html(&visitor, &post).await;
+    assert!(html.contains("Fresh remark") && !html.contains("On the answer"));
+    let hidden = app
+        .get(&visitor, &format!("/answers/{answer}/comments"))
+        .await;
+    assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.storage().rows_in("comments"), 2);
     app.post_form(&asker, &format!("{post}/delete"), &[]).await;
+    assert_eq!(
+        app.get(&visitor, &post).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    // Purged, the question takes its answers' comments and its own with it.
+    let admin = app.staff_user("admin", "admin").await;
+    let purged = app.post_form(&admin, &format!("{post}/purge"), &[]).await;
+    assert_eq!(purged.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.storage().rows_in("comments"), 0, "the question's too");
     assert!(
         app.storage()

@@ -9,6 +9,7 @@ mod comments;
 mod compression;
 mod crawling;
 mod csrf;
+mod deletion;
 mod deploy;
 mod durability;
 mod feeds;

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use crate::helpers::{TestApp, browser, data_ids, location, spawn_app, spawn_app_seeded};
 
 /// The figure a profile shows under `data-count="{key}"`.
-fn count_in(html: &str, key: &str) -> i64 {
+pub fn count_in(html: &str, key: &str) -> i64 {
     let at = html
         .find(&format!(r#"data-count="{key}""#))
         .unwrap_or_else(|| panic!("no {key} count in {html}"));

@@ -262,7 +262,7 @@ async fn the_author_edits_a_question_and_it_shows_as_edited() {
 }
 
 #[tokio::test]
-async fn deleting_a_question_asks_first_and_removes_its_answers_and_likes() {
+async fn deleting_a_question_asks_first_and_takes_it_and_its_answers_from_everyone_else() {
     let app = spawn_app().await;
     let alice = app.signed_up_user("alice").await;
     let bob = app.signed_up_user("bob").await;
@@ -287,20 +287,23 @@ async fn deleting_a_question_asks_first_and_removes_its_answers_and_likes() {
         .post_form(&alice, &format!("/questions/{id}/delete"), &[])
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&response), "/");
-    assert!(
-        app.get_html(&alice, "/")
-            .await
-            .contains("The question was deleted.")
-    );
-    assert_eq!(
-        app.get(&alice, &format!("/questions/{id}")).await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(location(&response), format!("/questions/{id}"));
+    // Its author still reads it, marked, with the way back; everyone else finds nothing.
+    let own = app.get_html(&alice, &format!("/questions/{id}")).await;
+    assert!(own.contains("The question was deleted."));
+    assert!(own.contains("Deleted by alice"));
+    assert!(own.contains(&format!(r#"action="/questions/{id}/undelete""#)));
+    for other in [&bob, &browser()] {
+        assert_eq!(
+            app.get(other, &format!("/questions/{id}")).await.status(),
+            StatusCode::NOT_FOUND
+        );
+    }
+    // Kept for its undelete, its answer and likes count nowhere.
     let storage = app.storage();
-    assert_eq!(storage.count(Rows::Answers), 0);
-    assert_eq!(storage.count(Rows::QuestionLikes), 0);
-    assert_eq!(storage.count(Rows::AnswerLikes), 0);
+    assert_eq!(storage.count(Rows::Answers), 1);
+    assert_eq!(storage.count(Rows::QuestionLikes), 1);
+    assert_eq!(storage.count(Rows::AnswerLikes), 1);
     assert_eq!(storage.count(Rows::QuestionTotal), 1);
     assert!(
         app.get_html(&alice, "/questions?q=bob")
@@ -324,7 +327,10 @@ async fn an_htmx_delete_navigates_the_whole_page() {
         .htmx_post(&alice, &format!("/questions/{id}/delete"), &[])
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()["hx-redirect"], "/");
+    assert_eq!(
+        response.headers()["hx-redirect"],
+        format!("/questions/{id}")
+    );
     app.stop().await;
 }
 

@@ -119,9 +119,16 @@ async fn every_edit_keeps_a_revision_and_its_history_shows_the_words_changed() {
         .post_form(&alice, &format!("/questions/{question}/delete"), &[])
         .await;
     assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
-    assert_eq!(stored(), 0);
+    // A deleted post's history waits for its undelete; a purge takes it for good.
+    assert_eq!(stored(), 6);
     let gone = app.get(&browser(), &history).await;
     assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    let admin = app.staff_user("admin", "admin").await;
+    let purged = app
+        .post_form(&admin, &format!("/questions/{question}/purge"), &[])
+        .await;
+    assert_eq!(purged.status(), StatusCode::SEE_OTHER);
+    assert_eq!(stored(), 0);
     app.stop().await;
 }
 

@@ -555,8 +555,8 @@ impl Probe {
         [
             (
                 "answer counters",
-                "SELECT count(*) FROM questions q
-                 WHERE answer_count != (SELECT count(*) FROM answers a WHERE a.question_id = q.id)",
+                "SELECT count(*) FROM questions q WHERE answer_count !=
+                     (SELECT count(*) FROM answers a WHERE a.question_id = q.id AND a.deleted_at IS NULL)",
             ),
             (
                 "answer like counters",
@@ -581,7 +581,7 @@ impl Probe {
             (
                 "question total",
                 "SELECT (SELECT value FROM board_totals WHERE name = 'questions')
-                      - (SELECT count(*) FROM questions)",
+                      - (SELECT count(*) FROM questions WHERE deleted_at IS NULL)",
             ),
             (
                 "accepted marks on an answer of another question",
@@ -591,12 +591,13 @@ impl Probe {
             (
                 "questions counted without an accepted answer",
                 "SELECT coalesce((SELECT n FROM question_rank_scores WHERE sort = 3 AND score = 0), 0)
-                      - (SELECT count(*) FROM questions WHERE accepted_answer_id IS NULL)",
+                      - (SELECT count(*) FROM questions
+                         WHERE accepted_answer_id IS NULL AND deleted_at IS NULL)",
             ),
             (
                 "questions counted without an answer",
                 "SELECT coalesce((SELECT n FROM question_rank_scores WHERE sort = 2 AND score = 0), 0)
-                      - (SELECT count(*) FROM questions WHERE answer_count = 0)",
+                      - (SELECT count(*) FROM questions WHERE answer_count = 0 AND deleted_at IS NULL)",
             ),
         ]
         .into_iter()

@@ -9,21 +9,21 @@ use crate::{
         board::{AnswerSort, Content, ListSort, PAGE_SIZE, QuestionDraft, clamp_page},
         ids::{AnswerId, QuestionId, UserId},
         policy::{Action, Actor, Denied, PostRef},
-        posts::{Answer, Question, QuestionList, QuestionSummary},
+        posts::{Answer, DELETED_ANSWERS_SHOWN, Question, QuestionList, QuestionSummary},
         tags::Tags,
     },
     store::{
-        Guarded, LikeOutcome, NewAnswer, NewQuestion, Revision,
+        Guarded, LikeOutcome, NewAnswer, NewQuestion, Revision, deletion,
         moderation::{self, CLOSURE_COLUMNS},
         revisions::QUESTION_EDITOR,
     },
 };
 
-/// Questions as the list shows them, with their bodies at the end when `{body}` is `, q.content`: one
-/// statement for a page (a round trip per question cost more than the rest of the page).
+/// Questions as the list shows them (none deleted), with their bodies at the end when `{body}` is
+/// `, q.content`: one statement for a page (a round trip per question cost more than the rest of the page).
 const SUMMARIES: &str =
     "SELECT {columns} {body} FROM questions q JOIN users u ON u.id = q.author_id
-     WHERE q.id = ANY($1)";
+     WHERE q.id = ANY($1) AND q.deleted_at IS NULL";
 
 /// What `summary_from_row` reads, in order.
 const SUMMARY_COLUMNS: &str =
@@ -77,7 +77,7 @@ pub async fn total(client: &impl GenericClient) -> Result<i64, PgError> {
     .try_get(0)
 }
 
-async fn change_total(client: &impl GenericClient, delta: i64) -> Result<(), PgError> {
+pub(super) async fn change_total(client: &impl GenericClient, delta: i64) -> Result<(), PgError> {
     run(
         client,
         "UPDATE board_totals SET value = value + $1 WHERE name = 'questions'",
@@ -214,8 +214,9 @@ pub async fn changed_between(
     rows(
         client,
         "SELECT q.id, greatest(coalesce(q.modified_at, q.created_at), coalesce(
-             (SELECT a.created_at FROM answers a WHERE a.question_id = q.id ORDER BY a.id DESC LIMIT 1), 0))
-         FROM questions q WHERE q.id BETWEEN $1 AND $2 ORDER BY q.id",
+             (SELECT a.created_at FROM answers a WHERE a.question_id = q.id AND a.deleted_at IS NULL
+              ORDER BY a.id DESC LIMIT 1), 0))
+         FROM questions q WHERE q.id BETWEEN $1 AND $2 AND q.deleted_at IS NULL ORDER BY q.id",
         &[&first, &last],
     )
     .await?
@@ -237,8 +238,9 @@ pub async fn find_question(
                     EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = $2),
                     q.accepted_answer_id, q.comment_count, q.view_count, q.tags, u.reputation,
                     EXISTS (SELECT 1 FROM question_follows f WHERE f.question_id = q.id AND f.user_id = $2),
-                    {CLOSURE_COLUMNS}, {QUESTION_EDITOR}, q.hidden_at IS NOT NULL
-             FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = $1"
+                    {CLOSURE_COLUMNS}, {QUESTION_EDITOR}, q.hidden_at IS NOT NULL, {deletion}
+             FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = $1",
+            deletion = deletion::columns("q", false)
         ),
         &[&id.0, &viewer.map_or(0, |v| v.0)],
     )
@@ -274,6 +276,12 @@ pub async fn find_question(
         ),
         edited_by: row.try_get(23)?,
         hidden: row.try_get(24)?,
+        deleted: deletion::deletion(
+            row.try_get(25)?,
+            row.try_get(26)?,
+            row.try_get(27)?,
+            row.try_get(28)?,
+        ),
     }))
 }
 
@@ -338,13 +346,18 @@ pub async fn delete_question(client: &impl GenericClient, id: QuestionId) -> Res
     Ok(())
 }
 
-const ANSWER: &str =
-    "SELECT a.id, a.question_id, a.author_id, u.username, a.content, a.content_html,
-        a.created_at, a.modified_at, a.like_count,
-        EXISTS (SELECT 1 FROM answer_likes l WHERE l.answer_id = a.id AND l.user_id = $2),
-        q.accepted_answer_id IS NOT DISTINCT FROM a.id, q.author_id, a.comment_count, u.reputation,
-        (SELECT e.username FROM users e WHERE e.id = a.edited_by), a.hidden_at IS NOT NULL
-     FROM answers a JOIN users u ON u.id = a.author_id JOIN questions q ON q.id = a.question_id";
+/// An answer's columns and tables, `$2` the viewer (for whether they liked it).
+fn answer_select() -> String {
+    format!(
+        "SELECT a.id, a.question_id, a.author_id, u.username, a.content, a.content_html,
+            a.created_at, a.modified_at, a.like_count,
+            EXISTS (SELECT 1 FROM answer_likes l WHERE l.answer_id = a.id AND l.user_id = $2),
+            q.accepted_answer_id IS NOT DISTINCT FROM a.id, q.author_id, a.comment_count, u.reputation,
+            (SELECT e.username FROM users e WHERE e.id = a.edited_by), a.hidden_at IS NOT NULL, {}
+         FROM answers a JOIN users u ON u.id = a.author_id JOIN questions q ON q.id = a.question_id",
+        deletion::columns("a", true)
+    )
+}
 
 fn answer_from_row(row: &Row) -> Result<Answer, PgError> {
     Ok(Answer {
@@ -364,6 +377,12 @@ fn answer_from_row(row: &Row) -> Result<Answer, PgError> {
         author_reputation: row.try_get(13)?,
         edited_by: row.try_get(14)?,
         hidden: row.try_get(15)?,
+        deleted: deletion::deletion(
+            row.try_get(16)?,
+            row.try_get(17)?,
+            row.try_get(18)?,
+            row.try_get(19)?,
+        ),
     })
 }
 
@@ -385,13 +404,14 @@ pub async fn answer_page(
     viewer: Option<UserId>,
 ) -> Result<Vec<Answer>, PgError> {
     let sql = format!(
-        "{ANSWER} JOIN (
+        "{select} JOIN (
              SELECT a.id FROM answers a
-             WHERE a.question_id = $1 AND a.id IS DISTINCT FROM
+             WHERE a.question_id = $1 AND a.deleted_at IS NULL AND a.id IS DISTINCT FROM
                    (SELECT accepted_answer_id FROM questions WHERE id = $1)
              ORDER BY {order} LIMIT $3 OFFSET $4
          ) page ON page.id = a.id
          ORDER BY {order}",
+        select = answer_select(),
         order = answer_order(sort)
     );
     rows(
@@ -413,7 +433,10 @@ pub async fn accepted_answer(
 ) -> Result<Option<Answer>, PgError> {
     opt(
         client,
-        &format!("{ANSWER} WHERE a.id = (SELECT accepted_answer_id FROM questions WHERE id = $1)"),
+        &format!(
+            "{} WHERE a.id = (SELECT accepted_answer_id FROM questions WHERE id = $1)",
+            answer_select()
+        ),
         &[&question.0, &viewer.map_or(0, |v| v.0)],
     )
     .await?
@@ -429,7 +452,7 @@ pub async fn find_answer(
 ) -> Result<Option<Answer>, PgError> {
     opt(
         client,
-        &format!("{ANSWER} WHERE a.id = $1"),
+        &format!("{} WHERE a.id = $1", answer_select()),
         &[&id.0, &viewer.map_or(0, |v| v.0)],
     )
     .await?
@@ -454,12 +477,40 @@ pub async fn answer_position(
     let sql = format!(
         "SELECT CASE WHEN q.accepted_answer_id = me.id THEN 0 ELSE (
              SELECT count(*) FROM answers a
-             WHERE a.question_id = me.question_id AND a.id IS DISTINCT FROM q.accepted_answer_id
-               AND ({ahead})
+             WHERE a.question_id = me.question_id AND a.deleted_at IS NULL
+               AND a.id IS DISTINCT FROM q.accepted_answer_id AND ({ahead})
          ) END
          FROM answers me JOIN questions q ON q.id = me.question_id WHERE me.id = $1"
     );
     one(client, &sql, &[&id.0]).await?.try_get(0)
+}
+
+/// The question's deleted answers `viewer` may see, oldest first: a moderator all, anyone else their own
+/// and, on their own deleted question, those deleted with it.
+pub async fn deleted_answers(
+    client: &impl GenericClient,
+    question: QuestionId,
+    viewer: Actor,
+) -> Result<Vec<Answer>, PgError> {
+    rows(
+        client,
+        &format!(
+            "{} WHERE a.question_id = $1 AND a.deleted_at IS NOT NULL
+               AND ($3 OR a.author_id = $2 OR (a.deleted_with_question = 1 AND q.author_id = $2))
+             ORDER BY a.id LIMIT $4",
+            answer_select()
+        ),
+        &[
+            &question.0,
+            &viewer.id.0,
+            &viewer.role.is_staff(),
+            &DELETED_ANSWERS_SHOWN,
+        ],
+    )
+    .await?
+    .iter()
+    .map(answer_from_row)
+    .collect()
 }
 
 /// Adds an answer, or returns `None` when the question is gone.
@@ -470,7 +521,8 @@ pub async fn insert_answer(
 ) -> Result<Guarded<AnswerId>, PgError> {
     let counted = run(
         client,
-        "UPDATE questions SET answer_count = answer_count + 1 WHERE id = $1 AND closed_at IS NULL",
+        "UPDATE questions SET answer_count = answer_count + 1
+         WHERE id = $1 AND closed_at IS NULL AND deleted_at IS NULL",
         &[&answer.question_id.0],
     )
     .await?;

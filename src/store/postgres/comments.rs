@@ -114,14 +114,14 @@ pub async fn of_post(
     let (sql, filter, id) = match post {
         PostRef::Question(id) => (
             "SELECT q.id, q.subject, u.username, q.content, CASE WHEN q.hidden_at IS NULL THEN NULL ELSE q.author_id END, CASE WHEN q.hidden_at IS NULL THEN NULL ELSE q.author_id END
-             FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = $1",
+             FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = $1 AND q.deleted_at IS NULL",
             "c.question_id = $1 AND c.answer_id IS NULL",
             id.0,
         ),
         PostRef::Answer(id) => (
             "SELECT q.id, q.subject, u.username, a.content, CASE WHEN a.hidden_at IS NULL THEN NULL ELSE a.author_id END, CASE WHEN q.hidden_at IS NULL THEN NULL ELSE q.author_id END
              FROM answers a JOIN questions q ON q.id = a.question_id JOIN users u ON u.id = a.author_id
-             WHERE a.id = $1",
+             WHERE a.id = $1 AND a.deleted_at IS NULL AND q.deleted_at IS NULL",
             "c.answer_id = $1",
             id.0,
         ),
@@ -160,13 +160,14 @@ pub async fn insert(
 ) -> Result<Option<CommentId>, PgError> {
     let (sql, post, answer) = match comment.on {
         PostRef::Question(id) => (
-            "UPDATE questions SET comment_count = comment_count + 1 WHERE id = $1 RETURNING id",
+            "UPDATE questions SET comment_count = comment_count + 1
+             WHERE id = $1 AND deleted_at IS NULL RETURNING id",
             id.0,
             None,
         ),
         PostRef::Answer(id) => (
-            "UPDATE answers SET comment_count = comment_count + 1 WHERE id = $1
-             RETURNING question_id",
+            "UPDATE answers SET comment_count = comment_count + 1
+             WHERE id = $1 AND deleted_at IS NULL RETURNING question_id",
             id.0,
             Some(id.0),
         ),

@@ -149,7 +149,8 @@ pub async fn finish(client: &impl GenericClient) -> Result<(), PgError> {
     client.execute(crate::store::profiles::RECOUNT, &[]).await?;
     client
         .batch_execute(
-            "UPDATE board_totals SET value = (SELECT count(*) FROM questions) WHERE name = 'questions';
+            "UPDATE board_totals SET value = (SELECT count(*) FROM questions WHERE deleted_at IS NULL)
+                 WHERE name = 'questions';
              DELETE FROM search_changes;
              UPDATE tags SET counted = 1 WHERE question_count >= 1000;
              DELETE FROM settings WHERE name = 'copy_under_way';

@@ -12,7 +12,7 @@ use crate::domain::{
 
 const QUESTION: &str = "SELECT q.id, q.subject, u.username, q.created_at, q.modified_at,
             CASE WHEN q.hidden_at IS NULL THEN q.content_html ELSE '' END, q.tags
-     FROM questions q JOIN users u ON u.id = q.author_id";
+     FROM questions q JOIN users u ON u.id = q.author_id WHERE q.deleted_at IS NULL";
 
 fn question_entry(row: &Row) -> Result<FeedEntry, PgError> {
     Ok(FeedEntry {
@@ -56,7 +56,7 @@ pub async fn questions(
     let found = rows(
         client,
         &format!(
-            "{QUESTION} WHERE q.id IN (SELECT question_id FROM question_tags WHERE tag_id = $1
+            "{QUESTION} AND q.id IN (SELECT question_id FROM question_tags WHERE tag_id = $1
                                        ORDER BY question_id DESC LIMIT $2)
              ORDER BY q.id DESC"
         ),
@@ -73,7 +73,7 @@ pub async fn answers(
     id: QuestionId,
     limit: i64,
 ) -> Result<Option<(FeedEntry, Vec<FeedEntry>)>, PgError> {
-    let Some(row) = opt(client, &format!("{QUESTION} WHERE q.id = $1"), &[&id.0]).await? else {
+    let Some(row) = opt(client, &format!("{QUESTION} AND q.id = $1"), &[&id.0]).await? else {
         return Ok(None);
     };
     let question = question_entry(&row)?;
@@ -82,7 +82,7 @@ pub async fn answers(
         "SELECT a.id, u.username, a.created_at, a.modified_at,
                 CASE WHEN a.hidden_at IS NULL THEN a.content_html ELSE '' END
          FROM answers a JOIN users u ON u.id = a.author_id
-         WHERE a.question_id = $1 ORDER BY a.id DESC LIMIT $2",
+         WHERE a.question_id = $1 AND a.deleted_at IS NULL ORDER BY a.id DESC LIMIT $2",
         &[&id.0, &limit],
     )
     .await?

@@ -114,7 +114,7 @@ impl PgStore {
     pub async fn review_queue(&self) -> StoreResult<Vec<ReviewItem>> {
         let client = self.client().await?;
         let mut items = Vec::new();
-        for row in rows(&client, &numbered(sql::QUEUE), &[&REVIEW_PAGE]).await? {
+        for row in rows(&client, &numbered(&sql::queue()), &[&REVIEW_PAGE]).await? {
             let Some(post) = sql::queued(row.try_get(0)?, row.try_get(1)?, row.try_get(2)?) else {
                 continue;
             };

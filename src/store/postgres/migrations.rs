@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0016_newest_comments_by_author.sql"),
     include_str!("migrations/0017_revisions.sql"),
     include_str!("migrations/0018_flags.sql"),
+    include_str!("migrations/0019_soft_delete.sql"),
 ];
 
 /// The version a fully migrated database is at.

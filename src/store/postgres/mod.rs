@@ -16,6 +16,7 @@ mod accounts;
 mod board;
 mod comments;
 mod copy;
+mod deletion;
 mod feeds;
 mod flags;
 mod limits;
@@ -60,7 +61,7 @@ use crate::{
         limits::ClientKey,
         notifications::{Following, Inbox, Mentioned},
         people::{AnswerList, Profile, UserList},
-        policy::{self, Action, Actor, Denied, PostRef, Role},
+        policy::{self, Action, Actor, Denied, PostRef, PostState, Role},
         posts::{
             Answer, Comment, FeedEntry, PostComments, Question, QuestionList, QuestionPage,
             QuestionSummary,
@@ -72,7 +73,8 @@ use crate::{
     },
     store::{
         Guarded, LikeOutcome, NewAnswer, NewComment, NewQuestion, Revision, SessionOwner,
-        StoreError, StoreResult, StoredSession, moderation as moderation_sql, sessions,
+        StoreError, StoreResult, StoredSession, deletion as deletion_sql,
+        moderation as moderation_sql, sessions,
     },
     sync::lock,
 };
@@ -355,8 +357,9 @@ impl PgStore {
         id: QuestionId,
         sort: AnswerSort,
         requested_page: i64,
-        viewer: Option<UserId>,
+        reader: Option<Actor>,
     ) -> StoreResult<Option<QuestionPage>> {
+        let viewer = reader.map(|reader| reader.id);
         let client = self.client().await?;
         let answers_at = |page: i64| {
             board::answer_page(&client, id, sort, (page - 1) * PAGE_SIZE, PAGE_SIZE, viewer)
@@ -368,10 +371,15 @@ impl PgStore {
         // The statements sent at once (the client pipelines them): the page asked for is the page shown
         // unless it is past the last, and only then are its answers read again.
         let requested = requested_page.clamp(1, i64::MAX / PAGE_SIZE);
-        let (question, answers, accepted) = tokio::try_join!(
+        let deleted_of = async || match reader {
+            Some(reader) => board::deleted_answers(&client, id, reader).await,
+            None => Ok(Vec::new()),
+        };
+        let (question, answers, accepted, deleted_answers) = tokio::try_join!(
             board::find_question(&client, id, viewer),
             answers_at(requested),
-            accepted_on(requested)
+            accepted_on(requested),
+            deleted_of()
         )?;
         let Some(question) = question else {
             return Ok(None);
@@ -382,6 +390,8 @@ impl PgStore {
         } else {
             (answers_at(page).await?, accepted_on(page).await?)
         };
+        // A deleted question keeps its mark, on an answer deleted with it.
+        let accepted = accepted.filter(|answer| answer.deleted.is_none());
         // The first comments of each post that has any, in one more statement (none when no post has).
         let commented: Vec<i64> = accepted
             .iter()
@@ -407,6 +417,7 @@ impl PgStore {
             page,
             answers,
             comments,
+            deleted_answers,
         }))
     }
 
@@ -540,22 +551,6 @@ impl PgStore {
         .await
     }
 
-    pub async fn delete_question(&self, actor: Actor, id: QuestionId) -> StoreResult<Guarded<()>> {
-        let post = PostRef::Question(id);
-        self.guarded_write(actor, Action::Delete, post, async |tx| {
-            revisions::log_change(
-                tx,
-                post,
-                actor.id,
-                crate::domain::now(),
-                crate::store::revisions::DELETED,
-            )
-            .await?;
-            board::delete_question(tx, id).await.map(Some)
-        })
-        .await
-    }
-
     pub async fn answer(
         &self,
         id: AnswerId,
@@ -627,26 +622,6 @@ impl PgStore {
                 .await?;
             }
             Ok(answer)
-        })
-        .await
-    }
-
-    pub async fn delete_answer(
-        &self,
-        actor: Actor,
-        id: AnswerId,
-    ) -> StoreResult<Guarded<QuestionId>> {
-        let post = PostRef::Answer(id);
-        self.guarded_write(actor, Action::Delete, post, async |tx| {
-            revisions::log_change(
-                tx,
-                post,
-                actor.id,
-                crate::domain::now(),
-                crate::store::revisions::DELETED,
-            )
-            .await?;
-            board::delete_answer(tx, id).await
         })
         .await
     }
@@ -1455,24 +1430,24 @@ async fn guard(
     action: Action,
     post: PostRef,
 ) -> Result<Guarded<()>, PgError> {
-    // Whose the post is as the policy asks it for `action`: its author, or for accepting an answer, its
-    // question's author.
-    let (sql, id) = match (action, post) {
-        (Action::Accept, PostRef::Answer(id)) => (
-            "SELECT q.author_id FROM answers a JOIN questions q ON q.id = a.question_id WHERE a.id = $1",
-            id.0,
-        ),
-        (_, PostRef::Question(id)) => ("SELECT author_id FROM questions WHERE id = $1", id.0),
-        (_, PostRef::Answer(id)) => ("SELECT author_id FROM answers WHERE id = $1", id.0),
-        (_, PostRef::Comment(id)) => ("SELECT author_id FROM comments WHERE id = $1", id.0),
-    };
-    let Some(row) = opt(client, sql, &[&id]).await? else {
+    // The post as the policy asks about it: a deleted post is missing to all but undeleting and purging.
+    let (sql, id) = deletion_sql::state(action, post);
+    let Some(row) = opt(client, &numbered(sql), &[&id]).await? else {
         return Ok(Guarded::Missing);
     };
-    let author = UserId(row.try_get(0)?);
-    Ok(match decide(client, actor, action, author).await? {
-        Ok(()) => Guarded::Done(()),
-        Err(why) => Guarded::Denied(why),
+    let state = PostState {
+        author: UserId(row.try_get(0)?),
+        deleted: row.try_get(1)?,
+        deleted_by: row.try_get::<_, Option<i64>>(2)?.map(UserId),
+        on_deleted: row.try_get(3)?,
+    };
+    Ok(match policy::deletion_allows(actor, action, state) {
+        None => Guarded::Missing,
+        Some(Err(why)) => Guarded::Denied(why),
+        Some(Ok(())) => match decide(client, actor, action, state.author).await? {
+            Ok(()) => Guarded::Done(()),
+            Err(why) => Guarded::Denied(why),
+        },
     })
 }
 
@@ -1485,7 +1460,10 @@ async fn decide(
     author: UserId,
 ) -> Result<Result<(), Denied>, PgError> {
     let actor = as_seen_now(client, actor, author).await?;
-    if action == Action::Delete && actor.id != author && actor.role.is_staff() {
+    if matches!(action, Action::Delete | Action::Undelete)
+        && actor.id != author
+        && actor.role.is_staff()
+    {
         let locked = format!("{} FOR SHARE", numbered(moderation_sql::ROLE));
         let author_role = match opt(client, &locked, &[&author.0]).await? {
             Some(row) => Role::stored(row.try_get(0)?),

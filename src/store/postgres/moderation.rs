@@ -83,7 +83,7 @@ async fn question_state(
 impl PgStore {
     pub async fn standing(&self, user: UserId, now: i64) -> StoreResult<Option<Standing>> {
         let client = self.client().await?;
-        let Some(row) = opt(&client, &numbered(sql::STANDING), &[&user.0]).await? else {
+        let Some(row) = opt(&client, &numbered(&sql::STANDING), &[&user.0]).await? else {
             return Ok(None);
         };
         Ok(Some(sql::standing(

@@ -67,10 +67,9 @@ pub async fn forget_changes(client: &impl GenericClient, seq: i64) -> Result<usi
 }
 
 const QUESTION: &str = "SELECT q.id, q.subject, q.content, u.username, q.created_at, q.like_count,
-        q.answer_count, q.tags FROM questions q JOIN users u ON u.id = q.author_id";
+        q.answer_count, q.tags FROM questions q JOIN users u ON u.id = q.author_id WHERE q.deleted_at IS NULL";
 
-const ANSWERS: &str =
-    "SELECT a.question_id, a.content, u.username FROM answers a JOIN users u ON u.id = a.author_id";
+const ANSWERS: &str = "SELECT a.question_id, a.content, u.username FROM answers a JOIN users u ON u.id = a.author_id WHERE a.deleted_at IS NULL";
 
 /// The questions among `ids` that exist, as documents, in id order.
 pub async fn documents(
@@ -81,8 +80,8 @@ pub async fn documents(
     sorted.sort_unstable();
     sorted.dedup();
     let mut found = Vec::with_capacity(sorted.len());
-    let question = format!("{QUESTION} WHERE q.id = $1");
-    let answers = format!("{ANSWERS} WHERE a.question_id = $1 ORDER BY a.id");
+    let question = format!("{QUESTION} AND q.id = $1");
+    let answers = format!("{ANSWERS} AND a.question_id = $1 ORDER BY a.id");
     for id in sorted {
         let Some(row) = opt(client, &question, &[&id]).await? else {
             continue;
@@ -105,7 +104,7 @@ pub async fn documents_after(
 ) -> Result<Vec<IndexedQuestion>, PgError> {
     let mut batch: Vec<IndexedQuestion> = rows(
         client,
-        &format!("{QUESTION} WHERE q.id > $1 ORDER BY q.id LIMIT $2"),
+        &format!("{QUESTION} AND q.id > $1 ORDER BY q.id LIMIT $2"),
         &[&after.0, &(limit as i64)],
     )
     .await?
@@ -119,7 +118,7 @@ pub async fn documents_after(
     let at: HashMap<i64, usize> = batch.iter().enumerate().map(|(n, q)| (q.id.0, n)).collect();
     let answers = rows(
         client,
-        &format!("{ANSWERS} WHERE a.question_id BETWEEN $1 AND $2 ORDER BY a.question_id, a.id"),
+        &format!("{ANSWERS} AND a.question_id BETWEEN $1 AND $2 ORDER BY a.question_id, a.id"),
         &[&first, &last],
     )
     .await?;

@@ -36,6 +36,48 @@ pub async fn set(
     };
     let stored: String = row.try_get(0)?;
     let old = Tags::stored(&stored);
+    move_links(client, question, &old, tags).await?;
+    let joined = tags.joined();
+    if joined != stored {
+        run(
+            client,
+            "UPDATE questions SET tags = $2 WHERE id = $1",
+            &[&question.0, &joined],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Takes a question out of its tags' lists and counts (`linked` false: it is being deleted), or puts it back
+/// (true: undeleted); the names stay on the question either way.
+pub async fn relink(
+    client: &impl GenericClient,
+    question: QuestionId,
+    linked: bool,
+) -> Result<(), PgError> {
+    let stored: String = one(
+        client,
+        "SELECT tags FROM questions WHERE id = $1 FOR UPDATE",
+        &[&question.0],
+    )
+    .await?
+    .try_get(0)?;
+    let (tags, none) = (Tags::stored(&stored), Tags::default());
+    if linked {
+        move_links(client, question, &none, &tags).await
+    } else {
+        move_links(client, question, &tags, &none).await
+    }
+}
+
+/// From the links of `old` to those of `tags`: each tag's count moved, a tag left with no question deleted.
+async fn move_links(
+    client: &impl GenericClient,
+    question: QuestionId,
+    old: &Tags,
+    tags: &Tags,
+) -> Result<(), PgError> {
     for name in old
         .names()
         .iter()
@@ -82,15 +124,6 @@ pub async fn set(
                     CASE WHEN accepted_answer_id IS NULL THEN 0 ELSE 1 END
              FROM questions WHERE id = $2",
             &[&tag_id, &question.0],
-        )
-        .await?;
-    }
-    let joined = tags.joined();
-    if joined != stored {
-        run(
-            client,
-            "UPDATE questions SET tags = $2 WHERE id = $1",
-            &[&question.0, &joined],
         )
         .await?;
     }

@@ -3,20 +3,26 @@
 use super::Cached;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
+use crate::domain::policy::Actor;
 use crate::domain::policy::Denied;
-use crate::domain::posts::Answer;
+use crate::domain::posts::{Answer, DELETED_ANSWERS_SHOWN};
 use crate::domain::{
     board::{AnswerId, AnswerSort, Content, QuestionId},
     ids::UserId,
 };
-use crate::store::{Guarded, NewAnswer, moderation};
+use crate::store::{Guarded, NewAnswer, deletion, moderation};
 
 /// An answer's columns, from `answers a` joined with its author `u` and its question `q`.
-const COLUMNS: &str = "a.id, a.question_id, a.author_id, u.username, a.content, a.content_html,
-     a.created_at, a.modified_at, a.like_count,
-     EXISTS (SELECT 1 FROM answer_likes l WHERE l.answer_id = a.id AND l.user_id = :viewer),
-     q.accepted_answer_id IS a.id, q.author_id, a.comment_count, u.reputation,
-     (SELECT e.username FROM users e WHERE e.id = a.edited_by), a.hidden_at IS NOT NULL";
+fn columns() -> String {
+    format!(
+        "a.id, a.question_id, a.author_id, u.username, a.content, a.content_html,
+         a.created_at, a.modified_at, a.like_count,
+         EXISTS (SELECT 1 FROM answer_likes l WHERE l.answer_id = a.id AND l.user_id = :viewer),
+         q.accepted_answer_id IS a.id, q.author_id, a.comment_count, u.reputation,
+         (SELECT e.username FROM users e WHERE e.id = a.edited_by), a.hidden_at IS NOT NULL, {}",
+        deletion::columns("a", true)
+    )
+}
 
 fn from_row(row: &Row) -> rusqlite::Result<Answer> {
     Ok(Answer {
@@ -36,6 +42,7 @@ fn from_row(row: &Row) -> rusqlite::Result<Answer> {
         author_reputation: row.get(13)?,
         edited_by: row.get(14)?,
         hidden: row.get(15)?,
+        deleted: deletion::deletion(row.get(16)?, row.get(17)?, row.get(18)?, row.get(19)?),
     })
 }
 
@@ -59,15 +66,16 @@ pub fn page(
     // read), then only the page's answers are read in full: a late page of a long thread costs about
     // what the first does.
     let sql = format!(
-        "SELECT {COLUMNS} FROM (
+        "SELECT {columns} FROM (
              SELECT a.id FROM answers a
-             WHERE a.question_id = :question
+             WHERE a.question_id = :question AND a.deleted_at IS NULL
                AND a.id IS NOT (SELECT accepted_answer_id FROM questions WHERE id = :question)
              ORDER BY {order} LIMIT :limit OFFSET :offset
          ) page
          JOIN answers a ON a.id = page.id JOIN users u ON u.id = a.author_id
          JOIN questions q ON q.id = a.question_id
          ORDER BY {order}",
+        columns = columns(),
         order = order_by(sort)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -89,8 +97,9 @@ pub fn find(
     viewer: Option<UserId>,
 ) -> rusqlite::Result<Option<Answer>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM answers a JOIN users u ON u.id = a.author_id
-         JOIN questions q ON q.id = a.question_id WHERE a.id = :id"
+        "SELECT {columns} FROM answers a JOIN users u ON u.id = a.author_id
+         JOIN questions q ON q.id = a.question_id WHERE a.id = :id",
+        columns = columns()
     );
     conn.prepare_cached(&sql)?
         .query_row(
@@ -112,7 +121,8 @@ pub fn position(conn: &Connection, id: AnswerId, sort: AnswerSort) -> rusqlite::
     let sql = format!(
         "SELECT CASE WHEN q.accepted_answer_id IS me.id THEN 0 ELSE (
              SELECT count(*) FROM answers a
-             WHERE a.question_id = me.question_id AND a.id IS NOT q.accepted_answer_id AND ({ahead})
+             WHERE a.question_id = me.question_id AND a.deleted_at IS NULL
+               AND a.id IS NOT q.accepted_answer_id AND ({ahead})
          ) END
          FROM answers me JOIN questions q ON q.id = me.question_id WHERE me.id = ?1"
     );
@@ -123,7 +133,8 @@ pub fn position(conn: &Connection, id: AnswerId, sort: AnswerSort) -> rusqlite::
 /// Inserts an answer unless its question is gone or closed.
 pub fn insert(tx: &Transaction, answer: &NewAnswer) -> rusqlite::Result<Guarded<AnswerId>> {
     let updated = tx.run(
-        "UPDATE questions SET answer_count = answer_count + 1 WHERE id = ?1 AND closed_at IS NULL",
+        "UPDATE questions SET answer_count = answer_count + 1
+         WHERE id = ?1 AND closed_at IS NULL AND deleted_at IS NULL",
         [answer.question_id.0],
     )?;
     if updated == 0 {
@@ -205,6 +216,35 @@ pub fn mark_accepted(
         super::questions::set_accepted(tx, question, id)?;
     }
     Ok(Some((question, now, true)))
+}
+
+/// The question's deleted answers `viewer` may see, oldest first: a moderator all, anyone else their own
+/// and, on their own deleted question, those deleted with it.
+pub fn deleted(
+    conn: &Connection,
+    question: QuestionId,
+    viewer: Actor,
+) -> rusqlite::Result<Vec<Answer>> {
+    let sql = format!(
+        "SELECT {columns} FROM answers a JOIN users u ON u.id = a.author_id
+         JOIN questions q ON q.id = a.question_id
+         WHERE a.question_id = :question AND a.deleted_at IS NOT NULL
+           AND (:all OR a.author_id = :viewer
+                OR (a.deleted_with_question = 1 AND q.author_id = :viewer))
+         ORDER BY a.id LIMIT :limit",
+        columns = columns()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(
+        rusqlite::named_params! {
+            ":question": question.0,
+            ":viewer": viewer.id.0,
+            ":all": viewer.role.is_staff(),
+            ":limit": DELETED_ANSWERS_SHOWN,
+        },
+        from_row,
+    )?;
+    rows.collect()
 }
 
 /// Deletes an answer and its likes; returns its question, or `None` if it was already gone.

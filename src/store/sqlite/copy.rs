@@ -50,7 +50,8 @@ pub fn rows_in(tx: &Transaction, table: &Table, rows: &[Row]) -> rusqlite::Resul
 pub fn finish(tx: &Transaction) -> rusqlite::Result<()> {
     super::profiles::recount(tx)?;
     tx.execute_batch(
-        "UPDATE board_totals SET value = (SELECT count(*) FROM questions) WHERE name = 'questions';
+        "UPDATE board_totals SET value = (SELECT count(*) FROM questions WHERE deleted_at IS NULL)
+                 WHERE name = 'questions';
          DELETE FROM search_changes;
          UPDATE tags SET counted = 1 WHERE question_count >= 1000;
          DELETE FROM settings WHERE name = 'copy_under_way';",

@@ -10,7 +10,7 @@ use crate::domain::{
 
 const QUESTION: &str = "SELECT q.id, q.subject, u.username, q.created_at, q.modified_at,
             CASE WHEN q.hidden_at IS NULL THEN q.content_html ELSE '' END, q.tags
-     FROM questions q JOIN users u ON u.id = q.author_id";
+     FROM questions q JOIN users u ON u.id = q.author_id WHERE q.deleted_at IS NULL";
 
 fn question_entry(row: &Row) -> rusqlite::Result<FeedEntry> {
     Ok(FeedEntry {
@@ -45,7 +45,7 @@ pub fn questions(
         return Ok(None);
     };
     let mut stmt = conn.prepare_cached(&format!(
-        "{QUESTION} WHERE q.id IN (SELECT question_id FROM question_tags WHERE tag_id = ?1
+        "{QUESTION} AND q.id IN (SELECT question_id FROM question_tags WHERE tag_id = ?1
                                    ORDER BY question_id DESC LIMIT ?2)
          ORDER BY q.id DESC"
     ))?;
@@ -61,7 +61,7 @@ pub fn answers(
     limit: i64,
 ) -> rusqlite::Result<Option<(FeedEntry, Vec<FeedEntry>)>> {
     let Some(question) = conn
-        .prepare_cached(&format!("{QUESTION} WHERE q.id = ?1"))?
+        .prepare_cached(&format!("{QUESTION} AND q.id = ?1"))?
         .query_row([id.0], question_entry)
         .optional()?
     else {
@@ -71,7 +71,7 @@ pub fn answers(
         "SELECT a.id, u.username, a.created_at, a.modified_at,
                 CASE WHEN a.hidden_at IS NULL THEN a.content_html ELSE '' END
          FROM answers a JOIN users u ON u.id = a.author_id
-         WHERE a.question_id = ?1 ORDER BY a.id DESC LIMIT ?2",
+         WHERE a.question_id = ?1 AND a.deleted_at IS NULL ORDER BY a.id DESC LIMIT ?2",
     )?;
     let answers = stmt
         .query_map((id.0, limit), |row| {

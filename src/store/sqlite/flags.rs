@@ -123,7 +123,7 @@ impl SqliteStore {
         self.db
             .read(move |conn| {
                 let queued = conn
-                    .prepare_cached(sql::QUEUE)?
+                    .prepare_cached(&sql::queue())?
                     .query_map([REVIEW_PAGE], |row| {
                         Ok(sql::queued(row.get(0)?, row.get(1)?, row.get(2)?))
                     })?

@@ -7,6 +7,7 @@ mod answers;
 pub mod backup;
 mod comments;
 mod copy;
+mod deletion;
 mod feeds;
 mod flags;
 mod likes;
@@ -43,7 +44,7 @@ use crate::{
         limits::ClientKey,
         notifications::{Following, Inbox, Mentioned},
         people::{AnswerList, Profile, UserList},
-        policy::{self, Action, Actor, Denied, PostRef, Role},
+        policy::{self, Action, Actor, Denied, PostRef, PostState, Role},
         posts::{
             Answer, Comment, FeedEntry, PostComments, Question, QuestionList, QuestionPage,
             QuestionSummary,
@@ -55,7 +56,7 @@ use crate::{
     },
     store::{
         Guarded, LikeOutcome, NewAnswer, NewComment, NewQuestion, Revision, SessionOwner,
-        StoreError, StoreResult, StoredSession,
+        StoreError, StoreResult, StoredSession, deletion as deletion_sql,
         memory_limits::{MemoryLimits, moment},
         moderation as moderation_sql, sessions as store_sessions,
     },
@@ -299,8 +300,9 @@ impl SqliteStore {
         id: QuestionId,
         sort: AnswerSort,
         requested_page: i64,
-        viewer: Option<UserId>,
+        reader: Option<Actor>,
     ) -> StoreResult<Option<QuestionPage>> {
+        let viewer = reader.map(|reader| reader.id);
         self.db
             .read(move |conn| {
                 let Some(question) = questions::find(conn, id, viewer)? else {
@@ -308,7 +310,10 @@ impl SqliteStore {
                 };
                 let page = clamp_page(requested_page, question.paged_answers());
                 let accepted = match question.accepted_answer_id {
-                    Some(accepted) if page == 1 => answers::find(conn, accepted, viewer)?,
+                    // A deleted question keeps its mark, on an answer deleted with it.
+                    Some(accepted) if page == 1 && question.deleted.is_none() => {
+                        answers::find(conn, accepted, viewer)?
+                    }
                     _ => None,
                 };
                 let answers =
@@ -327,12 +332,17 @@ impl SqliteStore {
                         comments.extend(comments::first_on(conn, post, COMMENTS_SHOWN)?);
                     }
                 }
+                let deleted_answers = match reader {
+                    Some(reader) => answers::deleted(conn, id, reader)?,
+                    None => Vec::new(),
+                };
                 Ok(Some(QuestionPage {
                     question,
                     page,
                     accepted,
                     answers,
                     comments,
+                    deleted_answers,
                 }))
             })
             .await
@@ -401,24 +411,6 @@ impl SqliteStore {
                         revision.now,
                         &revision.note,
                     )
-                })
-            })
-            .await
-    }
-
-    pub async fn delete_question(&self, actor: Actor, id: QuestionId) -> StoreResult<Guarded<()>> {
-        self.db
-            .write(move |tx| {
-                let post = PostRef::Question(id);
-                guarded(tx, actor, Action::Delete, post, || {
-                    revisions::log_change(
-                        tx,
-                        post,
-                        actor.id,
-                        crate::domain::now(),
-                        crate::store::revisions::DELETED,
-                    )?;
-                    questions::delete(tx, id)
                 })
             })
             .await
@@ -508,29 +500,6 @@ impl SqliteStore {
                         )?;
                     }
                     Ok(answer)
-                })?;
-                Ok(found(outcome))
-            })
-            .await
-    }
-
-    pub async fn delete_answer(
-        &self,
-        actor: Actor,
-        id: AnswerId,
-    ) -> StoreResult<Guarded<QuestionId>> {
-        self.db
-            .write(move |tx| {
-                let post = PostRef::Answer(id);
-                let outcome = guarded(tx, actor, Action::Delete, post, || {
-                    revisions::log_change(
-                        tx,
-                        post,
-                        actor.id,
-                        crate::domain::now(),
-                        crate::store::revisions::DELETED,
-                    )?;
-                    answers::delete(tx, id)
                 })?;
                 Ok(found(outcome))
             })
@@ -1090,31 +1059,39 @@ fn found<T>(outcome: Guarded<Option<T>>) -> Guarded<T> {
     }
 }
 
-/// Whose the post is as the policy asks it for `action`, if the post exists: its author, or for accepting
-/// an answer, its question's author.
-fn author_of(conn: &Connection, action: Action, post: PostRef) -> rusqlite::Result<Option<UserId>> {
-    let (sql, id) = match (action, post) {
-        (Action::Accept, PostRef::Answer(id)) => (
-            "SELECT q.author_id FROM answers a JOIN questions q ON q.id = a.question_id WHERE a.id = ?1",
-            id.0,
-        ),
-        (_, PostRef::Question(id)) => ("SELECT author_id FROM questions WHERE id = ?1", id.0),
-        (_, PostRef::Answer(id)) => ("SELECT author_id FROM answers WHERE id = ?1", id.0),
-        (_, PostRef::Comment(id)) => ("SELECT author_id FROM comments WHERE id = ?1", id.0),
-    };
-    conn.one(sql, [id], |row| row.get(0).map(UserId)).optional()
+/// The post as the policy asks about it for `action`, if it exists (`deletion::state`).
+fn post_state(
+    conn: &Connection,
+    action: Action,
+    post: PostRef,
+) -> rusqlite::Result<Option<PostState>> {
+    let (sql, id) = deletion_sql::state(action, post);
+    conn.one(sql, [id], |row| {
+        Ok(PostState {
+            author: UserId(row.get(0)?),
+            deleted: row.get(1)?,
+            deleted_by: row.get::<_, Option<i64>>(2)?.map(UserId),
+            on_deleted: row.get(3)?,
+        })
+    })
+    .optional()
 }
 
-/// Asks the policy whether `actor` may do `action` to `post`, with the author as this transaction sees it.
+/// Asks the policy whether `actor` may do `action` to `post`, with the post as this transaction sees it: a
+/// deleted post is missing to all but undeleting and purging.
 fn guard(
     conn: &Connection,
     actor: Actor,
     action: Action,
     post: PostRef,
 ) -> rusqlite::Result<Guarded<()>> {
-    Ok(match author_of(conn, action, post)? {
+    let Some(state) = post_state(conn, action, post)? else {
+        return Ok(Guarded::Missing);
+    };
+    Ok(match policy::deletion_allows(actor, action, state) {
         None => Guarded::Missing,
-        Some(author) => match decide(conn, actor, action, author)? {
+        Some(Err(why)) => Guarded::Denied(why),
+        Some(Ok(())) => match decide(conn, actor, action, state.author)? {
             Ok(()) => Guarded::Done(()),
             Err(why) => Guarded::Denied(why),
         },
@@ -1130,7 +1107,10 @@ fn decide(
     author: UserId,
 ) -> rusqlite::Result<Result<(), Denied>> {
     let actor = as_seen_now(conn, actor, author)?;
-    if action == Action::Delete && actor.id != author && actor.role.is_staff() {
+    if matches!(action, Action::Delete | Action::Undelete)
+        && actor.id != author
+        && actor.role.is_staff()
+    {
         let role: Option<String> = conn
             .one(moderation_sql::ROLE, [author.0], |row| row.get(0))
             .optional()?;

@@ -64,7 +64,7 @@ impl SqliteStore {
     pub async fn standing(&self, user: UserId, now: i64) -> StoreResult<Option<Standing>> {
         self.db
             .read(move |conn| {
-                conn.one(sql::STANDING, [user.0], |row| {
+                conn.one(&sql::STANDING, [user.0], |row| {
                     Ok(sql::standing(
                         &row.get::<_, String>(0)?,
                         row.get(1)?,

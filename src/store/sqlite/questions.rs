@@ -10,7 +10,7 @@ use crate::domain::{
     tags::Tags,
 };
 use crate::store::{
-    NewQuestion,
+    NewQuestion, deletion,
     moderation::{self, CLOSURE_COLUMNS},
     revisions::QUESTION_EDITOR,
 };
@@ -47,7 +47,7 @@ pub fn total(conn: &Connection) -> rusqlite::Result<i64> {
     )
 }
 
-fn change_total(tx: &Transaction, delta: i64) -> rusqlite::Result<()> {
+pub(super) fn change_total(tx: &Transaction, delta: i64) -> rusqlite::Result<()> {
     tx.run(
         "UPDATE board_totals SET value = value + ?1 WHERE name = 'questions'",
         [delta],
@@ -62,6 +62,18 @@ struct Region {
     score: i64,
     /// The same questions as a condition (a partial or leading index serves each).
     condition: &'static str,
+    /// The index that serves it.
+    index: &'static str,
+}
+
+/// The index that serves `sort` (every list index leaves deleted questions out: the queries name it, so
+/// the planner never walks the table instead).
+fn sort_index(key: Option<&str>) -> &'static str {
+    match key {
+        Some("like_count") => "questions_by_likes",
+        Some(_) => "questions_by_answers",
+        None => "questions_live",
+    }
 }
 
 fn region(sort: ListSort) -> Option<Region> {
@@ -70,11 +82,13 @@ fn region(sort: ListSort) -> Option<Region> {
             sort_code: 2,
             score: 0,
             condition: "answer_count = 0",
+            index: "questions_by_answers",
         }),
         ListSort::Unaccepted => Some(Region {
             sort_code: 3,
             score: 0,
             condition: "accepted_answer_id IS NULL",
+            index: "questions_unaccepted",
         }),
         ListSort::Recent | ListSort::Likes | ListSort::Answers | ListSort::Best => None,
     }
@@ -121,19 +135,21 @@ fn region_ids(
     } else {
         locate_within_score(conn, region.sort_code, region.score, offset, 0)?
     };
-    let condition = region.condition;
+    let (condition, index) = (region.condition, region.index);
     match located {
         None => ids_of(
             conn,
             &format!(
-                "SELECT id FROM questions WHERE {condition} ORDER BY id DESC LIMIT ?1 OFFSET ?2"
+                "SELECT id FROM questions INDEXED BY {index}
+                 WHERE {condition} AND deleted_at IS NULL ORDER BY id DESC LIMIT ?1 OFFSET ?2"
             ),
             &[limit, offset],
         ),
         Some((block, before)) => ids_of(
             conn,
             &format!(
-                "SELECT id FROM questions WHERE {condition} AND id < ?1
+                "SELECT id FROM questions INDEXED BY {index}
+                 WHERE {condition} AND id < ?1 AND deleted_at IS NULL
                  ORDER BY id DESC LIMIT ?2 OFFSET ?3"
             ),
             &[(block + 1) << BLOCK_BITS, limit, offset - before],
@@ -181,6 +197,7 @@ fn page_ids(
         ListSort::Answers => Some("answer_count"),
     };
     let ids = |sql: &str, values: &[i64]| ids_of(conn, sql, values);
+    let index = sort_index(key);
     let located = if offset < DIRECT_OFFSET_LIMIT {
         None
     } else {
@@ -189,7 +206,10 @@ fn page_ids(
     let Some((score, block, before)) = located else {
         let order = key.map_or("id DESC".to_owned(), |key| format!("{key} DESC, id DESC"));
         return ids(
-            &format!("SELECT id FROM questions ORDER BY {order} LIMIT ?1 OFFSET ?2"),
+            &format!(
+                "SELECT id FROM questions INDEXED BY {index} WHERE deleted_at IS NULL
+                 ORDER BY {order} LIMIT ?1 OFFSET ?2"
+            ),
             &[limit, offset],
         );
     };
@@ -197,14 +217,16 @@ fn page_ids(
     let skip = offset - before;
     let Some(key) = key else {
         return ids(
-            "SELECT id FROM questions WHERE id < ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3",
+            "SELECT id FROM questions INDEXED BY questions_live WHERE id < ?1 AND deleted_at IS NULL
+             ORDER BY id DESC LIMIT ?2 OFFSET ?3",
             &[end, limit, skip],
         );
     };
     // The rest of this score from the block on, then the lower scores if the page runs past them.
     let mut page = ids(
         &format!(
-            "SELECT id FROM questions WHERE {key} = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3 OFFSET ?4"
+            "SELECT id FROM questions INDEXED BY {index}
+             WHERE {key} = ?1 AND id < ?2 AND deleted_at IS NULL ORDER BY id DESC LIMIT ?3 OFFSET ?4"
         ),
         &[score, end, limit, skip],
     )?;
@@ -212,7 +234,8 @@ fn page_ids(
     if missing > 0 {
         page.extend(ids(
             &format!(
-                "SELECT id FROM questions WHERE {key} < ?1 ORDER BY {key} DESC, id DESC LIMIT ?2"
+                "SELECT id FROM questions INDEXED BY {index} WHERE {key} < ?1 AND deleted_at IS NULL
+                 ORDER BY {key} DESC, id DESC LIMIT ?2"
             ),
             &[score, missing],
         )?);
@@ -299,7 +322,7 @@ pub fn first_reaching(
     Ok(None)
 }
 
-/// The questions with these ids that exist, in the order given.
+/// The questions with these ids that exist and are not deleted, in the order given.
 pub fn summaries(conn: &Connection, ids: &[QuestionId]) -> rusqlite::Result<Vec<QuestionSummary>> {
     each_of(conn, ids, "", summary_from_row)
 }
@@ -322,7 +345,7 @@ fn each_of<T>(
 ) -> rusqlite::Result<Vec<T>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {SUMMARY_COLUMNS}{more_columns} FROM questions q JOIN users u ON u.id = q.author_id
-         WHERE q.id = ?1"
+         WHERE q.id = ?1 AND q.deleted_at IS NULL"
     ))?;
     let mut found = Vec::with_capacity(ids.len());
     for id in ids {
@@ -347,8 +370,9 @@ pub fn changed_between(
 ) -> rusqlite::Result<Vec<(QuestionId, i64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT q.id, max(coalesce(q.modified_at, q.created_at), coalesce(
-             (SELECT a.created_at FROM answers a WHERE a.question_id = q.id ORDER BY a.id DESC LIMIT 1), 0))
-         FROM questions q WHERE q.id BETWEEN ?1 AND ?2 ORDER BY q.id",
+             (SELECT a.created_at FROM answers a WHERE a.question_id = q.id AND a.deleted_at IS NULL
+              ORDER BY a.id DESC LIMIT 1), 0))
+         FROM questions q WHERE q.id BETWEEN ?1 AND ?2 AND q.deleted_at IS NULL ORDER BY q.id",
     )?;
     let rows = stmt.query_map([first, last], |row| {
         Ok((QuestionId(row.get(0)?), row.get(1)?))
@@ -367,8 +391,9 @@ pub fn find(
                 EXISTS (SELECT 1 FROM question_likes l WHERE l.question_id = q.id AND l.user_id = ?2),
                 q.accepted_answer_id, q.comment_count, q.view_count, q.tags, u.reputation,
                 EXISTS (SELECT 1 FROM question_follows f WHERE f.question_id = q.id AND f.user_id = ?2),
-                {CLOSURE_COLUMNS}, {QUESTION_EDITOR}, q.hidden_at IS NOT NULL
-         FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1"
+                {CLOSURE_COLUMNS}, {QUESTION_EDITOR}, q.hidden_at IS NOT NULL, {deletion}
+         FROM questions q JOIN users u ON u.id = q.author_id WHERE q.id = ?1",
+        deletion = deletion::columns("q", false)
     ))?
     .query_row(params![id.0, viewer.map_or(0, |v| v.0)], |row| {
         Ok(Question {
@@ -399,6 +424,7 @@ pub fn find(
             ),
             edited_by: row.get(23)?,
             hidden: row.get(24)?,
+            deleted: deletion::deletion(row.get(25)?, row.get(26)?, row.get(27)?, row.get(28)?),
         })
     })
     .optional()
@@ -489,7 +515,10 @@ mod tests {
         config::Database,
         domain::policy::{Actor, PostRef},
         seed::{SeedPlan, run},
-        store::{Store, sqlite::likes},
+        store::{
+            Store,
+            sqlite::{deletion, likes},
+        },
     };
 
     fn plain_offset(conn: &Connection, sort: ListSort, offset: i64) -> Vec<i64> {
@@ -502,7 +531,8 @@ mod tests {
         };
         let mut stmt = conn
             .prepare(&format!(
-                "SELECT id FROM questions WHERE {only} ORDER BY {order} LIMIT 10 OFFSET ?1"
+                "SELECT id FROM questions NOT INDEXED WHERE {only} AND deleted_at IS NULL
+                 ORDER BY {order} LIMIT 10 OFFSET ?1"
             ))
             .expect("prepare");
         stmt.query_map([offset], |row| row.get(0))
@@ -579,10 +609,103 @@ mod tests {
             super::super::answers::delete(&tx, AnswerId(answer))
                 .expect("delete an accepted answer");
         }
+        // Soft deletes: questions (their answers and accepted marks with them) and answers, likes given and
+        // taken back while deleted, some brought back, some purged deleted and some purged live.
+        let moderator = Actor {
+            id: UserId(2),
+            role: crate::domain::policy::Role::Moderator,
+        };
+        let deleting: Vec<i64> = (500..1_300)
+            .step_by(5)
+            .chain((100_000..101_000).step_by(37 * 3))
+            .collect();
+        for &id in &deleting {
+            deletion::delete(&tx, PostRef::Question(QuestionId(id)), moderator, 1)
+                .expect("soft delete");
+        }
+        let answers_to_delete: Vec<i64> = tx
+            .prepare("SELECT id FROM answers WHERE deleted_at IS NULL AND id % 11 = 0")
+            .expect("prepare")
+            .query_map([], |row| row.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        for &id in &answers_to_delete {
+            deletion::delete(&tx, PostRef::Answer(AnswerId(id)), moderator, 1)
+                .expect("delete answer");
+        }
+        for (n, &id) in deleting.iter().enumerate() {
+            let user = UserId(3 + (n as i64 % 20));
+            likes::toggle(&tx, PostRef::Question(QuestionId(id)), Actor::user(user))
+                .expect("like deleted");
+        }
+        for &id in deleting.iter().step_by(3) {
+            deletion::undelete(&tx, PostRef::Question(QuestionId(id))).expect("undelete");
+        }
+        for &id in answers_to_delete.iter().step_by(2) {
+            // As the policy lets it: not while its question is deleted (it comes back with the question).
+            let question_deleted: bool = tx
+                .query_row(
+                    "SELECT q.deleted_at IS NOT NULL FROM answers a JOIN questions q ON q.id = a.question_id
+                     WHERE a.id = ?1",
+                    [id],
+                    |row| row.get(0),
+                )
+                .expect("question");
+            if !question_deleted {
+                deletion::undelete(&tx, PostRef::Answer(AnswerId(id))).expect("undelete answer");
+            }
+        }
+        for &id in deleting.iter().skip(1).step_by(4) {
+            deletion::purge(&tx, PostRef::Question(QuestionId(id))).expect("purge");
+        }
+        for id in (2_000..2_100).step_by(9) {
+            deletion::purge(&tx, PostRef::Question(QuestionId(id))).expect("purge a live question");
+        }
         tx.commit().expect("commit");
 
+        let live: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM questions WHERE deleted_at IS NULL",
+                [],
+                |row| row.get(0),
+            )
+            .expect("live");
         let total = total(&conn).expect("total");
-        assert_eq!(total, 6_000 - (100..400).step_by(7).count() as i64);
+        assert_eq!(total, live);
+        assert!(
+            total < 6_000 - (100..400).step_by(7).count() as i64 - 100,
+            "{total}"
+        );
+        // Every person's counts are what the posts not deleted say.
+        let people = |conn: &Connection| -> Vec<(i64, i64, i64, i64, i64, i64)> {
+            conn.prepare(
+                "SELECT id, question_count, answer_count, accepted_count, likes_received, reputation
+                 FROM users ORDER BY id",
+            )
+            .expect("prepare")
+            .query_map([], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?))
+            })
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+        };
+        let kept = people(&conn);
+        conn.execute_batch(crate::store::profiles::RECOUNT)
+            .expect("recount");
+        assert_eq!(kept, people(&conn));
+        // Each answer count is its answers not deleted (but the spread questions', set directly above).
+        let miscounted: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM questions q WHERE answer_count <>
+                     (SELECT count(*) FROM answers a WHERE a.question_id = q.id AND a.deleted_at IS NULL)
+                   AND q.deleted_at IS NULL AND q.id < 100000",
+                [],
+                |row| row.get(0),
+            )
+            .expect("answer counts");
+        assert_eq!(miscounted, 0);
         let mut offsets = vec![0, 1_990, 1_999, 2_000, 2_001, total - 10, total - 1];
         offsets.extend((2_002..total).step_by(97));
         for sort in ListSort::ALL {
@@ -621,11 +744,16 @@ mod tests {
             for (sort, score) in scores {
                 let (rows, counts) = match level {
                     None => (
-                        format!("SELECT {score}, count(*) FROM questions GROUP BY 1"),
+                        format!(
+                            "SELECT {score}, count(*) FROM questions WHERE deleted_at IS NULL GROUP BY 1"
+                        ),
                         format!("SELECT score, n FROM {table} WHERE sort = {sort}"),
                     ),
                     Some((column, of_id)) => (
-                        format!("SELECT {score}, {of_id}, count(*) FROM questions GROUP BY 1, 2"),
+                        format!(
+                            "SELECT {score}, {of_id}, count(*) FROM questions WHERE deleted_at IS NULL
+                             GROUP BY 1, 2"
+                        ),
                         format!("SELECT score, {column}, n FROM {table} WHERE sort = {sort}"),
                     ),
                 };

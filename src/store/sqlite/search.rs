@@ -52,9 +52,9 @@ pub fn forget_changes(tx: &Transaction, seq: i64) -> rusqlite::Result<usize> {
 /// The questions among `ids` that exist, as documents, in id order.
 pub fn documents(conn: &Connection, ids: &[QuestionId]) -> rusqlite::Result<Vec<IndexedQuestion>> {
     let mut found = Vec::with_capacity(ids.len());
-    let mut question = conn.prepare_cached(&format!("{QUESTION} WHERE q.id = ?1"))?;
+    let mut question = conn.prepare_cached(&format!("{QUESTION} AND q.id = ?1"))?;
     let mut answers =
-        conn.prepare_cached(&format!("{ANSWERS} WHERE a.question_id = ?1 ORDER BY a.id"))?;
+        conn.prepare_cached(&format!("{ANSWERS} AND a.question_id = ?1 ORDER BY a.id"))?;
     let mut sorted: Vec<QuestionId> = ids.to_vec();
     sorted.sort_by_key(|id| id.0);
     sorted.dedup();
@@ -79,9 +79,7 @@ pub fn documents_after(
     limit: usize,
 ) -> rusqlite::Result<Vec<IndexedQuestion>> {
     let mut batch: Vec<IndexedQuestion> = conn
-        .prepare_cached(&format!(
-            "{QUESTION} WHERE q.id > ?1 ORDER BY q.id LIMIT ?2"
-        ))?
+        .prepare_cached(&format!("{QUESTION} AND q.id > ?1 ORDER BY q.id LIMIT ?2"))?
         .query_map(params![after.0, limit as i64], question_from_row)?
         .collect::<rusqlite::Result<_>>()?;
     let (Some(first), Some(last)) = (batch.first(), batch.last()) else {
@@ -89,7 +87,7 @@ pub fn documents_after(
     };
     let at: HashMap<i64, usize> = batch.iter().enumerate().map(|(n, q)| (q.id.0, n)).collect();
     let mut answers = conn.prepare_cached(&format!(
-        "{ANSWERS} WHERE a.question_id BETWEEN ?1 AND ?2 ORDER BY a.question_id, a.id"
+        "{ANSWERS} AND a.question_id BETWEEN ?1 AND ?2 ORDER BY a.question_id, a.id"
     ))?;
     let rows = answers.query_map(params![first.id.0, last.id.0], |row| {
         Ok((row.get::<_, i64>(0)?, (row.get(1)?, row.get(2)?)))
@@ -104,10 +102,9 @@ pub fn documents_after(
 }
 
 const QUESTION: &str = "SELECT q.id, q.subject, q.content, u.username, q.created_at, q.like_count,
-        q.answer_count, q.tags FROM questions q JOIN users u ON u.id = q.author_id";
+        q.answer_count, q.tags FROM questions q JOIN users u ON u.id = q.author_id WHERE q.deleted_at IS NULL";
 
-const ANSWERS: &str =
-    "SELECT a.question_id, a.content, u.username FROM answers a JOIN users u ON u.id = a.author_id";
+const ANSWERS: &str = "SELECT a.question_id, a.content, u.username FROM answers a JOIN users u ON u.id = a.author_id WHERE a.deleted_at IS NULL";
 
 fn question_from_row(row: &rusqlite::Row) -> rusqlite::Result<IndexedQuestion> {
     Ok(IndexedQuestion {

@@ -28,6 +28,40 @@ pub fn set(tx: &Transaction, question: QuestionId, tags: &Tags) -> rusqlite::Res
         return Ok(());
     };
     let old = Tags::stored(&stored);
+    move_links(tx, question, &old, tags)?;
+    let joined = tags.joined();
+    if joined != stored {
+        tx.run(
+            "UPDATE questions SET tags = ?2 WHERE id = ?1",
+            (question.0, joined.as_str()),
+        )?;
+    }
+    Ok(())
+}
+
+/// Takes a question out of its tags' lists and counts (`linked` false: it is being deleted), or puts it back
+/// (true: undeleted); the names stay on the question either way.
+pub fn relink(tx: &Transaction, question: QuestionId, linked: bool) -> rusqlite::Result<()> {
+    let stored: String = tx.one(
+        "SELECT tags FROM questions WHERE id = ?1",
+        [question.0],
+        |row| row.get(0),
+    )?;
+    let (tags, none) = (Tags::stored(&stored), Tags::default());
+    if linked {
+        move_links(tx, question, &none, &tags)
+    } else {
+        move_links(tx, question, &tags, &none)
+    }
+}
+
+/// From the links of `old` to those of `tags`: each tag's count moved, a tag left with no question deleted.
+fn move_links(
+    tx: &Transaction,
+    question: QuestionId,
+    old: &Tags,
+    tags: &Tags,
+) -> rusqlite::Result<()> {
     for name in old
         .names()
         .iter()
@@ -64,13 +98,6 @@ pub fn set(tx: &Transaction, question: QuestionId, tags: &Tags) -> rusqlite::Res
              SELECT ?1, id, like_count, answer_count, accepted_answer_id IS NOT NULL
              FROM questions WHERE id = ?2",
             (tag_id, question.0),
-        )?;
-    }
-    let joined = tags.joined();
-    if joined != stored {
-        tx.run(
-            "UPDATE questions SET tags = ?2 WHERE id = ?1",
-            (question.0, joined.as_str()),
         )?;
     }
     Ok(())
