@@ -50,7 +50,7 @@ pub fn deletion_notice(
                     @if may_undelete {
                         form method="post" action={ (base) "/undelete" } data-undelete {
                             @if let Some(token) = &ctx.csrf_token { (csrf_field(token)) }
-                            button.btn.btn-sm.btn-outline-success type="submit" {
+                            button.btn.btn-sm.btn-success type="submit" {
                                 span aria-hidden="true" { "↩ " } (t.undelete)
                             }
                         }

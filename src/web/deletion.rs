@@ -12,7 +12,7 @@ use poem::{
 
 use super::{
     AppState,
-    handler_kit::redirect_after_post,
+    handler_kit::{redirect_after_post, see_other_to_anchor},
     session::{RequireUser, flash},
 };
 use crate::{
@@ -68,16 +68,15 @@ pub async fn remove(
             (Removal::Purge, _) => Flash::Purged,
         },
     );
-    let back = match (how, post) {
-        (Removal::Purge, PostRef::Question(_)) => "/".to_owned(),
-        (_, PostRef::Answer(id)) if how != Removal::Purge => format!(
-            "{}#answer-{}",
-            urls::question(question, AnswerSort::Likes, 1),
-            id.0
-        ),
-        _ => urls::question(question, AnswerSort::Likes, 1),
-    };
-    Ok(redirect_after_post(req, &back))
+    let page = urls::question(question, AnswerSort::Likes, 1);
+    Ok(match (how, post) {
+        (Removal::Purge, PostRef::Question(_)) => redirect_after_post(req, "/"),
+        // To the answer where it now stands (with htmx too: a redirect within the page would not reload it).
+        (Removal::Delete | Removal::Undelete, PostRef::Answer(id)) => {
+            see_other_to_anchor(req, &format!("{page}#answer-{}", id.0))
+        }
+        _ => redirect_after_post(req, &page),
+    })
 }
 
 #[handler]

@@ -281,8 +281,9 @@ test('the walk with JavaScript: htmx updates in place', async () => {
   await page.click(`#${answerId} a:has-text("Delete")`);
   // HX-Redirect reloads the page it is already on: wait for the reloaded page's message, not the URL.
   await page.locator('#flash:has-text("answer was deleted")').waitFor();
-  assert.equal(page.url(), `${base}/questions/${question}`);
-  assert.equal(await page.locator(`#${answerId}`).count(), 0);
+  assert.equal(new URL(page.url()).pathname, `/questions/${question}`);
+  assert.equal(await page.locator(`#answers #${answerId}`).count(), 0);
+  assert.equal(await page.locator(`#deleted-answers #${answerId}`).count(), 1, 'its author still sees it, marked');
 
   // Bob answers again; Alice, who asked, accepts it in place, and takes it back.
   await page.fill('#field-content', 'Run nginx as the **www-data** user.');
@@ -454,7 +455,7 @@ test('the walk without JavaScript: links, forms and redirects', async () => {
   await page.click(`#${answerId} a:has-text("Delete")`);
   await page.waitForURL(/\/answers\/\d+\/delete$/);
   await page.click('form button.btn-danger');
-  await page.waitForURL(`${base}/questions/${question}`);
+  await page.waitForURL(`${base}/questions/${question}#${answerId}`);
   assert.match(await page.locator('#flash').innerText(), /answer was deleted/);
   // Paging and search are plain links and forms.
   await page.goto(`${base}/`);
@@ -783,6 +784,77 @@ test('flags and history without JavaScript: flag, review, edit, roll back', asyn
 
 test('flags and history with JavaScript: flag, review, edit, roll back', async () => {
   await flagWalk(true, 'pete', 'quin', 'rosa');
+});
+
+/**
+ * Deleting and bringing back: the author deletes a question (in a dialog with JavaScript, through the
+ * confirmation page without), still reads it marked while a visitor finds nothing, and undeletes it; an
+ * admin purges an answer for good after a page that asks.
+ */
+async function deletionWalk(javaScript, authorName, answererName, adminName) {
+  const checked = async (page) => { if (javaScript) await assertAccessible(page); };
+  const author = await newPage({ javaScript });
+  const answerer = await newPage({ javaScript });
+  const admin = await newPage({ javaScript });
+  const visitor = await newPage({ javaScript });
+  await signUp(author, authorName);
+  await signUp(answerer, answererName);
+  await signUp(admin, adminName);
+  grant(adminName, 'admin');
+  const question = await ask(author, `Sharpening chisels, asked by ${authorName}`, 'Which stone grit first?');
+  await answerer.goto(`${base}/questions/${question}`);
+  await answerer.fill('#field-content', 'Start at 1000 grit.');
+  await answerer.click('#answer-form button[type=submit]');
+  await answerer.locator('article:has-text("1000 grit")').waitFor();
+
+  await author.goto(`${base}/questions/${question}`);
+  if (javaScript) {
+    author.once('dialog', (dialog) => dialog.accept());
+    await author.click(`#question-${question} a:has-text("Delete")`);
+    await author.locator('#flash:has-text("question was deleted")').waitFor();
+  } else {
+    await author.click(`#question-${question} a:has-text("Delete")`);
+    await author.waitForURL(`${base}/questions/${question}/delete`);
+    await author.click('form button.btn-danger');
+    await author.waitForURL(`${base}/questions/${question}`);
+    assert.match(await author.locator('#flash').innerText(), /question was deleted/);
+  }
+  assert.match(await author.locator('[data-deleted]').first().innerText(), new RegExp(`Deleted by ${authorName}`));
+  assert.match(await author.locator('#deleted-answers').innerText(), /1000 grit/);
+  await checked(author);
+  pagesWith4xx.add(`${base}/questions/${question}`);
+  const gone = await visitor.goto(`${base}/questions/${question}`);
+  assert.equal(gone.status(), 404);
+
+  await author.click(`form[action="/questions/${question}/undelete"] button[type=submit]`);
+  await author.locator('#flash:has-text("question is back")').waitFor();
+  assert.equal(await author.locator('[data-deleted]').count(), 0);
+  const back = await visitor.goto(`${base}/questions/${question}`);
+  assert.equal(back.status(), 200);
+  assert.match(await visitor.locator('#answers').innerText(), /1000 grit/);
+
+  // The answerer deletes the answer; the admin purges it for good, asked first.
+  const answer = await answerer.locator('article:has-text("1000 grit")').getAttribute('data-answer');
+  await answerer.goto(`${base}/answers/${answer}/delete`);
+  await answerer.click('form button.btn-danger');
+  await answerer.waitForURL(`${base}/questions/${question}#answer-${answer}`);
+  await admin.goto(`${base}/questions/${question}`);
+  await admin.click(`#answer-${answer} a[href="/answers/${answer}/purge"]`);
+  await admin.waitForURL(`${base}/answers/${answer}/purge`);
+  await checked(admin);
+  await admin.click('form button.btn-danger');
+  await admin.waitForURL(`${base}/questions/${question}`);
+  assert.match(await admin.locator('#flash').innerText(), /Purged for good/);
+  assert.equal(await admin.locator(`#answer-${answer}`).count(), 0);
+  for (const page of [author, answerer, admin, visitor]) await page.context().close();
+}
+
+test('deletion without JavaScript: delete, read it marked, undelete, purge', async () => {
+  await deletionWalk(false, 'sven', 'tina', 'ursa');
+});
+
+test('deletion with JavaScript: delete, read it marked, undelete, purge', async () => {
+  await deletionWalk(true, 'vera', 'walt', 'xena');
 });
 
 test('desktop and phone: screenshots, no sideways scrolling, accessible pages', async () => {
