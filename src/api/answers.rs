@@ -235,8 +235,9 @@ impl AnswersApi {
         Ok(DeletedResponse::Deleted)
     }
 
-    /// Brings a deleted answer back (its author, unless a moderator deleted it, or a moderator); one
-    /// deleted with its question comes back only with it (403 `question_deleted`).
+    /// Brings a deleted answer back (its author or a moderator; a delete by someone of a higher role only
+    /// someone of that role undoes: 403 `deleted_by_moderator`); while its question is deleted it comes
+    /// back only with the question (403 `question_deleted`).
     #[oai(
         path = "/answers/:id/undelete",
         method = "post",

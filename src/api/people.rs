@@ -166,7 +166,8 @@ async fn posts_of(
     let profile = board::people::profile(&state.store, typed_name)
         .await
         .map_err(fail)?;
-    let posts = board::people::posts(&state.store, &profile, tab, page.unwrap_or(1))
+    // The tab of deleted posts is the board's only (the API reads each deleted post by its address).
+    let posts = board::people::posts(&state.store, &profile, tab, page.unwrap_or(1), None)
         .await
         .map_err(fail)?;
     let (page, total) = posts.page_and_total();

@@ -361,8 +361,9 @@ impl QuestionsApi {
         Ok(DeletedResponse::Deleted)
     }
 
-    /// Brings a deleted question back with the answers deleted with it (its author, unless a moderator
-    /// deleted it, or a moderator); one not deleted stays as it is.
+    /// Brings a deleted question back with the answers deleted with it (its author or a moderator; a
+    /// delete by someone of a higher role only someone of that role undoes: 403 `deleted_by_moderator`);
+    /// one not deleted stays as it is.
     #[oai(
         path = "/:id/undelete",
         method = "post",

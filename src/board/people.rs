@@ -5,6 +5,7 @@ use crate::{
     domain::{
         accounts::Username,
         people::{Profile, ProfilePosts, ProfileTab, UserList, name_prefix},
+        policy::{self, Actor},
         tags::TagCount,
     },
     store::Store,
@@ -28,13 +29,19 @@ pub async fn top_tags(store: &Store, profile: &Profile) -> Result<Vec<TagCount>,
 }
 
 /// One page of a profile's tab.
+/// `viewer` sees the tab of deleted posts only on their own profile, or as a moderator.
 pub async fn posts(
     store: &Store,
     profile: &Profile,
     tab: ProfileTab,
     requested_page: i64,
+    viewer: Option<Actor>,
 ) -> Result<ProfilePosts, BoardError> {
     Ok(match tab {
+        ProfileTab::Deleted if policy::may_read_withheld(viewer, profile.id) => {
+            ProfilePosts::Deleted(store.user_deleted_posts(profile.id).await?)
+        }
+        ProfileTab::Deleted => return Err(BoardError::NotFound),
         ProfileTab::Questions => {
             ProfilePosts::Questions(store.user_questions(profile.id, requested_page).await?)
         }

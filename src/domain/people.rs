@@ -49,6 +49,8 @@ pub enum ProfileTab {
     #[default]
     Questions,
     Answers,
+    /// Their deleted questions and answers: for them and the moderators only.
+    Deleted,
 }
 
 impl ProfileTab {
@@ -56,6 +58,7 @@ impl ProfileTab {
     pub fn parse(raw: Option<&str>) -> Self {
         match raw {
             Some("answers") => Self::Answers,
+            Some("deleted") => Self::Deleted,
             _ => Self::Questions,
         }
     }
@@ -64,6 +67,7 @@ impl ProfileTab {
         match self {
             Self::Questions => "questions",
             Self::Answers => "answers",
+            Self::Deleted => "deleted",
         }
     }
 }
@@ -94,6 +98,22 @@ pub struct AnswerList {
 pub enum ProfilePosts {
     Questions(QuestionList),
     Answers(AnswerList),
+    /// The newest deletions first, at most [`DELETED_LISTED`].
+    Deleted(Vec<DeletedPost>),
+}
+
+/// How many deleted posts a profile's tab lists.
+pub const DELETED_LISTED: i64 = 50;
+
+/// A deleted question or answer as its author's profile lists it (to them and the moderators).
+#[derive(Clone, Debug)]
+pub struct DeletedPost {
+    pub question_id: QuestionId,
+    /// Set for an answer.
+    pub answer_id: Option<AnswerId>,
+    /// The question's subject (an answer's, the question it answers).
+    pub subject: String,
+    pub deletion: super::posts::Deletion,
 }
 
 impl ProfilePosts {
@@ -101,6 +121,7 @@ impl ProfilePosts {
         match self {
             Self::Questions(_) => ProfileTab::Questions,
             Self::Answers(_) => ProfileTab::Answers,
+            Self::Deleted(_) => ProfileTab::Deleted,
         }
     }
 
@@ -109,6 +130,7 @@ impl ProfilePosts {
         match self {
             Self::Questions(list) => (list.page, list.total),
             Self::Answers(list) => (list.page, list.total),
+            Self::Deleted(posts) => (1, posts.len() as i64),
         }
     }
 }

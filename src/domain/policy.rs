@@ -193,27 +193,52 @@ pub struct PostState {
 
 /// What a post's deletion says about `action` before the roles are asked: a deleted post (or one on a
 /// deleted post) takes nothing but undeleting and purging, as if it were not there; an answer comes back
-/// only with its question; an author brings back only what they deleted themselves.
-pub fn deletion_allows(
-    actor: Actor,
-    action: Action,
-    post: PostState,
-) -> Option<Result<(), Denied>> {
+/// only with its question.
+pub fn deletion_allows(action: Action, post: PostState) -> Option<Result<(), Denied>> {
     match action {
         Action::Purge => Some(Ok(())),
         Action::Undelete if post.on_deleted => Some(Err(Denied::QuestionDeleted)),
-        Action::Undelete
-            if post.deleted
-                && actor.id == post.author
-                && !actor.role.is_staff()
-                && post.deleted_by != Some(post.author) =>
-        {
-            Some(Err(Denied::DeletedByModerator))
-        }
         Action::Undelete => Some(Ok(())),
         _ if post.deleted || post.on_deleted => None,
         _ => Some(Ok(())),
     }
+}
+
+/// Whose roles the policy needs read inside the write for `actor` to do `action` to `post`: the author's
+/// (staff deleting, undeleting or purging someone else's post) and the deleter's (undoing someone else's
+/// delete, one's own post's included).
+pub fn roles_needed(
+    actor: Actor,
+    action: Action,
+    post: PostState,
+) -> (Option<UserId>, Option<UserId>) {
+    let theirs = matches!(action, Action::Delete | Action::Undelete | Action::Purge)
+        && actor.id != post.author
+        && actor.role.is_staff();
+    let deleter = match action {
+        Action::Undelete if post.deleted => post.deleted_by.filter(|by| *by != actor.id),
+        _ => None,
+    };
+    (theirs.then_some(post.author), deleter)
+}
+
+/// The policy's answer with the roles [`roles_needed`] named, as read inside the write: staff remove and
+/// restore only posts of those below them, and a delete is undone only by someone of at least the
+/// deleter's role (an author does not undo a moderator's).
+pub fn decide(
+    actor: Actor,
+    action: Action,
+    post: PostState,
+    author_role: Option<Role>,
+    deleter_role: Option<Role>,
+) -> Result<(), Denied> {
+    if let Some(role) = author_role {
+        may_delete_theirs(actor, role)?;
+    }
+    if deleter_role.is_some_and(|role| role > actor.role) {
+        return Err(Denied::DeletedByModerator);
+    }
+    may(actor, action, post.author)
 }
 
 /// Whether staff may delete a post by someone else whose role is `author_role`: only below their own

@@ -153,7 +153,7 @@ pub struct Question {
 }
 
 /// When and by whom a post was deleted.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Deletion {
     pub at: i64,
     /// Who deleted it ('' once their account is deleted).

@@ -75,18 +75,19 @@ pub const ANSWER_STATE: &str =
 /// Whether the question `?1` is deleted.
 pub const QUESTION_DELETED: &str = "SELECT deleted_at IS NOT NULL FROM questions WHERE id = ?1";
 
-/// What a post's deletion takes along for good: the notifications it caused (they would point at what
-/// their readers no longer see; undeleting brings none back) and those still waiting to go out.
-pub fn forget_notifications(post: PostRef) -> Vec<(&'static str, i64)> {
+/// What a post's deletion does to the notifications it caused: marked read (nobody is mailed of them or
+/// counts them; the inbox leaves them out while the post is deleted, [`HIDDEN_FROM_INBOX`]), kept so
+/// that an undelete and an edit do not notify the same people again; the jobs still to go out go.
+pub fn quiet_notifications(post: PostRef) -> Vec<(&'static str, i64)> {
     match post {
         PostRef::Question(id) => vec![
-            ("DELETE FROM notifications WHERE question_id = ?1", id.0),
+            ("UPDATE notifications SET read = 1 WHERE question_id = ?1 AND read = 0", id.0),
             ("DELETE FROM notification_jobs WHERE question_id = ?1", id.0),
         ],
         PostRef::Answer(id) => vec![
             (
-                "DELETE FROM notifications
-                 WHERE answer_id = ?1 OR comment_id IN (SELECT id FROM comments WHERE answer_id = ?1)",
+                "UPDATE notifications SET read = 1 WHERE read = 0
+                   AND (answer_id = ?1 OR comment_id IN (SELECT id FROM comments WHERE answer_id = ?1))",
                 id.0,
             ),
             ("DELETE FROM notification_jobs WHERE answer_id = ?1", id.0),
@@ -94,6 +95,13 @@ pub fn forget_notifications(post: PostRef) -> Vec<(&'static str, i64)> {
         PostRef::Comment(_) => Vec::new(),
     }
 }
+
+/// The inbox's notifications about a post that is deleted (a question, an answer, or a comment on an
+/// answer), as a condition on `notifications n` joined with its question `q`.
+pub const HIDDEN_FROM_INBOX: &str = "(q.deleted_at IS NOT NULL
+     OR EXISTS (SELECT 1 FROM answers a WHERE a.id = n.answer_id AND a.deleted_at IS NOT NULL)
+     OR EXISTS (SELECT 1 FROM comments c JOIN answers a ON a.id = c.answer_id
+                WHERE c.id = n.comment_id AND a.deleted_at IS NOT NULL))";
 
 /// Purges what is already deleted (it left every count when it was deleted): the row, and with it (the
 /// foreign keys cascade) its answers, comments, likes, revisions and flags.

@@ -36,7 +36,7 @@ use crate::{
         },
         moderation::{AccountRow, CloseOutcome, CloseRequest, LogPage, Standing, Suspension},
         notifications::{Following, Inbox, Mentioned, Notification},
-        people::{AnswerList, Profile, UserList},
+        people::{AnswerList, DeletedPost, Profile, UserList},
         policy::{Action, Actor, Denied, PostRef, Role},
         posts::{
             Answer, Comment, FeedEntry, PostComments, Question, QuestionList, QuestionPage,
@@ -280,6 +280,9 @@ operations! {
 
     /// One page of a user's answers, newest first (clamped), each under its question's subject.
     fn user_answers(&self, user: UserId, requested_page: i64) -> AnswerList;
+
+    /// A user's deleted questions and answers, the newest deletions first (`people::DELETED_LISTED`).
+    fn user_deleted_posts(&self, user: UserId) -> Vec<DeletedPost>;
 
     /// One page of the users whose name's lookup key starts with `prefix` (all when empty), the highest
     /// reputation first.

@@ -51,8 +51,10 @@ pub const QUESTION_STATE: &str =
     "SELECT closed_at IS NOT NULL, subject FROM questions WHERE id = ?1 AND deleted_at IS NULL";
 
 /// The question `?1`'s original, if it is closed as a duplicate (no row: no such question).
+/// A deleted question is missing as the one named (`?2` false), not further along (true): a chain that runs
+/// through one would loop once it is undeleted.
 pub const ORIGINAL: &str =
-    "SELECT duplicate_of FROM questions WHERE id = ?1 AND deleted_at IS NULL";
+    "SELECT duplicate_of FROM questions WHERE id = ?1 AND (deleted_at IS NULL OR ?2)";
 
 /// How far a chain of duplicates is followed to find that closing would make a loop (a chain is short:
 /// each link is a moderator's decision).
@@ -90,7 +92,7 @@ pub const ACCOUNTS: &str =
 /// The columns a question's closure is read from, after a question's own (`q`): when, why, the note, the
 /// question it duplicates with that one's subject, and who closed it.
 pub const CLOSURE_COLUMNS: &str = "q.closed_at, q.closed_reason, q.closed_note, q.duplicate_of,
-     (SELECT d.subject FROM questions d WHERE d.id = q.duplicate_of),
+     (SELECT d.subject FROM questions d WHERE d.id = q.duplicate_of AND d.deleted_at IS NULL),
      (SELECT c.username FROM users c WHERE c.id = q.closed_by AND c.deleted_at IS NULL)";
 
 /// The actor as [`ROLE`] read them (`None`: no such account), if the policy lets them do `what` at `now`:

@@ -85,12 +85,18 @@ pub const END_JOB: &str = "DELETE FROM notification_jobs WHERE id = ?1";
 /// The navbar's count (`?1` the user).
 pub const UNREAD: &str = "SELECT unread_notifications FROM users WHERE id = ?1";
 
-/// A page of the inbox: `?1`'s notifications before id `?2`, newest first, at most `?3`.
-pub const INBOX: &str =
-    "SELECT n.id, n.kind, u.username, n.question_id, q.subject, n.answer_id, n.comment_id, n.created_at,
-            n.read
-     FROM notifications n JOIN users u ON u.id = n.actor_id JOIN questions q ON q.id = n.question_id
-     WHERE n.user_id = ?1 AND n.id < ?2 ORDER BY n.id DESC LIMIT ?3";
+/// A page of the inbox: `?1`'s notifications before id `?2`, newest first, at most `?3`; none about a
+/// deleted post.
+pub static INBOX: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT n.id, n.kind, u.username, n.question_id, q.subject, n.answer_id, n.comment_id,
+                n.created_at, n.read
+         FROM notifications n JOIN users u ON u.id = n.actor_id JOIN questions q ON q.id = n.question_id
+         WHERE n.user_id = ?1 AND n.id < ?2 AND NOT {}
+         ORDER BY n.id DESC LIMIT ?3",
+        super::deletion::HIDDEN_FROM_INBOX
+    )
+});
 
 /// Marks every notification of `?1` read.
 pub const MARK_ALL_READ: &str = "UPDATE notifications SET read = 1 WHERE user_id = ?1 AND read = 0";
@@ -99,14 +105,16 @@ pub const MARK_ALL_READ: &str = "UPDATE notifications SET read = 1 WHERE user_id
 pub const FOLLOWED_TAGS: &str = "SELECT t.name FROM tag_follows f JOIN tags t ON t.id = f.tag_id
      WHERE f.user_id = ?1 ORDER BY t.name LIMIT ?2";
 
-/// The questions `?1` followed most recently, at most `?2`.
+/// The questions `?1` followed most recently, at most `?2` (none deleted: the follow waits for its
+/// undelete).
 pub const FOLLOWED_QUESTIONS: &str = "SELECT q.id, q.subject FROM question_follows f
      JOIN questions q ON q.id = f.question_id
-     WHERE f.user_id = ?1 ORDER BY f.created_at DESC, f.question_id DESC LIMIT ?2";
+     WHERE f.user_id = ?1 AND q.deleted_at IS NULL
+     ORDER BY f.created_at DESC, f.question_id DESC LIMIT ?2";
 
-/// How many questions `?1` follows.
-pub const FOLLOWED_QUESTION_COUNT: &str =
-    "SELECT count(*) FROM question_follows WHERE user_id = ?1";
+/// How many questions `?1` follows (none deleted).
+pub const FOLLOWED_QUESTION_COUNT: &str = "SELECT count(*) FROM question_follows f
+     JOIN questions q ON q.id = f.question_id WHERE f.user_id = ?1 AND q.deleted_at IS NULL";
 
 /// A user found by a typed name (`?1` its lookup key, `?2` the older key as typed: see `PROFILE`).
 pub const USER_NAMED: &str = "SELECT id, username FROM users

@@ -66,6 +66,20 @@ pub const ANSWERS: &str = "SELECT a.id, a.question_id, q.subject, a.created_at, 
      JOIN answers a ON a.id = page.id JOIN questions q ON q.id = a.question_id
      ORDER BY a.id DESC";
 
+/// A user's deleted questions and answers, the newest deletions first (`?1` the user, `?2` how many), each
+/// with its question, its subject and the deletion's columns (`deletion::columns`' order).
+pub const DELETED_POSTS: &str = "SELECT * FROM (
+         SELECT q.id AS question_id, CAST(NULL AS BIGINT) AS answer_id, q.subject, q.deleted_at,
+                (SELECT d.username FROM users d WHERE d.id = q.deleted_by), q.deleted_by, FALSE
+         FROM questions q WHERE q.author_id = ?1 AND q.deleted_at IS NOT NULL
+         UNION ALL
+         SELECT a.question_id, a.id, q.subject, a.deleted_at,
+                (SELECT d.username FROM users d WHERE d.id = a.deleted_by), a.deleted_by,
+                a.deleted_with_question = 1
+         FROM answers a JOIN questions q ON q.id = a.question_id
+         WHERE a.author_id = ?1 AND a.deleted_at IS NOT NULL
+     ) AS deleted ORDER BY 4 DESC, 1 DESC, 2 DESC LIMIT ?2";
+
 /// The filter of `/users` with nothing typed: every user (its value `?1` is the empty text).
 pub const EVERYONE: &str = "CAST(?1 AS TEXT) = ''";
 

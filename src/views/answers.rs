@@ -6,6 +6,7 @@ use maud::{Markup, html};
 use super::{
     PageContext,
     comments::{Thread, comment_thread},
+    deletion::delete_warning,
     flags::{flag_link, post_body},
     forms::{SummaryInput, TextArea, summary_field, textarea},
     layout::{csrf_field, page},
@@ -138,7 +139,7 @@ pub fn answer_item(ctx: &PageContext, answer: &Answer) -> Markup {
                     }
                     (post_meta(ctx, &Author { name: &answer.author, reputation: answer.author_reputation }, answer.created_at,
                         &EditMark { at: answer.modified_at, by: answer.edited_by.as_deref(),
-                            history: urls::answer_action(answer.id, "revisions") }))
+                            history: Some(urls::answer_action(answer.id, "revisions")) }))
                 }
                 @if may_accept {
                     // The section comes back from page 1, the accepted answer first: it scrolls to the section's
@@ -166,7 +167,9 @@ pub fn answer_item(ctx: &PageContext, answer: &Answer) -> Markup {
                         @if may_delete {
                             a.btn.btn-sm.btn-outline-danger href=(urls::answer_action(answer.id, "delete"))
                                 hx-post=(urls::answer_action(answer.id, "delete"))
-                                hx-confirm=(t.delete_answer_title) { (t.delete) }
+                                hx-confirm={ (t.delete_answer_title) " "
+                                    (delete_warning(ctx, PostRef::Answer(answer.id), answer.author_id, answer.accepted)) }
+                                { (t.delete) }
                         }
                     }
                 }

@@ -112,7 +112,7 @@ pub fn comment_item(ctx: &PageContext, comment: &Comment) -> Markup {
                 (ctx.time(comment.created_at))
                 @if comment.modified_at.is_some() {
                     " · " (edit_mark(ctx, &EditMark { at: comment.modified_at, by: comment.edited_by.as_deref(),
-                        history: urls::comment_action(comment.id, "revisions") }))
+                        history: Some(urls::comment_action(comment.id, "revisions")) }))
                 }
             }
             span.comment-actions {

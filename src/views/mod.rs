@@ -170,7 +170,8 @@ pub enum Flash {
     AnswerDeleted,
     QuestionUndeleted,
     AnswerUndeleted,
-    Purged,
+    QuestionPurged,
+    AnswerPurged,
     CommentDeleted,
     PasswordChanged,
     SessionEnded,
@@ -204,7 +205,8 @@ impl Flash {
             Self::AnswerDeleted => "answer_deleted",
             Self::QuestionUndeleted => "question_undeleted",
             Self::AnswerUndeleted => "answer_undeleted",
-            Self::Purged => "purged",
+            Self::QuestionPurged => "question_purged",
+            Self::AnswerPurged => "answer_purged",
             Self::CommentDeleted => "comment_deleted",
             Self::PasswordChanged => "password_changed",
             Self::SessionEnded => "session_ended",
@@ -237,7 +239,8 @@ impl Flash {
             Self::AnswerDeleted,
             Self::QuestionUndeleted,
             Self::AnswerUndeleted,
-            Self::Purged,
+            Self::QuestionPurged,
+            Self::AnswerPurged,
             Self::CommentDeleted,
             Self::PasswordChanged,
             Self::SessionEnded,
@@ -272,7 +275,8 @@ impl Flash {
             Self::AnswerDeleted => t.flash_answer_deleted,
             Self::QuestionUndeleted => t.flash_question_undeleted,
             Self::AnswerUndeleted => t.flash_answer_undeleted,
-            Self::Purged => t.flash_purged,
+            Self::QuestionPurged => t.flash_question_purged,
+            Self::AnswerPurged => t.flash_answer_purged,
             Self::CommentDeleted => t.flash_comment_deleted,
             Self::PasswordChanged => t.flash_password_changed,
             Self::SessionEnded => t.flash_session_ended,
@@ -322,7 +326,7 @@ impl Flash {
             | Self::FlagsDismissed
             | Self::QuestionUndeleted
             | Self::AnswerUndeleted => "alert-success",
-            Self::Purged => "alert-info",
+            Self::QuestionPurged | Self::AnswerPurged => "alert-info",
             Self::AlreadyFlagged => "alert-info",
         }
     }

@@ -21,7 +21,8 @@ pub struct EditMark<'a> {
     pub at: Option<i64>,
     /// A moderator's name ('' once their account is deleted).
     pub by: Option<&'a str>,
-    pub history: String,
+    /// Where its history is (none while the post is deleted: its history waits for its undelete).
+    pub history: Option<String>,
 }
 
 /// "edited TIME (by NAME) · history", for a post that was edited.
@@ -40,7 +41,9 @@ pub fn edit_mark(ctx: &PageContext, mark: &EditMark) -> Markup {
                         }
                     }
                 }
-                " · " a.text-body-secondary href=(mark.history) data-history { (t.history_link) }
+                @if let Some(history) = &mark.history {
+                    " · " a.text-body-secondary href=(history) data-history { (t.history_link) }
+                }
             }
         }
     }

@@ -6,7 +6,7 @@ use super::{
     PageContext,
     answers::{AnswerSection, answer_form, answer_section},
     comments::{Thread, comment_thread},
-    deletion::{deleted_answers, deletion_notice},
+    deletion::{Deleted, delete_warning, deleted_answers, deletion_notice},
     flags::{flag_link, post_body},
     follows::{FollowButton, follow_button},
     forms::{Assist, Field, SummaryInput, TextArea, field_with, summary_field, textarea},
@@ -351,15 +351,23 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
             h1.h3.mb-1 #question-subject {
                 @if shown { (question.subject) } @else { (hidden_subject(t)) }
                 @if question.closure.is_some() { " " (closed_badge(t)) }
+                @if deleted.is_some() {
+                    " " span.badge.rounded-pill.border.text-body-secondary data-state="deleted" {
+                        span aria-hidden="true" { "🗑 " } (t.deleted_badge)
+                    }
+                }
             }
             p.small.text-body-secondary.mb-3 #question-views { (ctx.views(question.view_count)) }
-            @if let Some(deletion) = deleted { (deletion_notice(ctx, post, deletion, question.author_id)) }
+            @if let Some(deletion) = deleted {
+                (deletion_notice(ctx, &Deleted { post, deletion, author: question.author_id,
+                    author_name: &question.author, question_deleted: false }))
+            }
             @if let Some(closure) = &question.closure { (closure_notice(ctx, closure)) }
             div.card {
                 div.card-body {
                     div.post-content data-content { (post_body(ctx, question.hidden, question.author_id, &question.content_html)) }
                     (tag_links(t, &question.tags))
-                    div.d-flex.flex-wrap.justify-content-between.align-items-end.gap-2.mt-3 {
+                    div.d-flex.flex-wrap.justify-content-between[deleted.is_none()].justify-content-end[deleted.is_some()].align-items-end.gap-2.mt-3 {
                         // A deleted question takes no like, follow or flag.
                         @if deleted.is_none() {
                             div.d-flex.flex-wrap.gap-2 {
@@ -376,7 +384,7 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
                         }
                         (post_meta(ctx, &Author { name: &question.author, reputation: question.author_reputation }, question.created_at,
                             &EditMark { at: question.modified_at, by: question.edited_by.as_deref(),
-                                history: urls::question_action(question.id, "revisions") }))
+                                history: deleted.is_none().then(|| urls::question_action(question.id, "revisions")) }))
                     }
                     @if may_change {
                         div.mt-3.d-flex.gap-2 {
@@ -384,20 +392,25 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
                             @if may_delete {
                                 a.btn.btn-sm.btn-outline-danger href=(urls::question_action(question.id, "delete"))
                                     hx-post=(urls::question_action(question.id, "delete"))
-                                    hx-confirm=(t.delete_question_title) { (t.delete) }
+                                    hx-confirm={ (t.delete_question_title) " "
+                                        (delete_warning(ctx, post, question.author_id, false)) }
+                                    { (t.delete) }
                             }
                         }
                     }
                     @if deleted.is_none() { (question_controls(ctx, question)) }
                 }
             }
-            div.ms-3 {
-                (comment_thread(ctx, &Thread { post, total: question.comment_count,
-                    comments: view.page.comments_on(post), form: None, say_when_none: false }))
+            // A deleted question's comments wait with it: nothing is done to them meanwhile.
+            @if deleted.is_none() {
+                div.ms-3 {
+                    (comment_thread(ctx, &Thread { post, total: question.comment_count,
+                        comments: view.page.comments_on(post), form: None, say_when_none: false }))
+                }
             }
         }
         (answer_section(ctx, &view.answers))
-        (deleted_answers(ctx, &view.page.deleted_answers))
+        (deleted_answers(ctx, &view.page.deleted_answers, deleted.is_some()))
         @match &ctx.user {
             _ if deleted.is_some() => {}
             _ if question.closure.is_some() => (closed_instead_of_answer_form(t)),
@@ -445,7 +458,10 @@ pub fn question_page(ctx: &PageContext, view: &QuestionView) -> Markup {
     } else {
         t.hidden_subject
     };
-    page_with(ctx, title, &head, content)
+    match deleted {
+        Some(_) => page_with(ctx, &fill(t.deleted_title, &[title]), &head, content),
+        None => page_with(ctx, title, &head, content),
+    }
 }
 
 /// What a question hidden by spam flags is called where its subject would be.

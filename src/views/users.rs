@@ -16,7 +16,9 @@ use crate::{
     domain::{
         accounts::Username,
         board::{ListSort, PAGE_SIZE, clamp_page},
-        people::{AnswerList, Profile, ProfilePosts, ProfileTab, UserList, clamp_user_page},
+        people::{
+            AnswerList, DeletedPost, Profile, ProfilePosts, ProfileTab, UserList, clamp_user_page,
+        },
         posts::QuestionList,
         tags::TagCount,
     },
@@ -167,6 +169,7 @@ pub fn profile_page(ctx: &PageContext, view: &ProfileView) -> Markup {
     let tab_label = match tab {
         ProfileTab::Questions => t.profile_questions,
         ProfileTab::Answers => t.profile_answers,
+        ProfileTab::Deleted => t.deleted_badge,
     };
     let title = if tab == ProfileTab::default() && page == 1 {
         profile.username.clone()
@@ -202,14 +205,26 @@ pub fn profile_posts(ctx: &PageContext, profile: &Profile, posts: &ProfilePosts)
     let shown = posts.tab();
     let (page, total) = posts.page_and_total();
     let last_page = clamp_page(i64::MAX, total);
-    let tabs = [
+    let mut tabs = vec![
         (
             ProfileTab::Questions,
             t.profile_questions,
-            profile.question_count,
+            Some(profile.question_count),
         ),
-        (ProfileTab::Answers, t.profile_answers, profile.answer_count),
+        (
+            ProfileTab::Answers,
+            t.profile_answers,
+            Some(profile.answer_count),
+        ),
     ];
+    // Their deleted posts: for them and the moderators, who may bring them back.
+    if ctx.sees_hidden(profile.id) {
+        let count = match posts {
+            ProfilePosts::Deleted(deleted) => Some(deleted.len() as i64),
+            _ => None,
+        };
+        tabs.push((ProfileTab::Deleted, t.deleted_badge, count));
+    }
     let in_place = InPlace {
         target: "#profile-posts",
     };
@@ -223,7 +238,10 @@ pub fn profile_posts(ctx: &PageContext, profile: &Profile, posts: &ProfilePosts)
                         li.nav-item {
                             a.nav-link.active[tab == shown] href=(url) aria-current=[(tab == shown).then_some("true")]
                                 hx-get=(url) hx-target="#profile-posts" hx-swap="outerHTML" hx-push-url="true" {
-                                (label) " " span.badge.text-bg-light.border { (ctx.number(count)) }
+                                (label)
+                                @if let Some(count) = count {
+                                    " " span.badge.text-bg-light.border { (ctx.number(count)) }
+                                }
                             }
                         }
                     }
@@ -232,6 +250,7 @@ pub fn profile_posts(ctx: &PageContext, profile: &Profile, posts: &ProfilePosts)
             @match posts {
                 ProfilePosts::Questions(list) => (question_rows(ctx, list)),
                 ProfilePosts::Answers(list) => (answer_rows(ctx, list)),
+                ProfilePosts::Deleted(deleted) => (deleted_rows(ctx, deleted)),
             }
             (pagination(t, page, last_page, &|page| urls::user(&profile.username, shown, page), Some(&in_place)))
         }
@@ -247,6 +266,36 @@ fn question_rows(ctx: &PageContext, list: &QuestionList) -> Markup {
                 @for (index, question) in list.questions.iter().enumerate() {
                     @let number = list.total - (list.page - 1) * PAGE_SIZE - index as i64;
                     (question_item(ctx, question, number, &[], None))
+                }
+            }
+        }
+    }
+}
+
+/// Deleted posts, each linked where its author and the moderators read it (and bring it back), with who
+/// deleted it and when.
+fn deleted_rows(ctx: &PageContext, deleted: &[DeletedPost]) -> Markup {
+    let t = ctx.t();
+    html! {
+        @if deleted.is_empty() {
+            p.text-body-secondary.py-3 { (t.profile_no_deleted) }
+        } @else {
+            ol.list-group.list-unstyled {
+                @for post in deleted {
+                    @let page = urls::question(post.question_id, Default::default(), 1);
+                    li.list-group-item data-deleted-post {
+                        @match post.answer_id {
+                            Some(answer) => a.text-decoration-none href={ (page) "#answer-" (answer.0) } {
+                                (fill(t.profile_answer_to, &[&post.subject]))
+                            },
+                            None => a.text-decoration-none href=(page) { (post.subject) },
+                        }
+                        div.small.text-body-secondary {
+                            span aria-hidden="true" { "🗑 " }
+                            (fill(t.deleted_by, &[if post.deletion.by.is_empty() { t.deleted_user } else { &post.deletion.by }]))
+                            " · " (ctx.time(post.deletion.at))
+                        }
+                    }
                 }
             }
         }

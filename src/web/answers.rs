@@ -2,6 +2,7 @@
 
 use crate::domain::policy::PostRef;
 use crate::domain::posts::Removal;
+use crate::views::deletion::delete_warning;
 use std::sync::Arc;
 
 use maud::Markup;
@@ -116,15 +117,11 @@ async fn show(
     ctx: PageContext,
     state: Data<&Arc<AppState>>,
 ) -> AppResult<Response> {
+    // A deleted answer is there only for its author and the moderators.
+    let answer = board::answers::show(&state.store, id, ctx.reader()).await?;
     if !wants_fragment(req) {
         return Ok(poem::web::Redirect::see_other(location_of(&state, id).await?).into_response());
     }
-    let viewer = ctx.user.as_ref().map(|u| u.id);
-    let answer = state
-        .store
-        .answer(id, viewer)
-        .await?
-        .ok_or(AppError::NotFound)?;
     Ok(answer_item(&ctx, &answer).into_response())
 }
 
@@ -233,15 +230,12 @@ async fn confirm_delete(
     let back = location_of(&state, id).await?;
     let t = ctx.t();
     let excerpt: String = answer.content.chars().take(200).collect();
+    let warning = delete_warning(&ctx, PostRef::Answer(id), answer.author_id, answer.accepted);
     Ok(confirm_delete_page(
         &ctx,
         &ConfirmDelete {
             title: t.delete_answer_title,
-            body: if answer.accepted {
-                t.delete_accepted_answer_body
-            } else {
-                t.delete_answer_body
-            },
+            body: &warning,
             excerpt: &excerpt,
             action: &urls::answer_action(id, "delete"),
             back: &back,

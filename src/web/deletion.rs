@@ -65,14 +65,21 @@ pub async fn remove(
             (Removal::Delete, false) => Flash::AnswerDeleted,
             (Removal::Undelete, true) => Flash::QuestionUndeleted,
             (Removal::Undelete, false) => Flash::AnswerUndeleted,
-            (Removal::Purge, _) => Flash::Purged,
+            (Removal::Purge, true) => Flash::QuestionPurged,
+            (Removal::Purge, false) => Flash::AnswerPurged,
         },
     );
     let page = urls::question(question, AnswerSort::Likes, 1);
     Ok(match (how, post) {
         (Removal::Purge, PostRef::Question(_)) => redirect_after_post(req, "/"),
-        // To the answer where it now stands (with htmx too: a redirect within the page would not reload it).
-        (Removal::Delete | Removal::Undelete, PostRef::Answer(id)) => {
+        // To the answer where it now stands: back on the page of its question that holds it, or among the
+        // deleted answers (every page lists them); with htmx too, as a redirect within the page would not
+        // reload it.
+        (Removal::Undelete, PostRef::Answer(id)) => {
+            let page = super::answers::page_of(state, id).await?;
+            see_other_to_anchor(req, &format!("{page}#answer-{}", id.0))
+        }
+        (Removal::Delete, PostRef::Answer(id)) => {
             see_other_to_anchor(req, &format!("{page}#answer-{}", id.0))
         }
         _ => redirect_after_post(req, &page),

@@ -2,6 +2,7 @@
 
 use crate::domain::policy::PostRef;
 use crate::domain::posts::Removal;
+use crate::views::deletion::delete_warning;
 use std::sync::Arc;
 
 use maud::Markup;
@@ -320,11 +321,12 @@ async fn confirm_delete(
 ) -> AppResult<Markup> {
     let question = board::questions::to_change(&state.store, &user, id, Action::Delete).await?;
     let t = ctx.t();
+    let warning = delete_warning(&ctx, PostRef::Question(id), question.author_id, false);
     Ok(confirm_delete_page(
         &ctx,
         &ConfirmDelete {
             title: t.delete_question_title,
-            body: t.delete_question_body,
+            body: &warning,
             excerpt: &question.subject,
             action: &urls::question_action(id, "delete"),
             back: &urls::question(id, AnswerSort::Likes, 1),

@@ -64,7 +64,7 @@ async fn profile(
                 .into_response(),
         );
     }
-    let posts = board::people::posts(&state.store, &profile, tab, requested).await?;
+    let posts = board::people::posts(&state.store, &profile, tab, requested, ctx.reader()).await?;
     if wants_fragment(req) {
         // The language switch comes along, so it comes back to the address htmx pushed.
         let fragment = maud::html! {

@@ -264,7 +264,7 @@ async fn deleting_the_accepted_answer_clears_the_mark_and_the_list_follows() {
         .get_html(&helper, &format!("/answers/{accepted}/delete"))
         .await;
     assert!(
-        confirm.contains("the question will have no accepted answer"),
+        confirm.contains("The question will have no accepted answer"),
         "the confirmation says the mark goes too"
     );
     let deleted = app

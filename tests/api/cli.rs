@@ -353,6 +353,41 @@ async fn copy_moves_a_whole_board_into_an_empty_database_and_back() {
         "UPDATE users SET suspended_until = 4000000000, suspension_reason = 'ads'
          WHERE id = (SELECT min(id) FROM users)",
     );
+    // And deleted posts, deleted as their authors (not the suspended one) delete them: a question with its
+    // answers, and an answer.
+    let deleted_question = probe.number_of(
+        "SELECT id FROM questions WHERE answer_count > 0
+           AND author_id <> (SELECT min(id) FROM users) ORDER BY id DESC LIMIT 1 OFFSET 20",
+    );
+    let deleted_answer = probe.number_of(&format!(
+        "SELECT min(id) FROM answers WHERE question_id <> {deleted_question}
+           AND author_id <> (SELECT min(id) FROM users)"
+    ));
+    let board = crate::helpers::spawn_sqlite_app_on(&source).await;
+    for (post, author) in [
+        (
+            format!("/questions/{deleted_question}"),
+            format!("SELECT author_id FROM questions WHERE id = {deleted_question}"),
+        ),
+        (
+            format!("/answers/{deleted_answer}"),
+            format!("SELECT author_id FROM answers WHERE id = {deleted_answer}"),
+        ),
+    ] {
+        let name = probe.text_of(&format!("SELECT username FROM users WHERE id = ({author})"));
+        let client = crate::helpers::browser();
+        board
+            .log_in(&client, &name, miniboard::seed::SEED_PASSWORD)
+            .await;
+        let deleted = board
+            .post_form(&client, &format!("{post}/delete"), &[])
+            .await;
+        assert_eq!(deleted.status(), reqwest::StatusCode::SEE_OTHER, "{post}");
+    }
+    board.stop().await;
+    let deleted_rows = "SELECT (SELECT count(*) FROM questions WHERE deleted_at IS NOT NULL) * 1000
+                             + (SELECT count(*) FROM answers WHERE deleted_at IS NOT NULL)";
+    assert!(probe.number_of(deleted_rows) > 1001);
     let target_path = dir.path().join("target.db");
     let target = crate::storage::test_database(&target_path);
     let copy = |from: &str, to: &str| run(&["copy", "--from", from, "--to", to], &[]);
@@ -364,13 +399,16 @@ async fn copy_moves_a_whole_board_into_an_empty_database_and_back() {
 
     let copied = copy(source_text, &target.config_value());
     assert!(copied.status.success(), "{}", stderr_of(&copied));
+    let accepted =
+        probe.number_of("SELECT count(*) FROM questions WHERE accepted_answer_id IS NOT NULL");
     let said = String::from_utf8_lossy(&copied.stdout);
     assert!(
         said.contains("6 users")
             && said.contains("40 questions")
             && said.contains("102 answers")
             && said.contains("90 comments")
-            && said.contains("11 accepted answers"),
+            && said.contains(&format!("{accepted} accepted answers"))
+            && said.contains("1 deleted questions"),
         "{said}"
     );
 
@@ -416,6 +454,20 @@ async fn copy_moves_a_whole_board_into_an_empty_database_and_back() {
     for (counter, drift) in moved.counter_drift() {
         assert_eq!(drift, 0, "{counter}");
     }
+    // Deleted posts stay deleted, out of every count, and their authors still read them.
+    assert_eq!(
+        moved.number_of(deleted_rows),
+        original.number_of(deleted_rows)
+    );
+    assert_eq!(
+        app.get(
+            &crate::helpers::browser(),
+            &format!("/questions/{deleted_question}")
+        )
+        .await
+        .status(),
+        reqwest::StatusCode::NOT_FOUND
+    );
     let visitor = crate::helpers::browser();
     let front = app.get_html(&visitor, "/").await;
     for id in original.newest_questions(10) {
@@ -478,6 +530,13 @@ async fn copy_moves_a_whole_board_into_an_empty_database_and_back() {
         original.rows_in("answer_likes")
     );
     assert_eq!(returned.newest_questions(1), vec![asked]);
+    assert_eq!(
+        returned.number_of(deleted_rows),
+        original.number_of(deleted_rows)
+    );
+    for (counter, drift) in returned.counter_drift() {
+        assert_eq!(drift, 0, "{counter} after the copy back");
+    }
 }
 
 #[test]

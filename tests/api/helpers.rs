@@ -68,6 +68,15 @@ pub async fn spawn_app_on(db_path: &Path) -> TestApp {
     start(db_path, |_| {}).await
 }
 
+/// A server on the SQLite file at `db_path`, whichever engine the suite runs on (a copy's source).
+pub async fn spawn_sqlite_app_on(db_path: &Path) -> TestApp {
+    let path = db_path.to_owned();
+    start(db_path, |config| {
+        config.database = miniboard::config::Database::Sqlite(path);
+    })
+    .await
+}
+
 /// A second app server on the database of `db_path`, with a search index of its own in `search_dir`.
 pub async fn spawn_another_app_on(db_path: &Path, search_dir: &Path) -> TestApp {
     spawn_another_app_with(db_path, search_dir, |_| {}).await

@@ -844,7 +844,7 @@ async function deletionWalk(javaScript, authorName, answererName, adminName) {
   await checked(admin);
   await admin.click('form button.btn-danger');
   await admin.waitForURL(`${base}/questions/${question}`);
-  assert.match(await admin.locator('#flash').innerText(), /Purged for good/);
+  assert.match(await admin.locator('#flash').innerText(), /answer was purged for good/);
   assert.equal(await admin.locator(`#answer-${answer}`).count(), 0);
   for (const page of [author, answerer, admin, visitor]) await page.context().close();
 }

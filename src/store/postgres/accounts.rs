@@ -6,7 +6,7 @@ use crate::{
     domain::{
         self,
         ids::{AnswerId, QuestionId, UserId},
-        policy::{Actor, PostRef},
+        policy::PostRef,
     },
     store::{StoreResult, accounts as sql, sessions as store_sessions},
 };
@@ -32,7 +32,7 @@ impl PgStore {
             }
             // Each like taken back as its giver would, so every count and reputation follows.
             for post in liked {
-                board::toggle_like(tx, post, Actor::user(user)).await?;
+                board::take_back_like(tx, post, user).await?;
             }
             for forget in sql::FORGET {
                 run(tx, &numbered(forget), &[&user.0]).await?;

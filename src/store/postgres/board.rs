@@ -683,22 +683,44 @@ pub async fn set_like(
     user: Actor,
     wanted: Option<bool>,
 ) -> Result<LikeOutcome, PgError> {
+    match super::guard(client, user, Action::Like, post).await? {
+        Guarded::Missing => return Ok(LikeOutcome::Missing),
+        Guarded::Denied(_) => return Ok(LikeOutcome::OwnPost),
+        Guarded::Done(()) => {}
+    }
+    apply_like(client, post, user.id, wanted).await
+}
+
+/// Takes back `user`'s like of the post whatever the post's state, as their account goes: a deleted
+/// post's count moves too (the board's counts follow it only once it is back).
+pub async fn take_back_like(
+    client: &impl GenericClient,
+    post: PostRef,
+    user: UserId,
+) -> Result<(), PgError> {
+    apply_like(client, post, user, Some(false))
+        .await
+        .map(|_| ())
+}
+
+/// The like given, taken back or toggled, and the post's count moved with it.
+async fn apply_like(
+    client: &impl GenericClient,
+    post: PostRef,
+    user: UserId,
+    wanted: Option<bool>,
+) -> Result<LikeOutcome, PgError> {
     let (posts, likes, post_column, id) = match post {
         PostRef::Question(id) => ("questions", "question_likes", "question_id", id.0),
         PostRef::Answer(id) => ("answers", "answer_likes", "answer_id", id.0),
         // Comments take no likes.
         PostRef::Comment(_) => return Ok(LikeOutcome::Missing),
     };
-    match super::guard(client, user, Action::Like, post).await? {
-        Guarded::Missing => return Ok(LikeOutcome::Missing),
-        Guarded::Denied(_) => return Ok(LikeOutcome::OwnPost),
-        Guarded::Done(()) => {}
-    }
     let add = format!(
         "INSERT INTO {likes} ({post_column}, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
     );
     let take_back = format!("DELETE FROM {likes} WHERE {post_column} = $1 AND user_id = $2");
-    let pair: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&id, &user.id.0];
+    let pair: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&id, &user.0];
     let (liked, delta) = match wanted {
         Some(true) => (true, run(client, &add, &pair).await? as i64),
         Some(false) => (false, -(run(client, &take_back, &pair).await? as i64)),

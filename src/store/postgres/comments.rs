@@ -73,7 +73,11 @@ pub async fn first_on_page(
 pub async fn find(client: &impl GenericClient, id: CommentId) -> Result<Option<Comment>, PgError> {
     opt(
         client,
-        &format!("{COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1"),
+        &format!(
+            "{COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+             JOIN questions q ON q.id = c.question_id LEFT JOIN answers a ON a.id = c.answer_id
+             WHERE c.id = $1 AND q.deleted_at IS NULL AND a.deleted_at IS NULL"
+        ),
         &[&id.0],
     )
     .await?

@@ -26,12 +26,25 @@ impl PgStore {
     ) -> StoreResult<Guarded<QuestionId>> {
         self.guarded_write(actor, how.action(), post, async |tx| {
             let now = domain::now();
-            // Logged first: a purge takes the row the entry names.
-            revisions::log_change(tx, post, actor.id, now, (how.logged().code(), "")).await?;
+            let logged = (how.logged().code(), "");
+            // A purge is logged first (it takes the row the entry names); an undelete only when there was
+            // something to bring back.
             match how {
-                Removal::Delete => delete(tx, post, actor, now).await,
-                Removal::Undelete => undelete(tx, post).await,
-                Removal::Purge => purge(tx, post).await,
+                Removal::Delete => {
+                    revisions::log_change(tx, post, actor.id, now, logged).await?;
+                    delete(tx, post, actor, now).await
+                }
+                Removal::Undelete => {
+                    let (question, changed) = undelete(tx, post).await?;
+                    if changed {
+                        revisions::log_change(tx, post, actor.id, now, logged).await?;
+                    }
+                    Ok(question)
+                }
+                Removal::Purge => {
+                    revisions::log_change(tx, post, actor.id, now, logged).await?;
+                    purge(tx, post).await
+                }
             }
         })
         .await
@@ -48,7 +61,7 @@ async fn delete(
     now: i64,
 ) -> Result<Option<QuestionId>, PgError> {
     flags::resolve(client, post, Resolution::Deleted, now, Some(actor.id)).await?;
-    for (forget, id) in sql::forget_notifications(post) {
+    for (forget, id) in sql::quiet_notifications(post) {
         run(client, &numbered(forget), &[&id]).await?;
     }
     match post {
@@ -85,29 +98,32 @@ async fn delete(
     }
 }
 
-/// Takes the deletion mark off; a question's answers deleted with it come back with it, after it.
+/// Takes the deletion mark off; a question's answers deleted with it come back with it, after it. Its
+/// question, and whether there was a mark to take off.
 async fn undelete(
     client: &impl GenericClient,
     post: PostRef,
-) -> Result<Option<QuestionId>, PgError> {
+) -> Result<(Option<QuestionId>, bool), PgError> {
     match post {
         PostRef::Question(id) => {
-            if run(client, &numbered(sql::UNDELETE_QUESTION), &[&id.0]).await? > 0 {
+            let changed = run(client, &numbered(sql::UNDELETE_QUESTION), &[&id.0]).await? > 0;
+            if changed {
                 board::change_total(client, 1).await?;
                 tags::relink(client, id, true).await?;
                 run(client, &numbered(sql::ANSWERS_BACK_WITH_QUESTION), &[&id.0]).await?;
                 run(client, &numbered(sql::RECOUNT_ANSWERS), &[&id.0]).await?;
             }
-            Ok(Some(id))
+            Ok((Some(id), changed))
         }
         PostRef::Answer(id) => {
             let (question, _) = answer_state(client, id.0).await?;
-            if run(client, &numbered(sql::UNDELETE_ANSWER), &[&id.0]).await? > 0 {
+            let changed = run(client, &numbered(sql::UNDELETE_ANSWER), &[&id.0]).await? > 0;
+            if changed {
                 run(client, &numbered(sql::RECOUNT_ANSWERS), &[&question]).await?;
             }
-            Ok(Some(QuestionId(question)))
+            Ok((Some(QuestionId(question)), changed))
         }
-        PostRef::Comment(_) => Ok(None),
+        PostRef::Comment(_) => Ok((None, false)),
     }
 }
 

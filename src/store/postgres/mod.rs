@@ -60,7 +60,7 @@ use crate::{
         ids::{AnswerId, CommentId, QuestionId, UserId},
         limits::ClientKey,
         notifications::{Following, Inbox, Mentioned},
-        people::{AnswerList, Profile, UserList},
+        people::{AnswerList, DeletedPost, Profile, UserList},
         policy::{self, Action, Actor, Denied, PostRef, PostState, Role},
         posts::{
             Answer, Comment, FeedEntry, PostComments, Question, QuestionList, QuestionPage,
@@ -476,6 +476,11 @@ impl PgStore {
     pub async fn user_answers(&self, user: UserId, requested_page: i64) -> StoreResult<AnswerList> {
         let client = self.client().await?;
         Ok(profiles::answers(&client, user, requested_page).await?)
+    }
+
+    pub async fn user_deleted_posts(&self, user: UserId) -> StoreResult<Vec<DeletedPost>> {
+        let client = self.client().await?;
+        Ok(profiles::deleted(&client, user).await?)
     }
 
     pub async fn user_list(&self, prefix: String, requested_page: i64) -> StoreResult<UserList> {
@@ -1441,50 +1446,50 @@ async fn guard(
         deleted_by: row.try_get::<_, Option<i64>>(2)?.map(UserId),
         on_deleted: row.try_get(3)?,
     };
-    Ok(match policy::deletion_allows(actor, action, state) {
+    Ok(match policy::deletion_allows(action, state) {
         None => Guarded::Missing,
         Some(Err(why)) => Guarded::Denied(why),
-        Some(Ok(())) => match decide(client, actor, action, state.author).await? {
+        Some(Ok(())) => match decide(client, actor, action, state).await? {
             Ok(()) => Guarded::Done(()),
             Err(why) => Guarded::Denied(why),
         },
     })
 }
 
-/// The policy's answer, with the roles as this transaction sees them: staff deleting someone else's post
-/// only below their own role.
+/// The policy's answer, with the roles as this transaction sees them (`policy::decide`; the rows read
+/// are locked against a change until the write commits).
 async fn decide(
     client: &impl GenericClient,
     actor: Actor,
     action: Action,
-    author: UserId,
+    post: PostState,
 ) -> Result<Result<(), Denied>, PgError> {
-    let actor = as_seen_now(client, actor, author).await?;
-    if matches!(action, Action::Delete | Action::Undelete)
-        && actor.id != author
-        && actor.role.is_staff()
-    {
-        let locked = format!("{} FOR SHARE", numbered(moderation_sql::ROLE));
-        let author_role = match opt(client, &locked, &[&author.0]).await? {
-            Some(row) => Role::stored(row.try_get(0)?),
-            None => Role::User,
-        };
-        if let Err(why) = policy::may_delete_theirs(actor, author_role) {
-            return Ok(Err(why));
+    let actor = as_seen_now(client, actor).await?;
+    let (author, deleter) = policy::roles_needed(actor, action, post);
+    let locked = format!("{} FOR SHARE", numbered(moderation_sql::ROLE));
+    let mut roles = [None, None];
+    for (role, user) in roles.iter_mut().zip([author, deleter]) {
+        if let Some(user) = user {
+            *role = Some(match opt(client, &locked, &[&user.0]).await? {
+                Some(row) => Role::stored(row.try_get(0)?),
+                None => Role::User,
+            });
         }
     }
-    Ok(policy::may(actor, action, author))
+    let [author_role, deleter_role] = roles;
+    Ok(policy::decide(
+        actor,
+        action,
+        post,
+        author_role,
+        deleter_role,
+    ))
 }
 
-/// The actor as this transaction sees them when they act on someone else's post as staff: with the role
-/// they have now (a user's, if it was taken or they are suspended meanwhile; their row is locked against
-/// a change until the write commits).
-async fn as_seen_now(
-    client: &impl GenericClient,
-    actor: Actor,
-    author: UserId,
-) -> Result<Actor, PgError> {
-    if actor.id == author || !actor.role.is_staff() {
+/// A staff actor as this transaction sees them: with the role they have now (a user's, if it was taken
+/// or they are suspended meanwhile; their row is locked against a change until the write commits).
+async fn as_seen_now(client: &impl GenericClient, actor: Actor) -> Result<Actor, PgError> {
+    if !actor.role.is_staff() {
         return Ok(actor);
     }
     let locked = format!("{} FOR SHARE", numbered(moderation_sql::ROLE));

@@ -123,7 +123,7 @@ impl PgStore {
                 for step in 0..sql::CHAIN_STEPS {
                     let Some(at) = next else { break };
                     let found: Option<Option<i64>> =
-                        match opt(tx, &numbered(sql::ORIGINAL), &[&at.0]).await? {
+                        match opt(tx, &numbered(sql::ORIGINAL), &[&at.0, &(step > 0)]).await? {
                             Some(row) => Some(row.try_get(0)?),
                             None => None,
                         };

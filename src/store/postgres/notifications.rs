@@ -347,7 +347,7 @@ pub async fn inbox(
     let unread = unread(client, user).await?;
     let found = rows(
         client,
-        &numbered(sql::INBOX),
+        &numbered(&sql::INBOX),
         &[
             &user.0,
             &before.unwrap_or(i64::MAX),
@@ -426,7 +426,7 @@ pub async fn follow_question(
 ) -> Result<Option<bool>, PgError> {
     if opt(
         client,
-        "SELECT 1 FROM questions WHERE id = $1",
+        "SELECT 1 FROM questions WHERE id = $1 AND deleted_at IS NULL",
         &[&question.0],
     )
     .await?

@@ -12,13 +12,13 @@ use crate::{
         board::{PAGE_SIZE, clamp_page},
         ids::{AnswerId, QuestionId, UserId},
         people::{
-            AnswerList, AnswerSummary, Profile, USERS_PER_PAGE, UserList, UserSummary,
-            clamp_user_page,
+            AnswerList, AnswerSummary, DELETED_LISTED, DeletedPost, Profile, USERS_PER_PAGE,
+            UserList, UserSummary, clamp_user_page,
         },
         posts::QuestionList,
         tags::TagCount,
     },
-    store::profiles,
+    store::{deletion, profiles},
 };
 
 /// The user a typed name belongs to, with their counts.
@@ -84,6 +84,35 @@ pub async fn questions(
 }
 
 /// One page of the user's answers, newest first.
+/// The user's deleted questions and answers, the newest deletions first.
+pub async fn deleted(
+    client: &impl GenericClient,
+    user: UserId,
+) -> Result<Vec<DeletedPost>, PgError> {
+    rows(
+        client,
+        &numbered(profiles::DELETED_POSTS),
+        &[&user.0, &DELETED_LISTED],
+    )
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(DeletedPost {
+            question_id: QuestionId(row.try_get(0)?),
+            answer_id: row.try_get::<_, Option<i64>>(1)?.map(AnswerId),
+            subject: row.try_get(2)?,
+            deletion: deletion::deletion(
+                row.try_get(3)?,
+                row.try_get(4)?,
+                row.try_get(5)?,
+                row.try_get(6)?,
+            )
+            .unwrap_or_default(),
+        })
+    })
+    .collect()
+}
+
 pub async fn answers(
     client: &impl GenericClient,
     user: UserId,

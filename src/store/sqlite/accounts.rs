@@ -8,7 +8,7 @@ use crate::{
     domain::{
         self,
         ids::{AnswerId, QuestionId, UserId},
-        policy::{Actor, PostRef},
+        policy::PostRef,
     },
     store::{StoreResult, accounts as sql, sessions as store_sessions},
 };
@@ -44,7 +44,7 @@ impl SqliteStore {
                     )
                     .collect::<Vec<_>>();
                 for post in liked {
-                    likes::toggle(tx, post, Actor::user(user))?;
+                    likes::take_back(tx, post, user)?;
                 }
                 for forget in sql::FORGET {
                     tx.run(forget, [user.0])?;

@@ -58,7 +58,9 @@ pub fn first_on(conn: &Connection, post: PostRef, limit: i64) -> rusqlite::Resul
 pub fn find(conn: &Connection, id: CommentId) -> rusqlite::Result<Option<Comment>> {
     conn.one(
         &format!(
-            "SELECT {COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = ?1"
+            "SELECT {COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+             JOIN questions q ON q.id = c.question_id LEFT JOIN answers a ON a.id = c.answer_id
+             WHERE c.id = ?1 AND q.deleted_at IS NULL AND a.deleted_at IS NULL"
         ),
         [id.0],
         from_row,

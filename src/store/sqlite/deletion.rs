@@ -28,13 +28,28 @@ impl SqliteStore {
             .write(move |tx| {
                 let outcome = guarded(tx, actor, how.action(), post, || {
                     let now = domain::now();
-                    // Logged first: a purge takes the row the entry names.
-                    revisions::log_change(tx, post, actor.id, now, (how.logged().code(), ""))?;
-                    match how {
-                        Removal::Delete => delete(tx, post, actor, now),
-                        Removal::Undelete => undelete(tx, post),
-                        Removal::Purge => purge(tx, post),
-                    }
+                    let log = || {
+                        revisions::log_change(tx, post, actor.id, now, (how.logged().code(), ""))
+                    };
+                    // A purge is logged first (it takes the row the entry names); an undelete only when
+                    // there was something to bring back.
+                    Ok(match how {
+                        Removal::Delete => {
+                            log()?;
+                            delete(tx, post, actor, now)?
+                        }
+                        Removal::Undelete => {
+                            let (question, changed) = undelete(tx, post)?;
+                            if changed {
+                                log()?;
+                            }
+                            question
+                        }
+                        Removal::Purge => {
+                            log()?;
+                            purge(tx, post)?
+                        }
+                    })
                 })?;
                 Ok(found(outcome))
             })
@@ -52,7 +67,7 @@ pub(super) fn delete(
     now: i64,
 ) -> rusqlite::Result<Option<QuestionId>> {
     flags::resolve(tx, post, Resolution::Deleted, now, Some(actor.id))?;
-    for (forget, id) in sql::forget_notifications(post) {
+    for (forget, id) in sql::quiet_notifications(post) {
         tx.run(forget, [id])?;
     }
     let question = match post {
@@ -82,26 +97,32 @@ pub(super) fn delete(
     Ok(question)
 }
 
-/// Takes the deletion mark off; a question's answers deleted with it come back with it, after it.
-pub(super) fn undelete(tx: &Transaction, post: PostRef) -> rusqlite::Result<Option<QuestionId>> {
+/// Takes the deletion mark off; a question's answers deleted with it come back with it, after it. Its
+/// question, and whether there was a mark to take off.
+pub(super) fn undelete(
+    tx: &Transaction,
+    post: PostRef,
+) -> rusqlite::Result<(Option<QuestionId>, bool)> {
     match post {
         PostRef::Question(id) => {
-            if tx.run(sql::UNDELETE_QUESTION, [id.0])? > 0 {
+            let changed = tx.run(sql::UNDELETE_QUESTION, [id.0])? > 0;
+            if changed {
                 questions::change_total(tx, 1)?;
                 tags::relink(tx, id, true)?;
                 tx.run(sql::ANSWERS_BACK_WITH_QUESTION, [id.0])?;
                 tx.run(sql::RECOUNT_ANSWERS, [id.0])?;
             }
-            Ok(Some(id))
+            Ok((Some(id), changed))
         }
         PostRef::Answer(id) => {
             let (question, _) = answer_state(tx, id.0)?;
-            if tx.run(sql::UNDELETE_ANSWER, [id.0])? > 0 {
+            let changed = tx.run(sql::UNDELETE_ANSWER, [id.0])? > 0;
+            if changed {
                 tx.run(sql::RECOUNT_ANSWERS, [question])?;
             }
-            Ok(Some(QuestionId(question)))
+            Ok((Some(QuestionId(question)), changed))
         }
-        PostRef::Comment(_) => Ok(None),
+        PostRef::Comment(_) => Ok((None, false)),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Likes on questions and answers: a toggle, with the post's counter moved in the same transaction.
 
 use super::Cached;
+use crate::domain::ids::UserId;
 use rusqlite::{Transaction, params};
 
 use crate::domain::policy::{Action, Actor, PostRef};
@@ -29,24 +30,40 @@ pub fn set(
     user: Actor,
     wanted: Option<bool>,
 ) -> rusqlite::Result<LikeOutcome> {
-    let Some(((posts, likes, post_column), id)) = tables(post) else {
-        return Ok(LikeOutcome::Missing);
-    };
     match super::guard(tx, user, Action::Like, post)? {
         Guarded::Missing => return Ok(LikeOutcome::Missing),
         Guarded::Denied(_) => return Ok(LikeOutcome::OwnPost),
         Guarded::Done(()) => {}
     }
+    apply(tx, post, user.id, wanted)
+}
+
+/// Takes back `user`'s like of the post whatever the post's state, as their account goes: a deleted
+/// post's count moves too (the board's counts follow it only once it is back).
+pub fn take_back(tx: &Transaction, post: PostRef, user: UserId) -> rusqlite::Result<()> {
+    apply(tx, post, user, Some(false)).map(|_| ())
+}
+
+/// The like given, taken back or toggled, and the post's count moved with it.
+fn apply(
+    tx: &Transaction,
+    post: PostRef,
+    user: UserId,
+    wanted: Option<bool>,
+) -> rusqlite::Result<LikeOutcome> {
+    let Some(((posts, likes, post_column), id)) = tables(post) else {
+        return Ok(LikeOutcome::Missing);
+    };
     let add = || {
         tx.run(
             &format!("INSERT OR IGNORE INTO {likes} ({post_column}, user_id) VALUES (?1, ?2)"),
-            params![id, user.id.0],
+            params![id, user.0],
         )
     };
     let take_back = || {
         tx.run(
             &format!("DELETE FROM {likes} WHERE {post_column} = ?1 AND user_id = ?2"),
-            params![id, user.id.0],
+            params![id, user.0],
         )
     };
     let (liked, delta) = match wanted {

@@ -43,7 +43,7 @@ use crate::{
         ids::{AnswerId, CommentId, QuestionId, UserId},
         limits::ClientKey,
         notifications::{Following, Inbox, Mentioned},
-        people::{AnswerList, Profile, UserList},
+        people::{AnswerList, DeletedPost, Profile, UserList},
         policy::{self, Action, Actor, Denied, PostRef, PostState, Role},
         posts::{
             Answer, Comment, FeedEntry, PostComments, Question, QuestionList, QuestionPage,
@@ -198,6 +198,12 @@ impl SqliteStore {
     pub async fn user_answers(&self, user: UserId, requested_page: i64) -> StoreResult<AnswerList> {
         self.db
             .read(move |conn| profiles::answers(conn, user, requested_page))
+            .await
+    }
+
+    pub async fn user_deleted_posts(&self, user: UserId) -> StoreResult<Vec<DeletedPost>> {
+        self.db
+            .read(move |conn| profiles::deleted(conn, user))
             .await
     }
 
@@ -1088,44 +1094,47 @@ fn guard(
     let Some(state) = post_state(conn, action, post)? else {
         return Ok(Guarded::Missing);
     };
-    Ok(match policy::deletion_allows(actor, action, state) {
+    Ok(match policy::deletion_allows(action, state) {
         None => Guarded::Missing,
         Some(Err(why)) => Guarded::Denied(why),
-        Some(Ok(())) => match decide(conn, actor, action, state.author)? {
+        Some(Ok(())) => match decide(conn, actor, action, state)? {
             Ok(()) => Guarded::Done(()),
             Err(why) => Guarded::Denied(why),
         },
     })
 }
 
-/// The policy's answer, with the roles as this transaction sees them: staff deleting someone else's post
-/// only below their own role.
+/// The policy's answer, with the roles as this transaction sees them (`policy::decide`).
 fn decide(
     conn: &Connection,
     actor: Actor,
     action: Action,
-    author: UserId,
+    post: PostState,
 ) -> rusqlite::Result<Result<(), Denied>> {
-    let actor = as_seen_now(conn, actor, author)?;
-    if matches!(action, Action::Delete | Action::Undelete)
-        && actor.id != author
-        && actor.role.is_staff()
-    {
+    let actor = as_seen_now(conn, actor)?;
+    let (author, deleter) = policy::roles_needed(actor, action, post);
+    let role_of = |user: Option<UserId>| -> rusqlite::Result<Option<Role>> {
+        let Some(user) = user else {
+            return Ok(None);
+        };
         let role: Option<String> = conn
-            .one(moderation_sql::ROLE, [author.0], |row| row.get(0))
+            .one(moderation_sql::ROLE, [user.0], |row| row.get(0))
             .optional()?;
-        let author_role = role.as_deref().map(Role::stored).unwrap_or_default();
-        if let Err(why) = policy::may_delete_theirs(actor, author_role) {
-            return Ok(Err(why));
-        }
-    }
-    Ok(policy::may(actor, action, author))
+        Ok(Some(role.as_deref().map(Role::stored).unwrap_or_default()))
+    };
+    Ok(policy::decide(
+        actor,
+        action,
+        post,
+        role_of(author)?,
+        role_of(deleter)?,
+    ))
 }
 
-/// The actor as this transaction sees them when they act on someone else's post as staff: with the role
-/// they have now (a user's, if it was taken or they are suspended meanwhile).
-fn as_seen_now(conn: &Connection, actor: Actor, author: UserId) -> rusqlite::Result<Actor> {
-    if actor.id == author || !actor.role.is_staff() {
+/// A staff actor as this transaction sees them: with the role they have now (a user's, if it was taken
+/// or they are suspended meanwhile).
+fn as_seen_now(conn: &Connection, actor: Actor) -> rusqlite::Result<Actor> {
+    if !actor.role.is_staff() {
         return Ok(actor);
     }
     let found = conn

@@ -106,8 +106,9 @@ impl SqliteStore {
                     let mut next = Some(original);
                     for step in 0..sql::CHAIN_STEPS {
                         let Some(at) = next else { break };
-                        let found: Option<Option<i64>> =
-                            tx.one(sql::ORIGINAL, [at.0], |row| row.get(0)).optional()?;
+                        let found: Option<Option<i64>> = tx
+                            .one(sql::ORIGINAL, params![at.0, step > 0], |row| row.get(0))
+                            .optional()?;
                         match sql::chain_step(step, found, id) {
                             Ok(further) => next = further,
                             Err(outcome) => return Ok(Guarded::Done(outcome)),

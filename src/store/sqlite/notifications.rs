@@ -297,7 +297,7 @@ pub fn inbox(conn: &Connection, user: UserId, before: Option<i64>) -> rusqlite::
     let unread = unread(conn, user)?;
     // Each row's id, and the notification unless its kind is one this version does not know.
     let mut rows: Vec<(i64, Option<Notification>)> = conn
-        .prepare_cached(sql::INBOX)?
+        .prepare_cached(&sql::INBOX)?
         .query_map(
             params![
                 user.0,
@@ -374,7 +374,7 @@ pub fn follow_question(
 ) -> rusqlite::Result<Option<bool>> {
     let exists = tx
         .one(
-            "SELECT 1 FROM questions WHERE id = ?1",
+            "SELECT 1 FROM questions WHERE id = ?1 AND deleted_at IS NULL",
             [question.0],
             |_| Ok(()),
         )

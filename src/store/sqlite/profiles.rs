@@ -9,13 +9,13 @@ use crate::{
         board::{PAGE_SIZE, clamp_page},
         ids::{AnswerId, QuestionId, UserId},
         people::{
-            AnswerList, AnswerSummary, Profile, USERS_PER_PAGE, UserList, UserSummary,
-            clamp_user_page,
+            AnswerList, AnswerSummary, DELETED_LISTED, DeletedPost, Profile, USERS_PER_PAGE,
+            UserList, UserSummary, clamp_user_page,
         },
         posts::QuestionList,
         tags::TagCount,
     },
-    store::profiles,
+    store::{deletion, profiles},
 };
 
 /// Every user's counts and reputation made from the board as it is (a migration, a copy).
@@ -109,6 +109,21 @@ pub fn answers(
         page,
         answers,
     })
+}
+
+/// The user's deleted questions and answers, the newest deletions first.
+pub fn deleted(conn: &Connection, user: UserId) -> rusqlite::Result<Vec<DeletedPost>> {
+    conn.prepare_cached(profiles::DELETED_POSTS)?
+        .query_map(params![user.0, DELETED_LISTED], |row| {
+            Ok(DeletedPost {
+                question_id: QuestionId(row.get(0)?),
+                answer_id: row.get::<_, Option<i64>>(1)?.map(AnswerId),
+                subject: row.get(2)?,
+                deletion: deletion::deletion(row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?)
+                    .unwrap_or_default(),
+            })
+        })?
+        .collect()
 }
 
 /// One page of the users whose name's lookup key starts with `prefix`, the highest reputation first.

@@ -619,6 +619,15 @@ mod tests {
             .step_by(5)
             .chain((100_000..101_000).step_by(37 * 3))
             .collect();
+        let liker = |n: usize| UserId(3 + (n as i64 % 20));
+        for (n, &id) in deleting.iter().enumerate() {
+            likes::toggle(
+                &tx,
+                PostRef::Question(QuestionId(id)),
+                Actor::user(liker(n)),
+            )
+            .expect("like");
+        }
         for &id in &deleting {
             deletion::delete(&tx, PostRef::Question(QuestionId(id)), moderator, 1)
                 .expect("soft delete");
@@ -634,10 +643,18 @@ mod tests {
             deletion::delete(&tx, PostRef::Answer(AnswerId(id)), moderator, 1)
                 .expect("delete answer");
         }
+        // Likes taken back from deleted questions (their givers' accounts going), and none given to them.
+        for (n, &id) in deleting.iter().enumerate().step_by(2) {
+            likes::take_back(&tx, PostRef::Question(QuestionId(id)), liker(n)).expect("take back");
+        }
         for (n, &id) in deleting.iter().enumerate() {
-            let user = UserId(3 + (n as i64 % 20));
-            likes::toggle(&tx, PostRef::Question(QuestionId(id)), Actor::user(user))
-                .expect("like deleted");
+            let given = likes::toggle(
+                &tx,
+                PostRef::Question(QuestionId(id)),
+                Actor::user(liker(n + 1)),
+            )
+            .expect("like a deleted question");
+            assert_eq!(given, crate::store::LikeOutcome::Missing);
         }
         for &id in deleting.iter().step_by(3) {
             deletion::undelete(&tx, PostRef::Question(QuestionId(id))).expect("undelete");

@@ -5,7 +5,7 @@ ALTER TABLE questions ADD COLUMN deleted_at BIGINT;
 ALTER TABLE questions ADD COLUMN deleted_by BIGINT REFERENCES users (id);
 ALTER TABLE answers ADD COLUMN deleted_at BIGINT;
 ALTER TABLE answers ADD COLUMN deleted_by BIGINT REFERENCES users (id);
-ALTER TABLE answers ADD COLUMN deleted_with_question INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE answers ADD COLUMN deleted_with_question BIGINT NOT NULL DEFAULT 0;
 
 DROP INDEX questions_by_likes;
 CREATE INDEX questions_by_likes ON questions (like_count DESC, id DESC) WHERE deleted_at IS NULL;
@@ -22,6 +22,8 @@ DROP INDEX questions_by_author;
 CREATE INDEX questions_by_author ON questions (author_id, id DESC) INCLUDE (deleted_at);
 DROP INDEX answers_by_author;
 CREATE INDEX answers_by_author ON answers (author_id, id DESC) INCLUDE (deleted_at);
+CREATE INDEX questions_deleted_by_author ON questions (author_id, deleted_at) WHERE deleted_at IS NOT NULL;
+CREATE INDEX answers_deleted_by_author ON answers (author_id, deleted_at) WHERE deleted_at IS NOT NULL;
 
 CREATE OR REPLACE FUNCTION question_page_ids(sort_of SMALLINT, page_offset BIGINT, page_size BIGINT)
 RETURNS TABLE (id BIGINT) LANGUAGE plpgsql STABLE ROWS 10 AS $$

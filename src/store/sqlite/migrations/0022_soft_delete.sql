@@ -34,6 +34,9 @@ DROP INDEX questions_by_author;
 CREATE INDEX questions_by_author ON questions (author_id, id, deleted_at);
 DROP INDEX answers_by_author;
 CREATE INDEX answers_by_author ON answers (author_id, id, deleted_at);
+-- A person's deleted posts, for their profile's tab of them.
+CREATE INDEX questions_deleted_by_author ON questions (author_id, deleted_at) WHERE deleted_at IS NOT NULL;
+CREATE INDEX answers_deleted_by_author ON answers (author_id, deleted_at) WHERE deleted_at IS NOT NULL;
 
 -- Counts move only with posts not deleted; a purge of a deleted post moves nothing (it left the counts
 -- when it was deleted).
