@@ -80,6 +80,8 @@ async fn a_deleted_question_leaves_every_list_count_and_search_and_comes_back_wh
     assert_eq!(before, (25, 5));
     assert_eq!(found(&app, "graphite").await, [question]);
     assert_eq!(tag_count(&app, "locks").await, 2);
+    // The visitors' page cache holds the list with it: the delete, a write, empties it.
+    assert!(data_ids(&app.get_html(&visitor, "/").await, "question").contains(&question));
 
     let deleted = app
         .post_form(&alice, &format!("/questions/{question}/delete"), &[])
