@@ -194,7 +194,7 @@ impl QuestionsApi {
         page: Query<Option<i64>>,
     ) -> ApiResult<ListResponse> {
         let lang = lang(req);
-        auth.reader(req, &state).await?;
+        let account = auth.reader(req, &state).await?.map(|user| user.id);
         let tag = match tag.0.as_deref().map(TagName::parse).transpose() {
             Ok(tag) => tag,
             Err(_) => return Err(ApiError::not_found()),
@@ -227,7 +227,7 @@ impl QuestionsApi {
         let (items, page, total, last) = if searching {
             if let Err(wait) = state
                 .searches
-                .try_take(crate::web::middleware::client_key(req))
+                .try_take(crate::web::middleware::client_key(req), account)
             {
                 return Err(ApiError::too_many(wait));
             }

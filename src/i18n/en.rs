@@ -30,7 +30,7 @@ pub const TEXTS: Texts = Texts {
     login_no_account: "No account yet? Sign up",
     login_throttled: "Too many log-in attempts. Try again in {} seconds.",
     signups_throttled: "Too many accounts were made from your network this hour. Try again in {} minutes.",
-    searches_throttled: "Too many searches from your network. Try again in {} seconds.",
+    searches_throttled: "Too many searches from your network or your account. Try again in {} seconds.",
     server_busy: "The board is busy checking passwords. Try again in a moment.",
 
     account_title: "Your account",

@@ -30,7 +30,7 @@ pub const TEXTS: Texts = Texts {
     login_no_account: "계정이 없나요? 회원가입",
     login_throttled: "로그인 시도가 너무 많습니다. {}초 뒤에 다시 시도하세요.",
     signups_throttled: "이 네트워크에서 이번 한 시간 동안 만든 계정이 너무 많습니다. {}분 뒤에 다시 시도하세요.",
-    searches_throttled: "이 네트워크에서 검색이 너무 많습니다. {}초 뒤에 다시 시도하세요.",
+    searches_throttled: "이 네트워크나 계정에서 검색이 너무 많습니다. {}초 뒤에 다시 시도하세요.",
     server_busy: "지금 비밀번호를 확인하는 요청이 많습니다. 잠시 뒤에 다시 시도하세요.",
 
     account_title: "내 계정",

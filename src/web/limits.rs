@@ -4,6 +4,7 @@
 //! engine so that every app server counts them together (`domain::limits`).
 
 use std::{
+    hash::Hash,
     sync::{
         Arc, Mutex,
         atomic::{AtomicUsize, Ordering},
@@ -14,17 +15,25 @@ use std::{
 use tokio::sync::Semaphore;
 
 pub use crate::domain::limits::ClientKey;
-use crate::{domain::limits::SlidingWindow, store::memory_limits::moment, sync::lock};
+use crate::{
+    domain::{ids::UserId, limits::SlidingWindow},
+    store::memory_limits::moment,
+    sync::lock,
+};
 
 /// Keys the table may hold (whatever the clients, memory stays bounded).
 const MAX_KEYS: usize = 50_000;
 
-/// A limit per client over a window, switched off with `rate_limits = "off"`.
-pub struct ClientLimit {
-    table: Option<Mutex<SlidingWindow<ClientKey>>>,
+/// A limit per key (a client's address, an account) over a window, switched off with
+/// `rate_limits = "off"`.
+pub struct KeyedLimit<K> {
+    table: Option<Mutex<SlidingWindow<K>>>,
 }
 
-impl ClientLimit {
+/// A limit per client address.
+pub type ClientLimit = KeyedLimit<ClientKey>;
+
+impl<K: Eq + Hash + Clone> KeyedLimit<K> {
     /// `None` for `limit` switches it off.
     pub fn new(limit: Option<usize>, window: Duration) -> Self {
         Self {
@@ -32,11 +41,39 @@ impl ClientLimit {
         }
     }
 
-    /// Counts one event for `client`, or says how long it must wait.
-    pub fn try_take(&self, client: ClientKey) -> Result<(), Duration> {
+    /// Counts one event for `key`, or says how long it must wait.
+    pub fn try_take(&self, key: K) -> Result<(), Duration> {
         match &self.table {
             None => Ok(()),
-            Some(table) => lock(table).try_record(client, moment()),
+            Some(table) => lock(table).try_record(key, moment()),
+        }
+    }
+}
+
+/// Uncached searches: each client address, and each account (pages or any of its API tokens, from
+/// however many addresses), so many a minute.
+pub struct SearchLimits {
+    pub by_client: ClientLimit,
+    pub by_account: KeyedLimit<UserId>,
+}
+
+impl SearchLimits {
+    /// `None` for `per_minute` switches both off.
+    pub fn new(per_minute: Option<usize>) -> Self {
+        let minute = Duration::from_secs(60);
+        Self {
+            by_client: KeyedLimit::new(per_minute, minute),
+            by_account: KeyedLimit::new(per_minute, minute),
+        }
+    }
+
+    /// Counts one search for `client` and, signed in or with a token, for `account`; or says how long
+    /// to wait.
+    pub fn try_take(&self, client: ClientKey, account: Option<UserId>) -> Result<(), Duration> {
+        self.by_client.try_take(client)?;
+        match account {
+            Some(account) => self.by_account.try_take(account),
+            None => Ok(()),
         }
     }
 }

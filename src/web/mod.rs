@@ -43,7 +43,7 @@ pub struct AppState {
     /// Password hashes, a few at a time.
     pub hashing: limits::HashingGate,
     /// Searches that missed the page cache, per client.
-    pub searches: limits::ClientLimit,
+    pub searches: limits::SearchLimits,
     /// Visitors' pages, until the next write.
     pub pages: page_cache::PageCache,
     pub csrf_key: csrf::CsrfKey,
@@ -85,10 +85,7 @@ impl AppState {
             links.clone(),
         )?);
         Ok(Self {
-            searches: limits::ClientLimit::new(
-                limit(SEARCHES_PER_MINUTE),
-                std::time::Duration::from_secs(60),
-            ),
+            searches: limits::SearchLimits::new(limit(SEARCHES_PER_MINUTE)),
             store,
             search,
             config: Arc::new(config),

@@ -70,7 +70,11 @@ async fn list(req: &Request, ctx: PageContext, state: Data<&Arc<AppState>>) -> A
         )));
     }
     // Only searches that missed the visitors' page cache get here: each costs up to a few milliseconds.
-    if let Err(wait) = state.searches.try_take(super::middleware::client_key(req)) {
+    let account = ctx.user.as_ref().map(|user| user.id);
+    if let Err(wait) = state
+        .searches
+        .try_take(super::middleware::client_key(req), account)
+    {
         return Err(AppError::TooManySearches { wait });
     }
     let found =
@@ -115,7 +119,10 @@ async fn similar(
         || query.only_excludes()
         || state
             .searches
-            .try_take(super::middleware::client_key(req))
+            .try_take(
+                super::middleware::client_key(req),
+                ctx.user.as_ref().map(|user| user.id),
+            )
             .is_err()
     {
         return Ok(maud::html! {});

@@ -49,7 +49,10 @@ async fn suggest(
     if typed.len() > Tags::LONGEST_FIELD
         || state
             .searches
-            .try_take(super::middleware::client_key(req))
+            .try_take(
+                super::middleware::client_key(req),
+                ctx.user.as_ref().map(|user| user.id),
+            )
             .is_err()
     {
         return Ok(html! {});

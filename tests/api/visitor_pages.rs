@@ -232,6 +232,52 @@ async fn uncached_searches_are_limited_per_client() {
     app.stop().await;
 }
 
+/// The same limit counts an account's searches wherever they come from: its API tokens (and its pages)
+/// from a new address each time still stop at the limit, while a visitor at a new address searches on.
+#[tokio::test]
+async fn uncached_searches_are_limited_per_account_too() {
+    let app = crate::helpers::spawn_app_with(|config| {
+        config.rate_limits = true;
+        config.trusted_proxies = vec![miniboard::config::TrustedProxy::Network {
+            address: "127.0.0.1".parse().expect("ip"),
+            prefix: 32,
+        }];
+    })
+    .await;
+    let alice = app.signed_up_user("alice").await;
+    let token = crate::json_api::make_token(&app, &alice, "script", "read").await;
+    let search = |n: usize, token: Option<&str>| {
+        let mut request = reqwest::Client::new()
+            .get(app.url(&format!("/api/v1/questions?q=word{n}")))
+            .header(
+                "X-Forwarded-For",
+                format!("10.0.{}.{}", n / 250, n % 250 + 1),
+            );
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        async move { request.send().await.expect("search").status() }
+    };
+    for n in 0..miniboard::web::SEARCHES_PER_MINUTE {
+        assert_eq!(search(n, Some(&token)).await, StatusCode::OK, "search {n}");
+    }
+    let limit = miniboard::web::SEARCHES_PER_MINUTE;
+    assert_eq!(
+        search(limit, Some(&token)).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Her pages count with her tokens; a visitor at an address of its own is not held back.
+    let page = alice
+        .get(app.url("/?q=one-more"))
+        .header("X-Forwarded-For", "10.9.9.9")
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(page.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(search(limit + 1, None).await, StatusCode::OK);
+    app.stop().await;
+}
+
 /// Two app servers on one database. On PostgreSQL a write through one is on the next page the other serves,
 /// even a page it kept for visitors (every write notifies every server). Two servers on one SQLite file hear
 /// nothing of each other: the second keeps showing what it kept, which is why a SQLite board runs one.
