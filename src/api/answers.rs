@@ -1,6 +1,5 @@
 //! Answers: a question's answers page by page, answering, one answer, editing and deleting.
 
-use crate::domain::posts::Removal;
 use poem::{Request, web::Data};
 use poem_openapi::{
     ApiResponse, OpenApi,
@@ -24,7 +23,7 @@ use crate::{
         accounts::CurrentUser,
         board::{AnswerForm, AnswerId, AnswerSort, QuestionId, clamp_page},
         policy::PostRef,
-        posts::QuestionPage,
+        posts::{QuestionPage, Removal},
     },
 };
 

@@ -1,7 +1,6 @@
 //! `/api/v1/questions`: the list (browsing, by tag, or searched), one question with its first answers,
 //! asking, editing and deleting.
 
-use crate::domain::posts::Removal;
 use poem::{Request, web::Data};
 use poem_openapi::{
     ApiResponse, Enum, OpenApi,
@@ -25,6 +24,7 @@ use crate::{
         FieldError, Problem,
         board::{AnswerSort, ListSort, QuestionForm, QuestionId, clamp_page},
         policy::PostRef,
+        posts::Removal,
         search::SearchQuery,
         tags::TagName,
     },

@@ -5,13 +5,12 @@ use super::{
     revisions::{Editing, editing},
     write_check, written,
 };
-use crate::domain::policy::Actor;
 use crate::{
     domain::{
         self,
         accounts::CurrentUser,
         board::{AnswerForm, AnswerId, Content, QuestionId},
-        policy::{self, Action, Denied, PostRef},
+        policy::{self, Action, Actor, Denied, PostRef},
         posts::{Answer, Question},
         revisions::EditNote,
         writing::WriteLimits,
@@ -60,8 +59,6 @@ pub async fn closed(store: &Store, question: QuestionId) -> BoardError {
     }
 }
 
-/// The answer as it stands, for someone the policy lets do `action` to it (the edit form, the delete
-/// page).
 /// An answer as `viewer` may see it: a deleted one only its author and moderators see.
 pub async fn show(
     store: &Store,
@@ -77,6 +74,8 @@ pub async fn show(
         .ok_or(BoardError::NotFound)
 }
 
+/// The answer as it stands, for someone the policy lets do `action` to it (the edit form, the delete
+/// page); a deleted one only to undelete or purge.
 pub async fn to_change(
     store: &Store,
     user: &CurrentUser,

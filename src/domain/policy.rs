@@ -106,7 +106,7 @@ pub enum Denied {
     QuestionClosed,
     /// A limit on writing said no (`writing`).
     Limited(super::writing::Limited),
-    /// A moderator deleted this post: its author cannot bring it back.
+    /// Someone of a higher role deleted this post: only someone of that role or higher brings it back.
     DeletedByModerator,
     /// The answer's question is deleted: it comes back with its question.
     QuestionDeleted,

@@ -69,13 +69,8 @@ impl PageContext {
     /// Whether the viewer may do `action` to a post that `author` wrote: which controls to show, decided by
     /// the same policy the write is checked against.
     pub fn may(&self, action: Action, author: UserId) -> bool {
-        self.user.as_ref().is_some_and(|user| {
-            let actor = policy::Actor {
-                id: user.id,
-                role: self.role,
-            };
-            policy::may(actor, action, author).is_ok()
-        })
+        self.reader()
+            .is_some_and(|actor| policy::may(actor, action, author).is_ok())
     }
 
     /// The viewer as the policy sees them, if signed in.
@@ -86,9 +81,10 @@ impl PageContext {
         })
     }
 
-    /// Whether the viewer may read a hidden post by its `author`: its author and moderators may.
+    /// Whether the viewer may read a hidden (or deleted) post by its `author`: its author and moderators
+    /// may.
     pub fn sees_hidden(&self, author: UserId) -> bool {
-        self.owns(author) || self.is_staff()
+        policy::may_read_withheld(self.reader(), author)
     }
 
     /// Whether the viewer may flag a post by `author` (anyone signed in, not on their own post).

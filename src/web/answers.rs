@@ -1,8 +1,5 @@
 //! Answering, and editing (in place with htmx) and deleting answers.
 
-use crate::domain::policy::PostRef;
-use crate::domain::posts::Removal;
-use crate::views::deletion::delete_warning;
 use std::sync::Arc;
 
 use maud::Markup;
@@ -25,12 +22,14 @@ use crate::{
     domain::{
         FieldError,
         board::{AnswerForm, AnswerId, AnswerSort, PAGE_SIZE, QuestionId},
-        policy::Action,
+        policy::{Action, PostRef},
+        posts::Removal,
     },
     error::{AppError, AppResult},
     views::{
         PageContext,
         answers::{AnswerSection, answer_edit_form, answer_edit_page, answer_item, answer_section},
+        deletion::delete_warning,
         forms::SummaryInput,
         layout::language_switch,
         questions::{ConfirmDelete, QuestionView, confirm_delete_page, question_page},

@@ -1,8 +1,5 @@
 //! The question list (with search), the question page, and asking, editing and deleting questions.
 
-use crate::domain::policy::PostRef;
-use crate::domain::posts::Removal;
-use crate::views::deletion::delete_warning;
 use std::sync::Arc;
 
 use maud::Markup;
@@ -24,14 +21,15 @@ use crate::{
     domain::{
         FieldError,
         board::{AnswerSort, ListSort, QuestionForm, QuestionId, clamp_page, parse_id, parse_page},
-        policy::Action,
-        posts::QuestionPage,
+        policy::{Action, PostRef},
+        posts::{QuestionPage, Removal},
         search::SearchQuery,
     },
     error::{AppError, AppResult},
     views::{
         PageContext,
         answers::{AnswerSection, answer_section},
+        deletion::delete_warning,
         forms::SummaryInput,
         layout::language_switch,
         questions::{
