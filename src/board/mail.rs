@@ -22,14 +22,28 @@ use crate::{
 };
 
 /// Counts a mail asked for to `email` from `client` (reset and verification links are limited per
-/// address and per client, so nobody floods an inbox through the board).
+/// address and per client, so nobody floods an inbox through the board). Many clients together may fill
+/// an address's own cap to keep its owner from a reset: the owner, asking from an address the account has
+/// signed in from, is not held by that cap. The account is looked for only then, so a request under the
+/// limits takes as long whether or not the address is anyone's.
 pub(super) async fn count_request(
     store: &Store,
     email: &Email,
     client: ClientKey,
 ) -> Result<(), BoardError> {
+    let Err(wait) = store.begin_mail_request(email.key(), client, false).await? else {
+        return Ok(());
+    };
+    let signed_in_from = store.signed_in_from(email.key()).await?;
+    let owner = signed_in_from
+        .iter()
+        .filter_map(|address| address.parse().ok())
+        .any(|address| ClientKey::of(Some(address)) == client);
+    if !owner {
+        return Err(BoardError::Throttled(wait));
+    }
     store
-        .begin_mail_request(email.key(), client)
+        .begin_mail_request(email.key(), client, true)
         .await?
         .map_err(BoardError::Throttled)
 }

@@ -5,6 +5,12 @@
 pub const USER_BY_EMAIL: &str =
     "SELECT id, username, email, locale FROM users WHERE email_key = ?1 AND deleted_at IS NULL";
 
+/// Where the account with an address (`?1`, its key) has signed in from, as its sessions keep it (a
+/// session row goes when it lapses): its owner asking from there is not held by the address's cap.
+pub const SIGNED_IN_FROM: &str =
+    "SELECT DISTINCT s.address FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE u.email_key = ?1 AND u.deleted_at IS NULL AND s.address <> '' LIMIT 100";
+
 /// The account `?1`'s name, address and language (a deleted account has none).
 pub const MAIL_ADDRESS: &str =
     "SELECT username, email, locale FROM users WHERE id = ?1 AND deleted_at IS NULL";

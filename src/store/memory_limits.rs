@@ -201,14 +201,20 @@ impl MemoryLimits {
         &self,
         address_key: &str,
         client: ClientKey,
+        owner: bool,
         now: Duration,
     ) -> Result<(), Duration> {
         let mut requests = lock(&self.mail_requests);
         let pair = (address_key.to_owned(), client);
         let address_key = address_key.to_owned();
+        let address_wait = if owner {
+            None
+        } else {
+            requests.by_address.wait(&address_key, now)
+        };
         let wait = [
             requests.by_pair.wait(&pair, now),
-            requests.by_address.wait(&address_key, now),
+            address_wait,
             requests.by_client.wait(&client, now),
         ]
         .into_iter()

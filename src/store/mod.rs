@@ -537,8 +537,12 @@ operations! {
     fn set_locale(&self, user: UserId, locale: String) -> ();
 
     /// Counts a reset or verification mail asked for to the address `address_key` from `client`, or says
-    /// how long to wait (`domain::mail`'s limits, shared by every app server on the database).
-    fn begin_mail_request(&self, address_key: String, client: ClientKey) -> Result<(), Duration>;
+    /// how long to wait (`domain::mail`'s limits, shared by every app server on the database); the
+    /// address's own cap is left out for its `owner` (asking from where the account signed in).
+    fn begin_mail_request(&self, address_key: String, client: ClientKey, owner: bool) -> Result<(), Duration>;
+
+    /// The client addresses the account with this address (its key) has sessions from.
+    fn signed_in_from(&self, address_key: String) -> Vec<String>;
 
     /// Adds an API token (its hash) to an account that is not deleted and holds fewer than
     /// `tokens::MAX_TOKENS`.

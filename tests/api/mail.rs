@@ -519,6 +519,81 @@ async fn reset_mail_to_one_address_is_limited_and_comes_in_the_language_asked_in
     );
 }
 
+/// A browser behind the trusted proxy at `address` (sent as `X-Forwarded-For`).
+fn browser_at(address: &str) -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-forwarded-for", address.parse().expect("a header value"));
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .expect("client")
+}
+
+/// Clients from many networks together fill an address's hourly cap (each under its own three), so that
+/// nobody new gets a link to it; its owner, asking from where the account has signed in, still does.
+#[tokio::test]
+async fn an_address_flooded_from_many_networks_still_gets_its_owner_a_reset() {
+    let sink = MailSink::start();
+    let app = spawn_app_with({
+        let url = sink.url();
+        move |config| {
+            config.smtp_url = miniboard::config::SmtpUrl::parse(&url).expect("an SMTP URL");
+            config.public_url = Some(PUBLIC_URL.to_owned());
+            config.trusted_proxies = vec![miniboard::config::TrustedProxy::Network {
+                address: "127.0.0.1".parse().expect("ip"),
+                prefix: 32,
+            }];
+        }
+    })
+    .await;
+    confirmed_user(&app, &sink, "alice").await;
+    let logged_in = app.log_in(&browser_at("10.1.1.1"), "alice", PASSWORD).await;
+    assert_eq!(logged_in.status(), StatusCode::SEE_OTHER);
+    // The sign-up's confirmation was the address's first mail this hour; then three from each network.
+    let mut asked = 1;
+    for network in 0.. {
+        let flooder = browser_at(&format!("10.2.0.{}", network + 1));
+        let answers = [
+            forgot(&app, &flooder, "alice@example.com").await.status(),
+            forgot(&app, &flooder, "alice@example.com").await.status(),
+            forgot(&app, &flooder, "alice@example.com").await.status(),
+        ];
+        asked += answers.iter().filter(|s| **s == StatusCode::OK).count();
+        if answers.contains(&StatusCode::TOO_MANY_REQUESTS) {
+            break;
+        }
+    }
+    assert_eq!(asked, miniboard::domain::mail::MAIL_REQUESTS_PER_ADDRESS);
+    let stranger = forgot(&app, &browser_at("10.3.0.1"), "alice@example.com").await;
+    assert_eq!(stranger.status(), StatusCode::TOO_MANY_REQUESTS);
+    let someone_else = forgot(&app, &browser_at("10.3.0.1"), "bob@example.com").await;
+    assert_eq!(
+        someone_else.status(),
+        StatusCode::OK,
+        "only that address is full"
+    );
+    // Alice, not logged in there now, asks from the network she signed in from.
+    let owner = forgot(&app, &browser_at("10.1.1.1"), "alice@example.com").await;
+    assert_eq!(owner.status(), StatusCode::OK);
+    let mails = sink.wait_for("alice@example.com", asked + 1).await;
+    assert_eq!(
+        mails
+            .iter()
+            .filter(|mail| mail.subject == "Reset your password")
+            .count(),
+        asked,
+        "the flooders' and hers"
+    );
+    // Her own network is still held by the limits every client has.
+    for _ in 0..2 {
+        forgot(&app, &browser_at("10.1.1.1"), "alice@example.com").await;
+    }
+    let fourth = forgot(&app, &browser_at("10.1.1.1"), "alice@example.com").await;
+    assert_eq!(fourth.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
 #[tokio::test]
 async fn signing_up_with_a_taken_address_looks_like_a_new_account_and_tells_its_owner() {
     let sink = MailSink::start();

@@ -440,10 +440,20 @@ impl PgStore {
         &self,
         address_key: String,
         client: ClientKey,
+        owner: bool,
     ) -> StoreResult<Result<(), std::time::Duration>> {
         self.unseen_transaction(async |tx| {
-            limits::begin_mail_request(tx, &address_key, client).await
+            limits::begin_mail_request(tx, &address_key, client, owner).await
         })
         .await
+    }
+
+    pub async fn signed_in_from(&self, address_key: String) -> StoreResult<Vec<String>> {
+        let client = self.client().await?;
+        let found = rows(&client, &numbered(sql::SIGNED_IN_FROM), &[&address_key]).await?;
+        Ok(found
+            .iter()
+            .map(|row| row.try_get(0))
+            .collect::<Result<_, _>>()?)
     }
 }

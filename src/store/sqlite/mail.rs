@@ -431,9 +431,20 @@ impl SqliteStore {
         &self,
         address_key: String,
         client: ClientKey,
+        owner: bool,
     ) -> StoreResult<Result<(), std::time::Duration>> {
         Ok(self
             .limits
-            .begin_mail_request(&address_key, client, moment()))
+            .begin_mail_request(&address_key, client, owner, moment()))
+    }
+
+    pub async fn signed_in_from(&self, address_key: String) -> StoreResult<Vec<String>> {
+        self.db
+            .read(move |conn| {
+                conn.prepare_cached(sql::SIGNED_IN_FROM)?
+                    .query_map([address_key], |row| row.get(0))?
+                    .collect()
+            })
+            .await
     }
 }
