@@ -360,7 +360,15 @@ impl PgStore {
         reader: Option<Actor>,
     ) -> StoreResult<Option<QuestionPage>> {
         let viewer = reader.map(|reader| reader.id);
-        let client = self.client().await?;
+        let mut connection = self.client().await?;
+        // The page's statements read one snapshot: a write landing between them (an accept, a comment)
+        // would otherwise show half of itself until the next render.
+        let client = connection
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await?;
         let answers_at = |page: i64| {
             board::answer_page(&client, id, sort, (page - 1) * PAGE_SIZE, PAGE_SIZE, viewer)
         };
@@ -411,6 +419,7 @@ impl PgStore {
         } else {
             Vec::new()
         };
+        client.commit().await?;
         Ok(Some(QuestionPage {
             question,
             accepted,
