@@ -121,8 +121,11 @@ async fn hold_account(
     if !taken.is_empty() {
         return Err(BoardError::Invalid(taken_errors(&taken)));
     }
-    super::mail::count_request(store, &account.email, client).await?;
+    let send = super::mail::count_request(store, &account.email, client).await?;
     let hash = hash_password(hashing, &account).await?;
+    if !send {
+        return Ok(SignedUp::CheckInbox);
+    }
     if address_taken {
         super::mail::tell_address_owner(store, &account.email).await?;
     } else {

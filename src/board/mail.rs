@@ -9,9 +9,9 @@ use crate::{
         accounts::{CurrentUser, Email, EmailChangeForm, NewAccount, PasswordResetForm},
         limits::ClientKey,
         mail::{
-            LinkPurpose, LinkToken, Mail, MailChoices, MailChoicesForm, MailSettings, MailStream,
-            NewLink, NewSignup, Outgoing, RESET_LINK_SECONDS, Recipient, VERIFY_LINK_SECONDS,
-            Verified, new_link_seed,
+            LinkPurpose, LinkToken, Mail, MailChoices, MailChoicesForm, MailRequestRefused,
+            MailSettings, MailStream, NewLink, NewSignup, Outgoing, RESET_LINK_SECONDS, Recipient,
+            VERIFY_LINK_SECONDS, Verified, new_link_seed,
         },
     },
     i18n::Lang,
@@ -21,31 +21,36 @@ use crate::{
     web::limits::{Busy, HashingGate},
 };
 
-/// Counts a mail asked for to `email` from `client` (reset and verification links are limited per
-/// address and per client, so nobody floods an inbox through the board). Many clients together may fill
-/// an address's own cap to keep its owner from a reset: the owner, asking from an address the account has
-/// signed in from, is not held by that cap. The account is looked for only then, so a request under the
-/// limits takes as long whether or not the address is anyone's.
+/// Counts a mail asked for to `email` from `client`, and says whether to send it (reset and
+/// verification links are limited per address and per client, so nobody floods an inbox through the
+/// board). Many clients together may fill an address's own cap to keep its owner from a reset: the
+/// owner, asking from where the account is signed in, is not held by that cap; anyone else then gets the
+/// answer a sent mail gets, and nothing is sent (a refusal would tell an address with an account from
+/// one without). The account is looked for only then, so a request under the limits takes as long
+/// whether or not the address is anyone's.
 pub(super) async fn count_request(
     store: &Store,
     email: &Email,
     client: ClientKey,
-) -> Result<(), BoardError> {
-    let Err(wait) = store.begin_mail_request(email.key(), client, false).await? else {
-        return Ok(());
-    };
-    let signed_in_from = store.signed_in_from(email.key()).await?;
-    let owner = signed_in_from
+) -> Result<bool, BoardError> {
+    let counted = store.begin_mail_request(email.key(), client, false).await?;
+    match counted {
+        Ok(()) => return Ok(true),
+        Err(MailRequestRefused::Wait(wait)) => return Err(BoardError::Throttled(wait)),
+        Err(MailRequestRefused::AddressFull) => {}
+    }
+    let owner = store
+        .signed_in_from(email.key(), domain::now())
+        .await?
         .iter()
         .filter_map(|address| address.parse().ok())
         .any(|address| ClientKey::of(Some(address)) == client);
-    if !owner {
-        return Err(BoardError::Throttled(wait));
+    // Counted either way (the client's own limits bound how often anyone gets here).
+    match store.begin_mail_request(email.key(), client, true).await? {
+        Ok(()) => Ok(owner),
+        Err(MailRequestRefused::Wait(wait)) => Err(BoardError::Throttled(wait)),
+        Err(MailRequestRefused::AddressFull) => Ok(false),
     }
-    store
-        .begin_mail_request(email.key(), client, true)
-        .await?
-        .map_err(BoardError::Throttled)
 }
 
 /// A new one-use link's seed (what its mail keeps) and the hash of its token (what the database keeps).
@@ -112,7 +117,9 @@ pub async fn forgot_password(
 ) -> Result<Email, BoardError> {
     let email =
         Email::parse(typed).map_err(|p| BoardError::Invalid(vec![FieldError::new("email", p)]))?;
-    count_request(store, &email, client).await?;
+    if !count_request(store, &email, client).await? {
+        return Ok(email);
+    }
     let (store, links, wanted) = (store.clone(), links.clone(), email.clone());
     tokio::spawn(async move {
         if let Err(err) = send_reset_link(&store, &links, wanted, lang).await {
@@ -304,7 +311,9 @@ pub async fn resend_confirmation(
         return Ok(());
     }
     let email = Email::parse(&recipient.email).map_err(|_| BoardError::NotFound)?;
-    count_request(store, &email, client).await?;
+    if !count_request(store, &email, client).await? {
+        return Ok(());
+    }
     send_confirmation(store, links, &recipient, &recipient.locale).await
 }
 
@@ -335,7 +344,9 @@ pub async fn change_address(
             Ok(())
         })
         .await?;
-    count_request(store, &email, client).await?;
+    if !count_request(store, &email, client).await? {
+        return Ok(email);
+    }
     let owner = store.user_by_email(email.clone()).await?;
     let kept = send_link(
         store,

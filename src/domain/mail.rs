@@ -19,6 +19,15 @@ pub const MAIL_REQUESTS_PER_ADDRESS_AND_CLIENT: usize = 3;
 /// The same for one address from every client together: a cap against many clients, high enough that a
 /// few cannot keep its owner from their own reset.
 pub const MAIL_REQUESTS_PER_ADDRESS: usize = 20;
+/// Why a mail asked for is not counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MailRequestRefused {
+    /// The client's own limits (per address and client, per client): it may ask again after this.
+    Wait(Duration),
+    /// Only the address's cap, which many clients fill together (and which its owner is not held by).
+    AddressFull,
+}
+
 /// The same requests one client may make in [`MAIL_REQUEST_WINDOW`], whatever the addresses.
 pub const MAIL_REQUESTS_PER_CLIENT: usize = 10;
 pub const MAIL_REQUEST_WINDOW: Duration = Duration::from_secs(60 * 60);

@@ -5,11 +5,13 @@
 pub const USER_BY_EMAIL: &str =
     "SELECT id, username, email, locale FROM users WHERE email_key = ?1 AND deleted_at IS NULL";
 
-/// Where the account with an address (`?1`, its key) has signed in from, as its sessions keep it (a
-/// session row goes when it lapses): its owner asking from there is not held by the address's cap.
-pub const SIGNED_IN_FROM: &str =
-    "SELECT DISTINCT s.address FROM sessions s JOIN users u ON u.id = s.user_id
-     WHERE u.email_key = ?1 AND u.deleted_at IS NULL AND s.address <> '' LIMIT 100";
+/// Where the account with a confirmed address (`?1`, its key) is signed in from at `?2`, the last used
+/// first (not sessions ended, by a new password say, nor lapsed): its owner asking from there is not held
+/// by the address's cap.
+pub const SIGNED_IN_FROM: &str = "SELECT s.address FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE u.email_key = ?1 AND u.email_verified = 1 AND u.deleted_at IS NULL
+       AND s.ended_at IS NULL AND s.expires_at > ?2 AND s.address <> ''
+     GROUP BY s.address ORDER BY max(s.last_seen_at) DESC LIMIT 100";
 
 /// The account `?1`'s name, address and language (a deleted account has none).
 pub const MAIL_ADDRESS: &str =

@@ -15,7 +15,7 @@ use crate::{
     },
     domain::mail::{
         MAIL_REQUEST_WINDOW, MAIL_REQUESTS_PER_ADDRESS, MAIL_REQUESTS_PER_ADDRESS_AND_CLIENT,
-        MAIL_REQUESTS_PER_CLIENT,
+        MAIL_REQUESTS_PER_CLIENT, MailRequestRefused,
     },
     sync::lock,
 };
@@ -53,7 +53,14 @@ struct LoginTables {
 /// Per account name, the clients that tried it within the hour, each with its latest try.
 #[derive(Default)]
 struct NameAttempts {
-    recent: HashMap<String, VecDeque<(ClientKey, Duration)>>,
+    recent: HashMap<String, VecDeque<ClientTries>>,
+}
+
+/// A client's latest try of a name, and the one before it (what the latest leaves when taken back).
+struct ClientTries {
+    client: ClientKey,
+    latest: Duration,
+    before: Option<Duration>,
 }
 
 impl NameAttempts {
@@ -62,28 +69,56 @@ impl NameAttempts {
         let Some(clients) = self.recent.get_mut(name) else {
             return Vec::new();
         };
-        clients.retain(|(_, at)| now.saturating_sub(*at) < NAME_WINDOW);
+        clients.retain(|tries| now.saturating_sub(tries.latest) < NAME_WINDOW);
         if clients.is_empty() {
             self.recent.remove(name);
             return Vec::new();
         }
         clients
             .iter()
-            .filter(|(who, _)| *who != client)
-            .map(|(_, at)| *at)
+            .filter(|tries| tries.client != client)
+            .map(|tries| tries.latest)
             .collect()
     }
 
     fn record(&mut self, name: String, client: ClientKey, now: Duration) {
         if self.recent.len() >= MAX_KEYS && !self.recent.contains_key(&name) {
-            let last_try = |clients: &VecDeque<(ClientKey, Duration)>| clients.back().map(|c| c.1);
+            let last_try = |clients: &VecDeque<ClientTries>| clients.back().map(|t| t.latest);
             make_room(&mut self.recent, last_try, NAME_WINDOW, MAX_KEYS, now);
         }
         let clients = self.recent.entry(name).or_default();
-        clients.retain(|(who, _)| *who != client);
-        clients.push_back((client, now));
+        let before = clients
+            .iter()
+            .position(|tries| tries.client == client)
+            .and_then(|at| clients.remove(at))
+            .map(|tries| tries.latest);
+        clients.push_back(ClientTries {
+            client,
+            latest: now,
+            before,
+        });
         while clients.len() > CLIENTS_PER_NAME {
             clients.pop_front();
+        }
+    }
+
+    /// Takes back `client`'s latest try of `name` (one the server never checked): its try before that
+    /// counts again, or none.
+    fn take_back(&mut self, name: &str, client: ClientKey) {
+        let Some(clients) = self.recent.get_mut(name) else {
+            return;
+        };
+        let Some(at) = clients.iter().position(|tries| tries.client == client) else {
+            return;
+        };
+        match clients[at].before.take() {
+            Some(before) => clients[at].latest = before,
+            None => {
+                clients.remove(at);
+            }
+        }
+        if clients.is_empty() {
+            self.recent.remove(name);
         }
     }
 
@@ -159,11 +194,13 @@ impl MemoryLimits {
         tables.known_good.record(pair, now);
     }
 
-    /// An attempt that never checked the password (the server was too busy) is taken back.
+    /// An attempt that never checked the password (the server was too busy) is taken back, from the
+    /// name's back-off too.
     pub fn login_abandoned(&self, name_key: &str, client: ClientKey) {
         let mut tables = lock(&self.login);
         tables.by_pair.take_back(&(name_key.to_owned(), client));
         tables.by_client.take_back(&client);
+        tables.by_name.take_back(name_key, client);
     }
 
     /// Counts a sign-up from `client`, or says how long it must wait.
@@ -203,25 +240,22 @@ impl MemoryLimits {
         client: ClientKey,
         owner: bool,
         now: Duration,
-    ) -> Result<(), Duration> {
+    ) -> Result<(), MailRequestRefused> {
         let mut requests = lock(&self.mail_requests);
         let pair = (address_key.to_owned(), client);
         let address_key = address_key.to_owned();
-        let address_wait = if owner {
-            None
-        } else {
-            requests.by_address.wait(&address_key, now)
-        };
         let wait = [
             requests.by_pair.wait(&pair, now),
-            address_wait,
             requests.by_client.wait(&client, now),
         ]
         .into_iter()
         .flatten()
         .max();
         if let Some(wait) = wait {
-            return Err(wait.max(Duration::from_secs(1)));
+            return Err(MailRequestRefused::Wait(wait.max(Duration::from_secs(1))));
+        }
+        if !owner && requests.by_address.wait(&address_key, now).is_some() {
+            return Err(MailRequestRefused::AddressFull);
         }
         requests.by_pair.record(pair, now);
         requests.by_address.record(address_key, now);
@@ -347,6 +381,21 @@ mod tests {
             limits.login_abandoned("bob", client(1));
         }
         assert!(limits.begin_login("bob", client(1), START).is_ok());
+    }
+
+    #[test]
+    fn a_taken_back_attempt_leaves_the_names_back_off_as_it_was() {
+        let limits = MemoryLimits::default();
+        let later = START + Duration::from_secs(30);
+        // Client 2 only ever had an unchecked try: it leaves no trace on the name.
+        assert!(limits.begin_login("bob", client(2), START).is_ok());
+        limits.login_abandoned("bob", client(2));
+        // Client 1 tried once for real, then once more unchecked: its real try is the one that counts.
+        assert!(limits.begin_login("bob", client(1), START).is_ok());
+        assert!(limits.begin_login("bob", client(1), later).is_ok());
+        limits.login_abandoned("bob", client(1));
+        let others = lock(&limits.login).by_name.others("bob", client(3), later);
+        assert_eq!(others, vec![START]);
     }
 
     #[test]

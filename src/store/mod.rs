@@ -31,8 +31,8 @@ use crate::{
         ids::{AnswerId, CommentId, QuestionId, UserId},
         limits::ClientKey,
         mail::{
-            LinkPurpose, MailChoices, MailSettings, NewLink, NewSignup, Outgoing, QueuedMail,
-            Recipient, Verified,
+            LinkPurpose, MailChoices, MailRequestRefused, MailSettings, NewLink, NewSignup,
+            Outgoing, QueuedMail, Recipient, Verified,
         },
         moderation::{AccountRow, CloseOutcome, CloseRequest, LogPage, Standing, Suspension},
         notifications::{Following, Inbox, Mentioned, Notification},
@@ -537,12 +537,13 @@ operations! {
     fn set_locale(&self, user: UserId, locale: String) -> ();
 
     /// Counts a reset or verification mail asked for to the address `address_key` from `client`, or says
-    /// how long to wait (`domain::mail`'s limits, shared by every app server on the database); the
-    /// address's own cap is left out for its `owner` (asking from where the account signed in).
-    fn begin_mail_request(&self, address_key: String, client: ClientKey, owner: bool) -> Result<(), Duration>;
+    /// why not (`domain::mail`'s limits, shared by every app server on the database); the address's own
+    /// cap is left out for its `owner` (asking from where the account signed in).
+    fn begin_mail_request(&self, address_key: String, client: ClientKey, owner: bool) -> Result<(), MailRequestRefused>;
 
-    /// The client addresses the account with this address (its key) has sessions from.
-    fn signed_in_from(&self, address_key: String) -> Vec<String>;
+    /// The client addresses of the live sessions of the account with this address (its key, confirmed),
+    /// the last used first.
+    fn signed_in_from(&self, address_key: String, now: i64) -> Vec<String>;
 
     /// Adds an API token (its hash) to an account that is not deleted and holds fewer than
     /// `tokens::MAX_TOKENS`.

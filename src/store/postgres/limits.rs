@@ -15,7 +15,7 @@ use crate::domain::limits::{
 };
 use crate::domain::mail::{
     MAIL_REQUEST_WINDOW, MAIL_REQUESTS_PER_ADDRESS, MAIL_REQUESTS_PER_ADDRESS_AND_CLIENT,
-    MAIL_REQUESTS_PER_CLIENT,
+    MAIL_REQUESTS_PER_CLIENT, MailRequestRefused,
 };
 
 /// The advisory lock key of one thing a limit counts: 64 bits of its SHA-256, so keys of different
@@ -245,14 +245,14 @@ pub async fn purge(tx: &impl GenericClient) -> Result<(), PgError> {
     Ok(())
 }
 
-/// Counts a reset or verification mail asked for to an address from a client, or says how long to wait
-/// (each under its limit, or nothing is counted); the address's own cap is not the `owner`'s.
+/// Counts a reset or verification mail asked for to an address from a client, or says why not (each
+/// under its limit, or nothing is counted); the address's own cap is not the `owner`'s.
 pub async fn begin_mail_request(
     tx: &impl GenericClient,
     address_key: &str,
     client: ClientKey,
     owner: bool,
-) -> Result<Result<(), Duration>, PgError> {
+) -> Result<Result<(), MailRequestRefused>, PgError> {
     let pair = format!("pair {address_key} {client}");
     let address = format!("address {address_key}");
     let client = format!("client {client}");
@@ -268,22 +268,19 @@ pub async fn begin_mail_request(
     )
     .await?;
     let at = Duration::from_micros(now.max(0) as u64);
-    let limits = [
-        MAIL_REQUESTS_PER_ADDRESS_AND_CLIENT,
-        if owner {
-            usize::MAX
-        } else {
-            MAIL_REQUESTS_PER_ADDRESS
-        },
-        MAIL_REQUESTS_PER_CLIENT,
-    ];
-    let mut wait = None;
-    for (column, limit) in limits.into_iter().enumerate() {
+    let wait_of = |column: usize, limit: usize| -> Result<Option<Duration>, PgError> {
         let moments = moments(row.try_get(column)?);
-        wait = wait.max(window_wait(&moments, limit, MAIL_REQUEST_WINDOW, at));
-    }
+        Ok(window_wait(&moments, limit, MAIL_REQUEST_WINDOW, at))
+    };
+    let wait = wait_of(0, MAIL_REQUESTS_PER_ADDRESS_AND_CLIENT)?
+        .max(wait_of(2, MAIL_REQUESTS_PER_CLIENT)?);
     if let Some(wait) = wait {
-        return Ok(Err(wait.max(Duration::from_secs(1))));
+        return Ok(Err(MailRequestRefused::Wait(
+            wait.max(Duration::from_secs(1)),
+        )));
+    }
+    if !owner && wait_of(1, MAIL_REQUESTS_PER_ADDRESS)?.is_some() {
+        return Ok(Err(MailRequestRefused::AddressFull));
     }
     run(
         tx,

@@ -15,8 +15,8 @@ use crate::{
         limits::ClientKey,
         mail::{
             DIGEST_EVERY_SECONDS, DIGEST_NOTIFICATIONS, LEASE_SECONDS, LinkPurpose, Mail,
-            MailChoices, MailSettings, NewLink, NewSignup, Outgoing, QueuedMail, Recipient,
-            Verified,
+            MailChoices, MailRequestRefused, MailSettings, NewLink, NewSignup, Outgoing,
+            QueuedMail, Recipient, Verified,
         },
         notifications::Notification,
     },
@@ -441,16 +441,21 @@ impl PgStore {
         address_key: String,
         client: ClientKey,
         owner: bool,
-    ) -> StoreResult<Result<(), std::time::Duration>> {
+    ) -> StoreResult<Result<(), MailRequestRefused>> {
         self.unseen_transaction(async |tx| {
             limits::begin_mail_request(tx, &address_key, client, owner).await
         })
         .await
     }
 
-    pub async fn signed_in_from(&self, address_key: String) -> StoreResult<Vec<String>> {
+    pub async fn signed_in_from(&self, address_key: String, now: i64) -> StoreResult<Vec<String>> {
         let client = self.client().await?;
-        let found = rows(&client, &numbered(sql::SIGNED_IN_FROM), &[&address_key]).await?;
+        let found = rows(
+            &client,
+            &numbered(sql::SIGNED_IN_FROM),
+            &[&address_key, &now],
+        )
+        .await?;
         Ok(found
             .iter()
             .map(|row| row.try_get(0))

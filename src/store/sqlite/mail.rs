@@ -12,8 +12,8 @@ use crate::{
         limits::ClientKey,
         mail::{
             DIGEST_EVERY_SECONDS, DIGEST_NOTIFICATIONS, LEASE_SECONDS, LinkPurpose, Mail,
-            MailChoices, MailSettings, NewLink, NewSignup, Outgoing, QueuedMail, Recipient,
-            Verified,
+            MailChoices, MailRequestRefused, MailSettings, NewLink, NewSignup, Outgoing,
+            QueuedMail, Recipient, Verified,
         },
         notifications::Notification,
     },
@@ -432,17 +432,17 @@ impl SqliteStore {
         address_key: String,
         client: ClientKey,
         owner: bool,
-    ) -> StoreResult<Result<(), std::time::Duration>> {
+    ) -> StoreResult<Result<(), MailRequestRefused>> {
         Ok(self
             .limits
             .begin_mail_request(&address_key, client, owner, moment()))
     }
 
-    pub async fn signed_in_from(&self, address_key: String) -> StoreResult<Vec<String>> {
+    pub async fn signed_in_from(&self, address_key: String, now: i64) -> StoreResult<Vec<String>> {
         self.db
             .read(move |conn| {
                 conn.prepare_cached(sql::SIGNED_IN_FROM)?
-                    .query_map([address_key], |row| row.get(0))?
+                    .query_map(params![address_key, now], |row| row.get(0))?
                     .collect()
             })
             .await
