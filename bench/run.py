@@ -164,6 +164,17 @@ class Server:
         env = dict(os.environ, MINIBOARD_DATABASE=database_setting, MINIBOARD_BIND=f"127.0.0.1:{port}",
                    MINIBOARD_LOG="warn", MINIBOARD_RATE_LIMITS="off", MINIBOARD_TRUSTED_PROXIES="127.0.0.1")
         self.first_start = None
+        self.process = None
+        try:
+            self.start_measured(env, pg_name)
+        except BaseException:
+            # A server that did not come up leaves nothing behind: no process on the port, no folder, no
+            # database.
+            self.stop()
+            raise
+        self.database_setting = database_setting
+
+    def start_measured(self, env, pg_name):
         if ENGINE == "postgres" or pg_name is not None:
             # A folder of its own, built at the first start; on SQLite the index copied beside the board is
             # used.
@@ -174,11 +185,9 @@ class Server:
                 # index as a restarted production server (and every SQLite run) does.
                 build_ms = self.start(env, limit_s=1800)
                 self.first_start = (build_ms, self.rss_mb())
-                self.process.terminate()
-                self.process.wait(timeout=60)
+                self.end_process()
         # Another app server builds an index of its own at its start.
         self.startup_ms = self.start(env, limit_s=1800 if pg_name is not None else 30)
-        self.database_setting = database_setting
 
     def start(self, env, limit_s):
         """Starts the server and waits until it answers; how long that took, in ms."""
@@ -191,10 +200,23 @@ class Server:
                     if response.status == 200:
                         break
             except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"the server exited at start ({self.process.returncode})")
                 if time.perf_counter() - started > limit_s:
                     raise RuntimeError("the server did not start")
                 time.sleep(0.002)
         return (time.perf_counter() - started) * 1000
+
+    def end_process(self):
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
 
     def api_token(self, username):
         """A write token for `username`, made the operator's way."""
@@ -220,11 +242,10 @@ class Server:
         Path(f"/proc/{self.process.pid}/clear_refs").write_text("5")
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        self.end_process()
         shutil.rmtree(self.dir, ignore_errors=True)
-        if ENGINE == "postgres" and self.owns_database:
-            psql(f"DROP DATABASE {self.pg_name}")
+        if ENGINE == "postgres" and self.owns_database and hasattr(self, "pg_name"):
+            psql(f"DROP DATABASE IF EXISTS {self.pg_name}")
 
     def sql(self, statement):
         """Runs `statement` on the server's board behind its back (as an operator's script would); returns the
