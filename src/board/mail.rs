@@ -37,7 +37,7 @@ pub(super) async fn count_request(
     match counted {
         Ok(()) => return Ok(true),
         Err(MailRequestRefused::Wait(wait)) => return Err(BoardError::Throttled(wait)),
-        Err(MailRequestRefused::AddressFull) => {}
+        Err(MailRequestRefused::AddressFull(_)) => {}
     }
     let owner = store
         .signed_in_from(email.key(), domain::now())
@@ -49,7 +49,23 @@ pub(super) async fn count_request(
     match store.begin_mail_request(email.key(), client, true).await? {
         Ok(()) => Ok(owner),
         Err(MailRequestRefused::Wait(wait)) => Err(BoardError::Throttled(wait)),
-        Err(MailRequestRefused::AddressFull) => Ok(false),
+        Err(MailRequestRefused::AddressFull(_)) => Ok(false),
+    }
+}
+
+/// Counts a mail a signed-in account asks for to its own address: refused by every cap, the address's
+/// too (it says nothing the account does not know, and its address is not confirmed, so no session
+/// shows it the owner's).
+async fn count_own_request(
+    store: &Store,
+    email: &Email,
+    client: ClientKey,
+) -> Result<(), BoardError> {
+    match store.begin_mail_request(email.key(), client, false).await? {
+        Ok(()) => Ok(()),
+        Err(MailRequestRefused::Wait(wait) | MailRequestRefused::AddressFull(wait)) => {
+            Err(BoardError::Throttled(wait))
+        }
     }
 }
 
@@ -61,9 +77,10 @@ fn new_link(links: &LinkKey) -> (String, String) {
 }
 
 /// Mails a one-use link to `to` (the mail keeps its seed, the database its token's hash) and wakes the
-/// sender; whether it did (not for an account deleted meanwhile, nor, given `checked_password`, one whose
-/// password changed since it was checked). `mail` words it; for an address that is someone else's it is another mail altogether, and the
-/// link is kept all the same, though nobody gets its token (the account page looks the same either way).
+/// sender; whether it kept the link (not for an account deleted meanwhile, nor, given `checked_password`,
+/// one whose password changed since it was checked). `mail` words it; for an address that is someone
+/// else's it is another mail altogether, and with none nobody is mailed; the link is kept all the same,
+/// though nobody gets its token (the account page looks the same either way).
 async fn send_link(
     store: &Store,
     links: &LinkKey,
@@ -71,7 +88,7 @@ async fn send_link(
     purpose: LinkPurpose,
     to: &str,
     checked_password: Option<String>,
-    mail: impl FnOnce(String) -> Outgoing,
+    mail: impl FnOnce(String) -> Option<Outgoing>,
 ) -> Result<bool, BoardError> {
     let (seed, token_hash) = new_link(links);
     let lasts = match purpose {
@@ -86,8 +103,10 @@ async fn send_link(
         expires_at: domain::now() + lasts,
         checked_password,
     };
-    let kept = store.add_link(link, mail(seed)).await?;
-    if kept {
+    let mail = mail(seed);
+    let mailed = mail.is_some();
+    let kept = store.add_link(link, mail).await?;
+    if kept && mailed {
         crate::mail::wake_sender();
     }
     Ok(kept)
@@ -145,13 +164,15 @@ async fn send_reset_link(
         LinkPurpose::Reset,
         &user.email,
         None,
-        |seed| Outgoing {
-            recipient: user.email.clone(),
-            locale: lang.code().to_owned(),
-            mail: Mail::ResetPassword {
-                username: user.username.clone(),
-                seed,
-            },
+        |seed| {
+            Some(Outgoing {
+                recipient: user.email.clone(),
+                locale: lang.code().to_owned(),
+                mail: Mail::ResetPassword {
+                    username: user.username.clone(),
+                    seed,
+                },
+            })
         },
     )
     .await
@@ -238,14 +259,16 @@ async fn send_confirmation(
         LinkPurpose::Verify,
         &recipient.email,
         None,
-        |seed| Outgoing {
-            recipient: recipient.email.clone(),
-            locale: locale.to_owned(),
-            mail: Mail::VerifyAddress {
-                username: recipient.username.clone(),
-                seed,
-                change: false,
-            },
+        |seed| {
+            Some(Outgoing {
+                recipient: recipient.email.clone(),
+                locale: locale.to_owned(),
+                mail: Mail::VerifyAddress {
+                    username: recipient.username.clone(),
+                    seed,
+                    change: false,
+                },
+            })
         },
     )
     .await
@@ -311,9 +334,7 @@ pub async fn resend_confirmation(
         return Ok(());
     }
     let email = Email::parse(&recipient.email).map_err(|_| BoardError::NotFound)?;
-    if !count_request(store, &email, client).await? {
-        return Ok(());
-    }
+    count_own_request(store, &email, client).await?;
     send_confirmation(store, links, &recipient, &recipient.locale).await
 }
 
@@ -344,9 +365,9 @@ pub async fn change_address(
             Ok(())
         })
         .await?;
-    if !count_request(store, &email, client).await? {
-        return Ok(email);
-    }
+    // Over the address's cap the link is kept and nobody is mailed: the account page shows the address
+    // as waiting either way.
+    let send = count_request(store, &email, client).await?;
     let owner = store.user_by_email(email.clone()).await?;
     let kept = send_link(
         store,
@@ -355,24 +376,27 @@ pub async fn change_address(
         LinkPurpose::Verify,
         email.as_str(),
         Some(checked),
-        |seed| match owner {
-            // Someone else's: they are told, and the link's token goes to nobody.
-            Some(owner) => Outgoing {
-                recipient: owner.email,
-                locale: owner.locale,
-                mail: Mail::AddressInUse {
-                    username: owner.username,
+        |seed| {
+            let mail = match owner {
+                // Someone else's: they are told, and the link's token goes to nobody.
+                Some(owner) => Outgoing {
+                    recipient: owner.email,
+                    locale: owner.locale,
+                    mail: Mail::AddressInUse {
+                        username: owner.username,
+                    },
                 },
-            },
-            None => Outgoing {
-                recipient: email.as_str().to_owned(),
-                locale: recipient.locale.clone(),
-                mail: Mail::VerifyAddress {
-                    username: recipient.username.clone(),
-                    seed,
-                    change: true,
+                None => Outgoing {
+                    recipient: email.as_str().to_owned(),
+                    locale: recipient.locale.clone(),
+                    mail: Mail::VerifyAddress {
+                        username: recipient.username.clone(),
+                        seed,
+                        change: true,
+                    },
                 },
-            },
+            };
+            send.then_some(mail)
         },
     )
     .await?;

@@ -24,8 +24,9 @@ pub const MAIL_REQUESTS_PER_ADDRESS: usize = 20;
 pub enum MailRequestRefused {
     /// The client's own limits (per address and client, per client): it may ask again after this.
     Wait(Duration),
-    /// Only the address's cap, which many clients fill together (and which its owner is not held by).
-    AddressFull,
+    /// Only the address's cap, which many clients fill together (and which its owner is not held by),
+    /// until this long from now.
+    AddressFull(Duration),
 }
 
 /// The same requests one client may make in [`MAIL_REQUEST_WINDOW`], whatever the addresses.

@@ -103,7 +103,9 @@ impl NameAttempts {
     }
 
     /// Takes back `client`'s latest try of `name` (one the server never checked): its try before that
-    /// counts again, or none.
+    /// counts again, in its place by time, or none. One step back only (a second unchecked try in flight
+    /// takes the first's place as "before"), and a client the try pushed out of a full list stays out:
+    /// the bound on clients per name already makes this list a sample.
     fn take_back(&mut self, name: &str, client: ClientKey) {
         let Some(clients) = self.recent.get_mut(name) else {
             return;
@@ -111,11 +113,12 @@ impl NameAttempts {
         let Some(at) = clients.iter().position(|tries| tries.client == client) else {
             return;
         };
-        match clients[at].before.take() {
-            Some(before) => clients[at].latest = before,
-            None => {
-                clients.remove(at);
-            }
+        if let Some(mut tries) = clients.remove(at)
+            && let Some(before) = tries.before.take()
+        {
+            tries.latest = before;
+            let place = clients.partition_point(|other| other.latest <= before);
+            clients.insert(place, tries);
         }
         if clients.is_empty() {
             self.recent.remove(name);
@@ -254,8 +257,10 @@ impl MemoryLimits {
         if let Some(wait) = wait {
             return Err(MailRequestRefused::Wait(wait.max(Duration::from_secs(1))));
         }
-        if !owner && requests.by_address.wait(&address_key, now).is_some() {
-            return Err(MailRequestRefused::AddressFull);
+        if !owner && let Some(wait) = requests.by_address.wait(&address_key, now) {
+            return Err(MailRequestRefused::AddressFull(
+                wait.max(Duration::from_secs(1)),
+            ));
         }
         requests.by_pair.record(pair, now);
         requests.by_address.record(address_key, now);
@@ -386,16 +391,23 @@ mod tests {
     #[test]
     fn a_taken_back_attempt_leaves_the_names_back_off_as_it_was() {
         let limits = MemoryLimits::default();
-        let later = START + Duration::from_secs(30);
-        // Client 2 only ever had an unchecked try: it leaves no trace on the name.
-        assert!(limits.begin_login("bob", client(2), START).is_ok());
-        limits.login_abandoned("bob", client(2));
-        // Client 1 tried once for real, then once more unchecked: its real try is the one that counts.
+        let (second, third) = (
+            START + Duration::from_secs(10),
+            START + Duration::from_secs(30),
+        );
+        // Client 1 tried once for real, client 2 after it; then client 1 once more, unchecked: its real
+        // try is the one that counts again, before client 2's.
         assert!(limits.begin_login("bob", client(1), START).is_ok());
-        assert!(limits.begin_login("bob", client(1), later).is_ok());
+        assert!(limits.begin_login("bob", client(2), second).is_ok());
+        assert!(limits.begin_login("bob", client(1), third).is_ok());
         limits.login_abandoned("bob", client(1));
-        let others = lock(&limits.login).by_name.others("bob", client(3), later);
-        assert_eq!(others, vec![START]);
+        let others =
+            |limits: &MemoryLimits| lock(&limits.login).by_name.others("bob", client(9), third);
+        assert_eq!(others(&limits), vec![START, second]);
+        // Client 3 only ever had an unchecked try: it leaves no trace on the name.
+        assert!(limits.begin_login("bob", client(3), third).is_ok());
+        limits.login_abandoned("bob", client(3));
+        assert_eq!(others(&limits), vec![START, second]);
     }
 
     #[test]

@@ -484,9 +484,9 @@ operations! {
     /// The account's name, address and language.
     fn mail_address(&self, user: UserId) -> Option<Recipient>;
 
-    /// Keeps a one-use link and queues the mail that carries it, together, unless the account was deleted
-    /// or its password is no longer the one checked (then `false`, and nothing is kept or sent).
-    fn add_link(&self, link: NewLink, mail: Outgoing) -> bool;
+    /// Keeps a one-use link and queues the mail that carries it (if any), together, unless the account was
+    /// deleted or its password is no longer the one checked (then `false`, and nothing is kept or sent).
+    fn add_link(&self, link: NewLink, mail: Option<Outgoing>) -> bool;
 
     /// Keeps a sign-up until its address is confirmed and queues the mail with its link, together.
     fn add_signup(&self, signup: NewSignup, mail: Outgoing) -> ();

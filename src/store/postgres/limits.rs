@@ -279,8 +279,10 @@ pub async fn begin_mail_request(
             wait.max(Duration::from_secs(1)),
         )));
     }
-    if !owner && wait_of(1, MAIL_REQUESTS_PER_ADDRESS)?.is_some() {
-        return Ok(Err(MailRequestRefused::AddressFull));
+    if !owner && let Some(wait) = wait_of(1, MAIL_REQUESTS_PER_ADDRESS)? {
+        return Ok(Err(MailRequestRefused::AddressFull(
+            wait.max(Duration::from_secs(1)),
+        )));
     }
     run(
         tx,

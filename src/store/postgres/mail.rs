@@ -172,7 +172,7 @@ impl PgStore {
         Ok(found)
     }
 
-    pub async fn add_link(&self, link: NewLink, mail: Outgoing) -> StoreResult<bool> {
+    pub async fn add_link(&self, link: NewLink, mail: Option<Outgoing>) -> StoreResult<bool> {
         let now = domain::now();
         self.unseen_transaction(async |tx| {
             run(tx, &numbered(sql::FORGET_LAPSED_LINKS), &[&now]).await?;
@@ -191,8 +191,8 @@ impl PgStore {
             )
             .await?
                 == 1;
-            if kept {
-                queue(tx, Some(link.user), &mail, now).await?;
+            if kept && let Some(mail) = &mail {
+                queue(tx, Some(link.user), mail, now).await?;
             }
             Ok(kept)
         })

@@ -123,7 +123,7 @@ impl SqliteStore {
             .await
     }
 
-    pub async fn add_link(&self, link: NewLink, mail: Outgoing) -> StoreResult<bool> {
+    pub async fn add_link(&self, link: NewLink, mail: Option<Outgoing>) -> StoreResult<bool> {
         let now = domain::now();
         self.db
             .write_unseen(move |tx| {
@@ -140,8 +140,8 @@ impl SqliteStore {
                         link.checked_password
                     ],
                 )? == 1;
-                if kept {
-                    queue(tx, Some(link.user), &mail, now)?;
+                if kept && let Some(mail) = &mail {
+                    queue(tx, Some(link.user), mail, now)?;
                 }
                 Ok(kept)
             })
