@@ -313,11 +313,23 @@ impl TestApp {
 
 /// A client that keeps cookies and does not follow redirects, so tests see each 303.
 pub fn browser() -> Client {
+    browser_builder().build().expect("client")
+}
+
+/// A browser behind the trusted proxy at `address` (sent as `X-Forwarded-For`).
+pub fn browser_at(address: &str) -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-forwarded-for", address.parse().expect("a header value"));
+    browser_builder()
+        .default_headers(headers)
+        .build()
+        .expect("client")
+}
+
+fn browser_builder() -> reqwest::ClientBuilder {
     Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
-        .build()
-        .expect("client")
 }
 
 /// The sign-up form's fields as a browser posts them, for requests built by hand.

@@ -12,7 +12,9 @@ use std::{
 
 use reqwest::{Client, StatusCode};
 
-use crate::helpers::{PASSWORD, ServerProcess, TestApp, browser, location, spawn_app_with};
+use crate::helpers::{
+    PASSWORD, ServerProcess, TestApp, browser, browser_at, location, spawn_app_with,
+};
 
 /// Where links in mail point: not the test server's own address, so the tests see `public_url` used.
 const PUBLIC_URL: &str = "https://board.example.com";
@@ -517,18 +519,6 @@ async fn reset_mail_to_one_address_is_limited_and_comes_in_the_language_asked_in
             .body
             .contains(&format!("{PUBLIC_URL}/password/reset/"))
     );
-}
-
-/// A browser behind the trusted proxy at `address` (sent as `X-Forwarded-For`).
-fn browser_at(address: &str) -> Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("x-forwarded-for", address.parse().expect("a header value"));
-    Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .default_headers(headers)
-        .build()
-        .expect("client")
 }
 
 /// Clients from many networks together fill an address's hourly cap (each under its own three), so that
