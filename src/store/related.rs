@@ -5,7 +5,8 @@ use crate::domain::related::CANDIDATES_PER_TAG;
 
 /// Candidates for the question `?1` with `tags` tag names (`?2` ...): id, subject, tags shared, likes;
 /// `None` without tags. One statement: each tag's most liked questions (by its index on likes), then the
-/// tags they share counted from their own links.
+/// tags each shares counted from its own few links (counting from the tags' links walked every question
+/// of every tag).
 pub fn candidates_sql(tags: usize) -> Option<String> {
     if tags == 0 {
         return None;
@@ -23,14 +24,13 @@ pub fn candidates_sql(tags: usize) -> Option<String> {
         })
         .collect();
     Some(format!(
-        "WITH candidates AS ({}),
-         shared AS (
-             SELECT question_id, count(*) AS shared FROM question_tags
-             WHERE question_id IN (SELECT question_id FROM candidates)
-               AND tag_id IN (SELECT id FROM tags WHERE name IN ({}))
-             GROUP BY question_id)
-         SELECT q.id, q.subject, shared.shared, q.like_count
-         FROM shared JOIN questions q ON q.id = shared.question_id",
+        "WITH candidates AS ({})
+         SELECT q.id, q.subject,
+                (SELECT count(*) FROM question_tags shared
+                 WHERE shared.question_id = q.id
+                   AND shared.tag_id IN (SELECT id FROM tags WHERE name IN ({}))),
+                q.like_count
+         FROM candidates c JOIN questions q ON q.id = c.question_id",
         per_tag.join(" UNION "),
         names.join(", ")
     ))
