@@ -554,6 +554,10 @@ const PROGRESS_EVERY: usize = 100_000;
 
 /// Rows per batch: a transaction of the target each.
 const BATCH: usize = 2_000;
+/// How long a copy waits for the connections of a server just stopped to go: checks, and the time
+/// between them.
+const LEAVING_CHECKS: usize = 30;
+const LEAVING_CHECKED_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 impl Table {
     fn column_list(&self) -> String {
@@ -697,6 +701,25 @@ async fn copy_tables(from: &Store, to: &Store) -> StoreResult<()> {
 /// Copies the board in `from` into `to`, which must hold no board yet; then checks that every table has as
 /// many rows on both sides and that the target's counters count its rows.
 pub async fn copy(from: &Store, to: &Store) -> StoreResult<Copied> {
+    // A server writing to the source would leave its writes out of the copy (a PostgreSQL source is not
+    // locked), one serving the target would show the board half-copied.
+    for (side, database) in [("the source", from), ("the target", to)] {
+        let mut servers = database.other_processes().await?;
+        // A server just stopped may still be seen leaving for a moment.
+        for _ in 0..LEAVING_CHECKS {
+            if servers == 0 {
+                break;
+            }
+            tokio::time::sleep(LEAVING_CHECKED_EVERY).await;
+            servers = database.other_processes().await?;
+        }
+        if servers > 0 {
+            return Err(StoreError::Refused(format!(
+                "a running miniboard holds {side} (other miniboard processes connected to it: \
+                 {servers}); stop every server of the board first"
+            )));
+        }
+    }
     if interrupted(to).await? {
         // What a killed copy left: ours to empty.
         tracing::warn!("a copy into this database did not finish; emptying what it left");

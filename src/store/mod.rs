@@ -197,6 +197,15 @@ impl Store {
         }
     }
 
+    /// How many other miniboard processes use this database. A SQLite file's lock already keeps a copy or a
+    /// restore from a file a server holds; a PostgreSQL database is not locked, so its connections tell.
+    pub async fn other_processes(&self) -> StoreResult<i64> {
+        match self {
+            Self::Sqlite(_) => Ok(0),
+            Self::Postgres(store) => store.other_processes().await,
+        }
+    }
+
     /// The number of writes visitors can see that this process has committed so far. Read it before a read:
     /// if it is unchanged later, nothing this process wrote since can be missing from what was read.
     pub fn generation(&self) -> u64 {

@@ -505,6 +505,18 @@ async fn copy_moves_a_whole_board_into_an_empty_database_and_back() {
     // New posts get new ids after the copied ones.
     let asked = app.ask(&user, "Asked after the move", "text").await;
     assert!(asked > newest, "{asked} after {newest}");
+    // A board a server runs on is not copied out (writes during the copy would be missing from it):
+    // SQLite's lock says so, and a PostgreSQL board's connections.
+    let held = copy(
+        &target.config_value(),
+        dir.path().join("held.db").to_str().expect("path"),
+    );
+    assert!(!held.status.success());
+    assert!(
+        stderr_of(&held).contains("a running miniboard holds"),
+        "{}",
+        stderr_of(&held)
+    );
     app.stop().await;
 
     // A database that holds a board is not copied into.

@@ -111,6 +111,8 @@ const PURGE_LOCK: i64 = 0x6d62_7370;
 const PURGED_AT: &str = "sessions_purged_at";
 /// How long a write waits to hear its own notification back before it answers (see [`Echo`]).
 const ECHO_WAIT: Duration = Duration::from_millis(100);
+/// How the board's connections name themselves to the server, before an id of their process.
+const APPLICATION: &str = "miniboard";
 /// The channel a board write notifies on commit.
 const CHANGES_CHANNEL: &str = "miniboard_changes";
 /// For the rest of a transaction, statements run on the plan made once per connection. PostgreSQL
@@ -197,6 +199,17 @@ pub struct PgStore {
     echo: Arc<Echo>,
     /// The question total and the generation it was read at.
     total: Arc<Mutex<Option<(u64, i64)>>>,
+    _listener: Arc<Listener>,
+}
+
+/// The task listening for other servers' writes, ended with the last handle on the store: its connection
+/// closes with it (a store dropped while the process goes on, as in tests, leaves no connection behind).
+struct Listener(tokio::task::AbortHandle);
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 impl PgStore {
@@ -206,9 +219,11 @@ impl PgStore {
         let read = url.connection().map_err(refused)?;
         let tls = tls::connector(&read).map_err(refused)?;
         let mut config = read.config;
-        // Which connections in pg_stat_activity are the board's.
+        let server: u64 = rand::random();
+        // Which connections in pg_stat_activity are the board's, and which of them are one process's
+        // (`miniboard copy` looks for servers that way).
         if config.get_application_name().is_none() {
-            config.application_name("miniboard");
+            config.application_name(format!("{APPLICATION} {server:016x}"));
         }
         let manager = Manager::from_config(
             config.clone(),
@@ -224,29 +239,31 @@ impl PgStore {
             .runtime(Runtime::Tokio1)
             .build()
             .map_err(|err| StoreError::Pool(err.to_string()))?;
-        let store = Self {
-            pool,
-            generation: Arc::new(AtomicU64::new(0)),
-            listening: Arc::new(AtomicBool::new(false)),
-            writers: Arc::new(tokio::sync::Semaphore::new(WRITERS)),
-            total: Arc::default(),
-            echo: Arc::new(Echo {
-                server: rand::random(),
-                sent: AtomicU64::new(0),
-                heard: tokio::sync::watch::Sender::new(0),
-            }),
-        };
-        let mut client = store.pool.get().await?;
-        migrations::run(&mut client).await?;
-        listen_for_writes(
+        migrations::run(&mut pool.get().await?).await?;
+        let generation = Arc::new(AtomicU64::new(0));
+        let listening = Arc::new(AtomicBool::new(false));
+        let echo = Arc::new(Echo {
+            server,
+            sent: AtomicU64::new(0),
+            heard: tokio::sync::watch::Sender::new(0),
+        });
+        let listener = listen_for_writes(
             config,
             tls,
-            store.generation.clone(),
-            store.listening.clone(),
-            store.echo.clone(),
+            generation.clone(),
+            listening.clone(),
+            echo.clone(),
         )
         .await;
-        Ok(store)
+        Ok(Self {
+            pool,
+            generation,
+            listening,
+            writers: Arc::new(tokio::sync::Semaphore::new(WRITERS)),
+            total: Arc::default(),
+            echo,
+            _listener: Arc::new(Listener(listener)),
+        })
     }
 
     /// Writes visible to visitors so far, this server's and (heard on the channel) every other's. While
@@ -291,6 +308,20 @@ impl PgStore {
     pub async fn schema_version(&self) -> StoreResult<i64> {
         let client = self.client().await?;
         Ok(migrations::version(&client).await?)
+    }
+
+    /// How many other miniboard processes have connections to this database.
+    pub async fn other_processes(&self) -> StoreResult<i64> {
+        let client = self.client().await?;
+        let row = client
+            .query_one(
+                "SELECT count(DISTINCT application_name) FROM pg_stat_activity
+                 WHERE datname = current_database() AND application_name LIKE $1
+                   AND application_name <> current_setting('application_name')",
+                &[&format!("{APPLICATION} %")],
+            )
+            .await?;
+        Ok(row.try_get(0)?)
     }
 
     pub async fn ping(&self) -> StoreResult<()> {
@@ -1359,9 +1390,9 @@ async fn listen_for_writes(
     generation: Arc<AtomicU64>,
     listening: Arc<AtomicBool>,
     echo: Arc<Echo>,
-) {
+) -> tokio::task::AbortHandle {
     let (ready, first) = tokio::sync::oneshot::channel();
-    tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         let mut ready = Some(ready);
         let mut said = false;
         loop {
@@ -1395,6 +1426,7 @@ async fn listen_for_writes(
         }
     });
     let _ = first.await;
+    task.abort_handle()
 }
 
 async fn listen_once(
