@@ -145,6 +145,11 @@ impl Tags {
         names.join(" ")
     }
 
+    /// How many of these tags `other` carries too.
+    pub fn shared_with(&self, other: &Tags) -> i64 {
+        self.0.iter().filter(|name| other.0.contains(name)).count() as i64
+    }
+
     pub fn names(&self) -> &[TagName] {
         &self.0
     }
@@ -285,5 +290,13 @@ mod tests {
                 assert_eq!(again, name, "{typed}");
             }
         }
+    }
+
+    #[test]
+    fn shared_tags_are_counted_by_whole_names() {
+        let shown = Tags::stored("rust flask sql");
+        assert_eq!(shown.shared_with(&Tags::stored("sql rust")), 2);
+        assert_eq!(shown.shared_with(&Tags::stored("rusty sq flask")), 1);
+        assert_eq!(shown.shared_with(&Tags::stored("")), 0);
     }
 }

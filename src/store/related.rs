@@ -3,10 +3,10 @@
 
 use crate::domain::related::CANDIDATES_PER_TAG;
 
-/// Candidates for the question `?1` with `tags` tag names (`?2` ...): id, subject, tags shared, likes;
-/// `None` without tags. One statement: each tag's most liked questions (by its index on likes), then the
-/// tags each shares counted from its own few links (counting from the tags' links walked every question
-/// of every tag).
+/// Candidates for the question `?1` with `tags` tag names (`?2` ...): id, subject, tags (as stored),
+/// likes; `None` without tags. One statement: each tag's most liked questions (by its index on likes).
+/// The tags each shares are counted from its own (counting them in SQL walked every question of every
+/// tag, or ran a statement per candidate).
 pub fn candidates_sql(tags: usize) -> Option<String> {
     if tags == 0 {
         return None;
@@ -25,13 +25,8 @@ pub fn candidates_sql(tags: usize) -> Option<String> {
         .collect();
     Some(format!(
         "WITH candidates AS ({})
-         SELECT q.id, q.subject,
-                (SELECT count(*) FROM question_tags shared
-                 WHERE shared.question_id = q.id
-                   AND shared.tag_id IN (SELECT id FROM tags WHERE name IN ({}))),
-                q.like_count
+         SELECT q.id, q.subject, q.tags, q.like_count
          FROM candidates c JOIN questions q ON q.id = c.question_id",
-        per_tag.join(" UNION "),
-        names.join(", ")
+        per_tag.join(" UNION ")
     ))
 }

@@ -290,7 +290,7 @@ pub async fn related(
             Ok(Candidate {
                 id: QuestionId(row.try_get(0)?),
                 subject: row.try_get(1)?,
-                shared_tags: row.try_get(2)?,
+                shared_tags: tags.shared_with(&Tags::stored(row.try_get(2)?)),
                 like_count: row.try_get(3)?,
             })
         })

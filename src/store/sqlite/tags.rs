@@ -245,7 +245,7 @@ pub fn related(
             Ok(Candidate {
                 id: QuestionId(row.get(0)?),
                 subject: row.get(1)?,
-                shared_tags: row.get(2)?,
+                shared_tags: tags.shared_with(&Tags::stored(&row.get::<_, String>(2)?)),
                 like_count: row.get(3)?,
             })
         })?
