@@ -215,6 +215,9 @@ fn copy_board(from: &str, to: &str) -> ExitCode {
             .filter_map(|database| database.sqlite_path())
             .map(backup::hold_exclusively)
             .collect::<Result<_, _>>()?;
+        for (side, database) in [("the source", &from), ("the target", &to)] {
+            miniboard::store::copy::refuse_while_served(side, database).await?;
+        }
         let source = Store::open(&from).await?;
         let target = Store::open(&to).await?;
         miniboard::store::copy::copy(&source, &target).await

@@ -2,7 +2,8 @@
 //! keeps, ids and counters as they are, in batches in each table's key order. Both engines hold the same
 //! tables and columns, so the statements are written once here; each engine only runs them.
 
-use super::{Store, StoreError, StoreResult};
+use super::{Store, StoreError, StoreResult, postgres};
+use crate::config::Database;
 
 /// How a column's values are bound and read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -701,25 +702,6 @@ async fn copy_tables(from: &Store, to: &Store) -> StoreResult<()> {
 /// Copies the board in `from` into `to`, which must hold no board yet; then checks that every table has as
 /// many rows on both sides and that the target's counters count its rows.
 pub async fn copy(from: &Store, to: &Store) -> StoreResult<Copied> {
-    // A server writing to the source would leave its writes out of the copy (a PostgreSQL source is not
-    // locked), one serving the target would show the board half-copied.
-    for (side, database) in [("the source", from), ("the target", to)] {
-        let mut servers = database.other_processes().await?;
-        // A server just stopped may still be seen leaving for a moment.
-        for _ in 0..LEAVING_CHECKS {
-            if servers == 0 {
-                break;
-            }
-            tokio::time::sleep(LEAVING_CHECKED_EVERY).await;
-            servers = database.other_processes().await?;
-        }
-        if servers > 0 {
-            return Err(StoreError::Refused(format!(
-                "a running miniboard holds {side} (other miniboard processes connected to it: \
-                 {servers}); stop every server of the board first"
-            )));
-        }
-    }
     if interrupted(to).await? {
         // What a killed copy left: ours to empty.
         tracing::warn!("a copy into this database did not finish; emptying what it left");
@@ -747,9 +729,45 @@ pub async fn copy(from: &Store, to: &Store) -> StoreResult<Copied> {
     }
 }
 
+/// Refuses `database` while other miniboard processes use it (after waiting a moment for a server just
+/// stopped to go), before it is opened: a server writing to the source would leave its writes out of the
+/// copy, one serving the target would show a board half-copied. A SQLite file's lock refuses them
+/// where it is opened; a PostgreSQL database is not locked, so its connections tell.
+pub async fn refuse_while_served(side: &str, database: &Database) -> StoreResult<()> {
+    let Database::Postgres(url) = database else {
+        return Ok(());
+    };
+    let mut servers = postgres::other_processes_at(url).await?;
+    for _ in 0..LEAVING_CHECKS {
+        if servers == 0 {
+            return Ok(());
+        }
+        tokio::time::sleep(LEAVING_CHECKED_EVERY).await;
+        servers = postgres::other_processes_at(url).await?;
+    }
+    match servers {
+        0 => Ok(()),
+        _ => Err(served(side, servers)),
+    }
+}
+
+fn served(side: &str, servers: i64) -> StoreError {
+    StoreError::Refused(format!(
+        "a running miniboard holds {side} (other miniboard processes connected to it: {servers}, \
+         see pg_stat_activity); stop every server of the board first"
+    ))
+}
+
 /// Copies every table, then checks what arrived.
 async fn copy_and_check(from: &Store, to: &Store) -> StoreResult<Vec<(&'static str, i64)>> {
     copy_tables(from, to).await?;
+    // A server started during the copy may have written what it missed.
+    for (side, database) in [("the source", from), ("the target", to)] {
+        let servers = database.other_processes().await?;
+        if servers > 0 {
+            return Err(served(side, servers));
+        }
+    }
     let mut tables = Vec::with_capacity(TABLES.len());
     // Settings the target made itself may stay beside the board's.
     for table in TABLES.iter().filter(|table| table.on_conflict.is_none()) {

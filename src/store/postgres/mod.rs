@@ -113,6 +113,60 @@ const PURGED_AT: &str = "sessions_purged_at";
 const ECHO_WAIT: Duration = Duration::from_millis(100);
 /// How the board's connections name themselves to the server, before an id of their process.
 const APPLICATION: &str = "miniboard";
+
+/// The name this process's connections give the server (`application_name`): miniboard and an id of
+/// the process, then the name the URL gives, if any (cut short by the server past 63 bytes). The id is
+/// one for every store the process opens, so a copy's two stores are not each other's "other process",
+/// and it is not the echo's, which no one else may know.
+fn process_name(given: Option<&str>) -> String {
+    static ID: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    let own = format!("{APPLICATION} {:016x}", ID.get_or_init(rand::random));
+    match given {
+        Some(given) => format!("{own} {given}"),
+        None => own,
+    }
+}
+
+/// How many other miniboard processes have connections to the database `client` is on: by the names
+/// they give (a release before the id named itself just "miniboard").
+async fn count_other_processes(client: &tokio_postgres::Client) -> Result<i64, PgError> {
+    let own = process_name(None);
+    let row = client
+        .query_one(
+            "SELECT count(DISTINCT application_name) FROM pg_stat_activity
+             WHERE datname = current_database()
+               AND (application_name = $1 OR application_name LIKE $1 || ' %')
+               AND left(application_name, length($2)) <> $2",
+            &[&APPLICATION, &own],
+        )
+        .await?;
+    row.try_get(0)
+}
+
+/// How this process connects to the database at `url`: its settings, under this process's name, and TLS.
+fn connection_settings(
+    url: &PostgresUrl,
+) -> StoreResult<(tokio_postgres::Config, MakeRustlsConnect)> {
+    let refused = |why: String| StoreError::Refused(format!("{url}: {why}"));
+    let read = url.connection().map_err(refused)?;
+    let tls = tls::connector(&read).map_err(refused)?;
+    let mut config = read.config;
+    let named = process_name(config.get_application_name());
+    config.application_name(named);
+    Ok((config, tls))
+}
+
+/// `count_other_processes` on a connection of its own, before any store is opened on the database (which
+/// would bring its schema up to date under the servers it then finds).
+pub async fn other_processes_at(url: &PostgresUrl) -> StoreResult<i64> {
+    let (config, tls) = connection_settings(url)?;
+    let (client, connection) = config.connect(tls).await?;
+    let connected = tokio::spawn(connection);
+    let counted = count_other_processes(&client).await;
+    drop(client);
+    let _ = connected.await;
+    Ok(counted?)
+}
 /// The channel a board write notifies on commit.
 const CHANGES_CHANNEL: &str = "miniboard_changes";
 /// For the rest of a transaction, statements run on the plan made once per connection. PostgreSQL
@@ -215,16 +269,7 @@ impl Drop for Listener {
 impl PgStore {
     /// Connects, brings the schema up to date (one server at a time) and starts listening for writes.
     pub async fn open(url: &PostgresUrl) -> StoreResult<Self> {
-        let refused = |why: String| StoreError::Refused(format!("{url}: {why}"));
-        let read = url.connection().map_err(refused)?;
-        let tls = tls::connector(&read).map_err(refused)?;
-        let mut config = read.config;
-        let server: u64 = rand::random();
-        // Which connections in pg_stat_activity are the board's, and which of them are one process's
-        // (`miniboard copy` looks for servers that way).
-        if config.get_application_name().is_none() {
-            config.application_name(format!("{APPLICATION} {server:016x}"));
-        }
+        let (config, tls) = connection_settings(url)?;
         let manager = Manager::from_config(
             config.clone(),
             tls.clone(),
@@ -243,7 +288,7 @@ impl PgStore {
         let generation = Arc::new(AtomicU64::new(0));
         let listening = Arc::new(AtomicBool::new(false));
         let echo = Arc::new(Echo {
-            server,
+            server: rand::random(),
             sent: AtomicU64::new(0),
             heard: tokio::sync::watch::Sender::new(0),
         });
@@ -312,16 +357,7 @@ impl PgStore {
 
     /// How many other miniboard processes have connections to this database.
     pub async fn other_processes(&self) -> StoreResult<i64> {
-        let client = self.client().await?;
-        let row = client
-            .query_one(
-                "SELECT count(DISTINCT application_name) FROM pg_stat_activity
-                 WHERE datname = current_database() AND application_name LIKE $1
-                   AND application_name <> current_setting('application_name')",
-                &[&format!("{APPLICATION} %")],
-            )
-            .await?;
-        Ok(row.try_get(0)?)
+        Ok(count_other_processes(&**self.client().await?).await?)
     }
 
     pub async fn ping(&self) -> StoreResult<()> {
