@@ -390,14 +390,27 @@ async fn copy_moves_a_whole_board_into_an_empty_database_and_back() {
     assert!(probe.number_of(deleted_rows) > 1001);
     let target_path = dir.path().join("target.db");
     let target = crate::storage::test_database(&target_path);
-    let copy = |from: &str, to: &str| run(&["copy", "--from", from, "--to", to], &[]);
+    // Run beside the runtime, not blocking it: what a server just stopped leaves closing (its
+    // connections) can close while the copy waits for it.
+    let copy = async |from: &str, to: &str| {
+        let args: Vec<String> = ["copy", "--from", from, "--to", to]
+            .iter()
+            .map(|arg| arg.to_string())
+            .collect();
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            run(&args, &[])
+        })
+        .await
+        .expect("copy ran")
+    };
     // The operator started a server on the new database once (it made a key of its own): still empty.
     crate::helpers::spawn_app_on(&target_path)
         .await
         .stop()
         .await;
 
-    let copied = copy(source_text, &target.config_value());
+    let copied = copy(source_text, &target.config_value()).await;
     assert!(copied.status.success(), "{}", stderr_of(&copied));
     let accepted =
         probe.number_of("SELECT count(*) FROM questions WHERE accepted_answer_id IS NOT NULL");
@@ -510,7 +523,8 @@ async fn copy_moves_a_whole_board_into_an_empty_database_and_back() {
     let held = copy(
         &target.config_value(),
         dir.path().join("held.db").to_str().expect("path"),
-    );
+    )
+    .await;
     assert!(!held.status.success());
     assert!(
         stderr_of(&held).contains("a running miniboard holds"),
@@ -520,7 +534,7 @@ async fn copy_moves_a_whole_board_into_an_empty_database_and_back() {
     app.stop().await;
 
     // A database that holds a board is not copied into.
-    let again = copy(source_text, &target.config_value());
+    let again = copy(source_text, &target.config_value()).await;
     assert!(!again.status.success());
     assert!(
         stderr_of(&again).contains("holds a board already"),
@@ -530,7 +544,7 @@ async fn copy_moves_a_whole_board_into_an_empty_database_and_back() {
 
     // And back out, into a new SQLite file: the same board.
     let back = dir.path().join("back.db");
-    let copied_back = copy(&target.config_value(), back.to_str().expect("path"));
+    let copied_back = copy(&target.config_value(), back.to_str().expect("path")).await;
     assert!(copied_back.status.success(), "{}", stderr_of(&copied_back));
     let returned = crate::storage::Probe::of(&miniboard::config::Database::Sqlite(back));
     assert_eq!(
