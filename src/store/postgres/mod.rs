@@ -79,20 +79,6 @@ use crate::{
     sync::lock,
 };
 
-/// A read-only REPEATABLE READ transaction, for statements that must read one snapshot. It is ended by
-/// dropping it: read only, it has nothing to commit, and dropped it sends its ROLLBACK without waiting
-/// for the answer (queued ahead of the connection's next statement), a round trip saved.
-async fn read_snapshot(
-    connection: &mut deadpool_postgres::Object,
-) -> Result<Transaction<'_>, PgError> {
-    connection
-        .build_transaction()
-        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
-        .await
-}
-
 /// The schema version a fully migrated database has.
 pub const SCHEMA_VERSION: i64 = migrations::LATEST;
 
@@ -111,8 +97,29 @@ const PURGE_LOCK: i64 = 0x6d62_7370;
 const PURGED_AT: &str = "sessions_purged_at";
 /// How long a write waits to hear its own notification back before it answers (see [`Echo`]).
 const ECHO_WAIT: Duration = Duration::from_millis(100);
+/// The channel a board write notifies on commit.
+const CHANGES_CHANNEL: &str = "miniboard_changes";
+/// For the rest of a transaction, statements run on the plan made once per connection. PostgreSQL
+/// plans a statement with array or flag parameters again at every run, in case their values change the
+/// plan; on the question page's statements that cost more than running them (0.3-0.6 ms a statement at
+/// 10,000 questions), and the generic plans run as fast.
+const GENERIC_PLANS: &str = "SET LOCAL plan_cache_mode = force_generic_plan";
 /// How the board's connections name themselves to the server, before an id of their process.
 const APPLICATION: &str = "miniboard";
+
+/// A read-only REPEATABLE READ transaction, for statements that must read one snapshot. It is ended by
+/// dropping it: read only, it has nothing to commit, and dropped it sends its ROLLBACK without waiting
+/// for the answer (queued ahead of the connection's next statement), a round trip saved.
+async fn read_snapshot(
+    connection: &mut deadpool_postgres::Object,
+) -> Result<Transaction<'_>, PgError> {
+    connection
+        .build_transaction()
+        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await
+}
 
 /// The name this process's connections give the server (`application_name`): miniboard and an id of
 /// the process, then the name the URL gives, if any (cut short by the server past 63 bytes). The id is
@@ -167,13 +174,6 @@ pub async fn other_processes_at(url: &PostgresUrl) -> StoreResult<i64> {
     let _ = connected.await;
     Ok(counted?)
 }
-/// The channel a board write notifies on commit.
-const CHANGES_CHANNEL: &str = "miniboard_changes";
-/// For the rest of a transaction, statements run on the plan made once per connection. PostgreSQL
-/// plans a statement with array or flag parameters again at every run, in case their values change the
-/// plan; on the question page's statements that cost more than running them (0.3-0.6 ms a statement at
-/// 10,000 questions), and the generic plans run as fast.
-const GENERIC_PLANS: &str = "SET LOCAL plan_cache_mode = force_generic_plan";
 
 type PgError = tokio_postgres::Error;
 
