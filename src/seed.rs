@@ -16,6 +16,7 @@ use crate::{
         board::{AnswerId, AnswerSort, CommentText, Content, QuestionDraft, QuestionId, Subject},
         ids::UserId,
         policy::{Actor, PostRef},
+        posts::PageParts,
         tags::Tags,
     },
     markdown, passwords,
@@ -723,7 +724,7 @@ async fn show_off_thread(
 ) -> Result<(u64, u64), StoreError> {
     let first_page = async || {
         store
-            .question_page(question, AnswerSort::Likes, 1, None)
+            .question_page(question, AnswerSort::Likes, 1, None, PageParts::Answers)
             .await
     };
     let Some(page) = first_page().await? else {

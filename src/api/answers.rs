@@ -23,7 +23,7 @@ use crate::{
         accounts::CurrentUser,
         board::{AnswerForm, AnswerId, AnswerSort, QuestionId, clamp_page},
         policy::PostRef,
-        posts::{QuestionPage, Removal},
+        posts::{PageParts, QuestionPage, Removal},
     },
 };
 
@@ -118,7 +118,16 @@ impl AnswersApi {
         let question = QuestionId(id.0);
         let found = async {
             let reader = board::moderation::reader(&state.store, viewer).await?;
-            board::questions::page(&state.store, question, sort, page.0.unwrap_or(1), reader).await
+            let parts = PageParts::Answers;
+            board::questions::page(
+                &state.store,
+                question,
+                sort,
+                page.0.unwrap_or(1),
+                reader,
+                parts,
+            )
+            .await
         }
         .await
         .map_err(|err| ApiError::from_board(err, lang(req)))?;

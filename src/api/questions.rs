@@ -24,7 +24,7 @@ use crate::{
         FieldError, Problem,
         board::{AnswerSort, ListSort, QuestionForm, QuestionId, clamp_page},
         policy::PostRef,
-        posts::Removal,
+        posts::{PageParts, Removal},
         search::SearchQuery,
         tags::TagName,
     },
@@ -165,7 +165,9 @@ pub async fn question_json(
     viewer: Option<&crate::domain::accounts::CurrentUser>,
 ) -> Result<QuestionJson, BoardError> {
     let reader = board::moderation::reader(&state.store, viewer).await?;
-    let page = board::questions::page(&state.store, id, AnswerSort::Likes, 1, reader).await?;
+    let parts = PageParts::Answers;
+    let page =
+        board::questions::page(&state.store, id, AnswerSort::Likes, 1, reader, parts).await?;
     let answers = answer_list(&page, AnswerSort::Likes);
     Ok(QuestionJson::new(&page.question, answers))
 }

@@ -14,7 +14,7 @@ use crate::{
         board::{AnswerSort, ListSort, QuestionDraft, QuestionForm, QuestionId},
         ids::UserId,
         policy::{self, Action, Actor, PostRef},
-        posts::{Question, QuestionPage, QuestionSummary, Removal},
+        posts::{PageParts, Question, QuestionPage, QuestionSummary, Removal},
         related::RELATED_SHOWN,
         revisions::EditNote,
         search::SearchQuery,
@@ -119,17 +119,19 @@ pub async fn show(
         .ok_or(BoardError::NotFound)
 }
 
-/// A question with one page of its answers as `viewer` may see it: a deleted question only its author
-/// and moderators see (with the deleted answers each may see); to everyone else it is not there.
+/// A question with one page of its answers as `viewer` may see it (read whole, with the questions related
+/// by its tags): a deleted question only its author and moderators see (with the deleted answers each
+/// may see); to everyone else it is not there.
 pub async fn page(
     store: &Store,
     id: QuestionId,
     sort: AnswerSort,
     requested_page: i64,
     viewer: Option<Actor>,
+    parts: PageParts,
 ) -> Result<QuestionPage, BoardError> {
     store
-        .question_page(id, sort, requested_page, viewer)
+        .question_page(id, sort, requested_page, viewer, parts)
         .await?
         .filter(|page| {
             page.question.deleted.is_none()
@@ -150,18 +152,17 @@ pub async fn remove(
     allowed(store.remove(actor, post, how).await?)
 }
 
-/// The questions most related to `question`: those sharing its tags (`domain::related` ranks them), then,
-/// when they are too few, those the search index finds most like its subject. A failed search leaves out
-/// only what it would have added: related questions are help, not the page.
+/// The questions most related to a page's question: those sharing its tags (read with the whole page),
+/// then, when they are too few, those the search index finds most like its subject; none for a deleted
+/// question. A failed search leaves out only what it would have added: related questions are help, not
+/// the page.
 pub async fn related(
     store: &Store,
     search: &Arc<SearchIndex>,
-    question: &Question,
+    page: &QuestionPage,
 ) -> Result<Vec<QuestionSummary>, BoardError> {
-    let mut related = store
-        .related_questions(question.id, question.tags.clone(), question.subject.clone())
-        .await?;
-    if related.len() >= RELATED_SHOWN {
+    let (question, mut related) = (&page.question, page.related.clone());
+    if related.len() >= RELATED_SHOWN || question.deleted.is_some() {
         return Ok(related);
     }
     let query = SearchQuery::of_text(&question.subject);

@@ -80,6 +80,16 @@ pub struct QuestionPage {
     /// The deleted answers the viewer may see (a moderator all, an author their own), oldest first, at
     /// most [`DELETED_ANSWERS_SHOWN`].
     pub deleted_answers: Vec<Answer>,
+    /// The questions sharing its tags, best first (`domain::related`), when the whole page was read.
+    pub related: Vec<QuestionSummary>,
+}
+
+/// How much of a question page to read: the whole page, or its answers alone (an answer section swapped in
+/// place, the API), which show no related questions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageParts {
+    Whole,
+    Answers,
 }
 
 /// How many deleted answers a question's page lists for those who may see them.

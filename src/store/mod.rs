@@ -13,7 +13,6 @@ pub mod moderation;
 pub mod notifications;
 pub mod postgres;
 pub mod profiles;
-pub mod related;
 pub mod revisions;
 pub mod sessions;
 pub mod sqlite;
@@ -39,11 +38,11 @@ use crate::{
         people::{AnswerList, DeletedPost, Profile, UserList},
         policy::{Action, Actor, Denied, PostRef, Role},
         posts::{
-            Answer, Comment, FeedEntry, PostComments, Question, QuestionList, QuestionPage,
-            QuestionSummary, Removal,
+            Answer, Comment, FeedEntry, PageParts, PostComments, Question, QuestionList,
+            QuestionPage, QuestionSummary, Removal,
         },
         search::{IndexedQuestion, SearchChange},
-        tags::{TagCount, TagList, TagName, Tags},
+        tags::{TagCount, TagList, TagName},
         tokens::{NewToken, TokenCreated, TokenHolder, TokenSummary},
         views::ViewerKey,
     },
@@ -268,13 +267,15 @@ operations! {
 
     /// A question (deleted or not) and one page of its answers not deleted (clamped), with what `viewer`
     /// liked, and the deleted answers `viewer` may see: a moderator all, an author their own (and on their
-    /// deleted question those deleted with it).
+    /// deleted question those deleted with it); read whole, the questions most related to it by its tags
+    /// too (`domain::related` ranks them; none for a question without tags or deleted).
     fn question_page(
         &self,
         id: QuestionId,
         sort: AnswerSort,
         requested_page: i64,
         viewer: Option<Actor>,
+        parts: PageParts,
     ) -> Option<QuestionPage>;
 
     /// The user a typed name belongs to (its lookup key, or an older account's key as typed), with their
@@ -296,10 +297,6 @@ operations! {
     /// One page of the users whose name's lookup key starts with `prefix` (all when empty), the highest
     /// reputation first.
     fn user_list(&self, prefix: String, requested_page: i64) -> UserList;
-
-    /// The questions most related to the question `id` with these `tags` and `subject`
-    /// (`domain::related` ranks them), best first; none for a question without tags.
-    fn related_questions(&self, id: QuestionId, tags: Tags, subject: String) -> Vec<QuestionSummary>;
 
     /// A question, with whether `viewer` liked it.
     fn question(&self, id: QuestionId, viewer: Option<UserId>) -> Option<Question>;

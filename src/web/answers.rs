@@ -23,7 +23,7 @@ use crate::{
         FieldError,
         board::{AnswerForm, AnswerId, AnswerSort, PAGE_SIZE, QuestionId},
         policy::{Action, PostRef},
-        posts::Removal,
+        posts::{PageParts, Removal},
     },
     error::{AppError, AppResult},
     views::{
@@ -96,8 +96,8 @@ async fn invalid_answer(
     form: &AnswerForm,
     errors: &[FieldError],
 ) -> AppResult<Response> {
-    let page = load_question_page(state, id, AnswerSort::Likes, 1, ctx).await?;
-    let related = board::questions::related(&state.store, &state.search, &page.question).await?;
+    let page = load_question_page(state, id, AnswerSort::Likes, 1, PageParts::Whole, ctx).await?;
+    let related = board::questions::related(&state.store, &state.search, &page).await?;
     let view = QuestionView {
         page: &page,
         answers: AnswerSection::of(&page, AnswerSort::Likes),
@@ -203,7 +203,7 @@ async fn accept(
         return Ok(poem::web::Redirect::see_other(location_of(&state, id).await?).into_response());
     }
     let sort = AnswerSort::parse(QueryParams::of_current_page(req).get("asort"));
-    let page = load_question_page(&state, question, sort, 1, &ctx).await?;
+    let page = load_question_page(&state, question, sort, 1, PageParts::Answers, &ctx).await?;
     // The address the browser shows next, for the language switch to come back to.
     ctx.here = urls::question(question, sort, 1);
     let fragment = maud::html! {

@@ -22,7 +22,7 @@ use crate::{
         FieldError,
         board::{AnswerSort, ListSort, QuestionForm, QuestionId, clamp_page, parse_id, parse_page},
         policy::{Action, PostRef},
-        posts::{QuestionPage, Removal},
+        posts::{PageParts, QuestionPage, Removal},
         search::SearchQuery,
     },
     error::{AppError, AppResult},
@@ -155,16 +155,22 @@ async fn show(
     let params = QueryParams::of(req);
     let sort = AnswerSort::parse(params.get("asort"));
     let requested = parse_page(params.get("apage"));
-    let page = load_question_page(&state, id, sort, requested, &ctx).await?;
+    // The answer section swapped in place shows no related questions.
+    let parts = if wants_fragment(req) {
+        PageParts::Answers
+    } else {
+        PageParts::Whole
+    };
+    let page = load_question_page(&state, id, sort, requested, parts, &ctx).await?;
     let section = AnswerSection::of(&page, sort);
-    if wants_fragment(req) {
+    if parts == PageParts::Answers {
         let fragment = maud::html! {
             (answer_section(&ctx, &section))
             (language_switch(&ctx, true))
         };
         return Ok(same_for_every_visitor(fragment));
     }
-    let related = board::questions::related(&state.store, &state.search, &page.question).await?;
+    let related = board::questions::related(&state.store, &state.search, &page).await?;
     let mut response = same_for_every_visitor(question_page(
         &ctx,
         &QuestionView {
@@ -183,15 +189,17 @@ async fn show(
     Ok(response)
 }
 
-/// A question with one page of its answers, as the viewer sees them.
+/// A question with one page of its answers, as the viewer sees them (`parts`: with its related questions
+/// or not).
 pub async fn load_question_page(
     state: &AppState,
     id: QuestionId,
     sort: AnswerSort,
     requested_page: i64,
+    parts: PageParts,
     ctx: &PageContext,
 ) -> AppResult<QuestionPage> {
-    Ok(board::questions::page(&state.store, id, sort, requested_page, ctx.reader()).await?)
+    Ok(board::questions::page(&state.store, id, sort, requested_page, ctx.reader(), parts).await?)
 }
 
 /// The question form: asking, or editing `(id, for someone else)` (a moderator, who says why).

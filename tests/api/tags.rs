@@ -549,5 +549,24 @@ async fn a_question_page_shows_related_questions_by_shared_tags_then_subject_wor
         [newer, both_tags],
         "{page}"
     );
+    // The answer section swapped in place by htmx (another sort) carries no related questions.
+    let fragment = visitor
+        .get(app.url(&format!("/questions/{shown}?asort=recent")))
+        .header("HX-Request", "true")
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(fragment.contains("answers"), "{fragment}");
+    assert!(data_ids(&fragment, "related").is_empty(), "{fragment}");
+    // A deleted question is no longer the board's: its author sees it without related questions.
+    app.post_form(&asker, &format!("/questions/{shown}/delete"), &[])
+        .await;
+    let page = app.get_html(&asker, &format!("/questions/{shown}")).await;
+    assert!(page.contains("How to read a file in Rust"), "{page}");
+    assert!(data_ids(&page, "related").is_empty(), "{page}");
+    assert!(!page.contains(">Related questions</h2>"), "{page}");
     app.stop().await;
 }

@@ -52,6 +52,7 @@ use self::tags::numbered;
 use crate::{
     config::PostgresUrl,
     domain::{
+        self,
         accounts::{Email, NewAccount, SessionSummary, Taken, User, Username},
         board::{
             AnswerSort, COMMENTS_SHOWN, CommentText, Content, ListSort, PAGE_SIZE, QuestionDraft,
@@ -63,11 +64,11 @@ use crate::{
         people::{AnswerList, DeletedPost, Profile, UserList},
         policy::{self, Action, Actor, Denied, PostRef, PostState, Role},
         posts::{
-            Answer, Comment, FeedEntry, PostComments, Question, QuestionList, QuestionPage,
-            QuestionSummary,
+            Answer, Comment, FeedEntry, PageParts, PostComments, Question, QuestionList,
+            QuestionPage, QuestionSummary,
         },
         search::{IndexedQuestion, SearchChange},
-        tags::{TagCount, TagList, TagName, Tags},
+        tags::{TagCount, TagList, TagName},
         views::ViewerKey,
         writing::WriteKind,
     },
@@ -444,6 +445,7 @@ impl PgStore {
         sort: AnswerSort,
         requested_page: i64,
         reader: Option<Actor>,
+        parts: PageParts,
     ) -> StoreResult<Option<QuestionPage>> {
         let viewer = reader.map(|reader| reader.id);
         let mut connection = self.client().await?;
@@ -464,14 +466,19 @@ impl PgStore {
             Some(reader) => board::deleted_answers(&client, id, reader).await,
             None => Ok(Vec::new()),
         };
-        let ((), question, answers, accepted, deleted_answers) = tokio::try_join!(
+        let related_candidates = async || match parts {
+            PageParts::Whole => tags::related_candidates(&client, id).await,
+            PageParts::Answers => Ok(Vec::new()),
+        };
+        let ((), question, answers, accepted, deleted_answers, candidates) = tokio::try_join!(
             // Polled in order, so the setting is sent first and holds for the statements after it.
             biased;
             client.batch_execute(GENERIC_PLANS),
             board::find_question(&client, id, viewer),
             answers_at(requested),
             accepted_on(requested),
-            deleted_of()
+            deleted_of(),
+            related_candidates()
         )?;
         let Some(question) = question else {
             return Ok(None);
@@ -491,18 +498,28 @@ impl PgStore {
             .filter(|answer| answer.comment_count > 0)
             .map(|answer| answer.id.0)
             .collect();
-        let comments = if question.comment_count > 0 || !commented.is_empty() {
-            comments::first_on_page(
-                &client,
-                id,
-                question.comment_count > 0,
-                &commented,
-                COMMENTS_SHOWN,
-            )
-            .await?
-        } else {
-            Vec::new()
+        let comments_of = async || {
+            if question.comment_count == 0 && commented.is_empty() {
+                return Ok(Vec::new());
+            }
+            let on_question = question.comment_count > 0;
+            comments::first_on_page(&client, id, on_question, &commented, COMMENTS_SHOWN).await
         };
+        let related = domain::related::rank(
+            &question.subject,
+            candidates
+                .into_iter()
+                .map(|candidate| candidate.of(&question.tags))
+                .collect(),
+        );
+        let summaries_of = async || {
+            if related.is_empty() {
+                return Ok(Vec::new());
+            }
+            board::summaries(&client, &related).await
+        };
+        // Both sent at once (pipelined).
+        let (comments, related) = tokio::try_join!(comments_of(), summaries_of())?;
         Ok(Some(QuestionPage {
             question,
             accepted,
@@ -510,6 +527,7 @@ impl PgStore {
             answers,
             comments,
             deleted_answers,
+            related,
         }))
     }
 
@@ -578,24 +596,6 @@ impl PgStore {
     pub async fn user_list(&self, prefix: String, requested_page: i64) -> StoreResult<UserList> {
         let client = self.client().await?;
         Ok(profiles::list(&client, &prefix, requested_page).await?)
-    }
-
-    pub async fn related_questions(
-        &self,
-        id: QuestionId,
-        tags: Tags,
-        subject: String,
-    ) -> StoreResult<Vec<QuestionSummary>> {
-        let mut connection = self.client().await?;
-        // In a transaction only for its generic plans (the summaries' statement is planned again at each
-        // run otherwise).
-        let client = read_snapshot(&mut connection).await?;
-        let ((), related) = tokio::try_join!(
-            biased;
-            client.batch_execute(GENERIC_PLANS),
-            tags::related(&client, id, &tags, &subject)
-        )?;
-        Ok(related)
     }
 
     pub async fn question(

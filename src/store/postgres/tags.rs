@@ -5,16 +5,12 @@ use deadpool_postgres::GenericClient;
 use super::{PgError, board, one, opt, rows, run};
 use crate::{
     domain::{
-        self,
         board::{ListSort, PAGE_SIZE, QuestionId, clamp_page},
-        posts::{QuestionList, QuestionSummary},
-        related::Candidate,
+        posts::QuestionList,
+        related::{CANDIDATES_PER_TAG, Candidate},
         tags::{TAGS_PER_PAGE, TagCount, TagList, TagName, Tags, clamp_tag_page},
     },
-    store::{
-        related,
-        tag_pages::{DIRECT_OFFSET_LIMIT, Located, TagTab},
-    },
+    store::tag_pages::{DIRECT_OFFSET_LIMIT, Located, TagTab},
 };
 
 /// Gives the question exactly `tags`: links added and taken away, each tag's count moved, a tag left with no
@@ -266,34 +262,57 @@ pub async fn questions(
     )))
 }
 
-/// The questions most related to question `id` (with these `tags` and `subject`), best first.
-pub async fn related(
+/// A candidate for a question's related questions as read, before the tags it shares are counted.
+pub struct UnrankedCandidate {
+    id: QuestionId,
+    subject: String,
+    tags: String,
+    like_count: i64,
+}
+
+impl UnrankedCandidate {
+    /// The candidate for the related questions of a question with `tags` (the shown question's).
+    pub fn of(self, tags: &Tags) -> Candidate {
+        Candidate {
+            id: self.id,
+            subject: self.subject,
+            shared_tags: tags.shared_with(&Tags::stored(&self.tags)),
+            like_count: self.like_count,
+        }
+    }
+}
+
+/// The candidates for the related questions of question `id`, unless it is deleted: the most liked
+/// questions of each of its tags (by their index on likes). Its tags are read in the statement, so it is
+/// sent with the question's own statements, pipelined.
+pub async fn related_candidates(
     client: &impl GenericClient,
     id: QuestionId,
-    tags: &Tags,
-    subject: &str,
-) -> Result<Vec<QuestionSummary>, PgError> {
-    let Some(sql) = related::candidates_sql(tags.names().len()) else {
-        return Ok(Vec::new());
-    };
-    let names: Vec<&str> = tags.names().iter().map(TagName::as_str).collect();
-    let mut params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&id.0];
-    params.extend(
-        names
-            .iter()
-            .map(|name| name as &(dyn tokio_postgres::types::ToSql + Sync)),
+) -> Result<Vec<UnrankedCandidate>, PgError> {
+    let sql = format!(
+        "SELECT q.id, q.subject, q.tags, q.like_count
+         FROM (SELECT DISTINCT of_tag.question_id
+               FROM questions shown
+               CROSS JOIN LATERAL unnest(string_to_array(shown.tags, ' ')) AS named (name)
+               JOIN tags ON tags.name = named.name
+               CROSS JOIN LATERAL (
+                   SELECT question_id FROM question_tags
+                   WHERE tag_id = tags.id AND question_id <> shown.id
+                   ORDER BY like_count DESC, question_id DESC
+                   LIMIT {CANDIDATES_PER_TAG}) AS of_tag
+               WHERE shown.id = $1 AND shown.deleted_at IS NULL) AS candidates
+         JOIN questions q ON q.id = candidates.question_id"
     );
-    let candidates = rows(client, &numbered(&sql), &params)
+    rows(client, &sql, &[&id.0])
         .await?
         .iter()
         .map(|row| {
-            Ok(Candidate {
+            Ok(UnrankedCandidate {
                 id: QuestionId(row.try_get(0)?),
                 subject: row.try_get(1)?,
-                shared_tags: tags.shared_with(&Tags::stored(row.try_get(2)?)),
+                tags: row.try_get(2)?,
                 like_count: row.try_get(3)?,
             })
         })
-        .collect::<Result<Vec<_>, PgError>>()?;
-    board::summaries(client, &domain::related::rank(subject, candidates)).await
+        .collect()
 }

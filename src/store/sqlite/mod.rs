@@ -46,11 +46,11 @@ use crate::{
         people::{AnswerList, DeletedPost, Profile, UserList},
         policy::{self, Action, Actor, Denied, PostRef, PostState, Role},
         posts::{
-            Answer, Comment, FeedEntry, PostComments, Question, QuestionList, QuestionPage,
-            QuestionSummary,
+            Answer, Comment, FeedEntry, PageParts, PostComments, Question, QuestionList,
+            QuestionPage, QuestionSummary,
         },
         search::{IndexedQuestion, SearchChange},
-        tags::{TagCount, TagList, TagName, Tags},
+        tags::{TagCount, TagList, TagName},
         views::ViewerKey,
         writing::WriteKind,
     },
@@ -213,17 +213,6 @@ impl SqliteStore {
             .await
     }
 
-    pub async fn related_questions(
-        &self,
-        id: QuestionId,
-        tags: Tags,
-        subject: String,
-    ) -> StoreResult<Vec<QuestionSummary>> {
-        self.db
-            .read(move |conn| tags::related(conn, id, &tags, &subject))
-            .await
-    }
-
     pub async fn question_summaries(
         &self,
         ids: Vec<QuestionId>,
@@ -307,6 +296,7 @@ impl SqliteStore {
         sort: AnswerSort,
         requested_page: i64,
         reader: Option<Actor>,
+        parts: PageParts,
     ) -> StoreResult<Option<QuestionPage>> {
         let viewer = reader.map(|reader| reader.id);
         self.db
@@ -342,6 +332,13 @@ impl SqliteStore {
                     Some(reader) => answers::deleted(conn, id, reader)?,
                     None => Vec::new(),
                 };
+                // A deleted question is no longer the board's: nothing is related to it.
+                let related = match parts {
+                    PageParts::Whole if question.deleted.is_none() => {
+                        tags::related(conn, id, &question.tags, &question.subject)?
+                    }
+                    PageParts::Whole | PageParts::Answers => Vec::new(),
+                };
                 Ok(Some(QuestionPage {
                     question,
                     page,
@@ -349,6 +346,7 @@ impl SqliteStore {
                     answers,
                     comments,
                     deleted_answers,
+                    related,
                 }))
             })
             .await
