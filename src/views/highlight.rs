@@ -25,66 +25,92 @@ const SNIPPET_BEFORE: usize = 60;
 const SNIPPET_CHARS: usize = 220;
 
 /// A short piece of `text` around the first place a term matches (its start when none does), with the
-/// matches marked: whitespace folded, cut only between characters, `…` where it was cut.
+/// matches marked: whitespace folded, cut only between characters, `…` where it was cut. Only the text
+/// near that match is looked at: a body can be long, and the search page shows ten.
 pub fn snippet(text: &str, terms: &[String]) -> Markup {
-    let folded: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let first = matches(&folded, terms)
-        .first()
-        .map_or(0, |(start, _)| *start);
-    let chars_before = folded[..first].chars().count();
-    let skip = chars_before.saturating_sub(SNIPPET_BEFORE);
+    let first = matches(text, terms).next().map_or(0, |(start, _)| start);
+    // A window wide enough for the cut below even where whitespace folds away, then folded.
+    let window_start = back_chars(text, first, 4 * SNIPPET_BEFORE);
+    let window_end = ahead_chars(text, first, 4 * SNIPPET_CHARS);
+    let window = &text[window_start..window_end];
+    let folded: String = window.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Where the match stands in the folded window: after what comes before it, folded the same way.
+    let before = &window[..first - window_start];
+    let words_before = before.split_whitespace().count();
+    let mut first =
+        before.split_whitespace().map(str::len).sum::<usize>() + words_before.saturating_sub(1);
+    if words_before > 0 && before.ends_with(char::is_whitespace) {
+        first += 1;
+    }
+    let skip = folded[..first]
+        .chars()
+        .count()
+        .saturating_sub(SNIPPET_BEFORE);
     let mut start = folded.char_indices().nth(skip).map_or(0, |(at, _)| at);
     let mut end = folded[start..]
         .char_indices()
         .nth(SNIPPET_CHARS)
         .map_or(folded.len(), |(at, _)| start + at);
+    let (cut_before, cut_after) = (
+        start > 0 || window_start > 0,
+        end < folded.len() || window_end < text.len(),
+    );
     // Cut between words where the text has spaces near the cut (Korean and English do; a long run of
     // characters without one is cut where it falls).
-    if start > 0
-        && let Some(space) = folded[start..first].find(' ')
-    {
+    if cut_before && let Some(space) = folded[start..first].find(' ') {
         start += space + 1;
     }
-    if end < folded.len()
-        && let Some(space) = folded[first..end].rfind(' ')
-    {
+    if cut_after && let Some(space) = folded[first..end].rfind(' ') {
         end = first + space;
     }
     html! {
-        @if start > 0 { "… " }
+        @if cut_before { "… " }
         (highlight(&folded[start..end], terms))
-        @if end < folded.len() { " …" }
+        @if cut_after { " …" }
     }
+}
+
+/// The byte offset `chars` characters before `at` in `text` (its start when there are fewer).
+fn back_chars(text: &str, at: usize, chars: usize) -> usize {
+    text[..at]
+        .char_indices()
+        .rev()
+        .nth(chars.saturating_sub(1))
+        .map_or(0, |(offset, _)| offset)
+}
+
+/// The byte offset `chars` characters after `at` in `text` (its end when there are fewer).
+fn ahead_chars(text: &str, at: usize, chars: usize) -> usize {
+    text[at..]
+        .char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(offset, _)| at + offset)
 }
 
 /// Whether one of `terms` matches a word of `text`.
 pub fn mentions(text: &str, terms: &[String]) -> bool {
-    !matches(text, terms).is_empty()
+    matches(text, terms).next().is_some()
 }
 
 /// Byte ranges of the matches, in order and not overlapping: each word the index matched, as the index
 /// reads it (folded case and accents, Hangul by its leading parts); of a word matched by a leading part,
-/// that part.
-fn matches(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
-    let mut found = Vec::new();
+/// that part. Found as they are asked for: who needs the first stops there.
+fn matches<'a>(text: &'a str, terms: &'a [String]) -> impl Iterator<Item = (usize, usize)> + 'a {
     // Every list page passes its subjects through here; without a search there is nothing to look for.
-    if terms.iter().all(|term| term.is_empty()) {
-        return found;
-    }
-    for (at, word) in words(text) {
-        let folded = fold(word);
-        let searched = std::iter::once(folded.as_str())
-            .chain(stems(&folded))
-            .filter(|form| terms.iter().any(|term| term == form))
-            .max_by_key(|form| form.len());
-        if let Some(form) = searched {
+    let searching = terms.iter().any(|term| !term.is_empty());
+    words(text)
+        .take_while(move |_| searching)
+        .filter_map(|(at, word)| {
+            let folded = fold(word);
+            let form = std::iter::once(folded.as_str())
+                .chain(stems(&folded))
+                .filter(|form| terms.iter().any(|term| term == form))
+                .max_by_key(|form| form.len())?;
             let leading_part = word
                 .get(..form.len())
                 .filter(|part| part.len() < word.len() && fold(part) == form);
-            found.push((at, at + leading_part.map_or(word.len(), str::len)));
-        }
-    }
-    found
+            Some((at, at + leading_part.map_or(word.len(), str::len)))
+        })
 }
 
 #[cfg(test)]
@@ -150,6 +176,26 @@ mod tests {
             snippet("<b>x</b>", &terms(&["x"])).into_string(),
             "&lt;b&gt;<mark>x</mark>&lt;/b&gt;"
         );
+    }
+
+    #[test]
+    fn a_snippet_far_into_a_long_text_folds_its_whitespace_as_the_whole_text_would() {
+        let text = format!(
+            "{}\n\n    (needle) after{}",
+            "word ".repeat(5_000),
+            " tail".repeat(100)
+        );
+        let html = snippet(&text, &terms(&["needle"])).into_string();
+        assert!(html.starts_with("… word "), "{html:.30}");
+        assert!(
+            html.contains("word word (<mark>needle</mark>) after tail"),
+            "{html}"
+        );
+        assert!(html.ends_with(" tail …"), "{html}");
+        assert!(html.chars().count() < SNIPPET_CHARS + 40, "{html}");
+        // The match near the start: no cut before it.
+        let html = snippet("  one\ttwo  needle three", &terms(&["needle"])).into_string();
+        assert_eq!(html, "one two <mark>needle</mark> three");
     }
 
     #[test]
