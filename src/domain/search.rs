@@ -107,9 +107,19 @@ pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// Greek and Cyrillic accents dropped, so `Résumé` typed on any keyboard, in composed or decomposed form,
 /// is `resume`, and `İstanbul` is `istanbul`.
 pub fn fold(word: &str) -> String {
-    if word.is_ascii() {
+    // ASCII and Hangul syllables are their own normal forms, and no two of them compose: most Korean and
+    // English words need only ASCII lower case (the search page folds every word of a body it shows).
+    if word
+        .chars()
+        .all(|c| c.is_ascii() || ('\u{AC00}'..='\u{D7A3}').contains(&c))
+    {
         return word.to_ascii_lowercase();
     }
+    unicode_fold(word)
+}
+
+/// [`fold`] by Unicode's tables, for any word.
+fn unicode_fold(word: &str) -> String {
     word.to_lowercase()
         .nfkd()
         .filter(|c| !matches!(c, '\u{300}'..='\u{36F}'))
@@ -343,6 +353,26 @@ mod tests {
             .iter()
             .map(|item| item.iter().map(|t| (*t).to_owned()).collect())
             .collect()
+    }
+
+    #[test]
+    fn ascii_and_hangul_words_fold_as_the_unicode_tables_fold_them() {
+        for word in [
+            "Flask",
+            "파이썬을",
+            "FLASK를",
+            "세션과Timeout",
+            "abc123",
+            "한글",
+            "가힣",
+            "",
+        ] {
+            assert_eq!(fold(word), unicode_fold(word), "{word}");
+        }
+        // Others still go through the tables: accents, compatibility forms, Jamo.
+        assert_eq!(fold("Résumé"), "resume");
+        assert_eq!(fold("ｆｌａｓｋ"), "flask");
+        assert_eq!(fold("\u{1100}\u{1161}"), "\u{AC00}");
     }
 
     #[test]
