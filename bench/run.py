@@ -46,6 +46,9 @@ SEED_VERSION = "v4"  # bump when the seed's output changes, so cached databases 
 PASSWORD = "seed-password"
 ENGINE = os.environ.get("BENCH_ENGINE", "sqlite")
 POSTGRES = {}  # the private cluster's folder and URL template, when ENGINE is postgres
+# The measured server's log: its filter, and the file it goes to (none: thrown away).
+SERVER_LOG = "warn"
+SERVER_STDERR = None
 
 
 def run(*args, **kw):
@@ -162,7 +165,7 @@ class Server:
         # load test. The log-in throttle stays on (it cannot be switched off).
         # Behind a "proxy" on 127.0.0.1, so the views row can send a new viewer's address with each request.
         env = dict(os.environ, MINIBOARD_DATABASE=database_setting, MINIBOARD_BIND=f"127.0.0.1:{port}",
-                   MINIBOARD_LOG="warn", MINIBOARD_RATE_LIMITS="off", MINIBOARD_TRUSTED_PROXIES="127.0.0.1")
+                   MINIBOARD_LOG=SERVER_LOG, MINIBOARD_RATE_LIMITS="off", MINIBOARD_TRUSTED_PROXIES="127.0.0.1")
         self.first_start = None
         self.process = None
         try:
@@ -192,7 +195,8 @@ class Server:
     def start(self, env, limit_s):
         """Starts the server and waits until it answers; how long that took, in ms."""
         started = time.perf_counter()
-        self.process = subprocess.Popen([str(BINARY), "serve"], env=env, stderr=subprocess.DEVNULL,
+        stderr = open(SERVER_STDERR, "a") if SERVER_STDERR else subprocess.DEVNULL
+        self.process = subprocess.Popen([str(BINARY), "serve"], env=env, stderr=stderr,
                                         preexec_fn=lambda: os.sched_setaffinity(0, SERVER_CPUS))
         while True:
             try:
@@ -522,28 +526,12 @@ def relevance(server):
     """Searches, through the server as a visitor would (uncached), for 200 random questions: by the exact
     subject (is a question with that subject first?) and by three words that stand together in the body (is
     the question in the first ten?). Returns the Markdown table: query kind x language -> hit rate, p50, p99."""
-    import random
     conn = sqlite3.connect(server.db)
-    top, = conn.execute("SELECT max(id) FROM questions").fetchone()
-    picker = random.Random(12)
     rows = {}
-    seen = 0
-    while seen < RELEVANCE_SAMPLE:
-        found = conn.execute("SELECT id, subject, content FROM questions WHERE id = ?",
-                             (picker.randint(1, top),)).fetchone()
-        if found is None:
-            continue
-        seen += 1
-        qid, subject, content = found
-        korean = any("\uac00" <= c <= "\ud7a3" for c in subject + content)
-        language = "Korean" if korean else "English"
-        words = WORD.findall(content)
-        start = picker.randint(0, max(0, len(words) - 3))
+    for seen, (qid, language, subject, three_words) in enumerate(relevance_sample(conn), start=1):
         for kind, query, good in [
-            ("exact subject, first", subject,
-             lambda hits: bool(hits) and conn.execute("SELECT subject FROM questions WHERE id = ?",
-                                                       (hits[0],)).fetchone() == (subject,)),
-            ("three body words, top 10", " ".join(words[start:start + 3]), lambda hits: qid in hits[:10]),
+            ("exact subject, first", subject, lambda hits: first_has_subject(conn, hits, subject)),
+            ("three body words, top 10", three_words, lambda hits: qid in hits[:10]),
         ]:
             url = f"{server.base}/questions?q={urllib.parse.quote(query)}&uncached={seen}"
             request = urllib.request.Request(url, headers={"Cookie": "miniboard_flash=none"})
@@ -573,6 +561,32 @@ def relevance(server):
         table.append(f"| {kind} | {language} | {entry['hits']}/{entry['n']} ({entry['hits'] / entry['n']:.0%}) "
                      f"| {clear} | {ms[len(ms) // 2]:.2f} | {p99:.2f} |")
     return "\n".join(table)
+
+
+def relevance_sample(conn):
+    """The relevance run's questions, the same every run: (id, language, subject, three words that stand
+    together in its body)."""
+    import random
+    top, = conn.execute("SELECT max(id) FROM questions").fetchone()
+    picker = random.Random(12)
+    sample = []
+    while len(sample) < RELEVANCE_SAMPLE:
+        found = conn.execute("SELECT id, subject, content FROM questions WHERE id = ?",
+                             (picker.randint(1, top),)).fetchone()
+        if found is None:
+            continue
+        qid, subject, content = found
+        korean = any("\uac00" <= c <= "\ud7a3" for c in subject + content)
+        words = WORD.findall(content)
+        start = picker.randint(0, max(0, len(words) - 3))
+        sample.append((qid, "Korean" if korean else "English", subject, " ".join(words[start:start + 3])))
+    return sample
+
+
+def first_has_subject(conn, hits, subject):
+    """Whether the first of `hits` (question ids) has `subject`."""
+    return bool(hits) and conn.execute("SELECT subject FROM questions WHERE id = ?",
+                                       (hits[0],)).fetchone() == (subject,)
 
 
 SUMMARY_COUNT = re.compile(r'id="search-summary"[^>]*>.*?: (more than )?([\d,]+) question', re.S)

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Where an uncached search page's time goes, per request: the relevance run's 400 searches (the same 200
+questions, by exact subject and by three body words) sent over one kept-alive connection, several rounds,
+the last one measured. Each request's time as the client sees it is set beside the server's own log of
+it (the whole request, and the search inside it), so what is the search's, the page's (reading the rows,
+snippets, render) and the client's is told apart. Prints one row per query kind and language.
+
+    python3 bench/search_time.py [QUESTIONS]   # 1,000,000 by default; ROUNDS=3
+"""
+import http.client
+import os
+import re
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+import run
+
+ROUNDS = int(os.environ.get("ROUNDS", "3"))
+DURATION = re.compile(r"([\d.]+)(µs|ms|s)\b")
+UNITS_MS = {"µs": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def ms(text):
+    value, unit = DURATION.match(text).groups()
+    return float(value) * UNITS_MS[unit]
+
+
+def server_times(log, count):
+    """The last `count` searches' (request ms, search ms), in order, from the server's log."""
+    lines = Path(log).read_text().splitlines()
+    requests = [float(re.search(r'latency_ms="?([\d.]+)', line).group(1)) for line in lines
+                if "miniboard::access" in line and "path=/questions " in line]
+    searches = [ms(re.search(r"total=(\S+)", line).group(1)) for line in lines if "search timings" in line]
+    return list(zip(requests[-count:], searches[-count:]))
+
+
+def main(size):
+    run.ensure_tools()
+    db = run.database(size)
+    log = tempfile.NamedTemporaryFile(prefix="miniboard-search-log-", delete=False).name
+    run.SERVER_LOG = "warn,miniboard::access=info,miniboard::search=debug"
+    run.SERVER_STDERR = log
+    server = run.Server(db, 18788)
+    try:
+        conn = sqlite3.connect(server.db)
+        queries = []
+        for qid, language, subject, three_words in run.relevance_sample(conn):
+            queries.append(("exact subject, first", language, subject,
+                            lambda hits, subject=subject: run.first_has_subject(conn, hits, subject)))
+            queries.append(("three body words, top 10", language, three_words,
+                            lambda hits, qid=qid: qid in hits[:10]))
+        client = http.client.HTTPConnection("127.0.0.1", 18788, timeout=30)
+        for round_ in range(ROUNDS):
+            measured = []
+            for at, (kind, language, query, good) in enumerate(queries):
+                # A new address each time: never from the visitors' page cache.
+                path = f"/questions?q={urllib.parse.quote(query)}&uncached={round_}.{at}"
+                began = time.perf_counter()
+                client.request("GET", path, headers={"Cookie": "miniboard_flash=none"})
+                html = client.getresponse().read().decode()
+                took = (time.perf_counter() - began) * 1000
+                hits = [int(h) for h in run.HIT.findall(html)]
+                measured.append((kind, language, took, good(hits)))
+        rows = {}
+        for (kind, language, took, found), (request, search) in zip(measured, server_times(log, len(queries))):
+            rows.setdefault((kind, language), []).append((took, request, search, found))
+    finally:
+        server.stop()
+        os.unlink(log)
+    print(f"{size:,} questions, round {ROUNDS} of {ROUNDS} (ms, p50 unless said)\n")
+    print("| query | language | found | client p50 / p99 | server | search | page outside the search | client's own |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for (kind, language), entries in sorted(rows.items()):
+        took = sorted(entry[0] for entry in entries)
+        p99 = took[min(len(took) - 1, int(len(took) * 0.99))]
+        median = lambda values: statistics.median(values)
+        print(f"| {kind} | {language} | {sum(e[3] for e in entries)}/{len(entries)} "
+              f"| {median(took):.2f} / {p99:.2f} | {median([e[1] for e in entries]):.2f} "
+              f"| {median([e[2] for e in entries]):.2f} | {median([e[1] - e[2] for e in entries]):.2f} "
+              f"| {median([e[0] - e[1] for e in entries]):.2f} |")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)
