@@ -198,6 +198,8 @@ class Server:
         stderr = open(SERVER_STDERR, "a") if SERVER_STDERR else subprocess.DEVNULL
         self.process = subprocess.Popen([str(BINARY), "serve"], env=env, stderr=stderr,
                                         preexec_fn=lambda: os.sched_setaffinity(0, SERVER_CPUS))
+        if SERVER_STDERR:
+            stderr.close()  # the server holds its own
         while True:
             try:
                 with urllib.request.urlopen(self.base + "/healthz", timeout=1) as response:

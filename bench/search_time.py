@@ -20,7 +20,7 @@ from pathlib import Path
 
 import run
 
-ROUNDS = int(os.environ.get("ROUNDS", "3"))
+ROUNDS = max(1, int(os.environ.get("ROUNDS", "3")))
 DURATION = re.compile(r"([\d.]+)(µs|ms|s)\b")
 UNITS_MS = {"µs": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -30,12 +30,15 @@ def ms(text):
     return float(value) * UNITS_MS[unit]
 
 
-def server_times(log, count):
-    """The last `count` searches' (request ms, search ms), in order, from the server's log."""
+def server_times(log, count, sent):
+    """The last `count` searches' (request ms, search ms), in order, from the server's log; `sent` requests
+    in all, each of which must have searched once (the pairs go by order)."""
     lines = Path(log).read_text().splitlines()
     requests = [float(re.search(r'latency_ms="?([\d.]+)', line).group(1)) for line in lines
                 if "miniboard::access" in line and "path=/questions " in line]
     searches = [ms(re.search(r"total=(\S+)", line).group(1)) for line in lines if "search timings" in line]
+    if len(requests) != sent or len(searches) != sent:
+        sys.exit(f"the server logged {len(requests)} requests and {len(searches)} searches for {sent} sent")
     return list(zip(requests[-count:], searches[-count:]))
 
 
@@ -49,11 +52,13 @@ def main(size):
     try:
         conn = sqlite3.connect(server.db)
         queries = []
+        # A body without words gives no three words: nothing to search (the plain list would answer).
         for qid, language, subject, three_words in run.relevance_sample(conn):
             queries.append(("exact subject, first", language, subject,
                             lambda hits, subject=subject: run.first_has_subject(conn, hits, subject)))
-            queries.append(("three body words, top 10", language, three_words,
-                            lambda hits, qid=qid: qid in hits[:10]))
+            if three_words:
+                queries.append(("three body words, top 10", language, three_words,
+                                lambda hits, qid=qid: qid in hits[:10]))
         client = http.client.HTTPConnection("127.0.0.1", 18788, timeout=30)
         for round_ in range(ROUNDS):
             measured = []
@@ -62,12 +67,16 @@ def main(size):
                 path = f"/questions?q={urllib.parse.quote(query)}&uncached={round_}.{at}"
                 began = time.perf_counter()
                 client.request("GET", path, headers={"Cookie": "miniboard_flash=none"})
-                html = client.getresponse().read().decode()
+                response = client.getresponse()
+                html = response.read().decode()
+                if response.status != 200:
+                    sys.exit(f"{path}: {response.status}")
                 took = (time.perf_counter() - began) * 1000
                 hits = [int(h) for h in run.HIT.findall(html)]
                 measured.append((kind, language, took, good(hits)))
         rows = {}
-        for (kind, language, took, found), (request, search) in zip(measured, server_times(log, len(queries))):
+        timed = server_times(log, len(queries), ROUNDS * len(queries))
+        for (kind, language, took, found), (request, search) in zip(measured, timed):
             rows.setdefault((kind, language), []).append((took, request, search, found))
     finally:
         server.stop()

@@ -134,7 +134,6 @@ impl TimedPhraseWeight {
             bm25: self.bm25.as_ref().map(|bm25| bm25.boost_by(boost)),
             stop: self.stop.clone(),
             doc: 0,
-            steps: 0,
             count: 0,
             ends: Vec::new(),
             next: Vec::new(),
@@ -165,8 +164,6 @@ struct TimedPhraseScorer {
     bm25: Option<Bm25Weight>,
     stop: Stop,
     doc: DocId,
-    /// Documents walked, for reading the clock at some of them.
-    steps: u32,
     /// How often the phrase stands in `doc`.
     count: u32,
     ends: Vec<u32>,
@@ -178,9 +175,7 @@ impl TimedPhraseScorer {
     fn walk_from(&mut self, mut target: DocId) -> DocId {
         loop {
             target = self.all_words_from(target);
-            // The clock is read every fourth document: reading positions costs a few times what it does.
-            self.steps = self.steps.wrapping_add(1);
-            if target == TERMINATED || (self.steps.is_multiple_of(4) && self.stop.passed()) {
+            if target == TERMINATED || self.stop.passed() {
                 self.doc = TERMINATED;
                 return TERMINATED;
             }

@@ -29,45 +29,62 @@ const SNIPPET_CHARS: usize = 220;
 /// near that match is looked at: a body can be long, and the search page shows ten.
 pub fn snippet(text: &str, terms: &[String]) -> Markup {
     let first = matches(text, terms).next().map_or(0, |(start, _)| start);
-    // A window wide enough for the cut below even where whitespace folds away, then folded.
-    let window_start = back_chars(text, first, 4 * SNIPPET_BEFORE);
-    let window_end = ahead_chars(text, first, 4 * SNIPPET_CHARS);
-    let window = &text[window_start..window_end];
-    let folded: String = window.split_whitespace().collect::<Vec<_>>().join(" ");
+    // A window wide enough for the cut below unless whitespace folds most of it away; then the whole text.
+    let near = (
+        back_chars(text, first, 4 * SNIPPET_BEFORE),
+        ahead_chars(text, first, 4 * SNIPPET_CHARS),
+    );
+    // The whole text always holds enough: only a window cut inside it can come back empty-handed.
+    let (folded, start, end) = cut_around(text, first, near)
+        .or_else(|| cut_around(text, first, (0, text.len())))
+        .unwrap_or_default();
+    html! {
+        @if start > 0 { "… " }
+        (highlight(&folded[start..end], terms))
+        @if end < folded.len() { " …" }
+    }
+}
+
+/// The text from `window.0` to `window.1` with its whitespace folded, and where the snippet starts and
+/// ends in it, around the match at `first`; `None` when the window, folded, holds too little of the text
+/// for the cut (a window that starts or ends inside the text must hold every character the snippet
+/// shows, and one more on that side), so the snippet is the one the whole text would give.
+fn cut_around(text: &str, first: usize, window: (usize, usize)) -> Option<(String, usize, usize)> {
+    let (window_start, window_end) = window;
+    let part = &text[window_start..window_end];
+    let folded: String = part.split_whitespace().collect::<Vec<_>>().join(" ");
     // Where the match stands in the folded window: after what comes before it, folded the same way.
-    let before = &window[..first - window_start];
+    let before = &part[..first - window_start];
     let words_before = before.split_whitespace().count();
     let mut first =
         before.split_whitespace().map(str::len).sum::<usize>() + words_before.saturating_sub(1);
     if words_before > 0 && before.ends_with(char::is_whitespace) {
         first += 1;
     }
-    let skip = folded[..first]
-        .chars()
-        .count()
-        .saturating_sub(SNIPPET_BEFORE);
+    let chars_before = folded[..first].chars().count();
+    if window_start > 0 && chars_before <= SNIPPET_BEFORE {
+        return None;
+    }
+    let skip = chars_before.saturating_sub(SNIPPET_BEFORE);
     let mut start = folded.char_indices().nth(skip).map_or(0, |(at, _)| at);
-    let mut end = folded[start..]
-        .char_indices()
-        .nth(SNIPPET_CHARS)
-        .map_or(folded.len(), |(at, _)| start + at);
-    let (cut_before, cut_after) = (
-        start > 0 || window_start > 0,
-        end < folded.len() || window_end < text.len(),
-    );
+    let mut end = match folded[start..].char_indices().nth(SNIPPET_CHARS) {
+        Some((at, _)) => start + at,
+        None if window_end < text.len() => return None,
+        None => folded.len(),
+    };
     // Cut between words where the text has spaces near the cut (Korean and English do; a long run of
     // characters without one is cut where it falls).
-    if cut_before && let Some(space) = folded[start..first].find(' ') {
+    if start > 0
+        && let Some(space) = folded[start..first].find(' ')
+    {
         start += space + 1;
     }
-    if cut_after && let Some(space) = folded[first..end].rfind(' ') {
+    if end < folded.len()
+        && let Some(space) = folded[first..end].rfind(' ')
+    {
         end = first + space;
     }
-    html! {
-        @if cut_before { "… " }
-        (highlight(&folded[start..end], terms))
-        @if cut_after { " …" }
-    }
+    Some((folded, start, end))
 }
 
 /// The byte offset `chars` characters before `at` in `text` (its start when there are fewer).
@@ -193,6 +210,18 @@ mod tests {
         );
         assert!(html.ends_with(" tail …"), "{html}");
         assert!(html.chars().count() < SNIPPET_CHARS + 40, "{html}");
+        // Where whitespace folds most of the text near the match away, the snippet is still the one the
+        // whole text gives.
+        let spaced = format!("{}{}needle b b", "a ".repeat(20), " ".repeat(1_000));
+        let html = snippet(&spaced, &terms(&["needle"])).into_string();
+        assert_eq!(html, format!("{}<mark>needle</mark> b b", "a ".repeat(20)));
+        let html = snippet(
+            &format!("needle {}end", "\u{3000}".repeat(900)),
+            &terms(&["needle"]),
+        );
+        assert_eq!(html.into_string(), "<mark>needle</mark> end");
+        let html = snippet(&format!("plain{}", " ".repeat(1_000)), &terms(&["zzz"]));
+        assert_eq!(html.into_string(), "plain");
         // The match near the start: no cut before it.
         let html = snippet("  one\ttwo  needle three", &terms(&["needle"])).into_string();
         assert_eq!(html, "one two <mark>needle</mark> three");
