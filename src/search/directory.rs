@@ -2,7 +2,9 @@
 //! touched are handed back after it: mapped file pages stay counted in the process's resident memory until
 //! the kernel wants them (65-80 MB at a million questions after a few common words). Dropping them from the
 //! process with `MADV_DONTNEED` leaves them in the kernel's file cache, so the next search that needs them
-//! maps them again for a minor fault each (about 0.2 ms for a word in most of a million questions).
+//! maps them again for a minor fault each (about 0.2 ms for a word in most of a million questions). The
+//! small files every search reads at random (term dictionaries, fast fields, field norms: 12 MB at a
+//! million) stay mapped: handing them back cost a quarter of a search's faults.
 //! Reading with `pread` instead was measured too: every search then copied whole posting lists (50 ms and
 //! 117 MB for eight common words at a million questions).
 
@@ -74,6 +76,18 @@ fn resident_bytes() -> Option<u64> {
     Some(pages * u64::try_from(page).unwrap_or(4096))
 }
 
+/// Whether a file of the index stays mapped: the term dictionaries, the fast fields and the field norms
+/// (12 MB at a million questions) are read at every search, the norms and fast fields at every document
+/// scored, in no order, so each page handed back was a fault again at the next search; the postings and
+/// their positions (470 MB) are read in runs, and handed back.
+fn kept_resident(path: &str) -> bool {
+    Path::new(path).extension().is_some_and(|extension| {
+        ["term", "fast", "fieldnorm"]
+            .iter()
+            .any(|kept| extension == *kept)
+    })
+}
+
 /// The address ranges of read-only mappings of files under `folder`, from a `/proc/self/maps` listing
 /// (`start-end perms offset dev inode path`).
 fn read_only_mappings_under(maps: &str, folder: &Path) -> Vec<(usize, usize)> {
@@ -83,7 +97,7 @@ fn read_only_mappings_under(maps: &str, folder: &Path) -> Vec<(usize, usize)> {
             let range = fields.next()?;
             let perms = fields.next()?;
             let path = fields.nth(3)?.trim_start();
-            if perms.contains('w') || !Path::new(path).starts_with(folder) {
+            if perms.contains('w') || !Path::new(path).starts_with(folder) || kept_resident(path) {
                 return None;
             }
             let (start, end) = range.split_once('-')?;
@@ -99,13 +113,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_read_only_mappings_of_the_folders_files_are_released() {
+    fn only_read_only_mappings_of_the_folders_postings_and_stored_files_are_released() {
         let maps = "\
 7f0000000000-7f0000002000 r--s 00000000 08:01 123   /data/board.db.search/a1.idx
 7f0000003000-7f0000004000 rw-s 00000000 08:01 124   /data/board.db.search/meta.json
 7f0000005000-7f0000006000 r--p 00000000 08:01 125   /data/board.db
 7f0000007000-7f0000008000 r--s 00000000 08:01 126   /data/board.db.search/with space.pos
 7f0000009000-7f000000a000 rw-p 00000000 00:00 0 
+7f000000b000-7f000000c000 r--s 00000000 08:01 127   /data/board.db.search/a1.term
+7f000000d000-7f000000e000 r--s 00000000 08:01 128   /data/board.db.search/a1.fast
+7f000000f000-7f0000010000 r--s 00000000 08:01 129   /data/board.db.search/a1.fieldnorm
 ";
         assert_eq!(
             read_only_mappings_under(maps, Path::new("/data/board.db.search")),
