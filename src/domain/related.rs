@@ -1,7 +1,7 @@
 //! A question page's related questions: those that share the most of its tags, and among those the ones
 //! whose subjects share the most of its subject's words, then the most liked, then the newest.
 
-use super::{board::QuestionId, search::SearchQuery};
+use super::{board::QuestionId, search::SearchQuery, tags::Tags};
 
 /// Related questions a question page shows at most.
 pub const RELATED_SHOWN: usize = 5;
@@ -14,13 +14,14 @@ pub const CANDIDATES_PER_TAG: i64 = 10;
 pub struct Candidate {
     pub id: QuestionId,
     pub subject: String,
-    /// How many of the shown question's tags it carries.
-    pub shared_tags: i64,
+    /// Its own tags.
+    pub tags: Tags,
     pub like_count: i64,
 }
 
-/// The candidates most related to a question with `subject`, best first, [`RELATED_SHOWN`] at most.
-pub fn rank(subject: &str, candidates: Vec<Candidate>) -> Vec<QuestionId> {
+/// The candidates most related to a question with `tags` and `subject`, best first, [`RELATED_SHOWN`]
+/// at most.
+pub fn rank(tags: &Tags, subject: &str, candidates: Vec<Candidate>) -> Vec<QuestionId> {
     let words = SearchQuery::of_text(subject).terms();
     let mut scored: Vec<(i64, usize, i64, i64)> = candidates
         .into_iter()
@@ -31,7 +32,7 @@ pub fn rank(subject: &str, candidates: Vec<Candidate>) -> Vec<QuestionId> {
                 .filter(|word| theirs.iter().any(|their| same_word(word, their)))
                 .count();
             (
-                candidate.shared_tags,
+                tags.shared_with(&candidate.tags),
                 shared_words,
                 candidate.like_count,
                 candidate.id.0,
@@ -57,11 +58,11 @@ fn same_word(a: &str, b: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn candidate(id: i64, subject: &str, shared_tags: i64, like_count: i64) -> Candidate {
+    fn candidate(id: i64, subject: &str, tags: &str, like_count: i64) -> Candidate {
         Candidate {
             id: QuestionId(id),
             subject: subject.to_owned(),
-            shared_tags,
+            tags: Tags::stored(tags),
             like_count,
         }
     }
@@ -69,14 +70,15 @@ mod tests {
     #[test]
     fn more_shared_tags_first_then_more_shared_words_then_likes() {
         let ranked = rank(
+            &Tags::stored("rust io"),
             "How do I read a file in Rust?",
             vec![
-                candidate(1, "Unrelated words here", 1, 50),
-                candidate(2, "Read a file line by line", 1, 0),
-                candidate(3, "Something else entirely", 2, 0),
-                candidate(4, "Reading files", 1, 3),
-                candidate(5, "Unrelated again", 1, 60),
-                candidate(6, "One more", 1, 1),
+                candidate(1, "Unrelated words here", "rust", 50),
+                candidate(2, "Read a file line by line", "io", 0),
+                candidate(3, "Something else entirely", "io flask rust", 0),
+                candidate(4, "Reading files", "rust", 3),
+                candidate(5, "Unrelated again", "rust sql", 60),
+                candidate(6, "One more", "io", 1),
             ],
         );
         assert_eq!(
@@ -89,10 +91,11 @@ mod tests {
     #[test]
     fn korean_words_match_with_their_particles() {
         let ranked = rank(
+            &Tags::stored("python"),
             "파이썬 리스트 정렬",
             vec![
-                candidate(1, "자바 질문", 1, 9),
-                candidate(2, "파이썬을 배우는 중", 1, 0),
+                candidate(1, "자바 질문", "python", 9),
+                candidate(2, "파이썬을 배우는 중", "python", 0),
             ],
         );
         assert_eq!(ranked, [2, 1].map(QuestionId));

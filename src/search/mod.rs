@@ -617,7 +617,14 @@ impl SearchIndex {
         let ranked_at = started.elapsed();
         let questions = self.ids(&searcher, &addresses)?;
         self.pages.release();
-        tracing::debug!(?counted, ?ranked_at, total = ?started.elapsed(), "search timings");
+        tracing::debug!(
+            ?counted,
+            ?ranked_at,
+            total = ?started.elapsed(),
+            matches = total,
+            cut_short,
+            "search timings"
+        );
         Ok(Found {
             total,
             more,

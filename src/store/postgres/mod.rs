@@ -505,13 +505,7 @@ impl PgStore {
             let on_question = question.comment_count > 0;
             comments::first_on_page(&client, id, on_question, &commented, COMMENTS_SHOWN).await
         };
-        let related = domain::related::rank(
-            &question.subject,
-            candidates
-                .into_iter()
-                .map(|candidate| candidate.of(&question.tags))
-                .collect(),
-        );
+        let related = domain::related::rank(&question.tags, &question.subject, candidates);
         let summaries_of = async || {
             if related.is_empty() {
                 return Ok(Vec::new());

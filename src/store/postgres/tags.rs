@@ -262,33 +262,13 @@ pub async fn questions(
     )))
 }
 
-/// A candidate for a question's related questions as read, before the tags it shares are counted.
-pub struct UnrankedCandidate {
-    id: QuestionId,
-    subject: String,
-    tags: String,
-    like_count: i64,
-}
-
-impl UnrankedCandidate {
-    /// The candidate for the related questions of a question with `tags` (the shown question's).
-    pub fn of(self, tags: &Tags) -> Candidate {
-        Candidate {
-            id: self.id,
-            subject: self.subject,
-            shared_tags: tags.shared_with(&Tags::stored(&self.tags)),
-            like_count: self.like_count,
-        }
-    }
-}
-
 /// The candidates for the related questions of question `id`, unless it is deleted: the most liked
 /// questions of each of its tags (by their index on likes). Its tags are read in the statement, so it is
 /// sent with the question's own statements, pipelined.
 pub async fn related_candidates(
     client: &impl GenericClient,
     id: QuestionId,
-) -> Result<Vec<UnrankedCandidate>, PgError> {
+) -> Result<Vec<Candidate>, PgError> {
     let sql = format!(
         "SELECT q.id, q.subject, q.tags, q.like_count
          FROM (SELECT DISTINCT of_tag.question_id
@@ -307,10 +287,10 @@ pub async fn related_candidates(
         .await?
         .iter()
         .map(|row| {
-            Ok(UnrankedCandidate {
+            Ok(Candidate {
                 id: QuestionId(row.try_get(0)?),
                 subject: row.try_get(1)?,
-                tags: row.try_get(2)?,
+                tags: Tags::stored(row.try_get(2)?),
                 like_count: row.try_get(3)?,
             })
         })

@@ -242,12 +242,12 @@ pub fn related(
             Ok(Candidate {
                 id: QuestionId(row.get(0)?),
                 subject: row.get(1)?,
-                shared_tags: tags.shared_with(&Tags::stored(&row.get::<_, String>(2)?)),
+                tags: Tags::stored(&row.get::<_, String>(2)?),
                 like_count: row.get(3)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    questions::summaries(conn, &domain::related::rank(subject, candidates))
+    questions::summaries(conn, &domain::related::rank(tags, subject, candidates))
 }
 
 /// Candidates for the question `?1` with `tags` tag names (`?2` ...): id, subject, tags (as stored),
