@@ -98,9 +98,21 @@ pub fn korean_stem(word: &str) -> &str {
 /// The words of a text with their byte offsets: runs of letters, digits and combining marks (an accent
 /// typed as its own character stays in its word); everything else separates.
 pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.split(|c: char| !(c.is_alphanumeric() || is_combining_mark(c)))
+    text.split(|c: char| !is_word_char(c))
         .filter(|word| !word.is_empty())
         .map(move |word| (word.as_ptr() as usize - text.as_ptr() as usize, word))
+}
+
+/// Whether `c` belongs to a word. ASCII and Hangul syllables are answered without Unicode's tables,
+/// which are searched for every other character (the search page splits every body it shows).
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
+        true
+    } else {
+        c.is_alphanumeric() || is_combining_mark(c)
+    }
 }
 
 /// A word as the index and a query hold it: lower case, compatibility forms unified (NFKC), and Latin,
@@ -373,6 +385,21 @@ mod tests {
         assert_eq!(fold("Résumé"), "resume");
         assert_eq!(fold("ｆｌａｓｋ"), "flask");
         assert_eq!(fold("\u{1100}\u{1161}"), "\u{AC00}");
+    }
+
+    #[test]
+    fn ascii_and_hangul_characters_split_words_as_the_unicode_tables_split_them() {
+        for c in ('\0'..='\u{7F}').chain('\u{AC00}'..='\u{D7A3}') {
+            assert_eq!(
+                is_word_char(c),
+                c.is_alphanumeric() || is_combining_mark(c),
+                "{c:?}"
+            );
+        }
+        let found: Vec<&str> = words("Flask와 파이썬을, e-mail! Résumé\u{301}")
+            .map(|(_, w)| w)
+            .collect();
+        assert_eq!(found, ["Flask와", "파이썬을", "e", "mail", "Résumé\u{301}"]);
     }
 
     #[test]

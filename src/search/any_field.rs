@@ -68,11 +68,18 @@ struct AnyOfWeight {
 
 impl Weight for AnyOfWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let parts: Vec<Box<dyn Scorer>> = self
+        let mut parts: Vec<Box<dyn Scorer>> = self
             .parts
             .iter()
             .map(|part| part.scorer(reader, boost))
             .collect::<tantivy::Result<_>>()?;
+        // A field without the word in this segment would be asked for its document at every step.
+        parts.retain(|part| part.doc() != TERMINATED);
+        if parts.len() == 1
+            && let Some(only) = parts.pop()
+        {
+            return Ok(only);
+        }
         let doc = parts
             .iter()
             .map(|part| part.doc())
@@ -92,20 +99,27 @@ struct AnyOfScorer {
 }
 
 impl AnyOfScorer {
-    /// Moves every part to `target` or past it; the set's document is the nearest.
     fn reach(&mut self, target: DocId) -> DocId {
-        let mut nearest = TERMINATED;
-        for part in &mut self.parts {
-            let at = if part.doc() < target {
-                part.seek(target)
-            } else {
-                part.doc()
-            };
-            nearest = nearest.min(at);
-        }
-        self.doc = nearest;
-        nearest
+        self.doc = reach(self.parts.iter_mut(), target);
+        self.doc
     }
+}
+
+/// Moves every one of `parts` to `target` or past it; the nearest document they are on then.
+pub fn reach<'a, D: DocSet + ?Sized + 'a>(
+    parts: impl Iterator<Item = &'a mut D>,
+    target: DocId,
+) -> DocId {
+    let mut nearest = TERMINATED;
+    for part in parts {
+        let at = if part.doc() < target {
+            part.seek(target)
+        } else {
+            part.doc()
+        };
+        nearest = nearest.min(at);
+    }
+    nearest
 }
 
 impl DocSet for AnyOfScorer {
@@ -180,6 +194,9 @@ mod tests {
             if n % 1_000 == 7 {
                 doc.add_text(if n % 2_000 == 7 { title } else { body }, "rare");
             }
+            if n % 2_500 == 3 {
+                doc.add_text(body, "bodyonly");
+            }
             writer.add_document(doc).expect("add");
         }
         writer.commit().expect("commit");
@@ -231,5 +248,22 @@ mod tests {
         assert_eq!(ours, top(&union));
         // A match in the subject-like field, weighted twice, outscores one in the other.
         assert!(ours[0].0 > ours[1].0);
+        // A word in one field only is that field's term, matched and scored alike; in none, nothing.
+        let body_only = top(any("bodyonly").as_ref());
+        assert_eq!(
+            body_only.iter().map(|(_, a)| a.doc_id).collect::<Vec<_>>(),
+            [3, 2_503, 5_003, 7_503]
+        );
+        let term = TermQuery::new(
+            Term::from_field_text(body, "bodyonly"),
+            IndexRecordOption::WithFreqs,
+        );
+        assert_eq!(body_only, top(&term));
+        assert!(top(any("nowhere").as_ref()).is_empty());
+        let with_common = BooleanQuery::new(vec![
+            (Occur::Must, any("common")),
+            (Occur::Must, any("bodyonly")),
+        ]);
+        assert_eq!(top(&with_common).len(), 4);
     }
 }

@@ -7,6 +7,7 @@
 //! missing, from another database or behind the log's start is rebuilt from the database at start, and
 //! said so in the log.
 
+mod all_words;
 mod any_field;
 mod best;
 mod directory;
@@ -549,7 +550,7 @@ impl SearchIndex {
             first = Some(self.best(
                 &searcher,
                 query,
-                found.as_ref(),
+                (matching, found.as_ref()),
                 limit,
                 &stop,
                 RANKING_BUDGET,
@@ -583,7 +584,7 @@ impl SearchIndex {
                     self.best(
                         &searcher,
                         query,
-                        found.as_ref(),
+                        (matching, found.as_ref()),
                         limit,
                         &stop,
                         RANKING_BUDGET,
@@ -648,7 +649,7 @@ impl SearchIndex {
         let ranking = self.best(
             &searcher,
             subject,
-            found.as_ref(),
+            (Matching::AnyWord, found.as_ref()),
             limit,
             &stop,
             RELATED_BUDGET,
@@ -687,13 +688,13 @@ impl SearchIndex {
         Ok((total, more))
     }
 
-    /// The best `limit` matches of `found` by relevance, ranked for `budget` (one word, ranked with
-    /// block-max WAND which skips what cannot reach the page, needs no deadline).
+    /// The best `limit` matches of `found` (built for its `Matching`) by relevance, ranked for `budget`
+    /// (one word, ranked with block-max WAND which skips what cannot reach the page, needs no deadline).
     fn best(
         &self,
         searcher: &Searcher,
         query: &SearchQuery,
-        found: &dyn tantivy::query::Query,
+        (mode, found): (Matching, &dyn tantivy::query::Query),
         limit: usize,
         stop: &Stop,
         budget: Duration,
@@ -703,7 +704,7 @@ impl SearchIndex {
             limit,
             columns: &self.columns,
         };
-        let ranking = ranked(&self.fields, query, found, stop);
+        let ranking = ranked(&self.fields, query, mode, found, stop);
         if is_one_word(query) {
             return Ok(Ranking {
                 hits: searcher.search(ranking.as_ref(), &best)?,

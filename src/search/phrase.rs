@@ -219,17 +219,21 @@ impl TimedPhraseScorer {
                 break;
             }
             list.positions_with_offset(*shift, &mut self.next);
-            let next = &self.next;
-            let mut j = 0;
-            self.ends.retain(|end| {
-                while j < next.len() && next[j] < *end {
-                    j += 1;
-                }
-                j < next.len() && next[j] == *end
-            });
+            keep_common(&mut self.ends, &self.next);
         }
         self.ends.len() as u32
     }
+}
+
+/// Keeps of `ends` those also in `next`; both sorted.
+pub fn keep_common(ends: &mut Vec<u32>, next: &[u32]) {
+    let mut j = 0;
+    ends.retain(|end| {
+        while j < next.len() && next[j] < *end {
+            j += 1;
+        }
+        j < next.len() && next[j] == *end
+    });
 }
 
 impl DocSet for TimedPhraseScorer {

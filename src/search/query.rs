@@ -21,6 +21,7 @@ use tantivy::{
 
 use super::{
     Fields,
+    all_words::AllWords,
     any_field::AnyOf,
     phrase::{Stop, TimedPhrase},
     scored::Scored,
@@ -150,20 +151,37 @@ pub fn build(
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// The query that ranks what `matching` (built by [`build`]) finds: matching scores each wanted word or
-/// phrase per field under the field's weight, and to that this adds the whole query as one phrase in the
-/// subject or the body, which adds to a question's score without deciding whether it matches (so counting
-/// leaves it out: it reads word positions). One word alone is its own ranking (a union the index ranks
-/// with block-max WAND).
+/// The query that ranks what `matching` (built by [`build`] for `mode`) finds: matching scores each wanted
+/// word or phrase per field under the field's weight, and to that this adds the whole query as one phrase
+/// in the subject or the body, which adds to a question's score without deciding whether it matches (so
+/// counting leaves it out: it reads word positions). One word alone is its own ranking (a union the index
+/// ranks with block-max WAND); plain words, all wanted, are ranked in one walk ([`AllWords`]).
 pub fn ranked(
     fields: &Fields,
     query: &SearchQuery,
+    mode: Matching,
     matching: &dyn Query,
     stop: &Stop,
 ) -> Box<dyn Query> {
     if is_one_word(query) {
         return matching.box_clone();
     }
+    if mode == Matching::AllWords
+        && let Some(words) = all_words(fields, query)
+    {
+        return Box::new(words);
+    }
+    summed(fields, query, matching, stop)
+}
+
+/// [`ranked`] for any query: what `matching` scores plus the whole query as a phrase, each part walked
+/// on its own.
+fn summed(
+    fields: &Fields,
+    query: &SearchQuery,
+    matching: &dyn Query,
+    stop: &Stop,
+) -> Box<dyn Query> {
     Box::new(Scored::new(
         matching.box_clone(),
         whole_phrase(fields, query, stop)
@@ -173,21 +191,53 @@ pub fn ranked(
     ))
 }
 
-/// The whole query as one phrase, in the subject and in the body under their boosts; `None` when it is
-/// one word or longer than [`MAX_BOOSTED_PHRASE`].
-fn whole_phrase(fields: &Fields, query: &SearchQuery, stop: &Stop) -> Option<[Box<dyn Query>; 2]> {
+/// The fields the whole query counts in as a phrase, under their boosts.
+fn phrase_fields(fields: &Fields) -> [(Field, Score); 2] {
+    [
+        (fields.subject, SUBJECT_PHRASE_BOOST),
+        (fields.body, BODY_PHRASE_BOOST),
+    ]
+}
+
+/// The whole query's terms as one phrase; `None` when it is one word or longer than
+/// [`MAX_BOOSTED_PHRASE`] (a longer query is seldom a title or a sentence copied whole).
+fn boosted_phrase(query: &SearchQuery) -> Option<&[String]> {
     let whole = query.as_phrase();
-    // A phrase walks to its first match when it is made, under the deadline but in the ranking's time:
-    // a longer query is seldom a title or a sentence copied whole.
-    if !(2..=MAX_BOOSTED_PHRASE).contains(&whole.len()) {
+    (2..=MAX_BOOSTED_PHRASE)
+        .contains(&whole.len())
+        .then_some(whole)
+}
+
+/// A query of plain words (each one term; nothing excluded, no tags), all wanted, as [`AllWords`]: the
+/// same matches scored the same as [`build`] and [`summed`] make them, in one walk.
+fn all_words(fields: &Fields, query: &SearchQuery) -> Option<AllWords> {
+    if !(query.unwanted().is_empty() && query.tags().is_empty() && query.unwanted_tags().is_empty())
+    {
         return None;
     }
+    let words = query
+        .wanted()
+        .iter()
+        .map(|terms| match terms.as_slice() {
+            [word] => Some(word.clone()),
+            _ => None,
+        })
+        .collect::<Option<Vec<String>>>()?;
+    AllWords::new(
+        words,
+        weighted(fields).to_vec(),
+        boosted_phrase(query).unwrap_or_default(),
+        phrase_fields(fields).to_vec(),
+    )
+}
+
+/// The whole query as one phrase, in the subject and in the body under their boosts; `None` when it
+/// gets no boost ([`boosted_phrase`]).
+fn whole_phrase(fields: &Fields, query: &SearchQuery, stop: &Stop) -> Option<[Box<dyn Query>; 2]> {
+    // A phrase walks to its first match when it is made, under the deadline but in the ranking's time.
+    let whole = boosted_phrase(query)?;
     Some(
-        [
-            (fields.subject, SUBJECT_PHRASE_BOOST),
-            (fields.body, BODY_PHRASE_BOOST),
-        ]
-        .map(|(field, boost)| -> Box<dyn Query> {
+        phrase_fields(fields).map(|(field, boost)| -> Box<dyn Query> {
             Box::new(BoostQuery::new(term_or_phrase(field, whole, stop), boost))
         }),
     )
@@ -195,7 +245,8 @@ fn whole_phrase(fields: &Fields, query: &SearchQuery, stop: &Stop) -> Option<[Bo
 
 /// What [`ranked`] ranks, over only the questions of `matching` holding the whole query as a phrase, each
 /// scored as [`ranked`] scores it. Ranked first on its own, these few are never left out when ranking every
-/// match runs out of time; `None` when the query gets no phrase boost.
+/// match runs out of time; `None` when the query gets no phrase boost. (The phrases lead this walk: they
+/// visit only questions holding every word in one field, where [`AllWords`] visits every match.)
 pub fn phrase_matches(
     fields: &Fields,
     query: &SearchQuery,
@@ -423,17 +474,8 @@ mod tests {
     /// A searcher over `n` questions that all hold "common", in memory; question `id`'s body is `body(id)`,
     /// and the questions in `gone` are deleted.
     fn board(n: i64, body: impl Fn(i64) -> String, gone: &[u64]) -> (Searcher, Fields) {
-        let (schema, fields) = super::super::schema();
-        let index = Index::create_in_ram(schema);
-        index.tokenizers().register(
-            super::super::tokens::BOARD_TOKENIZER,
-            super::super::tokens::BoardTokenizer,
-        );
-        let mut writer = index
-            .writer_with_num_threads(1, 15_000_000)
-            .expect("writer");
-        for id in 1..=n {
-            let question = IndexedQuestion {
+        searcher_over(
+            (1..=n).map(|id| IndexedQuestion {
                 id: QuestionId(id),
                 subject: format!("common subject {id}"),
                 body: body(id),
@@ -443,7 +485,26 @@ mod tests {
                 like_count: 0,
                 answer_count: 0,
                 tags: Default::default(),
-            };
+            }),
+            gone,
+        )
+    }
+
+    /// A searcher over `questions`, in memory, less the questions in `gone`.
+    fn searcher_over(
+        questions: impl Iterator<Item = IndexedQuestion>,
+        gone: &[u64],
+    ) -> (Searcher, Fields) {
+        let (schema, fields) = super::super::schema();
+        let index = Index::create_in_ram(schema);
+        index.tokenizers().register(
+            super::super::tokens::BOARD_TOKENIZER,
+            super::super::tokens::BoardTokenizer,
+        );
+        let mut writer = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        for question in questions {
             writer
                 .add_document(super::super::document(&fields, &question))
                 .expect("add");
@@ -508,7 +569,13 @@ mod tests {
         let typed = SearchQuery::parse("common body");
         let matching = build(&fields, &typed, Matching::AllWords, &unhurried());
         let ranking = Bounded::new(
-            ranked(&fields, &typed, matching.as_ref(), &unhurried()),
+            ranked(
+                &fields,
+                &typed,
+                Matching::AllWords,
+                matching.as_ref(),
+                &unhurried(),
+            ),
             Duration::from_secs(60),
         );
         let top = searcher
@@ -533,7 +600,13 @@ mod tests {
         );
         let typed = SearchQuery::parse("body common");
         let matching = build(&fields, &typed, Matching::AllWords, &unhurried());
-        let ranking = ranked(&fields, &typed, matching.as_ref(), &unhurried());
+        let ranking = ranked(
+            &fields,
+            &typed,
+            Matching::AllWords,
+            matching.as_ref(),
+            &unhurried(),
+        );
         let everything = searcher
             .search(
                 ranking.as_ref(),
@@ -559,5 +632,113 @@ mod tests {
         // One word is no phrase.
         let one = SearchQuery::parse("body");
         assert!(phrase_matches(&fields, &one, matching.as_ref(), &unhurried()).is_none());
+    }
+
+    /// Questions of a few words drawn in turn from a small vocabulary (English and Korean, particles
+    /// included), so words stand in every field, together and apart, in and out of order.
+    fn mixed_board() -> (Searcher, Fields) {
+        const WORDS: [&str; 12] = [
+            "read",
+            "file",
+            "rust",
+            "a",
+            "the",
+            "error",
+            "파이썬을",
+            "파이썬",
+            "리스트",
+            "정렬은",
+            "flask",
+            "session",
+        ];
+        let mut state = 7u64;
+        let mut text = |count: u64| -> String {
+            (0..count)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1);
+                    WORDS[(state >> 33) as usize % WORDS.len()]
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let questions: Vec<IndexedQuestion> = (1..=600)
+            .map(|id| IndexedQuestion {
+                id: QuestionId(id),
+                subject: text(2 + id as u64 % 5),
+                body: text(3 + id as u64 % 17),
+                answers: (0..id % 3).map(|n| text(4 + n as u64)).collect(),
+                authors: vec![text(1)],
+                created_at: id,
+                like_count: 0,
+                answer_count: 0,
+                tags: Default::default(),
+            })
+            .collect();
+        searcher_over(questions.into_iter(), &[])
+    }
+
+    #[test]
+    fn plain_words_are_ranked_in_one_walk_as_the_general_query_ranks_them() {
+        let (searcher, fields) = mixed_board();
+        let scores = |query: &dyn Query| -> Vec<(DocId, Score)> {
+            let mut found: Vec<(DocId, Score)> = searcher
+                .search(query, &TopDocs::with_limit(1_000).order_by_score())
+                .expect("search")
+                .into_iter()
+                .map(|(score, address)| (address.doc_id, score))
+                .collect();
+            found.sort_by_key(|(doc, _)| *doc);
+            found
+        };
+        let same = |ours: Vec<(DocId, Score)>, general: Vec<(DocId, Score)>, what: &str| {
+            assert_eq!(ours.len(), general.len(), "{what}");
+            for ((doc, score), (general_doc, general_score)) in ours.into_iter().zip(general) {
+                assert_eq!(doc, general_doc, "{what}");
+                assert!(
+                    (score - general_score).abs() <= 1e-4 * general_score.abs(),
+                    "{what}: {score} against {general_score}"
+                );
+            }
+        };
+        let mut phrased = 0;
+        for typed in [
+            "read file",
+            "read a file",
+            "the error the",
+            "파이썬 리스트",
+            "파이썬을 정렬",
+            "rust flask session error read",
+            "file read",
+            "nowhere file",
+        ] {
+            let query = SearchQuery::parse(typed);
+            let matching = build(&fields, &query, Matching::AllWords, &unhurried());
+            let ours = all_words(&fields, &query).expect("plain words");
+            let general = summed(&fields, &query, matching.as_ref(), &unhurried());
+            let ranked = scores(&ours);
+            assert_eq!(ranked.is_empty(), typed.starts_with("nowhere"), "{typed}");
+            same(ranked.clone(), scores(general.as_ref()), typed);
+            // The questions holding the phrase score alike in the phrase pass and in this ranking.
+            let phrase =
+                phrase_matches(&fields, &query, matching.as_ref(), &unhurried()).expect("a phrase");
+            let holding = scores(phrase.as_ref());
+            phrased += holding.len();
+            for (doc, score) in holding {
+                let at = ranked
+                    .binary_search_by_key(&doc, |(doc, _)| *doc)
+                    .expect("ranked too");
+                assert!((ranked[at].1 - score).abs() <= 1e-4 * score, "{typed}");
+            }
+        }
+        assert!(
+            phrased > 20,
+            "the phrases stand in some questions: {phrased}"
+        );
+        // A quoted phrase, an exclusion or a tag is left to the general query.
+        for typed in [r#"read "a file""#, "read -file", "read [rust]"] {
+            assert!(all_words(&fields, &SearchQuery::parse(typed)).is_none());
+        }
     }
 }
