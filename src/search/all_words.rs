@@ -84,7 +84,8 @@ impl Query for AllWords {
             words.push(parts);
         }
         let mut phrase_fields = Vec::new();
-        if !self.phrase.is_empty() {
+        // Unscored, the phrase would add nothing but the positions read.
+        if !self.phrase.is_empty() && scoring.is_scoring_enabled() {
             for &(field, boost) in &self.phrase_fields {
                 let terms: Vec<Term> = self
                     .phrase
@@ -130,7 +131,7 @@ impl AllWordsWeight {
                     held.push(Part {
                         field,
                         postings,
-                        fieldnorms: reader.get_fieldnorms_reader(field)?,
+                        fieldnorms: fieldnorms(reader, field)?,
                         weight: boosted(weight, boost),
                     });
                 }
@@ -148,15 +149,19 @@ impl AllWordsWeight {
                 parts: held,
             });
         }
-        // The rarest word leads the walk; the phrase follows its words wherever they stand.
+        if words.is_empty() {
+            return Ok(None);
+        }
+        // The rarest word leads the walk; the phrase follows its words wherever they stand, and scores
+        // add up in the order typed, so that two questions' sums are made alike in every segment.
         let mut order: Vec<usize> = (0..words.len()).collect();
         order.sort_by_key(|&at| words[at].size_hint());
         let mut placed: Vec<Option<Word>> = words.into_iter().map(Some).collect();
         let words: Vec<Word> = order.iter().filter_map(|&at| placed[at].take()).collect();
-        let phrase = self
-            .phrase
-            .iter()
-            .filter_map(|word| order.iter().position(|at| at == word))
+        let walked = |typed: &usize| order.iter().position(|at| at == typed);
+        let phrase = self.phrase.iter().filter_map(walked).collect();
+        let typed_order = (0..order.len())
+            .filter_map(|typed| walked(&typed))
             .collect();
         let phrase_fields = self
             .phrase_fields
@@ -164,7 +169,7 @@ impl AllWordsWeight {
             .map(|(field, weight)| {
                 Ok(PhraseField {
                     field: *field,
-                    fieldnorms: reader.get_fieldnorms_reader(*field)?,
+                    fieldnorms: fieldnorms(reader, *field)?,
                     weight: boosted(weight, boost),
                 })
             })
@@ -172,6 +177,7 @@ impl AllWordsWeight {
         let mut scorer = AllWordsScorer {
             positions: vec![Vec::new(); words.len()],
             words,
+            typed_order,
             phrase,
             phrase_fields,
             doc: 0,
@@ -196,6 +202,14 @@ impl Weight for AllWordsWeight {
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         super::query::explain_by_seeking(self.scorer(reader, 1.0)?, doc, "every word")
     }
+}
+
+/// A field's norms; a field without them counts every text as of length one, as tantivy's term query does.
+fn fieldnorms(reader: &SegmentReader, field: Field) -> tantivy::Result<FieldNormReader> {
+    Ok(reader
+        .fieldnorms_readers()
+        .get_field(field)?
+        .unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1)))
 }
 
 fn boosted(weight: &Option<Bm25Weight>, boost: Score) -> Option<Bm25Weight> {
@@ -255,6 +269,8 @@ struct PhraseField {
 struct AllWordsScorer {
     /// Rarest first.
     words: Vec<Word>,
+    /// Indexes into `words` in the order typed.
+    typed_order: Vec<usize>,
     /// The phrase as indexes into `words`.
     phrase: Vec<usize>,
     phrase_fields: Vec<PhraseField>,
@@ -372,6 +388,10 @@ impl DocSet for AllWordsScorer {
 
 impl Scorer for AllWordsScorer {
     fn score(&mut self) -> Score {
-        self.words.iter().map(Word::score).sum::<Score>() + self.phrase_score
+        self.typed_order
+            .iter()
+            .map(|&at| self.words[at].score())
+            .sum::<Score>()
+            + self.phrase_score
     }
 }

@@ -7,7 +7,9 @@
 
 use tantivy::{
     DocId, DocSet, Score, SegmentReader, TERMINATED, Term,
-    query::{BoostQuery, EnableScoring, Explanation, Query, Scorer, TermQuery, Weight},
+    query::{
+        BoostQuery, EmptyScorer, EnableScoring, Explanation, Query, Scorer, TermQuery, Weight,
+    },
     schema::{Field, IndexRecordOption},
 };
 
@@ -75,6 +77,9 @@ impl Weight for AnyOfWeight {
             .collect::<tantivy::Result<_>>()?;
         // A field without the word in this segment would be asked for its document at every step.
         parts.retain(|part| part.doc() != TERMINATED);
+        if parts.is_empty() {
+            return Ok(Box::new(EmptyScorer));
+        }
         if parts.len() == 1
             && let Some(only) = parts.pop()
         {

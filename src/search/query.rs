@@ -223,6 +223,9 @@ fn all_words(fields: &Fields, query: &SearchQuery) -> Option<AllWords> {
             _ => None,
         })
         .collect::<Option<Vec<String>>>()?;
+    if words.is_empty() {
+        return None;
+    }
     AllWords::new(
         words,
         weighted(fields).to_vec(),
@@ -487,13 +490,16 @@ mod tests {
                 tags: Default::default(),
             }),
             gone,
+            usize::MAX,
         )
     }
 
-    /// A searcher over `questions`, in memory, less the questions in `gone`.
+    /// A searcher over `questions`, in memory, less the questions in `gone`; a segment of its own for
+    /// every `segment` questions.
     fn searcher_over(
         questions: impl Iterator<Item = IndexedQuestion>,
         gone: &[u64],
+        segment: usize,
     ) -> (Searcher, Fields) {
         let (schema, fields) = super::super::schema();
         let index = Index::create_in_ram(schema);
@@ -504,10 +510,13 @@ mod tests {
         let mut writer = index
             .writer_with_num_threads(1, 15_000_000)
             .expect("writer");
-        for question in questions {
+        for (at, question) in questions.enumerate() {
             writer
                 .add_document(super::super::document(&fields, &question))
                 .expect("add");
+            if (at + 1) % segment == 0 {
+                writer.commit().expect("commit");
+            }
         }
         for id in gone {
             writer.delete_term(Term::from_field_u64(fields.id, *id));
@@ -667,7 +676,11 @@ mod tests {
             .map(|id| IndexedQuestion {
                 id: QuestionId(id),
                 subject: text(2 + id as u64 % 5),
-                body: text(3 + id as u64 % 17),
+                body: if id > 400 && id % 7 == 0 {
+                    format!("{} socket", text(3 + id as u64 % 17))
+                } else {
+                    text(3 + id as u64 % 17)
+                },
                 answers: (0..id % 3).map(|n| text(4 + n as u64)).collect(),
                 authors: vec![text(1)],
                 created_at: id,
@@ -676,23 +689,25 @@ mod tests {
                 tags: Default::default(),
             })
             .collect();
-        searcher_over(questions.into_iter(), &[])
+        // Three segments, a word in only one of them, a few questions deleted.
+        searcher_over(questions.into_iter(), &[5, 250, 251, 406, 599], 200)
     }
 
     #[test]
     fn plain_words_are_ranked_in_one_walk_as_the_general_query_ranks_them() {
         let (searcher, fields) = mixed_board();
-        let scores = |query: &dyn Query| -> Vec<(DocId, Score)> {
-            let mut found: Vec<(DocId, Score)> = searcher
+        type Scores = Vec<((u32, DocId), Score)>;
+        let scores = |query: &dyn Query| -> Scores {
+            let mut found: Scores = searcher
                 .search(query, &TopDocs::with_limit(1_000).order_by_score())
                 .expect("search")
                 .into_iter()
-                .map(|(score, address)| (address.doc_id, score))
+                .map(|(score, address)| ((address.segment_ord, address.doc_id), score))
                 .collect();
             found.sort_by_key(|(doc, _)| *doc);
             found
         };
-        let same = |ours: Vec<(DocId, Score)>, general: Vec<(DocId, Score)>, what: &str| {
+        let same = |ours: Scores, general: Scores, what: &str| {
             assert_eq!(ours.len(), general.len(), "{what}");
             for ((doc, score), (general_doc, general_score)) in ours.into_iter().zip(general) {
                 assert_eq!(doc, general_doc, "{what}");
@@ -703,26 +718,34 @@ mod tests {
             }
         };
         let mut phrased = 0;
-        for typed in [
-            "read file",
-            "read a file",
-            "the error the",
-            "파이썬 리스트",
-            "파이썬을 정렬",
-            "rust flask session error read",
-            "file read",
-            "nowhere file",
+        for (typed, found) in [
+            ("read file", true),
+            ("read a file", true),
+            ("the error the", true),
+            ("파이썬 리스트", true),
+            ("파이썬을 정렬", true),
+            ("rust flask session error read", true),
+            ("file read", true),
+            // In the last segment only.
+            ("socket error", true),
+            ("error socket", true),
+            // Eleven words as typed get no phrase boost.
+            ("read file rust a the error a the file rust read", true),
+            ("nowhere file", false),
         ] {
             let query = SearchQuery::parse(typed);
             let matching = build(&fields, &query, Matching::AllWords, &unhurried());
             let ours = all_words(&fields, &query).expect("plain words");
             let general = summed(&fields, &query, matching.as_ref(), &unhurried());
             let ranked = scores(&ours);
-            assert_eq!(ranked.is_empty(), typed.starts_with("nowhere"), "{typed}");
+            assert_eq!(!ranked.is_empty(), found, "{typed}");
             same(ranked.clone(), scores(general.as_ref()), typed);
             // The questions holding the phrase score alike in the phrase pass and in this ranking.
-            let phrase =
-                phrase_matches(&fields, &query, matching.as_ref(), &unhurried()).expect("a phrase");
+            let Some(phrase) = phrase_matches(&fields, &query, matching.as_ref(), &unhurried())
+            else {
+                assert_eq!(query.as_phrase().len(), 11, "{typed}");
+                continue;
+            };
             let holding = scores(phrase.as_ref());
             phrased += holding.len();
             for (doc, score) in holding {
@@ -736,6 +759,20 @@ mod tests {
             phrased > 20,
             "the phrases stand in some questions: {phrased}"
         );
+        // Any word (the fallback) keeps the general query.
+        let query = SearchQuery::parse("nowhere socket");
+        let matching = build(&fields, &query, Matching::AnyWord, &unhurried());
+        let any = ranked(
+            &fields,
+            &query,
+            Matching::AnyWord,
+            matching.as_ref(),
+            &unhurried(),
+        );
+        let general = summed(&fields, &query, matching.as_ref(), &unhurried());
+        let sockets = scores(any.as_ref());
+        assert_eq!(sockets.len(), 27, "socket alone, less the deleted");
+        same(sockets, scores(general.as_ref()), "any word");
         // A quoted phrase, an exclusion or a tag is left to the general query.
         for typed in [r#"read "a file""#, "read -file", "read [rust]"] {
             assert!(all_words(&fields, &SearchQuery::parse(typed)).is_none());
