@@ -44,7 +44,7 @@ use self::{
     best::{Best, Columns, Standing, best_first},
     directory::MappedPages,
     phrase::Stop,
-    query::{Bounded, build, count_up_to, is_one_word, phrase_matches, ranked},
+    query::{Beyond, Bounded, build, count_up_to, is_one_word, phrase_matches, ranked},
     tokens::{BOARD_TOKENIZER, BoardTokenizer},
 };
 use crate::{
@@ -714,11 +714,19 @@ impl SearchIndex {
         }
         let walk = Bounded::new(ranking, budget);
         let mut hits = searcher.search(&walk, &best)?;
+        // A phrase that stopped inside the ranking left later matches without their phrase's score.
+        let phrases_scored = !stop.stopped();
         let mut cut_short = walk.cut_short() || stop.stopped();
         if cut_short && let Some(phrased) = phrase_matches(&self.fields, query, found, stop) {
             // Ranking every match ran out of time; the questions holding the whole query as typed are
-            // few, and ranked on their own they are never among those left out.
+            // few, and ranked on their own they are never among those left out. Where the ranking
+            // scored every phrase it met, they are looked for only past what it walked.
             stop.restart(budget);
+            let phrased = if phrases_scored {
+                Box::new(Beyond::new(phrased, walk.walked()))
+            } else {
+                phrased
+            };
             let phrased = Bounded::new(phrased, budget);
             let seen: HashSet<DocAddress> = hits.iter().map(|(_, address)| *address).collect();
             let phrase_hits = searcher.search(&phrased, &best)?;

@@ -2,8 +2,9 @@
 //! any of them), nothing unwanted in any, scored with BM25 per field under the weights below.
 
 use std::{
+    collections::HashMap,
     sync::{
-        Arc,
+        Arc, Mutex,
         atomic::{AtomicBool, AtomicU64, Ordering},
     },
     time::{Duration, Instant},
@@ -12,6 +13,7 @@ use std::{
 use tantivy::{
     DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term,
     fastfield::AliveBitSet,
+    index::SegmentId,
     query::{
         BooleanQuery, BoostQuery, EmptyScorer, EnableScoring, Explanation, Occur, Query, Scorer,
         TermQuery, Weight,
@@ -275,6 +277,7 @@ pub struct Bounded {
     budget: Duration,
     cut_short: Arc<AtomicBool>,
     scored: Arc<AtomicU64>,
+    walked: Walked,
 }
 
 impl Clone for Bounded {
@@ -284,6 +287,7 @@ impl Clone for Bounded {
             budget: self.budget,
             cut_short: self.cut_short.clone(),
             scored: self.scored.clone(),
+            walked: self.walked.clone(),
         }
     }
 }
@@ -295,7 +299,13 @@ impl Bounded {
             budget,
             cut_short: Arc::default(),
             scored: Arc::default(),
+            walked: Walked::default(),
         }
+    }
+
+    /// How far a search with it walked each segment.
+    pub fn walked(&self) -> Walked {
+        self.walked.clone()
     }
 
     /// Whether a search with it ran out of time.
@@ -317,6 +327,7 @@ impl Query for Bounded {
             deadline: Instant::now() + self.budget,
             cut_short: self.cut_short.clone(),
             scored: self.scored.clone(),
+            walked: self.walked.clone(),
         }))
     }
 }
@@ -326,6 +337,7 @@ struct BoundedWeight {
     deadline: Instant,
     cut_short: Arc<AtomicBool>,
     scored: Arc<AtomicU64>,
+    walked: Walked,
 }
 
 impl Weight for BoundedWeight {
@@ -344,6 +356,8 @@ impl Weight for BoundedWeight {
             alive: reader.alive_bitset().cloned(),
             scored: 0,
             scored_total: self.scored.clone(),
+            segment: reader.segment_id(),
+            walked: self.walked.clone(),
         }))
     }
 
@@ -362,11 +376,97 @@ struct BoundedScorer {
     /// Live matches scored in this segment, added to the query's total when the scorer is done.
     scored: u64,
     scored_total: Arc<AtomicU64>,
+    segment: SegmentId,
+    walked: Walked,
 }
 
 impl Drop for BoundedScorer {
     fn drop(&mut self) {
         self.scored_total.fetch_add(self.scored, Ordering::AcqRel);
+        // Stopped, the inner scorer is still on the last match walked (time runs out between steps).
+        let last = if self.stopped {
+            self.inner.doc()
+        } else {
+            TERMINATED
+        };
+        self.walked.record(self.segment, last);
+    }
+}
+
+/// How far a bounded walk went in each segment: the last match it walked there, [`TERMINATED`] when it
+/// walked them all; a segment it never reached is not named.
+#[derive(Clone, Debug, Default)]
+pub struct Walked(Arc<Mutex<HashMap<SegmentId, DocId>>>);
+
+impl Walked {
+    fn record(&self, segment: SegmentId, last: DocId) {
+        if let Ok(mut walked) = self.0.lock() {
+            walked.insert(segment, last);
+        }
+    }
+
+    fn last(&self, segment: SegmentId) -> Option<DocId> {
+        self.0
+            .lock()
+            .ok()
+            .and_then(|walked| walked.get(&segment).copied())
+    }
+}
+
+/// `inner` past what a bounded walk already covered in each segment: a second pass (the phrase's, after a
+/// ranking cut short, which scored the phrase at every match it walked) looks only where the first did not.
+#[derive(Debug)]
+pub struct Beyond {
+    inner: Box<dyn Query>,
+    walked: Walked,
+}
+
+impl Beyond {
+    pub fn new(inner: Box<dyn Query>, walked: Walked) -> Self {
+        Self { inner, walked }
+    }
+}
+
+impl Clone for Beyond {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.box_clone(),
+            walked: self.walked.clone(),
+        }
+    }
+}
+
+impl Query for Beyond {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(BeyondWeight {
+            inner: self.inner.weight(scoring)?,
+            walked: self.walked.clone(),
+        }))
+    }
+}
+
+struct BeyondWeight {
+    inner: Box<dyn Weight>,
+    walked: Walked,
+}
+
+impl Weight for BeyondWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let last = self.walked.last(reader.segment_id());
+        if last == Some(TERMINATED) {
+            return Ok(Box::new(EmptyScorer));
+        }
+        let mut scorer = self.inner.scorer(reader, boost)?;
+        if let Some(last) = last
+            && scorer.doc() <= last
+        {
+            scorer.seek(last + 1);
+        }
+        Ok(scorer)
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.inner.explain(reader, doc)
     }
 }
 
@@ -477,6 +577,16 @@ mod tests {
     /// A searcher over `n` questions that all hold "common", in memory; question `id`'s body is `body(id)`,
     /// and the questions in `gone` are deleted.
     fn board(n: i64, body: impl Fn(i64) -> String, gone: &[u64]) -> (Searcher, Fields) {
+        board_in_segments(n, body, gone, usize::MAX)
+    }
+
+    /// [`board`] with a segment of its own for every `segment` questions.
+    fn board_in_segments(
+        n: i64,
+        body: impl Fn(i64) -> String,
+        gone: &[u64],
+        segment: usize,
+    ) -> (Searcher, Fields) {
         searcher_over(
             (1..=n).map(|id| IndexedQuestion {
                 id: QuestionId(id),
@@ -490,7 +600,7 @@ mod tests {
                 tags: Default::default(),
             }),
             gone,
-            usize::MAX,
+            segment,
         )
     }
 
@@ -777,5 +887,37 @@ mod tests {
         for typed in [r#"read "a file""#, "read -file", "read [rust]"] {
             assert!(all_words(&fields, &SearchQuery::parse(typed)).is_none());
         }
+    }
+
+    #[test]
+    fn a_second_pass_looks_only_past_what_a_bounded_walk_covered() {
+        let (searcher, fields) = board_in_segments(300, |_| "common body text".into(), &[], 100);
+        assert_eq!(searcher.segment_readers().len(), 3);
+        let query = build(
+            &fields,
+            &SearchQuery::parse("common body"),
+            Matching::AllWords,
+            &unhurried(),
+        );
+        let found = |query: &dyn Query| {
+            searcher
+                .search(query, &TopDocs::with_limit(1_000).order_by_score())
+                .expect("search")
+                .len()
+        };
+        // A walk in its time covers every segment: nothing is left for a second pass.
+        let whole = Bounded::new(query.box_clone(), Duration::from_secs(60));
+        assert_eq!(found(&whole), 300);
+        assert_eq!(found(&Beyond::new(query.box_clone(), whole.walked())), 0);
+        // A walk that stopped at the 40th question of the first segment and never reached the last.
+        let walked = Walked::default();
+        let segments: Vec<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(|reader| reader.segment_id())
+            .collect();
+        walked.record(segments[0], 39);
+        walked.record(segments[1], TERMINATED);
+        assert_eq!(found(&Beyond::new(query.box_clone(), walked)), 60 + 100);
     }
 }
